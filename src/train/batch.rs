@@ -1,0 +1,230 @@
+//! The lane trainer: one 2-2-1 network per SIMD lane, written once over [`Lane`].
+//!
+//! All nine parameters of a batch live in vectors for the whole run; the XOR inputs are folded
+//! in at compile time (x·0 + t = t, x·1 = x, bit-identical to the literal sums); the loss is
+//! computed only at epochs the caller asked for (or every epoch when a target loss is tracked);
+//! the "solved" verdict is a few compares per epoch and is skipped once every lane has solved.
+//! Nothing in the epoch loop allocates or branches per lane. Arithmetic follows the reference's
+//! order of operations, so the f64 lanes differ from the oracle only through `exp`.
+
+use super::lane::{F32Lanes, F64Lanes, Lane};
+use super::{Curve, Outcome, Params, Precision, TrainSpec, count_correct};
+
+/// The state of a batch of `V::WIDTH` networks: w11 w12 b1 w21 w22 b2 v1 v2 c.
+type State<V> = [V; 9];
+
+/// Forward pass over the four cases: hidden activations (unit 1 and 2 for 00, 01, 10, 11) and
+/// outputs. Inputs are folded: z(00) = b, z(01) = w2 + b, z(10) = w1 + b, z(11) = (w1 + w2) + b.
+#[inline(always)]
+fn forward<V: Lane>(p: &State<V>) -> ([V; 4], [V; 4], [V; 4]) {
+    let [w11, w12, b1, w21, w22, b2, v1, v2, c] = *p;
+    let h1 = [b1.sigmoid(), (w12 + b1).sigmoid(), (w11 + b1).sigmoid(), ((w11 + w12) + b1).sigmoid()];
+    let h2 = [b2.sigmoid(), (w22 + b2).sigmoid(), (w21 + b2).sigmoid(), ((w21 + w22) + b2).sigmoid()];
+    let out = std::array::from_fn(|k| (v1 * h1[k] + v2 * h2[k] + c).sigmoid());
+    (h1, h2, out)
+}
+
+/// Errors out − y for the four cases (y = 0, 1, 1, 0).
+#[inline(always)]
+fn errors<V: Lane>(out: &[V; 4]) -> [V; 4] {
+    let one = V::splat(1.0);
+    [out[0], out[1] - one, out[2] - one, out[3]]
+}
+
+/// Mean of the squared errors, summed in case order like the reference.
+#[inline(always)]
+fn mse<V: Lane>(err: &[V; 4]) -> V {
+    (err[0] * err[0] + err[1] * err[1] + err[2] * err[2] + err[3] * err[3]) / V::splat(4.0)
+}
+
+/// Mask of lanes whose four outputs are all strictly on the right side of 0.5.
+#[inline(always)]
+fn all_correct<V: Lane>(out: &[V; 4]) -> V {
+    let half = V::splat(0.5);
+    out[0].lt(half) & out[1].gt(half) & out[2].gt(half) & out[3].lt(half)
+}
+
+/// max(|w11−w21|, |w12−w22|, |b1−b2|, |v1−v2|), NaN where any of them is NaN.
+#[inline(always)]
+fn hidden_gap<V: Lane>(p: &State<V>) -> V {
+    let d = [(p[0] - p[3]).abs(), (p[1] - p[4]).abs(), (p[2] - p[5]).abs(), (p[6] - p[7]).abs()];
+    let gap = d[0].max(d[1]).max(d[2].max(d[3]));
+    let nan = (d[0] + d[1] + d[2] + d[3]).is_nan();
+    V::select(nan, V::splat(f64::NAN), gap)
+}
+
+/// One gradient step from a finished forward pass: p ← p − (η/4)·Σ grad.
+#[inline(always)]
+fn update<V: Lane>(p: &mut State<V>, lr_quarter: V, h1: &[V; 4], h2: &[V; 4], out: &[V; 4], err: &[V; 4]) {
+    let one = V::splat(1.0);
+    let two = V::splat(2.0);
+    let [_, _, _, _, _, _, v1, v2, _] = *p;
+    let d_out: [V; 4] = std::array::from_fn(|k| two * err[k] * out[k] * (one - out[k]));
+    let d_h1: [V; 4] = std::array::from_fn(|k| d_out[k] * v1 * h1[k] * (one - h1[k]));
+    let d_h2: [V; 4] = std::array::from_fn(|k| d_out[k] * v2 * h2[k] * (one - h2[k]));
+    let sum4 = |a: [V; 4]| a[0] + a[1] + a[2] + a[3];
+    // x1 = 1 in cases 10 and 11, x2 = 1 in cases 01 and 11.
+    let grad = [
+        d_h1[2] + d_h1[3],
+        d_h1[1] + d_h1[3],
+        sum4(d_h1),
+        d_h2[2] + d_h2[3],
+        d_h2[1] + d_h2[3],
+        sum4(d_h2),
+        sum4(std::array::from_fn(|k| d_out[k] * h1[k])),
+        sum4(std::array::from_fn(|k| d_out[k] * h2[k])),
+        sum4(d_out),
+    ];
+    // η·g/4 and (η/4)·g are the same number: scaling by a power of two is exact.
+    for (param, g) in p.iter_mut().zip(grad) {
+        *param = *param - lr_quarter * g;
+    }
+}
+
+/// Per-lane results of [`run_lanes`], still in vectors.
+struct LaneResult<V> {
+    params: State<V>,
+    out: [V; 4],
+    loss: V,
+    /// Epoch of the first all-correct forward pass, −1 if none.
+    solved_at: V,
+    /// Epoch of the first loss below the target, −1 if none (or not tracked).
+    target_at: V,
+}
+
+/// Train one vector of networks. `loss_log` / `gap_log` receive one vector per logged epoch.
+#[inline(always)]
+fn run_lanes<V: Lane, const TRACK_TARGET: bool>(
+    init: State<V>,
+    lr: V,
+    spec: &TrainSpec,
+    loss_log: &mut [V],
+    gap_log: &mut [V],
+) -> LaneResult<V> {
+    let mut p = init;
+    let lr_quarter = lr * V::splat(0.25);
+    let never = V::splat(-1.0);
+    let target = V::splat(spec.target_loss.unwrap_or(0.0));
+    let (mut solved_at, mut solved) = (never, V::splat(0.0).gt(V::splat(1.0)));
+    let (mut target_at, mut reached) = (never, solved);
+    let mut all_solved = false;
+    let mut log_iter = spec.log_epochs.iter().copied().enumerate().peekable();
+
+    let mut epoch = 0u32;
+    loop {
+        let (h1, h2, out) = forward(&p);
+        let err = errors(&out);
+        let e = V::splat(f64::from(epoch));
+        if !all_solved {
+            let ok = all_correct(&out);
+            solved_at = V::select(solved.and_not(ok), e, solved_at);
+            solved = solved | ok;
+            all_solved = solved.all();
+        }
+        if TRACK_TARGET {
+            let below = mse(&err).lt(target);
+            target_at = V::select(reached.and_not(below), e, target_at);
+            reached = reached | below;
+        }
+        if let Some(&(slot, _)) = log_iter.peek().filter(|(_, at)| *at == epoch) {
+            loss_log[slot] = mse(&err);
+            gap_log[slot] = hidden_gap(&p);
+            log_iter.next();
+        }
+        if epoch == spec.epochs {
+            return LaneResult { params: p, loss: mse(&err), out, solved_at, target_at };
+        }
+        update(&mut p, lr_quarter, &h1, &h2, &out, &err);
+        epoch += 1;
+    }
+}
+
+/// Train `inits.len()` networks (each with its own learning rate) in vectors of `V::WIDTH`.
+/// A last, partial vector is padded with copies of its first network and the copies discarded.
+pub fn train_with<V: Lane>(inits: &[Params], lrs: &[f64], spec: &TrainSpec) -> Vec<(Outcome, Curve)> {
+    assert_eq!(inits.len(), lrs.len(), "one learning rate per network");
+    let w = V::WIDTH;
+    let n_log = spec.log_epochs.len();
+    let mut results = Vec::with_capacity(inits.len());
+    let mut lane_buf = vec![0.0; w];
+    let mut loss_log = vec![V::splat(0.0); n_log];
+    let mut gap_log = vec![V::splat(0.0); n_log];
+    let mut loss_lanes = vec![0.0; n_log * w];
+    let mut gap_lanes = vec![0.0; n_log * w];
+
+    for (chunk_inits, chunk_lrs) in inits.chunks(w).zip(lrs.chunks(w)) {
+        let real = chunk_inits.len();
+        let pad = |i: usize| if i < real { i } else { 0 };
+        let init: State<V> = std::array::from_fn(|k| {
+            lane_buf.iter_mut().enumerate().for_each(|(i, x)| *x = chunk_inits[pad(i)].0[k]);
+            V::load(&lane_buf)
+        });
+        lane_buf.iter_mut().enumerate().for_each(|(i, x)| *x = chunk_lrs[pad(i)]);
+        let lr = V::load(&lane_buf);
+
+        let r = if spec.target_loss.is_some() {
+            run_lanes::<V, true>(init, lr, spec, &mut loss_log, &mut gap_log)
+        } else {
+            run_lanes::<V, false>(init, lr, spec, &mut loss_log, &mut gap_log)
+        };
+
+        let unpack = |v: V| {
+            let mut a = vec![0.0; w];
+            v.store(&mut a);
+            a
+        };
+        let params: Vec<Vec<f64>> = r.params.iter().map(|&v| unpack(v)).collect();
+        let outs: Vec<Vec<f64>> = r.out.iter().map(|&v| unpack(v)).collect();
+        let (loss, solved_at, target_at) = (unpack(r.loss), unpack(r.solved_at), unpack(r.target_at));
+        for (j, (l, g)) in loss_log.iter().zip(&gap_log).enumerate() {
+            l.store(&mut loss_lanes[j * w..(j + 1) * w]);
+            g.store(&mut gap_lanes[j * w..(j + 1) * w]);
+        }
+        let epoch_of = |x: f64| (x >= 0.0).then_some(x as u32);
+        for i in 0..real {
+            let params = Params(std::array::from_fn(|k| params[k][i]));
+            let outputs = std::array::from_fn(|k| outs[k][i]);
+            let final_loss = loss[i];
+            let outcome = Outcome {
+                params,
+                final_loss,
+                outputs,
+                correct: count_correct(&outputs),
+                solved_epoch: epoch_of(solved_at[i]),
+                target_epoch: epoch_of(target_at[i]),
+                hidden_gap: params.hidden_gap(),
+                diverged: !(params.is_finite() && final_loss.is_finite()),
+            };
+            let curve = Curve {
+                loss: (0..n_log).map(|j| loss_lanes[j * w + i]).collect(),
+                gap: (0..n_log).map(|j| gap_lanes[j * w + i]).collect(),
+            };
+            results.push((outcome, curve));
+        }
+    }
+    results
+}
+
+/// Train with the lanes this build uses for `precision`.
+pub fn train(precision: Precision, inits: &[Params], lrs: &[f64], spec: &TrainSpec) -> Vec<(Outcome, Curve)> {
+    match precision {
+        Precision::F64 => train_with::<F64Lanes>(inits, lrs, spec),
+        Precision::F32 => train_with::<F32Lanes>(inits, lrs, spec),
+    }
+}
+
+/// Lane width this build uses for `precision`.
+pub fn lane_width(precision: Precision) -> usize {
+    match precision {
+        Precision::F64 => F64Lanes::WIDTH,
+        Precision::F32 => F32Lanes::WIDTH,
+    }
+}
+
+/// `wide` type name this build uses for `precision`.
+pub fn lane_name(precision: Precision) -> &'static str {
+    match precision {
+        Precision::F64 => F64Lanes::NAME,
+        Precision::F32 => F32Lanes::NAME,
+    }
+}

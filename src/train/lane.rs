@@ -1,0 +1,189 @@
+//! The small vector trait the lane trainer is written against, and its four instances on
+//! `wide`'s types (f64x4, f64x8, f32x8, f32x16).
+//!
+//! Like memchr's `Vector`: only the operations the algorithm needs. The training step in
+//! [`super::batch`] is written once, generic over [`Lane`]; each instance supplies arithmetic,
+//! comparisons as all-ones/all-zeros masks, and an `exp` of its own.
+//!
+//! `wide` picks its code path at compile time: the widths used by default ([`F64Lanes`],
+//! [`F32Lanes`]) are the ones the build target has registers for (AVX-512: 8×f64 / 16×f32,
+//! otherwise 4×f64 / 8×f32). The crate's `.cargo/config.toml` builds for the host CPU.
+//!
+//! ## exp
+//! `wide`'s own `exp` handles every corner of the f64 range and costs ~80 instructions. Ours is
+//! the classic Cody–Waite range reduction `x = n·ln2 + r`, |r| ≤ ln2/2, a Taylor polynomial for
+//! e^r (degree 12 in f64, 7 in f32, truncation error below half an ulp), and 2^n built from
+//! exponent bits. Inputs are first clamped to the range where 2^n is a normal number
+//! ([-708, 709] in f64, [-87, 88] in f32). Inside that range it is within 2 ulp of the standard
+//! library (tested over the whole range the trainer uses). Outside it only the sigmoid of a
+//! pre-activation beyond ±709 (±88 in f32) changes, by less than 1e-307 (1e-38) absolute:
+//! σ(z) for such z is 0 or 1 to within that. NaN propagates.
+
+use std::ops::{Add, BitAnd, BitOr, Div, Mul, Sub};
+use wide::{f32x8, f32x16, f64x4, f64x8};
+
+use super::Precision;
+
+/// One SIMD vector of network parameters: lane `i` belongs to network `i` of the batch.
+pub trait Lane:
+    Copy
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+    + BitAnd<Output = Self>
+    + BitOr<Output = Self>
+{
+    /// Number of lanes (networks) in one vector.
+    const WIDTH: usize;
+    /// `wide`'s type name, for reports.
+    const NAME: &'static str;
+    const PRECISION: Precision;
+
+    fn splat(x: f64) -> Self;
+    /// Load `WIDTH` values (converted to the lane's precision).
+    fn load(src: &[f64]) -> Self;
+    /// Store `WIDTH` values, widened to f64.
+    fn store(self, dst: &mut [f64]);
+    /// e^x, see the module docs for accuracy and range.
+    fn exp(self) -> Self;
+    /// Lane mask (all ones where true) of `self > rhs`.
+    fn gt(self, rhs: Self) -> Self;
+    /// Lane mask of `self < rhs`.
+    fn lt(self, rhs: Self) -> Self;
+    /// Lane mask of lanes that are NaN.
+    fn is_nan(self) -> Self;
+    /// `mask ? if_true : if_false`, lane by lane.
+    fn select(mask: Self, if_true: Self, if_false: Self) -> Self;
+    fn abs(self) -> Self;
+    /// Lane-wise maximum (either operand when one is NaN: callers handle NaN themselves).
+    fn max(self, rhs: Self) -> Self;
+    /// `!self & rhs` on masks.
+    fn and_not(self, rhs: Self) -> Self;
+    /// True if every lane of the mask is set.
+    fn all(self) -> bool;
+
+    /// Logistic sigmoid 1/(1+e^(−z)), as the lesson writes it.
+    #[inline(always)]
+    fn sigmoid(self) -> Self {
+        let one = Self::splat(1.0);
+        one / (one + (Self::splat(0.0) - self).exp())
+    }
+}
+
+/// Lanes used for f64 training on this build target.
+#[cfg(target_feature = "avx512f")]
+pub type F64Lanes = f64x8;
+/// Lanes used for f32 training on this build target.
+#[cfg(target_feature = "avx512f")]
+pub type F32Lanes = f32x16;
+/// Lanes used for f64 training on this build target.
+#[cfg(not(target_feature = "avx512f"))]
+pub type F64Lanes = f64x4;
+/// Lanes used for f32 training on this build target.
+#[cfg(not(target_feature = "avx512f"))]
+pub type F32Lanes = f32x8;
+
+macro_rules! impl_lane {
+    ($v:ident, $t:ty, $n:literal, $prec:expr, $bits:ident,
+     mantissa = $mant:literal, bias = $bias:literal, clamp = [$lo:literal, $hi:literal],
+     ln2 = [$ln2_hi:literal, $ln2_lo:literal], poly = [$($c:expr),+]) => {
+        impl Lane for $v {
+            const WIDTH: usize = $n;
+            const NAME: &'static str = stringify!($v);
+            const PRECISION: Precision = $prec;
+
+            #[inline(always)]
+            fn splat(x: f64) -> Self {
+                $v::splat(x as $t)
+            }
+            #[inline(always)]
+            fn load(src: &[f64]) -> Self {
+                let mut a = [0.0 as $t; $n];
+                for (d, s) in a.iter_mut().zip(src) {
+                    *d = *s as $t;
+                }
+                $v::new(a)
+            }
+            #[inline(always)]
+            fn store(self, dst: &mut [f64]) {
+                for (d, s) in dst.iter_mut().zip(self.to_array()) {
+                    *d = f64::from(s);
+                }
+            }
+            #[inline(always)]
+            fn exp(self) -> Self {
+                // 1.5·2^mantissa: adding it rounds to an integer held in the low mantissa bits.
+                const MAGIC: $t = 1.5 * (1u64 << $mant) as $t;
+                let magic = $v::splat(MAGIC);
+                // max(lo, x) keeps NaN (maxps/maxpd return the second operand on NaN).
+                let x = $v::splat($lo).fast_max(self).fast_min($v::splat($hi));
+                let t = x.mul_add($v::LOG2_E, magic);
+                let n = t - magic;
+                let r = n.mul_neg_add($v::splat($ln2_hi), x);
+                let r = n.mul_neg_add($v::splat($ln2_lo), r);
+                // Horner, highest degree first; the last two terms are r + 1.
+                let coeffs: &[$t] = &[$($c),+];
+                let mut p = $v::splat(coeffs[0]);
+                for &c in &coeffs[1..] {
+                    p = p.mul_add(r, $v::splat(c));
+                }
+                let p = p.mul_add(r, $v::ONE);
+                let p = p.mul_add(r, $v::ONE);
+                // n sits in the low bits of t: bits(t) − bits(MAGIC) = n (two's complement).
+                let e = (t.to_bits() - $bits::splat(MAGIC.to_bits()) + $bits::splat($bias)) << $mant;
+                p * $v::from_bits(e)
+            }
+            #[inline(always)]
+            fn gt(self, rhs: Self) -> Self {
+                self.simd_gt(rhs)
+            }
+            #[inline(always)]
+            fn lt(self, rhs: Self) -> Self {
+                self.simd_lt(rhs)
+            }
+            #[inline(always)]
+            fn is_nan(self) -> Self {
+                self.simd_ne(self)
+            }
+            #[inline(always)]
+            fn select(mask: Self, if_true: Self, if_false: Self) -> Self {
+                mask.select(if_true, if_false)
+            }
+            #[inline(always)]
+            fn abs(self) -> Self {
+                $v::abs(self)
+            }
+            #[inline(always)]
+            fn max(self, rhs: Self) -> Self {
+                self.fast_max(rhs)
+            }
+            #[inline(always)]
+            fn and_not(self, rhs: Self) -> Self {
+                !self & rhs
+            }
+            #[inline(always)]
+            fn all(self) -> bool {
+                $v::all(self)
+            }
+        }
+    };
+}
+
+// Taylor coefficients 1/k!, from k = 12 (f64) or 7 (f32) down to 2; 1/1! and 1/0! are added last.
+impl_lane!(f64x4, f64, 4, Precision::F64, u64x4, mantissa = 52, bias = 1023,
+    clamp = [-708.0, 709.0], ln2 = [0.693145751953125, 1.428_606_820_309_417_2e-6],
+    poly = [1.0 / 479001600.0, 1.0 / 39916800.0, 1.0 / 3628800.0, 1.0 / 362880.0,
+            1.0 / 40320.0, 1.0 / 5040.0, 1.0 / 720.0, 1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5]);
+impl_lane!(f64x8, f64, 8, Precision::F64, u64x8, mantissa = 52, bias = 1023,
+    clamp = [-708.0, 709.0], ln2 = [0.693145751953125, 1.428_606_820_309_417_2e-6],
+    poly = [1.0 / 479001600.0, 1.0 / 39916800.0, 1.0 / 3628800.0, 1.0 / 362880.0,
+            1.0 / 40320.0, 1.0 / 5040.0, 1.0 / 720.0, 1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5]);
+impl_lane!(f32x8, f32, 8, Precision::F32, u32x8, mantissa = 23, bias = 127,
+    clamp = [-87.0, 88.0], ln2 = [0.693359375, -2.121_944_4e-4],
+    poly = [1.0 / 5040.0, 1.0 / 720.0, 1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5]);
+impl_lane!(f32x16, f32, 16, Precision::F32, u32x16, mantissa = 23, bias = 127,
+    clamp = [-87.0, 88.0], ln2 = [0.693359375, -2.121_944_4e-4],
+    poly = [1.0 / 5040.0, 1.0 / 720.0, 1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5]);
+
+use wide::{u32x8, u32x16, u64x4, u64x8};
