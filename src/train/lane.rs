@@ -116,8 +116,8 @@ macro_rules! impl_lane {
                 // 1.5·2^mantissa: adding it rounds to an integer held in the low mantissa bits.
                 const MAGIC: $t = 1.5 * (1u64 << $mant) as $t;
                 let magic = $v::splat(MAGIC);
-                // max(lo, x) keeps NaN (maxps/maxpd return the second operand on NaN).
-                let x = $v::splat($lo).fast_max(self).fast_min($v::splat($hi));
+                // min(hi, max(lo, x)) keeps NaN: maxpd/minpd return their second operand on NaN.
+                let x = $v::splat($hi).fast_min($v::splat($lo).fast_max(self));
                 let t = x.mul_add($v::LOG2_E, magic);
                 let n = t - magic;
                 let r = n.mul_neg_add($v::splat($ln2_hi), x);
