@@ -10,7 +10,13 @@ pub const LESSON_PRINT_EVERY: u32 = 500;
 
 /// The training spec of the lesson's run: log the loss every 500 epochs up to 4000.
 pub fn lesson_spec() -> TrainSpec {
-    TrainSpec::new(LESSON_STEPS, (0..LESSON_STEPS).step_by(LESSON_PRINT_EVERY as usize).collect(), None)
+    TrainSpec::new(
+        LESSON_STEPS,
+        (0..LESSON_STEPS)
+            .step_by(LESSON_PRINT_EVERY as usize)
+            .collect(),
+        None,
+    )
 }
 
 /// The lesson's printout for a trained run: `spec.log_epochs` against `curve.loss`, a blank line,

@@ -1,5 +1,15 @@
-//! xorsweep: train many tiny 2-2-1 XOR networks at once and show how learning rate and
-//! initialisation decide whether they learn.
+//! xorsweep: train many tiny 2-2-1 XOR networks at once and show, in numbers and pictures, how
+//! learning rate and initialisation decide whether they learn.
+//!
+//! `cli` parses, `sweep` plans and runs, `train` computes (no I/O), `report` writes CSV, charts
+//! and the HTML page.
 
 pub mod baseline;
+pub mod cli;
+pub mod cpu;
+pub mod error;
+pub mod fsutil;
+pub mod replay;
+pub mod report;
+pub mod sweep;
 pub mod train;

@@ -43,7 +43,11 @@ fn stable(p: &Params, lr: f64, oracle: &Outcome, spec: &TrainSpec) -> bool {
         let (o, _) = reference::train(perturbed(p, rel), lr, spec);
         same_verdict(&o, oracle)
             && close(o.final_loss, oracle.final_loss, 1e-9, 0.0)
-            && o.params.0.iter().zip(oracle.params.0).all(|(a, b)| close(*a, b, 1e-9, 0.0))
+            && o.params
+                .0
+                .iter()
+                .zip(oracle.params.0)
+                .all(|(a, b)| close(*a, b, 1e-9, 0.0))
     })
 }
 
@@ -63,12 +67,21 @@ fn f64_lanes_match_the_oracle() {
         compared += 1;
         let ctx = format!("init {p} lr {lr}: lanes {got:?} oracle {want:?}");
         assert!(same_verdict(got, &want), "verdict differs: {ctx}");
-        assert!(close(got.final_loss, want.final_loss, 1e-9, 1e-7), "final loss: {ctx}");
+        assert!(
+            close(got.final_loss, want.final_loss, 1e-9, 1e-7),
+            "final loss: {ctx}"
+        );
         for k in 0..9 {
-            assert!(close(got.params.0[k], want.params.0[k], 1e-9, 1e-7), "param {k}: {ctx}");
+            assert!(
+                close(got.params.0[k], want.params.0[k], 1e-9, 1e-7),
+                "param {k}: {ctx}"
+            );
         }
         for k in 0..4 {
-            assert!(close(got.outputs[k], want.outputs[k], 1e-9, 1e-7), "output {k}: {ctx}");
+            assert!(
+                close(got.outputs[k], want.outputs[k], 1e-9, 1e-7),
+                "output {k}: {ctx}"
+            );
         }
         for (a, b) in got_curve.loss.iter().zip(&want_curve.loss) {
             assert!(close(*a, *b, 1e-9, 1e-7), "loss curve {a} vs {b}: {ctx}");
@@ -77,7 +90,11 @@ fn f64_lanes_match_the_oracle() {
             assert!(close(*a, *b, 1e-9, 1e-7), "gap curve {a} vs {b}: {ctx}");
         }
     }
-    assert!(compared * 3 >= nets.len() * 2, "only {compared} of {} nets were stable enough to compare", nets.len());
+    assert!(
+        compared * 3 >= nets.len() * 2,
+        "only {compared} of {} nets were stable enough to compare",
+        nets.len()
+    );
 }
 
 #[test]
@@ -90,13 +107,22 @@ fn f32_lanes_agree_with_the_oracle_on_the_verdict() {
     for ((p, lr), (got, _)) in nets.iter().zip(&lanes) {
         let (want, _) = reference::train(*p, *lr, &spec);
         let well_conditioned = !want.diverged
-            && [1e-5, -1e-5].iter().all(|&rel| reference::train(perturbed(p, rel), *lr, &spec).0.correct == want.correct);
+            && [1e-5, -1e-5].iter().all(|&rel| {
+                reference::train(perturbed(p, rel), *lr, &spec).0.correct == want.correct
+            });
         if well_conditioned {
             compared += 1;
-            assert_eq!(got.correct, want.correct, "init {p} lr {lr}: f32 {got:?} oracle {want:?}");
+            assert_eq!(
+                got.correct, want.correct,
+                "init {p} lr {lr}: f32 {got:?} oracle {want:?}"
+            );
         }
     }
-    assert!(compared * 3 >= nets.len() * 2, "only {compared} of {} nets were well conditioned", nets.len());
+    assert!(
+        compared * 3 >= nets.len() * 2,
+        "only {compared} of {} nets were well conditioned",
+        nets.len()
+    );
 }
 
 #[test]
@@ -111,9 +137,16 @@ fn batches_of_any_size_train_each_net_once() {
             assert_eq!(together.len(), n, "{precision} batch of {n}");
             for (i, got) in together.iter().enumerate() {
                 let alone = &batch::train(precision, &inits[i..=i], &lrs[i..=i], &spec)[0];
-                assert_eq!(got.0.params.0.map(f64::to_bits), alone.0.params.0.map(f64::to_bits), "{precision} n={n} net {i}");
+                assert_eq!(
+                    got.0.params.0.map(f64::to_bits),
+                    alone.0.params.0.map(f64::to_bits),
+                    "{precision} n={n} net {i}"
+                );
                 assert_eq!(got.0.solved_epoch, alone.0.solved_epoch);
-                assert_eq!(got.1.loss.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), alone.1.loss.iter().map(|x| x.to_bits()).collect::<Vec<_>>());
+                assert_eq!(
+                    got.1.loss.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+                    alone.1.loss.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+                );
             }
         }
     }
@@ -126,11 +159,20 @@ fn target_loss_epoch_matches_the_oracle() {
     assert!(want.target_epoch.is_some());
     for precision in [Precision::F64, Precision::F32] {
         let got = &batch::train(precision, &[Params::LESSON], &[2.0], &spec)[0].0;
-        let (g, w) = (got.target_epoch.unwrap() as i64, want.target_epoch.unwrap() as i64);
+        let (g, w) = (
+            got.target_epoch.unwrap() as i64,
+            want.target_epoch.unwrap() as i64,
+        );
         // f64: same epoch; f32: the loss crosses 0.01 slowly, a step either side is rounding.
         let slack = if precision == Precision::F64 { 0 } else { 1 };
         assert!((g - w).abs() <= slack, "{precision}: {g} vs oracle {w}");
     }
-    let no_target = &batch::train(Precision::F64, &[Params::LESSON], &[2.0], &TrainSpec::new(3000, vec![], None))[0].0;
+    let no_target = &batch::train(
+        Precision::F64,
+        &[Params::LESSON],
+        &[2.0],
+        &TrainSpec::new(3000, vec![], None),
+    )[0]
+    .0;
     assert_eq!(no_target.target_epoch, None);
 }

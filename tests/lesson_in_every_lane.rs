@@ -21,7 +21,11 @@ fn lesson_weights_in_any_lane_print_the_baseline() {
         let (inits, lrs): (Vec<Params>, Vec<f64>) = nets.into_iter().unzip();
         let got = batch::train(precision, &inits, &lrs, &spec);
         for &i in &positions {
-            assert_eq!(render(&spec, &got[i].0, &got[i].1), want, "{precision}, lane position {i} of {n}");
+            assert_eq!(
+                render(&spec, &got[i].0, &got[i].1),
+                want,
+                "{precision}, lane position {i} of {n}"
+            );
         }
     }
 }

@@ -18,8 +18,18 @@ type State<V> = [V; 9];
 #[inline(always)]
 fn forward<V: Lane>(p: &State<V>) -> ([V; 4], [V; 4], [V; 4]) {
     let [w11, w12, b1, w21, w22, b2, v1, v2, c] = *p;
-    let h1 = [b1.sigmoid(), (w12 + b1).sigmoid(), (w11 + b1).sigmoid(), ((w11 + w12) + b1).sigmoid()];
-    let h2 = [b2.sigmoid(), (w22 + b2).sigmoid(), (w21 + b2).sigmoid(), ((w21 + w22) + b2).sigmoid()];
+    let h1 = [
+        b1.sigmoid(),
+        (w12 + b1).sigmoid(),
+        (w11 + b1).sigmoid(),
+        ((w11 + w12) + b1).sigmoid(),
+    ];
+    let h2 = [
+        b2.sigmoid(),
+        (w22 + b2).sigmoid(),
+        (w21 + b2).sigmoid(),
+        ((w21 + w22) + b2).sigmoid(),
+    ];
     let out = std::array::from_fn(|k| (v1 * h1[k] + v2 * h2[k] + c).sigmoid());
     (h1, h2, out)
 }
@@ -47,7 +57,12 @@ fn all_correct<V: Lane>(out: &[V; 4]) -> V {
 /// max(|w11−w21|, |w12−w22|, |b1−b2|, |v1−v2|), NaN where any of them is NaN.
 #[inline(always)]
 fn hidden_gap<V: Lane>(p: &State<V>) -> V {
-    let d = [(p[0] - p[3]).abs(), (p[1] - p[4]).abs(), (p[2] - p[5]).abs(), (p[6] - p[7]).abs()];
+    let d = [
+        (p[0] - p[3]).abs(),
+        (p[1] - p[4]).abs(),
+        (p[2] - p[5]).abs(),
+        (p[6] - p[7]).abs(),
+    ];
     let gap = d[0].max(d[1]).max(d[2].max(d[3]));
     let nan = (d[0] + d[1] + d[2] + d[3]).is_nan();
     V::select(nan, V::splat(f64::NAN), gap)
@@ -55,7 +70,14 @@ fn hidden_gap<V: Lane>(p: &State<V>) -> V {
 
 /// One gradient step from a finished forward pass: p ← p − (η/4)·Σ grad.
 #[inline(always)]
-fn update<V: Lane>(p: &mut State<V>, lr_quarter: V, h1: &[V; 4], h2: &[V; 4], out: &[V; 4], err: &[V; 4]) {
+fn update<V: Lane>(
+    p: &mut State<V>,
+    lr_quarter: V,
+    h1: &[V; 4],
+    h2: &[V; 4],
+    out: &[V; 4],
+    err: &[V; 4],
+) {
     let one = V::splat(1.0);
     let two = V::splat(2.0);
     let [_, _, _, _, _, _, v1, v2, _] = *p;
@@ -132,7 +154,13 @@ fn run_lanes<V: Lane, const TRACK_TARGET: bool>(
             log_iter.next();
         }
         if epoch == spec.epochs {
-            return LaneResult { params: p, loss: mse(&err), out, solved_at, target_at };
+            return LaneResult {
+                params: p,
+                loss: mse(&err),
+                out,
+                solved_at,
+                target_at,
+            };
         }
         update(&mut p, lr_quarter, &h1, &h2, &out, &err);
         epoch += 1;
@@ -141,7 +169,11 @@ fn run_lanes<V: Lane, const TRACK_TARGET: bool>(
 
 /// Train `inits.len()` networks (each with its own learning rate) in vectors of `V::WIDTH`.
 /// A last, partial vector is padded with copies of its first network and the copies discarded.
-pub fn train_with<V: Lane>(inits: &[Params], lrs: &[f64], spec: &TrainSpec) -> Vec<(Outcome, Curve)> {
+pub fn train_with<V: Lane>(
+    inits: &[Params],
+    lrs: &[f64],
+    spec: &TrainSpec,
+) -> Vec<(Outcome, Curve)> {
     assert_eq!(inits.len(), lrs.len(), "one learning rate per network");
     let w = V::WIDTH;
     let n_log = spec.log_epochs.len();
@@ -156,10 +188,16 @@ pub fn train_with<V: Lane>(inits: &[Params], lrs: &[f64], spec: &TrainSpec) -> V
         let real = chunk_inits.len();
         let pad = |i: usize| if i < real { i } else { 0 };
         let init: State<V> = std::array::from_fn(|k| {
-            lane_buf.iter_mut().enumerate().for_each(|(i, x)| *x = chunk_inits[pad(i)].0[k]);
+            lane_buf
+                .iter_mut()
+                .enumerate()
+                .for_each(|(i, x)| *x = chunk_inits[pad(i)].0[k]);
             V::load(&lane_buf)
         });
-        lane_buf.iter_mut().enumerate().for_each(|(i, x)| *x = chunk_lrs[pad(i)]);
+        lane_buf
+            .iter_mut()
+            .enumerate()
+            .for_each(|(i, x)| *x = chunk_lrs[pad(i)]);
         let lr = V::load(&lane_buf);
 
         let r = if spec.target_loss.is_some() {
@@ -175,7 +213,8 @@ pub fn train_with<V: Lane>(inits: &[Params], lrs: &[f64], spec: &TrainSpec) -> V
         };
         let params: Vec<Vec<f64>> = r.params.iter().map(|&v| unpack(v)).collect();
         let outs: Vec<Vec<f64>> = r.out.iter().map(|&v| unpack(v)).collect();
-        let (loss, solved_at, target_at) = (unpack(r.loss), unpack(r.solved_at), unpack(r.target_at));
+        let (loss, solved_at, target_at) =
+            (unpack(r.loss), unpack(r.solved_at), unpack(r.target_at));
         for (j, (l, g)) in loss_log.iter().zip(&gap_log).enumerate() {
             l.store(&mut loss_lanes[j * w..(j + 1) * w]);
             g.store(&mut gap_lanes[j * w..(j + 1) * w]);
@@ -206,7 +245,12 @@ pub fn train_with<V: Lane>(inits: &[Params], lrs: &[f64], spec: &TrainSpec) -> V
 }
 
 /// Train with the lanes this build uses for `precision`.
-pub fn train(precision: Precision, inits: &[Params], lrs: &[f64], spec: &TrainSpec) -> Vec<(Outcome, Curve)> {
+pub fn train(
+    precision: Precision,
+    inits: &[Params],
+    lrs: &[f64],
+    spec: &TrainSpec,
+) -> Vec<(Outcome, Curve)> {
     match precision {
         Precision::F64 => train_with::<F64Lanes>(inits, lrs, spec),
         Precision::F32 => train_with::<F32Lanes>(inits, lrs, spec),

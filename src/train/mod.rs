@@ -18,8 +18,12 @@ pub const N_PARAMS: usize = 9;
 pub const PARAM_NAMES: [&str; N_PARAMS] = ["w11", "w12", "b1", "w21", "w22", "b2", "v1", "v2", "c"];
 
 /// The four XOR cases `(x1, x2, y)` in the lesson's order: 00, 01, 10, 11.
-pub const XOR_CASES: [(f64, f64, f64); 4] =
-    [(0.0, 0.0, 0.0), (0.0, 1.0, 1.0), (1.0, 0.0, 1.0), (1.0, 1.0, 0.0)];
+pub const XOR_CASES: [(f64, f64, f64); 4] = [
+    (0.0, 0.0, 0.0),
+    (0.0, 1.0, 1.0),
+    (1.0, 0.0, 1.0),
+    (1.0, 1.0, 0.0),
+];
 
 /// The nine numbers of one network: `w11 w12 b1 / w21 w22 b2 / v1 v2 c`.
 ///
@@ -35,8 +39,19 @@ impl Params {
     /// Exactly 0.0 for a net whose hidden units are clones. NaN if any of those weights is NaN.
     pub fn hidden_gap(&self) -> f64 {
         let p = &self.0;
-        let gaps = [(p[0] - p[3]).abs(), (p[1] - p[4]).abs(), (p[2] - p[5]).abs(), (p[6] - p[7]).abs()];
-        gaps.iter().fold(0.0, |m: f64, &g| if g.is_nan() || m.is_nan() { f64::NAN } else { m.max(g) })
+        let gaps = [
+            (p[0] - p[3]).abs(),
+            (p[1] - p[4]).abs(),
+            (p[2] - p[5]).abs(),
+            (p[6] - p[7]).abs(),
+        ];
+        gaps.iter().fold(0.0, |m: f64, &g| {
+            if g.is_nan() || m.is_nan() {
+                f64::NAN
+            } else {
+                m.max(g)
+            }
+        })
     }
 
     /// True when all nine numbers are finite.
@@ -48,7 +63,11 @@ impl Params {
 impl fmt::Display for Params {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = &self.0;
-        write!(f, "{} {} {} / {} {} {} / {} {} {}", p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8])
+        write!(
+            f,
+            "{} {} {} / {} {} {} / {} {} {}",
+            p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8]
+        )
     }
 }
 
@@ -96,7 +115,11 @@ impl TrainSpec {
         log_epochs.retain(|&e| e <= epochs);
         log_epochs.sort_unstable();
         log_epochs.dedup();
-        TrainSpec { epochs, log_epochs, target_loss }
+        TrainSpec {
+            epochs,
+            log_epochs,
+            target_loss,
+        }
     }
 }
 

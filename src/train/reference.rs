@@ -5,7 +5,7 @@
 //! Nothing here is clever on purpose: it is the code a learner puts next to the lesson, and the
 //! oracle every fast path (SIMD lanes, f32, threads, shards) is tested against. Do not optimise it.
 
-use super::{count_correct, sigmoid, Curve, Outcome, Params, TrainSpec, XOR_CASES};
+use super::{Curve, Outcome, Params, TrainSpec, XOR_CASES, count_correct, sigmoid};
 
 /// One forward pass over the four cases: the outputs and the MSE loss.
 pub fn forward(p: &Params) -> ([f64; 4], f64) {
@@ -40,7 +40,17 @@ pub fn step(p: &mut Params, lr: f64) -> ([f64; 4], f64) {
         let d_out = 2.0 * (out - y) * out * (1.0 - out);
         let d_h1 = d_out * v1 * h1 * (1.0 - h1);
         let d_h2 = d_out * v2 * h2 * (1.0 - h2);
-        let g = [d_h1 * x1, d_h1 * x2, d_h1, d_h2 * x1, d_h2 * x2, d_h2, d_out * h1, d_out * h2, d_out];
+        let g = [
+            d_h1 * x1,
+            d_h1 * x2,
+            d_h1,
+            d_h2 * x1,
+            d_h2 * x2,
+            d_h2,
+            d_out * h1,
+            d_out * h2,
+            d_out,
+        ];
         for (acc, gi) in grad.iter_mut().zip(g) {
             *acc += gi;
         }
@@ -62,7 +72,11 @@ pub fn train(init: Params, lr: f64, spec: &TrainSpec) -> (Outcome, Curve) {
     // Epoch e looks at the weights after e steps; epoch `epochs` is the final net (no step after).
     for epoch in 0..=spec.epochs {
         let gap = p.hidden_gap();
-        let (outputs, loss) = if epoch < spec.epochs { step(&mut p, lr) } else { forward(&p) };
+        let (outputs, loss) = if epoch < spec.epochs {
+            step(&mut p, lr)
+        } else {
+            forward(&p)
+        };
         if solved_epoch.is_none() && count_correct(&outputs) == 4 {
             solved_epoch = Some(epoch);
         }

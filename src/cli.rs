@@ -1,0 +1,170 @@
+//! The command line (clap). Parsing only: each subcommand hands a plain struct to the module
+//! that does the work.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::sweep::config::ConfigPatch;
+use crate::train::Precision;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "xorsweep",
+    version,
+    about = "Train many tiny 2-2-1 XOR networks at once and see what learning rate and initialisation do"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Print the lesson's pinned run (weights 0.5 -0.4 0.1 / 0.9 0.3 -0.2 / 0.8 -0.6 0.05, η = 2).
+    Baseline {
+        /// Train with the lane trainer in this precision instead of the scalar reference.
+        #[arg(long, value_enum)]
+        lanes: Option<PrecisionArg>,
+    },
+    /// Run a sweep (with no arguments: the default sweep) and write CSV, charts and a report.
+    Sweep(Box<SweepArgs>),
+    /// Retrain one row of a runs.csv from its recorded initial weights and print its trace.
+    Replay {
+        /// A runs.csv written by `xorsweep sweep`.
+        runs_csv: PathBuf,
+        /// The row's `run` number.
+        run: u64,
+        /// Print the loss every N epochs (default: an eighth of the run, 500 for the lesson).
+        #[arg(long, value_name = "N")]
+        every: Option<u32>,
+    },
+    /// Merge the output folders of `sweep --shard K/N` runs into one sweep's outputs.
+    Merge {
+        /// Folder to write the merged outputs to.
+        out: PathBuf,
+        /// The shard folders, in any order.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// Overwrite OUT if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PrecisionArg {
+    F64,
+    F32,
+}
+
+impl From<PrecisionArg> for Precision {
+    fn from(p: PrecisionArg) -> Precision {
+        match p {
+            PrecisionArg::F64 => Precision::F64,
+            PrecisionArg::F32 => Precision::F32,
+        }
+    }
+}
+
+#[derive(Args, Debug, Default)]
+pub struct SweepArgs {
+    /// A TOML file with any of: lr, init, seeds, seed, epochs, precision, target_loss, runs_csv.
+    /// Flags given as well override it. Every sweep writes its own as OUT/sweep.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Learning rates: a list 0.5,1,2, a range 0.1..4:40 or a geometric range 0.05..32:16:log
+    /// [default: 0.05..32:16:log].
+    #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
+    pub lr: Option<String>,
+    /// Initialisation (repeatable): lesson, uniform:A, normal:SIGMA, symmetric:A,
+    /// near-symmetric:A:EPS (EPS a list or range, e.g. 1e-12..0.1:12:log)
+    /// [default: lesson, uniform at 7 scales, symmetric:1, near-symmetric:1 at ε = 1e-12…1e-1].
+    #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
+    pub init: Vec<String>,
+    /// Nets per (init, lr) cell for random inits [default: 200].
+    #[arg(long, value_name = "N")]
+    pub seeds: Option<u32>,
+    /// Master seed [default: 2026].
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Gradient steps per net [default: 4001, the lesson's epochs 0..=4000].
+    #[arg(long, value_name = "N")]
+    pub epochs: Option<u32>,
+    /// Arithmetic of the lane trainer [default: f64].
+    #[arg(long, value_enum)]
+    pub precision: Option<PrecisionArg>,
+    /// Also record the first epoch whose loss is below X (column target_epoch).
+    #[arg(long, value_name = "X", allow_hyphen_values = true)]
+    pub target_loss: Option<f64>,
+    /// Rows of runs.csv: all, none or sample:N [default: all].
+    #[arg(long, value_name = "WHICH")]
+    pub runs_csv: Option<String>,
+    /// Worker threads [default: all cores].
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Output folder.
+    #[arg(long, value_name = "DIR", default_value = "xorsweep-out")]
+    pub out: PathBuf,
+    /// Overwrite the output folder if it exists.
+    #[arg(long, conflicts_with = "resume")]
+    pub force: bool,
+    /// Finish an interrupted sweep in --out (same arguments as the original run).
+    #[arg(long)]
+    pub resume: bool,
+    /// No progress bar and no summary (the output folder is still printed).
+    #[arg(long)]
+    pub quiet: bool,
+    /// Train only shard K of N (0-based) of the sweep; join shards with `xorsweep merge`.
+    /// Without it, Slurm array, Kubernetes Indexed Job and AWS Batch array variables are used.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Shard count where the scheduler does not export it (Kubernetes, AWS Batch).
+    #[arg(long, value_name = "N")]
+    pub shard_count: Option<u64>,
+    /// Keep the completed chunks in OUT/chunks after the reports are written.
+    #[arg(long)]
+    pub keep_chunks: bool,
+}
+
+impl SweepArgs {
+    /// The flags that set the sweep's configuration.
+    pub fn patch(&self) -> ConfigPatch {
+        ConfigPatch {
+            lr: self.lr.clone(),
+            init: (!self.init.is_empty()).then(|| self.init.clone()),
+            seeds: self.seeds,
+            seed: self.seed,
+            epochs: self.epochs,
+            precision: self.precision.map(Precision::from),
+            target_loss: self.target_loss,
+            runs_csv: self.runs_csv.clone(),
+        }
+    }
+}
+
+/// Quote an argument for a POSIX shell if it needs it.
+pub fn shell_quote(arg: &str) -> String {
+    let plain = !arg.is_empty()
+        && arg
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_./:=,+-@%".contains(c));
+    if plain {
+        arg.to_string()
+    } else {
+        format!("'{}'", arg.replace('\'', r"'\''"))
+    }
+}
+
+/// The command line that resumes this invocation: the same arguments plus --resume.
+pub fn resume_command(args: &[String]) -> String {
+    let mut v: Vec<String> = args
+        .iter()
+        .filter(|a| *a != "--force")
+        .map(|a| shell_quote(a))
+        .collect();
+    if !args.iter().any(|a| a == "--resume") {
+        v.push("--resume".into());
+    }
+    v.join(" ")
+}

@@ -1,0 +1,304 @@
+//! The CSV exporters: runs.csv (one row per net), summary.csv (one row per cell) and curves.csv
+//! (loss and hidden gap at logged epochs). Each returns bytes; `report::write` decides where.
+//!
+//! Numbers are written so that they round-trip exactly (Rust's shortest representation, in
+//! scientific notation outside 1e-4..1e15 so a spreadsheet never sees 300 zeros); "never" and
+//! "not applicable" are empty cells; booleans are 0/1 so a spreadsheet reads them as numbers.
+
+use super::stats::{CellSummary, CurveBand};
+use crate::sweep::chunk::NetRecord;
+use crate::sweep::config::RunsCsv;
+use crate::sweep::plan::{Plan, initial_params};
+use crate::train::PARAM_NAMES;
+
+/// Shortest round-trip text of a number.
+pub fn num(x: f64) -> String {
+    let a = x.abs();
+    if x == 0.0 || !x.is_finite() || (1e-4..1e15).contains(&a) {
+        format!("{x}")
+    } else {
+        format!("{x:e}")
+    }
+}
+
+fn opt<T: ToString>(x: Option<T>) -> String {
+    x.map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn opt_num(x: Option<f64>) -> String {
+    x.map(num).unwrap_or_default()
+}
+
+fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
+    w.into_inner().expect("writing to memory cannot fail")
+}
+
+/// Column names of runs.csv, in order.
+pub fn runs_header(plan: &Plan) -> Vec<String> {
+    let mut h: Vec<String> = [
+        "run",
+        "init",
+        "lr",
+        "epochs",
+        "seed",
+        "precision",
+        "scale",
+        "eps",
+    ]
+    .map(String::from)
+    .to_vec();
+    h.extend(PARAM_NAMES.iter().map(|p| format!("{p}_init")));
+    h.extend(PARAM_NAMES.iter().map(|p| p.to_string()));
+    h.extend(
+        [
+            "final_loss",
+            "out_00",
+            "out_01",
+            "out_10",
+            "out_11",
+            "correct",
+            "solved_epoch",
+            "hidden_gap",
+            "diverged",
+        ]
+        .map(String::from),
+    );
+    if plan.config.target_loss.is_some() {
+        h.push("target_epoch".into());
+    }
+    h
+}
+
+/// Which runs a `--runs-csv` choice keeps: all, none, or about N spread evenly (always the
+/// lesson's baseline rows, so the sample can be checked against the lesson).
+pub fn keep_run(plan: &Plan, which: RunsCsv, run: u64) -> bool {
+    match which {
+        RunsCsv::All => true,
+        RunsCsv::None => false,
+        RunsCsv::Sample(n) => {
+            let stride = plan.total_runs.div_ceil(n).max(1);
+            run.is_multiple_of(stride) || !plan.locate(run).0.init.is_random()
+        }
+    }
+}
+
+pub fn runs_csv(plan: &Plan, records: &[NetRecord], which: RunsCsv) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(runs_header(plan)).expect("in memory");
+    let precision = plan.config.precision.name();
+    for r in records.iter().filter(|r| keep_run(plan, which, r.run)) {
+        let (cell, seed) = plan.locate(r.run);
+        let o = &r.outcome;
+        let init = initial_params(cell.init, plan.config.seed, r.run);
+        let mut row = vec![
+            r.run.to_string(),
+            cell.init.name().to_string(),
+            num(cell.lr),
+            plan.config.epochs.to_string(),
+            seed.to_string(),
+            precision.to_string(),
+            opt_num(cell.init.scale()),
+            opt_num(cell.init.eps()),
+        ];
+        row.extend(init.0.iter().map(|&x| num(x)));
+        row.extend(o.params.0.iter().map(|&x| num(x)));
+        row.push(num(o.final_loss));
+        row.extend(o.outputs.iter().map(|&x| num(x)));
+        row.push(o.correct.to_string());
+        row.push(opt(o.solved_epoch));
+        row.push(num(o.hidden_gap));
+        row.push(u8::from(o.diverged).to_string());
+        if plan.config.target_loss.is_some() {
+            row.push(opt(o.target_epoch));
+        }
+        w.write_record(&row).expect("in memory");
+    }
+    finish(w)
+}
+
+pub fn summary_csv(rows: &[CellSummary]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "cell",
+        "init",
+        "scale",
+        "eps",
+        "lr",
+        "nets",
+        "solved",
+        "solved_fraction",
+        "solved_ci95_low",
+        "solved_ci95_high",
+        "solved_epoch_q1",
+        "solved_epoch_median",
+        "solved_epoch_q3",
+        "final_loss_q1",
+        "final_loss_median",
+        "final_loss_q3",
+        "final_loss_best",
+        "median_hidden_gap",
+        "diverged",
+    ])
+    .expect("in memory");
+    for s in rows {
+        let nan_empty = |x: f64| if x.is_nan() { String::new() } else { num(x) };
+        let mut row = vec![
+            s.cell.index.to_string(),
+            s.cell.init.name().to_string(),
+            opt_num(s.cell.init.scale()),
+            opt_num(s.cell.init.eps()),
+            num(s.cell.lr),
+            s.nets.to_string(),
+            s.solved.to_string(),
+            num(s.solved_fraction()),
+            num(s.wilson.0),
+            num(s.wilson.1),
+        ];
+        row.extend(s.solved_epoch.iter().map(|&x| nan_empty(x)));
+        row.extend(s.final_loss.iter().map(|&x| num(x)));
+        row.push(num(s.best_final_loss));
+        row.push(num(s.median_hidden_gap));
+        row.push(s.diverged.to_string());
+        w.write_record(&row).expect("in memory");
+    }
+    finish(w)
+}
+
+/// One curve to write: a cell's band, one net's curve, or the dense baseline.
+pub enum CurveRows<'a> {
+    Cell {
+        summary: &'a CellSummary,
+        band: &'a CurveBand,
+    },
+    Net {
+        record: &'a NetRecord,
+    },
+    /// The lesson's run at η = 2.0 from the reference trainer, every epoch.
+    Baseline {
+        epochs: &'a [u32],
+        loss: &'a [f64],
+        gap: &'a [f64],
+    },
+}
+
+pub fn curves_csv(plan: &Plan, curves: &[CurveRows]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "kind",
+        "cell",
+        "init",
+        "scale",
+        "eps",
+        "lr",
+        "run",
+        "epoch",
+        "loss",
+        "loss_q1",
+        "loss_q3",
+        "hidden_gap",
+        "hidden_gap_q1",
+        "hidden_gap_q3",
+    ])
+    .expect("in memory");
+    let epochs = &plan.train.log_epochs;
+    for c in curves {
+        match c {
+            CurveRows::Cell { summary, band } => {
+                let cell = &summary.cell;
+                for (j, e) in epochs.iter().enumerate() {
+                    let (l, g) = (band.loss[j], band.gap[j]);
+                    w.write_record([
+                        "cell".into(),
+                        cell.index.to_string(),
+                        cell.init.name().into(),
+                        opt_num(cell.init.scale()),
+                        opt_num(cell.init.eps()),
+                        num(cell.lr),
+                        String::new(),
+                        e.to_string(),
+                        num(l[1]),
+                        num(l[0]),
+                        num(l[2]),
+                        num(g[1]),
+                        num(g[0]),
+                        num(g[2]),
+                    ])
+                    .expect("in memory");
+                }
+            }
+            CurveRows::Net { record } => {
+                let cell = plan.locate(record.run).0;
+                for (j, e) in epochs.iter().enumerate() {
+                    w.write_record([
+                        "net".into(),
+                        cell.index.to_string(),
+                        cell.init.name().into(),
+                        opt_num(cell.init.scale()),
+                        opt_num(cell.init.eps()),
+                        num(cell.lr),
+                        record.run.to_string(),
+                        e.to_string(),
+                        num(record.curve.loss[j]),
+                        String::new(),
+                        String::new(),
+                        num(record.curve.gap[j]),
+                        String::new(),
+                        String::new(),
+                    ])
+                    .expect("in memory");
+                }
+            }
+            CurveRows::Baseline { epochs, loss, gap } => {
+                for ((e, l), g) in epochs.iter().zip(*loss).zip(*gap) {
+                    w.write_record([
+                        "baseline".into(),
+                        String::new(),
+                        "lesson".into(),
+                        String::new(),
+                        String::new(),
+                        num(crate::baseline::LESSON_LR),
+                        String::new(),
+                        e.to_string(),
+                        num(*l),
+                        String::new(),
+                        String::new(),
+                        num(*g),
+                        String::new(),
+                        String::new(),
+                    ])
+                    .expect("in memory");
+                }
+            }
+        }
+    }
+    finish(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::num;
+
+    #[test]
+    fn numbers_round_trip() {
+        for x in [
+            0.0,
+            1.0,
+            0.1,
+            1.0 / 3.0,
+            1e-12,
+            2.5e-300,
+            123456789.123,
+            1e20,
+            -7.25e-5,
+            f64::MIN_POSITIVE,
+        ] {
+            let s = num(x);
+            assert_eq!(
+                s.parse::<f64>().unwrap().to_bits(),
+                x.to_bits(),
+                "{x} -> {s}"
+            );
+            assert!(s.len() < 30, "{s}");
+        }
+    }
+}

@@ -1,0 +1,38 @@
+//! manifest.json: what was run, with what, where and how fast.
+
+use serde::Serialize;
+
+use crate::sweep::config::SweepConfig;
+use crate::sweep::shard::Shard;
+
+#[derive(Serialize)]
+pub struct Manifest<'a> {
+    pub tool: &'static str,
+    pub version: &'static str,
+    pub config: &'a SweepConfig,
+    pub config_hash: String,
+    pub master_seed: u64,
+    pub precision: &'static str,
+    pub lane_type: &'static str,
+    pub lane_width: usize,
+    pub cpu_features_compiled: Vec<&'static str>,
+    pub cpu_features_host: Vec<&'static str>,
+    pub threads: usize,
+    pub cells: usize,
+    pub nets: u64,
+    pub net_epochs: f64,
+    pub chunks: u64,
+    pub chunks_trained_now: u64,
+    pub shard: Option<&'a Shard>,
+    pub wall_seconds: f64,
+    pub training_seconds: f64,
+    pub net_epochs_per_second: f64,
+}
+
+impl Manifest<'_> {
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut v = serde_json::to_vec_pretty(self).expect("a manifest always serialises");
+        v.push(b'\n');
+        v
+    }
+}

@@ -1,0 +1,165 @@
+//! Pure statistics of a finished sweep: quantiles, Wilson intervals, per-cell summaries and
+//! per-cell curve bands. No I/O; the CSV, chart and HTML writers all read from here.
+
+use crate::sweep::chunk::NetRecord;
+use crate::sweep::plan::{Cell, Plan};
+
+/// Linear-interpolation quantile (numpy's default) of sorted data; NaN for no data.
+pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
+    match sorted.len() {
+        0 => f64::NAN,
+        1 => sorted[0],
+        n => {
+            let pos = q * (n - 1) as f64;
+            let (lo, frac) = (pos.floor() as usize, pos - pos.floor());
+            if lo + 1 >= n {
+                sorted[n - 1]
+            } else {
+                sorted[lo] + (sorted[lo + 1] - sorted[lo]) * frac
+            }
+        }
+    }
+}
+
+/// Quartiles (q1, median, q3). NaN sorts above +inf, so a cell that mostly diverged has a NaN median.
+pub fn quartiles(mut values: Vec<f64>) -> [f64; 3] {
+    // Every NaN sorts as the largest value (total_cmp alone would put negative NaNs first).
+    values.sort_by(|a, b| a.is_nan().cmp(&b.is_nan()).then(a.total_cmp(b)));
+    [0.25, 0.5, 0.75].map(|q| {
+        let pos = (q * (values.len().max(1) - 1) as f64).ceil() as usize;
+        if values.get(pos).is_some_and(|x| x.is_nan()) {
+            f64::NAN
+        } else {
+            quantile_sorted(&values, q)
+        }
+    })
+}
+
+/// 95 % Wilson score interval for `k` successes in `n` trials.
+pub fn wilson_95(k: u64, n: u64) -> (f64, f64) {
+    if n == 0 {
+        return (f64::NAN, f64::NAN);
+    }
+    let z = 1.959_963_984_540_054;
+    let (n, p) = (n as f64, k as f64 / n as f64);
+    let denom = 1.0 + z * z / n;
+    let centre = (p + z * z / (2.0 * n)) / denom;
+    let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / denom;
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
+/// What summary.csv says about one cell.
+#[derive(Clone, Debug)]
+pub struct CellSummary {
+    pub cell: Cell,
+    pub nets: u64,
+    pub solved: u64,
+    pub wilson: (f64, f64),
+    /// Quartiles of solved_epoch among solved nets (NaN if none solved).
+    pub solved_epoch: [f64; 3],
+    pub final_loss: [f64; 3],
+    pub best_final_loss: f64,
+    pub diverged: u64,
+    pub median_hidden_gap: f64,
+}
+
+impl CellSummary {
+    pub fn solved_fraction(&self) -> f64 {
+        self.solved as f64 / self.nets as f64
+    }
+}
+
+/// Records of each cell, in cell order (records must be sorted by run and cover the cells given).
+pub fn by_cell<'a>(plan: &'a Plan, records: &'a [NetRecord]) -> Vec<(&'a Cell, &'a [NetRecord])> {
+    let mut out = Vec::new();
+    let mut rest = records;
+    for cell in &plan.cells {
+        let n = rest
+            .iter()
+            .take_while(|r| r.run < cell.first_run + cell.nets)
+            .count();
+        let (mine, tail) = rest.split_at(n);
+        rest = tail;
+        if !mine.is_empty() {
+            out.push((cell, mine));
+        }
+    }
+    out
+}
+
+pub fn summarize(cell: &Cell, recs: &[NetRecord]) -> CellSummary {
+    let solved_epochs: Vec<f64> = recs
+        .iter()
+        .filter_map(|r| r.outcome.solved_epoch.map(f64::from))
+        .collect();
+    let losses: Vec<f64> = recs.iter().map(|r| r.outcome.final_loss).collect();
+    let nets = recs.len() as u64;
+    let solved = solved_epochs.len() as u64;
+    CellSummary {
+        cell: cell.clone(),
+        nets,
+        solved,
+        wilson: wilson_95(solved, nets),
+        solved_epoch: quartiles(solved_epochs),
+        best_final_loss: losses
+            .iter()
+            .copied()
+            .filter(|x| !x.is_nan())
+            .fold(f64::INFINITY, f64::min),
+        final_loss: quartiles(losses),
+        diverged: recs.iter().filter(|r| r.outcome.diverged).count() as u64,
+        median_hidden_gap: quartiles(recs.iter().map(|r| r.outcome.hidden_gap).collect())[1],
+    }
+}
+
+/// Per logged epoch, the quartiles of loss and of hidden gap across a cell's nets.
+#[derive(Clone, Debug)]
+pub struct CurveBand {
+    pub loss: Vec<[f64; 3]>,
+    pub gap: Vec<[f64; 3]>,
+}
+
+pub fn curve_band(recs: &[NetRecord], n_log: usize) -> CurveBand {
+    let band = |get: &dyn Fn(&NetRecord) -> &Vec<f64>| -> Vec<[f64; 3]> {
+        (0..n_log)
+            .map(|j| quartiles(recs.iter().map(|r| get(r)[j]).collect()))
+            .collect()
+    };
+    CurveBand {
+        loss: band(&|r| &r.curve.loss),
+        gap: band(&|r| &r.curve.gap),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_match_numpy() {
+        let v = [1.0, 2.0, 3.0, 4.0];
+        assert_eq!(quantile_sorted(&v, 0.5), 2.5);
+        assert_eq!(quantile_sorted(&v, 0.25), 1.75);
+        assert_eq!(quartiles(vec![3.0, 1.0, 2.0]), [1.5, 2.0, 2.5]);
+        assert!(quartiles(vec![]).iter().all(|x| x.is_nan()));
+        // Three of four diverged: every quartile reaches into the NaNs.
+        assert!(
+            quartiles(vec![f64::NAN, 1.0, f64::NAN, f64::NAN])
+                .iter()
+                .all(|x| x.is_nan())
+        );
+        assert_eq!(quartiles(vec![f64::NAN, 1.0, 2.0, 3.0, 4.0])[1], 3.0);
+    }
+
+    #[test]
+    fn wilson_interval_known_values() {
+        // 8 of 10: (0.4902, 0.9433) to 4 places (standard tables).
+        let (lo, hi) = wilson_95(8, 10);
+        assert!(
+            (lo - 0.4902).abs() < 1e-4 && (hi - 0.9433).abs() < 1e-4,
+            "{lo} {hi}"
+        );
+        assert_eq!(wilson_95(0, 5).0, 0.0);
+        assert_eq!(wilson_95(5, 5).1, 1.0);
+    }
+}

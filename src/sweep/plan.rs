@@ -1,0 +1,200 @@
+//! From a configuration to the list of nets: cells (init × learning rate), global run indices,
+//! each net's initial weights, the epochs at which curves are logged, and the fixed-size chunks
+//! the work is done and saved in.
+//!
+//! Determinism lives here: a net's initial weights are drawn from a ChaCha8 stream chosen by
+//! (master seed, global run index) alone, so they do not depend on threads, lane width, chunk
+//! order or shard.
+
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Normal};
+
+use super::config::{SweepConfig, Validated};
+use super::spec::Init;
+use crate::baseline::LESSON_LR;
+use crate::train::{Params, TrainSpec};
+
+/// Nets per chunk: the unit of parallel work, of saving, resuming and sharding.
+pub const CHUNK_NETS: u64 = 2048;
+
+/// One (init, learning rate) combination.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cell {
+    pub index: usize,
+    pub init: Init,
+    pub lr: f64,
+    pub first_run: u64,
+    pub nets: u64,
+}
+
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub config: SweepConfig,
+    pub cells: Vec<Cell>,
+    pub total_runs: u64,
+    pub train: TrainSpec,
+}
+
+/// Epochs at which loss and hidden gap are recorded: 0, ~40 log-spaced, every 1/20th, and the end.
+pub fn curve_epochs(epochs: u32) -> Vec<u32> {
+    let mut v = vec![0, epochs];
+    let n = 40;
+    for i in 0..=n {
+        v.push((f64::from(epochs).powf(f64::from(i) / f64::from(n))).round() as u32);
+    }
+    let step = (epochs / 20).max(1);
+    v.extend((0..=epochs).step_by(step as usize));
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+impl Plan {
+    pub fn new(config: SweepConfig, v: &Validated) -> Plan {
+        let mut cells = Vec::new();
+        let mut next = 0u64;
+        for spec in &v.inits {
+            for init in spec.expand() {
+                let mut lrs = v.lrs.clone();
+                // The lesson's weights always include the pinned baseline row, at η = 2.0.
+                if init == Init::Lesson && !lrs.contains(&LESSON_LR) {
+                    let at = lrs.partition_point(|&x| x < LESSON_LR);
+                    lrs.insert(at, LESSON_LR);
+                }
+                for lr in lrs {
+                    let nets = if init.is_random() {
+                        u64::from(config.seeds)
+                    } else {
+                        1
+                    };
+                    cells.push(Cell {
+                        index: cells.len(),
+                        init,
+                        lr,
+                        first_run: next,
+                        nets,
+                    });
+                    next += nets;
+                }
+            }
+        }
+        let train = TrainSpec::new(
+            config.epochs,
+            curve_epochs(config.epochs),
+            config.target_loss,
+        );
+        Plan {
+            config,
+            cells,
+            total_runs: next,
+            train,
+        }
+    }
+
+    /// The cell a global run index belongs to, and the net's replicate index (seed) within it.
+    pub fn locate(&self, run: u64) -> (&Cell, u64) {
+        let i = self.cells.partition_point(|c| c.first_run + c.nets <= run);
+        let cell = &self.cells[i];
+        (cell, run - cell.first_run)
+    }
+
+    pub fn chunks(&self) -> u64 {
+        self.total_runs.div_ceil(CHUNK_NETS)
+    }
+
+    /// Global run indices of chunk `k`.
+    pub fn chunk_runs(&self, k: u64) -> std::ops::Range<u64> {
+        k * CHUNK_NETS..((k + 1) * CHUNK_NETS).min(self.total_runs)
+    }
+
+    /// Initial weights and learning rate of run `run`.
+    pub fn net(&self, run: u64) -> (Params, f64) {
+        let (cell, _) = self.locate(run);
+        (initial_params(cell.init, self.config.seed, run), cell.lr)
+    }
+
+    pub fn net_epochs(&self) -> f64 {
+        self.total_runs as f64 * f64::from(self.config.epochs)
+    }
+}
+
+/// The initial weights of global run `run` under `init`, from (master seed, run) alone.
+pub fn initial_params(init: Init, master_seed: u64, run: u64) -> Params {
+    let mut rng = ChaCha8Rng::seed_from_u64(master_seed);
+    rng.set_stream(run);
+    let mut uniform = |a: f64| rng.random_range(-a..a);
+    match init {
+        Init::Lesson => Params::LESSON,
+        Init::Uniform { a } => Params(std::array::from_fn(|_| uniform(a))),
+        Init::Normal { sigma } => {
+            let normal = Normal::new(0.0, sigma).expect("sigma was validated positive");
+            Params(std::array::from_fn(|_| normal.sample(&mut rng)))
+        }
+        Init::Symmetric { a } => symmetric(&mut uniform, a),
+        Init::NearSymmetric { a, eps } => {
+            let mut p = symmetric(&mut uniform, a);
+            for k in [3, 4, 5, 7] {
+                p.0[k] += uniform(eps);
+            }
+            p
+        }
+    }
+}
+
+fn symmetric(uniform: &mut impl FnMut(f64) -> f64, a: f64) -> Params {
+    let (w1, w2, b, v, c) = (uniform(a), uniform(a), uniform(a), uniform(a), uniform(a));
+    Params([w1, w2, b, w1, w2, b, v, v, c])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(seeds: u32) -> Plan {
+        let config = SweepConfig {
+            seeds,
+            lr: "0.5,1".into(),
+            ..SweepConfig::default()
+        };
+        let v = config.validate().unwrap();
+        Plan::new(config, &v)
+    }
+
+    #[test]
+    fn cells_cover_every_run_once() {
+        let p = plan(3);
+        let mut expected = 0;
+        for c in &p.cells {
+            assert_eq!(c.first_run, expected);
+            expected += c.nets;
+            for s in 0..c.nets {
+                assert_eq!(p.locate(c.first_run + s), (c, s));
+            }
+        }
+        assert_eq!(expected, p.total_runs);
+        // lesson gets its pinned η = 2.0 row added to the two grid rates
+        assert_eq!(p.cells.iter().filter(|c| c.init == Init::Lesson).count(), 3);
+    }
+
+    #[test]
+    fn initial_weights_depend_only_on_seed_and_run() {
+        let a = initial_params(Init::Uniform { a: 1.0 }, 7, 12345);
+        assert_eq!(a, initial_params(Init::Uniform { a: 1.0 }, 7, 12345));
+        assert_ne!(a, initial_params(Init::Uniform { a: 1.0 }, 7, 12346));
+        assert_ne!(a, initial_params(Init::Uniform { a: 1.0 }, 8, 12345));
+        let s = initial_params(Init::Symmetric { a: 2.0 }, 1, 3);
+        assert_eq!(s.hidden_gap(), 0.0);
+        let n = initial_params(Init::NearSymmetric { a: 2.0, eps: 1e-6 }, 1, 3);
+        assert!(n.hidden_gap() > 0.0 && n.hidden_gap() <= 1e-6);
+    }
+
+    #[test]
+    fn curve_epochs_are_sorted_and_bounded() {
+        for e in [1, 2, 10, 4001, 100_000] {
+            let v = curve_epochs(e);
+            assert!(v.windows(2).all(|w| w[0] < w[1]));
+            assert_eq!((v[0], *v.last().unwrap()), (0, e));
+        }
+    }
+}

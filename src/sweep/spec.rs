@@ -1,0 +1,343 @@
+//! The little languages of the command line: value lists and ranges (`--lr`, ε lists) and
+//! initialisation schemes (`--init`). Every spec parses from a string and prints back to one
+//! that parses to the same spec, so a config file records exactly what was asked for.
+
+use std::fmt;
+
+/// A list of numbers: `0.5,1,2`, a linear range `0.1..4:40` or a geometric one `0.05..32:16:log`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Values {
+    List(Vec<f64>),
+    Linear { start: f64, end: f64, points: u32 },
+    Geometric { start: f64, end: f64, points: u32 },
+}
+
+/// The most points one range may expand to.
+pub const MAX_POINTS: u32 = 100_000;
+
+fn parse_number(s: &str) -> Result<f64, String> {
+    let t = s.trim();
+    let x: f64 = t.parse().map_err(|_| format!("'{t}' is not a number"))?;
+    if x.is_finite() {
+        Ok(x)
+    } else {
+        Err(format!("'{t}' is not a finite number"))
+    }
+}
+
+impl Values {
+    pub fn parse(s: &str) -> Result<Values, String> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Err("empty value list".into());
+        }
+        let Some((start, rest)) = s.split_once("..") else {
+            let list = s
+                .split(',')
+                .map(parse_number)
+                .collect::<Result<Vec<_>, _>>()?;
+            return Ok(Values::List(list));
+        };
+        let mut parts = rest.split(':');
+        let end = parts.next().unwrap_or_default();
+        let points = parts
+            .next()
+            .ok_or_else(|| format!("range '{s}' needs a point count: START..END:POINTS[:log]"))?;
+        let log = match parts.next() {
+            None => false,
+            Some("log") => true,
+            Some(other) => {
+                return Err(format!(
+                    "range '{s}': unknown spacing '{other}' (only 'log')"
+                ));
+            }
+        };
+        if parts.next().is_some() {
+            return Err(format!(
+                "range '{s}' has too many ':' parts: START..END:POINTS[:log]"
+            ));
+        }
+        let (start, end) = (parse_number(start)?, parse_number(end)?);
+        let points: u32 = points
+            .trim()
+            .parse()
+            .map_err(|_| format!("range '{s}': '{points}' is not a point count"))?;
+        if points == 0 {
+            return Err(format!("range '{s}' has 0 points"));
+        }
+        if points > MAX_POINTS {
+            return Err(format!(
+                "range '{s}' has {points} points, more than {MAX_POINTS}"
+            ));
+        }
+        if start >= end {
+            let what = if start == end { "empty" } else { "reversed" };
+            return Err(format!("{what} range '{s}': start must be below end"));
+        }
+        if log && start <= 0.0 {
+            return Err(format!("geometric range '{s}' must start above 0"));
+        }
+        Ok(if log {
+            Values::Geometric { start, end, points }
+        } else {
+            Values::Linear { start, end, points }
+        })
+    }
+
+    /// The numbers, in order. A range of one point is its start.
+    pub fn values(&self) -> Vec<f64> {
+        let spaced = |start: f64, end: f64, n: u32, f: &dyn Fn(f64) -> f64| -> Vec<f64> {
+            if n == 1 {
+                return vec![start];
+            }
+            (0..n)
+                .map(|i| match i {
+                    0 => start,
+                    i if i == n - 1 => end,
+                    i => f(f64::from(i) / f64::from(n - 1)),
+                })
+                .collect()
+        };
+        match *self {
+            Values::List(ref v) => v.clone(),
+            Values::Linear { start, end, points } => {
+                spaced(start, end, points, &|t| start + (end - start) * t)
+            }
+            Values::Geometric { start, end, points } => spaced(start, end, points, &|t| {
+                (start.ln() + (end.ln() - start.ln()) * t).exp()
+            }),
+        }
+    }
+
+    /// Parse and check every value with `ok` (which names what is wrong with a bad one).
+    pub fn parse_checked(
+        s: &str,
+        ok: impl Fn(f64) -> Result<(), String>,
+    ) -> Result<Values, String> {
+        let v = Values::parse(s)?;
+        v.values().into_iter().try_for_each(ok)?;
+        Ok(v)
+    }
+}
+
+impl fmt::Display for Values {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Values::List(v) => {
+                let parts: Vec<String> = v.iter().map(|x| format!("{x:?}")).collect();
+                f.write_str(&parts.join(","))
+            }
+            Values::Linear { start, end, points } => write!(f, "{start:?}..{end:?}:{points}"),
+            Values::Geometric { start, end, points } => {
+                write!(f, "{start:?}..{end:?}:{points}:log")
+            }
+        }
+    }
+}
+
+/// A learning rate must be a positive finite number.
+pub fn check_lr(x: f64) -> Result<(), String> {
+    if x > 0.0 && x.is_finite() {
+        Ok(())
+    } else {
+        Err(format!("learning rate {x} must be positive and finite"))
+    }
+}
+
+fn check_positive(what: &str) -> impl Fn(f64) -> Result<(), String> + '_ {
+    move |x| {
+        if x > 0.0 && x.is_finite() {
+            Ok(())
+        } else {
+            Err(format!("{what} {x} must be positive and finite"))
+        }
+    }
+}
+
+/// An initialisation scheme as written on the command line (ε may be a list or range).
+#[derive(Clone, Debug, PartialEq)]
+pub enum InitSpec {
+    Lesson,
+    Uniform(f64),
+    Normal(f64),
+    Symmetric(f64),
+    NearSymmetric(f64, Values),
+}
+
+/// One concrete initialisation: what a cell of the sweep uses.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Init {
+    /// The lesson's fixed weights.
+    Lesson,
+    /// All nine parameters independent U(−a, a).
+    Uniform { a: f64 },
+    /// All nine parameters independent N(0, σ²).
+    Normal { sigma: f64 },
+    /// w11 w12 b1 v1 ~ U(−a, a) copied to w21 w22 b2 v2; c ~ U(−a, a).
+    Symmetric { a: f64 },
+    /// A `Symmetric { a }` net with w21 w22 b2 v2 each shifted by U(−ε, ε).
+    NearSymmetric { a: f64, eps: f64 },
+}
+
+impl Init {
+    /// The scheme's name as the CSV's `init` column spells it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Init::Lesson => "lesson",
+            Init::Uniform { .. } => "uniform",
+            Init::Normal { .. } => "normal",
+            Init::Symmetric { .. } => "symmetric",
+            Init::NearSymmetric { .. } => "near-symmetric",
+        }
+    }
+    /// The scale parameter (A or σ), if the scheme has one.
+    pub fn scale(&self) -> Option<f64> {
+        match *self {
+            Init::Lesson => None,
+            Init::Uniform { a } | Init::Symmetric { a } | Init::NearSymmetric { a, .. } => Some(a),
+            Init::Normal { sigma } => Some(sigma),
+        }
+    }
+    pub fn eps(&self) -> Option<f64> {
+        match *self {
+            Init::NearSymmetric { eps, .. } => Some(eps),
+            _ => None,
+        }
+    }
+    /// Random schemes get `seeds` nets per cell; the lesson's weights get one.
+    pub fn is_random(&self) -> bool {
+        !matches!(self, Init::Lesson)
+    }
+}
+
+impl fmt::Display for Init {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Init::Lesson => f.write_str("lesson"),
+            Init::Uniform { a } => write!(f, "uniform:{a}"),
+            Init::Normal { sigma } => write!(f, "normal:{sigma}"),
+            Init::Symmetric { a } => write!(f, "symmetric:{a}"),
+            Init::NearSymmetric { a, eps } => write!(f, "near-symmetric:{a}:{eps:e}"),
+        }
+    }
+}
+
+impl InitSpec {
+    pub fn parse(s: &str) -> Result<InitSpec, String> {
+        let s = s.trim();
+        let (name, args) = s.split_once(':').unwrap_or((s, ""));
+        let scale = |what: &str, a: &str| -> Result<f64, String> {
+            let x = parse_number(a).map_err(|e| format!("init '{s}': {what}: {e}"))?;
+            check_positive(what)(x).map_err(|e| format!("init '{s}': {e}"))?;
+            Ok(x)
+        };
+        let need_one = |form: &str| -> Result<(), String> {
+            if args.is_empty() || args.contains(':') {
+                Err(format!("init '{s}': expected {form}"))
+            } else {
+                Ok(())
+            }
+        };
+        match name {
+            "lesson" if args.is_empty() => Ok(InitSpec::Lesson),
+            "lesson" => Err(format!("init '{s}': 'lesson' takes no parameters")),
+            "uniform" => {
+                need_one("uniform:A").and_then(|_| Ok(InitSpec::Uniform(scale("scale A", args)?)))
+            }
+            "normal" => {
+                need_one("normal:SIGMA").and_then(|_| Ok(InitSpec::Normal(scale("sigma", args)?)))
+            }
+            "symmetric" => need_one("symmetric:A")
+                .and_then(|_| Ok(InitSpec::Symmetric(scale("scale A", args)?))),
+            "near-symmetric" => {
+                let (a, eps) = args
+                    .split_once(':')
+                    .ok_or_else(|| format!("init '{s}': expected near-symmetric:A:EPS"))?;
+                let eps = Values::parse_checked(eps, check_positive("epsilon"))
+                    .map_err(|e| format!("init '{s}': {e}"))?;
+                Ok(InitSpec::NearSymmetric(scale("scale A", a)?, eps))
+            }
+            _ => Err(format!(
+                "unknown init scheme '{name}' (expected lesson, uniform:A, normal:SIGMA, symmetric:A or near-symmetric:A:EPS)"
+            )),
+        }
+    }
+
+    /// The concrete schemes this spec stands for (one per ε for near-symmetric).
+    pub fn expand(&self) -> Vec<Init> {
+        match self {
+            InitSpec::Lesson => vec![Init::Lesson],
+            InitSpec::Uniform(a) => vec![Init::Uniform { a: *a }],
+            InitSpec::Normal(sigma) => vec![Init::Normal { sigma: *sigma }],
+            InitSpec::Symmetric(a) => vec![Init::Symmetric { a: *a }],
+            InitSpec::NearSymmetric(a, eps) => eps
+                .values()
+                .into_iter()
+                .map(|eps| Init::NearSymmetric { a: *a, eps })
+                .collect(),
+        }
+    }
+}
+
+impl fmt::Display for InitSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InitSpec::Lesson => f.write_str("lesson"),
+            InitSpec::Uniform(a) => write!(f, "uniform:{a:?}"),
+            InitSpec::Normal(s) => write!(f, "normal:{s:?}"),
+            InitSpec::Symmetric(a) => write!(f, "symmetric:{a:?}"),
+            InitSpec::NearSymmetric(a, eps) => write!(f, "near-symmetric:{a:?}:{eps}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_expand_as_written() {
+        assert_eq!(
+            Values::parse("0.5,1,2").unwrap().values(),
+            vec![0.5, 1.0, 2.0]
+        );
+        assert_eq!(
+            Values::parse("0..4:5").unwrap().values(),
+            vec![0.0, 1.0, 2.0, 3.0, 4.0]
+        );
+        let g = Values::parse("0.05..32:16:log").unwrap().values();
+        assert_eq!((g.len(), g[0], g[15]), (16, 0.05, 32.0));
+        assert!((g[1] / g[0] - g[15] / g[14]).abs() < 1e-12);
+    }
+
+    #[test]
+    fn bad_specs_say_what_is_wrong() {
+        for (s, needle) in [
+            ("4..0.1:5", "reversed"),
+            ("1..1:3", "empty"),
+            ("0.1..4:0", "0 points"),
+            ("0..4:5:log", "above 0"),
+            ("a,b", "not a number"),
+            ("1..2", "point count"),
+            ("", "empty"),
+        ] {
+            let e = Values::parse(s).unwrap_err();
+            assert!(e.contains(needle), "{s}: {e}");
+        }
+        assert!(
+            InitSpec::parse("uniform:-1")
+                .unwrap_err()
+                .contains("positive")
+        );
+        assert!(
+            InitSpec::parse("gaussian:1")
+                .unwrap_err()
+                .contains("unknown init scheme")
+        );
+        assert!(
+            InitSpec::parse("near-symmetric:1:-1e-3")
+                .unwrap_err()
+                .contains("epsilon")
+        );
+    }
+}
