@@ -88,7 +88,7 @@ pub struct SweepArgs {
     /// Master seed [default: 2026].
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
-    /// Gradient steps per net [default: 4001, the lesson's epochs 0..=4000].
+    /// Gradient steps per net [default: 20000; the lesson's run is 4001: epochs 0..=4000].
     #[arg(long, value_name = "N")]
     pub epochs: Option<u32>,
     /// Arithmetic of the lane trainer [default: f64].

@@ -198,6 +198,7 @@ pub fn curves_csv(plan: &Plan, curves: &[CurveRows]) -> Vec<u8> {
         "hidden_gap",
         "hidden_gap_q1",
         "hidden_gap_q3",
+        "solved_fraction",
     ])
     .expect("in memory");
     let epochs = &plan.train.log_epochs;
@@ -222,6 +223,7 @@ pub fn curves_csv(plan: &Plan, curves: &[CurveRows]) -> Vec<u8> {
                         num(g[1]),
                         num(g[0]),
                         num(g[2]),
+                        num(band.solved[j]),
                     ])
                     .expect("in memory");
                 }
@@ -242,6 +244,7 @@ pub fn curves_csv(plan: &Plan, curves: &[CurveRows]) -> Vec<u8> {
                         String::new(),
                         String::new(),
                         num(record.curve.gap[j]),
+                        String::new(),
                         String::new(),
                         String::new(),
                     ])
@@ -265,11 +268,45 @@ pub fn curves_csv(plan: &Plan, curves: &[CurveRows]) -> Vec<u8> {
                         num(*g),
                         String::new(),
                         String::new(),
+                        String::new(),
                     ])
                     .expect("in memory");
                 }
             }
         }
+    }
+    finish(w)
+}
+
+/// examples.csv: the first net of every cell (its replicate 0) with its final weights, so charts
+/// such as the decision boundaries can be redrawn from the CSV files alone.
+pub fn examples_csv(cells: &[(&crate::sweep::plan::Cell, &[NetRecord])]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = ["run", "cell", "init", "scale", "eps", "lr"]
+        .map(String::from)
+        .to_vec();
+    header.extend(PARAM_NAMES.iter().map(|p| p.to_string()));
+    header.extend(["final_loss", "correct", "solved_epoch", "diverged"].map(String::from));
+    w.write_record(&header).expect("in memory");
+    for (cell, recs) in cells {
+        let r = &recs[0];
+        let o = &r.outcome;
+        let mut row = vec![
+            r.run.to_string(),
+            cell.index.to_string(),
+            cell.init.name().to_string(),
+            opt_num(cell.init.scale()),
+            opt_num(cell.init.eps()),
+            num(cell.lr),
+        ];
+        row.extend(o.params.0.iter().map(|&x| num(x)));
+        row.extend([
+            num(o.final_loss),
+            o.correct.to_string(),
+            opt(o.solved_epoch),
+            u8::from(o.diverged).to_string(),
+        ]);
+        w.write_record(&row).expect("in memory");
     }
     finish(w)
 }

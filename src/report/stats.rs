@@ -117,9 +117,15 @@ pub fn summarize(cell: &Cell, recs: &[NetRecord]) -> CellSummary {
 pub struct CurveBand {
     pub loss: Vec<[f64; 3]>,
     pub gap: Vec<[f64; 3]>,
+    /// Fraction of the cell's nets solved by each logged epoch (the CDF of solved_epoch).
+    pub solved: Vec<f64>,
 }
 
-pub fn curve_band(recs: &[NetRecord], n_log: usize) -> CurveBand {
+pub fn curve_band(recs: &[NetRecord], log_epochs: &[u32]) -> CurveBand {
+    let n_log = log_epochs.len();
+    let mut solved: Vec<u32> = recs.iter().filter_map(|r| r.outcome.solved_epoch).collect();
+    solved.sort_unstable();
+    let n = recs.len().max(1) as f64;
     let band = |get: &dyn Fn(&NetRecord) -> &Vec<f64>| -> Vec<[f64; 3]> {
         (0..n_log)
             .map(|j| quartiles(recs.iter().map(|r| get(r)[j]).collect()))
@@ -128,6 +134,10 @@ pub fn curve_band(recs: &[NetRecord], n_log: usize) -> CurveBand {
     CurveBand {
         loss: band(&|r| &r.curve.loss),
         gap: band(&|r| &r.curve.gap),
+        solved: log_epochs
+            .iter()
+            .map(|&e| solved.partition_point(|&s| s <= e) as f64 / n)
+            .collect(),
     }
 }
 

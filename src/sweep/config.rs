@@ -26,8 +26,9 @@ pub const DEFAULT_INITS: [&str; 10] = [
 ];
 pub const DEFAULT_SEEDS: u32 = 200;
 pub const DEFAULT_SEED: u64 = 2026;
-/// The lesson's run length: epochs 0..=4000 are 4001 steps.
-pub const DEFAULT_EPOCHS: u32 = 4001;
+/// Long enough for nearly-symmetric nets with ε down to 1e-12 to have a chance to split
+/// (the lesson's own run is 4001 steps: epochs 0..=4000).
+pub const DEFAULT_EPOCHS: u32 = 20_000;
 
 /// A sweep's configuration as written in `sweep.toml` (all fields present once resolved).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
