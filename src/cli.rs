@@ -83,13 +83,13 @@ pub struct SweepArgs {
     #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
     pub init: Vec<String>,
     /// Nets per (init, lr) cell for random inits [default: 200].
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub seeds: Option<u32>,
     /// Master seed [default: 2026].
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", allow_negative_numbers = true)]
     pub seed: Option<u64>,
     /// Gradient steps per net [default: 20000; the lesson's run is 4001: epochs 0..=4000].
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub epochs: Option<u32>,
     /// Arithmetic of the lane trainer [default: f64].
     #[arg(long, value_enum)]
@@ -101,7 +101,7 @@ pub struct SweepArgs {
     #[arg(long, value_name = "WHICH")]
     pub runs_csv: Option<String>,
     /// Worker threads [default: all cores].
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub threads: Option<usize>,
     /// Output folder.
     #[arg(long, value_name = "DIR", default_value = "xorsweep-out")]
@@ -120,7 +120,7 @@ pub struct SweepArgs {
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
     /// Shard count where the scheduler does not export it (Kubernetes, AWS Batch).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub shard_count: Option<u64>,
     /// Keep the completed chunks in OUT/chunks after the reports are written.
     #[arg(long)]

@@ -1,0 +1,250 @@
+//! Bad input: a one-line message naming the flag and the problem, exit code 2, no panic,
+//! nothing half-written.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+fn xorsweep() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_xorsweep"))
+}
+
+/// Run `args`, expect exit code 2 and a single-line message containing every `needles`.
+fn refuses(args: &[&str], needles: &[&str]) {
+    let out = xorsweep().args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{args:?} should exit 2; stderr: {stderr}"
+    );
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("backtrace"),
+        "{args:?}: {stderr}"
+    );
+    let first = stderr.lines().next().unwrap_or_default();
+    for n in needles {
+        assert!(first.contains(n), "{args:?}: message '{first}' lacks '{n}'");
+    }
+    // Our own errors are one line; clap's parse errors add a usage hint below theirs.
+    if first.starts_with("Error:") {
+        assert_eq!(
+            stderr.trim_end().lines().count(),
+            1,
+            "{args:?}: not one line: {stderr}"
+        );
+    }
+}
+
+fn sweep_in<'a>(dir: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut v = vec![
+        "sweep", "--quiet", "--seeds", "2", "--epochs", "10", "--out", dir,
+    ];
+    v.extend_from_slice(extra);
+    v
+}
+
+#[test]
+fn bad_learning_rates() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("o");
+    let o = out.to_str().unwrap();
+    refuses(&sweep_in(o, &["--lr", "-1"]), &["--lr", "positive"]);
+    refuses(&sweep_in(o, &["--lr", "0"]), &["--lr", "positive"]);
+    refuses(&sweep_in(o, &["--lr", "nan"]), &["--lr", "finite"]);
+    refuses(&sweep_in(o, &["--lr", "inf"]), &["--lr", "finite"]);
+    refuses(
+        &sweep_in(o, &["--lr", "0.5,abc"]),
+        &["--lr", "not a number"],
+    );
+    refuses(&sweep_in(o, &["--lr", "4..0.1:5"]), &["--lr", "reversed"]);
+    refuses(&sweep_in(o, &["--lr", "1..1:3"]), &["--lr", "empty"]);
+    refuses(&sweep_in(o, &["--lr", "0.1..4:0"]), &["--lr", "0 points"]);
+    refuses(&sweep_in(o, &["--lr", "0..4:5:log"]), &["--lr", "above 0"]);
+    refuses(&sweep_in(o, &["--lr", ""]), &["--lr", "empty"]);
+    assert!(!out.exists(), "nothing is written for bad input");
+}
+
+#[test]
+fn bad_inits_epochs_and_sizes() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("o");
+    let o = out.to_str().unwrap();
+    refuses(
+        &sweep_in(o, &["--init", "gaussian:1"]),
+        &["--init", "unknown init scheme 'gaussian'"],
+    );
+    refuses(
+        &sweep_in(o, &["--init", "uniform:-1"]),
+        &["--init", "positive"],
+    );
+    refuses(
+        &sweep_in(o, &["--init", "normal:0"]),
+        &["--init", "positive"],
+    );
+    refuses(
+        &sweep_in(o, &["--init", "near-symmetric:1:-1e-3"]),
+        &["--init", "epsilon"],
+    );
+    refuses(
+        &sweep_in(o, &["--init", "near-symmetric:1:1e-1..1e-12:12:log"]),
+        &["--init", "reversed"],
+    );
+    refuses(
+        &sweep_in(o, &["--init", "lesson:3"]),
+        &["--init", "no parameters"],
+    );
+    refuses(
+        &["sweep", "--epochs", "0", "--out", o],
+        &["--epochs", "at least 1"],
+    );
+    refuses(&["sweep", "--epochs", "-3", "--out", o], &["--epochs"]);
+    refuses(&["sweep", "--seeds", "0", "--out", o], &["--seeds"]);
+    refuses(&["sweep", "--threads", "0", "--out", o], &["--threads"]);
+    refuses(
+        &["sweep", "--precision", "f16", "--out", o],
+        &["--precision"],
+    );
+    refuses(
+        &["sweep", "--runs-csv", "sample:0", "--out", o],
+        &["--runs-csv"],
+    );
+    refuses(
+        &["sweep", "--target-loss", "-1", "--out", o],
+        &["--target-loss"],
+    );
+    refuses(
+        &["sweep", "--seeds", "4000000000", "--out", o],
+        &["too large", "--shard"],
+    );
+    refuses(
+        &[
+            "sweep",
+            "--lr",
+            "0.01..10:100000:log",
+            "--epochs",
+            "100000",
+            "--out",
+            o,
+        ],
+        &["too large", "--shard"],
+    );
+    refuses(
+        &["sweep", "--shard", "3/3", "--out", o],
+        &["--shard", "0-based"],
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn output_folder_problems() {
+    let d = tempfile::tempdir().unwrap();
+    let file = d.path().join("plain-file");
+    std::fs::write(&file, "x").unwrap();
+    let under_file = file.join("out");
+    refuses(
+        &sweep_in(under_file.to_str().unwrap(), &[]),
+        &["--out", "cannot create"],
+    );
+    refuses(
+        &sweep_in(file.to_str().unwrap(), &[]),
+        &["--out", "not a folder"],
+    );
+
+    let out = d.path().join("done");
+    xorsweep()
+        .args(sweep_in(out.to_str().unwrap(), &[]))
+        .assert()
+        .success();
+    let before = std::fs::read(out.join("runs.csv")).unwrap();
+    refuses(
+        &sweep_in(out.to_str().unwrap(), &[]),
+        &["--out", "not empty", "--force"],
+    );
+    assert_eq!(
+        std::fs::read(out.join("runs.csv")).unwrap(),
+        before,
+        "a refused run leaves the old results alone"
+    );
+    refuses(
+        &sweep_in(out.to_str().unwrap(), &["--lr", "1,2", "--resume"]),
+        &["--resume", "other arguments", "lr"],
+    );
+    refuses(
+        &sweep_in(out.to_str().unwrap(), &["--resume"]),
+        &["--resume", "already complete"],
+    );
+    let stray = d.path().join("stray");
+    std::fs::create_dir(&stray).unwrap();
+    std::fs::write(stray.join("notes.txt"), "mine").unwrap();
+    refuses(
+        &sweep_in(stray.to_str().unwrap(), &["--resume"]),
+        &["--resume", "not a xorsweep output folder"],
+    );
+}
+
+#[test]
+fn bad_config_files() {
+    let d = tempfile::tempdir().unwrap();
+    let cfg = d.path().join("sweep.toml");
+    let out = d.path().join("o");
+    let run = |text: &str, needles: &[&str]| {
+        std::fs::write(&cfg, text).unwrap();
+        refuses(
+            &[
+                "sweep",
+                "--config",
+                cfg.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            needles,
+        );
+    };
+    run("lr = [0.5", &["--config", "malformed TOML"]);
+    run("learning_rate = \"1\"", &["--config", "unknown field"]);
+    run("seeds = \"many\"", &["--config", "malformed TOML"]);
+    run("lr = \"-2\"", &["--lr", "positive"]);
+    refuses(
+        &[
+            "sweep",
+            "--config",
+            d.path().join("missing.toml").to_str().unwrap(),
+        ],
+        &["--config", "cannot read"],
+    );
+    assert!(!out.exists());
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn bad_replays() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("o");
+    xorsweep()
+        .args(sweep_in(
+            out.to_str().unwrap(),
+            &["--init", "uniform:1", "--lr", "1"],
+        ))
+        .assert()
+        .success();
+    let csv = out.join("runs.csv");
+    refuses(
+        &["replay", csv.to_str().unwrap(), "99"],
+        &["replay", "run 99 is not in", "runs 0 to 1"],
+    );
+    let other = d.path().join("other.csv");
+    write(&other, "a,b\n1,2\n");
+    refuses(
+        &["replay", other.to_str().unwrap(), "0"],
+        &["replay", "not a xorsweep runs.csv"],
+    );
+    refuses(
+        &["replay", d.path().join("nope.csv").to_str().unwrap(), "0"],
+        &["replay", "cannot read"],
+    );
+    refuses(&["replay", csv.to_str().unwrap(), "x"], &["RUN"]);
+}
