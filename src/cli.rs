@@ -39,6 +39,8 @@ pub enum Command {
         #[arg(long, value_name = "N")]
         every: Option<u32>,
     },
+    /// Measure training throughput (net-epochs per second) of the scalar reference and the lanes.
+    Bench(BenchArgs),
     /// Merge the output folders of `sweep --shard K/N` runs into one sweep's outputs.
     Merge {
         /// Folder to write the merged outputs to.
@@ -50,6 +52,46 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+}
+
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// Which trainers to measure.
+    #[arg(long = "impl", value_enum, default_value = "all")]
+    pub implementation: ImplArg,
+    /// Which lane precisions to measure (the scalar reference is always f64).
+    #[arg(long, value_enum, default_value = "both")]
+    pub precision: BenchPrecision,
+    /// Networks trained per repeat.
+    #[arg(long, value_name = "N", default_value_t = 65536)]
+    pub nets: usize,
+    /// Gradient steps per network.
+    #[arg(long, value_name = "N", default_value_t = 500)]
+    pub epochs: u32,
+    /// Threads for the multi-threaded measurements (1 thread is always measured too)
+    /// [default: all cores].
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Timed repeats per configuration.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub repeats: usize,
+    /// One JSON object per measured configuration instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ImplArg {
+    Scalar,
+    Simd,
+    All,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BenchPrecision {
+    F64,
+    F32,
+    Both,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -5,6 +5,7 @@
 //! and the HTML page.
 
 pub mod baseline;
+pub mod bench;
 pub mod cli;
 pub mod cpu;
 pub mod error;

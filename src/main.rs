@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
-use xorsweep::cli::{Cli, Command, resume_command};
+use xorsweep::cli::{BenchArgs, BenchPrecision, Cli, Command, ImplArg, resume_command};
 use xorsweep::error::{Interrupted, UsageError};
 use xorsweep::sweep::config::SweepConfig;
 use xorsweep::sweep::run::RunOptions;
@@ -68,6 +68,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
+        Command::Bench(args) => bench(&args)?,
         Command::Merge { out, shards, force } => {
             let opts = RunOptions {
                 out,
@@ -84,6 +85,58 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn bench(args: &BenchArgs) -> anyhow::Result<()> {
+    use std::io::Write;
+    use xorsweep::bench::{self, Impl};
+    use xorsweep::train::Precision;
+
+    let threads = args.threads.unwrap_or_else(rayon::current_num_threads);
+    for (flag, value) in [("--threads", threads), ("--nets", args.nets), ("--repeats", args.repeats), ("--epochs", args.epochs as usize)] {
+        if value == 0 {
+            return Err(UsageError::new(format!("{flag}: must be at least 1")).into());
+        }
+    }
+    let precisions: &[Precision] = match args.precision {
+        BenchPrecision::F64 => &[Precision::F64],
+        BenchPrecision::F32 => &[Precision::F32],
+        BenchPrecision::Both => &[Precision::F64, Precision::F32],
+    };
+    let mut configs: Vec<(Impl, Precision)> = Vec::new();
+    if matches!(args.implementation, ImplArg::Scalar | ImplArg::All) {
+        if !precisions.contains(&Precision::F64) {
+            return Err(UsageError::new("--impl scalar: the scalar reference is f64 only; use --precision f64 or both").into());
+        }
+        configs.push((Impl::Scalar, Precision::F64));
+    }
+    if matches!(args.implementation, ImplArg::Simd | ImplArg::All) {
+        configs.extend(precisions.iter().map(|&p| (Impl::Simd, p)));
+    }
+    let mut thread_counts = vec![1, threads];
+    thread_counts.dedup();
+
+    let (inits, lrs) = bench::bench_nets(args.nets);
+    if !args.json {
+        print!("{}", bench::render::header(threads, args.nets, args.epochs, args.repeats));
+    }
+    let mut all = Vec::new();
+    for &(implementation, precision) in &configs {
+        for &t in &thread_counts {
+            let m = bench::measure(implementation, precision, t, &inits, &lrs, args.epochs, args.repeats)?;
+            if args.json {
+                println!("{}", serde_json::to_string(&m)?);
+            } else {
+                print!("{}", bench::render::measurement(&m));
+            }
+            std::io::stdout().flush()?;
+            all.push(m);
+        }
+    }
+    if !args.json {
+        print!("{}", bench::render::comparisons(&all));
+    }
+    Ok(())
 }
 
 fn report_finished(done: &sweep::run::Finished, quiet: bool) {

@@ -1,0 +1,120 @@
+//! `xorsweep bench`: net-epochs per second of the scalar reference and the lane trainers, on 1
+//! thread and on all threads, with median and spread over repeats. One net-epoch is one
+//! full-batch gradient step of one 2-2-1 net over the four XOR cases. [`measure`] runs and times;
+//! [`ratio`] holds the pure arithmetic of the comparisons; [`render`] prints.
+
+pub mod ratio;
+pub mod render;
+
+use std::time::Instant;
+
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::train::{Params, Precision, TrainSpec, batch, reference};
+
+/// Which trainer a measurement is of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Impl {
+    /// The scalar f64 reference, one net at a time.
+    Scalar,
+    /// The lane trainer (`wide` vectors), one net per lane.
+    Simd,
+}
+
+impl Impl {
+    pub fn name(self) -> &'static str {
+        match self {
+            Impl::Scalar => "scalar",
+            Impl::Simd => "simd",
+        }
+    }
+}
+
+/// One measured configuration.
+#[derive(Clone, Debug, Serialize)]
+pub struct Measurement {
+    #[serde(rename = "impl")]
+    pub implementation: Impl,
+    pub precision: Precision,
+    pub lane_type: &'static str,
+    pub threads: usize,
+    pub nets: usize,
+    pub epochs: u32,
+    /// Net-epochs per second of each repeat, in the order measured.
+    pub rates: Vec<f64>,
+    pub median: f64,
+    pub min: f64,
+    pub max: f64,
+    /// Median absolute deviation of the rates.
+    pub mad: f64,
+}
+
+/// Seeded random nets like the peer scripts' (uniform[−1, 1] weights, lr uniform in [0.5, 4]).
+pub fn bench_nets(n: usize) -> (Vec<Params>, Vec<f64>) {
+    let mut rng = ChaCha8Rng::seed_from_u64(1234);
+    (0..n).map(|_| (Params(std::array::from_fn(|_| rng.random_range(-1.0..1.0))), rng.random_range(0.5..4.0))).unzip()
+}
+
+/// The work measured: `epochs` steps, loss recorded every 500 epochs like the peer scripts.
+pub fn bench_spec(epochs: u32) -> TrainSpec {
+    TrainSpec::new(epochs, (0..=epochs).step_by(500).collect(), None)
+}
+
+/// Nets per parallel task, as in a sweep's chunks.
+const TASK_NETS: usize = 2048;
+
+/// Train every net once with `implementation` on the current rayon pool.
+pub fn train_all(implementation: Impl, precision: Precision, inits: &[Params], lrs: &[f64], spec: &TrainSpec) -> usize {
+    inits
+        .par_chunks(TASK_NETS)
+        .zip(lrs.par_chunks(TASK_NETS))
+        .map(|(p, l)| match implementation {
+            Impl::Simd => batch::train(precision, p, l, spec).len(),
+            Impl::Scalar => p.iter().zip(l).map(|(p, l)| reference::train(*p, *l, spec)).count(),
+        })
+        .sum()
+}
+
+/// Time `repeats` runs of one configuration on a pool of `threads` threads.
+pub fn measure(
+    implementation: Impl,
+    precision: Precision,
+    threads: usize,
+    inits: &[Params],
+    lrs: &[f64],
+    epochs: u32,
+    repeats: usize,
+) -> anyhow::Result<Measurement> {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+    let spec = bench_spec(epochs);
+    let work = inits.len() as f64 * f64::from(epochs);
+    let rates: Vec<f64> = (0..repeats.max(1))
+        .map(|_| {
+            let t = Instant::now();
+            let trained = pool.install(|| train_all(implementation, precision, inits, lrs, &spec));
+            assert_eq!(trained, inits.len(), "every net trained once");
+            work / t.elapsed().as_secs_f64()
+        })
+        .collect();
+    let s = ratio::Spread::of(&rates);
+    Ok(Measurement {
+        implementation,
+        precision,
+        lane_type: match implementation {
+            Impl::Simd => batch::lane_name(precision),
+            Impl::Scalar => "f64 (scalar)",
+        },
+        threads,
+        nets: inits.len(),
+        epochs,
+        median: s.median,
+        min: s.min,
+        max: s.max,
+        mad: s.mad,
+        rates,
+    })
+}

@@ -1,0 +1,72 @@
+//! Printing benchmark results, hyperfine style: one block per configuration, then comparisons.
+
+use super::ratio::{Spread, scaling, speedup};
+use super::{Impl, Measurement};
+
+fn spread(m: &Measurement) -> Spread {
+    Spread { median: m.median, min: m.min, max: m.max, mad: m.mad }
+}
+
+fn label(m: &Measurement) -> String {
+    let t = if m.threads == 1 { "1 thread".to_string() } else { format!("{} threads", m.threads) };
+    format!("{} {} × {t}", m.implementation.name(), m.precision)
+}
+
+/// The header: what the binary was built with and what it is about to measure.
+pub fn header(threads: usize, nets: usize, epochs: u32, repeats: usize) -> String {
+    let unused = crate::cpu::unused_host_features();
+    let mut s = format!(
+        "CPU features compiled in: {}\nCPU features of this host: {}\nlanes: {} (f64), {} (f32); {} threads available\n",
+        crate::cpu::compiled_features().join(" "),
+        crate::cpu::host_features().join(" "),
+        crate::train::batch::lane_name(crate::train::Precision::F64),
+        crate::train::batch::lane_name(crate::train::Precision::F32),
+        threads,
+    );
+    if !unused.is_empty() {
+        s.push_str(&format!(
+            "warning: this build does not use {} that this CPU has: build with RUSTFLAGS=\"-C target-cpu=native\"\n",
+            unused.join(" ")
+        ));
+    }
+    s.push_str(&format!("{nets} nets × {epochs} epochs, {repeats} repeats; one net-epoch = one full-batch step of one net\n\n"));
+    s
+}
+
+/// One configuration's block.
+pub fn measurement(m: &Measurement) -> String {
+    format!(
+        "{}: {:.1} M net-epochs/s ± {:.1}  (median of {}; min {:.1}, max {:.1})\n",
+        label(m),
+        m.median / 1e6,
+        m.mad / 1e6,
+        m.rates.len(),
+        m.min / 1e6,
+        m.max / 1e6
+    )
+}
+
+/// Comparisons: each lane configuration against the scalar reference on the same threads, and
+/// each multi-thread configuration against its single-thread self.
+pub fn comparisons(all: &[Measurement]) -> String {
+    let mut s = String::new();
+    for m in all {
+        if m.implementation == Impl::Simd
+            && let Some(base) = all.iter().find(|b| b.implementation == Impl::Scalar && b.threads == m.threads)
+        {
+            let (r, e) = speedup(&spread(m), &spread(base));
+            s.push_str(&format!("{}: {:.1} M net-epochs/s, {r:.2} ± {e:.2} times faster than {}\n", label(m), m.median / 1e6, label(base)));
+        }
+        if m.threads > 1
+            && let Some(one) = all.iter().find(|b| b.implementation == m.implementation && b.precision == m.precision && b.threads == 1)
+        {
+            let (r, e) = speedup(&spread(m), &spread(one));
+            let eff = scaling(&spread(m), &spread(one), m.threads);
+            s.push_str(&format!("{}: {r:.2} ± {e:.2} times 1 thread ({:.0} % parallel efficiency)\n", label(m), eff * 100.0));
+        }
+    }
+    if !s.is_empty() {
+        s.insert(0, '\n');
+    }
+    s
+}
