@@ -93,7 +93,12 @@ fn bench(args: &BenchArgs) -> anyhow::Result<()> {
     use xorsweep::train::Precision;
 
     let threads = args.threads.unwrap_or_else(rayon::current_num_threads);
-    for (flag, value) in [("--threads", threads), ("--nets", args.nets), ("--repeats", args.repeats), ("--epochs", args.epochs as usize)] {
+    for (flag, value) in [
+        ("--threads", threads),
+        ("--nets", args.nets),
+        ("--repeats", args.repeats),
+        ("--epochs", args.epochs as usize),
+    ] {
         if value == 0 {
             return Err(UsageError::new(format!("{flag}: must be at least 1")).into());
         }
@@ -106,7 +111,10 @@ fn bench(args: &BenchArgs) -> anyhow::Result<()> {
     let mut configs: Vec<(Impl, Precision)> = Vec::new();
     if matches!(args.implementation, ImplArg::Scalar | ImplArg::All) {
         if !precisions.contains(&Precision::F64) {
-            return Err(UsageError::new("--impl scalar: the scalar reference is f64 only; use --precision f64 or both").into());
+            return Err(UsageError::new(
+                "--impl scalar: the scalar reference is f64 only; use --precision f64 or both",
+            )
+            .into());
         }
         configs.push((Impl::Scalar, Precision::F64));
     }
@@ -118,12 +126,23 @@ fn bench(args: &BenchArgs) -> anyhow::Result<()> {
 
     let (inits, lrs) = bench::bench_nets(args.nets);
     if !args.json {
-        print!("{}", bench::render::header(threads, args.nets, args.epochs, args.repeats));
+        print!(
+            "{}",
+            bench::render::header(threads, args.nets, args.epochs, args.repeats)
+        );
     }
     let mut all = Vec::new();
     for &(implementation, precision) in &configs {
         for &t in &thread_counts {
-            let m = bench::measure(implementation, precision, t, &inits, &lrs, args.epochs, args.repeats)?;
+            let m = bench::measure(
+                implementation,
+                precision,
+                t,
+                &inits,
+                &lrs,
+                args.epochs,
+                args.repeats,
+            )?;
             if args.json {
                 println!("{}", serde_json::to_string(&m)?);
             } else {

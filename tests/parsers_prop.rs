@@ -7,17 +7,29 @@ use xorsweep::sweep::spec::{InitSpec, Values};
 use xorsweep::train::Precision;
 
 fn positive() -> impl Strategy<Value = f64> {
-    prop_oneof![1e-300f64..1e300, 1e-6f64..100.0, (1u32..1000).prop_map(f64::from)]
+    prop_oneof![
+        1e-300f64..1e300,
+        1e-6f64..100.0,
+        (1u32..1000).prop_map(f64::from)
+    ]
 }
 
 fn values() -> impl Strategy<Value = Values> {
     prop_oneof![
         prop::collection::vec(positive(), 1..6).prop_map(Values::List),
         (positive(), positive(), 1u32..500).prop_filter_map("start < end", |(a, b, points)| {
-            (a < b).then_some(Values::Linear { start: a, end: b, points })
+            (a < b).then_some(Values::Linear {
+                start: a,
+                end: b,
+                points,
+            })
         }),
         (positive(), positive(), 1u32..500).prop_filter_map("start < end", |(a, b, points)| {
-            (a < b).then_some(Values::Geometric { start: a, end: b, points })
+            (a < b).then_some(Values::Geometric {
+                start: a,
+                end: b,
+                points,
+            })
         }),
     ]
 }

@@ -6,6 +6,7 @@
 pub mod ratio;
 pub mod render;
 
+use std::hint::black_box;
 use std::time::Instant;
 
 use rand::{RngExt, SeedableRng};
@@ -56,7 +57,14 @@ pub struct Measurement {
 /// Seeded random nets like the peer scripts' (uniform[−1, 1] weights, lr uniform in [0.5, 4]).
 pub fn bench_nets(n: usize) -> (Vec<Params>, Vec<f64>) {
     let mut rng = ChaCha8Rng::seed_from_u64(1234);
-    (0..n).map(|_| (Params(std::array::from_fn(|_| rng.random_range(-1.0..1.0))), rng.random_range(0.5..4.0))).unzip()
+    (0..n)
+        .map(|_| {
+            (
+                Params(std::array::from_fn(|_| rng.random_range(-1.0..1.0))),
+                rng.random_range(0.5..4.0),
+            )
+        })
+        .unzip()
 }
 
 /// The work measured: `epochs` steps, loss recorded every 500 epochs like the peer scripts.
@@ -68,13 +76,27 @@ pub fn bench_spec(epochs: u32) -> TrainSpec {
 const TASK_NETS: usize = 2048;
 
 /// Train every net once with `implementation` on the current rayon pool.
-pub fn train_all(implementation: Impl, precision: Precision, inits: &[Params], lrs: &[f64], spec: &TrainSpec) -> usize {
+pub fn train_all(
+    implementation: Impl,
+    precision: Precision,
+    inits: &[Params],
+    lrs: &[f64],
+    spec: &TrainSpec,
+) -> usize {
     inits
         .par_chunks(TASK_NETS)
         .zip(lrs.par_chunks(TASK_NETS))
         .map(|(p, l)| match implementation {
-            Impl::Simd => batch::train(precision, p, l, spec).len(),
-            Impl::Scalar => p.iter().zip(l).map(|(p, l)| reference::train(*p, *l, spec)).count(),
+            // black_box: the results are not used, and the work must not be optimised away.
+            Impl::Simd => black_box(batch::train(precision, p, l, spec)).len(),
+            Impl::Scalar => p
+                .iter()
+                .zip(l)
+                .map(|(p, l)| {
+                    black_box(reference::train(*p, *l, spec));
+                    1
+                })
+                .sum(),
         })
         .sum()
 }
@@ -89,7 +111,9 @@ pub fn measure(
     epochs: u32,
     repeats: usize,
 ) -> anyhow::Result<Measurement> {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()?;
     let spec = bench_spec(epochs);
     let work = inits.len() as f64 * f64::from(epochs);
     let rates: Vec<f64> = (0..repeats.max(1))

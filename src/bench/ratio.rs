@@ -27,7 +27,12 @@ impl Spread {
         let m = median(&v);
         let mut dev: Vec<f64> = v.iter().map(|x| (x - m).abs()).collect();
         dev.sort_by(f64::total_cmp);
-        Spread { median: m, min: v.first().copied().unwrap_or(f64::NAN), max: v.last().copied().unwrap_or(f64::NAN), mad: median(&dev) }
+        Spread {
+            median: m,
+            min: v.first().copied().unwrap_or(f64::NAN),
+            max: v.last().copied().unwrap_or(f64::NAN),
+            mad: median(&dev),
+        }
     }
 }
 
@@ -52,8 +57,18 @@ mod tests {
     fn spread_and_ratios() {
         let s = Spread::of(&[3.0, 1.0, 2.0, 10.0]);
         assert_eq!((s.median, s.min, s.max, s.mad), (2.5, 1.0, 10.0, 1.0));
-        let a = Spread { median: 10.0, min: 9.0, max: 11.0, mad: 0.0 };
-        let b = Spread { median: 2.0, min: 2.0, max: 2.0, mad: 0.0 };
+        let a = Spread {
+            median: 10.0,
+            min: 9.0,
+            max: 11.0,
+            mad: 0.0,
+        };
+        let b = Spread {
+            median: 2.0,
+            min: 2.0,
+            max: 2.0,
+            mad: 0.0,
+        };
         assert_eq!(speedup(&a, &b), (5.0, 0.0));
         assert_eq!(scaling(&a, &Spread { median: 5.0, ..b }, 2), 1.0);
         let (_, err) = speedup(&Spread { mad: 1.0, ..a }, &b);

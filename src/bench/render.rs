@@ -4,11 +4,20 @@ use super::ratio::{Spread, scaling, speedup};
 use super::{Impl, Measurement};
 
 fn spread(m: &Measurement) -> Spread {
-    Spread { median: m.median, min: m.min, max: m.max, mad: m.mad }
+    Spread {
+        median: m.median,
+        min: m.min,
+        max: m.max,
+        mad: m.mad,
+    }
 }
 
 fn label(m: &Measurement) -> String {
-    let t = if m.threads == 1 { "1 thread".to_string() } else { format!("{} threads", m.threads) };
+    let t = if m.threads == 1 {
+        "1 thread".to_string()
+    } else {
+        format!("{} threads", m.threads)
+    };
     format!("{} {} × {t}", m.implementation.name(), m.precision)
 }
 
@@ -52,17 +61,30 @@ pub fn comparisons(all: &[Measurement]) -> String {
     let mut s = String::new();
     for m in all {
         if m.implementation == Impl::Simd
-            && let Some(base) = all.iter().find(|b| b.implementation == Impl::Scalar && b.threads == m.threads)
+            && let Some(base) = all
+                .iter()
+                .find(|b| b.implementation == Impl::Scalar && b.threads == m.threads)
         {
             let (r, e) = speedup(&spread(m), &spread(base));
-            s.push_str(&format!("{}: {:.1} M net-epochs/s, {r:.2} ± {e:.2} times faster than {}\n", label(m), m.median / 1e6, label(base)));
+            s.push_str(&format!(
+                "{}: {:.1} M net-epochs/s, {r:.2} ± {e:.2} times faster than {}\n",
+                label(m),
+                m.median / 1e6,
+                label(base)
+            ));
         }
         if m.threads > 1
-            && let Some(one) = all.iter().find(|b| b.implementation == m.implementation && b.precision == m.precision && b.threads == 1)
+            && let Some(one) = all.iter().find(|b| {
+                b.implementation == m.implementation && b.precision == m.precision && b.threads == 1
+            })
         {
             let (r, e) = speedup(&spread(m), &spread(one));
             let eff = scaling(&spread(m), &spread(one), m.threads);
-            s.push_str(&format!("{}: {r:.2} ± {e:.2} times 1 thread ({:.0} % parallel efficiency)\n", label(m), eff * 100.0));
+            s.push_str(&format!(
+                "{}: {r:.2} ± {e:.2} times 1 thread ({:.0} % parallel efficiency)\n",
+                label(m),
+                eff * 100.0
+            ));
         }
     }
     if !s.is_empty() {

@@ -69,19 +69,22 @@ fn hidden_gap<V: Lane>(p: &State<V>) -> V {
 }
 
 /// One gradient step from a finished forward pass: p ← p − (η/4)·Σ grad.
+///
+/// δout = 2(out−y)·out(1−out) is computed without its factor 2, which goes into the step size
+/// instead: (η/4)·(2x) = (η/2)·x exactly, as scaling by 2 is exact (barring overflow), so every
+/// product and sum below is the reference's, halved, bit for bit.
 #[inline(always)]
 fn update<V: Lane>(
     p: &mut State<V>,
-    lr_quarter: V,
+    lr_half: V,
     h1: &[V; 4],
     h2: &[V; 4],
     out: &[V; 4],
     err: &[V; 4],
 ) {
     let one = V::splat(1.0);
-    let two = V::splat(2.0);
     let [_, _, _, _, _, _, v1, v2, _] = *p;
-    let d_out: [V; 4] = std::array::from_fn(|k| two * err[k] * out[k] * (one - out[k]));
+    let d_out: [V; 4] = std::array::from_fn(|k| err[k] * out[k] * (one - out[k]));
     let d_h1: [V; 4] = std::array::from_fn(|k| d_out[k] * v1 * h1[k] * (one - h1[k]));
     let d_h2: [V; 4] = std::array::from_fn(|k| d_out[k] * v2 * h2[k] * (one - h2[k]));
     let sum4 = |a: [V; 4]| a[0] + a[1] + a[2] + a[3];
@@ -97,9 +100,8 @@ fn update<V: Lane>(
         sum4(std::array::from_fn(|k| d_out[k] * h2[k])),
         sum4(d_out),
     ];
-    // η·g/4 and (η/4)·g are the same number: scaling by a power of two is exact.
     for (param, g) in p.iter_mut().zip(grad) {
-        *param = *param - lr_quarter * g;
+        *param = *param - lr_half * g;
     }
 }
 
@@ -124,7 +126,7 @@ fn run_lanes<V: Lane, const TRACK_TARGET: bool>(
     gap_log: &mut [V],
 ) -> LaneResult<V> {
     let mut p = init;
-    let lr_quarter = lr * V::splat(0.25);
+    let lr_half = lr * V::splat(0.5);
     let never = V::splat(-1.0);
     let target = V::splat(spec.target_loss.unwrap_or(0.0));
     let (mut solved_at, mut solved) = (never, V::splat(0.0).gt(V::splat(1.0)));
@@ -162,7 +164,7 @@ fn run_lanes<V: Lane, const TRACK_TARGET: bool>(
                 target_at,
             };
         }
-        update(&mut p, lr_quarter, &h1, &h2, &out, &err);
+        update(&mut p, lr_half, &h1, &h2, &out, &err);
         epoch += 1;
     }
 }

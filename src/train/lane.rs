@@ -5,15 +5,17 @@
 //! [`super::batch`] is written once, generic over [`Lane`]; each instance supplies arithmetic,
 //! comparisons as all-ones/all-zeros masks, and an `exp` of its own.
 //!
-//! `wide` picks its code path at compile time: the widths used by default ([`F64Lanes`],
-//! [`F32Lanes`]) are the ones the build target has registers for (AVX-512: 8×f64 / 16×f32,
-//! otherwise 4×f64 / 8×f32). The crate's `.cargo/config.toml` builds for the host CPU.
+//! `wide` picks its code path at compile time, so the crate's `.cargo/config.toml` builds for the
+//! host CPU (`wide` on a plain x86-64 build would run 8×f64 through SSE2, 2–3× slower). See
+//! [`F64Lanes`] for the widths used.
 //!
 //! ## exp
 //! `wide`'s own `exp` handles every corner of the f64 range and costs ~80 instructions. Ours is
 //! the classic Cody–Waite range reduction `x = n·ln2 + r`, |r| ≤ ln2/2, a Taylor polynomial for
-//! e^r (degree 12 in f64, 7 in f32, truncation error below half an ulp), and 2^n built from
-//! exponent bits. Inputs are first clamped to the range where 2^n is a normal number
+//! e^r in Horner form (degree 12 in f64, 7 in f32, truncation error below half an ulp), and 2^n
+//! built from exponent bits: about 20 instructions. (Estrin's shorter dependency chain and
+//! Chebyshev-fitted coefficients were tried: the first measured slower, the second saves no
+//! operation at equal accuracy.) Inputs are first clamped to the range where 2^n is a normal number
 //! ([-708, 709] in f64, [-87, 88] in f32). Inside that range it is within 2 ulp of the standard
 //! library (tested over the whole range the trainer uses). Outside it only the sigmoid of a
 //! pre-activation beyond ±709 (±88 in f32) changes, by less than 1e-307 (1e-38) absolute:
@@ -47,6 +49,8 @@ pub trait Lane:
     fn store(self, dst: &mut [f64]);
     /// e^x, see the module docs for accuracy and range.
     fn exp(self) -> Self;
+    /// e^(−x), with the negation folded into the range reduction (same accuracy as `exp`).
+    fn exp_neg(self) -> Self;
     /// Lane mask (all ones where true) of `self > rhs`.
     fn gt(self, rhs: Self) -> Self;
     /// Lane mask of `self < rhs`.
@@ -58,6 +62,8 @@ pub trait Lane:
     fn abs(self) -> Self;
     /// Lane-wise maximum (either operand when one is NaN: callers handle NaN themselves).
     fn max(self, rhs: Self) -> Self;
+    /// `self · a + b`, fused.
+    fn mul_add(self, a: Self, b: Self) -> Self;
     /// `!self & rhs` on masks.
     fn and_not(self, rhs: Self) -> Self;
     /// True if every lane of the mask is set.
@@ -67,22 +73,16 @@ pub trait Lane:
     #[inline(always)]
     fn sigmoid(self) -> Self {
         let one = Self::splat(1.0);
-        one / (one + (Self::splat(0.0) - self).exp())
+        one / (one + self.exp_neg())
     }
 }
 
-/// Lanes used for f64 training on this build target.
-#[cfg(target_feature = "avx512f")]
+/// Lanes used for f64 training: 8 nets per vector. With AVX-512 that is one register; with AVX2
+/// it is two, which measured 16 % faster than one f64x4 on the AVX2 machine this was tuned on
+/// (two independent dependency chains per epoch hide the latency of the exp/divide chain).
 pub type F64Lanes = f64x8;
-/// Lanes used for f32 training on this build target.
-#[cfg(target_feature = "avx512f")]
+/// Lanes used for f32 training: 16 nets per vector (one AVX-512 or two AVX2 registers).
 pub type F32Lanes = f32x16;
-/// Lanes used for f64 training on this build target.
-#[cfg(not(target_feature = "avx512f"))]
-pub type F64Lanes = f64x4;
-/// Lanes used for f32 training on this build target.
-#[cfg(not(target_feature = "avx512f"))]
-pub type F32Lanes = f32x8;
 
 macro_rules! impl_lane {
     ($v:ident, $t:ty, $n:literal, $prec:expr, $bits:ident,
@@ -113,14 +113,20 @@ macro_rules! impl_lane {
             }
             #[inline(always)]
             fn exp(self) -> Self {
+                Self::exp_neg($v::ZERO - self)
+            }
+            #[inline(always)]
+            fn exp_neg(self) -> Self {
+                // e^(−z) = 2^n · e^r with n = round(−z·log2 e), r = −z − n·ln2 (Cody–Waite).
                 // 1.5·2^mantissa: adding it rounds to an integer held in the low mantissa bits.
                 const MAGIC: $t = 1.5 * (1u64 << $mant) as $t;
                 let magic = $v::splat(MAGIC);
-                // min(hi, max(lo, x)) keeps NaN: maxpd/minpd return their second operand on NaN.
-                let x = $v::splat($hi).fast_min($v::splat($lo).fast_max(self));
-                let t = x.mul_add($v::LOG2_E, magic);
+                // Clamp z to [−hi, −lo] (so −z is in [lo, hi]); min(a, max(b, z)) keeps NaN:
+                // maxpd/minpd return their second operand when one is NaN.
+                let z = $v::splat(-($lo)).fast_min($v::splat(-($hi)).fast_max(self));
+                let t = z.mul_neg_add($v::LOG2_E, magic);
                 let n = t - magic;
-                let r = n.mul_neg_add($v::splat($ln2_hi), x);
+                let r = n.mul_neg_sub($v::splat($ln2_hi), z);
                 let r = n.mul_neg_add($v::splat($ln2_lo), r);
                 // Horner, highest degree first; the last two terms are r + 1.
                 let coeffs: &[$t] = &[$($c),+];
@@ -157,6 +163,10 @@ macro_rules! impl_lane {
             #[inline(always)]
             fn max(self, rhs: Self) -> Self {
                 self.fast_max(rhs)
+            }
+            #[inline(always)]
+            fn mul_add(self, a: Self, b: Self) -> Self {
+                $v::mul_add(self, a, b)
             }
             #[inline(always)]
             fn and_not(self, rhs: Self) -> Self {
