@@ -13,7 +13,10 @@ fn epoch_loop(c: &mut Criterion) {
     let epochs = 200;
     let spec = bench_spec(epochs);
     let mut group = c.benchmark_group("epoch_loop");
-    group.sample_size(10).measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_millis(500));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(3))
+        .warm_up_time(Duration::from_millis(500));
 
     let (inits, lrs) = bench_nets(256);
     group.throughput(Throughput::Elements(inits.len() as u64 * u64::from(epochs)));
@@ -28,7 +31,9 @@ fn epoch_loop(c: &mut Criterion) {
     let (inits, lrs) = bench_nets(4096);
     group.throughput(Throughput::Elements(inits.len() as u64 * u64::from(epochs)));
     for (name, precision) in [("simd_f64", Precision::F64), ("simd_f32", Precision::F32)] {
-        group.bench_function(name, |b| b.iter(|| black_box(batch::train(precision, &inits, &lrs, &spec))));
+        group.bench_function(name, |b| {
+            b.iter(|| black_box(batch::train(precision, &inits, &lrs, &spec)))
+        });
     }
     group.finish();
 }

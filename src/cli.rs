@@ -142,6 +142,9 @@ pub struct SweepArgs {
     /// Rows of runs.csv: all, none or sample:N [default: all].
     #[arg(long, value_name = "WHICH")]
     pub runs_csv: Option<String>,
+    /// Nets per saved chunk (the work an interruption can lose) [default: 2048].
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub chunk_nets: Option<u32>,
     /// Worker threads [default: all cores].
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub threads: Option<usize>,
@@ -181,6 +184,7 @@ impl SweepArgs {
             precision: self.precision.map(Precision::from),
             target_loss: self.target_loss,
             runs_csv: self.runs_csv.clone(),
+            chunk_nets: self.chunk_nets,
         }
     }
 }

@@ -97,6 +97,7 @@ proptest! {
             precision: if f32p { Precision::F32 } else { Precision::F64 },
             target_loss: target,
             runs_csv: "sample:100".into(),
+            chunk_nets: 100,
         };
         let back = SweepConfig::default().apply(SweepConfig::patch_from_toml(&config.to_toml(), "x").unwrap());
         prop_assert_eq!(&back, &config);

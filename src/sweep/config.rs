@@ -50,6 +50,15 @@ pub struct SweepConfig {
     pub target_loss: Option<f64>,
     /// Which rows runs.csv gets: all, none or sample:N.
     pub runs_csv: String,
+    /// Nets per chunk: the unit of work saved at once (and redone after an interruption).
+    #[serde(default = "default_chunk_nets")]
+    pub chunk_nets: u32,
+}
+
+pub const DEFAULT_CHUNK_NETS: u32 = 2048;
+
+fn default_chunk_nets() -> u32 {
+    DEFAULT_CHUNK_NETS
 }
 
 /// Optional overrides of a [`SweepConfig`] (a TOML file or the command line).
@@ -64,6 +73,7 @@ pub struct ConfigPatch {
     pub precision: Option<Precision>,
     pub target_loss: Option<f64>,
     pub runs_csv: Option<String>,
+    pub chunk_nets: Option<u32>,
 }
 
 impl Default for SweepConfig {
@@ -77,6 +87,7 @@ impl Default for SweepConfig {
             precision: Precision::F64,
             target_loss: None,
             runs_csv: "all".into(),
+            chunk_nets: DEFAULT_CHUNK_NETS,
         }
     }
 }
@@ -86,7 +97,9 @@ impl SweepConfig {
         macro_rules! take {
             ($($f:ident),*) => { $( if let Some(v) = p.$f { self.$f = v; } )* };
         }
-        take!(lr, init, seeds, seed, epochs, precision, runs_csv);
+        take!(
+            lr, init, seeds, seed, epochs, precision, runs_csv, chunk_nets
+        );
         if p.target_loss.is_some() {
             self.target_loss = p.target_loss;
         }
@@ -154,6 +167,9 @@ impl SweepConfig {
             return Err(UsageError::new(format!(
                 "--target-loss: {t} must be positive and finite"
             )));
+        }
+        if self.chunk_nets == 0 {
+            return Err(UsageError::new("--chunk-nets: must be at least 1"));
         }
         let runs_csv = RunsCsv::parse(&self.runs_csv).map_err(flag("runs-csv"))?;
         Ok(Validated {

@@ -15,9 +15,6 @@ use super::spec::Init;
 use crate::baseline::LESSON_LR;
 use crate::train::{Params, TrainSpec};
 
-/// Nets per chunk: the unit of parallel work, of saving, resuming and sharding.
-pub const CHUNK_NETS: u64 = 2048;
-
 /// One (init, learning rate) combination.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Cell {
@@ -99,13 +96,19 @@ impl Plan {
         (cell, run - cell.first_run)
     }
 
+    /// Nets per chunk: the unit of parallel work, of saving, resuming and sharding.
+    pub fn chunk_nets(&self) -> u64 {
+        u64::from(self.config.chunk_nets)
+    }
+
     pub fn chunks(&self) -> u64 {
-        self.total_runs.div_ceil(CHUNK_NETS)
+        self.total_runs.div_ceil(self.chunk_nets())
     }
 
     /// Global run indices of chunk `k`.
     pub fn chunk_runs(&self, k: u64) -> std::ops::Range<u64> {
-        k * CHUNK_NETS..((k + 1) * CHUNK_NETS).min(self.total_runs)
+        let n = self.chunk_nets();
+        k * n..((k + 1) * n).min(self.total_runs)
     }
 
     /// Initial weights and learning rate of run `run`.

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use super::chunk::{self, NetRecord};
 use super::config::SweepConfig;
-use super::plan::{CHUNK_NETS, Plan};
+use super::plan::Plan;
 use super::shard::Shard;
 use crate::error::{Interrupted, UsageError};
 use crate::fsutil::{TMP_PREFIX, write_atomic};
@@ -307,7 +307,8 @@ pub fn run(config: SweepConfig, opts: &RunOptions) -> anyhow::Result<Finished> {
         .into());
     }
 
-    let mut records = Vec::with_capacity((mine.end - mine.start) as usize * CHUNK_NETS as usize);
+    let mut records =
+        Vec::with_capacity((mine.end - mine.start) as usize * plan.chunk_nets() as usize);
     for k in mine.clone() {
         records.extend(
             load_chunk(&plan, &hash, &chunk_dir, k)
