@@ -8,7 +8,7 @@
 use super::stats::{CellSummary, CurveBand};
 use crate::sweep::chunk::NetRecord;
 use crate::sweep::config::RunsCsv;
-use crate::sweep::plan::{Plan, initial_params};
+use crate::sweep::plan::{Cell, Plan, initial_params};
 use crate::train::PARAM_NAMES;
 
 /// Shortest round-trip text of a number.
@@ -202,75 +202,69 @@ pub fn curves_csv(plan: &Plan, curves: &[CurveRows]) -> Vec<u8> {
     ])
     .expect("in memory");
     let epochs = &plan.train.log_epochs;
+    // kind, cell, init, scale, eps, lr, run, epoch, then the values of that kind.
+    let mut row = |kind: &str,
+                   cell: Option<&Cell>,
+                   run: Option<u64>,
+                   epoch: u32,
+                   values: [Option<f64>; 7]| {
+        let mut r = vec![kind.to_string()];
+        match cell {
+            Some(c) => r.extend([
+                c.index.to_string(),
+                c.init.name().into(),
+                opt_num(c.init.scale()),
+                opt_num(c.init.eps()),
+                num(c.lr),
+            ]),
+            None => r.extend([
+                String::new(),
+                "lesson".into(),
+                String::new(),
+                String::new(),
+                num(crate::baseline::LESSON_LR),
+            ]),
+        }
+        r.extend([opt(run), epoch.to_string()]);
+        r.extend(values.map(opt_num));
+        w.write_record(&r).expect("in memory");
+    };
     for c in curves {
         match c {
             CurveRows::Cell { summary, band } => {
-                let cell = &summary.cell;
-                for (j, e) in epochs.iter().enumerate() {
+                for (j, &e) in epochs.iter().enumerate() {
                     let (l, g) = (band.loss[j], band.gap[j]);
-                    w.write_record([
-                        "cell".into(),
-                        cell.index.to_string(),
-                        cell.init.name().into(),
-                        opt_num(cell.init.scale()),
-                        opt_num(cell.init.eps()),
-                        num(cell.lr),
-                        String::new(),
-                        e.to_string(),
-                        num(l[1]),
-                        num(l[0]),
-                        num(l[2]),
-                        num(g[1]),
-                        num(g[0]),
-                        num(g[2]),
-                        num(band.solved[j]),
-                    ])
-                    .expect("in memory");
+                    row(
+                        "cell",
+                        Some(&summary.cell),
+                        None,
+                        e,
+                        [l[1], l[0], l[2], g[1], g[0], g[2], band.solved[j]].map(Some),
+                    );
                 }
             }
             CurveRows::Net { record } => {
                 let cell = plan.locate(record.run).0;
-                for (j, e) in epochs.iter().enumerate() {
-                    w.write_record([
-                        "net".into(),
-                        cell.index.to_string(),
-                        cell.init.name().into(),
-                        opt_num(cell.init.scale()),
-                        opt_num(cell.init.eps()),
-                        num(cell.lr),
-                        record.run.to_string(),
-                        e.to_string(),
-                        num(record.curve.loss[j]),
-                        String::new(),
-                        String::new(),
-                        num(record.curve.gap[j]),
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                    ])
-                    .expect("in memory");
+                for (j, &e) in epochs.iter().enumerate() {
+                    let (l, g) = (Some(record.curve.loss[j]), Some(record.curve.gap[j]));
+                    row(
+                        "net",
+                        Some(cell),
+                        Some(record.run),
+                        e,
+                        [l, None, None, g, None, None, None],
+                    );
                 }
             }
             CurveRows::Baseline { epochs, loss, gap } => {
-                for ((e, l), g) in epochs.iter().zip(*loss).zip(*gap) {
-                    w.write_record([
-                        "baseline".into(),
-                        String::new(),
-                        "lesson".into(),
-                        String::new(),
-                        String::new(),
-                        num(crate::baseline::LESSON_LR),
-                        String::new(),
-                        e.to_string(),
-                        num(*l),
-                        String::new(),
-                        String::new(),
-                        num(*g),
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                    ])
-                    .expect("in memory");
+                for ((&e, &l), &g) in epochs.iter().zip(*loss).zip(*gap) {
+                    row(
+                        "baseline",
+                        None,
+                        None,
+                        e,
+                        [Some(l), None, None, Some(g), None, None, None],
+                    );
                 }
             }
         }
