@@ -39,6 +39,12 @@ pub enum Command {
         #[arg(long, value_name = "N")]
         every: Option<u32>,
     },
+    /// Redraw the charts and report.html of a sweep's output folder from its CSV files and
+    /// sweep.toml, without retraining.
+    Plot {
+        /// The output folder of `xorsweep sweep` (or `merge`).
+        dir: PathBuf,
+    },
     /// Merge the output folders of `sweep --shard K/N` runs into one sweep's outputs.
     Merge {
         /// Folder to write the merged outputs to.
