@@ -110,7 +110,12 @@ fn config_section(h: &mut String, data: &ChartData, sweep_toml: &str) {
                         .join(", "),
                     other => other.to_string(),
                 };
-                let _ = writeln!(h, "<tr><th>{}</th><td><code>{}</code></td></tr>", esc(k), esc(&shown));
+                let _ = writeln!(
+                    h,
+                    "<tr><th>{}</th><td><code>{}</code></td></tr>",
+                    esc(k),
+                    esc(&shown)
+                );
             }
             h.push_str("</tbody>\n</table>\n");
         }
@@ -172,7 +177,9 @@ fn headline_section(h: &mut String, data: &ChartData) {
     if groups.is_empty() {
         return;
     }
-    h.push_str("<p>Solved share per init scheme, over all its learning rates and at its best one:</p>\n");
+    h.push_str(
+        "<p>Solved share per init scheme, over all its learning rates and at its best one:</p>\n",
+    );
     h.push_str("<table>\n<thead><tr><th>init</th><th class=\"n\">nets</th><th class=\"n\">solved</th><th class=\"n\">share</th><th class=\"n\">best learning rate</th><th class=\"n\">share there</th><th class=\"n\">median epochs to solve there</th></tr></thead>\n<tbody>\n");
     for g in &groups {
         group_row(h, g);
@@ -227,11 +234,9 @@ fn charts_section(h: &mut String, charts: &[Rendered]) {
                     esc(caption)
                 );
             }
-            Rendered::Skipped { file, why } => skipped.push(format!(
-                "<li><code>{}</code>: {}</li>",
-                esc(file),
-                esc(why)
-            )),
+            Rendered::Skipped { file, why } => {
+                skipped.push(format!("<li><code>{}</code>: {}</li>", esc(file), esc(why)))
+            }
         }
     }
     if !skipped.is_empty() {
@@ -308,7 +313,10 @@ mod tests {
 
     #[test]
     fn escapes_markup() {
-        assert_eq!(esc("a<b & \"c\" 'd'>"), "a&lt;b &amp; &quot;c&quot; &#39;d&#39;&gt;");
+        assert_eq!(
+            esc("a<b & \"c\" 'd'>"),
+            "a&lt;b &amp; &quot;c&quot; &#39;d&#39;&gt;"
+        );
     }
 
     #[test]
@@ -326,7 +334,11 @@ mod tests {
         }];
         let page =
             String::from_utf8(page(&data, &charts, "lr = \"0.5,<2>\"\nseeds = 10\n")).unwrap();
-        assert!(page.contains("0 of 10 solved XOR; best final loss 0.17 against the bound 1/6 = 0.166667"));
+        assert!(
+            page.contains(
+                "0 of 10 solved XOR; best final loss 0.17 against the bound 1/6 = 0.166667"
+            )
+        );
         assert!(page.contains("none got below the bound"));
         assert!(page.contains("uniform&lt;script&gt;") && !page.contains("uniform<script>"));
         assert!(page.contains("<code>0.5,&lt;2&gt;</code>"));

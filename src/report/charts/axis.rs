@@ -79,17 +79,22 @@ impl Axis {
             .filter(|d| d.rem_euclid(every) != 0)
             .map(|&d| f64::from(d))
             .collect();
-        if decades.len() <= 6 {
-            for d in (d0 - 1)..=d1 {
-                for m in 2..=9 {
-                    let v = (f64::from(m) * 10f64.powi(d)).log10();
-                    if (lo..=hi).contains(&v) {
-                        if decades.len() <= 1 && (m == 2 || m == 5) {
-                            ticks.push((v, tick_label(10f64.powf(v))));
-                        } else {
-                            minor.push(v);
-                        }
-                    }
+        if decades.len() <= 4 {
+            // Within about a decade, label 2× and 5× too, or every multiple if that is still
+            // fewer than two labels.
+            let multiples = |d: i32| {
+                (2..=9)
+                    .map(move |m| (m, (f64::from(m) * 10f64.powi(d)).log10()))
+                    .filter(|(_, v)| (lo..=hi).contains(v))
+            };
+            let in_range = ((d0 - 1)..=d1).flat_map(multiples);
+            let n25 = in_range.clone().filter(|(m, _)| *m == 2 || *m == 5).count();
+            let label_all = decades.len() + n25 < 2;
+            for (m, v) in in_range {
+                if label_all || (decades.len() <= 1 && (m == 2 || m == 5)) {
+                    ticks.push((v, tick_label(10f64.powf(v))));
+                } else {
+                    minor.push(v);
                 }
             }
         }
@@ -128,6 +133,14 @@ impl Axis {
                 .collect(),
             minor: (0..5).map(|i| (f64::from(i) + 0.5) / 5.0).collect(),
         }
+    }
+
+    /// The same ticks on the plot range [lo, hi] (ticks outside it dropped).
+    pub fn clipped(mut self, lo: f64, hi: f64) -> Axis {
+        self.range = lo..hi;
+        self.ticks.retain(|t| (lo..=hi).contains(&t.0));
+        self.minor.retain(|t| (lo..=hi).contains(t));
+        self
     }
 
     /// Epochs 0..=max on a log10(1 + epoch) axis, ticked at 0, 1, 10, 100, …
@@ -285,6 +298,23 @@ pub fn sig_label(x: f64, digits: usize) -> String {
     }
 }
 
+/// A number with at most `digits` significant digits written out in decimals (no exponent),
+/// as the lesson prints losses: "0.0888", "0.000978".
+pub fn decimal_label(x: f64, digits: usize) -> String {
+    if !x.is_finite() || x == 0.0 {
+        return sig_label(x, digits);
+    }
+    let mag = x.abs().log10().floor() as i32;
+    let decimals = (digits.max(1) as i32 - 1 - mag).clamp(0, 17) as usize;
+    let s = format!("{x:.decimals$}");
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    if s == "-0" { "0".into() } else { s }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,6 +338,13 @@ mod tests {
         assert_eq!(tick_label(f64::INFINITY), "inf");
         assert_eq!(sig_label(0.16666666, 4), "0.1667");
         assert_eq!(sig_label(20000.0, 2), "20000");
+        assert_eq!(decimal_label(0.25178813017184287, 3), "0.252");
+        assert_eq!(decimal_label(9.78325611426522e-4, 3), "0.000978");
+        assert_eq!(decimal_label(0.0034022868367758422, 3), "0.0034");
+        assert_eq!(decimal_label(6.354893653794946e-5, 3), "0.0000635");
+        assert_eq!(decimal_label(1234.4, 3), "1234");
+        assert_eq!(decimal_label(0.0, 3), "0");
+        assert_eq!(decimal_label(f64::NAN, 3), "NaN");
     }
 
     #[test]
@@ -329,7 +366,10 @@ mod tests {
             labels(&Axis::linear(0.0, 1.0, 5)),
             ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"]
         );
-        assert_eq!(labels(&Axis::linear(-0.5, 1.5, 4)), ["-0.5", "0.0", "0.5", "1.0", "1.5"]);
+        assert_eq!(
+            labels(&Axis::linear(-0.5, 1.5, 4)),
+            ["-0.5", "0.0", "0.5", "1.0", "1.5"]
+        );
         // A degenerate range still gets ticks and never panics.
         assert!(!Axis::linear(3.0, 3.0, 5).ticks().is_empty());
         assert!(!Axis::linear(f64::NAN, f64::INFINITY, 5).ticks().is_empty());
@@ -339,11 +379,19 @@ mod tests {
     fn log_ticks_are_decades() {
         let a = Axis::log(1e-5, 0.3);
         assert_eq!(labels(&a), ["10⁻⁵", "10⁻⁴", "10⁻³", "10⁻²", "10⁻¹"]);
-        assert_eq!(labels(&Axis::log(0.001, 10.0)), ["0.001", "0.01", "0.1", "1", "10"]);
+        assert_eq!(
+            labels(&Axis::log(0.001, 10.0)),
+            ["0.001", "0.01", "0.1", "1", "10"]
+        );
         let wide = Axis::log(1e-13, 10.0);
-        assert_eq!(labels(&wide), ["10⁻¹²", "10⁻¹⁰", "10⁻⁸", "10⁻⁶", "10⁻⁴", "10⁻²", "10⁰"]);
+        assert_eq!(
+            labels(&wide),
+            ["10⁻¹²", "10⁻¹⁰", "10⁻⁸", "10⁻⁶", "10⁻⁴", "10⁻²", "10⁰"]
+        );
         // Within one decade: 2× and 5× are labelled too.
         assert_eq!(labels(&Axis::log(0.15, 0.6)), ["0.2", "0.5"]);
+        // Within less than a decade and without 2× or 5×: every multiple.
+        assert_eq!(labels(&Axis::log(1400.0, 4500.0)), ["2000", "3000", "4000"]);
         assert_eq!(a.to(0.01), Some(-2.0));
         assert_eq!(a.to(0.0), None);
         assert_eq!(a.to(f64::NAN), None);
@@ -365,6 +413,11 @@ mod tests {
         let a = Axis::fraction();
         assert_eq!(labels(&a), ["0%", "20%", "40%", "60%", "80%", "100%"]);
         assert!(a.range().contains(&0.0) && a.range().contains(&1.0));
+        let c = a.clipped(0.0, 0.5);
+        assert_eq!(
+            (c.range(), labels(&c)),
+            (0.0..0.5, vec!["0%", "20%", "40%"])
+        );
     }
 
     #[test]

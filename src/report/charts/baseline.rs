@@ -6,7 +6,7 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::axis::{Axis, tick_label};
+use super::axis::{Axis, decimal_label, tick_label};
 use super::{
     Area, ChartData, Plot, Rendered, anchored, colour, finite_range, heading, line, png, segments,
     text, text_at,
@@ -72,7 +72,7 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
                 continue;
             };
             chart.draw_series([Circle::new(p, 6, colour::VERMILLION.filled())])?;
-            label_point(&left, &chart, p, &tick_label(*l))?;
+            label_point(&left, &chart, p, &decimal_label(*l, 3))?;
         }
         if let Some(right) = right {
             draw_whole_run(&right, b, &y, lesson_end, last_epoch)?;
@@ -130,17 +130,28 @@ fn mark_solved(
     )
 }
 
-/// A value label up and to the right of a point (left of it near the right edge).
+/// A value label up and to the right of a point, or down and to the left where it would
+/// overrun the plot's right edge.
 fn label_point(area: &Area, chart: &Plot, p: (f64, f64), s: &str) -> anyhow::Result<()> {
     let (px, py) = chart.backend_coord(&p);
-    let (w, _) = area.dim_in_pixel();
-    let right_edge = area.get_base_pixel().0 + w as i32;
-    let (dx, h) = if px + 90 > right_edge - 40 {
-        (-10, HPos::Right)
+    let right = chart.plotting_area().get_pixel_range().0.end;
+    let style = text(16);
+    let width = style.font.box_size(s).map_or(80, |b| b.0 as i32);
+    if px + 8 + width < right {
+        text_at(
+            area,
+            (px + 8, py - 8),
+            s,
+            anchored(style, HPos::Left, VPos::Bottom),
+        )
     } else {
-        (8, HPos::Left)
-    };
-    text_at(area, (px + dx, py - 8), s, anchored(text(16), h, VPos::Bottom))
+        text_at(
+            area,
+            (px - 8, py + 10),
+            s,
+            anchored(style, HPos::Right, VPos::Top),
+        )
+    }
 }
 
 /// The right panel: the whole run, with the lesson's window shaded.
@@ -164,7 +175,7 @@ fn draw_whole_run(
         && let Some(p) = x.to(e).zip(y.to(l))
     {
         chart.draw_series([Circle::new(p, 6, colour::BLUE.filled())])?;
-        label_point(area, &chart, p, &tick_label(l))?;
+        label_point(area, &chart, p, &decimal_label(l, 3))?;
     }
     let (sx, sy) = chart.backend_coord(&(lesson_end, y1));
     text_at(

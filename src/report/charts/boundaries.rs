@@ -3,12 +3,14 @@
 //! net whose hidden units are clones has in effect one hidden unit, so its 0.5 contour is a
 //! single straight line and can separate at most three of the four points.
 
+use std::ops::Range;
+
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{Axis, sig_label, tick_label};
 use super::data::{ChartData, Example};
-use super::{Area, Rendered, anchored, colour, colour_bar, heading, legend, png, text, text_at};
+use super::{Area, Rendered, anchored, colour, colour_bar, heading, png, text, text_at};
 use crate::baseline::LESSON_LR;
 use crate::train::{XOR_CASES, sigmoid};
 
@@ -46,7 +48,12 @@ pub fn contour(values: &[f64], n: usize, lo: f64, hi: f64, level: f64) -> Vec<[(
                 continue;
             }
             let (x0, y0) = (lo + i as f64 * step, lo + j as f64 * step);
-            let pos = [(x0, y0), (x0 + step, y0), (x0 + step, y0 + step), (x0, y0 + step)];
+            let pos = [
+                (x0, y0),
+                (x0 + step, y0),
+                (x0 + step, y0 + step),
+                (x0, y0 + step),
+            ];
             let above = v.map(|x| x >= level);
             // Edge k joins corner k and corner k + 1.
             let cross = |k: usize| -> Option<(f64, f64)> {
@@ -104,10 +111,11 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
         let (w, _) = area.dim_in_pixel();
         let (panels_area, bar) = area.split_horizontally(w - 150);
         let areas = panels_area.split_evenly((1, panels.len()));
+        let mut rows = 0..0;
         for ((e, what), a) in panels.iter().zip(&areas) {
-            panel(a, e, what)?;
+            rows = panel(a, e, what)?;
         }
-        colour_bar(&bar, "network output")
+        colour_bar(&bar, &Axis::linear(0.0, 1.0, 5), "network output", rows)
     })?;
     let mut caption = String::new();
     if let Some(e) = lesson {
@@ -146,7 +154,8 @@ fn verdict(e: &Example) -> String {
     }
 }
 
-fn panel(area: &Area, e: &Example, what: &str) -> anyhow::Result<()> {
+/// Draw one net's panel; returns the absolute pixel rows of its plot.
+fn panel(area: &Area, e: &Example, what: &str) -> anyhow::Result<Range<i32>> {
     let caption = format!(
         "{what}, lr {}: {}",
         tick_label(e.lr),
@@ -181,19 +190,22 @@ fn panel(area: &Area, e: &Example, what: &str) -> anyhow::Result<()> {
                 colour::viridis(v).filled(),
             )
         }))?;
+        // The 0.5 contour, white with a dark edge so it shows on every colour.
         let segs = contour(&values, n, LO, HI, 0.5);
-        let has_contour = !segs.is_empty();
-        chart.draw_series(
-            segs.into_iter()
-                .map(|s| PathElement::new(s.to_vec(), WHITE.stroke_width(3))),
-        )?;
-        if has_contour {
-            chart
-                .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())?
-                .label("output = 0.5")
-                .legend(|(px, py)| {
-                    PathElement::new(vec![(px, py), (px + 24, py)], colour::GREY.stroke_width(3))
-                });
+        for (w, c) in [(5, BLACK.mix(0.6)), (3, WHITE.to_rgba())] {
+            chart.draw_series(
+                segs.iter()
+                    .map(|s| PathElement::new(s.to_vec(), c.stroke_width(w))),
+            )?;
+        }
+        if segs.is_empty() {
+            let (cx, cy) = chart.backend_coord(&(0.5, HI));
+            text_at(
+                area,
+                (cx, cy + 12),
+                "the output never crosses 0.5 here",
+                anchored(text(16).color(&WHITE), HPos::Center, VPos::Top),
+            )?;
         }
     } else {
         let (cx, cy) = chart.backend_coord(&(0.5, 0.5));
@@ -231,7 +243,7 @@ fn panel(area: &Area, e: &Example, what: &str) -> anyhow::Result<()> {
         ))?;
         text_at(area, (lx, ly), &label, style)?;
     }
-    legend(&mut chart, SeriesLabelPosition::UpperMiddle)
+    Ok(super::plot_rows(&chart))
 }
 
 #[cfg(test)]
@@ -271,8 +283,16 @@ mod tests {
         let low_centre = contour(&v, 2, 0.0, 1.0, 0.6);
         assert_eq!((high_centre.len(), low_centre.len()), (2, 2));
         // Centre 0.5 ≥ 0.4: the low corners (bottom-right, top-left) are cut off.
-        assert!(high_centre.iter().any(|s| s.contains(&(0.6, 0.0)) && s.contains(&(1.0, 0.4))));
+        assert!(
+            high_centre
+                .iter()
+                .any(|s| s.contains(&(0.6, 0.0)) && s.contains(&(1.0, 0.4)))
+        );
         // Centre 0.5 < 0.6: the high corners are cut off.
-        assert!(low_centre.iter().any(|s| s.contains(&(0.4, 0.0)) && s.contains(&(0.0, 0.4))));
+        assert!(
+            low_centre
+                .iter()
+                .any(|s| s.contains(&(0.4, 0.0)) && s.contains(&(0.0, 0.4)))
+        );
     }
 }

@@ -55,6 +55,17 @@ pub fn text_on(bg: RGBColor) -> RGBColor {
     }
 }
 
+/// `c`, darkened where it is too light to read as text on white.
+pub fn darker(c: RGBColor) -> RGBColor {
+    let l = 0.299 * f64::from(c.0) + 0.587 * f64::from(c.1) + 0.114 * f64::from(c.2);
+    if l <= 120.0 {
+        return c;
+    }
+    let k = 120.0 / l;
+    let f = |x: u8| (f64::from(x) * k).round() as u8;
+    RGBColor(f(c.0), f(c.1), f(c.2))
+}
+
 /// Okabe–Ito blue.
 pub const BLUE: RGBColor = RGBColor(0, 114, 178);
 /// Okabe–Ito vermillion.
@@ -89,5 +100,8 @@ mod tests {
         assert!(series(0).is_empty());
         assert_eq!(text_on(viridis(0.0)), RGBColor(255, 255, 255));
         assert_eq!(text_on(viridis(1.0)), RGBColor(0, 0, 0));
+        assert_eq!(darker(viridis(0.0)), viridis(0.0));
+        let d = darker(viridis(0.85));
+        assert!(0.299 * f64::from(d.0) + 0.587 * f64::from(d.1) + 0.114 * f64::from(d.2) <= 121.0);
     }
 }

@@ -161,9 +161,9 @@ impl Row<'_> {
             .iter()
             .position(|h| h == col)
             .with_context(|| format!("{}: no column {col}", t.file))?;
-        self.record.get(i).with_context(|| {
-            format!("{}: line {}: no value for {col}", t.file, self.line())
-        })
+        self.record
+            .get(i)
+            .with_context(|| format!("{}: line {}: no value for {col}", t.file, self.line()))
     }
 
     fn opt<T: std::str::FromStr>(&self, col: &str) -> anyhow::Result<Option<T>> {
@@ -182,9 +182,8 @@ impl Row<'_> {
     }
 
     fn req<T: std::str::FromStr>(&self, col: &str) -> anyhow::Result<T> {
-        self.opt(col)?.with_context(|| {
-            format!("{}: line {}: {col} is empty", self.table.file, self.line())
-        })
+        self.opt(col)?
+            .with_context(|| format!("{}: line {}: {col} is empty", self.table.file, self.line()))
     }
 
     /// A number where an empty cell means "not a number" (quartiles of no data).
@@ -396,7 +395,10 @@ run,cell,init,scale,eps,lr,w11,w12,b1,w21,w22,b2,v1,v2,c,final_loss,correct,solv
     fn parses_curves_and_skips_net_rows() {
         let d = data();
         let b = d.baseline.as_ref().unwrap();
-        assert_eq!((b.lr, b.epoch.clone(), b.loss.clone()), (2.0, vec![0.0, 500.0], vec![0.25, 0.09]));
+        assert_eq!(
+            (b.lr, b.epoch.clone(), b.loss.clone()),
+            (2.0, vec![0.0, 500.0], vec![0.25, 0.09])
+        );
         let c = &d.cells[1].curve;
         assert_eq!(c.epoch, [0.0, 10.0]);
         assert_eq!(c.loss_q1, [0.24, 0.1]);
@@ -409,7 +411,10 @@ run,cell,init,scale,eps,lr,w11,w12,b1,w21,w22,b2,v1,v2,c,final_loss,correct,solv
     #[test]
     fn parses_examples() {
         let d = data();
-        assert_eq!(d.examples[0].params, [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]);
+        assert_eq!(
+            d.examples[0].params,
+            [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]
+        );
         assert_eq!(d.examples[0].solved_epoch, Some(468));
         let e = &d.examples[1];
         assert!(e.diverged && e.params[8].is_nan() && e.solved_epoch.is_none());
@@ -424,19 +429,21 @@ run,cell,init,scale,eps,lr,w11,w12,b1,w21,w22,b2,v1,v2,c,final_loss,correct,solv
         assert_eq!(d.main_group().unwrap().scheme.label(), "uniform:1");
         assert_eq!(d.example_near("uniform", 3.0).unwrap().run, 1);
         assert!(d.example_near("symmetric", 2.0).is_none());
-        assert_eq!(closest([0.5, 1.9, 2.1], 2.0), Some(1));
-        assert_eq!(closest([1.0, 4.0], 2.0), Some(0));
+        assert_eq!(closest([0.5, 1.95, 2.1], 2.0), Some(1));
+        assert_eq!(closest([1.0, 4.5], 2.0), Some(0));
         assert_eq!(closest([f64::NAN], 2.0), None);
     }
 
     #[test]
     fn errors_name_file_line_and_column() {
-        let bad = SUMMARY.replace("0,uniform,1,,2,4", "0,uniform,1,,two,4");
+        let bad = SUMMARY.replace("2,uniform,1,,2,4", "2,uniform,1,,two,4");
         let e = ChartData::from_csv(bad.as_bytes(), CURVES.as_bytes(), EXAMPLES.as_bytes())
             .unwrap_err()
             .to_string();
         assert!(e.contains("summary.csv: line 4: lr = \"two\""), "{e}");
-        let e = ChartData::from_csv(b"cell\n1\n", b"", b"").unwrap_err().to_string();
+        let e = ChartData::from_csv(b"cell\n1\n", b"", b"")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("no column init"), "{e}");
         let orphan = "kind,cell,init,scale,eps,lr,epoch\ncell,9,uniform,1,,2,0\n";
         let e = ChartData::from_csv(SUMMARY.as_bytes(), orphan.as_bytes(), EXAMPLES.as_bytes())

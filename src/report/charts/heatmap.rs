@@ -38,7 +38,10 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
                 .collect()
         })
         .collect();
-    let nets: Vec<u64> = groups.iter().flat_map(|g| g.cells.iter().map(|c| c.nets)).collect();
+    let nets: Vec<u64> = groups
+        .iter()
+        .flat_map(|g| g.cells.iter().map(|c| c.nets))
+        .collect();
     let nets_text = match (nets.iter().min(), nets.iter().max()) {
         (Some(a), Some(b)) if a == b => format!("{a} nets per cell"),
         (Some(a), Some(b)) => format!("{a}–{b} nets per cell"),
@@ -49,17 +52,25 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
         .flat_map(|g| g.cells.iter().filter_map(|c| c.curve.epoch.last().copied()))
         .fold(0.0, f64::max);
     let title = "Which nets learn XOR: share solved by learning rate and init".to_string();
-    let subtitle = format!(
-        "{nets_text}{}; solved = all four outputs on the right side of 0.5",
-        if epochs > 0.0 {
-            format!(", {} epochs each", tick_label(epochs))
-        } else {
-            String::new()
-        }
-    );
+    let mut kinds = Vec::new();
+    if groups.iter().any(|g| g.scheme.init == "uniform") {
+        kinds.push("uniform:A = weights ~ U(−A, A)");
+    }
+    if groups.iter().any(|g| g.scheme.init == "normal") {
+        kinds.push("normal:σ = weights ~ N(0, σ²)");
+    }
+    let mut sub = vec![nets_text];
+    if epochs > 0.0 {
+        sub.push(format!("{} epochs each", tick_label(epochs)));
+    }
+    sub.extend(kinds.iter().map(|k| k.to_string()));
+    sub.push("solved = all four outputs on the right side of 0.5".into());
+    let subtitle = sub.join("; ");
     let x = Axis::categories(lrs.iter().map(|&l| tick_label(l)).collect());
     let y = Axis::categories(groups.iter().map(|g| g.scheme.label()).collect());
-    let png = png(1200, 800, |root| {
+    // Rows at most 90 pixels high, so that one scheme is not one huge bar.
+    let height = (174 + 90 * groups.len() as u32).clamp(420, 800);
+    let png = png(1200, height, |root| {
         let area = heading(root, &title, &subtitle)?;
         let (w, _) = area.dim_in_pixel();
         let (main, bar) = area.split_horizontally(w - 150);
@@ -68,16 +79,14 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
             None,
             &x,
             &y,
-            "learning rate (log-spaced columns)",
-            "init scheme (weights ~ U(−A, A) for uniform:A, N(0, σ²) for normal:σ)",
+            "learning rate (one column per rate swept)",
+            "init scheme",
         )?;
         for (r, row) in grid.iter().enumerate() {
             for (c, cell) in row.iter().enumerate() {
                 let (cx, cy) = (c as f64, r as f64);
                 let rect = [(cx - 0.5, cy - 0.5), (cx + 0.5, cy + 0.5)];
-                let fill = cell.map_or(colour::LIGHT_GREY, |k| {
-                    colour::viridis(k.solved_fraction)
-                });
+                let fill = cell.map_or(colour::LIGHT_GREY, |k| colour::viridis(k.solved_fraction));
                 chart.draw_series([
                     Rectangle::new(rect, fill.filled()),
                     Rectangle::new(rect, WHITE.stroke_width(1)),
@@ -108,9 +117,31 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
                 }
             }
         }
-        colour_bar(&bar, "nets solved")
+        let rows = super::plot_rows(&chart);
+        colour_bar(
+            &bar,
+            &Axis::fraction().clipped(0.0, 1.0),
+            "nets solved",
+            rows,
+        )
     })?;
-    let caption = "Share of nets that solved XOR in each (init, learning rate) cell: tiny initial weights need a large learning rate to escape the flat start, and large ones learn at moderate rates but stall or saturate at extreme rates.".to_string();
+    let mut caption =
+        "Share of nets that solved XOR in each (init, learning rate) cell".to_string();
+    let best = grid
+        .iter()
+        .flatten()
+        .flatten()
+        .max_by(|a, b| a.solved_fraction.total_cmp(&b.solved_fraction));
+    if let Some(b) = best.filter(|b| b.solved_fraction > 0.0) {
+        caption.push_str(&format!(
+            "; the best is {} at learning rate {} ({} of {} nets)",
+            b.scheme.label(),
+            tick_label(b.lr),
+            b.solved,
+            b.nets
+        ));
+    }
+    caption.push_str(". Read a row to see the learning rates an init scale needs, a column to see which scales a learning rate suits.");
     Ok(Rendered::Chart(super::Chart {
         file: FILE,
         title,

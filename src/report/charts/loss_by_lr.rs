@@ -5,7 +5,7 @@
 use plotters::prelude::*;
 
 use super::axis::{Axis, tick_label};
-use super::data::{Cell, ChartData, Group, closest};
+use super::data::{Cell, ChartData, Group};
 use super::{Rendered, band, colour, finite_range, heading, legend, line, pick_evenly, png};
 use crate::baseline::LESSON_LR;
 
@@ -14,8 +14,8 @@ pub const FILE: &str = "loss_by_lr.png";
 /// The most learning rates one chart of curves shows; more would be a tangle.
 pub const MAX_CURVES: usize = 7;
 
-/// The cells of the main scheme drawn as curves (at most [`MAX_CURVES`], always including the
-/// learning rate closest to the lesson's), or why there are none.
+/// The cells of the main scheme drawn as curves (at most [`MAX_CURVES`], spread evenly, with
+/// the lesson's learning rate among them if the scheme has it), or why there are none.
 pub fn chosen(data: &ChartData) -> Result<(Group<'_>, Vec<&Cell>), String> {
     let Some(group) = data.main_group() else {
         return Err("the sweep has no random init scheme".into());
@@ -29,7 +29,7 @@ pub fn chosen(data: &ChartData) -> Result<(Group<'_>, Vec<&Cell>), String> {
     if with_curves.is_empty() {
         return Err(format!("{} has no curves", group.scheme.label()));
     }
-    let must = closest(with_curves.iter().map(|c| c.lr), LESSON_LR);
+    let must = with_curves.iter().position(|c| c.lr == LESSON_LR);
     let picked = pick_evenly(with_curves.len(), MAX_CURVES, must)
         .into_iter()
         .map(|i| with_curves[i])

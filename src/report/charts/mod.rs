@@ -16,6 +16,7 @@ mod heatmap;
 mod loss_by_lr;
 mod symmetry;
 
+use std::ops::Range;
 use std::sync::Once;
 
 use anyhow::Context;
@@ -127,25 +128,49 @@ fn text_at(area: &Area, (x, y): (i32, i32), s: &str, style: TextStyle) -> anyhow
     Ok(())
 }
 
-/// Title and subtitle across the top; returns the area below them.
+/// Title and subtitle across the top, the title shrunk and the subtitle wrapped to fit the
+/// width; returns the area below them.
 fn heading<'a>(area: &Area<'a>, title: &str, subtitle: &str) -> anyhow::Result<Area<'a>> {
     let (w, _) = area.dim_in_pixel();
     let cx = (w / 2) as i32;
+    let room = w.saturating_sub(48);
+    let width = |style: &TextStyle, s: &str| style.font.box_size(s).map_or(0, |b| b.0);
+    let mut size = 28;
+    while size > 16 && width(&bold(size), title) > room {
+        size -= 2;
+    }
     area.draw(&Text::new(
         title.to_string(),
         (cx, 14),
-        anchored(bold(28), HPos::Center, VPos::Top),
+        anchored(bold(size), HPos::Center, VPos::Top),
     ))?;
+    let sub = text(18).color(&colour::GREY);
+    let lines = wrap(subtitle, room, |s| width(&sub, s));
     let mut used = 56;
-    if !subtitle.is_empty() {
+    for (i, l) in lines.iter().enumerate() {
         area.draw(&Text::new(
-            subtitle.to_string(),
-            (cx, 54),
-            anchored(text(18).color(&colour::GREY), HPos::Center, VPos::Top),
+            l.clone(),
+            (cx, 54 + 24 * i as i32),
+            anchored(sub.clone(), HPos::Center, VPos::Top),
         ))?;
-        used = 86;
+        used = 86 + 24 * i as u32;
     }
     Ok(area.split_vertically(used).1)
+}
+
+/// Words of `s` in lines no wider than `room` by `width` (a longer word gets a line of its own).
+fn wrap(s: &str, room: u32, width: impl Fn(&str) -> u32) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in s.split_whitespace() {
+        match lines.last_mut() {
+            Some(l) if width(&format!("{l} {word}")) <= room => {
+                l.push(' ');
+                l.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
 }
 
 /// A chart with [`Axis`] coordinates and a drawn mesh: grid, ticks, labels.
@@ -189,14 +214,19 @@ fn plot<'a, 'b>(
     Ok(chart)
 }
 
-/// A vertical colour bar for values 0..=1 coloured by viridis, labelled in percent.
-fn colour_bar(area: &Area, desc: &str) -> anyhow::Result<()> {
-    let y = Axis::fraction();
+/// A vertical colour bar for values 0..=1 coloured by viridis, ticked by `y` (whose range
+/// should be 0..1), level with the plot that spans the absolute pixel rows `rows`.
+fn colour_bar(area: &Area, y: &Axis, desc: &str, rows: Range<i32>) -> anyhow::Result<()> {
+    let (top, bottom) = (
+        area.get_base_pixel().1,
+        area.get_base_pixel().1 + area.dim_in_pixel().1 as i32,
+    );
     let mut chart = ChartBuilder::on(area)
-        .margin_top(12)
-        .margin_bottom(76)
+        .margin_top((rows.start - top).max(0) as u32)
+        .margin_bottom((bottom - rows.end).max(0) as u32)
+        .margin_left(8)
         .margin_right(8)
-        .right_y_label_area_size(90)
+        .right_y_label_area_size(96)
         .build_cartesian_2d(0.0..1.0, y.range())?
         .set_secondary_coord(0.0..1.0, y.spec());
     let yf = |v: &f64| y.label(*v);
@@ -222,13 +252,20 @@ fn colour_bar(area: &Area, desc: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The absolute pixel rows of a chart's plotting area.
+fn plot_rows(chart: &Plot) -> Range<i32> {
+    chart.plotting_area().get_pixel_range().1
+}
+
 /// The drawable stretches of a series: runs of consecutive points that both axes can place
-/// (a NaN, an infinity or a non-positive value on a log axis breaks the line).
+/// and that lie within the x axis (a NaN, an infinity, a non-positive value on a log axis or an
+/// x beyond the axis breaks the line).
 fn segments(xs: &[f64], ys: &[f64], x: &Axis, y: &Axis) -> Vec<Vec<(f64, f64)>> {
     let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
     let mut cur = Vec::new();
+    let within = |p: f64| x.range().start <= p && p <= x.range().end;
     for (&a, &b) in xs.iter().zip(ys) {
-        match (x.to(a), y.to(b)) {
+        match (x.to(a).filter(|p| within(*p)), y.to(b)) {
             (Some(p), Some(q)) => cur.push((p, q)),
             _ if !cur.is_empty() => out.push(std::mem::take(&mut cur)),
             _ => {}
@@ -247,15 +284,71 @@ fn line<'a, 'b>(
     style: ShapeStyle,
     label: Option<&str>,
 ) -> anyhow::Result<()> {
-    for (i, seg) in pts.into_iter().enumerate() {
-        let a = chart.draw_series(std::iter::once(PathElement::new(seg, style)))?;
-        if let (0, Some(l)) = (i, label) {
-            a.label(l).legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 24, y)], style.stroke_width(4))
-            });
+    let area = chart.plotting_area().strip_coord_spec();
+    let base = area.get_base_pixel();
+    let has_any = !pts.is_empty();
+    for seg in pts {
+        let px: Vec<(i32, i32)> = seg
+            .iter()
+            .map(|p| {
+                let (x, y) = chart.backend_coord(p);
+                (x - base.0, y - base.1)
+            })
+            .collect();
+        // Thousands of sub-pixel steps make a wide line ragged: keep one point per 2 pixels.
+        let kept: Vec<(i32, i32)> = thin(&px, 2).into_iter().map(|k| px[k]).collect();
+        if style.stroke_width <= 1 {
+            area.draw(&PathElement::new(kept, style))?;
+            continue;
+        }
+        let fill = style.color.filled();
+        for quad in stroke_quads(&kept, f64::from(style.stroke_width)) {
+            area.draw(&Polygon::new(quad.to_vec(), fill))?;
         }
     }
+    if let (true, Some(l)) = (has_any, label) {
+        chart
+            .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())?
+            .label(l)
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 24, y)], style.stroke_width(4))
+            });
+    }
     Ok(())
+}
+
+/// A wide polyline as one quadrilateral per segment, each extended a little past its ends so
+/// that joints have no notches. (plotters' own wide paths truncate vertex coordinates, which
+/// makes flat lines wobble by a pixel.) A lone point becomes a small square.
+fn stroke_quads(px: &[(i32, i32)], width: f64) -> Vec<[(i32, i32); 4]> {
+    let h = width / 2.0;
+    let r = |x: f64| x.round() as i32;
+    if let [p] = px {
+        let (x, y) = (f64::from(p.0), f64::from(p.1));
+        return vec![[
+            (r(x - h), r(y - h)),
+            (r(x + h), r(y - h)),
+            (r(x + h), r(y + h)),
+            (r(x - h), r(y + h)),
+        ]];
+    }
+    px.windows(2)
+        .filter(|w| w[0] != w[1])
+        .map(|w| {
+            let (x0, y0) = (f64::from(w[0].0), f64::from(w[0].1));
+            let (x1, y1) = (f64::from(w[1].0), f64::from(w[1].1));
+            let len = (x1 - x0).hypot(y1 - y0);
+            let (tx, ty) = ((x1 - x0) / len, (y1 - y0) / len);
+            let (nx, ny) = (-ty * h, tx * h);
+            let (ex, ey) = (tx * h * 0.7, ty * h * 0.7);
+            [
+                (r(x0 - ex + nx), r(y0 - ey + ny)),
+                (r(x1 + ex + nx), r(y1 + ey + ny)),
+                (r(x1 + ex - nx), r(y1 + ey - ny)),
+                (r(x0 - ex - nx), r(y0 - ey - ny)),
+            ]
+        })
+        .collect()
 }
 
 /// Shade between `lo` and `hi` (one polygon per stretch where both can be drawn).
@@ -298,14 +391,84 @@ fn pick_evenly(n: usize, k: usize, must: Option<usize>) -> Vec<usize> {
         .map(|i| ((i * (n - 1)) as f64 / (k - 1) as f64).round() as usize)
         .collect();
     if let Some(m) = must.filter(|m| *m < n && !v.contains(m)) {
-        let near = (0..k)
-            .min_by_key(|&i| v[i].abs_diff(m))
-            .unwrap_or(0);
+        let near = (0..k).min_by_key(|&i| v[i].abs_diff(m)).unwrap_or(0);
         v[near] = m;
     }
     v.sort_unstable();
     v.dedup();
     v
+}
+
+/// Label lines at their right ends: each label right-aligned at the plot's right edge, just
+/// above where its line ends (`at`: the line's last point), nudged apart so none overlap.
+fn end_labels(
+    area: &Area,
+    chart: &Plot,
+    labels: &[((f64, f64), String, RGBColor)],
+) -> anyhow::Result<()> {
+    let (cols, rows) = chart.plotting_area().get_pixel_range();
+    let wanted: Vec<i32> = labels
+        .iter()
+        .map(|(at, _, _)| chart.backend_coord(at).1 - 4)
+        .collect();
+    let placed = spread(&wanted, 19, rows.start + 18, rows.end - 2);
+    for ((_, s, c), y) in labels.iter().zip(placed) {
+        let c = colour::darker(*c);
+        text_at(
+            area,
+            (cols.end - 6, y),
+            s,
+            anchored(text(16).color(&c), HPos::Right, VPos::Bottom),
+        )?;
+    }
+    Ok(())
+}
+
+/// Positions as close to `want` as possible, at least `gap` apart and within [lo, hi] where
+/// they fit (the result keeps the input's order).
+fn spread(want: &[i32], gap: i32, lo: i32, hi: i32) -> Vec<i32> {
+    let mut order: Vec<usize> = (0..want.len()).collect();
+    order.sort_by_key(|&i| want[i]);
+    let mut y: Vec<i32> = order
+        .iter()
+        .map(|&i| want[i].clamp(lo, hi.max(lo)))
+        .collect();
+    for k in 1..y.len() {
+        y[k] = y[k].max(y[k - 1] + gap);
+    }
+    // Pushed past the bottom: shift back up, as far as the top allows.
+    if let Some(&last) = y.last()
+        && last > hi
+    {
+        let n = y.len();
+        y[n - 1] = hi;
+        for k in (0..n - 1).rev() {
+            y[k] = y[k].min(y[k + 1] - gap);
+        }
+    }
+    let mut out = vec![0; want.len()];
+    for (k, &i) in order.iter().enumerate() {
+        out[i] = y[k];
+    }
+    out
+}
+
+/// Indices of the pixel points to keep so that consecutive kept points are at least `min`
+/// pixels apart (by the larger of |dx| and |dy|); the first and last are always kept.
+fn thin(px: &[(i32, i32)], min: i32) -> Vec<usize> {
+    let mut keep: Vec<usize> = Vec::new();
+    for (i, p) in px.iter().enumerate() {
+        match keep.last() {
+            Some(&k) if (px[k].0 - p.0).abs().max((px[k].1 - p.1).abs()) < min => {}
+            _ => keep.push(i),
+        }
+    }
+    if let (Some(&k), Some(last)) = (keep.last(), px.len().checked_sub(1))
+        && k != last
+    {
+        keep.push(last);
+    }
+    keep
 }
 
 /// Draw the legend of `chart` at `pos`.
@@ -359,6 +522,12 @@ mod tests {
         assert_eq!(s.len(), 3);
         assert_eq!(s[0].len(), 2);
         assert_eq!(s[1], vec![(3.0, 0.5f64.log10())]);
+        // Beyond the x axis is left out.
+        let short = Axis::linear(0.0, 1.0, 5);
+        assert_eq!(
+            segments(&xs, &ys, &short, &y),
+            vec![vec![(0.0, -1.0), (1.0, -2.0)]]
+        );
         assert!(segments(&[], &[], &x, &y).is_empty());
     }
 
@@ -369,6 +538,45 @@ mod tests {
         assert_eq!(pick_evenly(16, 7, Some(9)), [0, 3, 5, 9, 10, 13, 15]);
         assert_eq!(pick_evenly(16, 7, Some(15)), [0, 3, 5, 8, 10, 13, 15]);
         assert_eq!(pick_evenly(0, 7, None), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn thinning_keeps_ends_and_spacing() {
+        let px: Vec<(i32, i32)> = (0..10).map(|i| (i, 0)).collect();
+        assert_eq!(thin(&px, 3), [0, 3, 6, 9]);
+        assert_eq!(thin(&px[..8], 3), [0, 3, 6, 7]);
+        assert_eq!(thin(&[(0, 0), (0, 5)], 3), [0, 1]);
+        assert!(thin(&[], 3).is_empty());
+        assert_eq!(thin(&[(1, 1)], 3), [0]);
+    }
+
+    #[test]
+    fn wide_lines_are_quads_around_each_segment() {
+        let q = stroke_quads(&[(0, 0), (10, 0)], 4.0);
+        assert_eq!(q, vec![[(-1, 2), (11, 2), (11, -2), (-1, -2)]]);
+        assert_eq!(
+            stroke_quads(&[(5, 5)], 2.0),
+            vec![[(4, 4), (6, 4), (6, 6), (4, 6)]]
+        );
+        assert!(stroke_quads(&[(1, 1), (1, 1)], 3.0).is_empty());
+        assert!(stroke_quads(&[], 3.0).is_empty());
+    }
+
+    #[test]
+    fn spread_keeps_labels_apart() {
+        assert_eq!(spread(&[100, 50], 20, 0, 500), [100, 50]);
+        assert_eq!(spread(&[100, 105, 110], 20, 0, 500), [100, 120, 140]);
+        assert_eq!(spread(&[490, 495], 20, 0, 500), [480, 500]);
+        assert_eq!(spread(&[-5], 20, 0, 500), [0]);
+        assert!(spread(&[], 20, 0, 500).is_empty());
+    }
+
+    #[test]
+    fn wrapping_fills_lines() {
+        let by_chars = |s: &str| s.chars().count() as u32;
+        assert_eq!(wrap("aa bb cc dd", 5, by_chars), ["aa bb", "cc dd"]);
+        assert_eq!(wrap("aaaaaaa b", 5, by_chars), ["aaaaaaa", "b"]);
+        assert!(wrap("  ", 5, by_chars).is_empty());
     }
 
     #[test]

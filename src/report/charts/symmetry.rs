@@ -10,8 +10,8 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::axis::{Axis, tick_label};
 use super::data::{Cell, ChartData, closest};
 use super::{
-    Area, Rendered, anchored, colour, finite_range, heading, legend, line, percent, png, segments,
-    text, text_at,
+    Area, Rendered, anchored, colour, end_labels, finite_range, heading, line, percent, png,
+    segments, text, text_at,
 };
 use crate::baseline::LESSON_LR;
 
@@ -40,7 +40,12 @@ fn choose(data: &ChartData) -> Option<Chosen<'_>> {
         .copied()
         .filter(|c| is_near(c) && c.lr == lr)
         .collect();
-    near.sort_by(|a, b| a.scheme.eps.unwrap_or(0.0).total_cmp(&b.scheme.eps.unwrap_or(0.0)));
+    near.sort_by(|a, b| {
+        a.scheme
+            .eps
+            .unwrap_or(0.0)
+            .total_cmp(&b.scheme.eps.unwrap_or(0.0))
+    });
     Some(Chosen {
         lr,
         symmetric,
@@ -64,7 +69,7 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
             why: "the sweep has no symmetric or near-symmetric init".into(),
         });
     };
-    let title = "Symmetry breaking: clones never learn XOR, a tiny difference is enough".to_string();
+    let title = "Symmetry breaking: identical and nearly identical hidden units".to_string();
     let subtitle = format!(
         "learning rate {}; hidden gap = max |difference| between the two hidden units' weights",
         tick_label(ch.lr)
@@ -73,15 +78,28 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
         let area = heading(root, &title, &subtitle)?;
         let (left, right) = area.split_horizontally(760);
         gap_panel(&left, &ch)?;
-        eps_panel(&right, &ch)
+        eps_panels(&right, &ch)
     })?;
     let mut caption = String::from("Left: the median hidden gap over training; ");
     if ch.symmetric.is_some() {
         caption.push_str("exactly symmetric nets keep a gap of 0 and never solve XOR, while ");
     }
     caption.push_str(
-        "a gap of ε grows exponentially until the hidden units split. Right: the share of nearly symmetric nets that solve XOR, and the median epoch at which they do, against ε.",
+        "a gap of ε grows during training. Right: the share of nearly symmetric nets that solve XOR, and the epoch at which they do, against ε",
     );
+    if let (Some(a), Some(b)) = (ch.near.first(), ch.near.last())
+        && ch.near.len() > 1
+    {
+        let at = |c: &Cell| {
+            format!(
+                "{} at ε = {}",
+                percent(c.solved_fraction),
+                c.scheme.eps.map_or("?".into(), tick_label)
+            )
+        };
+        caption.push_str(&format!(" (from {} to {})", at(a), at(b)));
+    }
+    caption.push('.');
     Ok(Rendered::Chart(super::Chart {
         file: FILE,
         title,
@@ -92,14 +110,22 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
 
 /// (a) median hidden gap over epochs.
 fn gap_panel(area: &Area, ch: &Chosen) -> anyhow::Result<()> {
-    let all: Vec<&Cell> = ch.symmetric.iter().copied().chain(ch.near.iter().copied()).collect();
+    let all: Vec<&Cell> = ch
+        .symmetric
+        .iter()
+        .copied()
+        .chain(ch.near.iter().copied())
+        .collect();
     let max_epoch = all
         .iter()
         .filter_map(|c| c.curve.epoch.last().copied())
         .fold(1.0, f64::max);
     let x = Axis::linear(0.0, max_epoch, 5);
-    let (lo, hi) = finite_range(ch.near.iter().flat_map(|c| c.curve.gap.iter().copied()), true)
-        .unwrap_or((1e-12, 1.0));
+    let (lo, hi) = finite_range(
+        ch.near.iter().flat_map(|c| c.curve.gap.iter().copied()),
+        true,
+    )
+    .unwrap_or((1e-12, 1.0));
     let y = Axis::log(lo / 8.0, hi * 3.0);
     let mut chart = super::plot(
         area,
@@ -109,77 +135,63 @@ fn gap_panel(area: &Area, ch: &Chosen) -> anyhow::Result<()> {
         "epoch (gradient steps)",
         "hidden gap (log scale)",
     )?;
-    let scales_differ = ch.near.windows(2).any(|w| w[0].scheme.scale != w[1].scheme.scale);
+    let scales_differ = ch
+        .near
+        .windows(2)
+        .any(|w| w[0].scheme.scale != w[1].scheme.scale);
     let colours = colour::series(ch.near.len());
+    let mut labels = Vec::new();
     for (c, col) in ch.near.iter().zip(&colours) {
-        line(
-            &mut chart,
-            segments(&c.curve.epoch, &c.curve.gap, &x, &y),
-            col.stroke_width(3),
-            Some(&eps_label(c, scales_differ)),
-        )?;
+        let segs = segments(&c.curve.epoch, &c.curve.gap, &x, &y);
+        if let Some(&end) = segs.last().and_then(|s| s.last()) {
+            labels.push((end, eps_label(c, scales_differ), *col));
+        }
+        line(&mut chart, segs, col.stroke_width(3), None)?;
     }
     if let Some(s) = ch.symmetric {
         // A gap of exactly 0 has no place on a log axis: drawn along its floor instead.
         let (y0, y1) = (y.range().start, y.range().end);
         let floor = y0 + 0.015 * (y1 - y0);
-        let style = BLACK.stroke_width(3);
-        chart
-            .draw_series([DashedPathElement::new(
-                vec![(x.range().start, floor), (x.range().end, floor)],
-                10,
-                6,
-                style,
-            )])?
-            .label(format!("ε = 0 ({}): exactly 0, drawn at the floor", s.scheme.label()))
-            .legend(move |(px, py)| {
-                DashedPathElement::new(vec![(px, py), (px + 24, py)], 8, 4, style)
-            });
-        if s.curve.gap.iter().any(|g| *g != 0.0) {
-            let (sx, sy) = chart.backend_coord(&(x.range().start, floor));
-            text_at(
-                area,
-                (sx + 8, sy - 8),
-                "note: some symmetric nets' gap is not exactly 0",
-                anchored(text(15).color(&colour::VERMILLION), HPos::Left, VPos::Bottom),
-            )?;
-        }
+        chart.draw_series([DashedPathElement::new(
+            vec![(x.range().start, floor), (x.range().end, floor)],
+            10,
+            6,
+            BLACK.stroke_width(3),
+        )])?;
+        let exact = s.curve.gap.iter().all(|g| *g == 0.0);
+        let what = if exact {
+            "gap exactly 0 throughout, drawn at the floor"
+        } else {
+            "gap not always 0 (see summary.csv), drawn at the floor"
+        };
+        labels.push((
+            (x.range().end, floor),
+            format!("ε = 0 ({}): {what}", s.scheme.label()),
+            BLACK,
+        ));
     }
-    legend(&mut chart, SeriesLabelPosition::LowerRight)
+    end_labels(area, &chart, &labels)
 }
 
-/// (b) solved share and median epoch of solving against ε.
-fn eps_panel(area: &Area, ch: &Chosen) -> anyhow::Result<()> {
+/// (b) the share of nearly symmetric nets that solve XOR, and (c) how soon, against ε.
+fn eps_panels(area: &Area, ch: &Chosen) -> anyhow::Result<()> {
     let eps: Vec<f64> = ch.near.iter().filter_map(|c| c.scheme.eps).collect();
     let (lo, hi) = finite_range(eps.iter().copied(), true).unwrap_or((1e-12, 0.1));
     let x = Axis::log(lo / 3.0, hi * 3.0);
+    let x_desc = "ε: initial difference between the hidden units (log scale)";
+    let (_, h) = area.dim_in_pixel();
+    let (top, bottom) = area.split_vertically(h * 11 / 20);
+
+    // (b) solved share with its 95% Wilson interval.
     let y = Axis::fraction();
-    let epochs_hi = ch
-        .near
-        .iter()
-        .flat_map(|c| c.solved_epoch.iter().flatten().copied())
-        .chain(ch.near.iter().filter_map(|c| c.curve.epoch.last().copied()))
-        .fold(1.0, f64::max);
-    let y2 = Axis::linear(0.0, epochs_hi * 1.05, 6);
     let mut chart = super::plot(
-        area,
-        Some("(b) nearly symmetric nets against ε"),
+        &top,
+        Some("(b) nets that solve XOR (95% interval)"),
         &x,
         &y,
-        "ε: initial difference between the hidden units (log scale)",
-        "nets solved (share, 95% interval)",
-    )?
-    .set_secondary_coord(x.spec(), y2.spec());
-    let y2f = |v: &f64| y2.label(*v);
-    chart
-        .configure_secondary_axes()
-        .y_desc("median epoch of solving (quartile bars)")
-        .y_label_formatter(&y2f)
-        .label_style(text(16))
-        .axis_desc_style(text(19))
-        .draw()?;
-
-    // Solved share with its Wilson interval (left axis).
+        x_desc,
+        "nets solved",
+    )?;
     let solved: Vec<(f64, f64, f64, f64)> = ch
         .near
         .iter()
@@ -190,53 +202,23 @@ fn eps_panel(area: &Area, ch: &Chosen) -> anyhow::Result<()> {
         .filter(|p| p.1.is_finite())
         .collect();
     let blue = colour::BLUE;
-    for &(px, _, a, b) in &solved {
-        if a.is_finite() && b.is_finite() {
-            chart.draw_series([PathElement::new(vec![(px, a), (px, b)], blue.stroke_width(2))])?;
-        }
-    }
-    chart.draw_series([PathElement::new(
-        solved.iter().map(|p| (p.0, p.1)).collect::<Vec<_>>(),
+    chart.draw_series(
+        solved
+            .iter()
+            .filter(|p| p.2.is_finite() && p.3.is_finite())
+            .map(|&(px, _, a, b)| PathElement::new(vec![(px, a), (px, b)], blue.stroke_width(2))),
+    )?;
+    line(
+        &mut chart,
+        vec![solved.iter().map(|p| (p.0, p.1)).collect()],
         blue.stroke_width(2),
-    )])?;
-    chart
-        .draw_series(solved.iter().map(|p| Circle::new((p.0, p.1), 7, blue.filled())))?
-        .label("nets solved (left axis)")
-        .legend(move |(px, py)| Circle::new((px + 12, py), 7, blue.filled()));
-
-    // Median epoch of solving with quartile bars (right axis), where any net solved.
-    let orange = colour::VERMILLION;
-    let when: Vec<(f64, [f64; 3])> = ch
-        .near
-        .iter()
-        .filter_map(|c| {
-            let [a, m, b] = c.solved_epoch;
-            Some((x.to(c.scheme.eps?)?, [a?, m?, b?]))
-        })
-        .collect();
-    for (px, [a, _, b]) in &when {
-        chart.draw_secondary_series([PathElement::new(
-            vec![(*px, *a), (*px, *b)],
-            orange.stroke_width(2),
-        )])?;
-    }
-    chart
-        .draw_secondary_series(when.iter().map(|(px, q)| {
-            TriangleMarker::new((*px, q[1]), 8, orange.filled())
-        }))?
-        .label("median epoch of solving (right axis)")
-        .legend(move |(px, py)| TriangleMarker::new((px + 12, py), 8, orange.filled()));
-
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .margin(12)
-        .legend_area_size(32)
-        .label_font(text(16))
-        .background_style(WHITE.mix(0.9))
-        .border_style(colour::GREY)
-        .draw()?;
-
+        None,
+    )?;
+    chart.draw_series(
+        solved
+            .iter()
+            .map(|p| Circle::new((p.0, p.1), 6, blue.filled())),
+    )?;
     let mut notes = Vec::new();
     if ch.near.is_empty() {
         notes.push("no nearly symmetric nets in this sweep".to_string());
@@ -250,13 +232,55 @@ fn eps_panel(area: &Area, ch: &Chosen) -> anyhow::Result<()> {
             percent(s.solved_fraction)
         ));
     }
-    let (sx, sy) = chart.backend_coord(&(x.range().end, y.range().start));
-    for (i, n) in notes.iter().rev().enumerate() {
+    let (cols, rows) = chart.plotting_area().get_pixel_range();
+    for (i, n) in notes.iter().enumerate() {
         text_at(
-            area,
-            (sx - 12, sy - 14 - 24 * i as i32),
+            &top,
+            (cols.start + 12, rows.start + 10 + 22 * i as i32),
             n,
-            anchored(text(16), HPos::Right, VPos::Bottom),
+            anchored(text(16), HPos::Left, VPos::Top),
+        )?;
+    }
+
+    // (c) median epoch of solving with quartile bars, where any net solved.
+    let when: Vec<(f64, [f64; 3])> = ch
+        .near
+        .iter()
+        .filter_map(|c| {
+            let [a, m, b] = c.solved_epoch;
+            Some((x.to(c.scheme.eps?)?, [a?, m?, b?]))
+        })
+        .collect();
+    let range = finite_range(when.iter().flat_map(|w| w.1), true).unwrap_or((1.0, 1e4));
+    let y = Axis::log(range.0 / 1.5, range.1 * 1.5);
+    let mut chart = super::plot(
+        &bottom,
+        Some("(c) epoch at which they solve: median and quartiles"),
+        &x,
+        &y,
+        x_desc,
+        "epoch (log scale)",
+    )?;
+    let red = colour::VERMILLION;
+    for (px, [a, _, b]) in &when {
+        if let (Some(a), Some(b)) = (y.to(*a), y.to(*b)) {
+            chart.draw_series([PathElement::new(
+                vec![(*px, a), (*px, b)],
+                red.stroke_width(2),
+            )])?;
+        }
+    }
+    chart.draw_series(when.iter().filter_map(|(px, q)| {
+        y.to(q[1])
+            .map(|m| TriangleMarker::new((*px, m), 7, red.filled()))
+    }))?;
+    if when.is_empty() {
+        let (cols, rows) = chart.plotting_area().get_pixel_range();
+        text_at(
+            &bottom,
+            ((cols.start + cols.end) / 2, (rows.start + rows.end) / 2),
+            "no nearly symmetric net solved XOR",
+            anchored(text(16), HPos::Center, VPos::Center),
         )?;
     }
     Ok(())
