@@ -594,6 +594,74 @@ mod tests {
         assert_eq!(percent(f64::NAN), "–");
     }
 
+    /// A sweep where everything went wrong: NaN and infinite losses, gaps and weights.
+    fn broken() -> ChartData {
+        use data::{Baseline, Cell, CellCurve, Example, Scheme};
+        let scheme = |init: &str, eps: Option<f64>| Scheme {
+            init: init.into(),
+            scale: Some(1.0),
+            eps,
+        };
+        let curve = CellCurve {
+            epoch: vec![0.0, 1.0, 10.0],
+            loss: vec![f64::NAN, f64::INFINITY, 0.0],
+            loss_q1: vec![f64::NAN; 3],
+            loss_q3: vec![f64::INFINITY; 3],
+            gap: vec![f64::NAN, 0.0, f64::NEG_INFINITY],
+            solved: vec![f64::NAN, 0.0, 1.0],
+        };
+        let cell = |i: u64, s: Scheme| Cell {
+            cell: i,
+            scheme: s,
+            lr: 2.0,
+            nets: 3,
+            solved: 0,
+            solved_fraction: f64::NAN,
+            solved_ci95: (f64::NAN, f64::NAN),
+            solved_epoch: [None, Some(f64::NAN), None],
+            final_loss: [f64::NAN; 3],
+            final_loss_best: f64::INFINITY,
+            median_hidden_gap: f64::NAN,
+            diverged: 3,
+            curve: curve.clone(),
+        };
+        let example = |init: &str| Example {
+            run: 0,
+            cell: 0,
+            scheme: scheme(init, None),
+            lr: 2.0,
+            params: [f64::NAN; 9],
+            final_loss: f64::NAN,
+            correct: 0,
+            solved_epoch: None,
+            diverged: true,
+        };
+        ChartData {
+            cells: vec![
+                cell(0, scheme("uniform", None)),
+                cell(1, scheme("symmetric", None)),
+                cell(2, scheme("near-symmetric", Some(f64::NAN))),
+                cell(3, scheme("near-symmetric", Some(1e-3))),
+            ],
+            baseline: Some(Baseline {
+                lr: 2.0,
+                epoch: vec![0.0, 500.0],
+                loss: vec![f64::NAN, f64::INFINITY],
+            }),
+            examples: vec![example("lesson"), example("symmetric")],
+        }
+    }
+
+    #[test]
+    fn nan_and_infinity_never_panic() {
+        let r = render(&broken()).unwrap();
+        assert_eq!(r.len(), FILES.len());
+        // The lesson run had no finite loss: skipped, with the reason.
+        assert!(matches!(&r[0], Rendered::Skipped { why, .. } if why.contains("no finite loss")));
+        // The diverged nets' boundaries are still drawn, with a note instead of a heat map.
+        assert!(matches!(&r[5], Rendered::Chart(c) if c.png.starts_with(b"\x89PNG")));
+    }
+
     #[test]
     fn charts_of_no_data_are_skipped_not_panics() {
         let r = render(&ChartData::default()).unwrap();
