@@ -17,7 +17,11 @@ const CHARTS: [&str; 6] = [
 
 /// Width and height from a PNG's IHDR chunk, after checking the signature.
 fn png_size(bytes: &[u8]) -> (u32, u32) {
-    assert!(bytes.len() > 10_000, "implausibly small PNG: {} bytes", bytes.len());
+    assert!(
+        bytes.len() > 10_000,
+        "implausibly small PNG: {} bytes",
+        bytes.len()
+    );
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
     assert_eq!(&bytes[12..16], b"IHDR");
     let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
@@ -62,13 +66,19 @@ fn sweep_draws_every_chart_and_plot_redraws_them_identically() {
         let bytes = fs::read(out.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
         if name.ends_with(".png") {
             let (w, h) = png_size(&bytes);
-            assert!((600..=2000).contains(&w) && (400..=1200).contains(&h), "{name}: {w}×{h}");
+            assert!(
+                (600..=2000).contains(&w) && (400..=1200).contains(&h),
+                "{name}: {w}×{h}"
+            );
         }
         originals.push((name, bytes));
     }
     let html = String::from_utf8(originals[6].1.clone()).unwrap();
     for chart in CHARTS {
-        assert!(html.contains(&format!("<img src=\"{chart}\"")), "{chart} not on the page");
+        assert!(
+            html.contains(&format!("<img src=\"{chart}\"")),
+            "{chart} not on the page"
+        );
     }
     assert!(!html.contains("Not drawn"));
 
@@ -92,12 +102,29 @@ fn charts_without_data_are_left_out_and_the_page_says_why() {
     let out = dir.path().join("out");
     sweep(
         &out,
-        &["--lr", "1", "--init", "uniform:1", "--seeds", "4", "--epochs", "50"],
+        &[
+            "--lr",
+            "1",
+            "--init",
+            "uniform:1",
+            "--seeds",
+            "4",
+            "--epochs",
+            "50",
+        ],
     );
-    for name in ["baseline_loss.png", "symmetry_breaking.png", "decision_boundaries.png"] {
+    for name in [
+        "baseline_loss.png",
+        "symmetry_breaking.png",
+        "decision_boundaries.png",
+    ] {
         assert!(!out.join(name).exists(), "{name} drawn without data");
     }
-    for name in ["loss_by_lr.png", "convergence_heatmap.png", "epochs_to_solve.png"] {
+    for name in [
+        "loss_by_lr.png",
+        "convergence_heatmap.png",
+        "epochs_to_solve.png",
+    ] {
         png_size(&fs::read(out.join(name)).unwrap());
     }
     let html = fs::read_to_string(out.join("report.html")).unwrap();

@@ -24,6 +24,8 @@ th { background: #f3f3f3; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 tbody tr:nth-child(even) { background: #fafafa; }
 .summary { max-height: 40em; overflow: auto; border: 1px solid #ddd; }
+.summary table { font-size: 0.85em; }
+.summary td, .summary th { white-space: nowrap; }
 .summary th { position: sticky; top: 0; }
 figure { margin: 2em 0; }
 figure img { max-width: 100%; height: auto; border: 1px solid #ddd; }
@@ -55,6 +57,15 @@ fn n4(x: f64) -> String {
         "–".into()
     } else {
         sig_label(x, 4)
+    }
+}
+
+/// A loss or gap for the table: 3 significant digits, "–" for none.
+fn n3(x: f64) -> String {
+    if x.is_nan() {
+        "–".into()
+    } else {
+        sig_label(x, 3)
     }
 }
 
@@ -136,11 +147,30 @@ fn headline_section(h: &mut String, data: &ChartData) {
                 Some(s) => format!("solved XOR at epoch {s} (all four cases right from then on)"),
                 None => format!("did not solve XOR ({} of 4 cases right)", e.correct),
             };
+            // What the lesson's own printout ends with: the loss at its last printed epoch.
+            let last_printed = f64::from(crate::baseline::LESSON_STEPS - 1);
+            let printed = data
+                .baseline
+                .as_ref()
+                .and_then(|b| {
+                    let i = b.epoch.iter().position(|&x| x == last_printed)?;
+                    Some(format!(
+                        "loss {} at epoch {last_printed}, the lesson's last printed line; ",
+                        n4(b.loss[i])
+                    ))
+                })
+                .unwrap_or_default();
             let _ = writeln!(
                 h,
-                "<li><strong>The lesson's net</strong> (its fixed weights, learning rate {}): final loss {}; {}.</li>",
+                "<li><strong>The lesson's net</strong> (its fixed weights, learning rate {}): {}final loss {} after {} epochs; {}.</li>",
                 n4(e.lr),
+                esc(&printed),
                 n4(e.final_loss),
+                data.cells
+                    .iter()
+                    .find(|c| c.cell == e.cell)
+                    .and_then(|c| c.curve.epoch.last())
+                    .map_or("all".into(), |x| n4(*x)),
                 esc(&solved)
             );
         }
@@ -250,18 +280,18 @@ fn charts_section(h: &mut String, charts: &[Rendered]) {
 
 fn summary_section(h: &mut String, data: &ChartData) {
     h.push_str("<h2>Every cell</h2>\n");
-    h.push_str("<p>summary.csv, rounded for reading (the CSV has the exact numbers). Epochs to solve are over the nets that solved; the interval is the 95% Wilson interval of the solved share; “–” means none.</p>\n");
-    h.push_str("<div class=\"summary\">\n<table>\n<thead><tr><th class=\"n\">cell</th><th>init</th><th class=\"n\">scale</th><th class=\"n\">ε</th><th class=\"n\">learning rate</th><th class=\"n\">nets</th><th class=\"n\">solved</th><th class=\"n\">share (95% interval)</th><th class=\"n\">epochs to solve: median (q1–q3)</th><th class=\"n\">final loss: median (q1–q3)</th><th class=\"n\">best final loss</th><th class=\"n\">median hidden gap</th><th class=\"n\">diverged</th></tr></thead>\n<tbody>\n");
+    h.push_str("<p>summary.csv, rounded for reading (the CSV has the exact numbers). Epochs to solve: median and quartiles over the nets that solved; final loss: median and quartiles over all nets; hidden gap: median at the end; the interval is the 95% Wilson interval of the solved share; “–” means none.</p>\n");
+    h.push_str("<div class=\"summary\">\n<table>\n<thead><tr><th class=\"n\">cell</th><th>init</th><th class=\"n\">scale</th><th class=\"n\">ε</th><th class=\"n\">learning rate</th><th class=\"n\">nets</th><th class=\"n\">solved</th><th class=\"n\">share</th><th class=\"n\">95% interval</th><th class=\"n\">epochs to solve</th><th class=\"n\">[q1, q3]</th><th class=\"n\">final loss</th><th class=\"n\">[q1, q3]</th><th class=\"n\">best final loss</th><th class=\"n\">hidden gap</th><th class=\"n\">diverged</th></tr></thead>\n<tbody>\n");
     for c in &data.cells {
         let [e1, em, e3] = c.solved_epoch;
-        let epochs = match em {
-            Some(m) => format!("{} ({}–{})", n4(m), opt_n4(e1), opt_n4(e3)),
-            None => "–".into(),
+        let epoch_iqr = match (e1, e3) {
+            (Some(a), Some(b)) => format!("[{}, {}]", n4(a), n4(b)),
+            _ => "–".into(),
         };
         let [l1, lm, l3] = c.final_loss;
         let _ = writeln!(
             h,
-            "<tr><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{} ({}–{})</td><td class=\"n\">{}</td><td class=\"n\">{} ({}–{})</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            "<tr><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">[{}, {}]</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">[{}, {}]</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             c.cell,
             esc(&c.scheme.init),
             opt_n4(c.scheme.scale),
@@ -272,12 +302,13 @@ fn summary_section(h: &mut String, data: &ChartData) {
             pct(c.solved_fraction),
             pct(c.solved_ci95.0),
             pct(c.solved_ci95.1),
-            epochs,
-            n4(lm),
-            n4(l1),
-            n4(l3),
-            n4(c.final_loss_best),
-            n4(c.median_hidden_gap),
+            opt_n4(em),
+            epoch_iqr,
+            n3(lm),
+            n3(l1),
+            n3(l3),
+            n3(c.final_loss_best),
+            n3(c.median_hidden_gap),
             c.diverged
         );
     }
@@ -345,7 +376,7 @@ mod tests {
         assert!(page.contains("no &lt;data&gt;"));
         assert!(page.contains("The sweep has no lesson net"));
         // NaN and infinite quartiles are shown, not hidden or crashed on.
-        assert!(page.contains("0.2 (––inf)"));
+        assert!(page.contains("<td class=\"n\">0.2</td><td class=\"n\">[–, inf]</td>"));
     }
 
     #[test]
