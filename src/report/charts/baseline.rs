@@ -122,12 +122,17 @@ fn mark_solved(
         colour::GREY.stroke_width(2),
     )])?;
     let (sx, sy) = chart.backend_coord(&(px, y0));
-    text_at(
-        area,
-        (sx + 8, sy - 12),
-        &format!("solved: all 4 cases right from epoch {}", tick_label(epoch)),
-        anchored(text(16).color(&colour::GREY), HPos::Left, VPos::Bottom),
-    )
+    let note = format!("solved: all 4 cases right from epoch {}", tick_label(epoch));
+    let style = text(16).color(&colour::GREY);
+    let width = style.font.box_size(&note).map_or(300, |b| b.0 as i32);
+    let right = chart.plotting_area().get_pixel_range().0.end;
+    // Right of the line where the note fits, else left of it.
+    let (x, h) = if sx + 8 + width < right {
+        (sx + 8, HPos::Left)
+    } else {
+        (sx - 8, HPos::Right)
+    };
+    text_at(area, (x, sy - 12), &note, anchored(style, h, VPos::Bottom))
 }
 
 /// A value label up and to the right of a point, or down and to the left where it would

@@ -26,7 +26,8 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
     let nets = cells[0].nets;
     let title = format!("When nets solve XOR, by learning rate ({scheme} init)");
     let subtitle = format!(
-        "share of the {nets} nets per learning rate with all four cases right by each epoch{}",
+        "share of the {nets} nets per learning rate with all four cases right by each epoch; never = not within the {} epochs trained{}",
+        tick_label(max_epoch),
         shown_note(&group, cells.len())
     );
     let colours = colour::series(cells.len());
