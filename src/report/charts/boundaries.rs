@@ -120,17 +120,19 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
     let mut caption = String::new();
     if let Some(e) = lesson {
         caption.push_str(&format!(
-            "The lesson's net at learning rate {} {}",
+            "The lesson's net at learning rate {} (run {}) {}",
             tick_label(e.lr),
+            e.run,
             verdict(e)
         ));
     }
     if let Some(e) = symmetric {
         caption.push_str(if caption.is_empty() { "A" } else { ", while a" });
         caption.push_str(&format!(
-            " {} net at learning rate {} {}: with identical hidden units its boundary is one straight line, which cannot separate XOR",
+            " {} net at learning rate {} (run {}) {}: with identical hidden units its boundary is one straight line, which cannot separate XOR",
             e.scheme.label(),
             tick_label(e.lr),
+            e.run,
             verdict(e)
         ));
     }

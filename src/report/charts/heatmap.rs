@@ -54,19 +54,33 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
     let title = "Which nets learn XOR: share solved by learning rate and init".to_string();
     let mut kinds = Vec::new();
     if groups.iter().any(|g| g.scheme.init == "uniform") {
-        kinds.push("uniform:A = weights ~ U(−A, A)");
+        kinds.push("uniform:A\u{a0}=\u{a0}weights\u{a0}~\u{a0}U(−A,\u{a0}A)");
     }
     if groups.iter().any(|g| g.scheme.init == "normal") {
-        kinds.push("normal:σ = weights ~ N(0, σ²)");
+        kinds.push("normal:σ\u{a0}=\u{a0}weights\u{a0}~\u{a0}N(0,\u{a0}σ²)");
     }
     let mut sub = vec![nets_text];
     if epochs > 0.0 {
         sub.push(format!("{} epochs each", tick_label(epochs)));
     }
     sub.extend(kinds.iter().map(|k| k.to_string()));
-    sub.push("solved = all four outputs on the right side of 0.5".into());
+    sub.push("solved = all four outputs on the right side of\u{a0}0.5".into());
     let subtitle = sub.join("; ");
-    let x = Axis::categories(lrs.iter().map(|&l| tick_label(l)).collect());
+    // Every learning rate labelled if the labels fit (about 56 pixels each in a plot about 850
+    // wide), else every second, third, …
+    let every = ((lrs.len() as f64 * 56.0) / 850.0).ceil().max(1.0) as usize;
+    let x = Axis::categories(
+        lrs.iter()
+            .enumerate()
+            .map(|(i, &l)| {
+                if i % every == 0 {
+                    tick_label(l)
+                } else {
+                    String::new()
+                }
+            })
+            .collect(),
+    );
     let y = Axis::categories(groups.iter().map(|g| g.scheme.label()).collect());
     // Rows at most 90 pixels high, so that one scheme is not one huge bar.
     let height = (174 + 90 * groups.len() as u32).clamp(420, 800);
@@ -94,9 +108,11 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
             }
         }
         // Cell values, sized to fit the cells and left out where they would not.
-        let (x0, _) = chart.backend_coord(&(-0.5, 0.0));
-        let (x1, _) = chart.backend_coord(&(0.5, 0.0));
-        let size = ((x1 - x0) as f64 / 3.3).min(17.0) as u32;
+        let (x0, y0) = chart.backend_coord(&(-0.5, -0.5));
+        let (x1, y1) = chart.backend_coord(&(0.5, 0.5));
+        let size = ((x1 - x0) as f64 / 3.3)
+            .min((y0 - y1) as f64 / 1.8)
+            .min(17.0) as u32;
         if size >= 9 {
             for (r, row) in grid.iter().enumerate() {
                 for (c, cell) in row.iter().enumerate() {

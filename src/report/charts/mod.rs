@@ -158,10 +158,33 @@ fn heading<'a>(area: &Area<'a>, title: &str, subtitle: &str) -> anyhow::Result<A
     Ok(area.split_vertically(used).1)
 }
 
-/// Words of `s` in lines no wider than `room` by `width` (a longer word gets a line of its own).
+/// Words of `s` in as few lines no wider than `room` (by `width`) as greedy filling gives, but
+/// of even lengths, so that no word is left alone on the last line.
 fn wrap(s: &str, room: u32, width: impl Fn(&str) -> u32) -> Vec<String> {
+    let lines = greedy_wrap(s, room, &width);
+    let n = lines.len();
+    if n < 2 {
+        return lines;
+    }
+    // The narrowest room that still needs no more lines.
+    let (mut lo, mut hi) = (1, room);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if greedy_wrap(s, mid, &width).len() <= n {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    greedy_wrap(s, hi, &width)
+}
+
+/// Words of `s` in lines no wider than `room` by `width`, each line as full as it can be (a
+/// longer word gets a line of its own). Words are split at plain spaces only, so a no-break
+/// space (U+00A0) keeps a phrase together.
+fn greedy_wrap(s: &str, room: u32, width: &impl Fn(&str) -> u32) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
-    for word in s.split_whitespace() {
+    for word in s.split(' ').filter(|w| !w.is_empty()) {
         match lines.last_mut() {
             Some(l) if width(&format!("{l} {word}")) <= room => {
                 l.push(' ');
@@ -575,8 +598,12 @@ mod tests {
     fn wrapping_fills_lines() {
         let by_chars = |s: &str| s.chars().count() as u32;
         assert_eq!(wrap("aa bb cc dd", 5, by_chars), ["aa bb", "cc dd"]);
+        assert_eq!(wrap("aa bb cc dd", 20, by_chars), ["aa bb cc dd"]);
+        // Greedy would leave "dd" alone: balanced lines instead.
+        assert_eq!(wrap("aa bb cc dd", 8, by_chars), ["aa bb", "cc dd"]);
         assert_eq!(wrap("aaaaaaa b", 5, by_chars), ["aaaaaaa", "b"]);
         assert!(wrap("  ", 5, by_chars).is_empty());
+        assert_eq!(wrap("a\u{a0}b c", 3, by_chars), ["a\u{a0}b", "c"]);
     }
 
     #[test]
