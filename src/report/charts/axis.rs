@@ -180,6 +180,12 @@ impl Axis {
         t.is_finite().then_some(t)
     }
 
+    /// Plot coordinate of a data value that can be drawn and lies within the axis.
+    pub fn to_within(&self, v: f64) -> Option<f64> {
+        self.to(v)
+            .filter(|t| self.range.start <= *t && *t <= self.range.end)
+    }
+
     /// The range in plot coordinates.
     pub fn range(&self) -> Range<f64> {
         self.range.clone()
@@ -396,6 +402,8 @@ mod tests {
         assert_eq!(a.to(0.0), None);
         assert_eq!(a.to(f64::NAN), None);
         assert_eq!(a.label(-2.0000001), "10⁻²");
+        assert_eq!(a.to_within(0.01), Some(-2.0));
+        assert_eq!(a.to_within(100.0), None);
         // One value: a decade either side.
         assert_eq!(Axis::log(1.0, 1.0).range(), -0.5..0.5);
     }

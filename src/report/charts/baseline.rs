@@ -12,6 +12,7 @@ use super::{
     text, text_at,
 };
 use crate::baseline::{LESSON_PRINT_EVERY, LESSON_STEPS};
+use crate::train::Params;
 
 pub const FILE: &str = "baseline_loss.png";
 const EPOCH: &str = "epoch (gradient steps)";
@@ -46,7 +47,8 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
     let y = Axis::log(lo * 0.6, hi * 1.8);
     let title = "The lesson's run: loss of the 2-2-1 net from the lesson's weights".to_string();
     let subtitle = format!(
-        "weights 0.5 −0.4 0.1 / 0.9 0.3 −0.2 / 0.8 −0.6 0.05, learning rate {}; ● the losses the lesson prints every {LESSON_PRINT_EVERY} epochs",
+        "weights {}, learning rate {}; ● the losses the lesson prints every {LESSON_PRINT_EVERY} epochs",
+        lesson_weights(),
         tick_label(b.lr)
     );
 
@@ -92,6 +94,21 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
         caption,
         png,
     }))
+}
+
+/// The lesson's weights as the lesson lists them: "0.5 −0.4 0.1 / 0.9 0.3 −0.2 / …".
+fn lesson_weights() -> String {
+    Params::LESSON
+        .0
+        .chunks(3)
+        .map(|unit| {
+            unit.iter()
+                .map(|w| tick_label(*w).replace('-', "−"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join(" / ")
 }
 
 fn draw_curve(chart: &mut Plot, e: &[f64], l: &[f64], x: &Axis, y: &Axis) -> anyhow::Result<()> {
@@ -189,4 +206,15 @@ fn draw_whole_run(
         "shaded: the lesson's epochs",
         anchored(text(15).color(&colour::GREY), HPos::Left, VPos::Top),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn lesson_weights_read_as_in_the_lesson() {
+        assert_eq!(
+            super::lesson_weights(),
+            "0.5 −0.4 0.1 / 0.9 0.3 −0.2 / 0.8 −0.6 0.05"
+        );
+    }
 }

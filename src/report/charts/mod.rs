@@ -17,7 +17,7 @@ mod loss_by_lr;
 mod symmetry;
 
 use std::ops::Range;
-use std::sync::Once;
+use std::sync::OnceLock;
 
 use anyhow::Context;
 use image::ImageEncoder;
@@ -66,7 +66,10 @@ pub const FILES: [&str; 6] = [
 
 /// Draw every chart (in parallel; the result is in [`FILES`] order and does not depend on it).
 pub fn render(data: &ChartData) -> anyhow::Result<Vec<Rendered>> {
-    register_fonts();
+    anyhow::ensure!(
+        fonts_registered(),
+        "the embedded DejaVu Sans font does not load"
+    );
     let makers: [fn(&ChartData) -> anyhow::Result<Rendered>; 6] = [
         baseline::draw,
         loss_by_lr::draw,
@@ -78,19 +81,17 @@ pub fn render(data: &ChartData) -> anyhow::Result<Vec<Rendered>> {
     makers.par_iter().map(|draw| draw(data)).collect()
 }
 
-fn register_fonts() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        for (style, bytes) in [
+/// Register the embedded fonts with plotters, once per process; whether that worked.
+fn fonts_registered() -> bool {
+    static OK: OnceLock<bool> = OnceLock::new();
+    *OK.get_or_init(|| {
+        [
             (FontStyle::Normal, dejavu::sans::regular()),
             (FontStyle::Bold, dejavu::sans::bold()),
-            (FontStyle::Italic, dejavu::sans::oblique()),
-        ] {
-            if plotters::style::register_font(FONT, style, bytes).is_err() {
-                panic!("the embedded DejaVu Sans font does not load");
-            }
-        }
-    });
+        ]
+        .into_iter()
+        .all(|(style, bytes)| plotters::style::register_font(FONT, style, bytes).is_ok())
+    })
 }
 
 /// Draw on a `w`×`h` white canvas and encode it as PNG.
@@ -286,9 +287,8 @@ fn plot_rows(chart: &Plot) -> Range<i32> {
 fn segments(xs: &[f64], ys: &[f64], x: &Axis, y: &Axis) -> Vec<Vec<(f64, f64)>> {
     let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
     let mut cur = Vec::new();
-    let within = |p: f64| x.range().start <= p && p <= x.range().end;
     for (&a, &b) in xs.iter().zip(ys) {
-        match (x.to(a).filter(|p| within(*p)), y.to(b)) {
+        match (x.to_within(a), y.to(b)) {
             (Some(p), Some(q)) => cur.push((p, q)),
             _ if !cur.is_empty() => out.push(std::mem::take(&mut cur)),
             _ => {}
@@ -300,7 +300,8 @@ fn segments(xs: &[f64], ys: &[f64], x: &Axis, y: &Axis) -> Vec<Vec<(f64, f64)>> 
     out
 }
 
-/// Draw a series as lines (one per drawable stretch) with a legend entry, if it has any.
+/// Draw a series as lines (one per drawable stretch; `style` at least 2 pixels wide) with a
+/// legend entry, if it has any.
 fn line<'a, 'b>(
     chart: &mut Plot<'a, 'b>,
     pts: Vec<Vec<(f64, f64)>>,
@@ -320,10 +321,6 @@ fn line<'a, 'b>(
             .collect();
         // Thousands of sub-pixel steps make a wide line ragged: keep one point per 2 pixels.
         let kept: Vec<(i32, i32)> = thin(&px, 2).into_iter().map(|k| px[k]).collect();
-        if style.stroke_width <= 1 {
-            area.draw(&PathElement::new(kept, style))?;
-            continue;
-        }
         let fill = style.color.filled();
         for quad in stroke_quads(&kept, f64::from(style.stroke_width)) {
             area.draw(&Polygon::new(quad.to_vec(), fill))?;
@@ -374,7 +371,8 @@ fn stroke_quads(px: &[(i32, i32)], width: f64) -> Vec<[(i32, i32); 4]> {
         .collect()
 }
 
-/// Shade between `lo` and `hi` (one polygon per stretch where both can be drawn).
+/// Shade between `lo` and `hi` (one polygon per stretch where both can be drawn, within the x
+/// axis).
 fn band<'a, 'b>(
     chart: &mut Plot<'a, 'b>,
     xs: &[f64],
@@ -386,7 +384,7 @@ fn band<'a, 'b>(
     let mut run: Vec<(f64, f64, f64)> = Vec::new();
     let mut runs = Vec::new();
     for ((&a, &l), &h) in xs.iter().zip(lo).zip(hi) {
-        match (x.to(a), y.to(l), y.to(h)) {
+        match (x.to_within(a), y.to(l), y.to(h)) {
             (Some(p), Some(ql), Some(qh)) => run.push((p, ql, qh)),
             _ if !run.is_empty() => runs.push(std::mem::take(&mut run)),
             _ => {}

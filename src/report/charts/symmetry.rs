@@ -1,7 +1,8 @@
-//! symmetry_breaking.png: the lesson's "symmetry breaking" paragraph as evidence. (a) Two hidden
-//! units that start identical get identical gradients and stay clones (their gap is exactly 0
-//! for ever), while a gap of ε grows until the units do different jobs. (b) How the share of
-//! nets that learn XOR, and how soon, depends on ε.
+//! symmetry_breaking.png: the lesson's "symmetry breaking" paragraph as evidence, at the learning
+//! rate closest to the lesson's. (a) Two hidden units that start identical get identical
+//! gradients and stay clones (their gap is exactly 0 for ever), while a gap of ε can grow until
+//! the units do different jobs. (b, c) How the share of nets that learn XOR, and how soon,
+//! depends on ε.
 
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
@@ -53,7 +54,7 @@ fn choose(data: &ChartData) -> Option<Chosen<'_>> {
     })
 }
 
-/// How a near-symmetric cell is named in a legend: by ε, with the scale if scales differ.
+/// How a near-symmetric cell's line is labelled: by ε, with the scale if scales differ.
 fn eps_label(c: &Cell, scales_differ: bool) -> String {
     let eps = c.scheme.eps.map_or("?".into(), tick_label);
     match (scales_differ, c.scheme.scale) {
