@@ -81,9 +81,12 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
         }
         Ok(())
     })?;
+    let ends = |i: usize| format!("{} at epoch {}", decimal_label(b.loss[i], 3), b.epoch[i]);
     let caption = format!(
-        "The lesson's net trained by the reference trainer at learning rate {}: the loss sits on a plateau near 0.25, then falls by orders of magnitude once the hidden units specialise; the dots are the values the lesson prints{}.",
+        "The lesson's net trained by the reference trainer at learning rate {}: its loss goes from {} to {}; the dots are the values the lesson prints{}.",
         tick_label(b.lr),
+        ends(0),
+        ends(b.loss.len() - 1),
         solved
             .map(|s| format!(", and all four cases are right from epoch {s}"))
             .unwrap_or_default()

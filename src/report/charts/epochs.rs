@@ -57,7 +57,7 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
         legend(&mut chart, SeriesLabelPosition::UpperLeft)
     })?;
     let caption = format!(
-        "Cumulative share of the {scheme} nets that have solved XOR by each epoch: larger learning rates solve sooner, and the legend gives the share that never solved within the sweep."
+        "Cumulative share of the {scheme} nets that have solved XOR by each epoch: the further left a curve rises, the sooner nets at that learning rate solve, and the legend gives the share that never solved within the epochs trained."
     );
     Ok(Rendered::Chart(super::Chart {
         file: FILE,

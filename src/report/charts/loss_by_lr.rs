@@ -114,7 +114,7 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
         legend(&mut chart, SeriesLabelPosition::LowerLeft)
     })?;
     let caption = format!(
-        "Median loss (line) and interquartile range (band) of the {nets} {scheme} nets per learning rate: larger rates leave the 0.25 plateau sooner, and bands that reach back up to it are nets that stay stuck."
+        "Median loss (line) and interquartile range (band) of the {nets} {scheme} nets per learning rate: the epoch at which a curve leaves the plateau near 0.25 shows how fast that learning rate learns, and a band whose top stays high while its median falls shows a share of nets that stay stuck."
     );
     Ok(Rendered::Chart(super::Chart {
         file: FILE,

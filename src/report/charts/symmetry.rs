@@ -81,13 +81,25 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
         gap_panel(&left, &ch)?;
         eps_panels(&right, &ch)
     })?;
-    let mut caption = String::from("Left: the median hidden gap over training; ");
-    if ch.symmetric.is_some() {
-        caption.push_str("exactly symmetric nets keep a gap of 0 and never solve XOR, while ");
+    let mut caption = String::from("Left: the median hidden gap over training");
+    if let Some(s) = ch.symmetric {
+        let gap = if s.curve.gap.iter().all(|g| *g == 0.0) {
+            "keep a gap of exactly 0"
+        } else {
+            "do not keep a gap of exactly 0 (see summary.csv)"
+        };
+        caption.push_str(&format!(
+            "; exactly symmetric nets {gap} and {} of {} solve XOR",
+            s.solved, s.nets
+        ));
     }
-    caption.push_str(
-        "a gap of ε grows during training. Right: the share of nearly symmetric nets that solve XOR, and the epoch at which they do, against ε",
-    );
+    if ch.near.is_empty() {
+        caption.push_str(". The sweep has no nearly symmetric nets");
+    } else {
+        caption.push_str(
+            "; nearly symmetric nets start with a gap of about ε. Right: the share of nearly symmetric nets that solve XOR, and the epoch at which they do, against ε",
+        );
+    }
     if let (Some(a), Some(b)) = (ch.near.first(), ch.near.last())
         && ch.near.len() > 1
     {
