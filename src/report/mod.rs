@@ -29,9 +29,7 @@ pub fn output_names() -> Vec<&'static str> {
     v
 }
 
-/// The charts and the HTML page of a sweep, drawn from the bytes of its summary.csv,
-/// curves.csv and examples.csv and the text of its sweep.toml: what [`render`] adds to the CSV
-/// files, and what `xorsweep plot` redraws from the files alone.
+/// The charts and the HTML page of a sweep, as [`render_visuals`] draws them.
 pub struct Visuals {
     /// (file name, bytes) of each chart drawn, then report.html.
     pub files: Vec<(&'static str, Vec<u8>)>,
@@ -39,6 +37,9 @@ pub struct Visuals {
     pub skipped: Vec<&'static str>,
 }
 
+/// Draw the charts and the HTML page of a sweep from the bytes of its summary.csv, curves.csv
+/// and examples.csv and the text of its sweep.toml: what [`render`] adds to the CSV files, and
+/// what `xorsweep plot` redraws from the files alone.
 pub fn render_visuals(
     summary: &[u8],
     curves: &[u8],
