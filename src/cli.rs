@@ -41,6 +41,12 @@ pub enum Command {
     },
     /// Measure training throughput (net-epochs per second) of the scalar reference and the lanes.
     Bench(BenchArgs),
+    /// Redraw the charts and report.html of a sweep's output folder from its CSV files and
+    /// sweep.toml, without retraining.
+    Plot {
+        /// The output folder of `xorsweep sweep` (or `merge`).
+        dir: PathBuf,
+    },
     /// Merge the output folders of `sweep --shard K/N` runs into one sweep's outputs.
     Merge {
         /// Folder to write the merged outputs to.

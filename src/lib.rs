@@ -2,7 +2,7 @@
 //! learning rate and initialisation decide whether they learn.
 //!
 //! `cli` parses, `sweep` plans and runs, `train` computes (no I/O), `report` writes CSV, charts
-//! and the HTML page.
+//! and the HTML page; `plot` redraws the charts and page from a finished sweep's files.
 
 pub mod baseline;
 pub mod bench;
@@ -10,6 +10,7 @@ pub mod cli;
 pub mod cpu;
 pub mod error;
 pub mod fsutil;
+pub mod plot;
 pub mod replay;
 pub mod report;
 pub mod sweep;

@@ -11,7 +11,7 @@ use xorsweep::sweep::config::SweepConfig;
 use xorsweep::sweep::run::RunOptions;
 use xorsweep::sweep::shard::Shard;
 use xorsweep::train::{Params, batch, reference};
-use xorsweep::{baseline, replay, sweep};
+use xorsweep::{baseline, plot, replay, sweep};
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
@@ -69,6 +69,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Bench(args) => bench(&args)?,
+        Command::Plot { dir } => {
+            let written = plot::plot(&dir)?;
+            println!("wrote {} in {}", written.join(", "), dir.display());
+        }
         Command::Merge { out, shards, force } => {
             let opts = RunOptions {
                 out,

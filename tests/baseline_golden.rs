@@ -51,7 +51,8 @@ const NUMPY_PEER_FINAL: [&str; 9] = [
 fn parse_hex_float(s: &str) -> f64 {
     let (sign, rest) = s.strip_prefix('-').map_or((1.0, s), |r| (-1.0, r));
     let (mantissa, exp) = rest.strip_prefix("0x1.").unwrap().split_once("p").unwrap();
-    let frac = u64::from_str_radix(mantissa, 16).unwrap() as f64 / 2f64.powi(4 * mantissa.len() as i32);
+    let frac =
+        u64::from_str_radix(mantissa, 16).unwrap() as f64 / 2f64.powi(4 * mantissa.len() as i32);
     sign * (1.0 + frac) * 2f64.powi(exp.parse().unwrap())
 }
 
@@ -60,9 +61,19 @@ fn reference_matches_the_numpy_peer_bit_for_bit() {
     let (o, _) = reference::train(Params::LESSON, LESSON_LR, &lesson_spec());
     for (k, hex) in NUMPY_PEER_FINAL.iter().enumerate() {
         let want = parse_hex_float(hex);
-        assert_eq!(o.params.0[k].to_bits(), want.to_bits(), "param {k}: {} vs numpy {want}", o.params.0[k]);
+        assert_eq!(
+            o.params.0[k].to_bits(),
+            want.to_bits(),
+            "param {k}: {} vs numpy {want}",
+            o.params.0[k]
+        );
     }
-    let lanes = batch::train(Precision::F64, &[Params::LESSON], &[LESSON_LR], &lesson_spec());
+    let lanes = batch::train(
+        Precision::F64,
+        &[Params::LESSON],
+        &[LESSON_LR],
+        &lesson_spec(),
+    );
     for (k, hex) in NUMPY_PEER_FINAL.iter().enumerate() {
         assert!((lanes[0].0.params.0[k] - parse_hex_float(hex)).abs() < 1e-9);
     }

@@ -1,5 +1,5 @@
 //! The CSV exporters: runs.csv (one row per net), summary.csv (one row per cell) and curves.csv
-//! (loss and hidden gap at logged epochs). Each returns bytes; `report::write` decides where.
+//! (loss and hidden gap at logged epochs). Each returns bytes; `report::render` collects them and the sweep runner decides where they go.
 //!
 //! Numbers are written so that they round-trip exactly (Rust's shortest representation, in
 //! scientific notation outside 1e-4..1e15 so a spreadsheet never sees 300 zeros); "never" and

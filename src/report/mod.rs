@@ -1,7 +1,9 @@
 //! Reports of a finished sweep: CSV files, charts and the HTML page. Exporters return bytes;
 //! [`render`] collects them under their file names and the sweep runner decides where they go.
 
+pub mod charts;
 pub mod csv;
+pub mod html;
 pub mod manifest;
 pub mod stats;
 
@@ -17,10 +19,46 @@ pub const RUNS_CSV: &str = "runs.csv";
 pub const SUMMARY_CSV: &str = "summary.csv";
 pub const CURVES_CSV: &str = "curves.csv";
 pub const EXAMPLES_CSV: &str = "examples.csv";
+pub const REPORT_HTML: &str = "report.html";
 
 /// Every file name [`render`] may produce.
 pub fn output_names() -> Vec<&'static str> {
-    vec![RUNS_CSV, SUMMARY_CSV, CURVES_CSV, EXAMPLES_CSV]
+    let mut v = vec![RUNS_CSV, SUMMARY_CSV, CURVES_CSV, EXAMPLES_CSV];
+    v.extend(charts::FILES);
+    v.push(REPORT_HTML);
+    v
+}
+
+/// The charts and the HTML page of a sweep, as [`render_visuals`] draws them.
+pub struct Visuals {
+    /// (file name, bytes) of each chart drawn, then report.html.
+    pub files: Vec<(&'static str, Vec<u8>)>,
+    /// Charts not drawn for lack of data (report.html says why).
+    pub skipped: Vec<&'static str>,
+}
+
+/// Draw the charts and the HTML page of a sweep from the bytes of its summary.csv, curves.csv
+/// and examples.csv and the text of its sweep.toml: what [`render`] adds to the CSV files, and
+/// what `xorsweep plot` redraws from the files alone.
+pub fn render_visuals(
+    summary: &[u8],
+    curves: &[u8],
+    examples: &[u8],
+    sweep_toml: &str,
+) -> anyhow::Result<Visuals> {
+    let data = charts::ChartData::from_csv(summary, curves, examples)?;
+    let rendered = charts::render(&data)?;
+    let page = html::page(&data, &rendered, sweep_toml);
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    for r in rendered {
+        match r {
+            charts::Rendered::Chart(c) => files.push((c.file, c.png)),
+            charts::Rendered::Skipped { file, .. } => skipped.push(file),
+        }
+    }
+    files.push((REPORT_HTML, page));
+    Ok(Visuals { files, skipped })
 }
 
 /// The lesson's run at η = 2.0 by the reference trainer over the sweep's epochs: the baseline
@@ -71,10 +109,17 @@ pub fn render(
         // One individual net per cell: its first replicate.
         curves.push(CurveRows::Net { record: &recs[0] });
     }
-    Ok(vec![
+    let summary = csv::summary_csv(&summaries);
+    let curves = csv::curves_csv(plan, &curves);
+    let examples = csv::examples_csv(&cells);
+    // Drawn from the CSV bytes, not from the records, so that `xorsweep plot` can redraw them.
+    let visuals = render_visuals(&summary, &curves, &examples, &plan.config.to_toml())?;
+    let mut out = vec![
         (RUNS_CSV, csv::runs_csv(plan, records, runs_csv)),
-        (SUMMARY_CSV, csv::summary_csv(&summaries)),
-        (CURVES_CSV, csv::curves_csv(plan, &curves)),
-        (EXAMPLES_CSV, csv::examples_csv(&cells)),
-    ])
+        (SUMMARY_CSV, summary),
+        (CURVES_CSV, curves),
+        (EXAMPLES_CSV, examples),
+    ];
+    out.extend(visuals.files);
+    Ok(out)
 }

@@ -1,0 +1,454 @@
+//! The charts' view of a sweep, parsed back from the bytes of summary.csv, curves.csv and
+//! examples.csv. Charts and the HTML page read this and nothing else, so `xorsweep plot DIR`
+//! redraws a sweep's charts byte for byte from its CSV files without retraining.
+//!
+//! Columns are found by name, so added columns do not break old readers. Empty cells mean
+//! "none" or "never"; `NaN`, `inf` and `-inf` are numbers (diverged nets) and are kept as such.
+//! curves.csv's `net` rows (one individual net per cell) are not drawn and are skipped.
+
+use std::collections::HashMap;
+
+use anyhow::{Context, bail};
+
+use crate::train::N_PARAMS;
+
+/// An initialisation scheme as the CSV files name it: `init` plus its scale and ε, if any.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scheme {
+    pub init: String,
+    pub scale: Option<f64>,
+    pub eps: Option<f64>,
+}
+
+impl Scheme {
+    /// The scheme as `--init` spells it, e.g. `uniform:1` or `near-symmetric:1:1e-6`.
+    pub fn label(&self) -> String {
+        let mut s = self.init.clone();
+        if let Some(a) = self.scale {
+            s.push_str(&format!(":{a}"));
+        }
+        if let Some(e) = self.eps {
+            s.push_str(&format!(":{e:e}"));
+        }
+        s
+    }
+
+    /// Every scheme but the lesson's fixed weights draws its nets at random.
+    pub fn is_random(&self) -> bool {
+        self.init != "lesson"
+    }
+
+    /// Independent random weights: neither clones nor near-clones.
+    pub fn is_independent(&self) -> bool {
+        self.is_random() && !self.init.contains("symmetric")
+    }
+}
+
+/// One cell's curve from curves.csv (`kind = cell`): quartiles across its nets per logged epoch.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CellCurve {
+    pub epoch: Vec<f64>,
+    pub loss: Vec<f64>,
+    pub loss_q1: Vec<f64>,
+    pub loss_q3: Vec<f64>,
+    /// Median hidden gap: max |difference| between the two hidden units' weights.
+    pub gap: Vec<f64>,
+    /// Fraction of the cell's nets solved by this epoch.
+    pub solved: Vec<f64>,
+}
+
+/// One row of summary.csv, with its curve.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cell {
+    pub cell: u64,
+    pub scheme: Scheme,
+    pub lr: f64,
+    pub nets: u64,
+    pub solved: u64,
+    pub solved_fraction: f64,
+    pub solved_ci95: (f64, f64),
+    /// Quartiles of the epoch at which solved nets first got all four cases right.
+    pub solved_epoch: [Option<f64>; 3],
+    pub final_loss: [f64; 3],
+    pub final_loss_best: f64,
+    pub median_hidden_gap: f64,
+    pub diverged: u64,
+    pub curve: CellCurve,
+}
+
+/// The lesson's run (curves.csv `kind = baseline`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Baseline {
+    pub lr: f64,
+    pub epoch: Vec<f64>,
+    pub loss: Vec<f64>,
+}
+
+/// One row of examples.csv: a cell's first net with its final weights.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Example {
+    pub run: u64,
+    pub cell: u64,
+    pub scheme: Scheme,
+    pub lr: f64,
+    /// w11 w12 b1 w21 w22 b2 v1 v2 c.
+    pub params: [f64; N_PARAMS],
+    pub final_loss: f64,
+    pub correct: u8,
+    pub solved_epoch: Option<u64>,
+    pub diverged: bool,
+}
+
+/// Cells of one scheme, in the order of summary.csv (ascending learning rate).
+#[derive(Debug)]
+pub struct Group<'a> {
+    pub scheme: &'a Scheme,
+    pub cells: Vec<&'a Cell>,
+}
+
+/// Everything the charts draw.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ChartData {
+    pub cells: Vec<Cell>,
+    pub baseline: Option<Baseline>,
+    pub examples: Vec<Example>,
+}
+
+/// A CSV file read into memory, with its columns found by name.
+struct Table {
+    file: &'static str,
+    header: csv::StringRecord,
+    rows: Vec<csv::StringRecord>,
+}
+
+/// One record of a [`Table`], with error messages that name the file, line and column.
+struct Row<'a> {
+    table: &'a Table,
+    record: &'a csv::StringRecord,
+}
+
+impl Table {
+    fn parse(file: &'static str, bytes: &[u8]) -> anyhow::Result<Table> {
+        let mut r = csv::Reader::from_reader(bytes);
+        let header = r
+            .headers()
+            .with_context(|| format!("{file}: unreadable header"))?
+            .clone();
+        let rows = r
+            .records()
+            .collect::<Result<Vec<_>, _>>()
+            .with_context(|| format!("{file}: malformed CSV"))?;
+        Ok(Table { file, header, rows })
+    }
+
+    fn rows(&self) -> impl Iterator<Item = Row<'_>> {
+        self.rows.iter().map(move |record| Row {
+            table: self,
+            record,
+        })
+    }
+}
+
+impl Row<'_> {
+    fn line(&self) -> u64 {
+        self.record.position().map_or(0, |p| p.line())
+    }
+
+    fn text(&self, col: &str) -> anyhow::Result<&str> {
+        let t = self.table;
+        let i = t
+            .header
+            .iter()
+            .position(|h| h == col)
+            .with_context(|| format!("{}: no column {col}", t.file))?;
+        self.record
+            .get(i)
+            .with_context(|| format!("{}: line {}: no value for {col}", t.file, self.line()))
+    }
+
+    fn opt<T: std::str::FromStr>(&self, col: &str) -> anyhow::Result<Option<T>> {
+        let s = self.text(col)?;
+        if s.is_empty() {
+            return Ok(None);
+        }
+        match s.parse() {
+            Ok(v) => Ok(Some(v)),
+            Err(_) => bail!(
+                "{}: line {}: {col} = {s:?} is not a valid value",
+                self.table.file,
+                self.line()
+            ),
+        }
+    }
+
+    fn req<T: std::str::FromStr>(&self, col: &str) -> anyhow::Result<T> {
+        self.opt(col)?
+            .with_context(|| format!("{}: line {}: {col} is empty", self.table.file, self.line()))
+    }
+
+    /// A number where an empty cell means "not a number" (quartiles of no data).
+    fn num(&self, col: &str) -> anyhow::Result<f64> {
+        Ok(self.opt(col)?.unwrap_or(f64::NAN))
+    }
+
+    fn scheme(&self) -> anyhow::Result<Scheme> {
+        Ok(Scheme {
+            init: self.text("init")?.to_string(),
+            scale: self.opt("scale")?,
+            eps: self.opt("eps")?,
+        })
+    }
+}
+
+impl ChartData {
+    /// Parse the three CSV files a sweep writes.
+    pub fn from_csv(summary: &[u8], curves: &[u8], examples: &[u8]) -> anyhow::Result<ChartData> {
+        let mut cells = Vec::new();
+        for r in Table::parse("summary.csv", summary)?.rows() {
+            cells.push(Cell {
+                cell: r.req("cell")?,
+                scheme: r.scheme()?,
+                lr: r.req("lr")?,
+                nets: r.req("nets")?,
+                solved: r.req("solved")?,
+                solved_fraction: r.num("solved_fraction")?,
+                solved_ci95: (r.num("solved_ci95_low")?, r.num("solved_ci95_high")?),
+                solved_epoch: [
+                    r.opt("solved_epoch_q1")?,
+                    r.opt("solved_epoch_median")?,
+                    r.opt("solved_epoch_q3")?,
+                ],
+                final_loss: [
+                    r.num("final_loss_q1")?,
+                    r.num("final_loss_median")?,
+                    r.num("final_loss_q3")?,
+                ],
+                final_loss_best: r.num("final_loss_best")?,
+                median_hidden_gap: r.num("median_hidden_gap")?,
+                diverged: r.req("diverged")?,
+                curve: CellCurve::default(),
+            });
+        }
+
+        let index: HashMap<u64, usize> =
+            cells.iter().enumerate().map(|(i, c)| (c.cell, i)).collect();
+        let mut baseline: Option<Baseline> = None;
+        for r in Table::parse("curves.csv", curves)?.rows() {
+            match r.text("kind")? {
+                "cell" => {
+                    let id: u64 = r.req("cell")?;
+                    let Some(&i) = index.get(&id) else {
+                        bail!(
+                            "curves.csv: line {}: cell {id} is not in summary.csv",
+                            r.line()
+                        );
+                    };
+                    let c = &mut cells[i].curve;
+                    c.epoch.push(r.req("epoch")?);
+                    c.loss.push(r.num("loss")?);
+                    c.loss_q1.push(r.num("loss_q1")?);
+                    c.loss_q3.push(r.num("loss_q3")?);
+                    c.gap.push(r.num("hidden_gap")?);
+                    c.solved.push(r.num("solved_fraction")?);
+                }
+                "baseline" => {
+                    let b = baseline.get_or_insert_with(|| Baseline {
+                        lr: f64::NAN,
+                        epoch: Vec::new(),
+                        loss: Vec::new(),
+                    });
+                    b.lr = r.req("lr")?;
+                    b.epoch.push(r.req("epoch")?);
+                    b.loss.push(r.num("loss")?);
+                }
+                "net" => {}
+                other => bail!("curves.csv: line {}: unknown kind {other:?}", r.line()),
+            }
+        }
+
+        let mut ex = Vec::new();
+        for r in Table::parse("examples.csv", examples)?.rows() {
+            let names = crate::train::PARAM_NAMES;
+            let mut params = [0.0; N_PARAMS];
+            for (p, name) in params.iter_mut().zip(names) {
+                *p = r.num(name)?;
+            }
+            ex.push(Example {
+                run: r.req("run")?,
+                cell: r.req("cell")?,
+                scheme: r.scheme()?,
+                lr: r.req("lr")?,
+                params,
+                final_loss: r.num("final_loss")?,
+                correct: r.req("correct")?,
+                solved_epoch: r.opt("solved_epoch")?,
+                diverged: r.req::<u8>("diverged")? != 0,
+            });
+        }
+        Ok(ChartData {
+            cells,
+            baseline,
+            examples: ex,
+        })
+    }
+
+    /// The cells grouped by scheme, in order of first appearance.
+    pub fn groups(&self) -> Vec<Group<'_>> {
+        let mut out: Vec<Group> = Vec::new();
+        for c in &self.cells {
+            match out.iter_mut().find(|g| *g.scheme == c.scheme) {
+                Some(g) => g.cells.push(c),
+                None => out.push(Group {
+                    scheme: &c.scheme,
+                    cells: vec![c],
+                }),
+            }
+        }
+        out
+    }
+
+    /// The scheme whose learning curves are drawn: uniform:1 if the sweep has it, else the first
+    /// scheme of independent random weights, else the first random one.
+    pub fn main_group(&self) -> Option<Group<'_>> {
+        let groups = self.groups();
+        let pick = groups
+            .iter()
+            .position(|g| g.scheme.init == "uniform" && g.scheme.scale == Some(1.0))
+            .or_else(|| groups.iter().position(|g| g.scheme.is_independent()))
+            .or_else(|| groups.iter().position(|g| g.scheme.is_random()))?;
+        groups.into_iter().nth(pick)
+    }
+
+    /// The example net of the cell with this scheme's `init` closest to learning rate `lr`.
+    pub fn example_near(&self, init: &str, lr: f64) -> Option<&Example> {
+        let candidates: Vec<&Example> = self
+            .examples
+            .iter()
+            .filter(|e| e.scheme.init == init)
+            .collect();
+        let i = closest(candidates.iter().map(|e| e.lr), lr)?;
+        Some(candidates[i])
+    }
+}
+
+/// Index of the value closest to `target` on a log scale (the first of equals); None if empty.
+pub fn closest(values: impl IntoIterator<Item = f64>, target: f64) -> Option<usize> {
+    let d = |x: f64| (x.ln() - target.ln()).abs();
+    values
+        .into_iter()
+        .enumerate()
+        .filter(|(_, x)| *x > 0.0 && x.is_finite())
+        .fold(None, |best: Option<(usize, f64)>, (i, x)| match best {
+            Some((_, bd)) if bd <= d(x) => best,
+            _ => Some((i, d(x))),
+        })
+        .map(|(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SUMMARY: &str = "\
+cell,init,scale,eps,lr,nets,solved,solved_fraction,solved_ci95_low,solved_ci95_high,solved_epoch_q1,solved_epoch_median,solved_epoch_q3,final_loss_q1,final_loss_median,final_loss_q3,final_loss_best,median_hidden_gap,diverged
+0,lesson,,,2,1,1,1,0.2,1,468,468,468,0.001,0.001,0.001,0.001,9.5,0
+1,uniform,1,,0.5,4,3,0.75,0.3,0.95,100,120.5,140,0.01,0.02,0.2,0.005,3,0
+2,uniform,1,,2,4,0,0,0,0.5,,,,NaN,NaN,inf,1e-3,NaN,3
+3,near-symmetric,1,1e-6,2,4,1,0.25,0.05,0.7,900,900,900,0.1,0.2,0.25,0.05,1e-5,0
+";
+    const CURVES: &str = "\
+kind,cell,init,scale,eps,lr,run,epoch,loss,loss_q1,loss_q3,hidden_gap,hidden_gap_q1,hidden_gap_q3,solved_fraction
+baseline,,lesson,,,2,,0,0.25,,,1.4,,,
+baseline,,lesson,,,2,,500,0.09,,,2,,,
+cell,1,uniform,1,,0.5,,0,0.25,0.24,0.26,1,0.5,1.5,0
+cell,1,uniform,1,,0.5,,10,0.2,0.1,0.25,2,1,3,0.5
+net,1,uniform,1,,0.5,4,0,0.25,,,1,,,
+cell,2,uniform,1,,2,,0,NaN,NaN,inf,NaN,NaN,NaN,0
+";
+    const EXAMPLES: &str = "\
+run,cell,init,scale,eps,lr,w11,w12,b1,w21,w22,b2,v1,v2,c,final_loss,correct,solved_epoch,diverged
+0,0,lesson,,,2,1,2,3,4,5,6,7,8,9,0.001,4,468,0
+1,1,uniform,1,,0.5,1,1,1,1,1,1,1,1,NaN,NaN,2,,1
+";
+
+    fn data() -> ChartData {
+        ChartData::from_csv(SUMMARY.as_bytes(), CURVES.as_bytes(), EXAMPLES.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn parses_summary_rows() {
+        let d = data();
+        assert_eq!(d.cells.len(), 4);
+        let c = &d.cells[1];
+        assert_eq!(c.scheme.label(), "uniform:1");
+        assert_eq!((c.lr, c.nets, c.solved), (0.5, 4, 3));
+        assert_eq!(c.solved_epoch, [Some(100.0), Some(120.5), Some(140.0)]);
+        let bad = &d.cells[2];
+        assert_eq!(bad.solved_epoch, [None; 3]);
+        assert!(bad.final_loss[0].is_nan() && bad.final_loss[2] == f64::INFINITY);
+        assert_eq!(bad.diverged, 3);
+        assert_eq!(d.cells[3].scheme.label(), "near-symmetric:1:1e-6");
+        assert_eq!(d.cells[0].scheme.label(), "lesson");
+    }
+
+    #[test]
+    fn parses_curves_and_skips_net_rows() {
+        let d = data();
+        let b = d.baseline.as_ref().unwrap();
+        assert_eq!(
+            (b.lr, b.epoch.clone(), b.loss.clone()),
+            (2.0, vec![0.0, 500.0], vec![0.25, 0.09])
+        );
+        let c = &d.cells[1].curve;
+        assert_eq!(c.epoch, [0.0, 10.0]);
+        assert_eq!(c.loss_q1, [0.24, 0.1]);
+        assert_eq!(c.gap, [1.0, 2.0]);
+        assert_eq!(c.solved, [0.0, 0.5]);
+        assert!(d.cells[2].curve.loss[0].is_nan());
+        assert!(d.cells[0].curve.epoch.is_empty());
+    }
+
+    #[test]
+    fn parses_examples() {
+        let d = data();
+        assert_eq!(
+            d.examples[0].params,
+            [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]
+        );
+        assert_eq!(d.examples[0].solved_epoch, Some(468));
+        let e = &d.examples[1];
+        assert!(e.diverged && e.params[8].is_nan() && e.solved_epoch.is_none());
+    }
+
+    #[test]
+    fn groups_and_choices() {
+        let d = data();
+        let g = d.groups();
+        assert_eq!(g.len(), 3);
+        assert_eq!(g[1].cells.len(), 2);
+        assert_eq!(d.main_group().unwrap().scheme.label(), "uniform:1");
+        assert_eq!(d.example_near("uniform", 3.0).unwrap().run, 1);
+        assert!(d.example_near("symmetric", 2.0).is_none());
+        assert_eq!(closest([0.5, 1.95, 2.1], 2.0), Some(1));
+        assert_eq!(closest([1.0, 4.5], 2.0), Some(0));
+        assert_eq!(closest([f64::NAN], 2.0), None);
+    }
+
+    #[test]
+    fn errors_name_file_line_and_column() {
+        let bad = SUMMARY.replace("2,uniform,1,,2,4", "2,uniform,1,,two,4");
+        let e = ChartData::from_csv(bad.as_bytes(), CURVES.as_bytes(), EXAMPLES.as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("summary.csv: line 4: lr = \"two\""), "{e}");
+        let e = ChartData::from_csv(b"cell\n1\n", b"", b"")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("no column init"), "{e}");
+        let orphan = "kind,cell,init,scale,eps,lr,epoch\ncell,9,uniform,1,,2,0\n";
+        let e = ChartData::from_csv(SUMMARY.as_bytes(), orphan.as_bytes(), EXAMPLES.as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("cell 9 is not in summary.csv"), "{e}");
+    }
+}

@@ -1,0 +1,167 @@
+//! convergence_heatmap.png: the share of nets that learn XOR for every learning rate (columns)
+//! and every scheme of independent random weights (rows: uniform and normal at each scale).
+//! Clones and near-clones have their own chart, and the lesson's single net per cell is no
+//! share, so both are left out here.
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::axis::{Axis, tick_label};
+use super::data::{Cell, ChartData};
+use super::{Rendered, anchored, colour, colour_bar, heading, percent, png, text, text_at};
+
+pub const FILE: &str = "convergence_heatmap.png";
+
+pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
+    let groups: Vec<_> = data
+        .groups()
+        .into_iter()
+        .filter(|g| g.scheme.is_independent())
+        .collect();
+    if groups.is_empty() {
+        return Ok(Rendered::Skipped {
+            file: FILE,
+            why: "the sweep has no uniform or normal init".into(),
+        });
+    }
+    let mut lrs: Vec<f64> = groups
+        .iter()
+        .flat_map(|g| g.cells.iter().map(|c| c.lr))
+        .collect();
+    lrs.sort_by(f64::total_cmp);
+    lrs.dedup();
+    let grid: Vec<Vec<Option<&Cell>>> = groups
+        .iter()
+        .map(|g| {
+            lrs.iter()
+                .map(|lr| g.cells.iter().copied().find(|c| c.lr == *lr))
+                .collect()
+        })
+        .collect();
+    let nets: Vec<u64> = groups
+        .iter()
+        .flat_map(|g| g.cells.iter().map(|c| c.nets))
+        .collect();
+    let nets_text = match (nets.iter().min(), nets.iter().max()) {
+        (Some(a), Some(b)) if a == b => format!("{a} nets per cell"),
+        (Some(a), Some(b)) => format!("{a}–{b} nets per cell"),
+        _ => String::new(),
+    };
+    let epochs = groups
+        .iter()
+        .flat_map(|g| g.cells.iter().filter_map(|c| c.curve.epoch.last().copied()))
+        .fold(0.0, f64::max);
+    let title = "Which nets learn XOR: share solved by learning rate and init".to_string();
+    let mut kinds = Vec::new();
+    if groups.iter().any(|g| g.scheme.init == "uniform") {
+        kinds.push("uniform:A\u{a0}=\u{a0}weights\u{a0}~\u{a0}U(−A,\u{a0}A)");
+    }
+    if groups.iter().any(|g| g.scheme.init == "normal") {
+        kinds.push("normal:σ\u{a0}=\u{a0}weights\u{a0}~\u{a0}N(0,\u{a0}σ²)");
+    }
+    let mut sub = vec![nets_text];
+    if epochs > 0.0 {
+        sub.push(format!("{} epochs each", tick_label(epochs)));
+    }
+    sub.extend(kinds.iter().map(|k| k.to_string()));
+    sub.push("solved = all four outputs on the right side of\u{a0}0.5".into());
+    let subtitle = sub.join("; ");
+    // Every learning rate labelled if the labels fit (about 56 pixels each in a plot about 850
+    // wide), else every second, third, …
+    let every = ((lrs.len() as f64 * 56.0) / 850.0).ceil().max(1.0) as usize;
+    let x = Axis::categories(
+        lrs.iter()
+            .enumerate()
+            .map(|(i, &l)| {
+                if i % every == 0 {
+                    tick_label(l)
+                } else {
+                    String::new()
+                }
+            })
+            .collect(),
+    );
+    let y = Axis::categories(groups.iter().map(|g| g.scheme.label()).collect());
+    // Rows at most 90 pixels high, so that one scheme is not one huge bar.
+    let height = (174 + 90 * groups.len() as u32).clamp(420, 800);
+    let png = png(1200, height, |root| {
+        let area = heading(root, &title, &subtitle)?;
+        let (w, _) = area.dim_in_pixel();
+        let (main, bar) = area.split_horizontally(w - 150);
+        let mut chart = super::plot(
+            &main,
+            None,
+            &x,
+            &y,
+            "learning rate (one column per rate swept)",
+            "init scheme",
+        )?;
+        for (r, row) in grid.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let (cx, cy) = (c as f64, r as f64);
+                let rect = [(cx - 0.5, cy - 0.5), (cx + 0.5, cy + 0.5)];
+                let fill = cell.map_or(colour::LIGHT_GREY, |k| colour::viridis(k.solved_fraction));
+                chart.draw_series([
+                    Rectangle::new(rect, fill.filled()),
+                    Rectangle::new(rect, WHITE.stroke_width(1)),
+                ])?;
+            }
+        }
+        // Cell values, sized to fit the cells and left out where they would not.
+        let (x0, y0) = chart.backend_coord(&(-0.5, -0.5));
+        let (x1, y1) = chart.backend_coord(&(0.5, 0.5));
+        let size = ((x1 - x0) as f64 / 3.3)
+            .min((y0 - y1) as f64 / 1.8)
+            .min(17.0) as u32;
+        if size >= 9 {
+            for (r, row) in grid.iter().enumerate() {
+                for (c, cell) in row.iter().enumerate() {
+                    let p = chart.backend_coord(&(c as f64, r as f64));
+                    let (s, col) = match cell {
+                        Some(k) => (
+                            percent(k.solved_fraction),
+                            colour::text_on(colour::viridis(k.solved_fraction)),
+                        ),
+                        None => ("–".to_string(), BLACK),
+                    };
+                    text_at(
+                        &main,
+                        p,
+                        &s,
+                        anchored(text(size).color(&col), HPos::Center, VPos::Center),
+                    )?;
+                }
+            }
+        }
+        let rows = super::plot_rows(&chart);
+        colour_bar(
+            &bar,
+            &Axis::fraction().clipped(0.0, 1.0),
+            "nets solved",
+            rows,
+        )
+    })?;
+    let mut caption =
+        "Share of nets that solved XOR in each (init, learning rate) cell".to_string();
+    let best = grid
+        .iter()
+        .flatten()
+        .flatten()
+        .max_by(|a, b| a.solved_fraction.total_cmp(&b.solved_fraction));
+    if let Some(b) = best.filter(|b| b.solved_fraction > 0.0) {
+        caption.push_str(&format!(
+            "; the best is {} at learning rate {} ({} of {} nets)",
+            b.scheme.label(),
+            tick_label(b.lr),
+            b.solved,
+            b.nets
+        ));
+    }
+    caption.push_str(". Read a row to see the learning rates an init scale needs, a column to see which scales a learning rate suits.");
+    Ok(Rendered::Chart(super::Chart {
+        file: FILE,
+        title,
+        caption,
+        png,
+    }))
+}

@@ -1,0 +1,696 @@
+//! The charts of a sweep, as PNG bytes. Each is drawn from [`ChartData`] alone (the parsed CSV
+//! files), so the sweep and `xorsweep plot` draw the same pixels from the same numbers. A chart
+//! whose data the sweep does not have (no lesson run, no symmetric nets, …) is skipped with the
+//! reason, which the HTML page states instead of showing it.
+//!
+//! Drawing is plotters on an in-memory RGB buffer, encoded to PNG by `image`; text uses DejaVu
+//! Sans embedded in the binary, so nothing depends on the fonts of the machine.
+
+pub mod axis;
+mod baseline;
+mod boundaries;
+pub mod colour;
+pub mod data;
+mod epochs;
+mod heatmap;
+mod loss_by_lr;
+mod symmetry;
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use anyhow::Context;
+use image::ImageEncoder;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use rayon::prelude::*;
+
+use axis::Axis;
+pub use data::ChartData;
+
+/// The family name the embedded font is registered under.
+const FONT: &str = "sans-serif";
+
+/// The drawing area of a chart's bitmap.
+type Area<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
+/// A chart with two [`Axis`] coordinates.
+type Plot<'a, 'b> = ChartContext<'a, BitMapBackend<'b>, Cartesian2d<axis::Coord, axis::Coord>>;
+
+/// One drawn chart.
+#[derive(Clone, Debug)]
+pub struct Chart {
+    pub file: &'static str,
+    pub title: String,
+    /// One sentence for the HTML page: what to look at.
+    pub caption: String,
+    pub png: Vec<u8>,
+}
+
+/// A chart, or why it was not drawn.
+#[derive(Clone, Debug)]
+pub enum Rendered {
+    Chart(Chart),
+    Skipped { file: &'static str, why: String },
+}
+
+/// The file names of every chart, in the order of the page.
+pub const FILES: [&str; 6] = [
+    baseline::FILE,
+    loss_by_lr::FILE,
+    heatmap::FILE,
+    epochs::FILE,
+    symmetry::FILE,
+    boundaries::FILE,
+];
+
+/// Draw every chart (in parallel; the result is in [`FILES`] order and does not depend on it).
+pub fn render(data: &ChartData) -> anyhow::Result<Vec<Rendered>> {
+    anyhow::ensure!(
+        fonts_registered(),
+        "the embedded DejaVu Sans font does not load"
+    );
+    let makers: [fn(&ChartData) -> anyhow::Result<Rendered>; 6] = [
+        baseline::draw,
+        loss_by_lr::draw,
+        heatmap::draw,
+        epochs::draw,
+        symmetry::draw,
+        boundaries::draw,
+    ];
+    makers.par_iter().map(|draw| draw(data)).collect()
+}
+
+/// Register the embedded fonts with plotters, once per process; whether that worked.
+fn fonts_registered() -> bool {
+    static OK: OnceLock<bool> = OnceLock::new();
+    *OK.get_or_init(|| {
+        [
+            (FontStyle::Normal, dejavu::sans::regular()),
+            (FontStyle::Bold, dejavu::sans::bold()),
+        ]
+        .into_iter()
+        .all(|(style, bytes)| plotters::style::register_font(FONT, style, bytes).is_ok())
+    })
+}
+
+/// Draw on a `w`×`h` white canvas and encode it as PNG.
+fn png(w: u32, h: u32, draw: impl FnOnce(&Area) -> anyhow::Result<()>) -> anyhow::Result<Vec<u8>> {
+    let mut buf = vec![255u8; (w * h * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        draw(&root)?;
+        root.present().context("drawing a chart")?;
+    }
+    let mut out = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut out)
+        .write_image(&buf, w, h, image::ColorType::Rgb8)
+        .context("encoding a chart as PNG")?;
+    Ok(out)
+}
+
+fn text<'a>(size: u32) -> TextStyle<'a> {
+    TextStyle::from((FONT, size).into_font()).color(&BLACK)
+}
+
+fn bold<'a>(size: u32) -> TextStyle<'a> {
+    TextStyle::from((FONT, size, FontStyle::Bold).into_font()).color(&BLACK)
+}
+
+fn anchored(style: TextStyle, h: HPos, v: VPos) -> TextStyle {
+    style.pos(Pos::new(h, v))
+}
+
+/// Text at an absolute pixel position (as [`ChartContext::backend_coord`] gives it), drawn on
+/// `area` and so not clipped by a chart's plotting area.
+fn text_at(area: &Area, (x, y): (i32, i32), s: &str, style: TextStyle) -> anyhow::Result<()> {
+    let b = area.get_base_pixel();
+    area.draw(&Text::new(s.to_string(), (x - b.0, y - b.1), style))?;
+    Ok(())
+}
+
+/// Title and subtitle across the top, the title shrunk and the subtitle wrapped to fit the
+/// width; returns the area below them.
+fn heading<'a>(area: &Area<'a>, title: &str, subtitle: &str) -> anyhow::Result<Area<'a>> {
+    let (w, _) = area.dim_in_pixel();
+    let cx = (w / 2) as i32;
+    let room = w.saturating_sub(48);
+    let width = |style: &TextStyle, s: &str| style.font.box_size(s).map_or(0, |b| b.0);
+    let mut size = 28;
+    while size > 16 && width(&bold(size), title) > room {
+        size -= 2;
+    }
+    area.draw(&Text::new(
+        title.to_string(),
+        (cx, 14),
+        anchored(bold(size), HPos::Center, VPos::Top),
+    ))?;
+    let sub = text(18).color(&colour::GREY);
+    let lines = wrap(subtitle, room, |s| width(&sub, s));
+    let mut used = 56;
+    for (i, l) in lines.iter().enumerate() {
+        area.draw(&Text::new(
+            l.clone(),
+            (cx, 54 + 24 * i as i32),
+            anchored(sub.clone(), HPos::Center, VPos::Top),
+        ))?;
+        used = 86 + 24 * i as u32;
+    }
+    Ok(area.split_vertically(used).1)
+}
+
+/// Words of `s` in as few lines no wider than `room` (by `width`) as greedy filling gives, but
+/// of even lengths, so that no word is left alone on the last line.
+fn wrap(s: &str, room: u32, width: impl Fn(&str) -> u32) -> Vec<String> {
+    let lines = greedy_wrap(s, room, &width);
+    let n = lines.len();
+    if n < 2 {
+        return lines;
+    }
+    // The narrowest room that still needs no more lines.
+    let (mut lo, mut hi) = (1, room);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if greedy_wrap(s, mid, &width).len() <= n {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    greedy_wrap(s, hi, &width)
+}
+
+/// Words of `s` in lines no wider than `room` by `width`, each line as full as it can be (a
+/// longer word gets a line of its own). Words are split at plain spaces only, so a no-break
+/// space (U+00A0) keeps a phrase together.
+fn greedy_wrap(s: &str, room: u32, width: &impl Fn(&str) -> u32) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in s.split(' ').filter(|w| !w.is_empty()) {
+        match lines.last_mut() {
+            Some(l) if width(&format!("{l} {word}")) <= room => {
+                l.push(' ');
+                l.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
+
+/// A chart with [`Axis`] coordinates and a drawn mesh: grid, ticks, labels.
+fn plot<'a, 'b>(
+    area: &'a Area<'b>,
+    caption: Option<&str>,
+    x: &Axis,
+    y: &Axis,
+    x_desc: &str,
+    y_desc: &str,
+) -> anyhow::Result<Plot<'a, 'b>> {
+    // Room for the widest tick label and the axis description.
+    let widest = y
+        .ticks()
+        .iter()
+        .map(|t| text(16).font.box_size(&t.1).map_or(60, |b| b.0))
+        .max()
+        .unwrap_or(0);
+    let mut b = ChartBuilder::on(area);
+    b.margin(12)
+        .margin_right(36)
+        .x_label_area_size(64)
+        .y_label_area_size(widest + 52);
+    if let Some(c) = caption {
+        b.caption(c, bold(20));
+    }
+    let mut chart = b.build_cartesian_2d(x.spec(), y.spec())?;
+    let (xf, yf) = (|v: &f64| x.label(*v), |v: &f64| y.label(*v));
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .x_label_formatter(&xf)
+        .y_label_formatter(&yf)
+        .label_style(text(16))
+        .axis_desc_style(text(19))
+        .bold_line_style(colour::LIGHT_GREY.stroke_width(1))
+        .light_line_style(RGBColor(243, 243, 243).stroke_width(1))
+        .axis_style(BLACK.stroke_width(1))
+        .draw()?;
+    Ok(chart)
+}
+
+/// A vertical colour bar for values 0..=1 coloured by viridis, ticked by `y` (whose range
+/// should be 0..1), level with the plot that spans the absolute pixel rows `rows`.
+fn colour_bar(area: &Area, y: &Axis, desc: &str, rows: Range<i32>) -> anyhow::Result<()> {
+    let (top, bottom) = (
+        area.get_base_pixel().1,
+        area.get_base_pixel().1 + area.dim_in_pixel().1 as i32,
+    );
+    let mut chart = ChartBuilder::on(area)
+        .margin_top((rows.start - top).max(0) as u32)
+        .margin_bottom((bottom - rows.end).max(0) as u32)
+        .margin_left(8)
+        .margin_right(8)
+        .right_y_label_area_size(96)
+        .build_cartesian_2d(0.0..1.0, y.range())?
+        .set_secondary_coord(0.0..1.0, y.spec());
+    let yf = |v: &f64| y.label(*v);
+    chart
+        .configure_secondary_axes()
+        .y_desc(desc)
+        .y_label_formatter(&yf)
+        .label_style(text(16))
+        .axis_desc_style(text(19))
+        .draw()?;
+    let n = 200;
+    chart.draw_series((0..n).map(|i| {
+        let (a, b) = (f64::from(i) / f64::from(n), f64::from(i + 1) / f64::from(n));
+        Rectangle::new(
+            [(0.0, a), (1.0, b)],
+            colour::viridis((a + b) / 2.0).filled(),
+        )
+    }))?;
+    chart.draw_series([Rectangle::new(
+        [(0.0, 0.0), (1.0, 1.0)],
+        colour::GREY.stroke_width(1),
+    )])?;
+    Ok(())
+}
+
+/// The absolute pixel rows of a chart's plotting area.
+fn plot_rows(chart: &Plot) -> Range<i32> {
+    chart.plotting_area().get_pixel_range().1
+}
+
+/// The drawable stretches of a series: runs of consecutive points that both axes can place
+/// and that lie within the x axis (a NaN, an infinity, a non-positive value on a log axis or an
+/// x beyond the axis breaks the line).
+fn segments(xs: &[f64], ys: &[f64], x: &Axis, y: &Axis) -> Vec<Vec<(f64, f64)>> {
+    let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut cur = Vec::new();
+    for (&a, &b) in xs.iter().zip(ys) {
+        match (x.to_within(a), y.to(b)) {
+            (Some(p), Some(q)) => cur.push((p, q)),
+            _ if !cur.is_empty() => out.push(std::mem::take(&mut cur)),
+            _ => {}
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Draw a series as lines (one per drawable stretch; `style` at least 2 pixels wide) with a
+/// legend entry, if it has any.
+fn line<'a, 'b>(
+    chart: &mut Plot<'a, 'b>,
+    pts: Vec<Vec<(f64, f64)>>,
+    style: ShapeStyle,
+    label: Option<&str>,
+) -> anyhow::Result<()> {
+    let area = chart.plotting_area().strip_coord_spec();
+    let base = area.get_base_pixel();
+    let has_any = !pts.is_empty();
+    for seg in pts {
+        let px: Vec<(i32, i32)> = seg
+            .iter()
+            .map(|p| {
+                let (x, y) = chart.backend_coord(p);
+                (x - base.0, y - base.1)
+            })
+            .collect();
+        // Thousands of sub-pixel steps make a wide line ragged: keep one point per 2 pixels.
+        let kept: Vec<(i32, i32)> = thin(&px, 2).into_iter().map(|k| px[k]).collect();
+        let fill = style.color.filled();
+        for quad in stroke_quads(&kept, f64::from(style.stroke_width)) {
+            area.draw(&Polygon::new(quad.to_vec(), fill))?;
+        }
+    }
+    if let (true, Some(l)) = (has_any, label) {
+        chart
+            .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())?
+            .label(l)
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 24, y)], style.stroke_width(4))
+            });
+    }
+    Ok(())
+}
+
+/// A wide polyline as one quadrilateral per segment, each extended a little past its ends so
+/// that joints have no notches. (plotters' own wide paths truncate vertex coordinates, which
+/// makes flat lines wobble by a pixel.) A lone point becomes a small square.
+fn stroke_quads(px: &[(i32, i32)], width: f64) -> Vec<[(i32, i32); 4]> {
+    let h = width / 2.0;
+    let r = |x: f64| x.round() as i32;
+    if let [p] = px {
+        let (x, y) = (f64::from(p.0), f64::from(p.1));
+        return vec![[
+            (r(x - h), r(y - h)),
+            (r(x + h), r(y - h)),
+            (r(x + h), r(y + h)),
+            (r(x - h), r(y + h)),
+        ]];
+    }
+    px.windows(2)
+        .filter(|w| w[0] != w[1])
+        .map(|w| {
+            let (x0, y0) = (f64::from(w[0].0), f64::from(w[0].1));
+            let (x1, y1) = (f64::from(w[1].0), f64::from(w[1].1));
+            let len = (x1 - x0).hypot(y1 - y0);
+            let (tx, ty) = ((x1 - x0) / len, (y1 - y0) / len);
+            let (nx, ny) = (-ty * h, tx * h);
+            let (ex, ey) = (tx * h * 0.7, ty * h * 0.7);
+            [
+                (r(x0 - ex + nx), r(y0 - ey + ny)),
+                (r(x1 + ex + nx), r(y1 + ey + ny)),
+                (r(x1 + ex - nx), r(y1 + ey - ny)),
+                (r(x0 - ex - nx), r(y0 - ey - ny)),
+            ]
+        })
+        .collect()
+}
+
+/// Shade between `lo` and `hi` (one polygon per stretch where both can be drawn, within the x
+/// axis).
+fn band<'a, 'b>(
+    chart: &mut Plot<'a, 'b>,
+    xs: &[f64],
+    lo: &[f64],
+    hi: &[f64],
+    (x, y): (&Axis, &Axis),
+    style: ShapeStyle,
+) -> anyhow::Result<()> {
+    let mut run: Vec<(f64, f64, f64)> = Vec::new();
+    let mut runs = Vec::new();
+    for ((&a, &l), &h) in xs.iter().zip(lo).zip(hi) {
+        match (x.to_within(a), y.to(l), y.to(h)) {
+            (Some(p), Some(ql), Some(qh)) => run.push((p, ql, qh)),
+            _ if !run.is_empty() => runs.push(std::mem::take(&mut run)),
+            _ => {}
+        }
+    }
+    runs.push(run);
+    for r in runs.into_iter().filter(|r| r.len() > 1) {
+        let outline: Vec<(f64, f64)> = r
+            .iter()
+            .map(|p| (p.0, p.2))
+            .chain(r.iter().rev().map(|p| (p.0, p.1)))
+            .collect();
+        chart.draw_series([Polygon::new(outline, style)])?;
+    }
+    Ok(())
+}
+
+/// At most `k` (≥ 2) of `n` indices spread evenly from first to last, always including `must`.
+fn pick_evenly(n: usize, k: usize, must: Option<usize>) -> Vec<usize> {
+    let k = k.max(2);
+    if n <= k {
+        return (0..n).collect();
+    }
+    let mut v: Vec<usize> = (0..k)
+        .map(|i| ((i * (n - 1)) as f64 / (k - 1) as f64).round() as usize)
+        .collect();
+    if let Some(m) = must.filter(|m| *m < n && !v.contains(m)) {
+        let near = (0..k).min_by_key(|&i| v[i].abs_diff(m)).unwrap_or(0);
+        v[near] = m;
+    }
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Label lines at their right ends: each label right-aligned at the plot's right edge, just
+/// above where its line ends (`at`: the line's last point), nudged apart so none overlap.
+fn end_labels(
+    area: &Area,
+    chart: &Plot,
+    labels: &[((f64, f64), String, RGBColor)],
+) -> anyhow::Result<()> {
+    let (cols, rows) = chart.plotting_area().get_pixel_range();
+    let wanted: Vec<i32> = labels
+        .iter()
+        .map(|(at, _, _)| chart.backend_coord(at).1 - 4)
+        .collect();
+    let placed = spread(&wanted, 19, rows.start + 18, rows.end - 2);
+    for ((_, s, c), y) in labels.iter().zip(placed) {
+        let c = colour::darker(*c);
+        text_at(
+            area,
+            (cols.end - 6, y),
+            s,
+            anchored(text(16).color(&c), HPos::Right, VPos::Bottom),
+        )?;
+    }
+    Ok(())
+}
+
+/// Positions as close to `want` as possible, at least `gap` apart and within [lo, hi] where
+/// they fit (the result keeps the input's order).
+fn spread(want: &[i32], gap: i32, lo: i32, hi: i32) -> Vec<i32> {
+    let mut order: Vec<usize> = (0..want.len()).collect();
+    order.sort_by_key(|&i| want[i]);
+    let mut y: Vec<i32> = order
+        .iter()
+        .map(|&i| want[i].clamp(lo, hi.max(lo)))
+        .collect();
+    for k in 1..y.len() {
+        y[k] = y[k].max(y[k - 1] + gap);
+    }
+    // Pushed past the bottom: shift back up, as far as the top allows.
+    if let Some(&last) = y.last()
+        && last > hi
+    {
+        let n = y.len();
+        y[n - 1] = hi;
+        for k in (0..n - 1).rev() {
+            y[k] = y[k].min(y[k + 1] - gap);
+        }
+    }
+    let mut out = vec![0; want.len()];
+    for (k, &i) in order.iter().enumerate() {
+        out[i] = y[k];
+    }
+    out
+}
+
+/// Indices of the pixel points to keep so that consecutive kept points are at least `min`
+/// pixels apart (by the larger of |dx| and |dy|); the first and last are always kept.
+fn thin(px: &[(i32, i32)], min: i32) -> Vec<usize> {
+    let mut keep: Vec<usize> = Vec::new();
+    for (i, p) in px.iter().enumerate() {
+        match keep.last() {
+            Some(&k) if (px[k].0 - p.0).abs().max((px[k].1 - p.1).abs()) < min => {}
+            _ => keep.push(i),
+        }
+    }
+    if let (Some(&k), Some(last)) = (keep.last(), px.len().checked_sub(1))
+        && k != last
+    {
+        keep.push(last);
+    }
+    keep
+}
+
+/// Draw the legend of `chart` at `pos`.
+fn legend<'a, 'b: 'a>(chart: &mut Plot<'a, 'b>, pos: SeriesLabelPosition) -> anyhow::Result<()> {
+    chart
+        .configure_series_labels()
+        .position(pos)
+        .margin(12)
+        .legend_area_size(32)
+        .label_font(text(16))
+        .background_style(WHITE.mix(0.9))
+        .border_style(colour::GREY)
+        .draw()?;
+    Ok(())
+}
+
+/// Finite values of `v`, and their range (None if there are none).
+fn finite_range(v: impl IntoIterator<Item = f64>, positive: bool) -> Option<(f64, f64)> {
+    v.into_iter()
+        .filter(|x| x.is_finite() && (!positive || *x > 0.0))
+        .fold(None, |r, x| match r {
+            None => Some((x, x)),
+            Some((a, b)) => Some((a.min(x), b.max(x))),
+        })
+}
+
+/// A percentage for a legend or a cell: "12%", "0.5%", "100%".
+fn percent(f: f64) -> String {
+    if !f.is_finite() {
+        return "–".into();
+    }
+    let p = 100.0 * f;
+    if p > 0.0 && p < 1.0 {
+        format!("{}%", axis::sig_label(p, 1))
+    } else {
+        format!("{p:.0}%")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_break_at_undrawable_points() {
+        let x = Axis::linear(0.0, 10.0, 5);
+        let y = Axis::log(1e-3, 1.0);
+        let xs = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+        let ys = [0.1, 0.01, f64::NAN, 0.5, 0.0, f64::INFINITY, 0.2];
+        let s = segments(&xs, &ys, &x, &y);
+        assert_eq!(s.len(), 3);
+        assert_eq!(s[0].len(), 2);
+        assert_eq!(s[1], vec![(3.0, 0.5f64.log10())]);
+        // Beyond the x axis is left out.
+        let short = Axis::linear(0.0, 1.0, 5);
+        assert_eq!(
+            segments(&xs, &ys, &short, &y),
+            vec![vec![(0.0, -1.0), (1.0, -2.0)]]
+        );
+        assert!(segments(&[], &[], &x, &y).is_empty());
+    }
+
+    #[test]
+    fn picks_spread_evenly_and_keep_the_one_asked_for() {
+        assert_eq!(pick_evenly(3, 7, Some(1)), [0, 1, 2]);
+        assert_eq!(pick_evenly(16, 7, None), [0, 3, 5, 8, 10, 13, 15]);
+        assert_eq!(pick_evenly(16, 7, Some(9)), [0, 3, 5, 9, 10, 13, 15]);
+        assert_eq!(pick_evenly(16, 7, Some(15)), [0, 3, 5, 8, 10, 13, 15]);
+        assert_eq!(pick_evenly(0, 7, None), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn thinning_keeps_ends_and_spacing() {
+        let px: Vec<(i32, i32)> = (0..10).map(|i| (i, 0)).collect();
+        assert_eq!(thin(&px, 3), [0, 3, 6, 9]);
+        assert_eq!(thin(&px[..8], 3), [0, 3, 6, 7]);
+        assert_eq!(thin(&[(0, 0), (0, 5)], 3), [0, 1]);
+        assert!(thin(&[], 3).is_empty());
+        assert_eq!(thin(&[(1, 1)], 3), [0]);
+    }
+
+    #[test]
+    fn wide_lines_are_quads_around_each_segment() {
+        let q = stroke_quads(&[(0, 0), (10, 0)], 4.0);
+        assert_eq!(q, vec![[(-1, 2), (11, 2), (11, -2), (-1, -2)]]);
+        assert_eq!(
+            stroke_quads(&[(5, 5)], 2.0),
+            vec![[(4, 4), (6, 4), (6, 6), (4, 6)]]
+        );
+        assert!(stroke_quads(&[(1, 1), (1, 1)], 3.0).is_empty());
+        assert!(stroke_quads(&[], 3.0).is_empty());
+    }
+
+    #[test]
+    fn spread_keeps_labels_apart() {
+        assert_eq!(spread(&[100, 50], 20, 0, 500), [100, 50]);
+        assert_eq!(spread(&[100, 105, 110], 20, 0, 500), [100, 120, 140]);
+        assert_eq!(spread(&[490, 495], 20, 0, 500), [480, 500]);
+        assert_eq!(spread(&[-5], 20, 0, 500), [0]);
+        assert!(spread(&[], 20, 0, 500).is_empty());
+    }
+
+    #[test]
+    fn wrapping_fills_lines() {
+        let by_chars = |s: &str| s.chars().count() as u32;
+        assert_eq!(wrap("aa bb cc dd", 5, by_chars), ["aa bb", "cc dd"]);
+        assert_eq!(wrap("aa bb cc dd", 20, by_chars), ["aa bb cc dd"]);
+        // Greedy would leave "dd" alone: balanced lines instead.
+        assert_eq!(wrap("aa bb cc dd", 8, by_chars), ["aa bb", "cc dd"]);
+        assert_eq!(wrap("aaaaaaa b", 5, by_chars), ["aaaaaaa", "b"]);
+        assert!(wrap("  ", 5, by_chars).is_empty());
+        assert_eq!(wrap("a\u{a0}b c", 3, by_chars), ["a\u{a0}b", "c"]);
+    }
+
+    #[test]
+    fn ranges_and_percentages() {
+        assert_eq!(
+            finite_range([3.0, f64::NAN, -1.0, f64::INFINITY], false),
+            Some((-1.0, 3.0))
+        );
+        assert_eq!(finite_range([0.0, -1.0, 2.0], true), Some((2.0, 2.0)));
+        assert_eq!(finite_range([f64::NAN], false), None);
+        assert_eq!(percent(0.12), "12%");
+        assert_eq!(percent(0.004), "0.4%");
+        assert_eq!(percent(1.0), "100%");
+        assert_eq!(percent(0.0), "0%");
+        assert_eq!(percent(f64::NAN), "–");
+    }
+
+    /// A sweep where everything went wrong: NaN and infinite losses, gaps and weights.
+    fn broken() -> ChartData {
+        use data::{Baseline, Cell, CellCurve, Example, Scheme};
+        let scheme = |init: &str, eps: Option<f64>| Scheme {
+            init: init.into(),
+            scale: Some(1.0),
+            eps,
+        };
+        let curve = CellCurve {
+            epoch: vec![0.0, 1.0, 10.0],
+            loss: vec![f64::NAN, f64::INFINITY, 0.0],
+            loss_q1: vec![f64::NAN; 3],
+            loss_q3: vec![f64::INFINITY; 3],
+            gap: vec![f64::NAN, 0.0, f64::NEG_INFINITY],
+            solved: vec![f64::NAN, 0.0, 1.0],
+        };
+        let cell = |i: u64, s: Scheme| Cell {
+            cell: i,
+            scheme: s,
+            lr: 2.0,
+            nets: 3,
+            solved: 0,
+            solved_fraction: f64::NAN,
+            solved_ci95: (f64::NAN, f64::NAN),
+            solved_epoch: [None, Some(f64::NAN), None],
+            final_loss: [f64::NAN; 3],
+            final_loss_best: f64::INFINITY,
+            median_hidden_gap: f64::NAN,
+            diverged: 3,
+            curve: curve.clone(),
+        };
+        let example = |init: &str| Example {
+            run: 0,
+            cell: 0,
+            scheme: scheme(init, None),
+            lr: 2.0,
+            params: [f64::NAN; 9],
+            final_loss: f64::NAN,
+            correct: 0,
+            solved_epoch: None,
+            diverged: true,
+        };
+        ChartData {
+            cells: vec![
+                cell(0, scheme("uniform", None)),
+                cell(1, scheme("symmetric", None)),
+                cell(2, scheme("near-symmetric", Some(f64::NAN))),
+                cell(3, scheme("near-symmetric", Some(1e-3))),
+            ],
+            baseline: Some(Baseline {
+                lr: 2.0,
+                epoch: vec![0.0, 500.0],
+                loss: vec![f64::NAN, f64::INFINITY],
+            }),
+            examples: vec![example("lesson"), example("symmetric")],
+        }
+    }
+
+    #[test]
+    fn nan_and_infinity_never_panic() {
+        let r = render(&broken()).unwrap();
+        assert_eq!(r.len(), FILES.len());
+        // The lesson run had no finite loss: skipped, with the reason.
+        assert!(matches!(&r[0], Rendered::Skipped { why, .. } if why.contains("no finite loss")));
+        // The diverged nets' boundaries are still drawn, with a note instead of a heat map.
+        assert!(matches!(&r[5], Rendered::Chart(c) if c.png.starts_with(b"\x89PNG")));
+    }
+
+    #[test]
+    fn charts_of_no_data_are_skipped_not_panics() {
+        let r = render(&ChartData::default()).unwrap();
+        assert_eq!(r.len(), FILES.len());
+        assert!(r.iter().all(|c| matches!(c, Rendered::Skipped { .. })));
+    }
+}

@@ -1,0 +1,300 @@
+//! symmetry_breaking.png: the lesson's "symmetry breaking" paragraph as evidence, at the learning
+//! rate closest to the lesson's. (a) Two hidden units that start identical get identical
+//! gradients and stay clones (their gap is exactly 0 for ever), while a gap of ε can grow until
+//! the units do different jobs. (b, c) How the share of nets that learn XOR, and how soon,
+//! depends on ε.
+
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::axis::{Axis, tick_label};
+use super::data::{Cell, ChartData, closest};
+use super::{
+    Area, Rendered, anchored, colour, end_labels, finite_range, heading, line, percent, png,
+    segments, text, text_at,
+};
+use crate::baseline::LESSON_LR;
+
+pub const FILE: &str = "symmetry_breaking.png";
+
+/// The cells drawn: exactly symmetric and nearly symmetric, at one learning rate.
+struct Chosen<'a> {
+    lr: f64,
+    symmetric: Option<&'a Cell>,
+    /// Sorted by ε.
+    near: Vec<&'a Cell>,
+}
+
+fn choose(data: &ChartData) -> Option<Chosen<'_>> {
+    let is_sym = |c: &&Cell| c.scheme.init == "symmetric";
+    let is_near = |c: &&Cell| c.scheme.init == "near-symmetric";
+    let both: Vec<&Cell> = data
+        .cells
+        .iter()
+        .filter(|c| is_sym(c) || is_near(c))
+        .collect();
+    let lr = both[closest(both.iter().map(|c| c.lr), LESSON_LR)?].lr;
+    let symmetric = both.iter().copied().find(|c| is_sym(c) && c.lr == lr);
+    let mut near: Vec<&Cell> = both
+        .iter()
+        .copied()
+        .filter(|c| is_near(c) && c.lr == lr)
+        .collect();
+    near.sort_by(|a, b| {
+        a.scheme
+            .eps
+            .unwrap_or(0.0)
+            .total_cmp(&b.scheme.eps.unwrap_or(0.0))
+    });
+    Some(Chosen {
+        lr,
+        symmetric,
+        near,
+    })
+}
+
+/// How a near-symmetric cell's line is labelled: by ε, with the scale if scales differ.
+fn eps_label(c: &Cell, scales_differ: bool) -> String {
+    let eps = c.scheme.eps.map_or("?".into(), tick_label);
+    match (scales_differ, c.scheme.scale) {
+        (true, Some(a)) => format!("ε = {eps} (A = {})", tick_label(a)),
+        _ => format!("ε = {eps}"),
+    }
+}
+
+pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
+    let Some(ch) = choose(data) else {
+        return Ok(Rendered::Skipped {
+            file: FILE,
+            why: "the sweep has no symmetric or near-symmetric init".into(),
+        });
+    };
+    let title = "Symmetry breaking: identical and nearly identical hidden units".to_string();
+    let subtitle = format!(
+        "learning rate {}; hidden gap = max |difference| between the two hidden units' weights",
+        tick_label(ch.lr)
+    );
+    let png = png(1500, 760, |root| {
+        let area = heading(root, &title, &subtitle)?;
+        let (left, right) = area.split_horizontally(760);
+        gap_panel(&left, &ch)?;
+        eps_panels(&right, &ch)
+    })?;
+    let mut caption = String::from("Left: the median hidden gap over training");
+    if let Some(s) = ch.symmetric {
+        let gap = if s.curve.gap.iter().all(|g| *g == 0.0) {
+            "keep a gap of exactly 0"
+        } else {
+            "do not keep a gap of exactly 0 (see summary.csv)"
+        };
+        caption.push_str(&format!(
+            "; exactly symmetric nets {gap} and {} of {} solve XOR",
+            s.solved, s.nets
+        ));
+    }
+    if ch.near.is_empty() {
+        caption.push_str(". The sweep has no nearly symmetric nets");
+    } else {
+        caption.push_str(
+            "; nearly symmetric nets start with a gap of about ε. Right: the share of nearly symmetric nets that solve XOR, and the epoch at which they do, against ε",
+        );
+    }
+    if let (Some(a), Some(b)) = (ch.near.first(), ch.near.last())
+        && ch.near.len() > 1
+    {
+        let at = |c: &Cell| {
+            format!(
+                "{} at ε = {}",
+                percent(c.solved_fraction),
+                c.scheme.eps.map_or("?".into(), tick_label)
+            )
+        };
+        caption.push_str(&format!(" (from {} to {})", at(a), at(b)));
+    }
+    caption.push('.');
+    Ok(Rendered::Chart(super::Chart {
+        file: FILE,
+        title,
+        caption,
+        png,
+    }))
+}
+
+/// (a) median hidden gap over epochs.
+fn gap_panel(area: &Area, ch: &Chosen) -> anyhow::Result<()> {
+    let all: Vec<&Cell> = ch
+        .symmetric
+        .iter()
+        .copied()
+        .chain(ch.near.iter().copied())
+        .collect();
+    let max_epoch = all
+        .iter()
+        .filter_map(|c| c.curve.epoch.last().copied())
+        .fold(1.0, f64::max);
+    let x = Axis::linear(0.0, max_epoch, 5);
+    let (lo, hi) = finite_range(
+        ch.near.iter().flat_map(|c| c.curve.gap.iter().copied()),
+        true,
+    )
+    .unwrap_or((1e-12, 1.0));
+    let y = Axis::log(lo / 8.0, hi * 3.0);
+    let mut chart = super::plot(
+        area,
+        Some("(a) median hidden gap over training"),
+        &x,
+        &y,
+        "epoch (gradient steps)",
+        "hidden gap (log scale)",
+    )?;
+    let scales_differ = ch
+        .near
+        .windows(2)
+        .any(|w| w[0].scheme.scale != w[1].scheme.scale);
+    let colours = colour::series(ch.near.len());
+    let mut labels = Vec::new();
+    for (c, col) in ch.near.iter().zip(&colours) {
+        let segs = segments(&c.curve.epoch, &c.curve.gap, &x, &y);
+        if let Some(&end) = segs.last().and_then(|s| s.last()) {
+            labels.push((end, eps_label(c, scales_differ), *col));
+        }
+        line(&mut chart, segs, col.stroke_width(3), None)?;
+    }
+    if let Some(s) = ch.symmetric {
+        // A gap of exactly 0 has no place on a log axis: drawn along its floor instead.
+        let (y0, y1) = (y.range().start, y.range().end);
+        let floor = y0 + 0.015 * (y1 - y0);
+        chart.draw_series([DashedPathElement::new(
+            vec![(x.range().start, floor), (x.range().end, floor)],
+            10,
+            6,
+            BLACK.stroke_width(3),
+        )])?;
+        let exact = s.curve.gap.iter().all(|g| *g == 0.0);
+        let what = if exact {
+            "gap exactly 0 throughout, drawn at the floor"
+        } else {
+            "gap not always 0 (see summary.csv), drawn at the floor"
+        };
+        labels.push((
+            (x.range().end, floor),
+            format!("ε = 0 ({}): {what}", s.scheme.label()),
+            BLACK,
+        ));
+    }
+    end_labels(area, &chart, &labels)
+}
+
+/// (b) the share of nearly symmetric nets that solve XOR, and (c) how soon, against ε.
+fn eps_panels(area: &Area, ch: &Chosen) -> anyhow::Result<()> {
+    let eps: Vec<f64> = ch.near.iter().filter_map(|c| c.scheme.eps).collect();
+    let (lo, hi) = finite_range(eps.iter().copied(), true).unwrap_or((1e-12, 0.1));
+    let x = Axis::log(lo / 3.0, hi * 3.0);
+    let x_desc = "ε: initial difference between the hidden units (log scale)";
+    let (_, h) = area.dim_in_pixel();
+    let (top, bottom) = area.split_vertically(h * 11 / 20);
+
+    // (b) solved share with its 95% Wilson interval.
+    let y = Axis::fraction();
+    let mut chart = super::plot(
+        &top,
+        Some("(b) nets that solve XOR (95% interval)"),
+        &x,
+        &y,
+        x_desc,
+        "nets solved",
+    )?;
+    let solved: Vec<(f64, f64, f64, f64)> = ch
+        .near
+        .iter()
+        .filter_map(|c| {
+            let px = x.to(c.scheme.eps?)?;
+            Some((px, c.solved_fraction, c.solved_ci95.0, c.solved_ci95.1))
+        })
+        .filter(|p| p.1.is_finite())
+        .collect();
+    let blue = colour::BLUE;
+    chart.draw_series(
+        solved
+            .iter()
+            .filter(|p| p.2.is_finite() && p.3.is_finite())
+            .map(|&(px, _, a, b)| PathElement::new(vec![(px, a), (px, b)], blue.stroke_width(2))),
+    )?;
+    line(
+        &mut chart,
+        vec![solved.iter().map(|p| (p.0, p.1)).collect()],
+        blue.stroke_width(2),
+        None,
+    )?;
+    chart.draw_series(
+        solved
+            .iter()
+            .map(|p| Circle::new((p.0, p.1), 6, blue.filled())),
+    )?;
+    let mut notes = Vec::new();
+    if ch.near.is_empty() {
+        notes.push("no nearly symmetric nets in this sweep".to_string());
+    }
+    if let Some(s) = ch.symmetric {
+        notes.push(format!(
+            "ε = 0 ({}): {} of {} nets solved ({})",
+            s.scheme.label(),
+            s.solved,
+            s.nets,
+            percent(s.solved_fraction)
+        ));
+    }
+    let (cols, rows) = chart.plotting_area().get_pixel_range();
+    for (i, n) in notes.iter().enumerate() {
+        text_at(
+            &top,
+            (cols.start + 12, rows.start + 10 + 22 * i as i32),
+            n,
+            anchored(text(16), HPos::Left, VPos::Top),
+        )?;
+    }
+
+    // (c) median epoch of solving with quartile bars, where any net solved.
+    let when: Vec<(f64, [f64; 3])> = ch
+        .near
+        .iter()
+        .filter_map(|c| {
+            let [a, m, b] = c.solved_epoch;
+            Some((x.to(c.scheme.eps?)?, [a?, m?, b?]))
+        })
+        .collect();
+    let range = finite_range(when.iter().flat_map(|w| w.1), true).unwrap_or((1.0, 1e4));
+    let y = Axis::log(range.0 / 1.5, range.1 * 1.5);
+    let mut chart = super::plot(
+        &bottom,
+        Some("(c) epoch at which they solve: median and quartiles"),
+        &x,
+        &y,
+        x_desc,
+        "epoch (log scale)",
+    )?;
+    let red = colour::VERMILLION;
+    for (px, [a, _, b]) in &when {
+        if let (Some(a), Some(b)) = (y.to(*a), y.to(*b)) {
+            chart.draw_series([PathElement::new(
+                vec![(*px, a), (*px, b)],
+                red.stroke_width(2),
+            )])?;
+        }
+    }
+    chart.draw_series(when.iter().filter_map(|(px, q)| {
+        y.to(q[1])
+            .map(|m| TriangleMarker::new((*px, m), 7, red.filled()))
+    }))?;
+    if when.is_empty() {
+        let (cols, rows) = chart.plotting_area().get_pixel_range();
+        text_at(
+            &bottom,
+            ((cols.start + cols.end) / 2, (rows.start + rows.end) / 2),
+            "no nearly symmetric net solved XOR",
+            anchored(text(16), HPos::Center, VPos::Center),
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,167 @@
+//! The charts and report.html end to end: a tiny sweep writes all six PNGs and the page, and
+//! `xorsweep plot` redraws them byte for byte from the CSV files alone.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::cargo::cargo_bin_cmd;
+
+const CHARTS: [&str; 6] = [
+    "baseline_loss.png",
+    "loss_by_lr.png",
+    "convergence_heatmap.png",
+    "epochs_to_solve.png",
+    "symmetry_breaking.png",
+    "decision_boundaries.png",
+];
+
+/// Width and height from a PNG's IHDR chunk, after checking the signature.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert!(
+        bytes.len() > 10_000,
+        "implausibly small PNG: {} bytes",
+        bytes.len()
+    );
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
+    assert_eq!(&bytes[12..16], b"IHDR");
+    let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+    (be(&bytes[16..20]), be(&bytes[20..24]))
+}
+
+fn sweep(out: &Path, args: &[&str]) {
+    cargo_bin_cmd!("xorsweep")
+        .arg("sweep")
+        .args(args)
+        .args(["--quiet", "--out"])
+        .arg(out)
+        .assert()
+        .success();
+}
+
+#[test]
+fn sweep_draws_every_chart_and_plot_redraws_them_identically() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    sweep(
+        &out,
+        &[
+            "--lr",
+            "0.5,2,8",
+            "--init",
+            "lesson",
+            "--init",
+            "uniform:1",
+            "--init",
+            "symmetric:1",
+            "--init",
+            "near-symmetric:1:1e-3,1e-1",
+            "--seeds",
+            "8",
+            "--epochs",
+            "600",
+        ],
+    );
+    let mut originals = Vec::new();
+    for name in CHARTS.iter().chain(&["report.html"]) {
+        let bytes = fs::read(out.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        if name.ends_with(".png") {
+            let (w, h) = png_size(&bytes);
+            assert!(
+                (600..=2000).contains(&w) && (400..=1200).contains(&h),
+                "{name}: {w}×{h}"
+            );
+        }
+        originals.push((name, bytes));
+    }
+    let html = String::from_utf8(originals[6].1.clone()).unwrap();
+    for chart in CHARTS {
+        assert!(
+            html.contains(&format!("<img src=\"{chart}\"")),
+            "{chart} not on the page"
+        );
+    }
+    assert!(!html.contains("Not drawn"));
+
+    for (name, _) in &originals {
+        fs::remove_file(out.join(name)).unwrap();
+    }
+    cargo_bin_cmd!("xorsweep")
+        .arg("plot")
+        .arg(&out)
+        .assert()
+        .success();
+    for (name, bytes) in &originals {
+        let again = fs::read(out.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(again == *bytes, "{name} differs when redrawn by plot");
+    }
+}
+
+#[test]
+fn charts_without_data_are_left_out_and_the_page_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    sweep(
+        &out,
+        &[
+            "--lr",
+            "1",
+            "--init",
+            "uniform:1",
+            "--seeds",
+            "4",
+            "--epochs",
+            "50",
+        ],
+    );
+    for name in [
+        "baseline_loss.png",
+        "symmetry_breaking.png",
+        "decision_boundaries.png",
+    ] {
+        assert!(!out.join(name).exists(), "{name} drawn without data");
+    }
+    for name in [
+        "loss_by_lr.png",
+        "convergence_heatmap.png",
+        "epochs_to_solve.png",
+    ] {
+        png_size(&fs::read(out.join(name)).unwrap());
+    }
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("Not drawn for this sweep"));
+    assert!(html.contains("<code>baseline_loss.png</code>: the sweep has no lesson init"));
+}
+
+#[test]
+fn plot_of_a_folder_that_is_not_a_sweep_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    for target in [dir.path().to_path_buf(), dir.path().join("missing")] {
+        let out = cargo_bin_cmd!("xorsweep")
+            .arg("plot")
+            .arg(&target)
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(
+            err.contains("not a xorsweep output folder") || err.contains("is not a folder"),
+            "{err}"
+        );
+    }
+    // Files that are there but are not what a sweep writes.
+    for f in ["sweep.toml", "summary.csv", "curves.csv", "examples.csv"] {
+        fs::write(dir.path().join(f), "nonsense\n\"unclosed").unwrap();
+    }
+    let out = cargo_bin_cmd!("xorsweep")
+        .arg("plot")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains("summary.csv"), "{err}");
+}
