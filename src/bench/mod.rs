@@ -72,7 +72,7 @@ pub fn bench_spec(epochs: u32) -> TrainSpec {
     TrainSpec::new(epochs, (0..=epochs).step_by(500).collect(), None)
 }
 
-/// Nets per parallel task, as in a sweep's chunks.
+/// Nets per parallel task at most, as in a sweep's chunks.
 const TASK_NETS: usize = 2048;
 
 /// Train every net once with `implementation` on the current rayon pool.
@@ -83,9 +83,13 @@ pub fn train_all(
     lrs: &[f64],
     spec: &TrainSpec,
 ) -> usize {
+    // At least 4 tasks per thread so that small benchmarks keep every thread busy to the end.
+    let task = TASK_NETS
+        .min(inits.len().div_ceil(4 * rayon::current_num_threads()))
+        .max(16);
     inits
-        .par_chunks(TASK_NETS)
-        .zip(lrs.par_chunks(TASK_NETS))
+        .par_chunks(task)
+        .zip(lrs.par_chunks(task))
         .map(|(p, l)| match implementation {
             // black_box: the results are not used, and the work must not be optimised away.
             Impl::Simd => black_box(batch::train(precision, p, l, spec)).len(),

@@ -169,6 +169,9 @@ fn run_lanes<V: Lane, const TRACK_TARGET: bool>(
     }
 }
 
+/// The widest vector supported: f32x16.
+const MAX_WIDTH: usize = 16;
+
 /// Train `inits.len()` networks (each with its own learning rate) in vectors of `V::WIDTH`.
 /// A last, partial vector is padded with copies of its first network and the copies discarded.
 pub fn train_with<V: Lane>(
@@ -178,6 +181,7 @@ pub fn train_with<V: Lane>(
 ) -> Vec<(Outcome, Curve)> {
     assert_eq!(inits.len(), lrs.len(), "one learning rate per network");
     let w = V::WIDTH;
+    assert!(w <= MAX_WIDTH, "lane width {w} above {MAX_WIDTH}");
     let n_log = spec.log_epochs.len();
     let mut results = Vec::with_capacity(inits.len());
     let mut lane_buf = vec![0.0; w];
@@ -208,13 +212,14 @@ pub fn train_with<V: Lane>(
             run_lanes::<V, false>(init, lr, spec, &mut loss_log, &mut gap_log)
         };
 
+        // Unpack on the stack: no allocation per vector but the results themselves.
         let unpack = |v: V| {
-            let mut a = vec![0.0; w];
-            v.store(&mut a);
+            let mut a = [0.0; MAX_WIDTH];
+            v.store(&mut a[..w]);
             a
         };
-        let params: Vec<Vec<f64>> = r.params.iter().map(|&v| unpack(v)).collect();
-        let outs: Vec<Vec<f64>> = r.out.iter().map(|&v| unpack(v)).collect();
+        let params = r.params.map(unpack);
+        let outs = r.out.map(unpack);
         let (loss, solved_at, target_at) =
             (unpack(r.loss), unpack(r.solved_at), unpack(r.target_at));
         for (j, (l, g)) in loss_log.iter().zip(&gap_log).enumerate() {
