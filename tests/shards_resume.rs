@@ -350,3 +350,47 @@ fn ctrl_c_saves_chunks_and_prints_the_resume_command() {
     assert!(status.success(), "{command}");
     assert_same(&whole, &out);
 }
+
+#[test]
+fn a_write_failure_mid_sweep_keeps_completed_chunks_and_resumes() {
+    let d = tempfile::tempdir().unwrap();
+    let whole = d.path().join("whole");
+    xorsweep()
+        .args(SLOW)
+        .arg("--out")
+        .arg(&whole)
+        .assert()
+        .success();
+    let out = d.path().join("faulty");
+    interrupt(&out, "-KILL", Duration::from_millis(300));
+    assert!(out.join("sweep.toml").exists(), "the sweep started");
+    // A directory where the last chunk must go: renaming the finished chunk onto it fails,
+    // as a full or read-only disk would.
+    let last = out.join("chunks").join("chunk-000018.bin");
+    std::fs::create_dir_all(&last).unwrap();
+    let failed = xorsweep()
+        .args(SLOW)
+        .arg("--out")
+        .arg(&out)
+        .arg("--resume")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&failed.stderr);
+    assert_eq!(failed.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("chunk-000018.bin") && err.contains("--resume"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!out.join("runs.csv").exists());
+    assert_eq!(chunk_files(&out), 18, "every completed chunk is kept");
+    std::fs::remove_dir(&last).unwrap();
+    xorsweep()
+        .args(SLOW)
+        .arg("--out")
+        .arg(&out)
+        .arg("--resume")
+        .assert()
+        .success();
+    assert_same(&whole, &out);
+}
