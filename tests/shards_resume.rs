@@ -248,7 +248,7 @@ const SLOW: &[&str] = &[
 
 fn chunk_files(dir: &Path) -> usize {
     std::fs::read_dir(dir.join("chunks"))
-        .map(|d| d.count())
+        .map(|d| d.filter(|e| e.as_ref().unwrap().path().is_file()).count())
         .unwrap_or(0)
 }
 
@@ -383,7 +383,15 @@ fn a_write_failure_mid_sweep_keeps_completed_chunks_and_resumes() {
     );
     assert!(!err.contains("panicked"), "{err}");
     assert!(!out.join("runs.csv").exists());
-    assert_eq!(chunk_files(&out), 18, "every completed chunk is kept");
+    let listing: Vec<_> = std::fs::read_dir(out.join("chunks"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        chunk_files(&out),
+        18,
+        "every completed chunk is kept: {listing:?}"
+    );
     std::fs::remove_dir(&last).unwrap();
     xorsweep()
         .args(SLOW)
