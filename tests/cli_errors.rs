@@ -3,11 +3,9 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
+mod common;
 
-fn xorsweep() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_xorsweep"))
-}
+use common::xorsweep;
 
 /// Run `args`, expect exit code 2 and a single-line message containing every `needles`.
 fn refuses(args: &[&str], needles: &[&str]) {

@@ -3,13 +3,11 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use assert_cmd::Command;
+mod common;
+
+use common::xorsweep;
 use xorsweep::baseline::{LESSON_LR, LESSON_STEPS, lesson_spec};
 use xorsweep::train::{Params, reference};
-
-fn xorsweep() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_xorsweep"))
-}
 
 const TINY: &[&str] = &[
     "sweep",

@@ -5,11 +5,9 @@ use std::process::{Command as Std, Stdio};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
+mod common;
 
-fn xorsweep() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_xorsweep"))
-}
+use common::xorsweep;
 
 /// 3 + 3×40×3 = 363 nets in chunks of 16: 23 chunks.
 const SMALL: &[&str] = &[

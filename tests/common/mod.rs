@@ -1,6 +1,7 @@
 //! Shared helpers for the integration tests.
 #![allow(dead_code)]
 
+use assert_cmd::Command;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use xorsweep::train::Params;
@@ -25,4 +26,9 @@ pub fn ulps(a: f64, b: f64) -> u64 {
         if i < 0 { i64::MIN - i } else { i }
     };
     key(a).abs_diff(key(b))
+}
+
+/// The xorsweep binary built for these tests.
+pub fn xorsweep() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_xorsweep"))
 }
