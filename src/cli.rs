@@ -117,7 +117,8 @@ impl From<PrecisionArg> for Precision {
 
 #[derive(Args, Debug, Default)]
 pub struct SweepArgs {
-    /// A TOML file with any of: lr, init, seeds, seed, epochs, precision, target_loss, runs_csv.
+    /// A TOML file with any of: lr, init, seeds, seed, epochs, precision, target_loss, runs_csv,
+    /// chunk_nets.
     /// Flags given as well override it. Every sweep writes its own as OUT/sweep.toml.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
