@@ -3,7 +3,6 @@
 
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::Parser;
 use xorsweep::cli::{BenchArgs, BenchPrecision, Cli, Command, ImplArg, resume_command};
 use xorsweep::error::{Interrupted, UsageError};
@@ -33,9 +32,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 config = config.apply(SweepConfig::patch_from_toml(&text, &shown)?);
             }
             config = config.apply(args.patch());
-            if args.threads == Some(0) {
-                return Err(UsageError::new("--threads: must be at least 1").into());
-            }
+            check_threads(args.threads)?;
             let shard = match &args.shard {
                 Some(s) => {
                     Some(Shard::parse(s).map_err(|e| UsageError::new(format!("--shard: {e}")))?)
@@ -43,6 +40,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 None => Shard::from_env(|k| std::env::var(k).ok(), args.shard_count)
                     .map_err(UsageError::new)?,
             };
+            if args.shard_count.is_some() {
+                if args.shard.is_some() {
+                    return Err(UsageError::new(
+                        "--shard-count: not used with --shard K/N, which gives its own count",
+                    )
+                    .into());
+                }
+                if shard.is_none() {
+                    return Err(UsageError::new(
+                        "--shard-count: no scheduler index is set (JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX or SLURM_ARRAY_TASK_ID)",
+                    )
+                    .into());
+                }
+            }
             let argv: Vec<String> = std::env::args().collect();
             let opts = RunOptions {
                 out: args.out.clone(),
@@ -70,7 +81,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Bench(args) => bench(&args)?,
         Command::Plot { dir } => {
-            let written = plot::plot(&dir)?;
+            let (written, skipped) = plot::plot(&dir)?;
+            for (file, why) in skipped {
+                eprintln!("note: {file} not drawn: {why}");
+            }
             println!("wrote {} in {}", written.join(", "), dir.display());
         }
         Command::Merge { out, shards, force } => {
@@ -84,18 +98,50 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 keep_chunks: false,
                 resume_command: String::new(),
             };
-            let done = sweep::merge::merge(&shards, &opts).context("merge failed")?;
+            let done = sweep::merge::merge(&shards, &opts)?;
             report_finished(&done, false);
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
+/// The most threads a run may ask for: far more than any machine this runs on has cores.
+const MAX_THREADS: usize = 1024;
+
+fn check_threads(threads: Option<usize>) -> Result<(), UsageError> {
+    match threads {
+        Some(0) => Err(UsageError::new("--threads: must be at least 1")),
+        Some(t) if t > MAX_THREADS => Err(UsageError::new(format!(
+            "--threads: {t} is more than {MAX_THREADS}"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The most nets one benchmark repeat may hold in memory (about 100 bytes each).
+const MAX_BENCH_NETS: usize = 50_000_000;
+
 fn bench(args: &BenchArgs) -> anyhow::Result<()> {
     use std::io::Write;
     use xorsweep::bench::{self, Impl};
     use xorsweep::train::Precision;
 
+    check_threads(args.threads)?;
+    if args.epochs > xorsweep::train::MAX_EPOCHS {
+        return Err(UsageError::new(format!(
+            "--epochs: {} is more than the supported {}",
+            args.epochs,
+            xorsweep::train::MAX_EPOCHS
+        ))
+        .into());
+    }
+    if args.nets > MAX_BENCH_NETS {
+        return Err(UsageError::new(format!(
+            "--nets: {} is more than {MAX_BENCH_NETS} (memory)",
+            args.nets
+        ))
+        .into());
+    }
     let threads = args.threads.unwrap_or_else(rayon::current_num_threads);
     for (flag, value) in [
         ("--threads", threads),
@@ -163,6 +209,18 @@ fn bench(args: &BenchArgs) -> anyhow::Result<()> {
 }
 
 fn report_finished(done: &sweep::run::Finished, quiet: bool) {
+    if let Some(shard) = &done.shard {
+        println!(
+            "shard {}/{} (from {}): {} nets trained, {} saved in {}; when every shard is done, join them with: xorsweep merge OUT SHARD_DIR...",
+            shard.index,
+            shard.count,
+            shard.source,
+            done.nets,
+            if done.nets == 1 { "it is" } else { "they are" },
+            done.out.join("chunks").display()
+        );
+        return;
+    }
     if !quiet && done.chunks_trained > 0 {
         println!(
             "trained {} nets in {:.2} s ({:.1} M net-epochs/s); {:.2} s in all",
@@ -176,6 +234,14 @@ fn report_finished(done: &sweep::run::Finished, quiet: bool) {
 }
 
 fn main() -> ExitCode {
+    // Die quietly like other Unix tools when stdout is a closed pipe (`xorsweep bench | head`),
+    // instead of panicking in println!.
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any other thread exists; SIG_DFL is a valid
+    // disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,

@@ -11,8 +11,12 @@ use crate::fsutil::write_atomic;
 use crate::report::{self, CURVES_CSV, EXAMPLES_CSV, SUMMARY_CSV};
 use crate::sweep::run::CONFIG_FILE;
 
-/// Redraw into `dir`; returns the names of the files written (charts, then report.html).
-pub fn plot(dir: &Path) -> anyhow::Result<Vec<&'static str>> {
+/// A chart not drawn, and why.
+pub type Skipped = (&'static str, String);
+
+/// Redraw into `dir`; returns the names of the files written (charts, then report.html) and the
+/// charts not drawn for lack of data, with the reason.
+pub fn plot(dir: &Path) -> anyhow::Result<(Vec<&'static str>, Vec<Skipped>)> {
     let shown = dir.display();
     if !dir.is_dir() {
         return Err(UsageError::new(format!("plot: {shown} is not a folder")).into());
@@ -37,11 +41,11 @@ pub fn plot(dir: &Path) -> anyhow::Result<Vec<&'static str>> {
         write_atomic(&dir.join(name), bytes)?;
     }
     // A chart the data no longer supports must not outlive the page that leaves it out.
-    for name in &visuals.skipped {
+    for (name, _) in &visuals.skipped {
         let p = dir.join(name);
         if p.exists() {
             fs::remove_file(&p)?;
         }
     }
-    Ok(visuals.files.iter().map(|f| f.0).collect())
+    Ok((visuals.files.iter().map(|f| f.0).collect(), visuals.skipped))
 }

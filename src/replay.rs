@@ -92,6 +92,10 @@ pub fn replay(path: &Path, run: u64, every: Option<u32>) -> Result<(String, bool
             .expect("nine"),
     );
     let lr = number("lr")?;
+    crate::sweep::spec::check_lr(lr).map_err(|_| bad("lr"))?;
+    if !["lesson", "uniform", "normal", "symmetric", "near-symmetric"].contains(&row.get("init")) {
+        return Err(bad("init"));
+    }
     let epochs: u32 = row
         .get("epochs")
         .parse()
@@ -103,8 +107,14 @@ pub fn replay(path: &Path, run: u64, every: Option<u32>) -> Result<(String, bool
         "f32" => Precision::F32,
         _ => return Err(bad("precision")),
     };
+    if every == Some(0) {
+        return Err(UsageError::new("replay: --every must be at least 1"));
+    }
     let every = every.unwrap_or((epochs - 1) / 8).max(1);
-    let spec = TrainSpec::new(epochs, (0..epochs).step_by(every as usize).collect(), None);
+    // Every N epochs, and always the last one before the end (the lesson's "epoch 4000").
+    let mut log: Vec<u32> = (0..epochs).step_by(every as usize).collect();
+    log.push(epochs - 1);
+    let spec = TrainSpec::new(epochs, log, None);
     let (outcome, curve) = batch::train(precision, &[init], &[lr], &spec).remove(0);
 
     let mut text = format!(

@@ -246,3 +246,85 @@ fn bad_replays() {
     );
     refuses(&["replay", csv.to_str().unwrap(), "x"], &["RUN"]);
 }
+
+#[test]
+fn limits_found_by_review() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("o");
+    let o = out.to_str().unwrap();
+    refuses(
+        &sweep_in(o, &["--init", "uniform:1e308"]),
+        &["--init", "above the largest"],
+    );
+    refuses(
+        &sweep_in(o, &["--init", "near-symmetric:1:1e308"]),
+        &["--init", "epsilon"],
+    );
+    refuses(&sweep_in(o, &["--lr", "2,2,1"]), &["--lr", "appears twice"]);
+    refuses(&sweep_in(o, &["--lr", "1..2:1"]), &["--lr", "at least 2"]);
+    refuses(
+        &sweep_in(o, &["--shard-count", "4"]),
+        &["--shard-count", "no scheduler index"],
+    );
+    refuses(
+        &sweep_in(o, &["--shard", "0/2", "--shard-count", "5"]),
+        &["--shard-count", "--shard K/N"],
+    );
+    refuses(
+        &sweep_in(o, &["--threads", "100000"]),
+        &["--threads", "more than"],
+    );
+    assert!(!out.exists(), "nothing is written for bad input");
+    refuses(
+        &["bench", "--epochs", "4294967295"],
+        &["--epochs", "more than"],
+    );
+    refuses(
+        &["bench", "--nets", "99999999999999"],
+        &["--nets", "memory"],
+    );
+    refuses(
+        &["bench", "--impl", "scalar", "--precision", "f32"],
+        &["--impl scalar", "f64 only"],
+    );
+
+    let ok = d.path().join("ok");
+    xorsweep()
+        .args(sweep_in(
+            ok.to_str().unwrap(),
+            &["--init", "uniform:1", "--lr", "1"],
+        ))
+        .assert()
+        .success();
+    let csv = ok.join("runs.csv");
+    refuses(
+        &["replay", csv.to_str().unwrap(), "0", "--every", "0"],
+        &["--every"],
+    );
+    let text = std::fs::read_to_string(&csv)
+        .unwrap()
+        .replacen(",uniform,1,", ",uniform,-1,", 1);
+    let edited = d.path().join("edited.csv");
+    write(&edited, &text);
+    refuses(
+        &["replay", edited.to_str().unwrap(), "0"],
+        &["replay", "column lr"],
+    );
+}
+
+#[test]
+fn a_shard_folder_holds_chunks_not_reports() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("shard");
+    let a = xorsweep()
+        .args(sweep_in(out.to_str().unwrap(), &["--shard", "1/2"]))
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&a.get_output().stdout).to_string();
+    assert!(
+        stdout.contains("shard 1/2") && stdout.contains("xorsweep merge"),
+        "{stdout}"
+    );
+    assert!(out.join("chunks").is_dir() && out.join("manifest.json").is_file());
+    assert!(!out.join("runs.csv").exists() && !out.join("report.html").exists());
+}

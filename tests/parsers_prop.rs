@@ -8,7 +8,7 @@ use xorsweep::train::Precision;
 
 fn positive() -> impl Strategy<Value = f64> {
     prop_oneof![
-        1e-300f64..1e300,
+        1e-300f64..1e100,
         1e-6f64..100.0,
         (1u32..1000).prop_map(f64::from)
     ]
@@ -16,15 +16,16 @@ fn positive() -> impl Strategy<Value = f64> {
 
 fn values() -> impl Strategy<Value = Values> {
     prop_oneof![
-        prop::collection::vec(positive(), 1..6).prop_map(Values::List),
-        (positive(), positive(), 1u32..500).prop_filter_map("start < end", |(a, b, points)| {
+        prop::collection::btree_set(1u32..100_000, 1..6)
+            .prop_map(|s| Values::List(s.into_iter().map(|k| f64::from(k) / 64.0).collect())),
+        (positive(), positive(), 2u32..500).prop_filter_map("start < end", |(a, b, points)| {
             (a < b).then_some(Values::Linear {
                 start: a,
                 end: b,
                 points,
             })
         }),
-        (positive(), positive(), 1u32..500).prop_filter_map("start < end", |(a, b, points)| {
+        (positive(), positive(), 2u32..500).prop_filter_map("start < end", |(a, b, points)| {
             (a < b).then_some(Values::Geometric {
                 start: a,
                 end: b,

@@ -73,6 +73,21 @@ fn opt_n4(x: Option<f64>) -> String {
     x.map_or("–".into(), n4)
 }
 
+/// An epoch count, exact: whole, or with the .5 a median of two can have.
+fn epoch(x: f64) -> String {
+    if x.is_nan() {
+        "–".into()
+    } else if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+fn opt_epoch(x: Option<f64>) -> String {
+    x.map_or("–".into(), epoch)
+}
+
 fn pct(f: f64) -> String {
     if f.is_finite() {
         format!("{:.1}%", 100.0 * f)
@@ -234,7 +249,11 @@ fn group_row(h: &mut String, g: &Group) {
         f64::NAN
     };
     let (lr, s, e) = match best {
-        Some(b) if b.solved > 0 => (n4(b.lr), pct(b.solved_fraction), opt_n4(b.solved_epoch[1])),
+        Some(b) if b.solved > 0 => (
+            n4(b.lr),
+            pct(b.solved_fraction),
+            opt_epoch(b.solved_epoch[1]),
+        ),
         _ => ("–".into(), "–".into(), "–".into()),
     };
     let _ = writeln!(
@@ -285,7 +304,7 @@ fn summary_section(h: &mut String, data: &ChartData) {
     for c in &data.cells {
         let [e1, em, e3] = c.solved_epoch;
         let epoch_iqr = match (e1, e3) {
-            (Some(a), Some(b)) => format!("[{}, {}]", n4(a), n4(b)),
+            (Some(a), Some(b)) => format!("[{}, {}]", epoch(a), epoch(b)),
             _ => "–".into(),
         };
         let [l1, lm, l3] = c.final_loss;
@@ -302,7 +321,7 @@ fn summary_section(h: &mut String, data: &ChartData) {
             pct(c.solved_fraction),
             pct(c.solved_ci95.0),
             pct(c.solved_ci95.1),
-            opt_n4(em),
+            opt_epoch(em),
             epoch_iqr,
             n3(lm),
             n3(l1),

@@ -33,8 +33,8 @@ pub fn output_names() -> Vec<&'static str> {
 pub struct Visuals {
     /// (file name, bytes) of each chart drawn, then report.html.
     pub files: Vec<(&'static str, Vec<u8>)>,
-    /// Charts not drawn for lack of data (report.html says why).
-    pub skipped: Vec<&'static str>,
+    /// Charts not drawn for lack of data, and why (report.html says so too).
+    pub skipped: Vec<(&'static str, String)>,
 }
 
 /// Draw the charts and the HTML page of a sweep from the bytes of its summary.csv, curves.csv
@@ -54,7 +54,7 @@ pub fn render_visuals(
     for r in rendered {
         match r {
             charts::Rendered::Chart(c) => files.push((c.file, c.png)),
-            charts::Rendered::Skipped { file, .. } => skipped.push(file),
+            charts::Rendered::Skipped { file, why } => skipped.push((file, why)),
         }
     }
     files.push((REPORT_HTML, page));

@@ -41,11 +41,22 @@ pub fn wilson_95(k: u64, n: u64) -> (f64, f64) {
         return (f64::NAN, f64::NAN);
     }
     let z = 1.959_963_984_540_054;
-    let (n, p) = (n as f64, k as f64 / n as f64);
-    let denom = 1.0 + z * z / n;
-    let centre = (p + z * z / (2.0 * n)) / denom;
-    let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / denom;
-    ((centre - half).max(0.0), (centre + half).min(1.0))
+    let (nf, p) = (n as f64, k as f64 / n as f64);
+    let denom = 1.0 + z * z / nf;
+    let centre = (p + z * z / (2.0 * nf)) / denom;
+    let half = z * (p * (1.0 - p) / nf + z * z / (4.0 * nf * nf)).sqrt() / denom;
+    // At 0 or n successes the bound is exactly 0 or 1; the formula leaves rounding dust there.
+    let lo = if k == 0 {
+        0.0
+    } else {
+        (centre - half).max(0.0)
+    };
+    let hi = if k == n {
+        1.0
+    } else {
+        (centre + half).min(1.0)
+    };
+    (lo, hi)
 }
 
 /// What summary.csv says about one cell.
@@ -170,6 +181,8 @@ mod tests {
             "{lo} {hi}"
         );
         assert_eq!(wilson_95(0, 5).0, 0.0);
+        assert_eq!(wilson_95(0, 200).0, 0.0);
+        assert_eq!(wilson_95(200, 200).1, 1.0);
         assert_eq!(wilson_95(5, 5).1, 1.0);
     }
 }

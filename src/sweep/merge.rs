@@ -151,6 +151,7 @@ pub fn merge(dirs: &[PathBuf], opts: &RunOptions) -> anyhow::Result<Finished> {
     let mut finished = Finished {
         out: out.clone(),
         nets: records.len() as u64,
+        shard: None,
         chunks_trained: 0,
         training_seconds: 0.0,
         wall_seconds: 0.0,

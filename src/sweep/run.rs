@@ -44,7 +44,10 @@ pub struct RunOptions {
 #[derive(Debug)]
 pub struct Finished {
     pub out: PathBuf,
+    /// Nets trained by this invocation (a resume trains only the missing chunks).
     pub nets: u64,
+    /// The shard this run trained, if it was one (its folder then holds chunks, not reports).
+    pub shard: Option<Shard>,
     pub chunks_trained: u64,
     pub training_seconds: f64,
     pub wall_seconds: f64,
@@ -318,7 +321,8 @@ pub fn run(config: SweepConfig, opts: &RunOptions) -> anyhow::Result<Finished> {
     let trained_net_epochs = (todo_nets * epochs) as f64;
     let mut finished = Finished {
         out: out.clone(),
-        nets: records.len() as u64,
+        nets: todo_nets,
+        shard: opts.shard.clone(),
         chunks_trained: todo.len() as u64,
         training_seconds,
         wall_seconds: 0.0,
@@ -353,8 +357,12 @@ pub fn finalize(
     finished: &mut Finished,
     started: Instant,
 ) -> anyhow::Result<()> {
-    for (name, bytes) in report::render(plan, records, runs_csv)? {
-        write_atomic(&out.join(name), &bytes)?;
+    // A shard's nets are part of cells that other shards finish: its reports would present
+    // cut-off cells as results. It keeps its chunks and manifest; `merge` writes the reports.
+    if shard.is_none() {
+        for (name, bytes) in report::render(plan, records, runs_csv)? {
+            write_atomic(&out.join(name), &bytes)?;
+        }
     }
     finished.wall_seconds = started.elapsed().as_secs_f64();
     let manifest = Manifest {

@@ -36,6 +36,13 @@ impl Values {
                 .split(',')
                 .map(parse_number)
                 .collect::<Result<Vec<_>, _>>()?;
+            if let Some((_, dup)) = list
+                .iter()
+                .enumerate()
+                .find(|(i, x)| list[..*i].contains(x))
+            {
+                return Err(format!("{dup} appears twice in '{s}'"));
+            }
             return Ok(Values::List(list));
         };
         let mut parts = rest.split(':');
@@ -62,8 +69,10 @@ impl Values {
             .trim()
             .parse()
             .map_err(|_| format!("range '{s}': '{points}' is not a point count"))?;
-        if points == 0 {
-            return Err(format!("range '{s}' has 0 points"));
+        if points < 2 {
+            return Err(format!(
+                "range '{s}' has {points} points: a range needs at least 2 (one value is a list: START)"
+            ));
         }
         if points > MAX_POINTS {
             return Err(format!(
@@ -84,12 +93,10 @@ impl Values {
         })
     }
 
-    /// The numbers, in order. A range of one point is its start.
+    /// The numbers, in order.
     pub fn values(&self) -> Vec<f64> {
+        // Ranges have at least 2 points (checked by `parse`).
         let spaced = |start: f64, end: f64, n: u32, f: &dyn Fn(f64) -> f64| -> Vec<f64> {
-            if n == 1 {
-                return vec![start];
-            }
             (0..n)
                 .map(|i| match i {
                     0 => start,
@@ -144,12 +151,20 @@ pub fn check_lr(x: f64) -> Result<(), String> {
     }
 }
 
+/// The largest init scale or ε accepted: far beyond any useful net, and small enough that
+/// U(−A, A) has a finite width.
+pub const MAX_SCALE: f64 = 1e100;
+
 fn check_positive(what: &str) -> impl Fn(f64) -> Result<(), String> + '_ {
     move |x| {
-        if x > 0.0 && x.is_finite() {
-            Ok(())
-        } else {
+        if !(x > 0.0 && x.is_finite()) {
             Err(format!("{what} {x} must be positive and finite"))
+        } else if x > MAX_SCALE {
+            Err(format!(
+                "{what} {x} is above the largest accepted, {MAX_SCALE:e}"
+            ))
+        } else {
+            Ok(())
         }
     }
 }
