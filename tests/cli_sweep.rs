@@ -342,3 +342,48 @@ fn force_overwrites_and_an_empty_folder_is_fine() {
     let (_, rows) = read_csv(&dir.path().join("runs.csv"));
     assert!(rows.iter().all(|r| r["precision"] == "f32"));
 }
+
+#[test]
+fn spelling_of_a_spec_does_not_change_the_sweep() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    xorsweep()
+        .args([
+            "sweep",
+            "--quiet",
+            "--lr",
+            "0.5,2",
+            "--init",
+            "near-symmetric:1:1e-3,1e-2",
+            "--seeds",
+            "3",
+            "--epochs",
+            "50",
+            "--out",
+        ])
+        .arg(&a)
+        .assert()
+        .success();
+    xorsweep()
+        .args([
+            "sweep",
+            "--quiet",
+            "--lr",
+            "0.50, 2.0",
+            "--init",
+            "near-symmetric:1.0:0.001, 0.01",
+            "--seeds",
+            "3",
+            "--epochs",
+            "50",
+            "--out",
+        ])
+        .arg(&b)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(a.join("sweep.toml")).unwrap(),
+        std::fs::read(b.join("sweep.toml")).unwrap()
+    );
+    assert_eq!(outputs(&a), outputs(&b));
+}

@@ -132,6 +132,20 @@ impl SweepConfig {
         digest.iter().map(|b| format!("{b:02x}")).collect()
     }
 
+    /// The same configuration with its specs written one canonical way, so that `2` and `2.0`,
+    /// or `1e-3, 1e-2` and `1e-3,1e-2`, give the same sweep.toml and config hash (and so resume
+    /// and merge alike).
+    pub fn canonical(mut self, v: &Validated) -> Self {
+        self.lr = v.lr_spec.to_string();
+        self.init = v.inits.iter().map(ToString::to_string).collect();
+        self.runs_csv = match v.runs_csv {
+            RunsCsv::All => "all".into(),
+            RunsCsv::None => "none".into(),
+            RunsCsv::Sample(n) => format!("sample:{n}"),
+        };
+        self
+    }
+
     /// Check everything and parse the specs.
     pub fn validate(&self) -> Result<Validated, UsageError> {
         fn flag(name: &str) -> impl Fn(String) -> UsageError + '_ {
@@ -174,6 +188,7 @@ impl SweepConfig {
         let runs_csv = RunsCsv::parse(&self.runs_csv).map_err(flag("runs-csv"))?;
         Ok(Validated {
             lrs: lrs.values(),
+            lr_spec: lrs,
             inits,
             runs_csv,
         })
@@ -206,6 +221,7 @@ impl RunsCsv {
 #[derive(Clone, Debug)]
 pub struct Validated {
     pub lrs: Vec<f64>,
+    pub lr_spec: Values,
     pub inits: Vec<InitSpec>,
     pub runs_csv: RunsCsv,
 }

@@ -231,7 +231,7 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
 pub fn run(config: SweepConfig, opts: &RunOptions) -> anyhow::Result<Finished> {
     let started = Instant::now();
     let validated = config.validate()?;
-    let plan = Plan::new(config, &validated);
+    let plan = Plan::new(config.canonical(&validated), &validated);
     let threads = opts.threads.unwrap_or_else(rayon::current_num_threads);
     check_size(&plan, opts.shard.as_ref(), threads)?;
     prepare_out(&plan.config, opts)?;
