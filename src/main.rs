@@ -209,6 +209,13 @@ fn bench(args: &BenchArgs) -> anyhow::Result<()> {
 }
 
 fn report_finished(done: &sweep::run::Finished, quiet: bool) {
+    if done.already_complete {
+        println!(
+            "nothing to resume: the sweep in {} is already complete",
+            done.out.display()
+        );
+        return;
+    }
     if let Some(shard) = &done.shard {
         println!(
             "shard {}/{} (from {}): {} nets trained, {} saved in {}; when every shard is done, join them with: xorsweep merge OUT SHARD_DIR...",

@@ -168,10 +168,14 @@ fn output_folder_problems() {
         &sweep_in(out.to_str().unwrap(), &["--lr", "1,2", "--resume"]),
         &["--resume", "other arguments", "lr"],
     );
-    refuses(
-        &sweep_in(out.to_str().unwrap(), &["--resume"]),
-        &["--resume", "already complete"],
-    );
+    // Resuming a finished sweep is a success with nothing to do (schedulers requeue with --resume).
+    let again = xorsweep()
+        .args(sweep_in(out.to_str().unwrap(), &["--resume"]))
+        .assert()
+        .success();
+    assert!(String::from_utf8_lossy(&again.get_output().stdout).contains("already complete"));
+    assert_eq!(std::fs::read(out.join("runs.csv")).unwrap(), before);
+    assert!(!out.join("chunks").exists());
     let stray = d.path().join("stray");
     std::fs::create_dir(&stray).unwrap();
     std::fs::write(stray.join("notes.txt"), "mine").unwrap();

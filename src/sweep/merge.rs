@@ -156,6 +156,7 @@ pub fn merge(dirs: &[PathBuf], opts: &RunOptions) -> anyhow::Result<Finished> {
         training_seconds: 0.0,
         wall_seconds: 0.0,
         net_epochs_per_second: 0.0,
+        already_complete: false,
     };
     let threads = rayon::current_num_threads();
     finalize(

@@ -52,6 +52,8 @@ pub struct Finished {
     pub training_seconds: f64,
     pub wall_seconds: f64,
     pub net_epochs_per_second: f64,
+    /// A `--resume` that found the sweep already finished.
+    pub already_complete: bool,
 }
 
 /// Memory this machine may spend on one sweep's results, and the longest sane single run.
@@ -251,11 +253,19 @@ pub fn run(config: SweepConfig, opts: &RunOptions) -> anyhow::Result<Finished> {
             .join(format!("chunk-{:06}.bin", mine.start))
             .exists()
     {
-        return Err(UsageError::new(format!(
-            "--resume: the sweep in {} is already complete",
-            out.display()
-        ))
-        .into());
+        // Finished before (its chunks already turned into reports): nothing to do, which is a
+        // success for a scheduler that requeues with --resume. Drop the empty chunks/ just made.
+        let _ = fs::remove_dir(&chunk_dir);
+        return Ok(Finished {
+            out: out.clone(),
+            nets: 0,
+            shard: opts.shard.clone(),
+            chunks_trained: 0,
+            training_seconds: 0.0,
+            wall_seconds: started.elapsed().as_secs_f64(),
+            net_epochs_per_second: 0.0,
+            already_complete: true,
+        });
     }
     let todo: Vec<u64> = mine
         .clone()
@@ -327,6 +337,7 @@ pub fn run(config: SweepConfig, opts: &RunOptions) -> anyhow::Result<Finished> {
         training_seconds,
         wall_seconds: 0.0,
         net_epochs_per_second: trained_net_epochs / training_seconds.max(1e-9),
+        already_complete: false,
     };
     finalize(
         &plan,
