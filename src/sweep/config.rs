@@ -112,7 +112,12 @@ impl SweepConfig {
             let msg = e.message().replace('\n', " ");
             let at = e
                 .span()
-                .map(|s| format!(" (at byte {})", s.start))
+                .map(|s| {
+                    let before = &text[..s.start.min(text.len())];
+                    let line = before.matches('\n').count() + 1;
+                    let column = before.chars().rev().take_while(|&c| c != '\n').count() + 1;
+                    format!(" at line {line}, column {column}")
+                })
                 .unwrap_or_default();
             UsageError::new(format!("--config {path}: malformed TOML{at}: {msg}"))
         })
