@@ -203,7 +203,10 @@ fn bad_config_files() {
             needles,
         );
     };
-    run("seeds = 3\nlr = [0.5", &["--config", "malformed TOML at line 2"]);
+    run(
+        "seeds = 3\nlr = [0.5",
+        &["--config", "malformed TOML at line 2"],
+    );
     run("learning_rate = \"1\"", &["--config", "unknown field"]);
     run("seeds = \"many\"", &["--config", "malformed TOML"]);
     run("lr = \"-2\"", &["--lr", "positive"]);
