@@ -1,7 +1,7 @@
 //! The lesson's pinned run: weights 0.5 −0.4 0.1 / 0.9 0.3 −0.2 / 0.8 −0.6 0.05, η = 2.0,
 //! epochs 0..=4000 (4001 steps), loss printed every 500 epochs, then the four cases.
 
-use crate::train::{Curve, Outcome, Params, TrainSpec, XOR_CASES};
+use crate::train::{Curve, Outcome, TrainSpec, XOR_CASES};
 
 pub const LESSON_LR: f64 = 2.0;
 /// The lesson prints epochs 0..=4000: 4001 gradient steps, the last printed loss is epoch 4000.
@@ -31,9 +31,4 @@ pub fn render(spec: &TrainSpec, outcome: &Outcome, curve: &Curve) -> String {
         s.push_str(&format!("{x1} XOR {x2} -> {out:.3}   (target {y})\n"));
     }
     s
-}
-
-/// The lesson's weights.
-pub fn lesson_params() -> Params {
-    Params::LESSON
 }
