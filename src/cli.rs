@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::error::UsageError;
 use crate::sweep::config::ConfigPatch;
 use crate::train::Precision;
 
@@ -149,7 +150,7 @@ pub struct SweepArgs {
     /// Rows of runs.csv: all, none or sample:N [default: all].
     #[arg(long, value_name = "WHICH")]
     pub runs_csv: Option<String>,
-    /// Nets per saved chunk (the work an interruption can lose) [default: 2048].
+    /// Nets per saved chunk (the work an interruption can lose) [default: 8192].
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub chunk_nets: Option<u32>,
     /// Worker threads [default: all cores].
@@ -180,19 +181,39 @@ pub struct SweepArgs {
 }
 
 impl SweepArgs {
-    /// The flags that set the sweep's configuration.
-    pub fn patch(&self) -> ConfigPatch {
-        ConfigPatch {
-            lr: self.lr.clone(),
-            init: (!self.init.is_empty()).then(|| self.init.clone()),
+    /// The flags that set the sweep's configuration, parsed into typed specs; an error names
+    /// the flag.
+    pub fn patch(&self) -> Result<ConfigPatch, UsageError> {
+        fn parse<T: std::str::FromStr<Err = String>>(
+            flag: &str,
+            v: &Option<String>,
+        ) -> Result<Option<T>, UsageError> {
+            v.as_deref()
+                .map(|s| {
+                    s.parse()
+                        .map_err(|e| UsageError::new(format!("{flag}: {e}")))
+                })
+                .transpose()
+        }
+        let init = self
+            .init
+            .iter()
+            .map(|s| {
+                s.parse()
+                    .map_err(|e| UsageError::new(format!("--init: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ConfigPatch {
+            lr: parse("--lr", &self.lr)?,
+            init: (!init.is_empty()).then_some(init),
             seeds: self.seeds,
             seed: self.seed,
             epochs: self.epochs,
             precision: self.precision.map(Precision::from),
             target_loss: self.target_loss,
-            runs_csv: self.runs_csv.clone(),
+            runs_csv: parse("--runs-csv", &self.runs_csv)?,
             chunk_nets: self.chunk_nets,
-        }
+        })
     }
 }
 

@@ -1,17 +1,21 @@
 //! xorsweep: train many tiny 2-2-1 XOR networks at once and show, in numbers and pictures, how
 //! learning rate and initialisation decide whether they learn.
 //!
-//! `cli` parses, `sweep` plans and runs, `train` computes (no I/O), `report` writes CSV, charts
-//! and the HTML page; `plot` redraws the charts and page from a finished sweep's files.
+//! Layers, each knowing only those below it: `cli` parses into typed values; `pipeline` wires
+//! plan → train → aggregate → write for sweep, resume, merge and plot, writing every file
+//! through `outdir`; `sweep` plans and trains chunks; `report` renders CSV, charts and HTML from
+//! aggregates; `train` computes (no I/O); `sketch` is the mergeable quantile sketch.
 
 pub mod baseline;
 pub mod bench;
 pub mod cli;
 pub mod cpu;
 pub mod error;
-pub mod fsutil;
-pub mod plot;
+pub mod outdir;
+pub mod pipeline;
 pub mod replay;
 pub mod report;
+pub mod signals;
+pub mod sketch;
 pub mod sweep;
 pub mod train;

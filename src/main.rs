@@ -1,18 +1,19 @@
 //! The `xorsweep` binary: parse, dispatch, and turn errors into one line and an exit code
-//! (2 for bad input, 130 for an interrupted sweep, 1 for anything else).
+//! (2 for bad input, 128 + signal for an interrupted sweep, 1 for anything else).
 
 use std::process::ExitCode;
 
 use clap::Parser;
 use xorsweep::cli::{BenchArgs, BenchPrecision, Cli, Command, ImplArg, resume_command};
 use xorsweep::error::{Interrupted, UsageError};
+use xorsweep::outdir::Mode;
+use xorsweep::pipeline::{self, Finished, SweepOptions};
 use xorsweep::sweep::config::SweepConfig;
-use xorsweep::sweep::run::RunOptions;
 use xorsweep::sweep::shard::Shard;
 use xorsweep::train::{Params, batch, reference};
-use xorsweep::{baseline, plot, replay, sweep};
+use xorsweep::{baseline, replay};
 
-fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+fn run(cli: Cli, argv: &[String]) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Baseline { lanes } => {
             let spec = baseline::lesson_spec();
@@ -31,7 +32,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .map_err(|e| UsageError::new(format!("--config {shown}: cannot read: {e}")))?;
                 config = config.apply(SweepConfig::patch_from_toml(&text, &shown)?);
             }
-            config = config.apply(args.patch());
+            config = config.apply(args.patch()?);
             check_threads(args.threads)?;
             let shard = match &args.shard {
                 Some(s) => {
@@ -54,18 +55,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .into());
                 }
             }
-            let argv: Vec<String> = std::env::args().collect();
-            let opts = RunOptions {
+            let mode = if args.resume {
+                Mode::Resume
+            } else if args.force {
+                Mode::Force
+            } else {
+                Mode::New
+            };
+            let opts = SweepOptions {
                 out: args.out.clone(),
-                force: args.force,
-                resume: args.resume,
+                mode,
                 quiet: args.quiet,
                 threads: args.threads,
                 shard,
                 keep_chunks: args.keep_chunks,
-                resume_command: resume_command(&argv),
+                resume_command: resume_command(argv),
             };
-            let done = sweep::run::run(config, &opts)?;
+            let done = pipeline::sweep(config, &opts)?;
             report_finished(&done, args.quiet);
         }
         Command::Replay {
@@ -81,24 +87,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Bench(args) => bench(&args)?,
         Command::Plot { dir } => {
-            let (written, skipped) = plot::plot(&dir)?;
+            let (written, skipped) = pipeline::plot(&dir)?;
             for (file, why) in skipped {
                 eprintln!("note: {file} not drawn: {why}");
             }
             println!("wrote {} in {}", written.join(", "), dir.display());
         }
         Command::Merge { out, shards, force } => {
-            let opts = RunOptions {
-                out,
-                force,
-                resume: false,
-                quiet: false,
-                threads: None,
-                shard: None,
-                keep_chunks: false,
-                resume_command: String::new(),
-            };
-            let done = sweep::merge::merge(&shards, &opts)?;
+            let done = pipeline::merge(&out, &shards, force)?;
             report_finished(&done, false);
         }
     }
@@ -208,7 +204,7 @@ fn bench(args: &BenchArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn report_finished(done: &sweep::run::Finished, quiet: bool) {
+fn report_finished(done: &Finished, quiet: bool) {
     if done.already_complete {
         println!(
             "nothing to resume: the sweep in {} is already complete",
@@ -249,15 +245,29 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = Cli::parse();
-    match run(cli) {
+    // Arguments as the OS gives them: a non-UTF-8 one is a usage error, not a panic.
+    let mut argv = Vec::new();
+    for a in std::env::args_os() {
+        match a.into_string() {
+            Ok(s) => argv.push(s),
+            Err(bad) => {
+                eprintln!(
+                    "Error: argument {} is not valid UTF-8; xorsweep takes UTF-8 arguments (rename the file or folder)",
+                    bad.to_string_lossy()
+                );
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let cli = Cli::parse_from(&argv);
+    match run(cli, &argv) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("Error: {e:#}");
             if e.downcast_ref::<UsageError>().is_some() {
                 ExitCode::from(2)
-            } else if e.downcast_ref::<Interrupted>().is_some() {
-                ExitCode::from(130)
+            } else if let Some(i) = e.downcast_ref::<Interrupted>() {
+                ExitCode::from(i.exit_code())
             } else {
                 ExitCode::FAILURE
             }

@@ -2,26 +2,14 @@
 //! hyperparameters with the same trainer the sweep used, print a lesson-style trace, and check
 //! that it reproduces the recorded row exactly.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use crate::baseline;
 use crate::error::UsageError;
-use crate::report::csv::num;
-use crate::train::{PARAM_NAMES, Params, Precision, TrainSpec, batch};
+use crate::report::schema::RunRow;
+use crate::train::{PARAM_NAMES, TrainSpec, batch};
 
-/// A row of runs.csv, by column name.
-struct Row(HashMap<String, String>);
-
-impl Row {
-    fn get(&self, col: &str) -> &str {
-        self.0.get(col).map(String::as_str).unwrap_or_default()
-    }
-}
-
-const REQUIRED: [&str; 6] = ["run", "init", "lr", "epochs", "precision", "final_loss"];
-
-fn find_row(path: &Path, run: u64) -> Result<Row, UsageError> {
+fn find_row(path: &Path, run: u64) -> Result<RunRow<'static>, UsageError> {
     let shown = path.display();
     let mut reader = csv::Reader::from_path(path)
         .map_err(|e| UsageError::new(format!("replay: cannot read {shown}: {e}")))?;
@@ -31,35 +19,24 @@ fn find_row(path: &Path, run: u64) -> Result<Row, UsageError> {
         .iter()
         .map(String::from)
         .collect();
-    let needed = REQUIRED
+    if let Some(missing) = crate::report::schema::RUNS_COLUMNS
         .iter()
-        .map(|s| s.to_string())
-        .chain(PARAM_NAMES.iter().map(|p| format!("{p}_init")));
-    if let Some(missing) = needed.clone().find(|c| !header.contains(c)) {
+        .find(|c| !header.iter().any(|h| h == *c))
+    {
         return Err(UsageError::new(format!(
-            "replay: {shown} is not a xorsweep runs.csv (no column '{missing}')"
+            "replay: {shown} is not a runs.csv of this xorsweep (no column '{missing}')"
         )));
     }
     let (mut rows, mut lo, mut hi) = (0u64, u64::MAX, 0u64);
-    for rec in reader.records() {
-        let rec =
-            rec.map_err(|e| UsageError::new(format!("replay: {shown}: malformed row: {e}")))?;
-        let row = Row(header
-            .iter()
-            .cloned()
-            .zip(rec.iter().map(String::from))
-            .collect());
-        let r: u64 = row.get("run").parse().map_err(|_| {
-            UsageError::new(format!(
-                "replay: {shown}: bad run number '{}'",
-                row.get("run")
-            ))
+    for (i, rec) in reader.deserialize::<RunRow>().enumerate() {
+        let row = rec.map_err(|e| {
+            UsageError::new(format!("replay: {shown}: row {}: {e}", i + 2))
         })?;
-        if r == run {
+        if row.run == run {
             return Ok(row);
         }
         rows += 1;
-        (lo, hi) = (lo.min(r), hi.max(r));
+        (lo, hi) = (lo.min(row.run), hi.max(row.run));
     }
     let holds = if rows == 0 {
         "no rows".to_string()
@@ -71,62 +48,61 @@ fn find_row(path: &Path, run: u64) -> Result<Row, UsageError> {
     )))
 }
 
+/// A round printing interval for a run of `epochs` steps, about an eighth of it: 1, 2, 2.5 or 5
+/// times a power of ten (the lesson's 4001 steps give 500).
+pub fn round_every(epochs: u32) -> u32 {
+    let raw = f64::from(epochs.saturating_sub(1).max(1)) / 8.0;
+    let mut scale = 1.0;
+    loop {
+        for m in [1.0, 2.0, 2.5, 5.0] {
+            let step = m * scale;
+            if step >= raw {
+                return step as u32;
+            }
+        }
+        scale *= 10.0;
+    }
+}
+
+fn same(a: f64, b: f64) -> bool {
+    a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
+}
+
 /// Replay run `run` of `path`; returns the text to print and whether it reproduced the row.
 pub fn replay(path: &Path, run: u64, every: Option<u32>) -> Result<(String, bool), UsageError> {
     let row = find_row(path, run)?;
-    let bad = |col: &str| {
+    let bad = |col: &str, value: String| {
         UsageError::new(format!(
-            "replay: run {run}: column {col} holds '{}', not a valid value",
-            row.get(col)
+            "replay: run {run}: column {col} holds '{value}', not a valid value"
         ))
     };
-    let number = |col: &str| -> Result<f64, UsageError> {
-        row.get(col).parse::<f64>().map_err(|_| bad(col))
-    };
-    let init = Params(
-        PARAM_NAMES
-            .iter()
-            .map(|p| number(&format!("{p}_init")))
-            .collect::<Result<Vec<_>, _>>()?
-            .try_into()
-            .expect("nine"),
-    );
-    let lr = number("lr")?;
-    crate::sweep::spec::check_lr(lr).map_err(|_| bad("lr"))?;
-    if !["lesson", "uniform", "normal", "symmetric", "near-symmetric"].contains(&row.get("init")) {
-        return Err(bad("init"));
+    let init = row.initial_params();
+    crate::sweep::spec::check_lr(row.lr).map_err(|_| bad("lr", row.lr.to_string()))?;
+    if !["lesson", "uniform", "normal", "symmetric", "near-symmetric"].contains(&&*row.init) {
+        return Err(bad("init", row.init.to_string()));
     }
-    let epochs: u32 = row
-        .get("epochs")
-        .parse()
-        .ok()
-        .filter(|&e| e > 0 && e <= crate::train::MAX_EPOCHS)
-        .ok_or_else(|| bad("epochs"))?;
-    let precision = match row.get("precision") {
-        "f64" => Precision::F64,
-        "f32" => Precision::F32,
-        _ => return Err(bad("precision")),
-    };
+    let epochs = row.epochs;
+    if epochs == 0 || epochs > crate::train::MAX_EPOCHS {
+        return Err(bad("epochs", epochs.to_string()));
+    }
     if every == Some(0) {
         return Err(UsageError::new("replay: --every must be at least 1"));
     }
-    let every = every.unwrap_or((epochs - 1) / 8).max(1);
+    let every = every.unwrap_or_else(|| round_every(epochs));
     // Every N epochs, and always the last one before the end (the lesson's "epoch 4000").
     let mut log: Vec<u32> = (0..epochs).step_by(every as usize).collect();
     log.push(epochs - 1);
     let spec = TrainSpec::new(epochs, log, None);
-    let (outcome, curve) = batch::train(precision, &[init], &[lr], &spec).remove(0);
+    let (outcome, curve) = batch::train(row.precision, &[init], &[row.lr], &spec).remove(0);
 
     let mut text = format!(
-        "run {run}: init {}{}, lr {}, seed {}, {epochs} steps, {precision} lanes\ninitial weights {init}\n\n",
-        row.get("init"),
-        [("scale", row.get("scale")), ("eps", row.get("eps"))]
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!(" {k} {v}"))
-            .collect::<String>(),
-        row.get("lr"),
-        row.get("seed"),
+        "run {run}: init {}{}{}, lr {}, seed {}, {epochs} steps, {} lanes\ninitial weights {init}\n\n",
+        row.init,
+        row.scale.map(|x| format!(" scale {x}")).unwrap_or_default(),
+        row.eps.map(|x| format!(" eps {x:e}")).unwrap_or_default(),
+        row.lr,
+        row.seed,
+        row.precision,
     );
     text.push_str(&baseline::render(&spec, &outcome, &curve));
     let solved = outcome
@@ -135,38 +111,48 @@ pub fn replay(path: &Path, run: u64, every: Option<u32>) -> Result<(String, bool
     text.push_str(&format!(
         "\nfinal weights {}\nfinal loss {}, {}/4 correct, solved {solved}, hidden gap {}{}\n",
         outcome.params,
-        num(outcome.final_loss),
+        outcome.final_loss,
         outcome.correct,
-        num(outcome.hidden_gap),
+        outcome.hidden_gap,
         if outcome.diverged { ", DIVERGED" } else { "" }
     ));
 
-    // Compare with the recorded row: equal text means equal bits (numbers round-trip).
+    // Compare with the recorded row, bit for bit (the CSV's numbers round-trip exactly).
+    let replayed = RunRow::new_from(&row, &outcome);
     let o = &outcome;
-    let mut checks: Vec<(String, String)> = PARAM_NAMES
+    let recorded = row.final_params().0;
+    let mut differ: Vec<String> = PARAM_NAMES
         .iter()
-        .zip(o.params.0)
-        .map(|(p, x)| (p.to_string(), num(x)))
+        .zip(recorded.iter().zip(o.params.0))
+        .filter(|(_, (a, b))| !same(**a, *b))
+        .map(|(p, (a, b))| format!("{p}: recorded {a}, replayed {b}"))
         .collect();
-    checks.extend(
-        ["out_00", "out_01", "out_10", "out_11"]
+    let pairs = [
+        ("out_00", row.out_00, replayed.out_00),
+        ("out_01", row.out_01, replayed.out_01),
+        ("out_10", row.out_10, replayed.out_10),
+        ("out_11", row.out_11, replayed.out_11),
+        ("final_loss", row.final_loss, replayed.final_loss),
+        ("hidden_gap", row.hidden_gap, replayed.hidden_gap),
+    ];
+    differ.extend(
+        pairs
             .iter()
-            .zip(o.outputs)
-            .map(|(c, x)| (c.to_string(), num(x))),
+            .filter(|(_, a, b)| !same(*a, *b))
+            .map(|(c, a, b)| format!("{c}: recorded {a}, replayed {b}")),
     );
-    checks.push(("final_loss".into(), num(o.final_loss)));
-    checks.push(("correct".into(), o.correct.to_string()));
-    checks.push((
-        "solved_epoch".into(),
-        o.solved_epoch.map(|e| e.to_string()).unwrap_or_default(),
-    ));
-    checks.push(("hidden_gap".into(), num(o.hidden_gap)));
-    checks.push(("diverged".into(), u8::from(o.diverged).to_string()));
-    let differ: Vec<String> = checks
-        .iter()
-        .filter(|(col, got)| row.0.contains_key(col) && row.get(col) != got)
-        .map(|(col, got)| format!("{col}: recorded {}, replayed {got}", row.get(col)))
-        .collect();
+    if row.correct != replayed.correct {
+        differ.push(format!("correct: recorded {}, replayed {}", row.correct, replayed.correct));
+    }
+    if row.solved_epoch != replayed.solved_epoch {
+        differ.push(format!(
+            "solved_epoch: recorded {:?}, replayed {:?}",
+            row.solved_epoch, replayed.solved_epoch
+        ));
+    }
+    if row.diverged != replayed.diverged {
+        differ.push(format!("diverged: recorded {}, replayed {}", row.diverged, replayed.diverged));
+    }
     if differ.is_empty() {
         text.push_str("reproduces the recorded row exactly\n");
     } else {
@@ -176,4 +162,14 @@ pub fn replay(path: &Path, run: u64, every: Option<u32>) -> Result<(String, bool
         ));
     }
     Ok((text, differ.is_empty()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn round_intervals() {
+        for (epochs, every) in [(4001, 500), (20000, 2500), (300, 50), (2, 1), (1, 1), (100, 20)] {
+            assert_eq!(super::round_every(epochs), every, "{epochs}");
+        }
+    }
 }

@@ -113,19 +113,32 @@ fn bad_inits_epochs_and_sizes() {
     );
     refuses(
         &["sweep", "--seeds", "4000000000", "--out", o],
-        &["too large", "--shard"],
+        &["--seeds", "per cell"],
     );
+    refuses(
+        &["sweep", "--lr", "0.01..10:100000:log", "--out", o],
+        &["cells", "xorsweep map"],
+    );
+    // Counted from the specs: 10^10 cells are refused before a single one is built.
     refuses(
         &[
             "sweep",
             "--lr",
-            "0.01..10:100000:log",
-            "--epochs",
-            "100000",
+            "0.1..1:100000",
+            "--init",
+            "near-symmetric:1:1e-6..1e-1:100000",
             "--out",
             o,
         ],
+        &["cells"],
+    );
+    refuses(
+        &["sweep", "--seeds", "100000", "--epochs", "1000000", "--out", o],
         &["too large", "--shard"],
+    );
+    refuses(
+        &["sweep", "--chunk-nets", "300000000", "--out", o],
+        &["--chunk-nets", "memory"],
     );
     refuses(
         &["sweep", "--shard", "3/3", "--out", o],
@@ -205,11 +218,11 @@ fn bad_config_files() {
     };
     run(
         "seeds = 3\nlr = [0.5",
-        &["--config", "malformed TOML at line 2"],
+        &["--config", "sweep.toml, line 2"],
     );
     run("learning_rate = \"1\"", &["--config", "unknown field"]);
-    run("seeds = \"many\"", &["--config", "malformed TOML"]);
-    run("lr = \"-2\"", &["--lr", "positive"]);
+    run("seeds = \"many\"", &["--config", "line 1"]);
+    run("lr = \"-2\"", &["--config", "line 1", "learning rate", "positive"]);
     refuses(
         &[
             "sweep",
@@ -245,7 +258,7 @@ fn bad_replays() {
     write(&other, "a,b\n1,2\n");
     refuses(
         &["replay", other.to_str().unwrap(), "0"],
-        &["replay", "not a xorsweep runs.csv"],
+        &["replay", "not a runs.csv of this xorsweep"],
     );
     refuses(
         &["replay", d.path().join("nope.csv").to_str().unwrap(), "0"],
@@ -310,7 +323,7 @@ fn limits_found_by_review() {
     );
     let text = std::fs::read_to_string(&csv)
         .unwrap()
-        .replacen(",uniform,1,", ",uniform,-1,", 1);
+        .replacen(",uniform,1.0,", ",uniform,-1.0,", 1);
     let edited = d.path().join("edited.csv");
     write(&edited, &text);
     refuses(

@@ -1,14 +1,15 @@
-//! The CSV exporters: runs.csv (one row per net), summary.csv (one row per cell) and curves.csv
-//! (loss and hidden gap at logged epochs). Each returns bytes; `report::render` collects them and the sweep runner decides where they go.
+//! The per-cell CSV exporters: summary.csv (one row per cell), curves.csv (loss and hidden gap at
+//! logged epochs) and examples.csv (one net per cell). Each returns bytes; `report::render`
+//! collects them and the pipeline decides where they go. runs.csv, one row per net, is streamed
+//! by the pipeline through [`super::schema`].
 //!
 //! Numbers are written so that they round-trip exactly (Rust's shortest representation, in
 //! scientific notation outside 1e-4..1e15 so a spreadsheet never sees 300 zeros); "never" and
 //! "not applicable" are empty cells; booleans are 0/1 so a spreadsheet reads them as numbers.
 
+use super::aggregate::{CellResult, Example};
 use super::stats::{CellSummary, CurveBand};
-use crate::sweep::chunk::NetRecord;
-use crate::sweep::config::RunsCsv;
-use crate::sweep::plan::{Cell, Plan, initial_params};
+use crate::sweep::plan::{Cell, Plan};
 use crate::train::PARAM_NAMES;
 
 /// Shortest round-trip text of a number.
@@ -31,89 +32,6 @@ fn opt_num(x: Option<f64>) -> String {
 
 fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
     w.into_inner().expect("writing to memory cannot fail")
-}
-
-/// Column names of runs.csv, in order.
-pub fn runs_header(plan: &Plan) -> Vec<String> {
-    let mut h: Vec<String> = [
-        "run",
-        "init",
-        "lr",
-        "epochs",
-        "seed",
-        "precision",
-        "scale",
-        "eps",
-    ]
-    .map(String::from)
-    .to_vec();
-    h.extend(PARAM_NAMES.iter().map(|p| format!("{p}_init")));
-    h.extend(PARAM_NAMES.iter().map(|p| p.to_string()));
-    h.extend(
-        [
-            "final_loss",
-            "out_00",
-            "out_01",
-            "out_10",
-            "out_11",
-            "correct",
-            "solved_epoch",
-            "hidden_gap",
-            "diverged",
-        ]
-        .map(String::from),
-    );
-    if plan.config.target_loss.is_some() {
-        h.push("target_epoch".into());
-    }
-    h
-}
-
-/// Which runs a `--runs-csv` choice keeps: all, none, or about N spread evenly (always the
-/// lesson's baseline rows, so the sample can be checked against the lesson).
-pub fn keep_run(plan: &Plan, which: RunsCsv, run: u64) -> bool {
-    match which {
-        RunsCsv::All => true,
-        RunsCsv::None => false,
-        RunsCsv::Sample(n) => {
-            let stride = plan.total_runs.div_ceil(n).max(1);
-            run.is_multiple_of(stride) || !plan.locate(run).0.init.is_random()
-        }
-    }
-}
-
-pub fn runs_csv(plan: &Plan, records: &[NetRecord], which: RunsCsv) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(runs_header(plan)).expect("in memory");
-    let precision = plan.config.precision.name();
-    for r in records.iter().filter(|r| keep_run(plan, which, r.run)) {
-        let (cell, seed) = plan.locate(r.run);
-        let o = &r.outcome;
-        let init = initial_params(cell.init, plan.config.seed, r.run);
-        let mut row = vec![
-            r.run.to_string(),
-            cell.init.name().to_string(),
-            num(cell.lr),
-            plan.config.epochs.to_string(),
-            seed.to_string(),
-            precision.to_string(),
-            opt_num(cell.init.scale()),
-            opt_num(cell.init.eps()),
-        ];
-        row.extend(init.0.iter().map(|&x| num(x)));
-        row.extend(o.params.0.iter().map(|&x| num(x)));
-        row.push(num(o.final_loss));
-        row.extend(o.outputs.iter().map(|&x| num(x)));
-        row.push(o.correct.to_string());
-        row.push(opt(o.solved_epoch));
-        row.push(num(o.hidden_gap));
-        row.push(u8::from(o.diverged).to_string());
-        if plan.config.target_loss.is_some() {
-            row.push(opt(o.target_epoch));
-        }
-        w.write_record(&row).expect("in memory");
-    }
-    finish(w)
 }
 
 pub fn summary_csv(rows: &[CellSummary]) -> Vec<u8> {
@@ -171,7 +89,8 @@ pub enum CurveRows<'a> {
         band: &'a CurveBand,
     },
     Net {
-        record: &'a NetRecord,
+        cell: &'a Cell,
+        example: &'a Example,
     },
     /// The lesson's run at η = 2.0 from the reference trainer, every epoch.
     Baseline {
@@ -243,14 +162,13 @@ pub fn curves_csv(plan: &Plan, curves: &[CurveRows]) -> Vec<u8> {
                     );
                 }
             }
-            CurveRows::Net { record } => {
-                let cell = plan.locate(record.run).0;
+            CurveRows::Net { cell, example } => {
                 for (j, &e) in epochs.iter().enumerate() {
-                    let (l, g) = (Some(record.curve.loss[j]), Some(record.curve.gap[j]));
+                    let (l, g) = (Some(example.curve.loss[j]), Some(example.curve.gap[j]));
                     row(
                         "net",
                         Some(cell),
-                        Some(record.run),
+                        Some(example.run),
                         e,
                         [l, None, None, g, None, None, None],
                     );
@@ -274,7 +192,7 @@ pub fn curves_csv(plan: &Plan, curves: &[CurveRows]) -> Vec<u8> {
 
 /// examples.csv: the first net of every cell (its replicate 0) with its final weights, so charts
 /// such as the decision boundaries can be redrawn from the CSV files alone.
-pub fn examples_csv(cells: &[(&crate::sweep::plan::Cell, &[NetRecord])]) -> Vec<u8> {
+pub fn examples_csv(cells: &[CellResult]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<String> = ["run", "cell", "init", "scale", "eps", "lr"]
         .map(String::from)
@@ -282,8 +200,8 @@ pub fn examples_csv(cells: &[(&crate::sweep::plan::Cell, &[NetRecord])]) -> Vec<
     header.extend(PARAM_NAMES.iter().map(|p| p.to_string()));
     header.extend(["final_loss", "correct", "solved_epoch", "diverged"].map(String::from));
     w.write_record(&header).expect("in memory");
-    for (cell, recs) in cells {
-        let r = &recs[0];
+    for c in cells {
+        let (cell, r) = (&c.summary.cell, &c.example);
         let o = &r.outcome;
         let mut row = vec![
             r.run.to_string(),

@@ -24,6 +24,10 @@ pub struct Manifest<'a> {
     pub chunks: u64,
     pub chunks_trained_now: u64,
     pub shard: Option<&'a Shard>,
+    /// Largest relative error of the curve quartiles in curves.csv (they come from sketches).
+    pub curve_quantile_relative_accuracy: f64,
+    /// Which nets runs.csv holds: all, none, or sample:N (about N nets spread over the sweep).
+    pub runs_csv: String,
     pub wall_seconds: f64,
     pub training_seconds: f64,
     pub net_epochs_per_second: f64,

@@ -1,18 +1,18 @@
-//! Reports of a finished sweep: CSV files, charts and the HTML page. Exporters return bytes;
-//! [`render`] collects them under their file names and the sweep runner decides where they go.
+//! Reports of a finished sweep: CSV files, charts and the HTML page, rendered from per-cell
+//! aggregates ([`aggregate`]), never from chunk files. Exporters return bytes; [`render`] collects
+//! them under their file names and the pipeline decides where they go.
 
+pub mod aggregate;
 pub mod charts;
 pub mod csv;
 pub mod html;
 pub mod manifest;
+pub mod schema;
 pub mod stats;
 
-use crate::baseline::LESSON_LR;
-use crate::sweep::chunk::NetRecord;
-use crate::sweep::config::RunsCsv;
+use crate::baseline::BaselineCurve;
 use crate::sweep::plan::Plan;
-use crate::sweep::spec::Init;
-use crate::train::{Params, TrainSpec, reference};
+use aggregate::CellResult;
 use csv::CurveRows;
 
 pub const RUNS_CSV: &str = "runs.csv";
@@ -61,61 +61,40 @@ pub fn render_visuals(
     Ok(Visuals { files, skipped })
 }
 
-/// The lesson's run at η = 2.0 by the reference trainer over the sweep's epochs: the baseline
-/// curve of curves.csv and of the baseline chart. Logged at about 4000 evenly spaced epochs plus
-/// the lesson's printed checkpoints (0, 500, …, 4000) and the last epoch.
-pub fn baseline_curve(epochs: u32) -> (Vec<u32>, Vec<f64>, Vec<f64>) {
-    let every = (epochs / 4000 + 1) as usize;
-    let checkpoints =
-        (0..crate::baseline::LESSON_STEPS).step_by(crate::baseline::LESSON_PRINT_EVERY as usize);
-    let log: Vec<u32> = (0..=epochs)
-        .step_by(every)
-        .chain(checkpoints)
-        .chain([epochs])
-        .collect();
-    let spec = TrainSpec::new(epochs, log, None);
-    let (_, curve) = reference::train(Params::LESSON, LESSON_LR, &spec);
-    (spec.log_epochs, curve.loss, curve.gap)
-}
-
-/// Render every report file for `records` (sorted by run).
+/// Render every per-cell report file of a finished sweep: summary.csv, curves.csv,
+/// examples.csv, the charts and report.html. `baseline` is the lesson's reference curve, given
+/// when the sweep holds the lesson's pinned row.
 pub fn render(
     plan: &Plan,
-    records: &[NetRecord],
-    runs_csv: RunsCsv,
+    cells: &[CellResult],
+    baseline: Option<&BaselineCurve>,
 ) -> anyhow::Result<Vec<(&'static str, Vec<u8>)>> {
-    let cells = stats::by_cell(plan, records);
-    let summaries: Vec<stats::CellSummary> =
-        cells.iter().map(|(c, r)| stats::summarize(c, r)).collect();
-    let bands: Vec<stats::CurveBand> = cells
-        .iter()
-        .map(|(_, r)| stats::curve_band(r, &plan.train.log_epochs))
-        .collect();
-
-    let has_baseline = cells
-        .iter()
-        .any(|(c, _)| c.init == Init::Lesson && c.lr == LESSON_LR);
-    let baseline = has_baseline.then(|| baseline_curve(plan.config.epochs));
     let mut curves: Vec<CurveRows> = Vec::new();
-    if let Some((e, l, g)) = &baseline {
+    if let Some(b) = baseline {
         curves.push(CurveRows::Baseline {
-            epochs: e,
-            loss: l,
-            gap: g,
+            epochs: &b.epochs,
+            loss: &b.loss,
+            gap: &b.gap,
         });
     }
-    for ((summary, band), (_, recs)) in summaries.iter().zip(&bands).zip(&cells) {
-        curves.push(CurveRows::Cell { summary, band });
+    for c in cells {
+        curves.push(CurveRows::Cell {
+            summary: &c.summary,
+            band: &c.band,
+        });
         // One individual net per cell: its first replicate.
-        curves.push(CurveRows::Net { record: &recs[0] });
+        curves.push(CurveRows::Net {
+            cell: &c.summary.cell,
+            example: &c.example,
+        });
     }
+    let summaries: Vec<stats::CellSummary> = cells.iter().map(|c| c.summary.clone()).collect();
     let summary = csv::summary_csv(&summaries);
     let curves = csv::curves_csv(plan, &curves);
-    let examples = csv::examples_csv(&cells);
-    // Drawn from the CSV bytes, not from the records, so that `xorsweep plot` can redraw them.
+    let examples = csv::examples_csv(cells);
+    // Drawn from the CSV bytes, not from the aggregates, so that `xorsweep plot` can redraw them.
     let visuals = render_visuals(&summary, &curves, &examples, &plan.config.to_toml())?;
     let mut out = vec![
-        (RUNS_CSV, csv::runs_csv(plan, records, runs_csv)),
         (SUMMARY_CSV, summary),
         (CURVES_CSV, curves),
         (EXAMPLES_CSV, examples),

@@ -1,8 +1,8 @@
-//! Pure statistics of a finished sweep: quantiles, Wilson intervals, per-cell summaries and
-//! per-cell curve bands. No I/O; the CSV, chart and HTML writers all read from here.
+//! Pure statistics of a finished sweep: quantiles, Wilson intervals, and the per-cell summaries
+//! and curve bands that [`super::aggregate`] fills. No I/O; the CSV, chart and HTML writers all
+//! read from here.
 
-use crate::sweep::chunk::NetRecord;
-use crate::sweep::plan::{Cell, Plan};
+use crate::sweep::plan::Cell;
 
 /// Linear-interpolation quantile (numpy's default) of sorted data; NaN for no data.
 pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
@@ -80,76 +80,14 @@ impl CellSummary {
     }
 }
 
-/// Records of each cell, in cell order (records must be sorted by run and cover the cells given).
-pub fn by_cell<'a>(plan: &'a Plan, records: &'a [NetRecord]) -> Vec<(&'a Cell, &'a [NetRecord])> {
-    let mut out = Vec::new();
-    let mut rest = records;
-    for cell in &plan.cells {
-        let n = rest
-            .iter()
-            .take_while(|r| r.run < cell.first_run + cell.nets)
-            .count();
-        let (mine, tail) = rest.split_at(n);
-        rest = tail;
-        if !mine.is_empty() {
-            out.push((cell, mine));
-        }
-    }
-    out
-}
-
-pub fn summarize(cell: &Cell, recs: &[NetRecord]) -> CellSummary {
-    let solved_epochs: Vec<f64> = recs
-        .iter()
-        .filter_map(|r| r.outcome.solved_epoch.map(f64::from))
-        .collect();
-    let losses: Vec<f64> = recs.iter().map(|r| r.outcome.final_loss).collect();
-    let nets = recs.len() as u64;
-    let solved = solved_epochs.len() as u64;
-    CellSummary {
-        cell: cell.clone(),
-        nets,
-        solved,
-        wilson: wilson_95(solved, nets),
-        solved_epoch: quartiles(solved_epochs),
-        best_final_loss: losses
-            .iter()
-            .copied()
-            .filter(|x| !x.is_nan())
-            .fold(f64::INFINITY, f64::min),
-        final_loss: quartiles(losses),
-        diverged: recs.iter().filter(|r| r.outcome.diverged).count() as u64,
-        median_hidden_gap: quartiles(recs.iter().map(|r| r.outcome.hidden_gap).collect())[1],
-    }
-}
-
-/// Per logged epoch, the quartiles of loss and of hidden gap across a cell's nets.
+/// Per logged epoch, the quartiles of loss and of hidden gap across a cell's nets (from the
+/// sketches: within [`crate::sketch::RELATIVE_ACCURACY`] of the exact quartiles).
 #[derive(Clone, Debug)]
 pub struct CurveBand {
     pub loss: Vec<[f64; 3]>,
     pub gap: Vec<[f64; 3]>,
     /// Fraction of the cell's nets solved by each logged epoch (the CDF of solved_epoch).
     pub solved: Vec<f64>,
-}
-
-pub fn curve_band(recs: &[NetRecord], log_epochs: &[u32]) -> CurveBand {
-    let n_log = log_epochs.len();
-    let mut solved: Vec<u32> = recs.iter().filter_map(|r| r.outcome.solved_epoch).collect();
-    solved.sort_unstable();
-    let n = recs.len().max(1) as f64;
-    let band = |get: &dyn Fn(&NetRecord) -> &Vec<f64>| -> Vec<[f64; 3]> {
-        (0..n_log)
-            .map(|j| quartiles(recs.iter().map(|r| get(r)[j]).collect()))
-            .collect()
-    };
-    CurveBand {
-        loss: band(&|r| &r.curve.loss),
-        gap: band(&|r| &r.curve.gap),
-        solved: log_epochs
-            .iter()
-            .map(|&e| solved.partition_point(|&s| s <= e) as f64 / n)
-            .collect(),
-    }
 }
 
 #[cfg(test)]

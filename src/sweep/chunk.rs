@@ -1,62 +1,123 @@
-//! Completed chunks on disk: the sweep's unit of saving, resuming, sharding and merging.
+//! Chunks: the sweep's unit of training, saving, resuming, sharding and merging.
 //!
-//! A chunk file holds the trained results of a fixed range of global run indices, framed by the
-//! sweep's config hash and closed by a CRC-32, and is written under a temporary name and renamed
-//! when complete. A file that is truncated, corrupted, from another sweep or for other runs is
-//! rejected on read, never merged silently. Initial weights are not stored: they are a function
-//! of (seed, run) and are recomputed.
+//! A chunk is a fixed range of global run indices. Training it gives [`ChunkData`]: each net's
+//! outcome, and for every cell the chunk touches a partial aggregate of the cell's curves —
+//! histograms ([`crate::sketch`]) of loss and hidden gap at each logged epoch, plus the exact
+//! curve of the cell's first net if the chunk holds it. Curves per net are never kept: that is
+//! what bounds memory and disk (about 120 bytes per net plus a few per net for the sketches).
+//!
+//! On disk a chunk is framed by the sweep's config hash and closed by a CRC-32, and it is written
+//! under a temporary name and renamed when complete. A file that is truncated, corrupted, of an
+//! older format, from another sweep or for other runs is rejected on read, never merged
+//! silently. Initial weights are not stored: they are a function of (seed, run) and are
+//! recomputed. Hidden gap, correct count and divergence are derived from the stored weights and
+//! outputs exactly as the trainer derives them.
 
 use std::ops::Range;
-use std::path::{Path, PathBuf};
 
-use crate::train::{Curve, N_PARAMS, Outcome, Params};
+use crate::sketch::Histogram;
+use crate::train::{Curve, N_PARAMS, Outcome, Params, count_correct};
 
-const MAGIC: &[u8; 8] = b"XSWCHNK1";
+const MAGIC: &[u8; 8] = b"XSWCHNK2";
+/// The first format (whole curves per net, ~1 KB each), refused with its own message.
+const MAGIC_V1: &[u8; 8] = b"XSWCHNK1";
 const NONE_EPOCH: u32 = u32::MAX;
+/// Bytes of one net's outcome on disk: 14 f64 (weights, loss, outputs) and two u32 epochs.
+pub const NET_BYTES: usize = 8 * (N_PARAMS + 5) + 8;
 
-/// One trained net of the sweep.
+/// A cell's share of one chunk.
 #[derive(Clone, Debug, PartialEq)]
-pub struct NetRecord {
-    pub run: u64,
-    pub outcome: Outcome,
-    pub curve: Curve,
+pub struct CellPart {
+    /// The cell's index in the plan.
+    pub cell: usize,
+    /// The exact curve of the cell's first net (replicate 0), if this chunk holds that net.
+    pub first_net: Option<Curve>,
+    /// Histograms of loss, then of hidden gap, at each logged epoch, over this chunk's nets of
+    /// the cell.
+    pub loss: Vec<Histogram>,
+    pub gap: Vec<Histogram>,
 }
 
-pub fn chunk_dir(out: &Path) -> PathBuf {
-    out.join("chunks")
+/// One trained chunk.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChunkData {
+    pub runs: Range<u64>,
+    /// One outcome per run, in run order.
+    pub nets: Vec<Outcome>,
+    /// The cells the chunk's runs belong to, in order.
+    pub cells: Vec<CellPart>,
 }
 
-pub fn chunk_path(out: &Path, k: u64) -> PathBuf {
-    chunk_dir(out).join(format!("chunk-{k:06}.bin"))
+/// What a chunk file must be to be accepted.
+pub struct Expect<'a> {
+    pub config_hash: &'a str,
+    pub k: u64,
+    pub runs: Range<u64>,
+    pub cells: Range<usize>,
+    pub n_log: usize,
 }
 
-/// Serialise a chunk's records.
-pub fn encode(config_hash: &str, k: u64, records: &[NetRecord]) -> Vec<u8> {
-    let mut b = Vec::with_capacity(64 + records.len() * 512);
+/// Whether the file at `path` is a chunk of the first format (checked by its magic bytes).
+pub fn older_format(path: &std::path::Path) -> bool {
+    use std::io::Read;
+    let mut magic = [0u8; 8];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .is_ok_and(|_| &magic == MAGIC_V1)
+}
+
+fn varint(b: &mut Vec<u8>, mut x: u64) {
+    while x >= 0x80 {
+        b.push((x as u8) | 0x80);
+        x >>= 7;
+    }
+    b.push(x as u8);
+}
+
+fn put_histogram(b: &mut Vec<u8>, h: &Histogram) {
+    varint(b, h.0.len() as u64);
+    let mut prev = 0;
+    for &(bucket, count) in &h.0 {
+        varint(b, u64::from(bucket - prev));
+        varint(b, u64::from(count));
+        prev = bucket;
+    }
+}
+
+/// Serialise a chunk.
+pub fn encode(config_hash: &str, k: u64, data: &ChunkData) -> Vec<u8> {
+    let n_log = data.cells.first().map_or(0, |c| c.loss.len());
+    let mut b = Vec::with_capacity(64 + data.nets.len() * (NET_BYTES + 16));
     b.extend_from_slice(MAGIC);
     b.extend_from_slice(&(config_hash.len() as u32).to_le_bytes());
     b.extend_from_slice(config_hash.as_bytes());
-    b.extend_from_slice(&k.to_le_bytes());
-    b.extend_from_slice(&(records.len() as u64).to_le_bytes());
-    let n_log = records.first().map_or(0, |r| r.curve.loss.len());
-    b.extend_from_slice(&(n_log as u64).to_le_bytes());
-    for r in records {
-        let o = &r.outcome;
-        b.extend_from_slice(&r.run.to_le_bytes());
-        let floats = o
-            .params
-            .0
-            .iter()
-            .chain([&o.final_loss])
-            .chain(&o.outputs)
-            .chain([&o.hidden_gap]);
-        for x in floats.chain(&r.curve.loss).chain(&r.curve.gap) {
+    for x in [k, data.runs.start, data.nets.len() as u64, n_log as u64] {
+        b.extend_from_slice(&x.to_le_bytes());
+    }
+    for o in &data.nets {
+        let floats = o.params.0.iter().chain([&o.final_loss]).chain(&o.outputs);
+        for x in floats {
             b.extend_from_slice(&x.to_le_bytes());
         }
         for e in [o.solved_epoch, o.target_epoch] {
             b.extend_from_slice(&e.unwrap_or(NONE_EPOCH).to_le_bytes());
         }
-        b.extend_from_slice(&[o.correct, u8::from(o.diverged)]);
+    }
+    varint(&mut b, data.cells.len() as u64);
+    for part in &data.cells {
+        varint(&mut b, part.cell as u64);
+        match &part.first_net {
+            None => b.push(0),
+            Some(curve) => {
+                b.push(1);
+                for x in curve.loss.iter().chain(&curve.gap) {
+                    b.extend_from_slice(&x.to_le_bytes());
+                }
+            }
+        }
+        for h in part.loss.iter().chain(&part.gap) {
+            put_histogram(&mut b, h);
+        }
     }
     let crc = crc32fast::hash(&b);
     b.extend_from_slice(&crc.to_le_bytes());
@@ -90,16 +151,46 @@ impl Reader<'_> {
     fn u8(&mut self) -> Result<u8, String> {
         Ok(self.take(1)?[0])
     }
+    fn varint(&mut self) -> Result<u64, String> {
+        let mut x = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = self.u8()?;
+            x |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Ok(x);
+            }
+        }
+        Err("malformed number".into())
+    }
+    fn histogram(&mut self) -> Result<Histogram, String> {
+        let n = self.varint()?;
+        if n > u64::from(crate::sketch::BUCKETS) {
+            return Err("malformed histogram".into());
+        }
+        let mut h = Vec::with_capacity(n as usize);
+        let mut bucket = 0u64;
+        for i in 0..n {
+            let step = self.varint()?;
+            if i > 0 && step == 0 {
+                return Err("malformed histogram".into());
+            }
+            bucket += step;
+            let count = u32::try_from(self.varint()?).map_err(|_| "malformed histogram")?;
+            if bucket >= u64::from(crate::sketch::BUCKETS) || count == 0 {
+                return Err("malformed histogram".into());
+            }
+            h.push((bucket as u32, count));
+        }
+        Ok(Histogram(h))
+    }
 }
 
-/// Parse and check a chunk: right sweep, right chunk, exactly the expected runs, intact.
-pub fn decode(
-    bytes: &[u8],
-    config_hash: &str,
-    k: u64,
-    runs: Range<u64>,
-    n_log: usize,
-) -> Result<Vec<NetRecord>, String> {
+/// Parse and check a chunk: right format, right sweep, right chunk, exactly the expected runs
+/// and cells, intact.
+pub fn decode(bytes: &[u8], expect: &Expect) -> Result<ChunkData, String> {
+    if bytes.len() >= 8 && &bytes[..8] == MAGIC_V1 {
+        return Err("a chunk of an older xorsweep (format 1, whole curves per net), which this version does not read: rerun the sweep from the start (--force) instead of --resume".into());
+    }
     if bytes.len() < MAGIC.len() + 4 || &bytes[..8] != MAGIC {
         return Err("not a xorsweep chunk".into());
     }
@@ -109,111 +200,158 @@ pub fn decode(
     }
     let mut r = Reader(&body[8..]);
     let hash_len = r.u32()? as usize;
-    if r.take(hash_len)? != config_hash.as_bytes() {
+    if r.take(hash_len)? != expect.config_hash.as_bytes() {
         return Err("belongs to a sweep with another configuration".into());
     }
-    if r.u64()? != k {
+    if r.u64()? != expect.k {
         return Err("holds another chunk's index".into());
     }
-    let n = r.u64()?;
-    if n != runs.end - runs.start {
+    let (first, n) = (r.u64()?, r.u64()?);
+    if first != expect.runs.start || n != expect.runs.end - expect.runs.start {
         return Err(format!(
-            "holds {n} nets, expected {}",
-            runs.end - runs.start
+            "holds runs {first}..{}, expected {}..{}",
+            first.saturating_add(n),
+            expect.runs.start,
+            expect.runs.end
         ));
     }
-    if r.u64()? != n_log as u64 {
+    let n_log = r.u64()? as usize;
+    if n_log != expect.n_log {
         return Err("curve length differs from the plan".into());
     }
-    let mut records = Vec::with_capacity(n as usize);
-    for expected_run in runs {
-        let run = r.u64()?;
-        if run != expected_run {
-            return Err(format!("holds run {run} where run {expected_run} belongs"));
-        }
-        let mut floats = [0.0; N_PARAMS + 6];
+    let mut nets = Vec::with_capacity(n as usize);
+    for _ in 0..n {
+        let mut floats = [0.0; N_PARAMS + 5];
         for x in floats.iter_mut() {
             *x = r.f64()?;
         }
-        let mut curve = Curve {
-            loss: Vec::with_capacity(n_log),
-            gap: Vec::with_capacity(n_log),
-        };
-        for _ in 0..n_log {
-            curve.loss.push(r.f64()?);
-        }
-        for _ in 0..n_log {
-            curve.gap.push(r.f64()?);
-        }
         let epoch = |e: u32| (e != NONE_EPOCH).then_some(e);
         let (solved_epoch, target_epoch) = (epoch(r.u32()?), epoch(r.u32()?));
-        let (correct, diverged) = (r.u8()?, r.u8()? != 0);
-        let outcome = Outcome {
-            params: Params(floats[..N_PARAMS].try_into().expect("nine")),
-            final_loss: floats[9],
-            outputs: floats[10..14].try_into().expect("four"),
-            hidden_gap: floats[14],
-            correct,
+        let params = Params(floats[..N_PARAMS].try_into().expect("nine"));
+        let final_loss = floats[N_PARAMS];
+        let outputs: [f64; 4] = floats[N_PARAMS + 1..].try_into().expect("four");
+        nets.push(Outcome {
+            params,
+            final_loss,
+            outputs,
+            correct: count_correct(&outputs),
             solved_epoch,
             target_epoch,
-            diverged,
+            hidden_gap: params.hidden_gap(),
+            diverged: !(params.is_finite() && final_loss.is_finite()),
+        });
+    }
+    let n_cells = r.varint()?;
+    if n_cells != (expect.cells.end - expect.cells.start) as u64 {
+        return Err("holds another set of cells than the plan".into());
+    }
+    let mut cells = Vec::with_capacity(n_cells as usize);
+    for expected_cell in expect.cells.clone() {
+        if r.varint()? != expected_cell as u64 {
+            return Err("holds another set of cells than the plan".into());
+        }
+        let first_net = match r.u8()? {
+            0 => None,
+            1 => {
+                let mut read = || (0..n_log).map(|_| r.f64()).collect::<Result<Vec<_>, _>>();
+                let loss = read()?;
+                let gap = read()?;
+                Some(Curve { loss, gap })
+            }
+            _ => return Err("malformed cell".into()),
         };
-        records.push(NetRecord {
-            run,
-            outcome,
-            curve,
+        let mut hists = (0..2 * n_log)
+            .map(|_| r.histogram())
+            .collect::<Result<Vec<_>, _>>()?;
+        let gap = hists.split_off(n_log);
+        cells.push(CellPart {
+            cell: expected_cell,
+            first_net,
+            loss: hists,
+            gap,
         });
     }
     if !r.0.is_empty() {
         return Err("has trailing bytes".into());
     }
-    Ok(records)
+    Ok(ChunkData {
+        runs: expect.runs.clone(),
+        nets,
+        cells,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sketch::histogram;
 
-    fn record(run: u64) -> NetRecord {
-        NetRecord {
-            run,
-            outcome: Outcome {
-                params: Params([run as f64; 9]),
+    fn data() -> ChunkData {
+        let net = |run: u64| {
+            let params = Params([run as f64; 9]);
+            let outputs = [0.1, 0.9, f64::NAN, 0.2];
+            Outcome {
+                params,
                 final_loss: 0.25,
-                outputs: [0.1, 0.9, f64::NAN, 0.2],
-                correct: 3,
+                outputs,
+                correct: count_correct(&outputs),
                 solved_epoch: Some(7),
                 target_epoch: None,
-                hidden_gap: 0.0,
-                diverged: true,
-            },
-            curve: Curve {
-                loss: vec![1.0, 0.5],
-                gap: vec![0.0, 1e-300],
-            },
+                hidden_gap: params.hidden_gap(),
+                diverged: false,
+            }
+        };
+        ChunkData {
+            runs: 10..13,
+            nets: (10..13).map(net).collect(),
+            cells: vec![
+                CellPart {
+                    cell: 4,
+                    first_net: None,
+                    loss: vec![histogram([1.0]), histogram([0.5, 0.5])],
+                    gap: vec![histogram([0.0]), histogram([1e-300, f64::NAN])],
+                },
+                CellPart {
+                    cell: 5,
+                    first_net: Some(Curve {
+                        loss: vec![1.0, 0.5],
+                        gap: vec![0.0, 1e-300],
+                    }),
+                    loss: vec![Histogram::default(), histogram([3.0])],
+                    gap: vec![histogram([2.0]), histogram([4.0])],
+                },
+            ],
+        }
+    }
+
+    fn expect(hash: &str, k: u64, runs: Range<u64>) -> Expect<'_> {
+        Expect {
+            config_hash: hash,
+            k,
+            runs,
+            cells: 4..6,
+            n_log: 2,
         }
     }
 
     #[test]
     fn chunks_round_trip_and_reject_damage() {
-        let recs: Vec<_> = (10..13).map(record).collect();
-        let bytes = encode("abc", 5, &recs);
-        let back = decode(&bytes, "abc", 5, 10..13, 2).unwrap();
-        assert_eq!(format!("{back:?}"), format!("{recs:?}"));
-        assert!(decode(&bytes[..bytes.len() - 7], "abc", 5, 10..13, 2).is_err());
-        assert!(
-            decode(&bytes, "abd", 5, 10..13, 2)
-                .unwrap_err()
-                .contains("configuration")
-        );
-        assert!(decode(&bytes, "abc", 6, 10..13, 2).is_err());
-        assert!(decode(&bytes, "abc", 5, 10..14, 2).is_err());
+        let d = data();
+        let bytes = encode("abc", 5, &d);
+        let back = decode(&bytes, &expect("abc", 5, 10..13)).unwrap();
+        assert_eq!(format!("{back:?}"), format!("{d:?}"));
+        assert!(decode(&bytes[..bytes.len() - 7], &expect("abc", 5, 10..13)).is_err());
+        let other = decode(&bytes, &expect("abd", 5, 10..13)).unwrap_err();
+        assert!(other.contains("configuration"), "{other}");
+        assert!(decode(&bytes, &expect("abc", 6, 10..13)).is_err());
+        assert!(decode(&bytes, &expect("abc", 5, 10..14)).is_err());
         let mut flipped = bytes.clone();
         flipped[40] ^= 1;
-        assert!(
-            decode(&flipped, "abc", 5, 10..13, 2)
-                .unwrap_err()
-                .contains("checksum")
-        );
+        let e = decode(&flipped, &expect("abc", 5, 10..13)).unwrap_err();
+        assert!(e.contains("checksum"), "{e}");
+        let mut old = bytes.clone();
+        old[..8].copy_from_slice(MAGIC_V1);
+        let e = decode(&old, &expect("abc", 5, 10..13)).unwrap_err();
+        assert!(e.contains("older xorsweep"), "{e}");
     }
 }

@@ -5,7 +5,9 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::spec::{InitSpec, Values, check_lr};
+use serde_with::{DeserializeFromStr, SerializeDisplay};
+
+use super::spec::{InitSpec, LrSpec};
 use crate::error::UsageError;
 use crate::train::{MAX_EPOCHS, Precision};
 
@@ -30,14 +32,16 @@ pub const DEFAULT_SEED: u64 = 2026;
 /// (the lesson's own run is 4001 steps: epochs 0..=4000).
 pub const DEFAULT_EPOCHS: u32 = 20_000;
 
-/// A sweep's configuration as written in `sweep.toml` (all fields present once resolved).
+/// A sweep's configuration as written in `sweep.toml` (all fields present once resolved). Every
+/// spec is a parsed, checked type that prints back canonically, so `2` and `2.0` are one sweep
+/// for resume and merge, and nothing downstream parses a string again.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SweepConfig {
     /// Learning rates: a list `0.5,1,2`, a range `0.1..4:40` or `0.05..32:16:log`.
-    pub lr: String,
+    pub lr: LrSpec,
     /// Initialisation schemes, see `xorsweep sweep --help`.
-    pub init: Vec<String>,
+    pub init: Vec<InitSpec>,
     /// Nets per (init, lr) cell for random schemes.
     pub seeds: u32,
     /// Master seed: a net's initial weights depend only on (seed, run index).
@@ -49,47 +53,64 @@ pub struct SweepConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_loss: Option<f64>,
     /// Which rows runs.csv gets: all, none or sample:N.
-    pub runs_csv: String,
+    pub runs_csv: RunsCsv,
     /// Nets per chunk: the unit of work saved at once (and redone after an interruption).
     #[serde(default = "default_chunk_nets")]
     pub chunk_nets: u32,
 }
 
-pub const DEFAULT_CHUNK_NETS: u32 = 2048;
+/// Nets per chunk by default: large enough that a chunk's per-cell sketches cost a few bytes per
+/// net on disk and a chunk file is written about every 20–100 ms per thread, small enough that an
+/// interruption loses well under a second of work.
+pub const DEFAULT_CHUNK_NETS: u32 = 8192;
 
 fn default_chunk_nets() -> u32 {
     DEFAULT_CHUNK_NETS
 }
 
-/// Optional overrides of a [`SweepConfig`] (a TOML file or the command line).
+/// Optional overrides of a [`SweepConfig`] (a TOML file or the command line), already parsed.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigPatch {
-    pub lr: Option<String>,
-    pub init: Option<Vec<String>>,
+    pub lr: Option<LrSpec>,
+    pub init: Option<Vec<InitSpec>>,
     pub seeds: Option<u32>,
     pub seed: Option<u64>,
     pub epochs: Option<u32>,
     pub precision: Option<Precision>,
     pub target_loss: Option<f64>,
-    pub runs_csv: Option<String>,
+    pub runs_csv: Option<RunsCsv>,
     pub chunk_nets: Option<u32>,
 }
 
 impl Default for SweepConfig {
     fn default() -> Self {
         SweepConfig {
-            lr: DEFAULT_LR.into(),
-            init: DEFAULT_INITS.iter().map(|s| s.to_string()).collect(),
+            lr: DEFAULT_LR.parse().expect("the default learning rates parse"),
+            init: DEFAULT_INITS
+                .iter()
+                .map(|s| s.parse().expect("the default inits parse"))
+                .collect(),
             seeds: DEFAULT_SEEDS,
             seed: DEFAULT_SEED,
             epochs: DEFAULT_EPOCHS,
             precision: Precision::F64,
             target_loss: None,
-            runs_csv: "all".into(),
+            runs_csv: RunsCsv::All,
             chunk_nets: DEFAULT_CHUNK_NETS,
         }
     }
+}
+
+/// Where a configuration value came from, for error messages: a flag or a config file.
+fn at_line(text: &str, span: Option<std::ops::Range<usize>>) -> String {
+    span.map(|s| {
+        let before = &text[..s.start.min(text.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before.chars().rev().take_while(|&c| c != '\n').count() + 1;
+        format!(" line {line}, column {column}")
+    })
+    .unwrap_or_default()
 }
 
 impl SweepConfig {
@@ -106,21 +127,28 @@ impl SweepConfig {
         self
     }
 
-    /// Parse a TOML config file's text.
+    /// Parse a TOML config file's text (`path` names it in errors).
     pub fn patch_from_toml(text: &str, path: &str) -> Result<ConfigPatch, UsageError> {
         toml::from_str(text).map_err(|e| {
-            let msg = e.message().replace('\n', " ");
-            let at = e
-                .span()
-                .map(|s| {
-                    let before = &text[..s.start.min(text.len())];
-                    let line = before.matches('\n').count() + 1;
-                    let column = before.chars().rev().take_while(|&c| c != '\n').count() + 1;
-                    format!(" at line {line}, column {column}")
-                })
-                .unwrap_or_default();
-            UsageError::new(format!("--config {path}: malformed TOML{at}: {msg}"))
+            let msg = e.message().trim().replace('\n', " ");
+            UsageError::new(format!(
+                "--config {path},{}: {msg}",
+                at_line(text, e.span())
+            ))
         })
+    }
+
+    /// Read a sweep.toml that xorsweep wrote (resume, merge, plot), checked like a config file.
+    pub fn from_sweep_toml(text: &str, path: &str) -> Result<SweepConfig, String> {
+        let config: SweepConfig = toml::from_str(text).map_err(|e| {
+            format!(
+                "{path},{}: {}",
+                at_line(text, e.span()),
+                e.message().trim().replace('\n', " ")
+            )
+        })?;
+        config.check().map_err(|e| format!("{path}: {e}"))?;
+        Ok(config)
     }
 
     pub fn to_toml(&self) -> String {
@@ -137,35 +165,44 @@ impl SweepConfig {
         digest.iter().map(|b| format!("{b:02x}")).collect()
     }
 
-    /// The same configuration with its specs written one canonical way, so that `2` and `2.0`,
-    /// or `1e-3, 1e-2` and `1e-3,1e-2`, give the same sweep.toml and config hash (and so resume
-    /// and merge alike).
-    pub fn canonical(mut self, v: &Validated) -> Self {
-        self.lr = v.lr_spec.to_string();
-        self.init = v.inits.iter().map(ToString::to_string).collect();
-        self.runs_csv = match v.runs_csv {
-            RunsCsv::All => "all".into(),
-            RunsCsv::None => "none".into(),
-            RunsCsv::Sample(n) => format!("sample:{n}"),
-        };
-        self
+    /// Names of the fields in which `self` and `other` differ.
+    pub fn differences(&self, other: &SweepConfig) -> String {
+        let (a, b) = (
+            toml::Table::try_from(self).unwrap_or_default(),
+            toml::Table::try_from(other).unwrap_or_default(),
+        );
+        let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+        keys.sort();
+        keys.dedup();
+        let diff: Vec<&str> = keys
+            .into_iter()
+            .filter(|k| a.get(*k) != b.get(*k))
+            .map(|k| k.as_str())
+            .collect();
+        diff.join(", ")
     }
 
-    /// Check everything and parse the specs.
-    pub fn validate(&self) -> Result<Validated, UsageError> {
-        fn flag(name: &str) -> impl Fn(String) -> UsageError + '_ {
-            move |e| UsageError::new(format!("--{name}: {e}"))
-        }
-        let lrs = Values::parse_checked(&self.lr, check_lr).map_err(flag("lr"))?;
+    /// The checks that involve more than one spec's own syntax (each spec checked itself when it
+    /// was parsed). Run once, on the resolved configuration.
+    pub fn check(&self) -> Result<(), UsageError> {
         if self.init.is_empty() {
             return Err(UsageError::new("--init: no initialisation scheme given"));
         }
-        let inits = self
-            .init
-            .iter()
-            .map(|s| InitSpec::parse(s))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(flag("init"))?;
+        let mut seen: Vec<crate::sweep::spec::Init> = Vec::new();
+        for spec in &self.init {
+            // Small specs only: a huge ε range is checked for repeats by its own parser.
+            if spec.count() > 1000 {
+                continue;
+            }
+            for init in spec.expand() {
+                if seen.contains(&init) {
+                    return Err(UsageError::new(format!(
+                        "--init: {init} is given twice (as in '{spec}'); each scheme once"
+                    )));
+                }
+                seen.push(init);
+            }
+        }
         if self.seeds == 0 {
             return Err(UsageError::new("--seeds: must be at least 1"));
         }
@@ -190,18 +227,22 @@ impl SweepConfig {
         if self.chunk_nets == 0 {
             return Err(UsageError::new("--chunk-nets: must be at least 1"));
         }
-        let runs_csv = RunsCsv::parse(&self.runs_csv).map_err(flag("runs-csv"))?;
-        Ok(Validated {
-            lrs: lrs.values(),
-            lr_spec: lrs,
-            inits,
-            runs_csv,
-        })
+        if self.chunk_nets > MAX_CHUNK_NETS {
+            return Err(UsageError::new(format!(
+                "--chunk-nets: {} is more than {MAX_CHUNK_NETS} (a chunk is held in memory while it is trained and saved; the default is {DEFAULT_CHUNK_NETS})",
+                self.chunk_nets
+            )));
+        }
+        Ok(())
     }
 }
 
+/// The most nets one chunk may hold: about 1.9 KB each in flight (curves, outcomes, CSV rows),
+/// a few chunks per thread, within a few hundred MB.
+pub const MAX_CHUNK_NETS: u32 = 65_536;
+
 /// Which rows go into runs.csv.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, SerializeDisplay, DeserializeFromStr)]
 pub enum RunsCsv {
     All,
     None,
@@ -222,11 +263,19 @@ impl RunsCsv {
     }
 }
 
-/// The parsed, checked parts of a config.
-#[derive(Clone, Debug)]
-pub struct Validated {
-    pub lrs: Vec<f64>,
-    pub lr_spec: Values,
-    pub inits: Vec<InitSpec>,
-    pub runs_csv: RunsCsv,
+impl std::str::FromStr for RunsCsv {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        RunsCsv::parse(s)
+    }
+}
+
+impl std::fmt::Display for RunsCsv {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunsCsv::All => f.write_str("all"),
+            RunsCsv::None => f.write_str("none"),
+            RunsCsv::Sample(n) => write!(f, "sample:{n}"),
+        }
+    }
 }

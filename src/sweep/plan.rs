@@ -10,7 +10,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Normal};
 
-use super::config::{SweepConfig, Validated};
+use super::config::SweepConfig;
 use super::spec::Init;
 use crate::baseline::LESSON_LR;
 use crate::train::{Params, TrainSpec};
@@ -47,13 +47,51 @@ pub fn curve_epochs(epochs: u32) -> Vec<u32> {
     v
 }
 
+/// How big a configuration's grid is, counted from its specs without building it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GridSize {
+    pub cells: u64,
+    pub nets: u64,
+    /// The most nets in one cell.
+    pub largest_cell: u64,
+}
+
+impl GridSize {
+    pub fn of(config: &SweepConfig) -> GridSize {
+        let lrs = config.lr.0.len() as u64;
+        let has_pinned = config.lr.0.values_contain(LESSON_LR);
+        let (mut cells, mut nets) = (0u64, 0u64);
+        for spec in &config.init {
+            let schemes = spec.count() as u64;
+            let random = !matches!(spec, super::spec::InitSpec::Lesson);
+            // The lesson's weights always get the pinned η = 2.0 row too.
+            let rows = if random || has_pinned { lrs } else { lrs + 1 };
+            let per_cell = if random { u64::from(config.seeds) } else { 1 };
+            cells = cells.saturating_add(schemes.saturating_mul(rows));
+            nets = nets.saturating_add(schemes.saturating_mul(rows).saturating_mul(per_cell));
+        }
+        let largest_cell = if config.init.iter().any(|s| !matches!(s, super::spec::InitSpec::Lesson)) {
+            u64::from(config.seeds)
+        } else {
+            1
+        };
+        GridSize {
+            cells,
+            nets,
+            largest_cell,
+        }
+    }
+}
+
 impl Plan {
-    pub fn new(config: SweepConfig, v: &Validated) -> Plan {
+    /// The grid of a configuration. Check its [`GridSize`] first: this builds every cell.
+    pub fn new(config: SweepConfig) -> Plan {
+        let lr_values = config.lr.0.values();
         let mut cells = Vec::new();
         let mut next = 0u64;
-        for spec in &v.inits {
+        for spec in &config.init {
             for init in spec.expand() {
-                let mut lrs = v.lrs.clone();
+                let mut lrs = lr_values.clone();
                 // The lesson's weights always include the pinned baseline row, at η = 2.0.
                 if init == Init::Lesson && !lrs.contains(&LESSON_LR) {
                     let at = lrs.partition_point(|&x| x < LESSON_LR);
@@ -87,6 +125,15 @@ impl Plan {
             total_runs: next,
             train,
         }
+    }
+
+    /// The cells that chunk `k` holds nets of, as a range of cell indices.
+    pub fn chunk_cells(&self, k: u64) -> std::ops::Range<usize> {
+        let runs = self.chunk_runs(k);
+        if runs.is_empty() {
+            return 0..0;
+        }
+        self.locate(runs.start).0.index..self.locate(runs.end - 1).0.index + 1
     }
 
     /// The cell a global run index belongs to, and the net's replicate index (seed) within it.
@@ -157,11 +204,10 @@ mod tests {
     fn plan(seeds: u32) -> Plan {
         let config = SweepConfig {
             seeds,
-            lr: "0.5,1".into(),
+            lr: "0.5,1".parse().unwrap(),
             ..SweepConfig::default()
         };
-        let v = config.validate().unwrap();
-        Plan::new(config, &v)
+        Plan::new(config)
     }
 
     #[test]
@@ -178,6 +224,14 @@ mod tests {
         assert_eq!(expected, p.total_runs);
         // lesson gets its pinned η = 2.0 row added to the two grid rates
         assert_eq!(p.cells.iter().filter(|c| c.init == Init::Lesson).count(), 3);
+        let size = GridSize::of(&p.config);
+        assert_eq!((size.cells, size.nets), (p.cells.len() as u64, p.total_runs));
+        for k in 0..p.chunks() {
+            let cells = p.chunk_cells(k);
+            let runs = p.chunk_runs(k);
+            assert_eq!(p.cells[cells.start].index, p.locate(runs.start).0.index);
+            assert_eq!(cells.end - 1, p.locate(runs.end - 1).0.index);
+        }
     }
 
     #[test]

@@ -3,6 +3,9 @@
 //! that parses to the same spec, so a config file records exactly what was asked for.
 
 use std::fmt;
+use std::str::FromStr;
+
+use serde_with::{DeserializeFromStr, SerializeDisplay};
 
 /// A list of numbers: `0.5,1,2`, a linear range `0.1..4:40` or a geometric one `0.05..32:16:log`.
 #[derive(Clone, Debug, PartialEq)]
@@ -18,6 +21,12 @@ pub const MAX_POINTS: u32 = 100_000;
 fn parse_number(s: &str) -> Result<f64, String> {
     let t = s.trim();
     let x: f64 = t.parse().map_err(|_| format!("'{t}' is not a number"))?;
+    let mantissa = t.split(['e', 'E']).next().unwrap_or_default();
+    if x == 0.0 && mantissa.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        return Err(format!(
+            "'{t}' is too small for a 64-bit float (it rounds to 0)"
+        ));
+    }
     if x.is_finite() {
         Ok(x)
     } else {
@@ -86,11 +95,42 @@ impl Values {
         if log && start <= 0.0 {
             return Err(format!("geometric range '{s}' must start above 0"));
         }
-        Ok(if log {
+        let v = if log {
             Values::Geometric { start, end, points }
         } else {
             Values::Linear { start, end, points }
-        })
+        };
+        let values = v.values();
+        if let Some(w) = values.windows(2).find(|w| w[0] >= w[1]) {
+            return Err(format!(
+                "range '{s}' repeats the value {} at {points} points (floating point cannot tell them apart): use fewer points or a wider range",
+                w[0]
+            ));
+        }
+        Ok(v)
+    }
+
+    /// How many values the spec stands for, without expanding it.
+    pub fn len(&self) -> usize {
+        match self {
+            Values::List(v) => v.len(),
+            Values::Linear { points, .. } | Values::Geometric { points, .. } => *points as usize,
+        }
+    }
+
+    /// Whether `x` is one of the values (ranges are not expanded unless `x` lies inside them).
+    pub fn values_contain(&self, x: f64) -> bool {
+        match self {
+            Values::List(v) => v.contains(&x),
+            Values::Linear { start, end, .. } | Values::Geometric { start, end, .. } => {
+                (*start..=*end).contains(&x) && self.values().contains(&x)
+            }
+        }
+    }
+
+    /// Never true: every spec holds at least one value (kept for clippy's `len_without_is_empty`).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// The numbers, in order.
@@ -151,6 +191,24 @@ pub fn check_lr(x: f64) -> Result<(), String> {
     }
 }
 
+/// The learning rates of a sweep: a [`Values`] spec whose every value is a valid learning rate.
+/// Parsed (and so checked) once, from the command line or a config file; printed canonically.
+#[derive(Clone, Debug, PartialEq, SerializeDisplay, DeserializeFromStr)]
+pub struct LrSpec(pub Values);
+
+impl FromStr for LrSpec {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Values::parse_checked(s, check_lr).map(LrSpec)
+    }
+}
+
+impl fmt::Display for LrSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 /// The largest init scale or ε accepted: far beyond any useful net, and small enough that
 /// U(−A, A) has a finite width.
 pub const MAX_SCALE: f64 = 1e100;
@@ -170,7 +228,7 @@ fn check_positive(what: &str) -> impl Fn(f64) -> Result<(), String> + '_ {
 }
 
 /// An initialisation scheme as written on the command line (ε may be a list or range).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, SerializeDisplay, DeserializeFromStr)]
 pub enum InitSpec {
     Lesson,
     Uniform(f64),
@@ -278,6 +336,14 @@ impl InitSpec {
         }
     }
 
+    /// How many concrete schemes [`InitSpec::expand`] gives, without expanding.
+    pub fn count(&self) -> usize {
+        match self {
+            InitSpec::NearSymmetric(_, eps) => eps.len(),
+            _ => 1,
+        }
+    }
+
     /// The concrete schemes this spec stands for (one per ε for near-symmetric).
     pub fn expand(&self) -> Vec<Init> {
         match self {
@@ -291,6 +357,13 @@ impl InitSpec {
                 .map(|eps| Init::NearSymmetric { a: *a, eps })
                 .collect(),
         }
+    }
+}
+
+impl FromStr for InitSpec {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        InitSpec::parse(s)
     }
 }
 

@@ -1,0 +1,339 @@
+//! The output folder, and the one owner of everything xorsweep does to it: preparing it (new,
+//! `--force`, `--resume`), locking it, chunk paths, temporary files, clearing stale outputs.
+//!
+//! The rules, so that xorsweep never deletes or overwrites what it did not write:
+//! - A folder is xorsweep's only if it holds the marker file [`MARKER`], written first thing in
+//!   a new folder. `--force` on any other non-empty folder refuses, naming it; even in its own
+//!   folder it deletes only the files it writes by name (never a whole tree).
+//! - One writer per folder: an exclusive lock on [`LOCK`] is held for the whole run; a second
+//!   xorsweep refuses at once, naming the holder's pid. The kernel drops a dead process's lock.
+//! - Every file is written to a temporary file with an unpredictable name, created exclusively
+//!   in the target folder (so nothing follows a planted symlink), then renamed over the final
+//!   name (which replaces a symlink there rather than writing through it). A `chunks` that is a
+//!   symlink is refused.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use tempfile::NamedTempFile;
+
+use crate::error::{RuntimeError, UsageError};
+
+/// The marker that makes a folder xorsweep's.
+pub const MARKER: &str = ".xorsweep";
+/// The lock file (holds the pid of the process that holds the lock).
+pub const LOCK: &str = ".xorsweep.lock";
+/// The folder of saved chunks.
+pub const CHUNKS: &str = "chunks";
+/// Prefix of temporary files: anything starting with it is debris of an interrupted write.
+const TMP_PREFIX: &str = ".xorsweep-tmp-";
+const MARKER_TEXT: &str = "This folder was written by xorsweep. `xorsweep sweep --force` here deletes only the files xorsweep writes.\n";
+
+/// How to treat an existing folder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Refuse a folder that holds results.
+    New,
+    /// Delete xorsweep's own files first (only in xorsweep's own folder).
+    Force,
+    /// Keep what is there (the caller checks it is the same sweep).
+    Resume,
+}
+
+/// A prepared, locked output folder.
+#[derive(Debug)]
+pub struct OutDir {
+    path: PathBuf,
+    /// Held open for the lock's lifetime.
+    _lock: File,
+}
+
+fn entries(dir: &Path) -> std::io::Result<Vec<String>> {
+    let mut v = Vec::new();
+    for e in fs::read_dir(dir)? {
+        v.push(e?.file_name().to_string_lossy().into_owned());
+    }
+    Ok(v)
+}
+
+/// Chunk files in `chunks`, by name.
+fn is_chunk_file(name: &str) -> bool {
+    name.starts_with("chunk-") && name.ends_with(".bin")
+}
+
+impl Drop for OutDir {
+    /// A finished (or failed) run leaves no lock file behind: only the marker and its files.
+    /// The lock is still held while the file is removed, so no other xorsweep holds it.
+    fn drop(&mut self) {
+        let _ = fs::remove_file(self.path.join(LOCK));
+    }
+}
+
+impl OutDir {
+    /// Prepare `path` for a run. `flag` names where the folder came from in messages (`--out`,
+    /// `merge OUT`, `plot`); `outputs` are the file names this command writes (what `--force`
+    /// may delete, with the chunk files, sweep.toml and manifest.json among them).
+    pub fn prepare(path: &Path, mode: Mode, flag: &str, outputs: &[&str]) -> anyhow::Result<OutDir> {
+        let shown = path.display();
+        match fs::symlink_metadata(path) {
+            Ok(m) if !m.is_dir() && !(m.file_type().is_symlink() && path.is_dir()) => {
+                return Err(UsageError::new(format!(
+                    "{flag} {shown}: exists and is not a folder; choose a folder"
+                ))
+                .into());
+            }
+            _ => {}
+        }
+        let existed = path.is_dir();
+        let names = if existed {
+            entries(path).map_err(|e| {
+                RuntimeError::new(format!("{flag} {shown}: cannot list the folder: {e}"))
+            })?
+        } else {
+            Vec::new()
+        };
+        let ours = names.iter().any(|n| n == MARKER);
+        let has_results = names.iter().any(|n| {
+            !matches!(n.as_str(), MARKER | LOCK | CHUNKS | crate::pipeline::CONFIG_FILE)
+                && !n.starts_with(TMP_PREFIX)
+        }) || has_chunk_files(path);
+        // A lock file or temporary debris alone is what a start that failed at once leaves.
+        let foreign = names
+            .iter()
+            .any(|n| n != LOCK && !n.starts_with(TMP_PREFIX));
+        if !ours && foreign {
+            let why = match mode {
+                Mode::Force => "--force deletes files only in folders xorsweep made",
+                _ => "choose a new or empty folder",
+            };
+            return Err(UsageError::new(format!(
+                "{flag} {shown}: not a xorsweep output folder (it is not empty and holds no {MARKER} marker); {why}"
+            ))
+            .into());
+        }
+        if mode == Mode::New && ours && has_results {
+            return Err(UsageError::new(format!(
+                "{flag} {shown}: folder is not empty: it holds the results of an earlier run; add --force to replace them, --resume to finish an interrupted sweep, or choose another folder"
+            ))
+            .into());
+        }
+        fs::create_dir_all(path).map_err(|e| {
+            UsageError::new(format!("{flag} {shown}: cannot create the folder: {e}"))
+        })?;
+        let lock = Self::lock(path, flag)?;
+        let dir = OutDir {
+            path: path.to_path_buf(),
+            _lock: lock,
+        };
+        if !ours {
+            dir.write(MARKER, MARKER_TEXT.as_bytes())?;
+        }
+        dir.remove_temp_files()?;
+        if mode == Mode::Force {
+            dir.remove_files(outputs)?;
+            dir.remove_chunks()?;
+        }
+        Ok(dir)
+    }
+
+    /// Open an existing folder of xorsweep's for rewriting some of its files (`plot`).
+    pub fn open_existing(path: &Path, flag: &str) -> anyhow::Result<OutDir> {
+        let shown = path.display();
+        if !path.is_dir() {
+            return Err(UsageError::new(format!("{flag}: {shown} is not a folder")).into());
+        }
+        if !path.join(MARKER).is_file() {
+            return Err(UsageError::new(format!(
+                "{flag}: {shown} holds no {MARKER} marker: not an output folder of this xorsweep (rerun the sweep to make one)"
+            ))
+            .into());
+        }
+        let lock = Self::lock(path, flag)?;
+        let dir = OutDir {
+            path: path.to_path_buf(),
+            _lock: lock,
+        };
+        dir.remove_temp_files()?;
+        Ok(dir)
+    }
+
+    fn lock(path: &Path, flag: &str) -> anyhow::Result<File> {
+        let lock_path = path.join(LOCK);
+        let shown = path.display();
+        if fs::symlink_metadata(&lock_path).is_ok_and(|m| !m.is_file()) {
+            return Err(UsageError::new(format!(
+                "{flag} {shown}: {LOCK} is not a plain file; remove it"
+            ))
+            .into());
+        }
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&lock_path)
+            .map_err(|e| RuntimeError::new(format!("{flag} {shown}: cannot write there: {e}")))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                let mut pid = String::new();
+                let _ = file.read_to_string(&mut pid);
+                let pid = pid.trim();
+                let who = if pid.is_empty() {
+                    String::new()
+                } else {
+                    format!(", pid {pid}")
+                };
+                return Err(RuntimeError::new(format!(
+                    "{flag} {shown}: is in use by another xorsweep{who}; wait for it to finish or choose another folder"
+                ))
+                .into());
+            }
+            Err(fs::TryLockError::Error(e)) => {
+                return Err(RuntimeError::new(format!(
+                    "{flag} {shown}: cannot lock the folder: {e}"
+                ))
+                .into());
+            }
+        }
+        // The lock file may have been removed by a run that just finished (see `Drop`) after we
+        // opened it: then our lock is on a file nobody else can see, so take the new one.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let same = match (file.metadata(), fs::metadata(&lock_path)) {
+                (Ok(a), Ok(b)) => a.ino() == b.ino() && a.dev() == b.dev(),
+                _ => false,
+            };
+            if !same {
+                drop(file);
+                return Self::lock(path, flag);
+            }
+        }
+        file.set_len(0)
+            .and_then(|_| file.write_all(format!("{}\n", std::process::id()).as_bytes()))
+            .map_err(|e| RuntimeError::new(format!("{flag} {shown}: cannot write there: {e}")))?;
+        Ok(file)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn join(&self, name: &str) -> PathBuf {
+        self.path.join(name)
+    }
+
+    /// The chunks folder, created if needed; refused if it is a symlink.
+    pub fn chunk_dir(&self) -> anyhow::Result<PathBuf> {
+        let dir = self.path.join(CHUNKS);
+        match fs::symlink_metadata(&dir) {
+            Ok(m) if m.file_type().is_symlink() || !m.is_dir() => {
+                Err(UsageError::new(format!(
+                    "{} is not a real folder (a symlink or a file): xorsweep writes chunks only into a folder of its own; remove it",
+                    dir.display()
+                ))
+                .into())
+            }
+            Ok(_) => Ok(dir),
+            Err(_) => {
+                fs::create_dir(&dir)
+                    .map_err(|e| RuntimeError::new(format!("cannot create {}: {e}", dir.display())))?;
+                Ok(dir)
+            }
+        }
+    }
+
+    pub fn chunk_path(&self, k: u64) -> PathBuf {
+        chunk_path(&self.path, k)
+    }
+
+    /// A new temporary file in `dir` (this folder or its chunks folder), created exclusively
+    /// under an unpredictable name; [`NamedTempFile::persist`] it to its final name.
+    pub fn temp_file_in(&self, dir: &Path) -> anyhow::Result<NamedTempFile> {
+        let mut b = tempfile::Builder::new();
+        b.prefix(TMP_PREFIX);
+        // Readable like any file the user makes (tempfile's default is owner-only); the umask
+        // still applies.
+        #[cfg(unix)]
+        b.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        b.tempfile_in(dir)
+            .map_err(|e| RuntimeError::new(format!("cannot write in {}: {e}", dir.display())).into())
+    }
+
+    /// Write `name` atomically (temporary file, fsync, rename).
+    pub fn write(&self, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        let target = self.path.join(name);
+        let mut tmp = self.temp_file_in(&self.path)?;
+        tmp.write_all(bytes)
+            .and_then(|_| tmp.as_file().sync_all())
+            .map_err(|e| RuntimeError::new(format!("cannot write {}: {e}", target.display())))?;
+        tmp.persist(&target)
+            .map_err(|e| RuntimeError::new(format!("cannot write {}: {}", target.display(), e.error)))?;
+        Ok(())
+    }
+
+    /// Whether this folder holds `name`.
+    pub fn has(&self, name: &str) -> bool {
+        fs::symlink_metadata(self.path.join(name)).is_ok()
+    }
+
+    /// Remove the named files of xorsweep's (a symlink is removed, never followed).
+    pub fn remove_files(&self, names: &[&str]) -> anyhow::Result<()> {
+        for name in names {
+            let p = self.path.join(name);
+            if fs::symlink_metadata(&p).is_ok_and(|m| !m.is_dir()) {
+                fs::remove_file(&p).with_context(|| format!("cannot remove {}", p.display()))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Remove the chunk files (and the chunks folder if that leaves it empty).
+    pub fn remove_chunks(&self) -> anyhow::Result<()> {
+        let dir = self.path.join(CHUNKS);
+        let Ok(m) = fs::symlink_metadata(&dir) else {
+            return Ok(());
+        };
+        if !m.is_dir() {
+            return Ok(());
+        }
+        for name in entries(&dir)? {
+            if is_chunk_file(&name) || name.starts_with(TMP_PREFIX) {
+                let p = dir.join(&name);
+                fs::remove_file(&p).with_context(|| format!("cannot remove {}", p.display()))?;
+            }
+        }
+        let _ = fs::remove_dir(&dir);
+        Ok(())
+    }
+
+    fn remove_temp_files(&self) -> anyhow::Result<()> {
+        for dir in [self.path.clone(), self.path.join(CHUNKS)] {
+            if !fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
+                continue;
+            }
+            for name in entries(&dir)? {
+                if name.starts_with(TMP_PREFIX) {
+                    let _ = fs::remove_file(dir.join(name));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Path of chunk `k` under an output folder (also used to read shards' chunks).
+pub fn chunk_path(out: &Path, k: u64) -> PathBuf {
+    out.join(CHUNKS).join(format!("chunk-{k:06}.bin"))
+}
+
+/// Whether `out/chunks` holds any chunk file.
+pub fn has_chunk_files(out: &Path) -> bool {
+    fs::read_dir(out.join(CHUNKS)).is_ok_and(|d| {
+        d.flatten()
+            .any(|e| is_chunk_file(&e.file_name().to_string_lossy()))
+    })
+}

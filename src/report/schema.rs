@@ -1,0 +1,259 @@
+//! The schema of runs.csv: one serde row struct, used by the writer (streamed chunk by chunk),
+//! by `replay` to read a row back, and by the tests. Column names and order are a contract
+//! other scripts rely on; new columns go at the end.
+//!
+//! Numbers are written by the csv crate (ryu: the shortest text that reads back to the same
+//! f64, in exponent form for very small or large values); "never" and "not applicable" are empty
+//! cells; booleans are 0/1 so a spreadsheet reads them as numbers.
+
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
+
+use crate::sweep::chunk::ChunkData;
+use crate::sweep::config::RunsCsv;
+use crate::sweep::plan::{Plan, initial_params};
+use crate::train::{Outcome, Params, Precision};
+
+/// One row of runs.csv: one net.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunRow<'a> {
+    pub run: u64,
+    pub init: Cow<'a, str>,
+    pub lr: f64,
+    pub epochs: u32,
+    /// The net's replicate index within its cell.
+    pub seed: u64,
+    pub precision: Precision,
+    pub scale: Option<f64>,
+    pub eps: Option<f64>,
+    pub w11_init: f64,
+    pub w12_init: f64,
+    pub b1_init: f64,
+    pub w21_init: f64,
+    pub w22_init: f64,
+    pub b2_init: f64,
+    pub v1_init: f64,
+    pub v2_init: f64,
+    pub c_init: f64,
+    pub w11: f64,
+    pub w12: f64,
+    pub b1: f64,
+    pub w21: f64,
+    pub w22: f64,
+    pub b2: f64,
+    pub v1: f64,
+    pub v2: f64,
+    pub c: f64,
+    pub final_loss: f64,
+    pub out_00: f64,
+    pub out_01: f64,
+    pub out_10: f64,
+    pub out_11: f64,
+    pub correct: u8,
+    pub solved_epoch: Option<u32>,
+    pub hidden_gap: f64,
+    pub diverged: u8,
+    /// First epoch with loss below `--target-loss` (empty when not reached or not asked for).
+    pub target_epoch: Option<u32>,
+}
+
+/// The header line of runs.csv, in column order.
+pub const RUNS_COLUMNS: [&str; 36] = [
+    "run",
+    "init",
+    "lr",
+    "epochs",
+    "seed",
+    "precision",
+    "scale",
+    "eps",
+    "w11_init",
+    "w12_init",
+    "b1_init",
+    "w21_init",
+    "w22_init",
+    "b2_init",
+    "v1_init",
+    "v2_init",
+    "c_init",
+    "w11",
+    "w12",
+    "b1",
+    "w21",
+    "w22",
+    "b2",
+    "v1",
+    "v2",
+    "c",
+    "final_loss",
+    "out_00",
+    "out_01",
+    "out_10",
+    "out_11",
+    "correct",
+    "solved_epoch",
+    "hidden_gap",
+    "diverged",
+    "target_epoch",
+];
+
+impl<'a> RunRow<'a> {
+    /// The row of global run `run` with its outcome.
+    pub fn new(plan: &Plan, run: u64, o: &Outcome) -> RunRow<'static> {
+        let (cell, seed) = plan.locate(run);
+        let i = initial_params(cell.init, plan.config.seed, run).0;
+        let p = o.params.0;
+        RunRow {
+            run,
+            init: Cow::Borrowed(cell.init.name()),
+            lr: cell.lr,
+            epochs: plan.config.epochs,
+            seed,
+            precision: plan.config.precision,
+            scale: cell.init.scale(),
+            eps: cell.init.eps(),
+            w11_init: i[0],
+            w12_init: i[1],
+            b1_init: i[2],
+            w21_init: i[3],
+            w22_init: i[4],
+            b2_init: i[5],
+            v1_init: i[6],
+            v2_init: i[7],
+            c_init: i[8],
+            w11: p[0],
+            w12: p[1],
+            b1: p[2],
+            w21: p[3],
+            w22: p[4],
+            b2: p[5],
+            v1: p[6],
+            v2: p[7],
+            c: p[8],
+            final_loss: o.final_loss,
+            out_00: o.outputs[0],
+            out_01: o.outputs[1],
+            out_10: o.outputs[2],
+            out_11: o.outputs[3],
+            correct: o.correct,
+            solved_epoch: o.solved_epoch,
+            hidden_gap: o.hidden_gap,
+            diverged: u8::from(o.diverged),
+            target_epoch: o.target_epoch,
+        }
+    }
+
+    /// This row with its outcome columns replaced by `o` (what `replay` compares).
+    pub fn new_from(&self, o: &Outcome) -> RunRow<'a> {
+        let p = o.params.0;
+        RunRow {
+            w11: p[0],
+            w12: p[1],
+            b1: p[2],
+            w21: p[3],
+            w22: p[4],
+            b2: p[5],
+            v1: p[6],
+            v2: p[7],
+            c: p[8],
+            final_loss: o.final_loss,
+            out_00: o.outputs[0],
+            out_01: o.outputs[1],
+            out_10: o.outputs[2],
+            out_11: o.outputs[3],
+            correct: o.correct,
+            solved_epoch: o.solved_epoch,
+            hidden_gap: o.hidden_gap,
+            diverged: u8::from(o.diverged),
+            target_epoch: o.target_epoch,
+            ..self.clone()
+        }
+    }
+
+    pub fn initial_params(&self) -> Params {
+        Params([
+            self.w11_init,
+            self.w12_init,
+            self.b1_init,
+            self.w21_init,
+            self.w22_init,
+            self.b2_init,
+            self.v1_init,
+            self.v2_init,
+            self.c_init,
+        ])
+    }
+
+    pub fn final_params(&self) -> Params {
+        Params([
+            self.w11, self.w12, self.b1, self.w21, self.w22, self.b2, self.v1, self.v2, self.c,
+        ])
+    }
+}
+
+/// Which runs a `--runs-csv` choice keeps: all, none, or about N spread evenly (always the
+/// lesson's rows, so the sample can be checked against the lesson).
+pub fn keep_run(plan: &Plan, which: RunsCsv, run: u64) -> bool {
+    match which {
+        RunsCsv::All => true,
+        RunsCsv::None => false,
+        RunsCsv::Sample(n) => {
+            let stride = plan.total_runs.div_ceil(n).max(1);
+            run.is_multiple_of(stride) || !plan.locate(run).0.init.is_random()
+        }
+    }
+}
+
+/// The header line of runs.csv.
+pub fn runs_header() -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(RUNS_COLUMNS).expect("in memory");
+    w.into_inner().expect("in memory")
+}
+
+/// The runs.csv lines of one chunk's kept nets (no header): appended in chunk order, they make
+/// the file.
+pub fn runs_rows(plan: &Plan, which: RunsCsv, chunk: &ChunkData) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::with_capacity(match which {
+            RunsCsv::All => chunk.nets.len() * 700,
+            _ => 0,
+        }));
+    for (run, o) in chunk.runs.clone().zip(&chunk.nets) {
+        if keep_run(plan, which, run) {
+            w.serialize(RunRow::new(plan, run, o)).expect("in memory");
+        }
+    }
+    w.into_inner().expect("in memory")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_header_is_the_row_struct_s_field_list() {
+        let plan = Plan::new(crate::sweep::config::SweepConfig {
+            lr: "1".parse().unwrap(),
+            init: vec!["uniform:1".parse().unwrap()],
+            seeds: 1,
+            epochs: 3,
+            ..Default::default()
+        });
+        let (p, lr) = plan.net(0);
+        let spec = crate::train::TrainSpec::new(3, vec![], None);
+        let (o, _) = crate::train::reference::train(p, lr, &spec);
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let row = RunRow::new(&plan, 0, &o);
+        w.serialize(&row).unwrap();
+        let bytes = w.into_inner().unwrap();
+        assert!(bytes.starts_with(&runs_header()));
+        let mut r = csv::Reader::from_reader(&bytes[..]);
+        let back: RunRow = r.deserialize().next().unwrap().unwrap();
+        assert_eq!(back, row);
+        assert_eq!(back.initial_params(), p);
+        assert_eq!(back.final_params(), o.params);
+    }
+}
