@@ -75,16 +75,19 @@ impl OutDir {
     /// Prepare `path` for a run. `flag` names where the folder came from in messages (`--out`,
     /// `merge OUT`, `plot`); `outputs` are the file names this command writes (what `--force`
     /// may delete, with the chunk files, sweep.toml and manifest.json among them).
-    pub fn prepare(path: &Path, mode: Mode, flag: &str, outputs: &[&str]) -> anyhow::Result<OutDir> {
+    pub fn prepare(
+        path: &Path,
+        mode: Mode,
+        flag: &str,
+        outputs: &[&str],
+    ) -> anyhow::Result<OutDir> {
         let shown = path.display();
-        match fs::symlink_metadata(path) {
-            Ok(m) if !m.is_dir() && !(m.file_type().is_symlink() && path.is_dir()) => {
-                return Err(UsageError::new(format!(
-                    "{flag} {shown}: exists and is not a folder; choose a folder"
-                ))
-                .into());
-            }
-            _ => {}
+        // A symlink to a folder is the user's choice of folder; anything else but a folder is not.
+        if fs::symlink_metadata(path).is_ok() && !path.is_dir() {
+            return Err(UsageError::new(format!(
+                "{flag} {shown}: exists and is not a folder; choose a folder"
+            ))
+            .into());
         }
         let existed = path.is_dir();
         let names = if existed {
@@ -96,8 +99,10 @@ impl OutDir {
         };
         let ours = names.iter().any(|n| n == MARKER);
         let has_results = names.iter().any(|n| {
-            !matches!(n.as_str(), MARKER | LOCK | CHUNKS | crate::pipeline::CONFIG_FILE)
-                && !n.starts_with(TMP_PREFIX)
+            !matches!(
+                n.as_str(),
+                MARKER | LOCK | CHUNKS | crate::pipeline::CONFIG_FILE
+            ) && !n.starts_with(TMP_PREFIX)
         }) || has_chunk_files(path);
         // A lock file or temporary debris alone is what a start that failed at once leaves.
         let foreign = names
@@ -106,7 +111,8 @@ impl OutDir {
         if !ours && foreign {
             let why = match mode {
                 Mode::Force => "--force deletes files only in folders xorsweep made",
-                _ => "choose a new or empty folder",
+                Mode::Resume => "nothing of xorsweep's to --resume there",
+                Mode::New => "choose a new or empty folder",
             };
             return Err(UsageError::new(format!(
                 "{flag} {shown}: not a xorsweep output folder (it is not empty and holds no {MARKER} marker); {why}"
@@ -146,7 +152,7 @@ impl OutDir {
         }
         if !path.join(MARKER).is_file() {
             return Err(UsageError::new(format!(
-                "{flag}: {shown} holds no {MARKER} marker: not an output folder of this xorsweep (rerun the sweep to make one)"
+                "{flag}: {shown} is not a xorsweep output folder (no {MARKER} marker; rerun the sweep with this xorsweep to make one)"
             ))
             .into());
         }
@@ -259,8 +265,9 @@ impl OutDir {
         // still applies.
         #[cfg(unix)]
         b.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-        b.tempfile_in(dir)
-            .map_err(|e| RuntimeError::new(format!("cannot write in {}: {e}", dir.display())).into())
+        b.tempfile_in(dir).map_err(|e| {
+            RuntimeError::new(format!("cannot write in {}: {e}", dir.display())).into()
+        })
     }
 
     /// Write `name` atomically (temporary file, fsync, rename).
@@ -270,8 +277,9 @@ impl OutDir {
         tmp.write_all(bytes)
             .and_then(|_| tmp.as_file().sync_all())
             .map_err(|e| RuntimeError::new(format!("cannot write {}: {e}", target.display())))?;
-        tmp.persist(&target)
-            .map_err(|e| RuntimeError::new(format!("cannot write {}: {}", target.display(), e.error)))?;
+        tmp.persist(&target).map_err(|e| {
+            RuntimeError::new(format!("cannot write {}: {}", target.display(), e.error))
+        })?;
         Ok(())
     }
 

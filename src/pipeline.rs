@@ -118,7 +118,8 @@ pub fn check_size(
     let seconds = size.nets as f64 * f64::from(config.epochs) * share
         / (ASSUMED_NET_EPOCHS_PER_THREAD * threads as f64);
     if seconds > TIME_BUDGET_SECONDS {
-        let shards = ((seconds / TIME_BUDGET_SECONDS).ceil() as u64).max(2) * shard.map_or(1, |s| s.count);
+        let shards =
+            ((seconds / TIME_BUDGET_SECONDS).ceil() as u64).max(2) * shard.map_or(1, |s| s.count);
         return Err(UsageError::new(format!(
             "sweep too large for one run: {:.3e} nets × {} epochs would take about {:.0} hours on {threads} threads (limit {:.0} h); split it with --shard K/{shards} (see README: Sharding) or use fewer --seeds, learning rates or --epochs",
             size.nets as f64 * share,
@@ -208,12 +209,15 @@ struct Syncer {
 impl Syncer {
     fn sync(&mut self) -> anyhow::Result<()> {
         for f in self.files.drain(..) {
-            f.sync_all()
-                .map_err(|e| RuntimeError::new(format!("cannot save chunks in {}: {e}", self.dir.display())))?;
+            f.sync_all().map_err(|e| {
+                RuntimeError::new(format!("cannot save chunks in {}: {e}", self.dir.display()))
+            })?;
         }
-        File::open(&self.dir).and_then(|d| d.sync_all()).map_err(|e| {
-            RuntimeError::new(format!("cannot save chunks in {}: {e}", self.dir.display()))
-        })?;
+        File::open(&self.dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| {
+                RuntimeError::new(format!("cannot save chunks in {}: {e}", self.dir.display()))
+            })?;
         self.last = Instant::now();
         Ok(())
     }
@@ -279,7 +283,11 @@ fn stream<'a>(
                 ))
             })?;
             let file = tmp.persist(&path).map_err(|e| {
-                RuntimeError::new(format!("cannot save {}: {}", path.display(), e.error))
+                RuntimeError::new(format!(
+                    "cannot save {} ({}); the completed chunks are kept: fix the problem and rerun with --resume",
+                    path.display(),
+                    e.error
+                ))
             })?;
             s.files.push(file);
             if s.last.elapsed() >= SYNC_EVERY {
@@ -324,9 +332,9 @@ fn stream<'a>(
                     && s.which != RunsCsv::None
                 {
                     let rows = schema::runs_rows(plan, s.which, &data);
-                    s.runs.write_all(&rows).map_err(|e| {
-                        RuntimeError::new(format!("cannot write {RUNS_CSV}: {e}"))
-                    })?;
+                    s.runs
+                        .write_all(&rows)
+                        .map_err(|e| RuntimeError::new(format!("cannot write {RUNS_CSV}: {e}")))?;
                 }
                 s.aggregator.add(&data);
             }
@@ -495,8 +503,9 @@ pub fn sweep(config: SweepConfig, opts: &SweepOptions) -> anyhow::Result<Finishe
     let shown = opts.out.display();
     let resume = opts.mode == Mode::Resume;
     if resume && dir.has(CONFIG_FILE) {
-        let text = fs::read_to_string(dir.join(CONFIG_FILE))
-            .map_err(|e| RuntimeError::new(format!("--resume: cannot read {shown}/{CONFIG_FILE}: {e}")))?;
+        let text = fs::read_to_string(dir.join(CONFIG_FILE)).map_err(|e| {
+            RuntimeError::new(format!("--resume: cannot read {shown}/{CONFIG_FILE}: {e}"))
+        })?;
         let recorded = SweepConfig::from_sweep_toml(&text, &format!("{shown}/{CONFIG_FILE}"))
             .map_err(|e| UsageError::new(format!("--resume: {e}")))?;
         if recorded.hash() != hash {
@@ -550,12 +559,17 @@ pub fn sweep(config: SweepConfig, opts: &SweepOptions) -> anyhow::Result<Finishe
     } else {
         None
     };
-    let streamed = stream(&plan, &dir, &sources, mine.clone(), threads, sink, opts.quiet)?;
+    let streamed = stream(
+        &plan,
+        &dir,
+        &sources,
+        mine.clone(),
+        threads,
+        sink,
+        opts.quiet,
+    )?;
     if let Some(signal) = streamed.interrupted {
-        let saved = mine
-            .clone()
-            .filter(|&k| dir.chunk_path(k).exists())
-            .count();
+        let saved = mine.clone().filter(|&k| dir.chunk_path(k).exists()).count();
         return Err(Interrupted {
             signal,
             message: format!(
@@ -624,12 +638,11 @@ fn read_shard(dir: &Path) -> Result<(SweepConfig, u64, u64), UsageError> {
             "merge: {shown} is not a finished shard (no {MANIFEST_FILE}); finish it with --resume"
         ))
     })?;
-    let m: ShardManifest = serde_json::from_str(&text).map_err(|_| {
-        UsageError::new(format!("merge: {shown}/{MANIFEST_FILE} is unreadable"))
-    })?;
-    let s = m.shard.ok_or_else(|| {
-        UsageError::new(format!("merge: {shown} is a whole sweep, not a shard"))
-    })?;
+    let m: ShardManifest = serde_json::from_str(&text)
+        .map_err(|_| UsageError::new(format!("merge: {shown}/{MANIFEST_FILE} is unreadable")))?;
+    let s = m
+        .shard
+        .ok_or_else(|| UsageError::new(format!("merge: {shown} is a whole sweep, not a shard")))?;
     Ok((config, s.index, s.count))
 }
 
@@ -722,7 +735,15 @@ pub fn merge(out: &Path, dirs: &[PathBuf], force: bool) -> anyhow::Result<Finish
     dir.write(CONFIG_FILE, plan.config.to_toml().as_bytes())?;
     let sink = new_sink(&plan, &dir)?;
     let threads = rayon::current_num_threads();
-    let streamed = stream(&plan, &dir, &sources, 0..plan.chunks(), threads, Some(sink), true)?;
+    let streamed = stream(
+        &plan,
+        &dir,
+        &sources,
+        0..plan.chunks(),
+        threads,
+        Some(sink),
+        true,
+    )?;
     write_reports(&plan, &dir, streamed.sink.expect("merge aggregates"))?;
     let mut finished = Finished {
         out: out.to_path_buf(),

@@ -29,9 +29,8 @@ fn find_row(path: &Path, run: u64) -> Result<RunRow<'static>, UsageError> {
     }
     let (mut rows, mut lo, mut hi) = (0u64, u64::MAX, 0u64);
     for (i, rec) in reader.deserialize::<RunRow>().enumerate() {
-        let row = rec.map_err(|e| {
-            UsageError::new(format!("replay: {shown}: row {}: {e}", i + 2))
-        })?;
+        let row =
+            rec.map_err(|e| UsageError::new(format!("replay: {shown}: row {}: {e}", i + 2)))?;
         if row.run == run {
             return Ok(row);
         }
@@ -142,7 +141,10 @@ pub fn replay(path: &Path, run: u64, every: Option<u32>) -> Result<(String, bool
             .map(|(c, a, b)| format!("{c}: recorded {a}, replayed {b}")),
     );
     if row.correct != replayed.correct {
-        differ.push(format!("correct: recorded {}, replayed {}", row.correct, replayed.correct));
+        differ.push(format!(
+            "correct: recorded {}, replayed {}",
+            row.correct, replayed.correct
+        ));
     }
     if row.solved_epoch != replayed.solved_epoch {
         differ.push(format!(
@@ -151,7 +153,10 @@ pub fn replay(path: &Path, run: u64, every: Option<u32>) -> Result<(String, bool
         ));
     }
     if row.diverged != replayed.diverged {
-        differ.push(format!("diverged: recorded {}, replayed {}", row.diverged, replayed.diverged));
+        differ.push(format!(
+            "diverged: recorded {}, replayed {}",
+            row.diverged, replayed.diverged
+        ));
     }
     if differ.is_empty() {
         text.push_str("reproduces the recorded row exactly\n");
@@ -168,7 +173,14 @@ pub fn replay(path: &Path, run: u64, every: Option<u32>) -> Result<(String, bool
 mod tests {
     #[test]
     fn round_intervals() {
-        for (epochs, every) in [(4001, 500), (20000, 2500), (300, 50), (2, 1), (1, 1), (100, 20)] {
+        for (epochs, every) in [
+            (4001, 500),
+            (20000, 2500),
+            (300, 50),
+            (2, 1),
+            (1, 1),
+            (100, 20),
+        ] {
             assert_eq!(super::round_every(epochs), every, "{epochs}");
         }
     }

@@ -133,7 +133,9 @@ fn bad_inits_epochs_and_sizes() {
         &["cells"],
     );
     refuses(
-        &["sweep", "--seeds", "100000", "--epochs", "1000000", "--out", o],
+        &[
+            "sweep", "--seeds", "100000", "--epochs", "1000000", "--out", o,
+        ],
         &["too large", "--shard"],
     );
     refuses(
@@ -216,13 +218,13 @@ fn bad_config_files() {
             needles,
         );
     };
-    run(
-        "seeds = 3\nlr = [0.5",
-        &["--config", "sweep.toml, line 2"],
-    );
+    run("seeds = 3\nlr = [0.5", &["--config", "sweep.toml, line 2"]);
     run("learning_rate = \"1\"", &["--config", "unknown field"]);
     run("seeds = \"many\"", &["--config", "line 1"]);
-    run("lr = \"-2\"", &["--config", "line 1", "learning rate", "positive"]);
+    run(
+        "lr = \"-2\"",
+        &["--config", "line 1", "learning rate", "positive"],
+    );
     refuses(
         &[
             "sweep",
@@ -323,7 +325,7 @@ fn limits_found_by_review() {
     );
     let text = std::fs::read_to_string(&csv)
         .unwrap()
-        .replacen(",uniform,1.0,", ",uniform,-1.0,", 1);
+        .replacen(",uniform,1,", ",uniform,-1,", 1);
     let edited = d.path().join("edited.csv");
     write(&edited, &text);
     refuses(

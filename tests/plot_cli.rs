@@ -150,7 +150,8 @@ fn plot_of_a_folder_that_is_not_a_sweep_is_a_usage_error() {
             "{err}"
         );
     }
-    // Files that are there but are not what a sweep writes.
+    // Files that are there but are not what a sweep writes, in a folder marked as xorsweep's.
+    fs::write(dir.path().join(".xorsweep"), "").unwrap();
     for f in ["sweep.toml", "summary.csv", "curves.csv", "examples.csv"] {
         fs::write(dir.path().join(f), "nonsense\n\"unclosed").unwrap();
     }
@@ -163,5 +164,5 @@ fn plot_of_a_folder_that_is_not_a_sweep_is_a_usage_error() {
         .clone();
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
-    assert!(err.contains("summary.csv"), "{err}");
+    assert!(err.contains("sweep.toml"), "{err}");
 }

@@ -92,7 +92,9 @@ impl Filling {
         let example = Example {
             run: self.cell.first_run,
             outcome: self.first.expect("a finished cell has its first net"),
-            curve: self.first_curve.expect("the chunk with a cell's first net carries its curve"),
+            curve: self
+                .first_curve
+                .expect("the chunk with a cell's first net carries its curve"),
         };
         CellResult {
             summary,
@@ -125,7 +127,11 @@ impl<'a> Aggregator<'a> {
         let mut nets = chunk.nets.iter();
         for part in &chunk.cells {
             let cell = &self.plan.cells[part.cell];
-            if self.filling.as_ref().is_none_or(|f| f.cell.index != cell.index) {
+            if self
+                .filling
+                .as_ref()
+                .is_none_or(|f| f.cell.index != cell.index)
+            {
                 debug_assert!(self.filling.is_none(), "cells complete in order");
                 self.filling = Some(Filling::new(cell, n_log));
             }

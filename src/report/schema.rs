@@ -15,43 +15,89 @@ use crate::sweep::config::RunsCsv;
 use crate::sweep::plan::{Plan, initial_params};
 use crate::train::{Outcome, Params, Precision};
 
+/// An f64 as the shortest text that reads back to it (ryu), without a trailing ".0", so that
+/// runs.csv spells numbers like summary.csv does (`2`, `0.5`, `1e-12`).
+fn num<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+    let mut buf = ryu::Buffer::new();
+    let text = if x.is_finite() {
+        buf.format_finite(*x)
+    } else {
+        buf.format(*x)
+    };
+    s.serialize_str(text.strip_suffix(".0").unwrap_or(text))
+}
+
+fn opt_num<S: serde::Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match x {
+        Some(x) => num(x, s),
+        None => s.serialize_none(),
+    }
+}
+
 /// One row of runs.csv: one net.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunRow<'a> {
     pub run: u64,
     pub init: Cow<'a, str>,
+    #[serde(serialize_with = "num")]
     pub lr: f64,
     pub epochs: u32,
     /// The net's replicate index within its cell.
     pub seed: u64,
     pub precision: Precision,
+    #[serde(serialize_with = "opt_num")]
     pub scale: Option<f64>,
+    #[serde(serialize_with = "opt_num")]
     pub eps: Option<f64>,
+    #[serde(serialize_with = "num")]
     pub w11_init: f64,
+    #[serde(serialize_with = "num")]
     pub w12_init: f64,
+    #[serde(serialize_with = "num")]
     pub b1_init: f64,
+    #[serde(serialize_with = "num")]
     pub w21_init: f64,
+    #[serde(serialize_with = "num")]
     pub w22_init: f64,
+    #[serde(serialize_with = "num")]
     pub b2_init: f64,
+    #[serde(serialize_with = "num")]
     pub v1_init: f64,
+    #[serde(serialize_with = "num")]
     pub v2_init: f64,
+    #[serde(serialize_with = "num")]
     pub c_init: f64,
+    #[serde(serialize_with = "num")]
     pub w11: f64,
+    #[serde(serialize_with = "num")]
     pub w12: f64,
+    #[serde(serialize_with = "num")]
     pub b1: f64,
+    #[serde(serialize_with = "num")]
     pub w21: f64,
+    #[serde(serialize_with = "num")]
     pub w22: f64,
+    #[serde(serialize_with = "num")]
     pub b2: f64,
+    #[serde(serialize_with = "num")]
     pub v1: f64,
+    #[serde(serialize_with = "num")]
     pub v2: f64,
+    #[serde(serialize_with = "num")]
     pub c: f64,
+    #[serde(serialize_with = "num")]
     pub final_loss: f64,
+    #[serde(serialize_with = "num")]
     pub out_00: f64,
+    #[serde(serialize_with = "num")]
     pub out_01: f64,
+    #[serde(serialize_with = "num")]
     pub out_10: f64,
+    #[serde(serialize_with = "num")]
     pub out_11: f64,
     pub correct: u8,
     pub solved_epoch: Option<u32>,
+    #[serde(serialize_with = "num")]
     pub hidden_gap: f64,
     pub diverged: u8,
     /// First epoch with loss below `--target-loss` (empty when not reached or not asked for).

@@ -86,7 +86,9 @@ pub struct ConfigPatch {
 impl Default for SweepConfig {
     fn default() -> Self {
         SweepConfig {
-            lr: DEFAULT_LR.parse().expect("the default learning rates parse"),
+            lr: DEFAULT_LR
+                .parse()
+                .expect("the default learning rates parse"),
             init: DEFAULT_INITS
                 .iter()
                 .map(|s| s.parse().expect("the default inits parse"))

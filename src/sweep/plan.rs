@@ -70,7 +70,11 @@ impl GridSize {
             cells = cells.saturating_add(schemes.saturating_mul(rows));
             nets = nets.saturating_add(schemes.saturating_mul(rows).saturating_mul(per_cell));
         }
-        let largest_cell = if config.init.iter().any(|s| !matches!(s, super::spec::InitSpec::Lesson)) {
+        let largest_cell = if config
+            .init
+            .iter()
+            .any(|s| !matches!(s, super::spec::InitSpec::Lesson))
+        {
             u64::from(config.seeds)
         } else {
             1
@@ -225,7 +229,10 @@ mod tests {
         // lesson gets its pinned η = 2.0 row added to the two grid rates
         assert_eq!(p.cells.iter().filter(|c| c.init == Init::Lesson).count(), 3);
         let size = GridSize::of(&p.config);
-        assert_eq!((size.cells, size.nets), (p.cells.len() as u64, p.total_runs));
+        assert_eq!(
+            (size.cells, size.nets),
+            (p.cells.len() as u64, p.total_runs)
+        );
         for k in 0..p.chunks() {
             let cells = p.chunk_cells(k);
             let runs = p.chunk_runs(k);

@@ -23,7 +23,8 @@ pub fn train_chunk(plan: &Plan, k: u64, sketch: &mut Builder) -> ChunkData {
         let mut histograms = |value: &dyn Fn(&crate::train::Curve, usize) -> f64| {
             (0..n_log)
                 .map(|j| {
-                    mine.iter().for_each(|(_, curve)| sketch.add(value(curve, j)));
+                    mine.iter()
+                        .for_each(|(_, curve)| sketch.add(value(curve, j)));
                     sketch.take()
                 })
                 .collect::<Vec<_>>()
