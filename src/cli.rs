@@ -9,11 +9,15 @@ use crate::error::UsageError;
 use crate::sweep::config::ConfigPatch;
 use crate::train::Precision;
 
+/// Exit codes, shown in `--help` and the man page.
+const EXIT_CODES: &str = "Exit codes: 0 success; 1 runtime failure (I/O, disk full, folder in use, a replay that does not reproduce); 2 usage error (a bad flag or value); 128 + N when stopped by signal N (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP: completed chunks are kept, resume with --resume).";
+
 #[derive(Parser, Debug)]
 #[command(
     name = "xorsweep",
     version,
-    about = "Train many tiny 2-2-1 XOR networks at once and see what learning rate and initialisation do"
+    about = "Train many tiny 2-2-1 XOR networks at once and see what learning rate and initialisation do",
+    after_help = EXIT_CODES
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -23,14 +27,17 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Print the lesson's pinned run (weights 0.5 -0.4 0.1 / 0.9 0.3 -0.2 / 0.8 -0.6 0.05, η = 2).
+    #[command(after_help = "Examples:\n  xorsweep baseline\n  xorsweep baseline --lanes f32")]
     Baseline {
         /// Train with the lane trainer in this precision instead of the scalar reference.
         #[arg(long, value_enum)]
         lanes: Option<PrecisionArg>,
     },
     /// Run a sweep (with no arguments: the default sweep) and write CSV, charts and a report.
+    #[command(after_help = "Examples:\n  xorsweep sweep                                   # the default sweep, into ./xorsweep-out\n  xorsweep sweep --lr 0.1..10:20:log --init uniform:1 --seeds 500 -o out\n  xorsweep sweep --init near-symmetric:1:1e-12..0.1:12:log --epochs 20000 -o eps\n  xorsweep sweep --dry-run --seeds 100000        # sizes and time, writes nothing\n  xorsweep sweep -o out --resume                   # finish an interrupted sweep\n  xorsweep sweep --shard 0/4 -o part0              # one of 4 shards; then xorsweep merge")]
     Sweep(Box<SweepArgs>),
     /// Retrain one row of a runs.csv from its recorded initial weights and print its trace.
+    #[command(after_help = "Examples:\n  xorsweep replay xorsweep-out/runs.csv 0\n  xorsweep replay results/runs.csv 1234 --every 100")]
     Replay {
         /// A runs.csv written by `xorsweep sweep`.
         runs_csv: PathBuf,
@@ -41,24 +48,36 @@ pub enum Command {
         every: Option<u32>,
     },
     /// Measure training throughput (net-epochs per second) of the scalar reference and the lanes.
+    #[command(after_help = "Examples:\n  xorsweep bench\n  xorsweep bench --impl simd --precision f64 --nets 262144 --epochs 2000 -j 2\n  xorsweep bench --json > bench.jsonl")]
     Bench(BenchArgs),
     /// Redraw the charts and report.html of a sweep's output folder from its CSV files and
     /// sweep.toml, without retraining.
+    #[command(after_help = "Examples:\n  xorsweep plot xorsweep-out")]
     Plot {
         /// The output folder of `xorsweep sweep` (or `merge`).
         dir: PathBuf,
     },
     /// Merge the output folders of `sweep --shard K/N` runs into one sweep's outputs.
+    #[command(after_help = "Examples:\n  xorsweep merge merged part0 part1 part2 part3\n  xorsweep merge merged parts/* --force")]
     Merge {
         /// Folder to write the merged outputs to.
         out: PathBuf,
         /// The shard folders, in any order.
         #[arg(required = true)]
         shards: Vec<PathBuf>,
-        /// Overwrite OUT if it exists.
-        #[arg(long)]
+        /// Replace an earlier merge's or sweep's files in OUT (only in a folder xorsweep made).
+        #[arg(short, long)]
         force: bool,
     },
+    /// Print a shell completion script (bash, zsh, fish, powershell or elvish) to stdout.
+    #[command(after_help = "Examples:\n  xorsweep completions bash > ~/.local/share/bash-completion/completions/xorsweep\n  xorsweep completions zsh > ~/.zfunc/_xorsweep\n  xorsweep completions fish > ~/.config/fish/completions/xorsweep.fish")]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout.
+    #[command(after_help = "Examples:\n  xorsweep man > xorsweep.1 && man ./xorsweep.1\n  xorsweep man | gzip > /usr/local/share/man/man1/xorsweep.1.gz")]
+    Man,
 }
 
 #[derive(Args, Debug)]
@@ -77,7 +96,7 @@ pub struct BenchArgs {
     pub epochs: u32,
     /// Threads for the multi-threaded measurements (1 thread is always measured too)
     /// [default: all cores].
-    #[arg(long, value_name = "N")]
+    #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
     /// Timed repeats per configuration.
     #[arg(long, value_name = "N", default_value_t = 5)]
@@ -154,23 +173,31 @@ pub struct SweepArgs {
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub chunk_nets: Option<u32>,
     /// Worker threads [default: all cores].
-    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    #[arg(short = 'j', long, value_name = "N", allow_negative_numbers = true)]
     pub threads: Option<usize>,
     /// Output folder.
-    #[arg(long, value_name = "DIR", default_value = "xorsweep-out")]
+    #[arg(short, long, value_name = "DIR", default_value = "xorsweep-out")]
     pub out: PathBuf,
-    /// Overwrite the output folder if it exists.
-    #[arg(long, conflicts_with = "resume")]
+    /// Replace the results of an earlier run in --out (only in a folder xorsweep made, and
+    /// only the files it writes).
+    #[arg(short, long, conflicts_with = "resume")]
     pub force: bool,
     /// Finish an interrupted sweep in --out (same arguments as the original run).
     #[arg(long)]
     pub resume: bool,
     /// No progress bar and no summary (the output folder is still printed).
-    #[arg(long)]
+    #[arg(short, long)]
     pub quiet: bool,
+    /// Print the end-of-sweep summary as JSON on stdout (progress and notes stay on stderr).
+    #[arg(long)]
+    pub json: bool,
+    /// Print the sweep's size (cells, nets, net-epochs), an estimate of its time from a short
+    /// calibration run, and its peak memory and disk; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
     /// Train only shard K of N (0-based) of the sweep; join shards with `xorsweep merge`.
     /// Without it, Slurm array, Kubernetes Indexed Job and AWS Batch array variables are used.
-    #[arg(long, value_name = "K/N")]
+    #[arg(long, value_name = "K/N", allow_hyphen_values = true)]
     pub shard: Option<String>,
     /// Shard count where the scheduler does not export it (Kubernetes, AWS Batch).
     #[arg(long, value_name = "N", allow_negative_numbers = true)]

@@ -55,6 +55,16 @@ fn run(cli: Cli, argv: &[String]) -> anyhow::Result<ExitCode> {
                     .into());
                 }
             }
+            if args.dry_run {
+                let threads = args.threads.unwrap_or_else(rayon::current_num_threads);
+                let d = pipeline::dry_run(config, shard.as_ref(), threads)?;
+                if args.json {
+                    println!("{}", serde_json::to_string_pretty(&d)?);
+                } else {
+                    print!("{}", render_dry_run(&d));
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
             let mode = if args.resume {
                 Mode::Resume
             } else if args.force {
@@ -92,6 +102,16 @@ fn run(cli: Cli, argv: &[String]) -> anyhow::Result<ExitCode> {
                 eprintln!("note: {file} not drawn: {why}");
             }
             println!("wrote {} in {}", written.join(", "), dir.display());
+        }
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "xorsweep", &mut std::io::stdout());
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut page = Vec::new();
+            clap_mangen::Man::new(cmd).render(&mut page)?;
+            std::io::Write::write_all(&mut std::io::stdout(), &page)?;
         }
         Command::Merge { out, shards, force } => {
             let done = pipeline::merge(&out, &shards, force)?;
@@ -202,6 +222,32 @@ fn bench(args: &BenchArgs) -> anyhow::Result<()> {
         print!("{}", bench::render::comparisons(&all));
     }
     Ok(())
+}
+
+fn render_dry_run(d: &pipeline::DryRun) -> String {
+    let mib = |b: u64| b as f64 / f64::from(1 << 20);
+    format!(
+        "dry run (nothing written):\n  {} cells, {} nets × {} epochs = {:.3e} net-epochs\n  calibrated on this machine: {:.1} M net-epochs/s on {}\n  estimated time: {}\n  peak memory: about {:.0} MiB\n  peak disk: about {:.0} MiB\n",
+        d.cells,
+        d.nets,
+        d.epochs,
+        d.net_epochs,
+        d.calibrated_net_epochs_per_second / 1e6,
+        xorsweep::bench::render::plural(d.threads, "thread"),
+        human_seconds(d.estimated_seconds),
+        mib(d.peak_memory_bytes),
+        mib(d.peak_disk_bytes)
+    )
+}
+
+fn human_seconds(s: f64) -> String {
+    if s < 120.0 {
+        format!("{s:.1} s")
+    } else if s < 7200.0 {
+        format!("{:.1} min", s / 60.0)
+    } else {
+        format!("{:.1} h", s / 3600.0)
+    }
 }
 
 fn report_finished(done: &Finished, quiet: bool) {

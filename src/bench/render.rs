@@ -13,24 +13,33 @@ fn spread(m: &Measurement) -> Spread {
 }
 
 fn label(m: &Measurement) -> String {
-    let t = if m.threads == 1 {
-        "1 thread".to_string()
-    } else {
-        format!("{} threads", m.threads)
-    };
-    format!("{} {} × {t}", m.implementation.name(), m.precision)
+    format!(
+        "{} {} × {}",
+        m.implementation.name(),
+        m.precision,
+        plural(m.threads, "thread")
+    )
 }
 
 /// The header: what the binary was built with and what it is about to measure.
+/// "1 thread", "2 threads".
+pub fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
 pub fn header(threads: usize, nets: usize, epochs: u32, repeats: usize) -> String {
     let unused = crate::cpu::unused_host_features();
     let mut s = format!(
-        "CPU features compiled in: {}\nCPU features of this host: {}\nlanes: {} (f64), {} (f32); {} threads available\n",
+        "CPU features compiled in: {}\nCPU features of this host: {}\nlanes: {} (f64), {} (f32); {} available\n",
         crate::cpu::compiled_features().join(" "),
         crate::cpu::host_features().join(" "),
         crate::train::batch::lane_name(crate::train::Precision::F64),
         crate::train::batch::lane_name(crate::train::Precision::F32),
-        threads,
+        plural(threads, "thread"),
     );
     if !unused.is_empty() {
         s.push_str(&format!(

@@ -34,6 +34,7 @@ struct Filling {
     cell: Cell,
     final_loss: Vec<f64>,
     solved_epoch: Vec<u32>,
+    target_epoch: Vec<u32>,
     hidden_gap: Vec<f64>,
     diverged: u64,
     first: Option<Outcome>,
@@ -50,6 +51,7 @@ impl Filling {
             cell: cell.clone(),
             final_loss: Vec::with_capacity(n),
             solved_epoch: Vec::new(),
+            target_epoch: Vec::new(),
             hidden_gap: Vec::with_capacity(n),
             diverged: 0,
             first: None,
@@ -59,7 +61,7 @@ impl Filling {
         }
     }
 
-    fn finish(self, log_epochs: &[u32]) -> CellResult {
+    fn finish(self, log_epochs: &[u32], tracks_target: bool) -> CellResult {
         let nets = self.final_loss.len() as u64;
         let solved = self.solved_epoch.len() as u64;
         let mut solved_sorted = self.solved_epoch;
@@ -79,6 +81,11 @@ impl Filling {
             final_loss: quartiles(self.final_loss),
             diverged: self.diverged,
             median_hidden_gap: quartiles(self.hidden_gap)[1],
+            target: tracks_target.then(|| {
+                let reached = self.target_epoch.len() as u64;
+                let median = quartiles(self.target_epoch.iter().map(|&e| f64::from(e)).collect())[1];
+                (reached, median)
+            }),
         };
         let n = nets.max(1) as f64;
         let band = CurveBand {
@@ -152,6 +159,9 @@ impl<'a> Aggregator<'a> {
                 if let Some(e) = outcome.solved_epoch {
                     f.solved_epoch.push(e);
                 }
+                if let Some(e) = outcome.target_epoch {
+                    f.target_epoch.push(e);
+                }
                 f.diverged += u64::from(outcome.diverged);
                 if run == cell.first_run {
                     f.first = Some(outcome.clone());
@@ -160,7 +170,10 @@ impl<'a> Aggregator<'a> {
             }
             if end == cell.first_run + cell.nets {
                 let f = self.filling.take().expect("set above");
-                self.done.push(f.finish(&self.plan.train.log_epochs));
+                self.done.push(f.finish(
+                    &self.plan.train.log_epochs,
+                    self.plan.train.target_loss.is_some(),
+                ));
             }
         }
     }

@@ -56,6 +56,10 @@ pub fn summary_csv(rows: &[CellSummary]) -> Vec<u8> {
         "final_loss_best",
         "median_hidden_gap",
         "diverged",
+        "label",
+        "target_reached",
+        "target_reached_fraction",
+        "target_epoch_median",
     ])
     .expect("in memory");
     for s in rows {
@@ -77,6 +81,15 @@ pub fn summary_csv(rows: &[CellSummary]) -> Vec<u8> {
         row.push(num(s.best_final_loss));
         row.push(num(s.median_hidden_gap));
         row.push(s.diverged.to_string());
+        row.push(s.cell.label());
+        match s.target {
+            Some((reached, median)) => row.extend([
+                reached.to_string(),
+                num(reached as f64 / s.nets as f64),
+                nan_empty(median),
+            ]),
+            None => row.extend([String::new(), String::new(), String::new()]),
+        }
         w.write_record(&row).expect("in memory");
     }
     finish(w)

@@ -102,10 +102,12 @@ pub struct RunRow<'a> {
     pub diverged: u8,
     /// First epoch with loss below `--target-loss` (empty when not reached or not asked for).
     pub target_epoch: Option<u32>,
+    /// The net's cell, as a person reads it: `uniform:1 @ lr 8.788`.
+    pub label: Cow<'a, str>,
 }
 
 /// The header line of runs.csv, in column order.
-pub const RUNS_COLUMNS: [&str; 36] = [
+pub const RUNS_COLUMNS: [&str; 37] = [
     "run",
     "init",
     "lr",
@@ -142,11 +144,14 @@ pub const RUNS_COLUMNS: [&str; 36] = [
     "hidden_gap",
     "diverged",
     "target_epoch",
+    "label",
 ];
 
 impl<'a> RunRow<'a> {
-    /// The row of global run `run` with its outcome.
-    pub fn new(plan: &Plan, run: u64, o: &Outcome) -> RunRow<'static> {
+    /// The row of global run `run` with its outcome; `label` is its cell's [`Cell::label`].
+    ///
+    /// [`Cell::label`]: crate::sweep::plan::Cell::label
+    pub fn new(plan: &Plan, run: u64, o: &Outcome, label: &'a str) -> RunRow<'a> {
         let (cell, seed) = plan.locate(run);
         let i = initial_params(cell.init, plan.config.seed, run).0;
         let p = o.params.0;
@@ -187,6 +192,7 @@ impl<'a> RunRow<'a> {
             hidden_gap: o.hidden_gap,
             diverged: u8::from(o.diverged),
             target_epoch: o.target_epoch,
+            label: Cow::Borrowed(label),
         }
     }
 
@@ -267,9 +273,15 @@ pub fn runs_rows(plan: &Plan, which: RunsCsv, chunk: &ChunkData) -> Vec<u8> {
             RunsCsv::All => chunk.nets.len() * 700,
             _ => 0,
         }));
+    let mut label = (usize::MAX, String::new());
     for (run, o) in chunk.runs.clone().zip(&chunk.nets) {
         if keep_run(plan, which, run) {
-            w.serialize(RunRow::new(plan, run, o)).expect("in memory");
+            let cell = plan.locate(run).0;
+            if label.0 != cell.index {
+                label = (cell.index, cell.label());
+            }
+            w.serialize(RunRow::new(plan, run, o, &label.1))
+                .expect("in memory");
         }
     }
     w.into_inner().expect("in memory")
@@ -292,7 +304,8 @@ mod tests {
         let spec = crate::train::TrainSpec::new(3, vec![], None);
         let (o, _) = crate::train::reference::train(p, lr, &spec);
         let mut w = csv::Writer::from_writer(Vec::new());
-        let row = RunRow::new(&plan, 0, &o);
+        let label = plan.cells[0].label();
+        let row = RunRow::new(&plan, 0, &o, &label);
         w.serialize(&row).unwrap();
         let bytes = w.into_inner().unwrap();
         assert!(bytes.starts_with(&runs_header()));

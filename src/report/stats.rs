@@ -72,6 +72,8 @@ pub struct CellSummary {
     pub best_final_loss: f64,
     pub diverged: u64,
     pub median_hidden_gap: f64,
+    /// With `--target-loss`: nets whose loss went below it, and their median first such epoch.
+    pub target: Option<(u64, f64)>,
 }
 
 impl CellSummary {

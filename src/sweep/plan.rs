@@ -25,6 +25,27 @@ pub struct Cell {
     pub nets: u64,
 }
 
+impl Cell {
+    /// A label a person reads in a spreadsheet or a legend: `uniform:1 @ lr 8.788`.
+    pub fn label(&self) -> String {
+        format!("{} @ lr {}", self.init, significant(self.lr, 4))
+    }
+}
+
+/// `x` to `digits` significant digits, without trailing zeros (`8.788`, `0.05`, `32`).
+pub fn significant(x: f64, digits: i32) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let decimals = (digits - 1 - x.abs().log10().floor() as i32).max(0) as usize;
+    let s = format!("{x:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Plan {
     pub config: SweepConfig,
@@ -251,6 +272,16 @@ mod tests {
         assert_eq!(s.hidden_gap(), 0.0);
         let n = initial_params(Init::NearSymmetric { a: 2.0, eps: 1e-6 }, 1, 3);
         assert!(n.hidden_gap() > 0.0 && n.hidden_gap() <= 1e-6);
+    }
+
+    #[test]
+    fn labels_read_well() {
+        assert_eq!(significant(8.78793, 4), "8.788");
+        assert_eq!(significant(0.05, 4), "0.05");
+        assert_eq!(significant(32.0, 4), "32");
+        assert_eq!(significant(0.17753, 4), "0.1775");
+        let p = plan(1);
+        assert_eq!(p.cells[0].label(), "lesson @ lr 0.5");
     }
 
     #[test]
