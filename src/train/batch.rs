@@ -304,15 +304,60 @@ fn train_batches<V: Lane>(
     rate: impl Fn(usize) -> Rates,
     spec: &TrainSpec,
 ) -> Vec<(Outcome, Curve)> {
+    let (outcomes, curves) = train_flat_with::<V>(inits, rate, spec);
+    outcomes
+        .into_iter()
+        .enumerate()
+        .map(|(i, o)| (o, curves.curve(i)))
+        .collect()
+}
+
+/// Loss and hidden gap of many nets at a spec's logged epochs, epoch-major (`loss[j·n + i]` is
+/// net `i` at logged epoch `j`), so that a sweep can read one epoch across nets contiguously.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Curves {
+    pub nets: usize,
+    pub loss: Vec<f64>,
+    pub gap: Vec<f64>,
+}
+
+impl Curves {
+    /// Net `i`'s values at logged epoch `j`.
+    pub fn at(&self, j: usize) -> (&[f64], &[f64]) {
+        let r = j * self.nets..(j + 1) * self.nets;
+        (&self.loss[r.clone()], &self.gap[r])
+    }
+
+    /// Net `i`'s whole curve.
+    pub fn curve(&self, i: usize) -> Curve {
+        let n_log = self.loss.len() / self.nets.max(1);
+        Curve {
+            loss: (0..n_log).map(|j| self.loss[j * self.nets + i]).collect(),
+            gap: (0..n_log).map(|j| self.gap[j * self.nets + i]).collect(),
+        }
+    }
+}
+
+/// The lane trainer's core: outcomes in net order and the curves epoch-major, with no allocation
+/// per net.
+fn train_flat_with<V: Lane>(
+    inits: &[Params],
+    rate: impl Fn(usize) -> Rates,
+    spec: &TrainSpec,
+) -> (Vec<Outcome>, Curves) {
     let w = V::WIDTH;
     assert!(w <= MAX_WIDTH, "lane width {w} above {MAX_WIDTH}");
+    let n = inits.len();
     let n_log = spec.log_epochs.len();
-    let mut results = Vec::with_capacity(inits.len());
+    let mut outcomes = Vec::with_capacity(n);
+    let mut curves = Curves {
+        nets: n,
+        loss: vec![0.0; n_log * n],
+        gap: vec![0.0; n_log * n],
+    };
     let mut lane_buf = vec![0.0; w];
     let mut loss_log = vec![V::splat(0.0); n_log];
     let mut gap_log = vec![V::splat(0.0); n_log];
-    let mut loss_lanes = vec![0.0; n_log * w];
-    let mut gap_lanes = vec![0.0; n_log * w];
 
     for (b, chunk_inits) in inits.chunks(w).enumerate() {
         let real = chunk_inits.len();
@@ -334,16 +379,19 @@ fn train_batches<V: Lane>(
         let outs = r.out.map(unpack);
         let (loss, solved_at, target_at) =
             (unpack(r.loss), unpack(r.solved_at), unpack(r.target_at));
+        let first = b * w;
         for (j, (l, g)) in loss_log.iter().zip(&gap_log).enumerate() {
-            l.store(&mut loss_lanes[j * w..(j + 1) * w]);
-            g.store(&mut gap_lanes[j * w..(j + 1) * w]);
+            let (l, g) = (unpack(*l), unpack(*g));
+            let at = j * n + first;
+            curves.loss[at..at + real].copy_from_slice(&l[..real]);
+            curves.gap[at..at + real].copy_from_slice(&g[..real]);
         }
         let epoch_of = |x: f64| (x >= 0.0).then_some(x as u32);
         for i in 0..real {
             let params = Params(std::array::from_fn(|k| params[k][i]));
             let outputs = std::array::from_fn(|k| outs[k][i]);
             let final_loss = loss[i];
-            let outcome = Outcome {
+            outcomes.push(Outcome {
                 params,
                 final_loss,
                 outputs,
@@ -352,15 +400,25 @@ fn train_batches<V: Lane>(
                 target_epoch: epoch_of(target_at[i]),
                 hidden_gap: params.hidden_gap(),
                 diverged: !(params.is_finite() && final_loss.is_finite()),
-            };
-            let curve = Curve {
-                loss: (0..n_log).map(|j| loss_lanes[j * w + i]).collect(),
-                gap: (0..n_log).map(|j| gap_lanes[j * w + i]).collect(),
-            };
-            results.push((outcome, curve));
+            });
         }
     }
-    results
+    (outcomes, curves)
+}
+
+/// Train with the lanes this build uses for `precision`: outcomes in net order and the curves
+/// epoch-major (what a sweep's chunk needs, with no per-net allocation).
+pub fn train_flat(
+    precision: Precision,
+    inits: &[Params],
+    lrs: &[f64],
+    spec: &TrainSpec,
+) -> (Vec<Outcome>, Curves) {
+    assert_eq!(inits.len(), lrs.len(), "one learning rate per network");
+    match precision {
+        Precision::F64 => train_flat_with::<F64Lanes>(inits, |i| Rates::same(lrs[i]), spec),
+        Precision::F32 => train_flat_with::<F32Lanes>(inits, |i| Rates::same(lrs[i]), spec),
+    }
 }
 
 /// Train nets for a trainability map: `epochs` steps each, recording only [`MapOutcome`]'s
