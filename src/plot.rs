@@ -35,7 +35,13 @@ pub fn plot(dir: &Path) -> anyhow::Result<(Vec<&'static str>, Vec<Skipped>)> {
     let (summary, curves, examples) = (read(SUMMARY_CSV)?, read(CURVES_CSV)?, read(EXAMPLES_CSV)?);
     let config = String::from_utf8(config)
         .map_err(|_| UsageError::new(format!("plot: {shown}/{CONFIG_FILE} is not text")))?;
-    let visuals = report::render_visuals(&summary, &curves, &examples, &config)
+    let visuals = report::render_visuals(
+        &summary,
+        &curves,
+        &examples,
+        &config,
+        &report::ChartOptions::default(),
+    )
         .map_err(|e| UsageError::new(format!("plot: {shown}: {e:#}")))?;
     for (name, bytes) in &visuals.files {
         write_atomic(&dir.join(name), bytes)?;

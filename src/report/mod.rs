@@ -13,6 +13,7 @@ use crate::sweep::config::RunsCsv;
 use crate::sweep::plan::Plan;
 use crate::sweep::spec::Init;
 use crate::train::{Params, TrainSpec, reference};
+pub use charts::ChartOptions;
 use csv::CurveRows;
 
 pub const RUNS_CSV: &str = "runs.csv";
@@ -39,16 +40,18 @@ pub struct Visuals {
 
 /// Draw the charts and the HTML page of a sweep from the bytes of its summary.csv, curves.csv
 /// and examples.csv and the text of its sweep.toml: what [`render`] adds to the CSV files, and
-/// what `xorsweep plot` redraws from the files alone.
+/// what `xorsweep plot` redraws from the files alone. `opts` picks what the charts show; an
+/// error names an `opts.chart_init` the sweep does not have.
 pub fn render_visuals(
     summary: &[u8],
     curves: &[u8],
     examples: &[u8],
     sweep_toml: &str,
+    opts: &ChartOptions,
 ) -> anyhow::Result<Visuals> {
     let data = charts::ChartData::from_csv(summary, curves, examples)?;
-    let rendered = charts::render(&data)?;
-    let page = html::page(&data, &rendered, sweep_toml);
+    let rendered = charts::render(&data, opts)?;
+    let page = html::page(&data, &rendered, sweep_toml, opts);
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     for r in rendered {
@@ -113,7 +116,13 @@ pub fn render(
     let curves = csv::curves_csv(plan, &curves);
     let examples = csv::examples_csv(&cells);
     // Drawn from the CSV bytes, not from the records, so that `xorsweep plot` can redraw them.
-    let visuals = render_visuals(&summary, &curves, &examples, &plan.config.to_toml())?;
+    let visuals = render_visuals(
+        &summary,
+        &curves,
+        &examples,
+        &plan.config.to_toml(),
+        &ChartOptions::default(),
+    )?;
     let mut out = vec![
         (RUNS_CSV, csv::runs_csv(plan, records, runs_csv)),
         (SUMMARY_CSV, summary),
