@@ -42,7 +42,7 @@ pub fn plot(dir: &Path) -> anyhow::Result<(Vec<&'static str>, Vec<Skipped>)> {
         &config,
         &report::ChartOptions::default(),
     )
-        .map_err(|e| UsageError::new(format!("plot: {shown}: {e:#}")))?;
+    .map_err(|e| UsageError::new(format!("plot: {shown}: {e:#}")))?;
     for (name, bytes) in &visuals.files {
         write_atomic(&dir.join(name), bytes)?;
     }

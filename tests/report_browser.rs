@@ -81,9 +81,7 @@ impl Browser {
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", exe.display()));
         // From here on the browser dies with `guard` whatever happens.
-        let mut guard = Started {
-            child: Some(child),
-        };
+        let mut guard = Started { child: Some(child) };
         let port_file = profile.path().join("DevToolsActivePort");
         let deadline = Instant::now() + STEP;
         let (port, path) = loop {
@@ -222,17 +220,27 @@ impl Page<'_> {
         self.eval(expr).as_bool().unwrap_or(false)
     }
 
-    fn screenshot(&mut self, dir: &Path) {
-        let r = self.cmd(
-            "Page.captureScreenshot",
-            json!({ "format": "png", "captureBeyondViewport": true }),
-        );
+    /// The whole page as screenshots 1200 px high each, `report_<width>_<k>.png` in `dir`.
+    fn screenshots(&mut self, dir: &Path) {
         use base64::Engine;
-        let png = base64::engine::general_purpose::STANDARD
-            .decode(r["data"].as_str().unwrap())
-            .unwrap();
         fs::create_dir_all(dir).unwrap();
-        fs::write(dir.join(format!("report_{}.png", self.width)), png).unwrap();
+        let height = self
+            .eval("document.documentElement.scrollHeight")
+            .as_f64()
+            .unwrap();
+        let tile = 1200.0;
+        for k in 0..(height / tile).ceil() as u32 {
+            let y = f64::from(k) * tile;
+            let clip = json!({ "x": 0, "y": y, "width": self.width, "height": tile.min(height - y), "scale": 1 });
+            let r = self.cmd(
+                "Page.captureScreenshot",
+                json!({ "format": "png", "captureBeyondViewport": true, "clip": clip }),
+            );
+            let png = base64::engine::general_purpose::STANDARD
+                .decode(r["data"].as_str().unwrap())
+                .unwrap();
+            fs::write(dir.join(format!("report_{}_{k:02}.png", self.width)), png).unwrap();
+        }
     }
 }
 
@@ -357,7 +365,10 @@ fn check_page(p: &mut Page) {
     );
     let third = p.eval(state);
     assert!(
-        third[1].as_str().unwrap().starts_with("lesson at learning rate"),
+        third[1]
+            .as_str()
+            .unwrap()
+            .starts_with("lesson at learning rate"),
         "{w} px: picking the init did not select it: {third}"
     );
     assert_ne!(third[4], second[4], "{w} px: boundary not redrawn");
@@ -415,9 +426,13 @@ fn report_works_in_headless_chromium_at_phone_and_laptop_width() {
     for width in [420, 1300] {
         let mut page = Page::open(&mut browser, &url, width);
         if let Some(d) = &shots {
-            page.screenshot(d);
+            page.screenshots(&d.join("before"));
         }
         check_page(&mut page);
+        if let Some(d) = &shots {
+            // After the checks: sorted, filtered, the explorer on another cell.
+            page.screenshots(&d.join("after"));
+        }
     }
     assert!(
         browser.errors.is_empty(),

@@ -316,14 +316,16 @@ fn plain_verdict(g: &Group) -> Option<String> {
                 .total_cmp(&b.solved_epoch[1].unwrap_or(0.0))
         });
     let against = match slowest {
-        Some(s) if s.cell != v.fastest.cell => format!(
-            ", against {} at {}",
-            opt_epoch(s.solved_epoch[1]),
-            n3(s.lr)
-        ),
+        Some(s) if s.cell != v.fastest.cell => {
+            format!(", against {} at {}", opt_epoch(s.solved_epoch[1]), n3(s.lr))
+        }
         _ => String::new(),
     };
-    let all = if v.tied.len() > 1 { "all solve" } else { "solves" };
+    let all = if v.tied.len() > 1 {
+        "all solve"
+    } else {
+        "solves"
+    };
     Some(format!(
         "<strong>{}</strong>: learning rate{} {rates} {all} {share} of nets; the fastest of them is {} (median {} epochs to solve{against}).",
         esc(&g.scheme.label()),
@@ -487,13 +489,20 @@ fn explorer_json(data: &ChartData, opts: &ChartOptions) -> Option<String> {
             }
         };
         let v = |xs: &[f64]| xs.iter().map(|x| j(*x)).collect::<Vec<_>>();
-        let ex = data.examples.iter().find(|e| e.cell == c.cell).map(|e| ExampleJson {
-            run: e.run,
-            p: e.params.iter().map(|x| x.is_finite().then_some(*x)).collect(),
-            correct: e.correct,
-            solved: e.solved_epoch,
-            loss: j(e.final_loss),
-        });
+        let ex = data
+            .examples
+            .iter()
+            .find(|e| e.cell == c.cell)
+            .map(|e| ExampleJson {
+                run: e.run,
+                p: e.params
+                    .iter()
+                    .map(|x| x.is_finite().then_some(*x))
+                    .collect(),
+                correct: e.correct,
+                solved: e.solved_epoch,
+                loss: j(e.final_loss),
+            });
         cells.push(CellJson {
             id: c.cell,
             init: c.scheme.label(),
@@ -662,13 +671,13 @@ mod tests {
             file: "x.png",
             why: "no <data>".into(),
         }];
-        let page =
-            String::from_utf8(page(
+        let page = String::from_utf8(page(
             &data,
             &charts,
             "lr = \"0.5,<2>\"\nseeds = 10\n",
             &ChartOptions::default(),
-        )).unwrap();
+        ))
+        .unwrap();
         assert!(
             page.contains(
                 "0 of 10 solved XOR; best final loss 0.17 against the bound 1/6 = 0.166667"

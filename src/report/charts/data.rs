@@ -38,7 +38,8 @@ impl Scheme {
     pub fn matches(&self, spec: &str) -> bool {
         let mut parts = spec.trim().split(':');
         let num = |p: Option<&str>| -> Result<Option<f64>, ()> {
-            p.map(|t| t.trim().parse::<f64>().map_err(|_| ())).transpose()
+            p.map(|t| t.trim().parse::<f64>().map_err(|_| ()))
+                .transpose()
         };
         let init = parts.next().unwrap_or("").trim();
         let (Ok(scale), Ok(eps)) = (num(parts.next()), num(parts.next())) else {
@@ -135,9 +136,11 @@ pub struct Verdict<'a> {
 impl Verdict<'_> {
     /// Lowest and highest solved share among the tied cells.
     pub fn share_range(&self) -> (f64, f64) {
-        self.tied.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), c| {
-            (a.min(c.solved_fraction), b.max(c.solved_fraction))
-        })
+        self.tied
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), c| {
+                (a.min(c.solved_fraction), b.max(c.solved_fraction))
+            })
     }
 
     /// Whether the tied learning rates are a run of neighbours among all of `group`'s.
@@ -522,11 +525,17 @@ run,cell,init,scale,eps,lr,w11,w12,b1,w21,w22,b2,v1,v2,c,final_loss,correct,solv
         let g = d.groups();
         assert_eq!(g.len(), 3);
         assert_eq!(g[1].cells.len(), 2);
-        assert_eq!(d.chart_group(None).unwrap().unwrap().scheme.label(), "uniform:1");
+        assert_eq!(
+            d.chart_group(None).unwrap().unwrap().scheme.label(),
+            "uniform:1"
+        );
         let near = d.chart_group(Some("near-symmetric:1.0:0.000001")).unwrap();
         assert_eq!(near.unwrap().scheme.label(), "near-symmetric:1:1e-6");
         let e = d.chart_group(Some("normal:1")).unwrap_err();
-        assert!(e.contains("\"normal:1\"") && e.contains("uniform:1, near-symmetric"), "{e}");
+        assert!(
+            e.contains("\"normal:1\"") && e.contains("uniform:1, near-symmetric"),
+            "{e}"
+        );
         assert!(d.chart_group(Some("uniform:x")).is_err());
         assert!(ChartData::default().chart_group(None).unwrap().is_none());
         assert_eq!(d.example_near("uniform", 3.0).unwrap().run, 1);

@@ -71,7 +71,13 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
     let stagger = lrs.len() as f64 * 56.0 > 850.0;
     let x = Axis::categories(
         lrs.iter()
-            .map(|&l| if stagger { String::new() } else { tick_label(l) })
+            .map(|&l| {
+                if stagger {
+                    String::new()
+                } else {
+                    tick_label(l)
+                }
+            })
             .collect(),
     );
     let y = Axis::categories(groups.iter().map(|g| g.scheme.label()).collect());

@@ -27,6 +27,17 @@ pub struct Chosen<'a> {
 }
 
 impl Chosen<'_> {
+    /// A few words for a panel title: "best", "fastest", both, or nothing.
+    pub fn short_role(&self, c: &Cell) -> &'static str {
+        let Some(v) = &self.verdict else { return "" };
+        match (c.cell == v.best.cell, c.cell == v.fastest.cell) {
+            (true, true) => ", best and fastest",
+            (true, false) => ", best",
+            (false, true) => ", fastest",
+            (false, false) => "",
+        }
+    }
+
     /// "best", "fastest of the tied best", both, or nothing, for a cell's label.
     pub fn role(&self, c: &Cell) -> &'static str {
         let Some(v) = &self.verdict else { return "" };
@@ -98,20 +109,23 @@ pub fn draw(data: &ChartData, opts: &ChartOptions) -> anyhow::Result<Rendered> {
     let Some((lo, hi)) = finite_range(values, true) else {
         return Ok(Rendered::Skipped {
             file: FILE,
-            why: format!("every loss of {} is NaN or infinite", ch.group.scheme.label()),
+            why: format!(
+                "every loss of {} is NaN or infinite",
+                ch.group.scheme.label()
+            ),
         });
     };
     let max_epoch = cells
         .iter()
         .filter_map(|c| c.curve.epoch.last().copied())
         .fold(1.0, f64::max);
-    let x = Axis::epochs(max_epoch);
+    let x = Axis::epochs(max_epoch).sparse(2);
     let y = Axis::log(lo * 0.7, hi * 1.5);
     let scheme = ch.group.scheme.label();
     let nets = cells[0].nets;
     let title = format!("Loss over training, one panel per learning rate ({scheme} init)");
     let subtitle = format!(
-        "learning rate = gradient-descent step size η; {nets} nets per learning rate; coloured line = median net, band = middle 50% of nets, grey = the other panels' medians{}",
+        "learning rate = gradient-descent step size η; {nets} nets per learning rate; coloured line = median net, band = middle 50% of nets, grey = the other panels' medians; best = highest share solved, fastest = fastest of the rates tied with it{}",
         shown_note(&ch.group, cells.len())
     );
     let colours = colour::distinct(cells.len());
@@ -122,9 +136,15 @@ pub fn draw(data: &ChartData, opts: &ChartOptions) -> anyhow::Result<Rendered> {
         let area = heading(root, &title, &subtitle)?;
         let panels = area.split_evenly((rows, cols));
         for (i, (c, col)) in cells.iter().zip(&colours).enumerate() {
-            let caption = format!("learning rate {}{}", tick_label(c.lr), ch.role(c));
-            let mut chart =
-                super::plot(&panels[i], Some(&caption), &x, &y, "epoch", "MSE loss")?;
+            let caption = format!("learning rate {}{}", tick_label(c.lr), ch.short_role(c));
+            let mut chart = super::plot(
+                &panels[i],
+                Some(&caption),
+                &x,
+                &y,
+                "epoch (log scale)",
+                "MSE loss",
+            )?;
             for other in cells.iter().filter(|o| o.cell != c.cell) {
                 let k = &other.curve;
                 line(

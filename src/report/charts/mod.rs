@@ -484,14 +484,22 @@ fn side_labels(
     } else {
         cols.end - 6
     };
+    let base = area.get_base_pixel();
     for ((_, s, c), y) in labels.iter().zip(placed) {
         let c = colour::darker(*c);
-        text_at(
-            area,
-            (x, y),
-            s,
-            anchored(text(16).color(&c), side, VPos::Bottom),
-        )?;
+        let style = anchored(text(16).color(&c), side, VPos::Bottom);
+        // A light backing, so that a line passing under the label does not cut it.
+        let (w, h) = style.font.box_size(s).unwrap_or((0, 16));
+        let (w, h) = (w as i32, h as i32);
+        let x0 = if matches!(side, HPos::Left) { x } else { x - w };
+        area.draw(&Rectangle::new(
+            [
+                (x0 - 3 - base.0, y - h - 1 - base.1),
+                (x0 + w + 3 - base.0, y + 2 - base.1),
+            ],
+            WHITE.mix(0.8).filled(),
+        ))?;
+        text_at(area, (x, y), s, style)?;
     }
     Ok(())
 }
