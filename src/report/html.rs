@@ -564,7 +564,7 @@ fn explorer_section(h: &mut String, data: &ChartData, opts: &ChartOptions) {
 
 fn summary_section(h: &mut String, data: &ChartData) {
     h.push_str("<h2>Every cell</h2>\n");
-    h.push_str("<p>summary.csv, rounded for reading (the CSV has the exact numbers). Epochs to solve: median and quartiles over the nets that solved; final loss: median and quartiles over all nets; hidden gap: median at the end; the interval is the 95% Wilson interval of the solved share; “–” means none.</p>\n");
+    h.push_str("<p>summary.csv, rounded for reading (the CSV has the exact numbers); init as <code>--init</code> spells it. Epochs to solve: median and quartiles over the nets that solved; final loss: median and quartiles over all nets; hidden gap: median at the end; the interval is the 95% Wilson interval of the solved share; “–” means none.</p>\n");
     h.push_str("<div class=\"controls js-only\"><label>filter <input type=\"search\" id=\"cell-filter\" placeholder=\"e.g. uniform:1\" aria-controls=\"cells\"></label><span id=\"cell-count\" aria-live=\"polite\"></span><span class=\"hint\">Click a column heading to sort.</span></div>\n");
     h.push_str("<div class=\"scroll cells\">\n<table id=\"cells\">\n<thead><tr><th class=\"n\">cell</th><th>init</th><th class=\"n\">scale</th><th class=\"n\">ε</th><th class=\"n\">learning rate</th><th class=\"n\">nets</th><th class=\"n\">solved</th><th class=\"n\">share</th><th class=\"n\">share: 95% interval</th><th class=\"n\">epochs to solve: median</th><th class=\"n\">epochs to solve: [q1, q3]</th><th class=\"n\">final loss: median</th><th class=\"n\">final loss: [q1, q3]</th><th class=\"n\">best final loss</th><th class=\"n\">hidden gap</th><th class=\"n\">diverged</th></tr></thead>\n<tbody>\n");
     // The sort key of a numeric cell: the exact value; empty for none.
@@ -587,7 +587,7 @@ fn summary_section(h: &mut String, data: &ChartData) {
             "<tr><td class=\"n\" data-v=\"{}\">{}</td><td>{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">[{}, {}]</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">[{}, {}]</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td></tr>",
             c.cell,
             c.cell,
-            esc(&c.scheme.init),
+            esc(&c.scheme.label()),
             opt_key(c.scheme.scale),
             opt_n4(c.scheme.scale),
             opt_key(c.scheme.eps),

@@ -271,7 +271,14 @@
     for (var j = 0; j < n; j++) for (var i = 0; i < n; i++) out[j * n + i] = output(e.p, at(i), at(n - 1 - j));
     for (var k = 0; k < n * n; k++) {
       var i2 = k % n, j2 = (k - i2) / n, v = out[k], above = v >= 0.5;
-      var edge = (i2 + 1 < n && (out[k + 1] >= 0.5) !== above) || (j2 + 1 < n && (out[k + n] >= 0.5) !== above);
+      // On the 0.5 contour: a neighbour within 1 pixel lies on the other side (a 2-3 px line).
+      var edge = false;
+      for (var d = -1; d <= 1 && !edge; d++) {
+        for (var f = -1; f <= 1 && !edge; f++) {
+          var ii = i2 + d, jj = j2 + f;
+          if (ii >= 0 && jj >= 0 && ii < n && jj < n && (out[jj * n + ii] >= 0.5) !== above) edge = true;
+        }
+      }
       var col = edge ? [255, 255, 255] : viridis(v);
       img.data[4 * k] = col[0]; img.data[4 * k + 1] = col[1]; img.data[4 * k + 2] = col[2]; img.data[4 * k + 3] = 255;
     }
@@ -297,7 +304,7 @@
     var right = e.correct === 4 ? 'all 4 cases right' : e.correct + ' of 4 cases right';
     note.textContent = 'Example net (run ' + e.run + '): ' + right +
       (e.solved !== null ? ', solved at epoch ' + e.solved : '') + '; final loss ' + fmt(e.loss, 3) +
-      '. White line: output 0.5; circles: the four XOR cases (white: target 1, black: target 0).';
+      '. Inputs x₁ (across) and x₂ (up) from −0.5 to 1.5; colour: the output (dark 0, yellow 1); white line: output 0.5; circles: the four XOR cases (white: target 1, black: target 0).';
   }
 
   function select(id) {
