@@ -55,7 +55,19 @@ struct Browser {
 }
 
 impl Drop for Browser {
+    /// Ask Chromium to close (so that it takes its helper processes with it), wait up to five
+    /// seconds, then kill it.
     fn drop(&mut self) {
+        let close = json!({ "id": 0, "method": "Browser.close" }).to_string();
+        if self.ws.send(Message::text(close)).is_ok() {
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = self.child.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -412,6 +424,7 @@ fn report_works_in_headless_chromium_at_phone_and_laptop_width() {
         .args(["--init", "lesson", "--seeds", "16", "--epochs", "300"])
         .args(["--quiet", "--out"])
         .arg(&out)
+        .timeout(Duration::from_secs(120))
         .assert()
         .success();
     let report = out.join("report.html");
