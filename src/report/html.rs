@@ -172,9 +172,11 @@ fn config_section(h: &mut String, data: &ChartData, sweep_toml: &str) {
             for (k, what, v) in known.chain(rest) {
                 let _ = writeln!(
                     h,
-                    "<tr><th><code>{}</code></th><td>{}</td><td><code>{}</code></td></tr>",
+                    "<tr><th><code>{}</code>{}</th><td><code>{}</code></td></tr>",
                     esc(k),
-                    what.unwrap_or(""),
+                    what.map_or(String::new(), |w| format!(
+                        "<br><span class=\"hint\">{w}</span>"
+                    )),
                     config_value(v)
                 );
             }

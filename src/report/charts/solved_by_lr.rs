@@ -45,7 +45,7 @@ pub fn draw(data: &ChartData, _opts: &ChartOptions) -> anyhow::Result<Rendered> 
     let width = (420 * cols as u32 + 60).clamp(900, 1740);
     let height = 120 + 520 * rows as u32;
     let title = "What the learning rate changes: how many nets solve XOR, and how soon".to_string();
-    let subtitle = "one panel per init; top: share solved with its 95% interval; bottom: median epoch of solving (bars: quartiles); shaded: the learning rates tied with the best (intervals overlap); ○ best share, ◆ fastest of those".to_string();
+    let subtitle = "one panel per init of independent random weights; top: share solved with its 95% interval; bottom: median epoch of solving (bars: quartiles); shaded: the learning rates tied with the best (intervals overlap); ○ best share, ◆ fastest of those".to_string();
     let png = png(width, height, |root| {
         let area = heading(root, &title, &subtitle)?;
         let panels = area.split_evenly((rows, cols));
