@@ -155,7 +155,7 @@ fn config_section(h: &mut String, data: &ChartData, sweep_toml: &str) {
     let nets: u64 = data.cells.iter().map(|c| c.nets).sum();
     let _ = writeln!(
         h,
-        "<p>{} cells (init scheme × learning rate), {} nets in all. The configuration, as written to <code>sweep.toml</code> (rerun it with <code>xorsweep sweep --config sweep.toml</code>):</p>",
+        "<p>{} cells (init scheme × learning rate), {} nets in all. The configuration, as written to <code>sweep.toml</code> (rerun it with <code class=\"tok\">xorsweep sweep --config sweep.toml</code>):</p>",
         data.cells.len(),
         nets
     );
