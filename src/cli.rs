@@ -34,10 +34,14 @@ pub enum Command {
         lanes: Option<PrecisionArg>,
     },
     /// Run a sweep (with no arguments: the default sweep) and write CSV, charts and a report.
-    #[command(after_help = "Examples:\n  xorsweep sweep                                   # the default sweep, into ./xorsweep-out\n  xorsweep sweep --lr 0.1..10:20:log --init uniform:1 --seeds 500 -o out\n  xorsweep sweep --init near-symmetric:1:1e-12..0.1:12:log --epochs 20000 -o eps\n  xorsweep sweep --dry-run --seeds 100000        # sizes and time, writes nothing\n  xorsweep sweep -o out --resume                   # finish an interrupted sweep\n  xorsweep sweep --shard 0/4 -o part0              # one of 4 shards; then xorsweep merge")]
+    #[command(
+        after_help = "Examples:\n  xorsweep sweep                                   # the default sweep, into ./xorsweep-out\n  xorsweep sweep --lr 0.1..10:20:log --init uniform:1 --seeds 500 -o out\n  xorsweep sweep --init near-symmetric:1:1e-12..0.1:12:log --epochs 20000 -o eps\n  xorsweep sweep --dry-run --seeds 100000        # sizes and time, writes nothing\n  xorsweep sweep -o out --resume                   # finish an interrupted sweep\n  xorsweep sweep --shard 0/4 -o part0              # one of 4 shards; then xorsweep merge"
+    )]
     Sweep(Box<SweepArgs>),
     /// Retrain one row of a runs.csv from its recorded initial weights and print its trace.
-    #[command(after_help = "Examples:\n  xorsweep replay xorsweep-out/runs.csv 0\n  xorsweep replay results/runs.csv 1234 --every 100")]
+    #[command(
+        after_help = "Examples:\n  xorsweep replay xorsweep-out/runs.csv 0\n  xorsweep replay results/runs.csv 1234 --every 100"
+    )]
     Replay {
         /// A runs.csv written by `xorsweep sweep`.
         runs_csv: PathBuf,
@@ -48,7 +52,9 @@ pub enum Command {
         every: Option<u32>,
     },
     /// Measure training throughput (net-epochs per second) of the scalar reference and the lanes.
-    #[command(after_help = "Examples:\n  xorsweep bench\n  xorsweep bench --impl simd --precision f64 --nets 262144 --epochs 2000 -j 2\n  xorsweep bench --json > bench.jsonl")]
+    #[command(
+        after_help = "Examples:\n  xorsweep bench\n  xorsweep bench --impl simd --precision f64 --nets 262144 --epochs 2000 -j 2\n  xorsweep bench --json > bench.jsonl"
+    )]
     Bench(BenchArgs),
     /// Redraw the charts and report.html of a sweep's output folder from its CSV files and
     /// sweep.toml, without retraining.
@@ -56,9 +62,15 @@ pub enum Command {
     Plot {
         /// The output folder of `xorsweep sweep` (or `merge`).
         dir: PathBuf,
+        /// The init whose learning curves the line charts show, e.g. uniform:1
+        /// [default: the first random init].
+        #[arg(long, value_name = "SPEC")]
+        chart_init: Option<String>,
     },
     /// Merge the output folders of `sweep --shard K/N` runs into one sweep's outputs.
-    #[command(after_help = "Examples:\n  xorsweep merge merged part0 part1 part2 part3\n  xorsweep merge merged parts/* --force")]
+    #[command(
+        after_help = "Examples:\n  xorsweep merge merged part0 part1 part2 part3\n  xorsweep merge merged parts/* --force"
+    )]
     Merge {
         /// Folder to write the merged outputs to.
         out: PathBuf,
@@ -68,15 +80,23 @@ pub enum Command {
         /// Replace an earlier merge's or sweep's files in OUT (only in a folder xorsweep made).
         #[arg(short, long)]
         force: bool,
+        /// The init whose learning curves the line charts show, e.g. uniform:1
+        /// [default: the first random init].
+        #[arg(long, value_name = "SPEC")]
+        chart_init: Option<String>,
     },
     /// Print a shell completion script (bash, zsh, fish, powershell or elvish) to stdout.
-    #[command(after_help = "Examples:\n  xorsweep completions bash > ~/.local/share/bash-completion/completions/xorsweep\n  xorsweep completions zsh > ~/.zfunc/_xorsweep\n  xorsweep completions fish > ~/.config/fish/completions/xorsweep.fish")]
+    #[command(
+        after_help = "Examples:\n  xorsweep completions bash > ~/.local/share/bash-completion/completions/xorsweep\n  xorsweep completions zsh > ~/.zfunc/_xorsweep\n  xorsweep completions fish > ~/.config/fish/completions/xorsweep.fish"
+    )]
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
     },
     /// Print the man page (roff) to stdout.
-    #[command(after_help = "Examples:\n  xorsweep man > xorsweep.1 && man ./xorsweep.1\n  xorsweep man | gzip > /usr/local/share/man/man1/xorsweep.1.gz")]
+    #[command(
+        after_help = "Examples:\n  xorsweep man > xorsweep.1 && man ./xorsweep.1\n  xorsweep man | gzip > /usr/local/share/man/man1/xorsweep.1.gz"
+    )]
     Man,
 }
 
@@ -202,6 +222,10 @@ pub struct SweepArgs {
     /// Shard count where the scheduler does not export it (Kubernetes, AWS Batch).
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub shard_count: Option<u64>,
+    /// The init whose learning curves the line charts show, e.g. uniform:1
+    /// [default: the first random init].
+    #[arg(long, value_name = "SPEC")]
+    pub chart_init: Option<String>,
     /// Keep the completed chunks in OUT/chunks after the reports are written.
     #[arg(long)]
     pub keep_chunks: bool,

@@ -80,6 +80,7 @@ fn run(cli: Cli, argv: &[String]) -> anyhow::Result<ExitCode> {
                 shard,
                 keep_chunks: args.keep_chunks,
                 resume_command: resume_command(argv),
+                chart_init: args.chart_init.clone(),
             };
             let done = pipeline::sweep(config, &opts)?;
             report_finished(&done, args.quiet);
@@ -96,8 +97,8 @@ fn run(cli: Cli, argv: &[String]) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Bench(args) => bench(&args)?,
-        Command::Plot { dir } => {
-            let (written, skipped) = pipeline::plot(&dir)?;
+        Command::Plot { dir, chart_init } => {
+            let (written, skipped) = pipeline::plot(&dir, chart_init)?;
             for (file, why) in skipped {
                 eprintln!("note: {file} not drawn: {why}");
             }
@@ -113,8 +114,13 @@ fn run(cli: Cli, argv: &[String]) -> anyhow::Result<ExitCode> {
             clap_mangen::Man::new(cmd).render(&mut page)?;
             std::io::Write::write_all(&mut std::io::stdout(), &page)?;
         }
-        Command::Merge { out, shards, force } => {
-            let done = pipeline::merge(&out, &shards, force)?;
+        Command::Merge {
+            out,
+            shards,
+            force,
+            chart_init,
+        } => {
+            let done = pipeline::merge(&out, &shards, force, chart_init)?;
             report_finished(&done, false);
         }
     }

@@ -26,7 +26,7 @@ use crate::error::{Interrupted, RuntimeError, UsageError};
 use crate::outdir::{self, Mode, OutDir};
 use crate::report::aggregate::{Aggregator, CellResult};
 use crate::report::manifest::Manifest;
-use crate::report::{self, schema};
+use crate::report::{self, ChartOptions, schema};
 use crate::sweep::chunk::{self, ChunkData, Expect};
 use crate::sweep::config::{RunsCsv, SweepConfig};
 use crate::sweep::plan::{GridSize, Plan};
@@ -65,6 +65,36 @@ pub struct SweepOptions {
     pub keep_chunks: bool,
     /// The command line that resumes this sweep, printed if it is interrupted.
     pub resume_command: String,
+    /// `--chart-init`: the init the line charts show.
+    pub chart_init: Option<String>,
+}
+
+/// Check a `--chart-init` against the sweep (before any work) and spell it canonically.
+fn chart_options(plan: &Plan, chart_init: Option<String>) -> Result<ChartOptions, UsageError> {
+    let Some(text) = chart_init else {
+        return Ok(ChartOptions::default());
+    };
+    let spec: crate::sweep::spec::InitSpec = text
+        .parse()
+        .map_err(|e| UsageError::new(format!("--chart-init: {e}")))?;
+    let inits = spec.expand();
+    let [init] = inits.as_slice() else {
+        return Err(UsageError::new(format!(
+            "--chart-init: '{text}' names {} schemes; name one (e.g. near-symmetric:1:1e-3)",
+            inits.len()
+        )));
+    };
+    if !plan.cells.iter().any(|c| c.init == *init) {
+        let mut have: Vec<String> = plan.cells.iter().map(|c| c.init.to_string()).collect();
+        have.dedup();
+        return Err(UsageError::new(format!(
+            "--chart-init: {init} is not in this sweep; pick one of: {}",
+            have.join(", ")
+        )));
+    }
+    Ok(ChartOptions {
+        chart_init: Some(init.to_string()),
+    })
 }
 
 /// What a finished sweep or merge reports back.
@@ -422,7 +452,12 @@ fn stream<'a>(
 
 /// Turn a finished stream into the reports: runs.csv, then every per-cell file, all through
 /// `dir`.
-fn write_reports(plan: &Plan, dir: &OutDir, sink: Sink) -> anyhow::Result<()> {
+fn write_reports(
+    plan: &Plan,
+    dir: &OutDir,
+    sink: Sink,
+    charts: &ChartOptions,
+) -> anyhow::Result<()> {
     let runs = sink
         .runs
         .into_inner()
@@ -438,7 +473,7 @@ fn write_reports(plan: &Plan, dir: &OutDir, sink: Sink) -> anyhow::Result<()> {
         .iter()
         .any(|c| c.init == Init::Lesson && c.lr == LESSON_LR);
     let baseline = has_baseline.then(|| baseline_curve(plan.config.epochs));
-    for (name, bytes) in report::render(plan, &cells, baseline.as_ref())? {
+    for (name, bytes) in report::render(plan, &cells, baseline.as_ref(), charts)? {
         dir.write(name, &bytes)?;
     }
     Ok(())
@@ -498,6 +533,7 @@ pub fn sweep(config: SweepConfig, opts: &SweepOptions) -> anyhow::Result<Finishe
     let threads = opts.threads.unwrap_or_else(rayon::current_num_threads);
     check_size(&config, opts.shard.as_ref(), threads)?;
     let plan = Plan::new(config);
+    let charts = chart_options(&plan, opts.chart_init.clone())?;
     let hash = plan.config.hash();
     let dir = OutDir::prepare(&opts.out, opts.mode, "--out", &output_names())?;
     let shown = opts.out.display();
@@ -583,7 +619,7 @@ pub fn sweep(config: SweepConfig, opts: &SweepOptions) -> anyhow::Result<Finishe
         .into());
     }
     if let Some(sink) = streamed.sink {
-        write_reports(&plan, &dir, sink)?;
+        write_reports(&plan, &dir, sink, &charts)?;
     }
     let nets: u64 = mine
         .clone()
@@ -648,7 +684,12 @@ fn read_shard(dir: &Path) -> Result<(SweepConfig, u64, u64), UsageError> {
 
 /// Merge the shard folders `dirs` (any order) into `out`: the files the unsharded sweep writes,
 /// byte for byte.
-pub fn merge(out: &Path, dirs: &[PathBuf], force: bool) -> anyhow::Result<Finished> {
+pub fn merge(
+    out: &Path,
+    dirs: &[PathBuf],
+    force: bool,
+    chart_init: Option<String>,
+) -> anyhow::Result<Finished> {
     let started = Instant::now();
     let first = dirs
         .first()
@@ -711,6 +752,7 @@ pub fn merge(out: &Path, dirs: &[PathBuf], force: bool) -> anyhow::Result<Finish
     config.check()?;
     check_size(&config, None, 1)?;
     let plan = Plan::new(config);
+    let charts = chart_options(&plan, chart_init)?;
     let mut sources = Vec::with_capacity(plan.chunks() as usize);
     for &(index, count, dir) in &shards {
         let shard = Shard {
@@ -744,7 +786,12 @@ pub fn merge(out: &Path, dirs: &[PathBuf], force: bool) -> anyhow::Result<Finish
         Some(sink),
         true,
     )?;
-    write_reports(&plan, &dir, streamed.sink.expect("merge aggregates"))?;
+    write_reports(
+        &plan,
+        &dir,
+        streamed.sink.expect("merge aggregates"),
+        &charts,
+    )?;
     let mut finished = Finished {
         out: out.to_path_buf(),
         nets: plan.total_runs,
@@ -766,7 +813,10 @@ pub type Skipped = (&'static str, String);
 /// `xorsweep plot DIR`: redraw a finished sweep's charts and report.html from the files in its
 /// folder (summary.csv, curves.csv, examples.csv, sweep.toml) without retraining. The sweep
 /// draws them from the same bytes by the same code, so the files come out identical.
-pub fn plot(path: &Path) -> anyhow::Result<(Vec<&'static str>, Vec<Skipped>)> {
+pub fn plot(
+    path: &Path,
+    chart_init: Option<String>,
+) -> anyhow::Result<(Vec<&'static str>, Vec<Skipped>)> {
     let dir = OutDir::open_existing(path, "plot")?;
     let shown = path.display();
     let read = |name: &str| {
@@ -784,12 +834,15 @@ pub fn plot(path: &Path) -> anyhow::Result<(Vec<&'static str>, Vec<Skipped>)> {
         .map_err(|_| UsageError::new(format!("plot: {shown}/{CONFIG_FILE} is not text")))?;
     let config = SweepConfig::from_sweep_toml(&config, &format!("{shown}/{CONFIG_FILE}"))
         .map_err(|e| UsageError::new(format!("plot: {e}")))?;
+    config.check()?;
+    check_size(&config, None, 1)?;
+    let charts = chart_options(&Plan::new(config.clone()), chart_init)?;
     let (summary, curves, examples) = (
         read(report::SUMMARY_CSV)?,
         read(report::CURVES_CSV)?,
         read(report::EXAMPLES_CSV)?,
     );
-    let visuals = report::render_visuals(&summary, &curves, &examples, &config.to_toml())
+    let visuals = report::render_visuals(&summary, &curves, &examples, &config.to_toml(), &charts)
         .map_err(|e| UsageError::new(format!("plot: {shown}: {e:#}")))?;
     for (name, bytes) in &visuals.files {
         dir.write(name, bytes)?;
@@ -854,10 +907,15 @@ pub fn dry_run(
     };
     const ROW_BYTES: u64 = 650;
     let chunk_nets = u64::from(plan.config.chunk_nets).min(nets.max(1));
-    let row_bytes = if plan.config.runs_csv == RunsCsv::All { ROW_BYTES } else { 0 };
+    let row_bytes = if plan.config.runs_csv == RunsCsv::All {
+        ROW_BYTES
+    } else {
+        0
+    };
     // A worker holds its chunk's curves while it builds the sketches; the queue and the
     // consumer's reorder buffer hold finished chunks (outcomes, encoded bytes, CSV rows).
-    let in_workers = threads as u64 * chunk_nets * (16 * n_log + 2 * chunk::NET_BYTES as u64 + row_bytes);
+    let in_workers =
+        threads as u64 * chunk_nets * (16 * n_log + 2 * chunk::NET_BYTES as u64 + row_bytes);
     let queued = (2 * WINDOW_PER_THREAD * threads as u64 + 1)
         * chunk_nets
         * (2 * chunk::NET_BYTES as u64 + row_bytes);

@@ -6,8 +6,9 @@ use std::path::Path;
 
 use assert_cmd::cargo::cargo_bin_cmd;
 
-const CHARTS: [&str; 6] = [
+const CHARTS: [&str; 7] = [
     "baseline_loss.png",
+    "solved_by_lr.png",
     "loss_by_lr.png",
     "convergence_heatmap.png",
     "epochs_to_solve.png",
@@ -73,11 +74,20 @@ fn sweep_draws_every_chart_and_plot_redraws_them_identically() {
         }
         originals.push((name, bytes));
     }
-    let html = String::from_utf8(originals[6].1.clone()).unwrap();
-    for chart in CHARTS {
+    let html = String::from_utf8(originals[CHARTS.len()].1.clone()).unwrap();
+    // Every chart is embedded in the page, byte for byte.
+    for (name, bytes) in &originals[..CHARTS.len()] {
+        use base64::Engine;
+        let uri = base64::engine::general_purpose::STANDARD.encode(bytes);
+        let at = html
+            .find(&format!("data-file=\"{name}\""))
+            .unwrap_or_else(|| panic!("{name} not on the page"));
+        let img = html[..at]
+            .rfind("<img src=\"data:image/png;base64,")
+            .unwrap();
         assert!(
-            html.contains(&format!("<img src=\"{chart}\"")),
-            "{chart} not on the page"
+            html[img..at].contains(&uri),
+            "{name} is not embedded as drawn"
         );
     }
     assert!(!html.contains("Not drawn"));

@@ -83,7 +83,8 @@ impl Filling {
             median_hidden_gap: quartiles(self.hidden_gap)[1],
             target: tracks_target.then(|| {
                 let reached = self.target_epoch.len() as u64;
-                let median = quartiles(self.target_epoch.iter().map(|&e| f64::from(e)).collect())[1];
+                let median =
+                    quartiles(self.target_epoch.iter().map(|&e| f64::from(e)).collect())[1];
                 (reached, median)
             }),
         };

@@ -1,39 +1,30 @@
-//! report.html: one self-contained page per sweep (inline CSS, charts by relative link, no
-//! network), drawn from the same parsed CSV files as the charts plus sweep.toml, so `xorsweep
-//! plot` rewrites it byte for byte. Every piece of text from the files is HTML-escaped.
+//! report.html: one self-contained page per sweep. The charts are embedded as PNG data URIs,
+//! the style and the script are inline, and the explorer's numbers are embedded as JSON: no
+//! request of any kind leaves the page, so a mailed report.html shows everything. It is drawn
+//! from the same parsed CSV files as the charts plus sweep.toml, so `xorsweep plot` rewrites it
+//! byte for byte. Every piece of text from the files is HTML-escaped.
+//!
+//! Everything is in the static HTML (headline, charts, every cell); the script only adds to it:
+//! sorting and filtering of the cell table, and the explorer, which draws one cell's loss band,
+//! solved-by-epoch curve and example net's decision boundary from the embedded data. Figures
+//! open full size on tap through a CSS `:target` overlay, without the script. Narrow screens get
+//! a page no wider than themselves: wide tables scroll inside their own box.
 
 use std::fmt::Write;
 
+use base64::Engine;
+use serde::Serialize;
+
 use super::charts::axis::sig_label;
 use super::charts::data::{Cell, ChartData, Group};
-use super::charts::{Chart, Rendered};
+use super::charts::{Chart, ChartOptions, Rendered};
 use crate::baseline::LESSON_LR;
 
 /// The best MSE an exactly symmetric net can reach: it can fit at most three of the four cases.
 pub const SYMMETRIC_BOUND: f64 = 1.0 / 6.0;
 
-const STYLE: &str = "
-body { font-family: 'DejaVu Sans', system-ui, sans-serif; margin: 0 auto; max-width: 1240px;
-       padding: 1.5em 2em 4em; color: #222; line-height: 1.45; }
-h1 { font-size: 1.7em; margin-bottom: 0.2em; }
-h2 { font-size: 1.3em; margin-top: 2em; border-bottom: 1px solid #ccc; padding-bottom: 0.2em; }
-.lede { color: #555; margin-top: 0; }
-table { border-collapse: collapse; font-size: 0.9em; }
-th, td { padding: 0.25em 0.7em; border-bottom: 1px solid #e3e3e3; text-align: left; }
-th { background: #f3f3f3; }
-td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
-tbody tr:nth-child(even) { background: #fafafa; }
-.summary { max-height: 40em; overflow: auto; border: 1px solid #ddd; }
-.summary table { font-size: 0.85em; }
-.summary td, .summary th { white-space: nowrap; }
-.summary th { position: sticky; top: 0; }
-figure { margin: 2em 0; }
-figure img { max-width: 100%; height: auto; border: 1px solid #ddd; }
-figcaption { color: #444; margin-top: 0.4em; }
-.warn { color: #a33; }
-code, pre { font-family: 'DejaVu Sans Mono', monospace; font-size: 0.9em; }
-pre { background: #f6f6f6; padding: 0.8em; overflow: auto; }
-";
+const STYLE: &str = include_str!("report.css");
+const SCRIPT: &str = include_str!("report.js");
 
 /// Text made safe for HTML content and attribute values.
 pub fn esc(s: &str) -> String {
@@ -97,7 +88,12 @@ fn pct(f: f64) -> String {
 }
 
 /// The whole page.
-pub fn page(data: &ChartData, charts: &[Rendered], sweep_toml: &str) -> Vec<u8> {
+pub fn page(
+    data: &ChartData,
+    charts: &[Rendered],
+    sweep_toml: &str,
+    opts: &ChartOptions,
+) -> Vec<u8> {
     let mut h = String::new();
     h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
@@ -105,13 +101,53 @@ pub fn page(data: &ChartData, charts: &[Rendered], sweep_toml: &str) -> Vec<u8> 
     h.push_str(STYLE);
     h.push_str("</style>\n</head>\n<body>\n");
     h.push_str("<h1>xorsweep: what decides whether a 2-2-1 net learns XOR</h1>\n");
-    h.push_str("<p class=\"lede\">Many tiny sigmoid networks (h₁ = σ(w₁₁x₁ + w₁₂x₂ + b₁), h₂ = σ(w₂₁x₁ + w₂₂x₂ + b₂), out = σ(v₁h₁ + v₂h₂ + c)) trained by full-batch gradient descent on the four XOR cases, across learning rates and initialisations. A net counts as <em>solved</em> once all four outputs are on the right side of 0.5.</p>\n");
+    h.push_str("<p class=\"lede\">Many tiny sigmoid networks (h₁ = σ(w₁₁x₁ + w₁₂x₂ + b₁), h₂ = σ(w₂₁x₁ + w₂₂x₂ + b₂), out = σ(v₁h₁ + v₂h₂ + c)) trained by full-batch gradient descent on the four XOR cases, across learning rates (the gradient-descent step size η) and initialisations. A net counts as <em>solved</em> once all four outputs are on the right side of 0.5.</p>\n");
     config_section(&mut h, data, sweep_toml);
     headline_section(&mut h, data);
     charts_section(&mut h, charts);
+    explorer_section(&mut h, data, opts);
     summary_section(&mut h, data);
-    h.push_str("</body>\n</html>\n");
+    h.push_str("<script>");
+    h.push_str(SCRIPT);
+    h.push_str("</script>\n</body>\n</html>\n");
     h.into_bytes()
+}
+
+/// sweep.toml's keys in the order a reader wants them (what was swept, how much, then the
+/// mechanics), with a few words each; keys not listed follow in file order.
+const CONFIG_ORDER: [(&str, &str); 8] = [
+    ("init", "init schemes"),
+    ("lr", "learning rates"),
+    ("seeds", "nets per cell"),
+    ("epochs", "epochs per net"),
+    ("seed", "master seed"),
+    ("precision", "arithmetic"),
+    ("runs_csv", "rows of runs.csv"),
+    ("chunk_nets", "nets per work chunk"),
+];
+
+/// A config value as text pieces that may wrap between them but never inside one: list items,
+/// and the comma-separated values within an item.
+fn config_value(v: &toml::Value) -> String {
+    let items: Vec<String> = match v {
+        toml::Value::String(s) => vec![s.clone()],
+        toml::Value::Array(a) => a
+            .iter()
+            .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+            .collect(),
+        other => vec![other.to_string()],
+    };
+    items
+        .iter()
+        .map(|item| {
+            let parts: Vec<String> = item
+                .split(',')
+                .map(|p| format!("<span class=\"tok\">{}</span>", esc(p)))
+                .collect();
+            parts.join(",<wbr>")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn config_section(h: &mut String, data: &ChartData, sweep_toml: &str) {
@@ -119,31 +155,32 @@ fn config_section(h: &mut String, data: &ChartData, sweep_toml: &str) {
     let nets: u64 = data.cells.iter().map(|c| c.nets).sum();
     let _ = writeln!(
         h,
-        "<p>{} cells (init scheme × learning rate), {} nets in all. The configuration, as written to <code>sweep.toml</code> (rerun it with <code>xorsweep sweep --config sweep.toml</code>):</p>",
+        "<p>{} cells (init scheme × learning rate), {} nets in all. The configuration, as written to <code>sweep.toml</code> (rerun it with <code class=\"tok\">xorsweep sweep --config sweep.toml</code>):</p>",
         data.cells.len(),
         nets
     );
     match sweep_toml.parse::<toml::Table>() {
         Ok(table) => {
-            h.push_str("<table>\n<tbody>\n");
-            for (k, v) in &table {
-                let shown = match v {
-                    toml::Value::String(s) => s.clone(),
-                    toml::Value::Array(a) => a
-                        .iter()
-                        .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    other => other.to_string(),
-                };
+            h.push_str("<div class=\"scroll\">\n<table class=\"config\">\n<tbody>\n");
+            let known = CONFIG_ORDER
+                .iter()
+                .filter_map(|(k, what)| Some((*k, Some(*what), table.get(*k)?)));
+            let rest = table
+                .iter()
+                .filter(|(k, _)| CONFIG_ORDER.iter().all(|(o, _)| o != k))
+                .map(|(k, v)| (k.as_str(), None, v));
+            for (k, what, v) in known.chain(rest) {
                 let _ = writeln!(
                     h,
-                    "<tr><th>{}</th><td><code>{}</code></td></tr>",
+                    "<tr><th><code>{}</code>{}</th><td><code>{}</code></td></tr>",
                     esc(k),
-                    esc(&shown)
+                    what.map_or(String::new(), |w| format!(
+                        "<br><span class=\"hint\">{w}</span>"
+                    )),
+                    config_value(v)
                 );
             }
-            h.push_str("</tbody>\n</table>\n");
+            h.push_str("</tbody>\n</table>\n</div>\n");
         }
         Err(_) => {
             let _ = writeln!(h, "<pre>{}</pre>", esc(sweep_toml));
@@ -222,50 +259,146 @@ fn headline_section(h: &mut String, data: &ChartData) {
     if groups.is_empty() {
         return;
     }
+    let plain: Vec<String> = groups
+        .iter()
+        .filter(|g| g.scheme.is_independent())
+        .filter_map(plain_verdict)
+        .collect();
+    if !plain.is_empty() {
+        h.push_str("<p>No sweep of this size can rank learning rates whose solved shares have overlapping 95% intervals, so the best is a range: per init, the learning rates tied with the best one, and the fastest of them.</p>\n<ul class=\"plain\">\n");
+        for p in plain {
+            let _ = writeln!(h, "<li>{p}</li>");
+        }
+        h.push_str("</ul>\n");
+    }
     h.push_str(
-        "<p>Solved share per init scheme, over all its learning rates and at its best one:</p>\n",
+        "<p>Per init scheme: solved share over all its learning rates, the learning rates tied with its best (95% intervals of the solved share overlap the best one's), and the fastest of those by median epoch of solving:</p>\n",
     );
-    h.push_str("<table>\n<thead><tr><th>init</th><th class=\"n\">nets</th><th class=\"n\">solved</th><th class=\"n\">share</th><th class=\"n\">best learning rate</th><th class=\"n\">share there</th><th class=\"n\">median epochs to solve there</th></tr></thead>\n<tbody>\n");
+    h.push_str("<div class=\"scroll\">\n<table class=\"headline\">\n<thead><tr><th>init</th><th class=\"n\">nets</th><th class=\"n\">solved overall</th><th class=\"n\">learning rates tied with the best</th><th class=\"n\">solved there</th><th class=\"n\">best share (95% interval)</th><th class=\"n\">fastest tied rate</th><th class=\"n\">its median epochs to solve</th></tr></thead>\n<tbody>\n");
     for g in &groups {
         group_row(h, g);
     }
-    h.push_str("</tbody>\n</table>\n");
+    h.push_str("</tbody>\n</table>\n</div>\n");
+}
+
+/// The tied learning rates of a verdict: "0.18–8.79 (11 rates)" when they are neighbours,
+/// else "9 rates from 0.18 to 8.79".
+fn tied_rates(g: &Group) -> Option<String> {
+    let v = g.verdict()?;
+    let (a, b) = (v.tied[0].lr, v.tied[v.tied.len() - 1].lr);
+    let k = v.tied.len();
+    Some(if k == 1 {
+        format!("{} only", n3(a))
+    } else if v.contiguous(g) {
+        format!("{}–{} ({k} rates)", n3(a), n3(b))
+    } else {
+        format!("{k} rates from {} to {}", n3(a), n3(b))
+    })
+}
+
+/// One sentence: "uniform:1: learning rates 0.18–8.79 (11 rates) all solve 82–84%; the fastest
+/// of them is 8.79 (median 110 epochs, against 4742 at 0.18)."
+fn plain_verdict(g: &Group) -> Option<String> {
+    let v = g.verdict()?;
+    let rates = tied_rates(g)?;
+    let (lo, hi) = v.share_range();
+    let share = if pct0(lo) == pct0(hi) {
+        pct0(lo)
+    } else {
+        format!("{}–{}", pct0(lo).trim_end_matches('%'), pct0(hi))
+    };
+    let slowest = v
+        .tied
+        .iter()
+        .copied()
+        .filter(|c| c.solved_epoch[1].is_some())
+        .max_by(|a, b| {
+            a.solved_epoch[1]
+                .unwrap_or(0.0)
+                .total_cmp(&b.solved_epoch[1].unwrap_or(0.0))
+        });
+    let against = match slowest {
+        Some(s) if s.cell != v.fastest.cell => {
+            format!(", against {} at {}", opt_epoch(s.solved_epoch[1]), n3(s.lr))
+        }
+        _ => String::new(),
+    };
+    let all = if v.tied.len() > 1 {
+        "all solve"
+    } else {
+        "solves"
+    };
+    Some(format!(
+        "<strong>{}</strong>: learning rate{} {rates} {all} {share} of nets; the fastest of them is {} (median {} epochs to solve{against}).",
+        esc(&g.scheme.label()),
+        if v.tied.len() > 1 { "s" } else { "" },
+        n3(v.fastest.lr),
+        opt_epoch(v.fastest.solved_epoch[1]),
+    ))
+}
+
+/// A percentage rounded to whole numbers, for prose.
+fn pct0(f: f64) -> String {
+    if f.is_finite() {
+        format!("{:.0}%", 100.0 * f)
+    } else {
+        "–".into()
+    }
 }
 
 fn group_row(h: &mut String, g: &Group) {
     let nets: u64 = g.cells.iter().map(|c| c.nets).sum();
     let solved: u64 = g.cells.iter().map(|c| c.solved).sum();
-    // Best: highest share, then fewest epochs.
-    let best = g.cells.iter().copied().max_by(|a, b| {
-        a.solved_fraction.total_cmp(&b.solved_fraction).then(
-            b.solved_epoch[1]
-                .unwrap_or(f64::INFINITY)
-                .total_cmp(&a.solved_epoch[1].unwrap_or(f64::INFINITY)),
-        )
-    });
     let share = if nets > 0 {
         solved as f64 / nets as f64
     } else {
         f64::NAN
     };
-    let (lr, s, e) = match best {
-        Some(b) if b.solved > 0 => (
-            n4(b.lr),
-            pct(b.solved_fraction),
-            opt_epoch(b.solved_epoch[1]),
-        ),
-        _ => ("–".into(), "–".into(), "–".into()),
+    let dash = || "–".to_string();
+    let (rates, there, best, fast, fast_e) = match g.verdict() {
+        Some(v) => {
+            let (lo, hi) = v.share_range();
+            let there = if lo == hi {
+                pct(lo)
+            } else {
+                format!("{}–{}", pct(lo), pct(hi))
+            };
+            (
+                tied_rates(g).unwrap_or_else(dash),
+                there,
+                format!(
+                    "{} at {} ({}–{})",
+                    pct(v.best.solved_fraction),
+                    n4(v.best.lr),
+                    pct(v.best.solved_ci95.0),
+                    pct(v.best.solved_ci95.1)
+                ),
+                n4(v.fastest.lr),
+                opt_epoch(v.fastest.solved_epoch[1]),
+            )
+        }
+        None => (dash(), dash(), dash(), dash(), dash()),
     };
     let _ = writeln!(
         h,
-        "<tr><td>{}</td><td class=\"n\">{nets}</td><td class=\"n\">{solved}</td><td class=\"n\">{}</td><td class=\"n\">{lr}</td><td class=\"n\">{s}</td><td class=\"n\">{e}</td></tr>",
+        "<tr><td>{}</td><td class=\"n\">{nets}</td><td class=\"n\">{solved} ({})</td><td class=\"n\">{rates}</td><td class=\"n\">{there}</td><td class=\"n\">{best}</td><td class=\"n\">{fast}</td><td class=\"n\">{fast_e}</td></tr>",
         esc(&g.scheme.label()),
         pct(share)
     );
 }
 
+/// Width and height from a PNG's IHDR chunk (0 × 0 if it is not a PNG).
+fn png_size(png: &[u8]) -> (u32, u32) {
+    let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+    if png.len() >= 24 && png.starts_with(b"\x89PNG\r\n\x1a\n") && &png[12..16] == b"IHDR" {
+        (be(&png[16..20]), be(&png[20..24]))
+    } else {
+        (0, 0)
+    }
+}
+
 fn charts_section(h: &mut String, charts: &[Rendered]) {
-    h.push_str("<h2>Charts</h2>\n");
+    h.push_str("<h2 id=\"charts\">Charts</h2>\n<p class=\"hint\">Tap or click a chart to see it full size.</p>\n");
     let mut skipped = Vec::new();
     for r in charts {
         match r {
@@ -273,14 +406,18 @@ fn charts_section(h: &mut String, charts: &[Rendered]) {
                 file,
                 title,
                 caption,
-                ..
+                png,
             }) => {
+                let id = file.trim_end_matches(".png");
+                let (w, ht) = png_size(png);
                 let _ = writeln!(
                     h,
-                    "<figure>\n<img src=\"{}\" alt=\"{}\">\n<figcaption>{}</figcaption>\n</figure>",
-                    esc(file),
+                    "<div class=\"fig\" id=\"at-{id}\">\n<figure id=\"fig-{id}\">\n<a class=\"close\" href=\"#at-{id}\" aria-label=\"close\">✕ close</a>\n<a href=\"#fig-{id}\"><img src=\"data:image/png;base64,{}\" width=\"{w}\" height=\"{ht}\" alt=\"{}\" data-file=\"{}\"></a>\n<figcaption>{} <span class=\"hint\">(also saved as <code>{}</code>)</span></figcaption>\n</figure>\n</div>",
+                    base64::engine::general_purpose::STANDARD.encode(png),
                     esc(title),
-                    esc(caption)
+                    esc(file),
+                    esc(caption),
+                    esc(file)
                 );
             }
             Rendered::Skipped { file, why } => {
@@ -297,10 +434,149 @@ fn charts_section(h: &mut String, charts: &[Rendered]) {
     }
 }
 
+/// A number for the embedded JSON: 4 significant digits (the charts cannot show more), None
+/// for NaN and infinities (JSON has no such numbers).
+fn j(x: f64) -> Option<f64> {
+    x.is_finite()
+        .then(|| format!("{x:.3e}").parse().unwrap_or(x))
+}
+
+#[derive(Serialize)]
+struct ExampleJson {
+    run: u64,
+    p: Vec<Option<f64>>,
+    correct: u8,
+    solved: Option<u64>,
+    loss: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct CellJson {
+    id: u64,
+    init: String,
+    lr: f64,
+    nets: u64,
+    solved: u64,
+    share: Option<f64>,
+    ci: [Option<f64>; 2],
+    med: Option<f64>,
+    /// Index into the list of distinct epoch grids.
+    ei: usize,
+    l: Vec<Option<f64>>,
+    q1: Vec<Option<f64>>,
+    q3: Vec<Option<f64>>,
+    s: Vec<Option<f64>>,
+    ex: Option<ExampleJson>,
+}
+
+#[derive(Serialize)]
+struct ExplorerJson {
+    epochs: Vec<Vec<f64>>,
+    inits: Vec<String>,
+    lrs: Vec<f64>,
+    cells: Vec<CellJson>,
+    initial: u64,
+}
+
+/// The explorer's data: every cell with a curve, its numbers and its example net's weights.
+fn explorer_json(data: &ChartData, opts: &ChartOptions) -> Option<String> {
+    let mut epochs: Vec<Vec<f64>> = Vec::new();
+    let mut cells = Vec::new();
+    for c in data.cells.iter().filter(|c| !c.curve.epoch.is_empty()) {
+        let ei = match epochs.iter().position(|e| *e == c.curve.epoch) {
+            Some(i) => i,
+            None => {
+                epochs.push(c.curve.epoch.clone());
+                epochs.len() - 1
+            }
+        };
+        let v = |xs: &[f64]| xs.iter().map(|x| j(*x)).collect::<Vec<_>>();
+        let ex = data
+            .examples
+            .iter()
+            .find(|e| e.cell == c.cell)
+            .map(|e| ExampleJson {
+                run: e.run,
+                p: e.params
+                    .iter()
+                    .map(|x| x.is_finite().then_some(*x))
+                    .collect(),
+                correct: e.correct,
+                solved: e.solved_epoch,
+                loss: j(e.final_loss),
+            });
+        cells.push(CellJson {
+            id: c.cell,
+            init: c.scheme.label(),
+            lr: c.lr,
+            nets: c.nets,
+            solved: c.solved,
+            share: j(c.solved_fraction),
+            ci: [j(c.solved_ci95.0), j(c.solved_ci95.1)],
+            med: c.solved_epoch[1],
+            ei,
+            l: v(&c.curve.loss),
+            q1: v(&c.curve.loss_q1),
+            q3: v(&c.curve.loss_q3),
+            s: v(&c.curve.solved),
+            ex,
+        });
+    }
+    let first = cells.first()?.id;
+    let mut inits: Vec<String> = Vec::new();
+    for c in &cells {
+        if !inits.contains(&c.init) {
+            inits.push(c.init.clone());
+        }
+    }
+    let mut lrs: Vec<f64> = cells.iter().map(|c| c.lr).collect();
+    lrs.sort_by(f64::total_cmp);
+    lrs.dedup();
+    // Start at the chart init's best cell, as the headline names it.
+    let initial = data
+        .chart_group(opts.chart_init.as_deref())
+        .ok()
+        .flatten()
+        .and_then(|g| g.verdict().map(|v| v.best.cell))
+        .filter(|id| cells.iter().any(|c| c.id == *id))
+        .unwrap_or(first);
+    let json = serde_json::to_string(&ExplorerJson {
+        epochs,
+        inits,
+        lrs,
+        cells,
+        initial,
+    })
+    .ok()?;
+    // "<" only occurs inside JSON strings, where \u003c means the same; so no "</script>".
+    Some(json.replace('<', "\\u003c"))
+}
+
+fn explorer_section(h: &mut String, data: &ChartData, opts: &ChartOptions) {
+    let Some(json) = explorer_json(data, opts) else {
+        return;
+    };
+    h.push_str("<h2>Explorer</h2>\n<p class=\"no-js\">The explorer draws any cell's curves and its example net's decision boundary in the browser; it needs JavaScript. Everything it shows is also in the charts above and the table below.</p>\n");
+    h.push_str("<section id=\"explorer\" class=\"js-only\">\n<p>Pick an init and a learning rate, or a cell of the grid (the share of nets solved), to see that cell's loss, when its nets solve, and what its example net (its first) computes.</p>\n<div class=\"controls\"><label>init <select id=\"ex-init\"></select></label><label>learning rate <select id=\"ex-lr\"></select></label></div>\n<div class=\"scroll grid\" id=\"ex-grid\"></div>\n<p id=\"ex-title\" aria-live=\"polite\"></p>\n<div class=\"panels\">\n<figure><svg id=\"ex-loss\" viewBox=\"0 0 360 250\" role=\"img\" aria-label=\"loss over training\"></svg><figcaption>Loss over training: median net (line) and middle 50% of nets (band).</figcaption></figure>\n<figure><svg id=\"ex-solved\" viewBox=\"0 0 360 250\" role=\"img\" aria-label=\"share solved by epoch\"></svg><figcaption>Share of the cell's nets solved by each epoch.</figcaption></figure>\n<figure><canvas id=\"ex-boundary\" width=\"240\" height=\"240\" aria-label=\"decision boundary\"></canvas><figcaption id=\"ex-boundary-note\"></figcaption></figure>\n</div>\n</section>\n");
+    let _ = writeln!(
+        h,
+        "<script type=\"application/json\" id=\"xs-data\">{json}</script>"
+    );
+}
+
 fn summary_section(h: &mut String, data: &ChartData) {
     h.push_str("<h2>Every cell</h2>\n");
-    h.push_str("<p>summary.csv, rounded for reading (the CSV has the exact numbers). Epochs to solve: median and quartiles over the nets that solved; final loss: median and quartiles over all nets; hidden gap: median at the end; the interval is the 95% Wilson interval of the solved share; “–” means none.</p>\n");
-    h.push_str("<div class=\"summary\">\n<table>\n<thead><tr><th class=\"n\">cell</th><th>init</th><th class=\"n\">scale</th><th class=\"n\">ε</th><th class=\"n\">learning rate</th><th class=\"n\">nets</th><th class=\"n\">solved</th><th class=\"n\">share</th><th class=\"n\">95% interval</th><th class=\"n\">epochs to solve</th><th class=\"n\">[q1, q3]</th><th class=\"n\">final loss</th><th class=\"n\">[q1, q3]</th><th class=\"n\">best final loss</th><th class=\"n\">hidden gap</th><th class=\"n\">diverged</th></tr></thead>\n<tbody>\n");
+    h.push_str("<p>summary.csv, rounded for reading (the CSV has the exact numbers); init as <code>--init</code> spells it. Epochs to solve: median and quartiles over the nets that solved; final loss: median and quartiles over all nets; hidden gap: median at the end; the interval is the 95% Wilson interval of the solved share; “–” means none.</p>\n");
+    h.push_str("<div class=\"controls js-only\"><label>filter <input type=\"search\" id=\"cell-filter\" placeholder=\"e.g. uniform:1\" aria-controls=\"cells\"></label><span id=\"cell-count\" aria-live=\"polite\"></span><span class=\"hint\">Click a column heading to sort.</span></div>\n");
+    h.push_str("<div class=\"scroll cells\">\n<table id=\"cells\">\n<thead><tr><th class=\"n\">cell</th><th>init</th><th class=\"n\">scale</th><th class=\"n\">ε</th><th class=\"n\">learning rate</th><th class=\"n\">nets</th><th class=\"n\">solved</th><th class=\"n\">share</th><th class=\"n\">share: 95% interval</th><th class=\"n\">epochs to solve: median</th><th class=\"n\">epochs to solve: [q1, q3]</th><th class=\"n\">final loss: median</th><th class=\"n\">final loss: [q1, q3]</th><th class=\"n\">best final loss</th><th class=\"n\">hidden gap</th><th class=\"n\">diverged</th></tr></thead>\n<tbody>\n");
+    // The sort key of a numeric cell: the exact value; empty for none.
+    let key = |x: f64| match x {
+        _ if x.is_nan() => String::new(),
+        f64::INFINITY => "Infinity".into(),
+        f64::NEG_INFINITY => "-Infinity".into(),
+        _ => format!("{x}"),
+    };
+    let opt_key = |x: Option<f64>| x.map_or(String::new(), key);
     for c in &data.cells {
         let [e1, em, e3] = c.solved_epoch;
         let epoch_iqr = match (e1, e3) {
@@ -310,24 +586,39 @@ fn summary_section(h: &mut String, data: &ChartData) {
         let [l1, lm, l3] = c.final_loss;
         let _ = writeln!(
             h,
-            "<tr><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">[{}, {}]</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">[{}, {}]</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            "<tr><td class=\"n\" data-v=\"{}\">{}</td><td>{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">[{}, {}]</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">[{}, {}]</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td></tr>",
             c.cell,
-            esc(&c.scheme.init),
+            c.cell,
+            esc(&c.scheme.label()),
+            opt_key(c.scheme.scale),
             opt_n4(c.scheme.scale),
+            opt_key(c.scheme.eps),
             opt_n4(c.scheme.eps),
+            key(c.lr),
             n4(c.lr),
             c.nets,
+            c.nets,
             c.solved,
+            c.solved,
+            key(c.solved_fraction),
             pct(c.solved_fraction),
+            key(c.solved_ci95.0),
             pct(c.solved_ci95.0),
             pct(c.solved_ci95.1),
+            opt_key(em),
             opt_epoch(em),
+            opt_key(e1),
             epoch_iqr,
+            key(lm),
             n3(lm),
+            key(l1),
             n3(l1),
             n3(l3),
+            key(c.final_loss_best),
             n3(c.final_loss_best),
+            key(c.median_hidden_gap),
             n3(c.median_hidden_gap),
+            c.diverged,
             c.diverged
         );
     }
@@ -382,8 +673,13 @@ mod tests {
             file: "x.png",
             why: "no <data>".into(),
         }];
-        let page =
-            String::from_utf8(page(&data, &charts, "lr = \"0.5,<2>\"\nseeds = 10\n")).unwrap();
+        let page = String::from_utf8(page(
+            &data,
+            &charts,
+            "lr = \"0.5,<2>\"\nseeds = 10\n",
+            &ChartOptions::default(),
+        ))
+        .unwrap();
         assert!(
             page.contains(
                 "0 of 10 solved XOR; best final loss 0.17 against the bound 1/6 = 0.166667"
@@ -391,11 +687,18 @@ mod tests {
         );
         assert!(page.contains("none got below the bound"));
         assert!(page.contains("uniform&lt;script&gt;") && !page.contains("uniform<script>"));
-        assert!(page.contains("<code>0.5,&lt;2&gt;</code>"));
+        // Values may wrap between comma-separated items, never inside one.
+        assert!(page.contains(
+            "<code><span class=\"tok\">0.5</span>,<wbr><span class=\"tok\">&lt;2&gt;</span></code>"
+        ));
+        // The config in reading order: lr before seeds whatever the file's order.
+        assert!(page.find("<code>lr</code>") < page.find("<code>seeds</code>"));
         assert!(page.contains("no &lt;data&gt;"));
         assert!(page.contains("The sweep has no lesson net"));
         // NaN and infinite quartiles are shown, not hidden or crashed on.
-        assert!(page.contains("<td class=\"n\">0.2</td><td class=\"n\">[–, inf]</td>"));
+        assert!(page.contains(
+            "<td class=\"n\" data-v=\"0.2\">0.2</td><td class=\"n\" data-v=\"\">[–, inf]</td>"
+        ));
     }
 
     #[test]
@@ -404,7 +707,7 @@ mod tests {
             cells: vec![cell("symmetric", 2.0, 0, 0.1)],
             ..Default::default()
         };
-        let page = String::from_utf8(page(&data, &[], "")).unwrap();
+        let page = String::from_utf8(page(&data, &[], "", &ChartOptions::default())).unwrap();
         assert!(page.contains("class=\"warn\""));
     }
 }

@@ -13,21 +13,13 @@ pub mod stats;
 use crate::baseline::BaselineCurve;
 use crate::sweep::plan::Plan;
 use aggregate::CellResult;
+pub use charts::ChartOptions;
 use csv::CurveRows;
 
-pub const RUNS_CSV: &str = "runs.csv";
 pub const SUMMARY_CSV: &str = "summary.csv";
 pub const CURVES_CSV: &str = "curves.csv";
 pub const EXAMPLES_CSV: &str = "examples.csv";
 pub const REPORT_HTML: &str = "report.html";
-
-/// Every file name [`render`] may produce.
-pub fn output_names() -> Vec<&'static str> {
-    let mut v = vec![RUNS_CSV, SUMMARY_CSV, CURVES_CSV, EXAMPLES_CSV];
-    v.extend(charts::FILES);
-    v.push(REPORT_HTML);
-    v
-}
 
 /// The charts and the HTML page of a sweep, as [`render_visuals`] draws them.
 pub struct Visuals {
@@ -39,16 +31,18 @@ pub struct Visuals {
 
 /// Draw the charts and the HTML page of a sweep from the bytes of its summary.csv, curves.csv
 /// and examples.csv and the text of its sweep.toml: what [`render`] adds to the CSV files, and
-/// what `xorsweep plot` redraws from the files alone.
+/// what `xorsweep plot` redraws from the files alone. `opts` picks what the charts show; an
+/// error names an `opts.chart_init` the sweep does not have.
 pub fn render_visuals(
     summary: &[u8],
     curves: &[u8],
     examples: &[u8],
     sweep_toml: &str,
+    opts: &ChartOptions,
 ) -> anyhow::Result<Visuals> {
     let data = charts::ChartData::from_csv(summary, curves, examples)?;
-    let rendered = charts::render(&data)?;
-    let page = html::page(&data, &rendered, sweep_toml);
+    let rendered = charts::render(&data, opts)?;
+    let page = html::page(&data, &rendered, sweep_toml, opts);
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     for r in rendered {
@@ -68,6 +62,7 @@ pub fn render(
     plan: &Plan,
     cells: &[CellResult],
     baseline: Option<&BaselineCurve>,
+    opts: &ChartOptions,
 ) -> anyhow::Result<Vec<(&'static str, Vec<u8>)>> {
     let mut curves: Vec<CurveRows> = Vec::new();
     if let Some(b) = baseline {
@@ -93,7 +88,7 @@ pub fn render(
     let curves = csv::curves_csv(plan, &curves);
     let examples = csv::examples_csv(cells);
     // Drawn from the CSV bytes, not from the aggregates, so that `xorsweep plot` can redraw them.
-    let visuals = render_visuals(&summary, &curves, &examples, &plan.config.to_toml())?;
+    let visuals = render_visuals(&summary, &curves, &examples, &plan.config.to_toml(), opts)?;
     let mut out = vec![
         (SUMMARY_CSV, summary),
         (CURVES_CSV, curves),

@@ -167,6 +167,20 @@ impl Axis {
         }
     }
 
+    /// Only every `every`-th labelled tick keeps its label (starting with the first); the
+    /// others become unlabelled grid lines. For narrow panels.
+    pub fn sparse(mut self, every: usize) -> Axis {
+        let every = every.max(1);
+        let (keep, drop): (Vec<_>, Vec<_>) = self
+            .ticks
+            .into_iter()
+            .enumerate()
+            .partition(|(i, _)| i % every == 0);
+        self.ticks = keep.into_iter().map(|(_, t)| t).collect();
+        self.minor.extend(drop.into_iter().map(|(_, t)| t.0));
+        self
+    }
+
     /// Plot coordinate of a data value; None where the value cannot be drawn (NaN, ±inf, ≤ 0 on
     /// a log axis).
     pub fn to(&self, v: f64) -> Option<f64> {
@@ -426,6 +440,14 @@ mod tests {
             (c.range(), labels(&c)),
             (0.0..0.5, vec!["0%", "20%", "40%"])
         );
+    }
+
+    #[test]
+    fn sparse_axes_keep_every_other_label() {
+        let a = Axis::epochs(20000.0).sparse(2);
+        assert_eq!(labels(&a), ["0", "10", "1000"]);
+        assert!(a.spec().light.contains(&(2f64).log10()));
+        assert_eq!(labels(&Axis::epochs(20000.0).sparse(1)).len(), 6);
     }
 
     #[test]

@@ -95,7 +95,7 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
     let panels: Vec<(&Example, String)> = lesson
         .map(|e| (e, "lesson's weights".to_string()))
         .into_iter()
-        .chain(symmetric.map(|e| (e, format!("{} (clones)", e.scheme.label()))))
+        .chain(symmetric.map(|e| (e, format!("{} clones", e.scheme.label()))))
         .collect();
     if panels.is_empty() {
         return Ok(Rendered::Skipped {
@@ -159,14 +159,14 @@ fn verdict(e: &Example) -> String {
 /// Draw one net's panel; returns the absolute pixel rows of its plot.
 fn panel(area: &Area, e: &Example, what: &str) -> anyhow::Result<Range<i32>> {
     let caption = format!(
-        "{what}, lr {}: {}",
+        "{what}, learning rate {}: {}",
         tick_label(e.lr),
-        if e.correct == 4 && !e.diverged {
+        if e.diverged {
+            "diverged".to_string()
+        } else if e.correct == 4 {
             "solved XOR".to_string()
-        } else if e.scheme.init == "symmetric" {
-            format!("cannot solve XOR ({} of 4)", e.correct)
         } else {
-            format!("not solved ({} of 4)", e.correct)
+            format!("{} of 4 cases right", e.correct)
         }
     );
     let x = Axis::linear(LO, HI, 4);

@@ -66,6 +66,21 @@ pub fn darker(c: RGBColor) -> RGBColor {
     RGBColor(f(c.0), f(c.1), f(c.2))
 }
 
+/// `n` colours that can be told apart (Okabe–Ito's qualitative palette without its pale
+/// yellow, ordered so that neighbours contrast; repeats after seven).
+pub fn distinct(n: usize) -> Vec<RGBColor> {
+    const SET: [RGBColor; 7] = [
+        RGBColor(0, 114, 178),
+        RGBColor(230, 159, 0),
+        RGBColor(0, 0, 0),
+        RGBColor(0, 158, 115),
+        RGBColor(213, 94, 0),
+        RGBColor(86, 180, 233),
+        RGBColor(204, 121, 167),
+    ];
+    (0..n).map(|i| SET[i % SET.len()]).collect()
+}
+
 /// Okabe–Ito blue.
 pub const BLUE: RGBColor = RGBColor(0, 114, 178);
 /// Okabe–Ito vermillion.
@@ -97,6 +112,9 @@ mod tests {
         assert_eq!(s[0], viridis(0.0));
         assert_ne!(s[4], viridis(1.0));
         assert_eq!(series(1), vec![viridis(0.0)]);
+        let d = distinct(7);
+        assert!((0..7).all(|i| (0..i).all(|j| d[i] != d[j])));
+        assert_eq!(distinct(8)[7], d[0]);
         assert!(series(0).is_empty());
         assert_eq!(text_on(viridis(0.0)), RGBColor(255, 255, 255));
         assert_eq!(text_on(viridis(1.0)), RGBColor(0, 0, 0));

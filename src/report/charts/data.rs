@@ -33,6 +33,21 @@ impl Scheme {
         s
     }
 
+    /// Whether `spec` (`init[:scale[:eps]]`, numbers compared by value, so `uniform:1.0` is
+    /// `uniform:1`) names this scheme.
+    pub fn matches(&self, spec: &str) -> bool {
+        let mut parts = spec.trim().split(':');
+        let num = |p: Option<&str>| -> Result<Option<f64>, ()> {
+            p.map(|t| t.trim().parse::<f64>().map_err(|_| ()))
+                .transpose()
+        };
+        let init = parts.next().unwrap_or("").trim();
+        let (Ok(scale), Ok(eps)) = (num(parts.next()), num(parts.next())) else {
+            return false;
+        };
+        parts.next().is_none() && init == self.init && scale == self.scale && eps == self.eps
+    }
+
     /// Every scheme but the lesson's fixed weights draws its nets at random.
     pub fn is_random(&self) -> bool {
         self.init != "lesson"
@@ -104,6 +119,77 @@ pub struct Example {
 pub struct Group<'a> {
     pub scheme: &'a Scheme,
     pub cells: Vec<&'a Cell>,
+}
+
+/// A scheme's honest "best": the learning rate with the highest solved share, every rate whose
+/// 95 % interval of the solved share overlaps the best one's (no sweep of this size can tell
+/// them apart), and among those the fastest by median epoch of solving.
+#[derive(Debug)]
+pub struct Verdict<'a> {
+    pub best: &'a Cell,
+    /// In learning-rate order; includes `best`.
+    pub tied: Vec<&'a Cell>,
+    /// The tied cell with the lowest median solved epoch (the best itself if none is faster).
+    pub fastest: &'a Cell,
+}
+
+impl Verdict<'_> {
+    /// Lowest and highest solved share among the tied cells.
+    pub fn share_range(&self) -> (f64, f64) {
+        self.tied
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), c| {
+                (a.min(c.solved_fraction), b.max(c.solved_fraction))
+            })
+    }
+
+    /// Whether the tied learning rates are a run of neighbours among all of `group`'s.
+    pub fn contiguous(&self, group: &Group) -> bool {
+        let idx: Vec<usize> = self
+            .tied
+            .iter()
+            .filter_map(|t| group.cells.iter().position(|c| c.cell == t.cell))
+            .collect();
+        idx.windows(2).all(|w| w[1] == w[0] + 1)
+    }
+}
+
+impl<'a> Group<'a> {
+    /// The tied-best learning rates; None when no net of the scheme solved XOR.
+    pub fn verdict(&self) -> Option<Verdict<'a>> {
+        let median = |c: &Cell| c.solved_epoch[1].unwrap_or(f64::INFINITY);
+        let best = self
+            .cells
+            .iter()
+            .copied()
+            .filter(|c| c.solved > 0 && c.solved_fraction.is_finite())
+            .max_by(|a, b| {
+                a.solved_fraction
+                    .total_cmp(&b.solved_fraction)
+                    .then(median(b).total_cmp(&median(a)))
+            })?;
+        let (lo, hi) = best.solved_ci95;
+        let tied: Vec<&Cell> = self
+            .cells
+            .iter()
+            .copied()
+            .filter(|c| {
+                c.cell == best.cell
+                    || (c.solved > 0 && c.solved_ci95.1 >= lo && c.solved_ci95.0 <= hi)
+            })
+            .collect();
+        let fastest = tied
+            .iter()
+            .copied()
+            .filter(|c| c.solved_epoch[1].is_some())
+            .min_by(|a, b| median(a).total_cmp(&median(b)))
+            .unwrap_or(best);
+        Some(Verdict {
+            best,
+            tied,
+            fastest,
+        })
+    }
 }
 
 /// Everything the charts draw.
@@ -307,16 +393,29 @@ impl ChartData {
         out
     }
 
-    /// The scheme whose learning curves are drawn: uniform:1 if the sweep has it, else the first
-    /// scheme of independent random weights, else the first random one.
-    pub fn main_group(&self) -> Option<Group<'_>> {
+    /// The scheme whose learning curves are drawn: the one `spec` names (as `--init` spells it,
+    /// e.g. `uniform:1` or `uniform:1.0`), else the first scheme of independent random weights
+    /// (uniform or normal), else the first random one. Err names `spec` and the schemes there
+    /// are when the sweep has no scheme `spec`.
+    pub fn chart_group(&self, spec: Option<&str>) -> Result<Option<Group<'_>>, String> {
         let groups = self.groups();
-        let pick = groups
-            .iter()
-            .position(|g| g.scheme.init == "uniform" && g.scheme.scale == Some(1.0))
-            .or_else(|| groups.iter().position(|g| g.scheme.is_independent()))
-            .or_else(|| groups.iter().position(|g| g.scheme.is_random()))?;
-        groups.into_iter().nth(pick)
+        let pick = match spec {
+            Some(s) => {
+                let Some(i) = groups.iter().position(|g| g.scheme.matches(s)) else {
+                    let have: Vec<String> = groups.iter().map(|g| g.scheme.label()).collect();
+                    return Err(format!(
+                        "chart init {s:?} is not in this sweep; pick one of: {}",
+                        have.join(", ")
+                    ));
+                };
+                Some(i)
+            }
+            None => groups
+                .iter()
+                .position(|g| g.scheme.is_independent())
+                .or_else(|| groups.iter().position(|g| g.scheme.is_random())),
+        };
+        Ok(pick.and_then(|i| groups.into_iter().nth(i)))
     }
 
     /// The example net of the cell with this scheme's `init` closest to learning rate `lr`.
@@ -426,12 +525,74 @@ run,cell,init,scale,eps,lr,w11,w12,b1,w21,w22,b2,v1,v2,c,final_loss,correct,solv
         let g = d.groups();
         assert_eq!(g.len(), 3);
         assert_eq!(g[1].cells.len(), 2);
-        assert_eq!(d.main_group().unwrap().scheme.label(), "uniform:1");
+        assert_eq!(
+            d.chart_group(None).unwrap().unwrap().scheme.label(),
+            "uniform:1"
+        );
+        let near = d.chart_group(Some("near-symmetric:1.0:0.000001")).unwrap();
+        assert_eq!(near.unwrap().scheme.label(), "near-symmetric:1:1e-6");
+        let e = d.chart_group(Some("normal:1")).unwrap_err();
+        assert!(
+            e.contains("\"normal:1\"") && e.contains("uniform:1, near-symmetric"),
+            "{e}"
+        );
+        assert!(d.chart_group(Some("uniform:x")).is_err());
+        assert!(ChartData::default().chart_group(None).unwrap().is_none());
         assert_eq!(d.example_near("uniform", 3.0).unwrap().run, 1);
         assert!(d.example_near("symmetric", 2.0).is_none());
         assert_eq!(closest([0.5, 1.95, 2.1], 2.0), Some(1));
         assert_eq!(closest([1.0, 4.5], 2.0), Some(0));
         assert_eq!(closest([f64::NAN], 2.0), None);
+    }
+
+    #[test]
+    fn verdict_ties_overlapping_intervals_and_picks_the_fastest() {
+        let row = |cell: u64, lr: f64, solved: u64, ci: (f64, f64), median: Option<f64>| Cell {
+            cell,
+            scheme: Scheme {
+                init: "uniform".into(),
+                scale: Some(1.0),
+                eps: None,
+            },
+            lr,
+            nets: 100,
+            solved,
+            solved_fraction: solved as f64 / 100.0,
+            solved_ci95: ci,
+            solved_epoch: [median, median, median],
+            final_loss: [0.1; 3],
+            final_loss_best: 0.0,
+            median_hidden_gap: 1.0,
+            diverged: 0,
+            curve: CellCurve::default(),
+        };
+        let cells = [
+            row(0, 0.1, 10, (0.05, 0.17), Some(5000.0)),
+            row(1, 0.5, 80, (0.71, 0.87), Some(900.0)),
+            row(2, 2.0, 84, (0.76, 0.90), Some(400.0)),
+            row(3, 8.0, 78, (0.69, 0.85), Some(100.0)),
+            row(4, 32.0, 0, (0.0, 0.04), None),
+        ];
+        let g = Group {
+            scheme: &cells[0].scheme,
+            cells: cells.iter().collect(),
+        };
+        let v = g.verdict().unwrap();
+        assert_eq!(v.best.cell, 2);
+        assert_eq!(v.tied.iter().map(|c| c.cell).collect::<Vec<_>>(), [1, 2, 3]);
+        assert_eq!(v.fastest.cell, 3);
+        assert_eq!(v.share_range(), (0.78, 0.84));
+        assert!(v.contiguous(&g));
+        let gappy = Group {
+            scheme: &cells[0].scheme,
+            cells: vec![&cells[1], &cells[0], &cells[2]],
+        };
+        assert!(!gappy.verdict().unwrap().contiguous(&gappy));
+        let none = Group {
+            scheme: &cells[0].scheme,
+            cells: vec![&cells[4]],
+        };
+        assert!(none.verdict().is_none());
     }
 
     #[test]

@@ -66,17 +66,16 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
     sub.extend(kinds.iter().map(|k| k.to_string()));
     sub.push("solved = all four outputs on the right side of\u{a0}0.5".into());
     let subtitle = sub.join("; ");
-    // Every learning rate labelled if the labels fit (about 56 pixels each in a plot about 850
-    // wide), else every second, third, …
-    let every = ((lrs.len() as f64 * 56.0) / 850.0).ceil().max(1.0) as usize;
+    // Every learning rate labelled: in one row if the labels fit (about 56 pixels each in a
+    // plot about 850 wide), else staggered over two rows, drawn below.
+    let stagger = lrs.len() as f64 * 56.0 > 850.0;
     let x = Axis::categories(
         lrs.iter()
-            .enumerate()
-            .map(|(i, &l)| {
-                if i % every == 0 {
-                    tick_label(l)
-                } else {
+            .map(|&l| {
+                if stagger {
                     String::new()
+                } else {
+                    tick_label(l)
                 }
             })
             .collect(),
@@ -131,6 +130,19 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
                         anchored(text(size).color(&col), HPos::Center, VPos::Center),
                     )?;
                 }
+            }
+        }
+        if stagger {
+            let bottom = super::plot_rows(&chart).end;
+            for (c, &l) in lrs.iter().enumerate() {
+                let (px, _) = chart.backend_coord(&(c as f64, 0.0));
+                let y = bottom + 6 + 19 * (c % 2) as i32;
+                text_at(
+                    &main,
+                    (px, y),
+                    &tick_label(l),
+                    anchored(text(15), HPos::Center, VPos::Top),
+                )?;
             }
         }
         let rows = super::plot_rows(&chart);

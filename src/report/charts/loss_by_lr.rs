@@ -1,12 +1,15 @@
-//! loss_by_lr.png: how the learning rate shapes the loss curve of one random init scheme. The
-//! median net of each learning rate is a line; the band holds the middle half of the nets, so a
-//! wide band means that some nets learn and others stay stuck.
+//! loss_by_lr.png: how the learning rate shapes the loss curve of one random init scheme, as
+//! small multiples: one panel per learning rate with its median net (line) and the middle half
+//! of its nets (band), and the other rates' medians in grey behind for comparison. A wide band
+//! means that some nets learn and others stay stuck; one panel each keeps the bands apart.
 
 use plotters::prelude::*;
 
 use super::axis::{Axis, tick_label};
-use super::data::{Cell, ChartData, Group};
-use super::{Rendered, band, colour, finite_range, heading, legend, line, pick_evenly, png};
+use super::data::{Cell, ChartData, Group, Verdict};
+use super::{
+    ChartOptions, Rendered, band, colour, finite_range, heading, line, pick_evenly, png, segments,
+};
 use crate::baseline::LESSON_LR;
 
 pub const FILE: &str = "loss_by_lr.png";
@@ -14,10 +17,41 @@ pub const FILE: &str = "loss_by_lr.png";
 /// The most learning rates one chart of curves shows; more would be a tangle.
 pub const MAX_CURVES: usize = 7;
 
-/// The cells of the main scheme drawn as curves (at most [`MAX_CURVES`], spread evenly, with
-/// the lesson's learning rate among them if the scheme has it), or why there are none.
-pub fn chosen(data: &ChartData) -> Result<(Group<'_>, Vec<&Cell>), String> {
-    let Some(group) = data.main_group() else {
+/// The cells of the chart init drawn as curves, spread evenly over its learning rates (at most
+/// [`MAX_CURVES`]), always with its best and its fastest tied-best rate and the lesson's rate
+/// if it has them; or why there are none.
+pub struct Chosen<'a> {
+    pub group: Group<'a>,
+    pub cells: Vec<&'a Cell>,
+    pub verdict: Option<Verdict<'a>>,
+}
+
+impl Chosen<'_> {
+    /// A few words for a panel title: "best", "fastest", both, or nothing.
+    pub fn short_role(&self, c: &Cell) -> &'static str {
+        let Some(v) = &self.verdict else { return "" };
+        match (c.cell == v.best.cell, c.cell == v.fastest.cell) {
+            (true, true) => ", best and fastest",
+            (true, false) => ", best",
+            (false, true) => ", fastest",
+            (false, false) => "",
+        }
+    }
+
+    /// "best", "fastest of the tied best", both, or nothing, for a cell's label.
+    pub fn role(&self, c: &Cell) -> &'static str {
+        let Some(v) = &self.verdict else { return "" };
+        match (c.cell == v.best.cell, c.cell == v.fastest.cell) {
+            (true, true) => " (best and fastest)",
+            (true, false) => " (best share)",
+            (false, true) => " (fastest of the tied best)",
+            (false, false) => "",
+        }
+    }
+}
+
+pub fn chosen<'a>(data: &'a ChartData, opts: &ChartOptions) -> Result<Chosen<'a>, String> {
+    let Some(group) = data.chart_group(opts.chart_init.as_deref())? else {
         return Err("the sweep has no random init scheme".into());
     };
     let with_curves: Vec<&Cell> = group
@@ -29,12 +63,23 @@ pub fn chosen(data: &ChartData) -> Result<(Group<'_>, Vec<&Cell>), String> {
     if with_curves.is_empty() {
         return Err(format!("{} has no curves", group.scheme.label()));
     }
-    let must = with_curves.iter().position(|c| c.lr == LESSON_LR);
-    let picked = pick_evenly(with_curves.len(), MAX_CURVES, must)
+    let verdict = group.verdict();
+    let at = |cell: u64| with_curves.iter().position(|c| c.cell == cell);
+    let mut must = Vec::new();
+    if let Some(v) = &verdict {
+        must.extend(at(v.best.cell));
+        must.extend(at(v.fastest.cell));
+    }
+    must.extend(with_curves.iter().position(|c| c.lr == LESSON_LR));
+    let cells = pick_evenly(with_curves.len(), MAX_CURVES, &must)
         .into_iter()
         .map(|i| with_curves[i])
         .collect();
-    Ok((group, picked))
+    Ok(Chosen {
+        group,
+        cells,
+        verdict,
+    })
 }
 
 /// "7 of 16 learning rates shown" when some are left out.
@@ -47,11 +92,12 @@ pub fn shown_note(group: &Group, shown: usize) -> String {
     }
 }
 
-pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
-    let (group, cells) = match chosen(data) {
+pub fn draw(data: &ChartData, opts: &ChartOptions) -> anyhow::Result<Rendered> {
+    let ch = match chosen(data, opts) {
         Ok(x) => x,
         Err(why) => return Ok(Rendered::Skipped { file: FILE, why }),
     };
+    let cells = &ch.cells;
     let values = cells.iter().flat_map(|c| {
         c.curve
             .loss
@@ -63,34 +109,51 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
     let Some((lo, hi)) = finite_range(values, true) else {
         return Ok(Rendered::Skipped {
             file: FILE,
-            why: format!("every loss of {} is NaN or infinite", group.scheme.label()),
+            why: format!(
+                "every loss of {} is NaN or infinite",
+                ch.group.scheme.label()
+            ),
         });
     };
     let max_epoch = cells
         .iter()
         .filter_map(|c| c.curve.epoch.last().copied())
         .fold(1.0, f64::max);
-    let x = Axis::epochs(max_epoch);
+    let x = Axis::epochs(max_epoch).sparse(2);
     let y = Axis::log(lo * 0.7, hi * 1.5);
-    let scheme = group.scheme.label();
+    let scheme = ch.group.scheme.label();
     let nets = cells[0].nets;
-    let title = format!("Loss over training by learning rate ({scheme} init)");
+    let title = format!("Loss over training, one panel per learning rate ({scheme} init)");
     let subtitle = format!(
-        "{nets} nets per learning rate; line = median net, band = middle 50% of nets{}",
-        shown_note(&group, cells.len())
+        "learning rate = gradient-descent step size η; {nets} nets per learning rate; coloured line = median net, band = middle 50% of nets, grey = the other panels' medians; best = highest share solved, fastest = fastest of the rates tied with it{}",
+        shown_note(&ch.group, cells.len())
     );
-    let colours = colour::series(cells.len());
-    let png = png(1200, 800, |root| {
+    let colours = colour::distinct(cells.len());
+    let n = cells.len();
+    let (rows, cols) = if n <= 3 { (1, n) } else { (2, n.div_ceil(2)) };
+    let height = if rows == 1 { 620 } else { 960 };
+    let png = png(1200, height, |root| {
         let area = heading(root, &title, &subtitle)?;
-        let mut chart = super::plot(
-            &area,
-            None,
-            &x,
-            &y,
-            "epoch (gradient steps, log scale of 1 + epoch)",
-            "MSE loss (log scale)",
-        )?;
-        for (c, col) in cells.iter().zip(&colours) {
+        let panels = area.split_evenly((rows, cols));
+        for (i, (c, col)) in cells.iter().zip(&colours).enumerate() {
+            let caption = format!("learning rate {}{}", tick_label(c.lr), ch.short_role(c));
+            let mut chart = super::plot(
+                &panels[i],
+                Some(&caption),
+                &x,
+                &y,
+                "epoch (log scale)",
+                "MSE loss",
+            )?;
+            for other in cells.iter().filter(|o| o.cell != c.cell) {
+                let k = &other.curve;
+                line(
+                    &mut chart,
+                    segments(&k.epoch, &k.loss, &x, &y),
+                    colour::LIGHT_GREY.stroke_width(2),
+                    None,
+                )?;
+            }
             let k = &c.curve;
             band(
                 &mut chart,
@@ -98,23 +161,19 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
                 &k.loss_q1,
                 &k.loss_q3,
                 (&x, &y),
-                col.mix(0.14).filled(),
+                col.mix(0.28).filled(),
             )?;
-        }
-        for (c, col) in cells.iter().zip(&colours) {
-            let k = &c.curve;
-            let label = format!("lr {}", tick_label(c.lr));
             line(
                 &mut chart,
-                super::segments(&k.epoch, &k.loss, &x, &y),
+                segments(&k.epoch, &k.loss, &x, &y),
                 col.stroke_width(3),
-                Some(&label),
+                None,
             )?;
         }
-        legend(&mut chart, SeriesLabelPosition::LowerLeft)
+        Ok(())
     })?;
     let caption = format!(
-        "Median loss (line) and interquartile range (band) of the {nets} {scheme} nets per learning rate: the epoch at which a curve leaves the plateau near 0.25 shows how fast that learning rate learns, and a band whose top stays high while its median falls shows a share of nets that stay stuck."
+        "Median loss (line) and interquartile range (band) of the {nets} {scheme} nets at each learning rate (the step size of gradient descent), one panel each: the epoch at which a curve leaves the plateau near 0.25 shows how fast that learning rate learns, and a band whose top stays high while its median falls shows a share of nets that stay stuck. Epochs are on a log scale of 1 + epoch, so the early steps are visible."
     );
     Ok(Rendered::Chart(super::Chart {
         file: FILE,

@@ -14,6 +14,7 @@ pub mod data;
 mod epochs;
 mod heatmap;
 mod loss_by_lr;
+mod solved_by_lr;
 mod symmetry;
 
 use std::ops::Range;
@@ -54,9 +55,19 @@ pub enum Rendered {
     Skipped { file: &'static str, why: String },
 }
 
+/// Choices about what the charts show that the data does not settle.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ChartOptions {
+    /// The init scheme (as `--init` spells it, e.g. `uniform:1`) whose learning curves
+    /// loss_by_lr.png and epochs_to_solve.png draw; None: the first scheme of independent
+    /// random weights (uniform or normal), else the first random one.
+    pub chart_init: Option<String>,
+}
+
 /// The file names of every chart, in the order of the page.
-pub const FILES: [&str; 6] = [
+pub const FILES: [&str; 7] = [
     baseline::FILE,
+    solved_by_lr::FILE,
     loss_by_lr::FILE,
     heatmap::FILE,
     epochs::FILE,
@@ -64,21 +75,28 @@ pub const FILES: [&str; 6] = [
     boundaries::FILE,
 ];
 
+type Maker = fn(&ChartData, &ChartOptions) -> anyhow::Result<Rendered>;
+
 /// Draw every chart (in parallel; the result is in [`FILES`] order and does not depend on it).
-pub fn render(data: &ChartData) -> anyhow::Result<Vec<Rendered>> {
+/// Fails when `opts.chart_init` names a scheme the sweep does not have.
+pub fn render(data: &ChartData, opts: &ChartOptions) -> anyhow::Result<Vec<Rendered>> {
     anyhow::ensure!(
         fonts_registered(),
         "the embedded DejaVu Sans font does not load"
     );
-    let makers: [fn(&ChartData) -> anyhow::Result<Rendered>; 6] = [
-        baseline::draw,
+    if let Err(why) = data.chart_group(opts.chart_init.as_deref()) {
+        anyhow::bail!(why);
+    }
+    let makers: [Maker; 7] = [
+        |d, _| baseline::draw(d),
+        solved_by_lr::draw,
         loss_by_lr::draw,
-        heatmap::draw,
+        |d, _| heatmap::draw(d),
         epochs::draw,
-        symmetry::draw,
-        boundaries::draw,
+        |d, _| symmetry::draw(d),
+        |d, _| boundaries::draw(d),
     ];
-    makers.par_iter().map(|draw| draw(data)).collect()
+    makers.par_iter().map(|draw| draw(data, opts)).collect()
 }
 
 /// Register the embedded fonts with plotters, once per process; whether that worked.
@@ -402,18 +420,26 @@ fn band<'a, 'b>(
     Ok(())
 }
 
-/// At most `k` (≥ 2) of `n` indices spread evenly from first to last, always including `must`.
-fn pick_evenly(n: usize, k: usize, must: Option<usize>) -> Vec<usize> {
-    let k = k.max(2);
+/// At most `k` (≥ 2, and at least as many as `must`) of `n` indices spread evenly from first
+/// to last, always including those in `must` (each replaces the nearest pick not itself a must).
+fn pick_evenly(n: usize, k: usize, must: &[usize]) -> Vec<usize> {
+    let k = k.max(2).max(must.len());
     if n <= k {
         return (0..n).collect();
     }
     let mut v: Vec<usize> = (0..k)
         .map(|i| ((i * (n - 1)) as f64 / (k - 1) as f64).round() as usize)
         .collect();
-    if let Some(m) = must.filter(|m| *m < n && !v.contains(m)) {
-        let near = (0..k).min_by_key(|&i| v[i].abs_diff(m)).unwrap_or(0);
-        v[near] = m;
+    for &m in must.iter().filter(|m| **m < n) {
+        if v.contains(&m) {
+            continue;
+        }
+        let near = (0..k)
+            .filter(|&i| !must.contains(&v[i]))
+            .min_by_key(|&i| v[i].abs_diff(m));
+        if let Some(i) = near {
+            v[i] = m;
+        }
     }
     v.sort_unstable();
     v.dedup();
@@ -427,20 +453,53 @@ fn end_labels(
     chart: &Plot,
     labels: &[((f64, f64), String, RGBColor)],
 ) -> anyhow::Result<()> {
+    side_labels(area, chart, labels, HPos::Right)
+}
+
+/// Label lines at their left ends: each label left-aligned at the plot's left edge, just above
+/// where its line starts (`at`: the line's first point), nudged apart so none overlap, so that
+/// they stack in the order of the lines.
+fn start_labels(
+    area: &Area,
+    chart: &Plot,
+    labels: &[((f64, f64), String, RGBColor)],
+) -> anyhow::Result<()> {
+    side_labels(area, chart, labels, HPos::Left)
+}
+
+fn side_labels(
+    area: &Area,
+    chart: &Plot,
+    labels: &[((f64, f64), String, RGBColor)],
+    side: HPos,
+) -> anyhow::Result<()> {
     let (cols, rows) = chart.plotting_area().get_pixel_range();
     let wanted: Vec<i32> = labels
         .iter()
         .map(|(at, _, _)| chart.backend_coord(at).1 - 4)
         .collect();
     let placed = spread(&wanted, 19, rows.start + 18, rows.end - 2);
+    let x = if matches!(side, HPos::Left) {
+        cols.start + 8
+    } else {
+        cols.end - 6
+    };
+    let base = area.get_base_pixel();
     for ((_, s, c), y) in labels.iter().zip(placed) {
         let c = colour::darker(*c);
-        text_at(
-            area,
-            (cols.end - 6, y),
-            s,
-            anchored(text(16).color(&c), HPos::Right, VPos::Bottom),
-        )?;
+        let style = anchored(text(16).color(&c), side, VPos::Bottom);
+        // A light backing, so that a line passing under the label does not cut it.
+        let (w, h) = style.font.box_size(s).unwrap_or((0, 16));
+        let (w, h) = (w as i32, h as i32);
+        let x0 = if matches!(side, HPos::Left) { x } else { x - w };
+        area.draw(&Rectangle::new(
+            [
+                (x0 - 3 - base.0, y - h - 1 - base.1),
+                (x0 + w + 3 - base.0, y + 2 - base.1),
+            ],
+            WHITE.mix(0.8).filled(),
+        ))?;
+        text_at(area, (x, y), s, style)?;
     }
     Ok(())
 }
@@ -554,11 +613,14 @@ mod tests {
 
     #[test]
     fn picks_spread_evenly_and_keep_the_one_asked_for() {
-        assert_eq!(pick_evenly(3, 7, Some(1)), [0, 1, 2]);
-        assert_eq!(pick_evenly(16, 7, None), [0, 3, 5, 8, 10, 13, 15]);
-        assert_eq!(pick_evenly(16, 7, Some(9)), [0, 3, 5, 9, 10, 13, 15]);
-        assert_eq!(pick_evenly(16, 7, Some(15)), [0, 3, 5, 8, 10, 13, 15]);
-        assert_eq!(pick_evenly(0, 7, None), Vec::<usize>::new());
+        assert_eq!(pick_evenly(3, 7, &[1]), [0, 1, 2]);
+        assert_eq!(pick_evenly(16, 7, &[]), [0, 3, 5, 8, 10, 13, 15]);
+        assert_eq!(pick_evenly(16, 7, &[9]), [0, 3, 5, 9, 10, 13, 15]);
+        assert_eq!(pick_evenly(16, 7, &[15]), [0, 3, 5, 8, 10, 13, 15]);
+        // Two musts next to each other both stay.
+        assert_eq!(pick_evenly(16, 7, &[9, 8]), [0, 3, 5, 8, 9, 13, 15]);
+        assert_eq!(pick_evenly(16, 7, &[11, 12]), [0, 3, 5, 8, 11, 12, 15]);
+        assert_eq!(pick_evenly(0, 7, &[]), Vec::<usize>::new());
     }
 
     #[test]
@@ -679,18 +741,23 @@ mod tests {
 
     #[test]
     fn nan_and_infinity_never_panic() {
-        let r = render(&broken()).unwrap();
+        let r = render(&broken(), &ChartOptions::default()).unwrap();
         assert_eq!(r.len(), FILES.len());
         // The lesson run had no finite loss: skipped, with the reason.
         assert!(matches!(&r[0], Rendered::Skipped { why, .. } if why.contains("no finite loss")));
         // The diverged nets' boundaries are still drawn, with a note instead of a heat map.
-        assert!(matches!(&r[5], Rendered::Chart(c) if c.png.starts_with(b"\x89PNG")));
+        assert!(matches!(&r[6], Rendered::Chart(c) if c.png.starts_with(b"\x89PNG")));
     }
 
     #[test]
     fn charts_of_no_data_are_skipped_not_panics() {
-        let r = render(&ChartData::default()).unwrap();
+        let r = render(&ChartData::default(), &ChartOptions::default()).unwrap();
         assert_eq!(r.len(), FILES.len());
         assert!(r.iter().all(|c| matches!(c, Rendered::Skipped { .. })));
+        let unknown = ChartOptions {
+            chart_init: Some("normal:2".into()),
+        };
+        let e = render(&broken(), &unknown).unwrap_err().to_string();
+        assert!(e.contains("\"normal:2\" is not in this sweep"), "{e}");
     }
 }

@@ -12,7 +12,7 @@ use super::axis::{Axis, tick_label};
 use super::data::{Cell, ChartData, closest};
 use super::{
     Area, Rendered, anchored, colour, end_labels, finite_range, heading, line, percent, png,
-    segments, text, text_at,
+    segments, start_labels, text, text_at,
 };
 use crate::baseline::LESSON_LR;
 
@@ -133,7 +133,7 @@ fn gap_panel(area: &Area, ch: &Chosen) -> anyhow::Result<()> {
         .iter()
         .filter_map(|c| c.curve.epoch.last().copied())
         .fold(1.0, f64::max);
-    let x = Axis::linear(0.0, max_epoch, 5);
+    let x = Axis::epochs(max_epoch);
     let (lo, hi) = finite_range(
         ch.near.iter().flat_map(|c| c.curve.gap.iter().copied()),
         true,
@@ -145,7 +145,7 @@ fn gap_panel(area: &Area, ch: &Chosen) -> anyhow::Result<()> {
         Some("(a) median hidden gap over training"),
         &x,
         &y,
-        "epoch (gradient steps)",
+        "epoch (log scale of 1 + epoch)",
         "hidden gap (log scale)",
     )?;
     let scales_differ = ch
@@ -153,14 +153,18 @@ fn gap_panel(area: &Area, ch: &Chosen) -> anyhow::Result<()> {
         .windows(2)
         .any(|w| w[0].scheme.scale != w[1].scheme.scale);
     let colours = colour::series(ch.near.len());
-    let mut labels = Vec::new();
+    // ε labels where the lines start, which is where they are apart and in ε's order (by the
+    // end many have merged).
+    let mut starts = Vec::new();
     for (c, col) in ch.near.iter().zip(&colours) {
         let segs = segments(&c.curve.epoch, &c.curve.gap, &x, &y);
-        if let Some(&end) = segs.last().and_then(|s| s.last()) {
-            labels.push((end, eps_label(c, scales_differ), *col));
+        if let Some(&start) = segs.first().and_then(|s| s.first()) {
+            starts.push((start, eps_label(c, scales_differ), *col));
         }
         line(&mut chart, segs, col.stroke_width(3), None)?;
     }
+    start_labels(area, &chart, &starts)?;
+    let mut labels = Vec::new();
     if let Some(s) = ch.symmetric {
         // A gap of exactly 0 has no place on a log axis: drawn along its floor instead.
         let (y0, y1) = (y.range().start, y.range().end);
@@ -256,26 +260,26 @@ fn eps_panels(area: &Area, ch: &Chosen) -> anyhow::Result<()> {
     }
 
     // (c) median epoch of solving with quartile bars, where any net solved.
-    let when: Vec<(f64, [f64; 3])> = ch
+    let when: Vec<(f64, [f64; 3], u64)> = ch
         .near
         .iter()
         .filter_map(|c| {
             let [a, m, b] = c.solved_epoch;
-            Some((x.to(c.scheme.eps?)?, [a?, m?, b?]))
+            Some((x.to(c.scheme.eps?)?, [a?, m?, b?], c.solved))
         })
         .collect();
     let range = finite_range(when.iter().flat_map(|w| w.1), true).unwrap_or((1.0, 1e4));
     let y = Axis::log(range.0 / 1.5, range.1 * 1.5);
     let mut chart = super::plot(
         &bottom,
-        Some("(c) epoch at which they solve: median and quartiles"),
+        Some("(c) epoch at which they solve: median, quartiles, n solved"),
         &x,
         &y,
         x_desc,
         "epoch (log scale)",
     )?;
     let red = colour::VERMILLION;
-    for (px, [a, _, b]) in &when {
+    for (px, [a, _, b], _) in &when {
         if let (Some(a), Some(b)) = (y.to(*a), y.to(*b)) {
             chart.draw_series([PathElement::new(
                 vec![(*px, a), (*px, b)],
@@ -283,10 +287,22 @@ fn eps_panels(area: &Area, ch: &Chosen) -> anyhow::Result<()> {
             )])?;
         }
     }
-    chart.draw_series(when.iter().filter_map(|(px, q)| {
+    chart.draw_series(when.iter().filter_map(|(px, q, _)| {
         y.to(q[1])
             .map(|m| TriangleMarker::new((*px, m), 7, red.filled()))
     }))?;
+    // How many nets each median is over: quartiles of 2 solved nets mean little.
+    for (px, q, n) in &when {
+        if let Some(m) = y.to(q[1]) {
+            let (sx, sy) = chart.backend_coord(&(*px, m));
+            text_at(
+                &bottom,
+                (sx + 9, sy - 4),
+                &format!("n={n}"),
+                anchored(text(13).color(&colour::GREY), HPos::Left, VPos::Bottom),
+            )?;
+        }
+    }
     if when.is_empty() {
         let (cols, rows) = chart.plotting_area().get_pixel_range();
         text_at(

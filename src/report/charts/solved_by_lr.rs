@@ -1,0 +1,213 @@
+//! solved_by_lr.png: what the learning rate changes, per init scheme of independent random
+//! weights (small multiples). Top: the share of nets that solve XOR with its 95 % Wilson
+//! interval; bottom: how soon they do (median epoch of solving, bars from the first to the third
+//! quartile). The shaded learning rates are the tied best (intervals overlapping the best
+//! one's): over a wide range the share hardly moves while the speed changes by orders of
+//! magnitude, which a single "best learning rate" would hide.
+
+use plotters::prelude::*;
+
+use super::axis::{Axis, tick_label};
+use super::data::{Cell, ChartData, Group};
+use super::{Area, ChartOptions, Rendered, colour, finite_range, heading, line, png};
+
+pub const FILE: &str = "solved_by_lr.png";
+
+pub fn draw(data: &ChartData, _opts: &ChartOptions) -> anyhow::Result<Rendered> {
+    let groups: Vec<Group> = data
+        .groups()
+        .into_iter()
+        .filter(|g| g.scheme.is_independent())
+        .collect();
+    if groups.is_empty() {
+        return Ok(Rendered::Skipped {
+            file: FILE,
+            why: "the sweep has no uniform or normal init".into(),
+        });
+    }
+    let all = || groups.iter().flat_map(|g| g.cells.iter().copied());
+    let Some((lr_lo, lr_hi)) = finite_range(all().map(|c| c.lr), true) else {
+        return Ok(Rendered::Skipped {
+            file: FILE,
+            why: "no learning rate is a positive number".into(),
+        });
+    };
+    let x = Axis::log(lr_lo / 1.4, lr_hi * 1.4);
+    let epochs = finite_range(
+        all().flat_map(|c| c.solved_epoch.into_iter().flatten()),
+        true,
+    )
+    .unwrap_or((1.0, 1e4));
+    let y_epoch = Axis::log(epochs.0 / 1.6, epochs.1 * 1.6);
+    let n = groups.len();
+    let cols = n.min(4);
+    let rows = n.div_ceil(cols);
+    let width = (420 * cols as u32 + 60).clamp(900, 1740);
+    let height = 120 + 520 * rows as u32;
+    let title = "What the learning rate changes: how many nets solve XOR, and how soon".to_string();
+    let subtitle = "one panel per init of independent random weights; top: share solved with its 95% interval; bottom: median epoch of solving (bars: quartiles); shaded: the learning rates tied with the best (intervals overlap); ○ best share, ◆ fastest of those".to_string();
+    let png = png(width, height, |root| {
+        let area = heading(root, &title, &subtitle)?;
+        let panels = area.split_evenly((rows, cols));
+        for (g, p) in groups.iter().zip(&panels) {
+            panel(p, g, &x, &y_epoch)?;
+        }
+        Ok(())
+    })?;
+    let mut caption = String::from(
+        "Solved share (top, with 95% Wilson interval) and median epoch of solving (bottom, log scale) against the learning rate, one panel per init",
+    );
+    if let Some((g, v)) = groups
+        .iter()
+        .find_map(|g| g.verdict().map(|v| (g, v)))
+        .filter(|(_, v)| v.tied.len() > 1)
+    {
+        let (a, b) = v.share_range();
+        caption.push_str(&format!(
+            ": for {}, learning rates {}–{} all solve {}–{} of nets, but the median epoch of solving runs from {} to {}",
+            g.scheme.label(),
+            tick_label(v.tied[0].lr),
+            tick_label(v.tied[v.tied.len() - 1].lr),
+            super::percent(a),
+            super::percent(b),
+            v.tied
+                .iter()
+                .filter_map(|c| c.solved_epoch[1])
+                .fold(f64::NEG_INFINITY, f64::max),
+            v.fastest.solved_epoch[1].map_or("–".into(), tick_label),
+        ));
+    }
+    caption.push('.');
+    Ok(Rendered::Chart(super::Chart {
+        file: FILE,
+        title,
+        caption,
+        png,
+    }))
+}
+
+/// One scheme: share solved above, median epoch below.
+fn panel(area: &Area, g: &Group, x: &Axis, y_epoch: &Axis) -> anyhow::Result<()> {
+    let (_, h) = area.dim_in_pixel();
+    let (top, bottom) = area.split_vertically(h * 52 / 100);
+    let verdict = g.verdict();
+    let tied: Vec<&Cell> = verdict.as_ref().map_or(Vec::new(), |v| v.tied.clone());
+    // The tied learning rates' span, padded by a little, in plot coordinates.
+    let span = |x: &Axis| -> Option<(f64, f64)> {
+        let a = x.to(tied.first()?.lr)?;
+        let b = x.to(tied.last()?.lr)?;
+        Some((a - 0.06, b + 0.06))
+    };
+    let shade = colour::ORANGE.mix(0.18).filled();
+    let blue = colour::BLUE;
+
+    // Share solved.
+    let y = Axis::fraction();
+    let caption = g.scheme.label();
+    let mut chart = super::plot(&top, Some(&caption), x, &y, "learning rate", "solved")?;
+    if let Some((a, b)) = span(x) {
+        chart.draw_series([Rectangle::new(
+            [(a, y.range().start), (b, y.range().end)],
+            shade,
+        )])?;
+    }
+    let pts: Vec<(f64, &Cell)> = g
+        .cells
+        .iter()
+        .filter_map(|c| Some((x.to(c.lr)?, *c)))
+        .filter(|(_, c)| c.solved_fraction.is_finite())
+        .collect();
+    chart.draw_series(
+        pts.iter()
+            .filter(|(_, c)| c.solved_ci95.0.is_finite() && c.solved_ci95.1.is_finite())
+            .map(|(px, c)| {
+                PathElement::new(
+                    vec![(*px, c.solved_ci95.0), (*px, c.solved_ci95.1)],
+                    blue.stroke_width(2),
+                )
+            }),
+    )?;
+    line(
+        &mut chart,
+        vec![pts.iter().map(|(px, c)| (*px, c.solved_fraction)).collect()],
+        blue.stroke_width(2),
+        None,
+    )?;
+    chart.draw_series(
+        pts.iter()
+            .map(|(px, c)| Circle::new((*px, c.solved_fraction), 4, blue.filled())),
+    )?;
+    if let Some(v) = &verdict
+        && let Some(px) = x.to(v.best.lr)
+    {
+        chart.draw_series([Circle::new(
+            (px, v.best.solved_fraction),
+            9,
+            BLACK.stroke_width(2),
+        )])?;
+    }
+
+    // Median epoch of solving.
+    let mut chart = super::plot(
+        &bottom,
+        None,
+        x,
+        y_epoch,
+        "learning rate (log scale)",
+        "epoch solved",
+    )?;
+    if let Some((a, b)) = span(x) {
+        chart.draw_series([Rectangle::new(
+            [(a, y_epoch.range().start), (b, y_epoch.range().end)],
+            shade,
+        )])?;
+    }
+    let red = colour::VERMILLION;
+    let when: Vec<(f64, [f64; 3])> = g
+        .cells
+        .iter()
+        .filter_map(|c| {
+            let [a, m, b] = c.solved_epoch;
+            Some((
+                x.to(c.lr)?,
+                [y_epoch.to(a?)?, y_epoch.to(m?)?, y_epoch.to(b?)?],
+            ))
+        })
+        .collect();
+    chart.draw_series(when.iter().map(|(px, [a, _, b])| {
+        PathElement::new(vec![(*px, *a), (*px, *b)], red.stroke_width(2))
+    }))?;
+    line(
+        &mut chart,
+        vec![when.iter().map(|(px, q)| (*px, q[1])).collect()],
+        red.stroke_width(2),
+        None,
+    )?;
+    chart.draw_series(
+        when.iter()
+            .map(|(px, q)| TriangleMarker::new((*px, q[1]), 5, red.filled())),
+    )?;
+    if let Some(v) = &verdict
+        && let (Some(px), Some(m)) = (
+            x.to(v.fastest.lr),
+            v.fastest.solved_epoch[1].and_then(|m| y_epoch.to(m)),
+        )
+    {
+        // A diamond around the fastest tied-best rate's median.
+        let d = chart.backend_coord(&(px, m));
+        let r = 10;
+        let base = bottom.get_base_pixel();
+        let (cx, cy) = (d.0 - base.0, d.1 - base.1);
+        bottom.draw(&PathElement::new(
+            vec![
+                (cx, cy - r),
+                (cx + r, cy),
+                (cx, cy + r),
+                (cx - r, cy),
+                (cx, cy - r),
+            ],
+            BLACK.stroke_width(2),
+        ))?;
+    }
+    Ok(())
+}
