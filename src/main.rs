@@ -83,7 +83,7 @@ fn run(cli: Cli, argv: &[String]) -> anyhow::Result<ExitCode> {
                 chart_init: args.chart_init.clone(),
             };
             let done = pipeline::sweep(config, &opts)?;
-            report_finished(&done, args.quiet);
+            report_finished(&done, args.quiet, args.json)?;
         }
         Command::Replay {
             runs_csv,
@@ -121,7 +121,7 @@ fn run(cli: Cli, argv: &[String]) -> anyhow::Result<ExitCode> {
             chart_init,
         } => {
             let done = pipeline::merge(&out, &shards, force, chart_init)?;
-            report_finished(&done, false);
+            report_finished(&done, false, false)?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -256,13 +256,17 @@ fn human_seconds(s: f64) -> String {
     }
 }
 
-fn report_finished(done: &Finished, quiet: bool) {
+fn report_finished(done: &Finished, quiet: bool, json: bool) -> anyhow::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(done)?);
+        return Ok(());
+    }
     if done.already_complete {
         println!(
             "nothing to resume: the sweep in {} is already complete",
             done.out.display()
         );
-        return;
+        return Ok(());
     }
     if let Some(shard) = &done.shard {
         println!(
@@ -274,18 +278,26 @@ fn report_finished(done: &Finished, quiet: bool) {
             if done.nets == 1 { "it is" } else { "they are" },
             done.out.join("chunks").display()
         );
-        return;
+        return Ok(());
     }
-    if !quiet && done.chunks_trained > 0 {
-        println!(
-            "trained {} nets in {:.2} s ({:.1} M net-epochs/s); {:.2} s in all",
-            done.nets,
-            done.training_seconds,
-            done.net_epochs_per_second / 1e6,
-            done.wall_seconds
-        );
+    if !quiet {
+        if done.chunks_trained > 0 {
+            eprintln!(
+                "trained {} nets in {:.2} s ({:.1} M net-epochs/s); {:.2} s in all",
+                done.nets,
+                done.training_seconds,
+                done.net_epochs_per_second / 1e6,
+                done.wall_seconds
+            );
+        }
+        print!("{}", xorsweep::report::terminal::render(&done.summary));
     }
-    println!("results in {}", done.out.display());
+    println!(
+        "results in {} (open {}/report.html)",
+        done.out.display(),
+        done.out.display()
+    );
+    Ok(())
 }
 
 fn main() -> ExitCode {

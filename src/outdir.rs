@@ -13,7 +13,7 @@
 //!   symlink is refused.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -184,8 +184,15 @@ impl OutDir {
         match file.try_lock() {
             Ok(()) => {}
             Err(fs::TryLockError::WouldBlock) => {
+                // The holder writes its pid right after locking: give it a moment.
                 let mut pid = String::new();
-                let _ = file.read_to_string(&mut pid);
+                for _ in 0..50 {
+                    pid = fs::read_to_string(&lock_path).unwrap_or_default();
+                    if !pid.trim().is_empty() {
+                        break;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
                 let pid = pid.trim();
                 let who = if pid.is_empty() {
                     String::new()

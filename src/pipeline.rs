@@ -26,6 +26,7 @@ use crate::error::{Interrupted, RuntimeError, UsageError};
 use crate::outdir::{self, Mode, OutDir};
 use crate::report::aggregate::{Aggregator, CellResult};
 use crate::report::manifest::Manifest;
+use crate::report::terminal::InitSummary;
 use crate::report::{self, ChartOptions, schema};
 use crate::sweep::chunk::{self, ChunkData, Expect};
 use crate::sweep::config::{RunsCsv, SweepConfig};
@@ -98,7 +99,7 @@ fn chart_options(plan: &Plan, chart_init: Option<String>) -> Result<ChartOptions
 }
 
 /// What a finished sweep or merge reports back.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize)]
 pub struct Finished {
     pub out: PathBuf,
     /// Nets trained by this invocation (a resume trains only the missing chunks).
@@ -111,6 +112,8 @@ pub struct Finished {
     pub net_epochs_per_second: f64,
     /// A `--resume` that found the sweep already finished.
     pub already_complete: bool,
+    /// What the sweep found, per init (empty for a shard, which writes no reports).
+    pub summary: Vec<InitSummary>,
 }
 
 /// The longest sane single run, and a conservative per-thread speed for estimating it.
@@ -457,7 +460,7 @@ fn write_reports(
     dir: &OutDir,
     sink: Sink,
     charts: &ChartOptions,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<InitSummary>> {
     let runs = sink
         .runs
         .into_inner()
@@ -473,10 +476,11 @@ fn write_reports(
         .iter()
         .any(|c| c.init == Init::Lesson && c.lr == LESSON_LR);
     let baseline = has_baseline.then(|| baseline_curve(plan.config.epochs));
-    for (name, bytes) in report::render(plan, &cells, baseline.as_ref(), charts)? {
+    let (files, summary) = report::render(plan, &cells, baseline.as_ref(), charts)?;
+    for (name, bytes) in files {
         dir.write(name, &bytes)?;
     }
-    Ok(())
+    Ok(summary)
 }
 
 fn new_sink<'a>(plan: &'a Plan, dir: &OutDir) -> anyhow::Result<Sink<'a>> {
@@ -568,6 +572,7 @@ pub fn sweep(config: SweepConfig, opts: &SweepOptions) -> anyhow::Result<Finishe
             wall_seconds: started.elapsed().as_secs_f64(),
             net_epochs_per_second: 0.0,
             already_complete: true,
+            summary: Vec::new(),
         });
     }
     dir.write(CONFIG_FILE, plan.config.to_toml().as_bytes())?;
@@ -618,9 +623,10 @@ pub fn sweep(config: SweepConfig, opts: &SweepOptions) -> anyhow::Result<Finishe
         }
         .into());
     }
-    if let Some(sink) = streamed.sink {
-        write_reports(&plan, &dir, sink, &charts)?;
-    }
+    let summary = match streamed.sink {
+        Some(sink) => write_reports(&plan, &dir, sink, &charts)?,
+        None => Vec::new(),
+    };
     let nets: u64 = mine
         .clone()
         .map(|k| plan.chunk_runs(k).end - plan.chunk_runs(k).start)
@@ -635,6 +641,7 @@ pub fn sweep(config: SweepConfig, opts: &SweepOptions) -> anyhow::Result<Finishe
         net_epochs_per_second: streamed.nets_trained as f64 * f64::from(plan.config.epochs)
             / streamed.training_seconds.max(1e-9),
         already_complete: false,
+        summary,
     };
     finished.wall_seconds = started.elapsed().as_secs_f64();
     manifest(&plan, &dir, opts.shard.as_ref(), threads, nets, &finished)?;
@@ -786,7 +793,7 @@ pub fn merge(
         Some(sink),
         true,
     )?;
-    write_reports(
+    let summary = write_reports(
         &plan,
         &dir,
         streamed.sink.expect("merge aggregates"),
@@ -801,6 +808,7 @@ pub fn merge(
         wall_seconds: 0.0,
         net_epochs_per_second: 0.0,
         already_complete: false,
+        summary,
     };
     finished.wall_seconds = started.elapsed().as_secs_f64();
     manifest(&plan, &dir, None, threads, plan.total_runs, &finished)?;

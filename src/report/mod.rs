@@ -9,6 +9,7 @@ pub mod html;
 pub mod manifest;
 pub mod schema;
 pub mod stats;
+pub mod terminal;
 
 use crate::baseline::BaselineCurve;
 use crate::sweep::plan::Plan;
@@ -21,12 +22,17 @@ pub const CURVES_CSV: &str = "curves.csv";
 pub const EXAMPLES_CSV: &str = "examples.csv";
 pub const REPORT_HTML: &str = "report.html";
 
+/// Files to write: (name, bytes).
+pub type Files = Vec<(&'static str, Vec<u8>)>;
+
 /// The charts and the HTML page of a sweep, as [`render_visuals`] draws them.
 pub struct Visuals {
     /// (file name, bytes) of each chart drawn, then report.html.
     pub files: Vec<(&'static str, Vec<u8>)>,
     /// Charts not drawn for lack of data, and why (report.html says so too).
     pub skipped: Vec<(&'static str, String)>,
+    /// What the sweep found, per init, for the terminal.
+    pub summary: Vec<terminal::InitSummary>,
 }
 
 /// Draw the charts and the HTML page of a sweep from the bytes of its summary.csv, curves.csv
@@ -52,7 +58,11 @@ pub fn render_visuals(
         }
     }
     files.push((REPORT_HTML, page));
-    Ok(Visuals { files, skipped })
+    Ok(Visuals {
+        files,
+        skipped,
+        summary: terminal::summarize(&data),
+    })
 }
 
 /// Render every per-cell report file of a finished sweep: summary.csv, curves.csv,
@@ -63,7 +73,7 @@ pub fn render(
     cells: &[CellResult],
     baseline: Option<&BaselineCurve>,
     opts: &ChartOptions,
-) -> anyhow::Result<Vec<(&'static str, Vec<u8>)>> {
+) -> anyhow::Result<(Files, Vec<terminal::InitSummary>)> {
     let mut curves: Vec<CurveRows> = Vec::new();
     if let Some(b) = baseline {
         curves.push(CurveRows::Baseline {
@@ -95,5 +105,5 @@ pub fn render(
         (EXAMPLES_CSV, examples),
     ];
     out.extend(visuals.files);
-    Ok(out)
+    Ok((out, visuals.summary))
 }
