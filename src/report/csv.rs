@@ -118,32 +118,37 @@ pub fn curves_csv(plan: &Plan, curves: &[CurveRows]) -> Vec<u8> {
     w.write_record([
         "kind",
         "cell",
+        "label",
         "init",
         "scale",
         "eps",
         "lr",
         "run",
         "epoch",
-        "loss",
+        "loss_median",
         "loss_q1",
         "loss_q3",
-        "hidden_gap",
+        "hidden_gap_median",
         "hidden_gap_q1",
         "hidden_gap_q3",
         "solved_fraction",
+        "net_loss",
+        "net_hidden_gap",
     ])
     .expect("in memory");
     let epochs = &plan.train.log_epochs;
-    // kind, cell, init, scale, eps, lr, run, epoch, then the values of that kind.
+    // kind, cell, label, init, scale, eps, lr, run, epoch, then the values of that kind: a cell's
+    // statistics (kind=cell) and one net's values (kind=net, kind=baseline) never share a column.
     let mut row = |kind: &str,
                    cell: Option<&Cell>,
                    run: Option<u64>,
                    epoch: u32,
-                   values: [Option<f64>; 7]| {
+                   values: [Option<f64>; 9]| {
         let mut r = vec![kind.to_string()];
         match cell {
             Some(c) => r.extend([
                 c.index.to_string(),
+                c.label(),
                 c.init.name().into(),
                 opt_num(c.init.scale()),
                 opt_num(c.init.eps()),
@@ -151,6 +156,7 @@ pub fn curves_csv(plan: &Plan, curves: &[CurveRows]) -> Vec<u8> {
             ]),
             None => r.extend([
                 String::new(),
+                "lesson @ lr 2 (reference trainer)".into(),
                 "lesson".into(),
                 String::new(),
                 String::new(),
@@ -171,7 +177,17 @@ pub fn curves_csv(plan: &Plan, curves: &[CurveRows]) -> Vec<u8> {
                         Some(&summary.cell),
                         None,
                         e,
-                        [l[1], l[0], l[2], g[1], g[0], g[2], band.solved[j]].map(Some),
+                        [
+                            Some(l[1]),
+                            Some(l[0]),
+                            Some(l[2]),
+                            Some(g[1]),
+                            Some(g[0]),
+                            Some(g[2]),
+                            Some(band.solved[j]),
+                            None,
+                            None,
+                        ],
                     );
                 }
             }
@@ -183,7 +199,7 @@ pub fn curves_csv(plan: &Plan, curves: &[CurveRows]) -> Vec<u8> {
                         Some(cell),
                         Some(example.run),
                         e,
-                        [l, None, None, g, None, None, None],
+                        [None, None, None, None, None, None, None, l, g],
                     );
                 }
             }
@@ -194,7 +210,7 @@ pub fn curves_csv(plan: &Plan, curves: &[CurveRows]) -> Vec<u8> {
                         None,
                         None,
                         e,
-                        [Some(l), None, None, Some(g), None, None, None],
+                        [None, None, None, None, None, None, None, Some(l), Some(g)],
                     );
                 }
             }

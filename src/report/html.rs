@@ -150,6 +150,34 @@ fn config_value(v: &toml::Value) -> String {
         .join(", ")
 }
 
+/// With `--target-loss`: per init, how many nets got their loss below it and how fast.
+fn target_note(h: &mut String, data: &ChartData, target: f64) {
+    let _ = writeln!(
+        h,
+        "<p>Nets whose loss went below the target loss {target} (<code>--target-loss</code>), per init: share of nets, and the median epoch of the first such loss at the learning rate where that median is lowest.</p>\n<ul class=\"plain\">"
+    );
+    for g in data.groups() {
+        let (nets, reached) = g.cells.iter().fold((0, 0), |(n, k), c| {
+            (n + c.nets, k + c.target.map_or(0, |t| t.0))
+        });
+        let fastest = g
+            .cells
+            .iter()
+            .filter_map(|c| Some((c.lr, c.target?.1?)))
+            .min_by(|a, b| a.1.total_cmp(&b.1));
+        let _ = write!(
+            h,
+            "<li><span class=\"tok\">{}</span>: {reached} of {nets} nets",
+            esc(&g.scheme.label())
+        );
+        if let Some((lr, e)) = fastest {
+            let _ = write!(h, "; fastest at learning rate {}: median epoch {e}", n3(lr));
+        }
+        h.push_str("</li>\n");
+    }
+    h.push_str("</ul>\n");
+}
+
 fn config_section(h: &mut String, data: &ChartData, sweep_toml: &str) {
     h.push_str("<h2>The sweep</h2>\n");
     let nets: u64 = data.cells.iter().map(|c| c.nets).sum();
@@ -181,6 +209,21 @@ fn config_section(h: &mut String, data: &ChartData, sweep_toml: &str) {
                 );
             }
             h.push_str("</tbody>\n</table>\n</div>\n");
+            if let Some(n) = table
+                .get("runs_csv")
+                .and_then(|v| v.as_str())
+                .and_then(|v| v.strip_prefix("sample:"))
+            {
+                let _ = writeln!(
+                    h,
+                    "<p class=\"note\"><strong>runs.csv is a sample</strong>: about {} nets spread evenly over the sweep (<code>runs_csv = sample:{}</code>), not every net. Counts and shares from it are not the sweep's; this page, summary.csv and curves.csv cover all {nets} nets.</p>",
+                    esc(n),
+                    esc(n)
+                );
+            }
+            if let Some(t) = table.get("target_loss").and_then(|v| v.as_float()) {
+                target_note(h, data, t);
+            }
         }
         Err(_) => {
             let _ = writeln!(h, "<pre>{}</pre>", esc(sweep_toml));
@@ -648,6 +691,7 @@ mod tests {
             final_loss_best: best,
             median_hidden_gap: 0.0,
             diverged: 0,
+            target: None,
             curve: Default::default(),
         }
     }

@@ -88,6 +88,8 @@ pub struct Cell {
     pub final_loss_best: f64,
     pub median_hidden_gap: f64,
     pub diverged: u64,
+    /// With `--target-loss`: nets whose loss went below it, and their median first such epoch.
+    pub target: Option<(u64, Option<f64>)>,
     pub curve: CellCurve,
 }
 
@@ -240,6 +242,11 @@ impl Row<'_> {
         self.record.position().map_or(0, |p| p.line())
     }
 
+    /// Whether the file has column `col` (for columns newer files have).
+    fn has(&self, col: &str) -> bool {
+        self.table.header.iter().any(|h| h == col)
+    }
+
     fn text(&self, col: &str) -> anyhow::Result<&str> {
         let t = self.table;
         let i = t
@@ -312,6 +319,13 @@ impl ChartData {
                 final_loss_best: r.num("final_loss_best")?,
                 median_hidden_gap: r.num("median_hidden_gap")?,
                 diverged: r.req("diverged")?,
+                target: match r.has("target_reached") {
+                    true => r
+                        .opt::<u64>("target_reached")?
+                        .map(|k| Ok::<_, anyhow::Error>((k, r.opt("target_epoch_median")?)))
+                        .transpose()?,
+                    false => None,
+                },
                 curve: CellCurve::default(),
             });
         }
@@ -331,10 +345,10 @@ impl ChartData {
                     };
                     let c = &mut cells[i].curve;
                     c.epoch.push(r.req("epoch")?);
-                    c.loss.push(r.num("loss")?);
+                    c.loss.push(r.num("loss_median")?);
                     c.loss_q1.push(r.num("loss_q1")?);
                     c.loss_q3.push(r.num("loss_q3")?);
-                    c.gap.push(r.num("hidden_gap")?);
+                    c.gap.push(r.num("hidden_gap_median")?);
                     c.solved.push(r.num("solved_fraction")?);
                 }
                 "baseline" => {
@@ -345,7 +359,7 @@ impl ChartData {
                     });
                     b.lr = r.req("lr")?;
                     b.epoch.push(r.req("epoch")?);
-                    b.loss.push(r.num("loss")?);
+                    b.loss.push(r.num("net_loss")?);
                 }
                 "net" => {}
                 other => bail!("curves.csv: line {}: unknown kind {other:?}", r.line()),
@@ -456,13 +470,13 @@ cell,init,scale,eps,lr,nets,solved,solved_fraction,solved_ci95_low,solved_ci95_h
 3,near-symmetric,1,1e-6,2,4,1,0.25,0.05,0.7,900,900,900,0.1,0.2,0.25,0.05,1e-5,0
 ";
     const CURVES: &str = "\
-kind,cell,init,scale,eps,lr,run,epoch,loss,loss_q1,loss_q3,hidden_gap,hidden_gap_q1,hidden_gap_q3,solved_fraction
-baseline,,lesson,,,2,,0,0.25,,,1.4,,,
-baseline,,lesson,,,2,,500,0.09,,,2,,,
-cell,1,uniform,1,,0.5,,0,0.25,0.24,0.26,1,0.5,1.5,0
-cell,1,uniform,1,,0.5,,10,0.2,0.1,0.25,2,1,3,0.5
-net,1,uniform,1,,0.5,4,0,0.25,,,1,,,
-cell,2,uniform,1,,2,,0,NaN,NaN,inf,NaN,NaN,NaN,0
+kind,cell,init,scale,eps,lr,run,epoch,loss_median,loss_q1,loss_q3,hidden_gap_median,hidden_gap_q1,hidden_gap_q3,solved_fraction,net_loss,net_hidden_gap
+baseline,,lesson,,,2,,0,,,,,,,,0.25,1.4
+baseline,,lesson,,,2,,500,,,,,,,,0.09,2
+cell,1,uniform,1,,0.5,,0,0.25,0.24,0.26,1,0.5,1.5,0,,
+cell,1,uniform,1,,0.5,,10,0.2,0.1,0.25,2,1,3,0.5,,
+net,1,uniform,1,,0.5,4,0,,,,,,,,0.25,1
+cell,2,uniform,1,,2,,0,NaN,NaN,inf,NaN,NaN,NaN,0,,
 ";
     const EXAMPLES: &str = "\
 run,cell,init,scale,eps,lr,w11,w12,b1,w21,w22,b2,v1,v2,c,final_loss,correct,solved_epoch,diverged
@@ -564,6 +578,7 @@ run,cell,init,scale,eps,lr,w11,w12,b1,w21,w22,b2,v1,v2,c,final_loss,correct,solv
             final_loss_best: 0.0,
             median_hidden_gap: 1.0,
             diverged: 0,
+            target: None,
             curve: CellCurve::default(),
         };
         let cells = [

@@ -710,6 +710,7 @@ mod tests {
             final_loss_best: f64::INFINITY,
             median_hidden_gap: f64::NAN,
             diverged: 3,
+            target: None,
             curve: curve.clone(),
         };
         let example = |init: &str| Example {
