@@ -117,7 +117,7 @@ pub fn replay(path: &Path, run: u64, every: Option<u32>) -> Result<(String, bool
     ));
 
     // Compare with the recorded row, bit for bit (the CSV's numbers round-trip exactly).
-    let replayed = RunRow::new_from(&row, &outcome);
+    let replayed = row.clone().with_outcome(&outcome);
     let o = &outcome;
     let recorded = row.final_params().0;
     let mut differ: Vec<String> = PARAM_NAMES

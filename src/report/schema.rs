@@ -154,7 +154,6 @@ impl<'a> RunRow<'a> {
     pub fn new(plan: &Plan, run: u64, o: &Outcome, label: &'a str) -> RunRow<'a> {
         let (cell, seed) = plan.locate(run);
         let i = initial_params(cell.init, plan.config.seed, run).0;
-        let p = o.params.0;
         RunRow {
             run,
             init: Cow::Borrowed(cell.init.name()),
@@ -173,31 +172,33 @@ impl<'a> RunRow<'a> {
             v1_init: i[6],
             v2_init: i[7],
             c_init: i[8],
-            w11: p[0],
-            w12: p[1],
-            b1: p[2],
-            w21: p[3],
-            w22: p[4],
-            b2: p[5],
-            v1: p[6],
-            v2: p[7],
-            c: p[8],
-            final_loss: o.final_loss,
-            out_00: o.outputs[0],
-            out_01: o.outputs[1],
-            out_10: o.outputs[2],
-            out_11: o.outputs[3],
-            correct: o.correct,
-            solved_epoch: o.solved_epoch,
-            hidden_gap: o.hidden_gap,
-            diverged: u8::from(o.diverged),
-            target_epoch: o.target_epoch,
+            // The outcome's columns are set by `with_outcome`, below.
+            w11: 0.0,
+            w12: 0.0,
+            b1: 0.0,
+            w21: 0.0,
+            w22: 0.0,
+            b2: 0.0,
+            v1: 0.0,
+            v2: 0.0,
+            c: 0.0,
+            final_loss: 0.0,
+            out_00: 0.0,
+            out_01: 0.0,
+            out_10: 0.0,
+            out_11: 0.0,
+            correct: 0,
+            solved_epoch: None,
+            hidden_gap: 0.0,
+            diverged: 0,
+            target_epoch: None,
             label: Cow::Borrowed(label),
         }
+        .with_outcome(o)
     }
 
-    /// This row with its outcome columns replaced by `o` (what `replay` compares).
-    pub fn new_from(&self, o: &Outcome) -> RunRow<'a> {
+    /// This row with its outcome columns set from `o` (`replay` compares the result).
+    pub fn with_outcome(self, o: &Outcome) -> RunRow<'a> {
         let p = o.params.0;
         RunRow {
             w11: p[0],
@@ -219,7 +220,7 @@ impl<'a> RunRow<'a> {
             hidden_gap: o.hidden_gap,
             diverged: u8::from(o.diverged),
             target_epoch: o.target_epoch,
-            ..self.clone()
+            ..self
         }
     }
 
