@@ -8,7 +8,7 @@
 //! order of operations, so the f64 lanes differ from the oracle only through `exp`.
 
 use super::lane::{F32Lanes, F64Lanes, Lane};
-use super::{Curve, Outcome, Params, Precision, TrainSpec, count_correct};
+use super::{Curve, MapOutcome, Outcome, Params, Precision, Rates, TrainSpec, count_correct};
 
 /// The state of a batch of `V::WIDTH` networks: w11 w12 b1 w21 w22 b2 v1 v2 c.
 type State<V> = [V; 9];
@@ -68,7 +68,27 @@ fn hidden_gap<V: Lane>(p: &State<V>) -> V {
     V::select(nan, V::splat(f64::NAN), gap)
 }
 
-/// One gradient step from a finished forward pass: p ← p − (η/4)·Σ grad.
+/// Step sizes η/2 of the two layers (see [`update`] for the halving).
+#[derive(Clone, Copy)]
+struct Steps<V> {
+    hidden: V,
+    out: V,
+}
+
+impl<V: Lane> Steps<V> {
+    /// Halving is exact (barring underflow), per layer as for one shared rate.
+    #[inline(always)]
+    fn halved(hidden: V, out: V) -> Self {
+        let half = V::splat(0.5);
+        Steps {
+            hidden: hidden * half,
+            out: out * half,
+        }
+    }
+}
+
+/// One gradient step from a finished forward pass: p ← p − (η/4)·Σ grad, with the η of each
+/// parameter's layer.
 ///
 /// δout = 2(out−y)·out(1−out) is computed without its factor 2, which goes into the step size
 /// instead: (η/4)·(2x) = (η/2)·x exactly, as scaling by 2 is exact (barring overflow), so every
@@ -76,7 +96,7 @@ fn hidden_gap<V: Lane>(p: &State<V>) -> V {
 #[inline(always)]
 fn update<V: Lane>(
     p: &mut State<V>,
-    lr_half: V,
+    steps: Steps<V>,
     h1: &[V; 4],
     h2: &[V; 4],
     out: &[V; 4],
@@ -100,8 +120,10 @@ fn update<V: Lane>(
         sum4(std::array::from_fn(|k| d_out[k] * h2[k])),
         sum4(d_out),
     ];
-    for (param, g) in p.iter_mut().zip(grad) {
-        *param = *param - lr_half * g;
+    // Parameters 0..6 are the hidden layer's, 6..9 the output unit's (unrolled: no branch).
+    for (k, (param, g)) in p.iter_mut().zip(grad).enumerate() {
+        let step = if k < 6 { steps.hidden } else { steps.out };
+        *param = *param - step * g;
     }
 }
 
@@ -120,13 +142,12 @@ struct LaneResult<V> {
 #[inline(always)]
 fn run_lanes<V: Lane, const TRACK_TARGET: bool>(
     init: State<V>,
-    lr: V,
+    steps: Steps<V>,
     spec: &TrainSpec,
     loss_log: &mut [V],
     gap_log: &mut [V],
 ) -> LaneResult<V> {
     let mut p = init;
-    let lr_half = lr * V::splat(0.5);
     let never = V::splat(-1.0);
     let target = V::splat(spec.target_loss.unwrap_or(0.0));
     let (mut solved_at, mut solved) = (never, V::splat(0.0).gt(V::splat(1.0)));
@@ -164,13 +185,98 @@ fn run_lanes<V: Lane, const TRACK_TARGET: bool>(
                 target_at,
             };
         }
-        update(&mut p, lr_half, &h1, &h2, &out, &err);
+        update(&mut p, steps, &h1, &h2, &out, &err);
+        epoch += 1;
+    }
+}
+
+/// Per-lane results of [`run_map_lanes`], still in vectors.
+struct MapLanes<V> {
+    loss: V,
+    /// Σ loss over epochs 0..=epochs.
+    loss_sum: V,
+    loss0: V,
+    /// Epoch of the first all-correct forward pass, −1 if none.
+    solved_at: V,
+    /// 1 where all four final outputs are correct, else 0.
+    solved_end: V,
+    /// 1 where a final weight or the final loss is not finite, else 0.
+    diverged: V,
+}
+
+/// The trainability map's variant of [`run_lanes`]: the same forward pass, verdict and update,
+/// plus the loss of every epoch summed in the lanes; nothing logged, no hidden gap, no target.
+#[inline(always)]
+fn run_map_lanes<V: Lane>(init: State<V>, steps: Steps<V>, epochs: u32) -> MapLanes<V> {
+    let mut p = init;
+    let (zero, one) = (V::splat(0.0), V::splat(1.0));
+    let mut solved_at = V::splat(-1.0);
+    let mut solved = zero.gt(one);
+    let mut all_solved = false;
+    let mut loss_sum = zero;
+    let mut loss0 = zero;
+    let mut epoch = 0u32;
+    loop {
+        let (h1, h2, out) = forward(&p);
+        let err = errors(&out);
+        let loss = mse(&err);
+        loss_sum = loss_sum + loss;
+        if epoch == 0 {
+            loss0 = loss;
+        }
+        if !all_solved {
+            let ok = all_correct(&out);
+            solved_at = V::select(solved.and_not(ok), V::splat(f64::from(epoch)), solved_at);
+            solved = solved | ok;
+            all_solved = solved.all();
+        }
+        if epoch == epochs {
+            // x − x is NaN exactly for ±∞ and NaN.
+            let junk = p.iter().fold(loss - loss, |acc, &x| acc + (x - x));
+            return MapLanes {
+                loss,
+                loss_sum,
+                loss0,
+                solved_at,
+                solved_end: V::select(all_correct(&out), one, zero),
+                diverged: V::select(junk.is_nan(), one, zero),
+            };
+        }
+        update(&mut p, steps, &h1, &h2, &out, &err);
         epoch += 1;
     }
 }
 
 /// The widest vector supported: f32x16.
 const MAX_WIDTH: usize = 16;
+
+/// Load a batch of at most `V::WIDTH` networks and their rates into vectors. A partial batch is
+/// padded with copies of its first network (whose results the caller discards).
+fn load_batch<V: Lane>(
+    inits: &[Params],
+    rate: impl Fn(usize) -> Rates,
+    lane_buf: &mut [f64],
+) -> (State<V>, Steps<V>) {
+    let real = inits.len();
+    let pad = |i: usize| if i < real { i } else { 0 };
+    let init: State<V> = std::array::from_fn(|k| {
+        lane_buf
+            .iter_mut()
+            .enumerate()
+            .for_each(|(i, x)| *x = inits[pad(i)].0[k]);
+        V::load(lane_buf)
+    });
+    let mut rate_vec = |f: &dyn Fn(Rates) -> f64| {
+        lane_buf
+            .iter_mut()
+            .enumerate()
+            .for_each(|(i, x)| *x = f(rate(pad(i))));
+        V::load(lane_buf)
+    };
+    let hidden = rate_vec(&|r| r.hidden);
+    let out = rate_vec(&|r| r.out);
+    (init, Steps::halved(hidden, out))
+}
 
 /// Train `inits.len()` networks (each with its own learning rate) in vectors of `V::WIDTH`.
 /// A last, partial vector is padded with copies of its first network and the copies discarded.
@@ -180,6 +286,24 @@ pub fn train_with<V: Lane>(
     spec: &TrainSpec,
 ) -> Vec<(Outcome, Curve)> {
     assert_eq!(inits.len(), lrs.len(), "one learning rate per network");
+    train_batches::<V>(inits, |i| Rates::same(lrs[i]), spec)
+}
+
+/// [`train_with`] with learning rates per layer.
+pub fn train_rates_with<V: Lane>(
+    inits: &[Params],
+    rates: &[Rates],
+    spec: &TrainSpec,
+) -> Vec<(Outcome, Curve)> {
+    assert_eq!(inits.len(), rates.len(), "one pair of rates per network");
+    train_batches::<V>(inits, |i| rates[i], spec)
+}
+
+fn train_batches<V: Lane>(
+    inits: &[Params],
+    rate: impl Fn(usize) -> Rates,
+    spec: &TrainSpec,
+) -> Vec<(Outcome, Curve)> {
     let w = V::WIDTH;
     assert!(w <= MAX_WIDTH, "lane width {w} above {MAX_WIDTH}");
     let n_log = spec.log_epochs.len();
@@ -190,26 +314,14 @@ pub fn train_with<V: Lane>(
     let mut loss_lanes = vec![0.0; n_log * w];
     let mut gap_lanes = vec![0.0; n_log * w];
 
-    for (chunk_inits, chunk_lrs) in inits.chunks(w).zip(lrs.chunks(w)) {
+    for (b, chunk_inits) in inits.chunks(w).enumerate() {
         let real = chunk_inits.len();
-        let pad = |i: usize| if i < real { i } else { 0 };
-        let init: State<V> = std::array::from_fn(|k| {
-            lane_buf
-                .iter_mut()
-                .enumerate()
-                .for_each(|(i, x)| *x = chunk_inits[pad(i)].0[k]);
-            V::load(&lane_buf)
-        });
-        lane_buf
-            .iter_mut()
-            .enumerate()
-            .for_each(|(i, x)| *x = chunk_lrs[pad(i)]);
-        let lr = V::load(&lane_buf);
+        let (init, steps) = load_batch::<V>(chunk_inits, |i| rate(b * w + i), &mut lane_buf);
 
         let r = if spec.target_loss.is_some() {
-            run_lanes::<V, true>(init, lr, spec, &mut loss_log, &mut gap_log)
+            run_lanes::<V, true>(init, steps, spec, &mut loss_log, &mut gap_log)
         } else {
-            run_lanes::<V, false>(init, lr, spec, &mut loss_log, &mut gap_log)
+            run_lanes::<V, false>(init, steps, spec, &mut loss_log, &mut gap_log)
         };
 
         // Unpack on the stack: no allocation per vector but the results themselves.
@@ -249,6 +361,70 @@ pub fn train_with<V: Lane>(
         }
     }
     results
+}
+
+/// Train nets for a trainability map: `epochs` steps each, recording only [`MapOutcome`]'s
+/// measures (the loss is computed every epoch for the running mean).
+pub fn train_map_with<V: Lane>(inits: &[Params], rates: &[Rates], epochs: u32) -> Vec<MapOutcome> {
+    assert_eq!(inits.len(), rates.len(), "one pair of rates per network");
+    assert!(epochs <= super::MAX_EPOCHS, "epochs {epochs} too many");
+    let w = V::WIDTH;
+    assert!(w <= MAX_WIDTH, "lane width {w} above {MAX_WIDTH}");
+    let mut lane_buf = vec![0.0; w];
+    let mut results = Vec::with_capacity(inits.len());
+    let unpack = |v: V| {
+        let mut a = [0.0; MAX_WIDTH];
+        v.store(&mut a[..w]);
+        a
+    };
+    for (b, chunk_inits) in inits.chunks(w).enumerate() {
+        let (init, steps) = load_batch::<V>(chunk_inits, |i| rates[b * w + i], &mut lane_buf);
+        let r = run_map_lanes(init, steps, epochs);
+        let [loss, sum, loss0, solved_at, solved, diverged] = [
+            r.loss,
+            r.loss_sum,
+            r.loss0,
+            r.solved_at,
+            r.solved_end,
+            r.diverged,
+        ]
+        .map(unpack);
+        let count = f64::from(epochs) + 1.0;
+        results.extend((0..chunk_inits.len()).map(|i| MapOutcome {
+            final_loss: loss[i],
+            mean_loss_ratio: sum[i] / count / loss0[i],
+            solved_epoch: (solved_at[i] >= 0.0).then_some(solved_at[i] as u32),
+            solved: solved[i] != 0.0,
+            diverged: diverged[i] != 0.0,
+        }));
+    }
+    results
+}
+
+/// [`train_map_with`] with the lanes this build uses for `precision`.
+pub fn train_map(
+    precision: Precision,
+    inits: &[Params],
+    rates: &[Rates],
+    epochs: u32,
+) -> Vec<MapOutcome> {
+    match precision {
+        Precision::F64 => train_map_with::<F64Lanes>(inits, rates, epochs),
+        Precision::F32 => train_map_with::<F32Lanes>(inits, rates, epochs),
+    }
+}
+
+/// [`train`] with learning rates per layer.
+pub fn train_rates(
+    precision: Precision,
+    inits: &[Params],
+    rates: &[Rates],
+    spec: &TrainSpec,
+) -> Vec<(Outcome, Curve)> {
+    match precision {
+        Precision::F64 => train_rates_with::<F64Lanes>(inits, rates, spec),
+        Precision::F32 => train_rates_with::<F32Lanes>(inits, rates, spec),
+    }
 }
 
 /// Train with the lanes this build uses for `precision`.

@@ -71,6 +71,31 @@ impl fmt::Display for Params {
     }
 }
 
+/// Learning rates per layer: `hidden` for w11 w12 b1 w21 w22 b2, `out` for v1 v2 c.
+///
+/// The single-rate trainers are these with both equal, bit for bit: every parameter still takes
+/// the step `p − η·g/4` with its own layer's η.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rates {
+    pub hidden: f64,
+    pub out: f64,
+}
+
+impl Rates {
+    /// Both layers at `lr`.
+    pub const fn same(lr: f64) -> Rates {
+        Rates {
+            hidden: lr,
+            out: lr,
+        }
+    }
+
+    /// The rate of parameter `k` in storage order (0..6 hidden, 6..9 output).
+    pub fn of_param(&self, k: usize) -> f64 {
+        if k < 6 { self.hidden } else { self.out }
+    }
+}
+
 /// Arithmetic a batch is trained in. The oracle is always f64.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -140,6 +165,22 @@ pub struct Outcome {
     pub target_epoch: Option<u32>,
     /// [`Params::hidden_gap`] of the final weights.
     pub hidden_gap: f64,
+    /// Any non-finite final weight or loss.
+    pub diverged: bool,
+}
+
+/// What a trainability map records of one network (see [`batch::train_map`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MapOutcome {
+    /// MSE of the final weights.
+    pub final_loss: f64,
+    /// Mean over epochs 0..=epochs of loss/loss₀ (Sohl-Dickstein's convergence measure):
+    /// small for nets that learn fast, near 1 for nets that never move, NaN if the loss did.
+    pub mean_loss_ratio: f64,
+    /// First epoch at which all four outputs are correct.
+    pub solved_epoch: Option<u32>,
+    /// All four final outputs correct: the map's "trained".
+    pub solved: bool,
     /// Any non-finite final weight or loss.
     pub diverged: bool,
 }

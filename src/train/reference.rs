@@ -5,7 +5,7 @@
 //! Nothing here is clever on purpose: it is the code a learner puts next to the lesson, and the
 //! oracle every fast path (SIMD lanes, f32, threads, shards) is tested against. Do not optimise it.
 
-use super::{Curve, Outcome, Params, TrainSpec, XOR_CASES, count_correct, sigmoid};
+use super::{Curve, Outcome, Params, Rates, TrainSpec, XOR_CASES, count_correct, sigmoid};
 
 /// One forward pass over the four cases: the outputs and the MSE loss.
 pub fn forward(p: &Params) -> ([f64; 4], f64) {
@@ -25,6 +25,11 @@ pub fn forward(p: &Params) -> ([f64; 4], f64) {
 /// One epoch: forward, backward and update of one net. Returns the outputs and loss of the
 /// weights *before* the update (what the lesson prints for that epoch).
 pub fn step(p: &mut Params, lr: f64) -> ([f64; 4], f64) {
+    step_rates(p, Rates::same(lr))
+}
+
+/// [`step`] with a learning rate per layer.
+pub fn step_rates(p: &mut Params, rates: Rates) -> ([f64; 4], f64) {
     let [w11, w12, b1, w21, w22, b2, v1, v2, c] = p.0;
     let mut grad = [0.0; 9];
     let mut outputs = [0.0; 4];
@@ -55,15 +60,20 @@ pub fn step(p: &mut Params, lr: f64) -> ([f64; 4], f64) {
             *acc += gi;
         }
     }
-    // update: p ← p − η·(Σ grad)/4
-    for (param, g) in p.0.iter_mut().zip(grad) {
-        *param -= lr * g / 4.0;
+    // update: p ← p − η·(Σ grad)/4, η of the parameter's layer
+    for (k, (param, g)) in p.0.iter_mut().zip(grad).enumerate() {
+        *param -= rates.of_param(k) * g / 4.0;
     }
     (outputs, loss / 4.0)
 }
 
 /// Train one net for `spec.epochs` steps and record what the spec asks for.
 pub fn train(init: Params, lr: f64, spec: &TrainSpec) -> (Outcome, Curve) {
+    train_rates(init, Rates::same(lr), spec)
+}
+
+/// [`train`] with a learning rate per layer.
+pub fn train_rates(init: Params, rates: Rates, spec: &TrainSpec) -> (Outcome, Curve) {
     let mut p = init;
     let mut curve = Curve::default();
     let mut log = spec.log_epochs.iter().peekable();
@@ -73,7 +83,7 @@ pub fn train(init: Params, lr: f64, spec: &TrainSpec) -> (Outcome, Curve) {
     for epoch in 0..=spec.epochs {
         let gap = p.hidden_gap();
         let (outputs, loss) = if epoch < spec.epochs {
-            step(&mut p, lr)
+            step_rates(&mut p, rates)
         } else {
             forward(&p)
         };
