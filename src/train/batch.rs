@@ -231,8 +231,8 @@ fn run_map_lanes<V: Lane>(init: State<V>, steps: Steps<V>, epochs: u32) -> MapLa
             all_solved = solved.all();
         }
         if epoch == epochs {
-            // x − x is NaN exactly for ±∞ and NaN.
-            let junk = p.iter().fold(loss - loss, |acc, &x| acc + (x - x));
+            // 0·x is NaN exactly for ±∞ and NaN.
+            let junk = p.iter().fold(zero * loss, |acc, &x| acc + zero * x);
             return MapLanes {
                 loss,
                 loss_sum,
