@@ -58,6 +58,9 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Draw a trainability map: one net per pixel over two hyperparameters (per-layer learning
+    /// rates, offsets or scale of the initial weights), the boundary's fractal dimension, zooms.
+    Map(Box<crate::map::MapArgs>),
 }
 
 #[derive(Args, Debug)]

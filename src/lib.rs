@@ -10,6 +10,7 @@ pub mod cli;
 pub mod cpu;
 pub mod error;
 pub mod fsutil;
+pub mod map;
 pub mod plot;
 pub mod replay;
 pub mod report;

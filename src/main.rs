@@ -101,6 +101,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let done = sweep::merge::merge(&shards, &opts)?;
             report_finished(&done, false);
         }
+        Command::Map(args) => xorsweep::map::run(&args)?,
     }
     Ok(ExitCode::SUCCESS)
 }
