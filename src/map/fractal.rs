@@ -95,18 +95,45 @@ pub fn box_dimension(mask: &[bool], w: usize, h: usize) -> Option<Dimension> {
     })
 }
 
-/// The boundary block nearest the centre of the map (ties: the lowest row, then column), as the
-/// fractional pixel position of the block's centre, e.g. (i + 1, j + 1) − 0.5 for block (i, j).
-pub fn boundary_near_centre(mask: &[bool], w: usize, h: usize) -> Option<(f64, f64)> {
+/// Where a zoom sequence goes next: among the boundary blocks within a quarter of the map's
+/// side from its centre, the one with the most boundary around it (in a window of an eighth of
+/// the side), so that the zoom follows the most intricate stretch rather than the nearest smooth
+/// one; ties go to the block nearest the centre, then the lowest row and column. Returned as the
+/// fractional pixel position of the block's centre, (i + 0.5, j + 0.5) for block (i, j).
+pub fn zoom_target(mask: &[bool], w: usize, h: usize) -> Option<(f64, f64)> {
+    // Summed-area table: sat[(j)(w+1) + i] = boundary blocks in [0, i) × [0, j).
+    let mut sat = vec![0u32; (w + 1) * (h + 1)];
+    for j in 0..h {
+        let mut row = 0;
+        for i in 0..w {
+            row += u32::from(mask[j * w + i]);
+            sat[(j + 1) * (w + 1) + i + 1] = sat[j * (w + 1) + i + 1] + row;
+        }
+    }
+    let half = (w.min(h) / 16).max(1);
+    let count = |i: usize, j: usize| {
+        let (i0, j0) = (i.saturating_sub(half), j.saturating_sub(half));
+        let (i1, j1) = ((i + half + 1).min(w), (j + half + 1).min(h));
+        sat[j1 * (w + 1) + i1] + sat[j0 * (w + 1) + i0]
+            - sat[j0 * (w + 1) + i1]
+            - sat[j1 * (w + 1) + i0]
+    };
     let (cx, cy) = (w as f64 / 2.0, h as f64 / 2.0);
-    mask.iter()
-        .enumerate()
-        .filter(|(_, b)| **b)
-        .map(|(k, _)| ((k % w) as f64 + 0.5, (k / w) as f64 + 0.5))
-        .min_by(|a, b| {
-            let d = |p: &(f64, f64)| (p.0 - cx).powi(2) + (p.1 - cy).powi(2);
-            d(a).total_cmp(&d(b))
-        })
+    let reach = (w.min(h) as f64 / 4.0).max(1.0);
+    let dist2 = |i: usize, j: usize| (i as f64 + 0.5 - cx).powi(2) + (j as f64 + 0.5 - cy).powi(2);
+    let mut best: Option<(u32, f64, usize, usize)> = None;
+    for j in 0..h {
+        for i in 0..w {
+            if !mask[j * w + i] || dist2(i, j) > reach * reach {
+                continue;
+            }
+            let (c, d) = (count(i, j), dist2(i, j));
+            if best.is_none_or(|(bc, bd, _, _)| c > bc || (c == bc && d < bd)) {
+                best = Some((c, d, i, j));
+            }
+        }
+    }
+    best.map(|(_, _, i, j)| (i as f64 + 0.5, j as f64 + 0.5))
 }
 
 #[cfg(test)]
@@ -135,14 +162,9 @@ mod tests {
     fn noise_fills_the_plane() {
         let n = 512;
         let mut rng = ChaCha8Rng::seed_from_u64(3);
-        // Noise inside a square of half the map's side, plain untrained around it.
+        // A square map filled with noise: nearly every 2×2 block mixes.
         let trained: Vec<bool> = (0..n * n)
-            .map(|k| {
-                let (i, j) = (k % n, k / n);
-                (128..384).contains(&i)
-                    && (128..384).contains(&j)
-                    && rng.random_range(0.0..1.0) < 0.5
-            })
+            .map(|_| rng.random_range(0.0..1.0) < 0.5)
             .collect();
         let d = dim_of_trained(&trained, n);
         assert!((d - 2.0).abs() < 0.1, "noise: {d}");
@@ -191,12 +213,29 @@ mod tests {
     }
 
     #[test]
-    fn the_boundary_nearest_the_centre_is_found() {
-        let (w, h) = (9, 7);
+    fn zoom_goes_where_the_boundary_is_densest_near_the_centre() {
+        let (w, h) = (64, 64);
         let mut mask = vec![false; w * h];
-        mask[w + 1] = true;
-        mask[3 * w + 5] = true;
-        assert_eq!(boundary_near_centre(&mask, w, h), Some((5.5, 3.5)));
-        assert_eq!(boundary_near_centre(&[false; 4], 2, 2), None);
+        // A lone point at the centre, a dense patch a little off it, a denser one far away.
+        mask[32 * w + 32] = true;
+        for j in 36..40 {
+            for i in 24..28 {
+                mask[j * w + i] = true;
+            }
+        }
+        for j in 0..10 {
+            for i in 0..10 {
+                mask[j * w + i] = true;
+            }
+        }
+        let (x, y) = zoom_target(&mask, w, h).unwrap();
+        assert!(
+            (24.0..28.0).contains(&x) && (36.0..40.0).contains(&y),
+            "{x} {y}"
+        );
+        let mut lone = vec![false; w * h];
+        lone[30 * w + 33] = true;
+        assert_eq!(zoom_target(&lone, w, h), Some((33.5, 30.5)));
+        assert_eq!(zoom_target(&[false; 4], 2, 2), None);
     }
 }

@@ -67,8 +67,8 @@ pub struct MapArgs {
     /// Zoom F-fold around (CX, CY) (in log space on log axes).
     #[arg(long, value_name = "CX,CY,F", allow_hyphen_values = true)]
     pub zoom: Option<String>,
-    /// Render K frames into frames/, each --zoom-factor deeper around a boundary point near the
-    /// centre of the one before, plus a contact sheet.
+    /// Render K frames into frames/, each --zoom-factor deeper around the densest stretch of
+    /// boundary near the centre of the one before, plus a contact sheet.
     #[arg(long, value_name = "K", allow_negative_numbers = true)]
     pub zoom_sequence: Option<u32>,
     /// Depth of each frame of --zoom-sequence over the one before [default: 10].
@@ -297,7 +297,7 @@ pub fn run(args: &MapArgs) -> anyhow::Result<()> {
         let (frame, mask) = measure_frame(s, zoom, pixels);
         let (w, h) = (frame.spec.x.n as usize - 1, frame.spec.y.n as usize - 1);
         if frames.len() + 1 < frames_wanted {
-            match fractal::boundary_near_centre(&mask, w, h) {
+            match fractal::zoom_target(&mask, w, h) {
                 Some((bi, bj)) => {
                     // Block (i, j) is centred between pixels i and i + 1.
                     let (cx, cy) = (
@@ -380,7 +380,7 @@ pub fn run(args: &MapArgs) -> anyhow::Result<()> {
         let png = chart::contact_sheet(
             &format!("Zooming into the boundary: {}", title(&spec)),
             &format!(
-                "each frame {}× deeper around a boundary point near the centre of the one before; {}",
+                "each frame {}× deeper around the densest stretch of boundary near the centre of the one before; {}",
                 tick_label(spec.zoom_factor),
                 note.clone()
                     .unwrap_or_else(|| "box-counting dimension under each".into())
