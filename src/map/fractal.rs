@@ -95,10 +95,16 @@ pub fn box_dimension(mask: &[bool], w: usize, h: usize) -> Option<Dimension> {
     })
 }
 
+/// The share of boundary blocks around a zoom target that a zoom sequence looks for: a smooth
+/// curve through a window covers a few percent of it, plane-filling noise most of it; in between
+/// are the filaments and islands worth zooming into.
+pub const TARGET_DENSITY: f64 = 0.2;
+
 /// Where a zoom sequence goes next: among the boundary blocks within a quarter of the map's
-/// side from its centre, the one with the most boundary around it (in a window of an eighth of
-/// the side), so that the zoom follows the most intricate stretch rather than the nearest smooth
-/// one; ties go to the block nearest the centre, then the lowest row and column. Returned as the
+/// side from its centre, the one whose surroundings (a window of an eighth of the side) are
+/// closest to [`TARGET_DENSITY`] boundary, so that the zoom follows an intricate stretch rather
+/// than the nearest smooth line or a band of noise; ties go to the block nearest the centre,
+/// then the lowest row and column. Returned as the
 /// fractional pixel position of the block's centre, (i + 0.5, j + 0.5) for block (i, j).
 pub fn zoom_target(mask: &[bool], w: usize, h: usize) -> Option<(f64, f64)> {
     // Summed-area table: sat[(j)(w+1) + i] = boundary blocks in [0, i) × [0, j).
@@ -121,15 +127,19 @@ pub fn zoom_target(mask: &[bool], w: usize, h: usize) -> Option<(f64, f64)> {
     let (cx, cy) = (w as f64 / 2.0, h as f64 / 2.0);
     let reach = (w.min(h) as f64 / 4.0).max(1.0);
     let dist2 = |i: usize, j: usize| (i as f64 + 0.5 - cx).powi(2) + (j as f64 + 0.5 - cy).powi(2);
+    let window = ((2 * half + 1) * (2 * half + 1)) as f64;
+    // How far a window's boundary density is from the target (in parts per 1024, so that ties
+    // are exact).
+    let miss = |c: u32| ((f64::from(c) / window - TARGET_DENSITY).abs() * 1024.0).round() as u32;
     let mut best: Option<(u32, f64, usize, usize)> = None;
     for j in 0..h {
         for i in 0..w {
             if !mask[j * w + i] || dist2(i, j) > reach * reach {
                 continue;
             }
-            let (c, d) = (count(i, j), dist2(i, j));
-            if best.is_none_or(|(bc, bd, _, _)| c > bc || (c == bc && d < bd)) {
-                best = Some((c, d, i, j));
+            let (m, d) = (miss(count(i, j)), dist2(i, j));
+            if best.is_none_or(|(bm, bd, _, _)| m < bm || (m == bm && d < bd)) {
+                best = Some((m, d, i, j));
             }
         }
     }
@@ -213,10 +223,11 @@ mod tests {
     }
 
     #[test]
-    fn zoom_goes_where_the_boundary_is_densest_near_the_centre() {
+    fn zoom_goes_to_intricate_boundary_near_the_centre() {
         let (w, h) = (64, 64);
         let mut mask = vec![false; w * h];
-        // A lone point at the centre, a dense patch a little off it, a denser one far away.
+        // A lone point at the centre (a smooth line), a patch of 16 boundary blocks a little off
+        // it (20 % of its 9 × 9 window), a solid one far away.
         mask[32 * w + 32] = true;
         for j in 36..40 {
             for i in 24..28 {

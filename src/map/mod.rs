@@ -67,7 +67,7 @@ pub struct MapArgs {
     /// Zoom F-fold around (CX, CY) (in log space on log axes).
     #[arg(long, value_name = "CX,CY,F", allow_hyphen_values = true)]
     pub zoom: Option<String>,
-    /// Render K frames into frames/, each --zoom-factor deeper around the densest stretch of
+    /// Render K frames into frames/, each --zoom-factor deeper around an intricate stretch of
     /// boundary near the centre of the one before, plus a contact sheet.
     #[arg(long, value_name = "K", allow_negative_numbers = true)]
     pub zoom_sequence: Option<u32>,
@@ -380,7 +380,7 @@ pub fn run(args: &MapArgs) -> anyhow::Result<()> {
         let png = chart::contact_sheet(
             &format!("Zooming into the boundary: {}", title(&spec)),
             &format!(
-                "each frame {}× deeper around the densest stretch of boundary near the centre of the one before; {}",
+                "each frame {}× deeper around an intricate stretch of boundary near the centre of the one before; {}",
                 tick_label(spec.zoom_factor),
                 note.clone()
                     .unwrap_or_else(|| "box-counting dimension under each".into())
