@@ -167,7 +167,11 @@ pub fn chart_png(c: &MapChart) -> anyhow::Result<Vec<u8>> {
     let (x, y) = (chart_axis(c.x), chart_axis(c.y));
     // Lay out once, then correct the canvas by what the plotting area came out as.
     let mut canvas = (want.0 + 200 + bars_w, want.1 + 260);
-    for _ in 0..3 {
+    let mut attempt = 0;
+    loop {
+        // The third attempt draws whatever size the layout gives (nearest pixel), so that an
+        // extreme aspect ratio still gets a chart.
+        let last = attempt == 2;
         let got = Cell::new((0u32, 0u32));
         let bytes = png(canvas.0, canvas.1, |root| {
             let area = heading(root, &c.title, &c.subtitle)?;
@@ -187,14 +191,14 @@ pub fn chart_png(c: &MapChart) -> anyhow::Result<Vec<u8>> {
                 (rows.end - rows.start) as u32,
             );
             got.set((pw, ph));
-            if (pw, ph) != want {
+            if (pw, ph) != want && !last {
                 return Ok(());
             }
             let base = main.get_base_pixel();
             for py in 0..ph {
-                let j = ny - 1 - (py / k) as usize;
+                let j = ny - 1 - (py as usize * ny / ph as usize).min(ny - 1);
                 for px in 0..pw {
-                    let i = (px / k) as usize;
+                    let i = (px as usize * nx / pw as usize).min(nx - 1);
                     let at = (
                         cols.start + px as i32 - base.0,
                         rows.start + py as i32 - base.1,
@@ -214,15 +218,15 @@ pub fn chart_png(c: &MapChart) -> anyhow::Result<Vec<u8>> {
             Ok(())
         })?;
         let (pw, ph) = got.get();
-        if (pw, ph) == want {
+        if (pw, ph) == want || last {
             return Ok(bytes);
         }
         canvas = (
             (canvas.0 as i64 + want.0 as i64 - pw as i64).max(200) as u32,
             (canvas.1 as i64 + want.1 as i64 - ph as i64).max(200) as u32,
         );
+        attempt += 1;
     }
-    anyhow::bail!("could not lay out map.png at {}×{} pixels", want.0, want.1)
 }
 
 /// One frame of a contact sheet.
