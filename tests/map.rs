@@ -298,6 +298,17 @@ fn bad_specs_name_the_flag_and_write_nothing() {
         &["--x", "lr-hidden:1..2:8192", "--y", "lr-out:1..2:8192"],
         &["--x/--y", "GB", "limit"],
     );
+    refuses(
+        &[
+            "--x",
+            "lr-hidden:1..2:4096",
+            "--y",
+            "lr-out:1..2:4096",
+            "--zoom-sequence",
+            "12",
+        ],
+        &["--x/--y", "12 frames", "limit"],
+    );
     refuses(&["--zoom", "1,2"], &["--zoom", "CX,CY,F"]);
     refuses(&["--zoom", "1,1,0.5"], &["--zoom", "at least 1"]);
     refuses(&["--zoom", "-1,1,10"], &["--zoom", "above 0"]);

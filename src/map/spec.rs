@@ -20,6 +20,9 @@ pub const MAX_MAP_BYTES: u64 = 2 << 30;
 pub const BYTES_PER_PIXEL: u64 = 48;
 /// Extra bytes per pixel with `--csv` (one text row of about 80 characters).
 pub const CSV_BYTES_PER_PIXEL: u64 = 96;
+/// Extra bytes per pixel for each frame of a zoom sequence after the first (its pixels and
+/// colours are kept until the contact sheet is drawn).
+pub const FRAME_BYTES_PER_PIXEL: u64 = 20;
 
 /// What an axis varies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -453,12 +456,19 @@ impl MapConfig {
             )));
         }
         let pixels = u64::from(x.n) * u64::from(y.n);
-        let per = BYTES_PER_PIXEL + if self.csv { CSV_BYTES_PER_PIXEL } else { 0 };
+        let per = BYTES_PER_PIXEL
+            + if self.csv { CSV_BYTES_PER_PIXEL } else { 0 }
+            + u64::from(self.zoom_sequence.saturating_sub(1)) * FRAME_BYTES_PER_PIXEL;
         if pixels * per > MAX_MAP_BYTES {
             return Err(UsageError::new(format!(
-                "--x/--y: a {}×{} map needs about {:.1} GB, more than the {} GB limit; use fewer pixels{}",
+                "--x/--y: a {}×{} map{} needs about {:.1} GB, more than the {} GB limit; use fewer pixels{}",
                 x.n,
                 y.n,
+                if self.zoom_sequence > 1 {
+                    format!(" of {} frames", self.zoom_sequence)
+                } else {
+                    String::new()
+                },
                 (pixels * per) as f64 / 1e9,
                 MAX_MAP_BYTES >> 30,
                 if self.csv { " or drop --csv" } else { "" }
