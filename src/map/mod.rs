@@ -36,8 +36,8 @@ pub struct MapArgs {
     /// A map.toml (written by every map) to rerun; flags given as well override it.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Horizontal axis AXIS:LO..HI:N[:log]. AXIS: lr, lr-hidden, lr-out, eps, scale or a weight
-    /// w11 w12 b1 w21 w22 b2 v1 v2 c (an offset added to it); N up to 8192
+    /// Horizontal axis AXIS:LO..HI:N or AXIS:LO..HI:N:log. AXIS: lr, lr-hidden, lr-out, eps,
+    /// scale or a weight w11 w12 b1 w21 w22 b2 v1 v2 c (an offset added to it); N up to 8192
     /// [default: lr-hidden:0.1..1000:512:log].
     #[arg(long, value_name = "AXIS", allow_hyphen_values = true)]
     pub x: Option<String>,

@@ -313,9 +313,9 @@ impl fmt::Display for Measure {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MapConfig {
-    /// Horizontal axis: AXIS:LO..HI:N[:log].
+    /// Horizontal axis: `AXIS:LO..HI:N[:log]`.
     pub x: String,
-    /// Vertical axis: AXIS:LO..HI:N[:log].
+    /// Vertical axis: `AXIS:LO..HI:N[:log]`.
     pub y: String,
     /// The base net every pixel starts from: lesson or a sweep init scheme (one ε).
     pub init: String,
