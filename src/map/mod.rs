@@ -29,7 +29,7 @@ use crate::report::charts::map as chart;
 use crate::train::{Precision, batch};
 use compute::Pixel;
 use fractal::Dimension;
-use spec::{MapConfig, MapPatch, MapSpec};
+use spec::{AxisKind, MapConfig, MapPatch, MapSpec};
 
 #[derive(clap::Args, Debug, Default)]
 pub struct MapArgs {
@@ -255,13 +255,21 @@ fn subtitle(f: &Frame) -> String {
             s.x.n, s.y.n, s.epochs
         ),
         format!("base net: {}", s.init),
-        format!("learning rate {} where no axis sets it", tick_label(s.lr)),
         format!("{:.1}% trained", 100.0 * f.trained),
         format!(
             "boundary box-counting dimension {}",
             dimension_text(&f.dimension)
         ),
     ];
+    let kinds = [s.x.kind, s.y.kind];
+    let both_rates_set = kinds.contains(&AxisKind::Lr)
+        || (kinds.contains(&AxisKind::LrHidden) && kinds.contains(&AxisKind::LrOut));
+    if !both_rates_set {
+        parts.insert(
+            2,
+            format!("learning rate {} where no axis sets it", tick_label(s.lr)),
+        );
+    }
     if f.zoom > 1.0 {
         parts.insert(1, format!("zoom {}×", tick_label(f.zoom)));
     }
