@@ -341,3 +341,57 @@ fn bad_specs_name_the_flag_and_write_nothing() {
         &["--config", "cannot read"],
     );
 }
+
+/// map.png holds map-raw.png pixel for pixel (one pixel per net once a map is 480 or more
+/// pixels across), and an f32 map is the same bytes on one thread and on two.
+#[test]
+fn the_chart_holds_one_pixel_per_net_and_f32_is_deterministic_too() {
+    let d = tempfile::tempdir().unwrap();
+    let run = |threads: &str, out: &Path| {
+        xorsweep()
+            .args([
+                "map",
+                "--quiet",
+                "--precision",
+                "f32",
+                "--x",
+                "lr-hidden:0.3..300:480:log",
+                "--y",
+                "lr-out:0.3..300:490:log",
+                "--epochs",
+                "40",
+                "--threads",
+                threads,
+                "--out",
+            ])
+            .arg(out)
+            .assert()
+            .success();
+    };
+    let (a, b) = (d.path().join("a"), d.path().join("b"));
+    run("1", &a);
+    run("2", &b);
+    let (fa, fb) = (files(&a), files(&b));
+    for (name, bytes) in &fa {
+        if name != "manifest.json" {
+            assert!(
+                &fb[name] == bytes,
+                "f32: {name} differs between 1 and 2 threads"
+            );
+        }
+    }
+    let raw = image::load_from_memory(&fa["map-raw.png"])
+        .unwrap()
+        .to_rgb8();
+    let chart = image::load_from_memory(&fa["map.png"]).unwrap().to_rgb8();
+    assert_eq!(raw.dimensions(), (480, 490));
+    let (w, h) = raw.dimensions();
+    let matches_at = |x0: u32, y0: u32| {
+        (0..h).all(|y| (0..w).all(|x| chart.get_pixel(x0 + x, y0 + y) == raw.get_pixel(x, y)))
+    };
+    let found = (0..=chart.height() - h)
+        .flat_map(|y0| (0..=chart.width() - w).map(move |x0| (x0, y0)))
+        .filter(|&(x0, y0)| chart.get_pixel(x0, y0) == raw.get_pixel(0, 0))
+        .any(|(x0, y0)| matches_at(x0, y0));
+    assert!(found, "map.png does not contain map-raw.png one to one");
+}
