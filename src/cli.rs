@@ -98,6 +98,9 @@ pub enum Command {
         after_help = "Examples:\n  xorsweep man > xorsweep.1 && man ./xorsweep.1\n  xorsweep man | gzip > /usr/local/share/man/man1/xorsweep.1.gz"
     )]
     Man,
+    /// Draw a trainability map: one net per pixel over two hyperparameters (per-layer learning
+    /// rates, offsets or scale of the initial weights), the boundary's fractal dimension, zooms.
+    Map(Box<crate::map::MapArgs>),
 }
 
 #[derive(Args, Debug)]
@@ -265,6 +268,20 @@ impl SweepArgs {
             runs_csv: parse("--runs-csv", &self.runs_csv)?,
             chunk_nets: self.chunk_nets,
         })
+    }
+}
+
+/// The most threads a run may ask for: far more than any machine this runs on has cores.
+const MAX_THREADS: usize = 1024;
+
+/// `--threads` of any command: at least 1, at most [`MAX_THREADS`].
+pub fn check_threads(threads: Option<usize>) -> Result<(), UsageError> {
+    match threads {
+        Some(0) => Err(UsageError::new("--threads: must be at least 1")),
+        Some(t) if t > MAX_THREADS => Err(UsageError::new(format!(
+            "--threads: {t} is more than {MAX_THREADS}"
+        ))),
+        _ => Ok(()),
     }
 }
 

@@ -4,7 +4,9 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use xorsweep::cli::{BenchArgs, BenchPrecision, Cli, Command, ImplArg, resume_command};
+use xorsweep::cli::{
+    BenchArgs, BenchPrecision, Cli, Command, ImplArg, check_threads, resume_command,
+};
 use xorsweep::error::{Interrupted, UsageError};
 use xorsweep::outdir::Mode;
 use xorsweep::pipeline::{self, Finished, SweepOptions};
@@ -123,21 +125,9 @@ fn run(cli: Cli, argv: &[String]) -> anyhow::Result<ExitCode> {
             let done = pipeline::merge(&out, &shards, force, chart_init)?;
             report_finished(&done, false, false)?;
         }
+        Command::Map(args) => xorsweep::map::run(&args)?,
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The most threads a run may ask for: far more than any machine this runs on has cores.
-const MAX_THREADS: usize = 1024;
-
-fn check_threads(threads: Option<usize>) -> Result<(), UsageError> {
-    match threads {
-        Some(0) => Err(UsageError::new("--threads: must be at least 1")),
-        Some(t) if t > MAX_THREADS => Err(UsageError::new(format!(
-            "--threads: {t} is more than {MAX_THREADS}"
-        ))),
-        _ => Ok(()),
-    }
 }
 
 /// The most nets one benchmark repeat may hold in memory (about 100 bytes each).

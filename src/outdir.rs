@@ -277,10 +277,34 @@ impl OutDir {
         })
     }
 
-    /// Write `name` atomically (temporary file, fsync, rename).
+    /// A subfolder of this folder, created if needed; refused if it is a symlink or a file.
+    fn subfolder(&self, name: &str) -> anyhow::Result<PathBuf> {
+        let dir = self.path.join(name);
+        match fs::symlink_metadata(&dir) {
+            Ok(m) if m.file_type().is_symlink() || !m.is_dir() => Err(UsageError::new(format!(
+                "{} is not a real folder (a symlink or a file): xorsweep writes only into folders of its own; remove it",
+                dir.display()
+            ))
+            .into()),
+            Ok(_) => Ok(dir),
+            Err(_) => {
+                fs::create_dir(&dir).map_err(|e| {
+                    RuntimeError::new(format!("cannot create {}: {e}", dir.display()))
+                })?;
+                Ok(dir)
+            }
+        }
+    }
+
+    /// Write `name` (a file of this folder, or `SUB/file` in a subfolder) atomically: temporary
+    /// file, fsync, rename.
     pub fn write(&self, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
         let target = self.path.join(name);
-        let mut tmp = self.temp_file_in(&self.path)?;
+        let dir = match name.split_once('/') {
+            Some((sub, _)) => self.subfolder(sub)?,
+            None => self.path.clone(),
+        };
+        let mut tmp = self.temp_file_in(&dir)?;
         tmp.write_all(bytes)
             .and_then(|_| tmp.as_file().sync_all())
             .map_err(|e| RuntimeError::new(format!("cannot write {}: {e}", target.display())))?;
@@ -308,16 +332,20 @@ impl OutDir {
 
     /// Remove the chunk files (and the chunks folder if that leaves it empty).
     pub fn remove_chunks(&self) -> anyhow::Result<()> {
-        let dir = self.path.join(CHUNKS);
-        let Ok(m) = fs::symlink_metadata(&dir) else {
-            return Ok(());
-        };
-        if !m.is_dir() {
+        self.remove_files_in(CHUNKS, is_chunk_file)
+    }
+
+    /// Remove the files of subfolder `sub` that `ours` recognises as xorsweep's (and temporary
+    /// debris), then the subfolder if that leaves it empty. A symlinked subfolder is left alone.
+    pub fn remove_files_in(&self, sub: &str, ours: impl Fn(&str) -> bool) -> anyhow::Result<()> {
+        let dir = self.path.join(sub);
+        if !fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
             return Ok(());
         }
         for name in entries(&dir)? {
-            if is_chunk_file(&name) || name.starts_with(TMP_PREFIX) {
-                let p = dir.join(&name);
+            let p = dir.join(&name);
+            let file = fs::symlink_metadata(&p).is_ok_and(|m| !m.is_dir());
+            if file && (ours(&name) || name.starts_with(TMP_PREFIX)) {
                 fs::remove_file(&p).with_context(|| format!("cannot remove {}", p.display()))?;
             }
         }

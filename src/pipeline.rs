@@ -12,14 +12,12 @@
 
 use std::collections::BTreeMap;
 use std::fs::{self, File};
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::{BufWriter, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, mpsc};
 use std::time::{Duration, Instant};
-
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::baseline::{LESSON_LR, baseline_curve};
 use crate::error::{Interrupted, RuntimeError, UsageError};
@@ -211,22 +209,6 @@ fn read_chunk(plan: &Plan, hash: &str, path: &Path, k: u64) -> Result<ChunkData,
     .map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
-    let target = if quiet || !std::io::stderr().is_terminal() {
-        ProgressDrawTarget::hidden()
-    } else {
-        ProgressDrawTarget::stderr()
-    };
-    let pb = ProgressBar::with_draw_target(Some(total), target);
-    pb.set_style(
-        ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {wide_bar} {percent:>3}%  ETA {eta}  {msg}",
-        )
-        .expect("valid template"),
-    );
-    pb
-}
-
 /// Chunks a worker may run ahead of the consumer, per thread.
 const WINDOW_PER_THREAD: u64 = 2;
 /// How often written chunk files are fsynced (batched, off the training threads).
@@ -282,7 +264,7 @@ fn stream<'a>(
     } else {
         Some(dir.chunk_dir()?)
     };
-    let pb = progress_bar(todo_nets * epochs, quiet);
+    let pb = crate::progress::bar(todo_nets * epochs, quiet);
     let signal = signals::received();
     let stop = AtomicBool::new(false);
     let next = AtomicUsize::new(0);

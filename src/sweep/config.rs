@@ -104,17 +104,6 @@ impl Default for SweepConfig {
     }
 }
 
-/// Where a configuration value came from, for error messages: a flag or a config file.
-fn at_line(text: &str, span: Option<std::ops::Range<usize>>) -> String {
-    span.map(|s| {
-        let before = &text[..s.start.min(text.len())];
-        let line = before.matches('\n').count() + 1;
-        let column = before.chars().rev().take_while(|&c| c != '\n').count() + 1;
-        format!(" line {line}, column {column}")
-    })
-    .unwrap_or_default()
-}
-
 impl SweepConfig {
     pub fn apply(mut self, p: ConfigPatch) -> Self {
         macro_rules! take {
@@ -131,23 +120,16 @@ impl SweepConfig {
 
     /// Parse a TOML config file's text (`path` names it in errors).
     pub fn patch_from_toml(text: &str, path: &str) -> Result<ConfigPatch, UsageError> {
-        toml::from_str(text).map_err(|e| {
-            let msg = e.message().trim().replace('\n', " ");
-            UsageError::new(format!(
-                "--config {path},{}: {msg}",
-                at_line(text, e.span())
-            ))
-        })
+        toml::from_str(text).map_err(|e| crate::error::toml_error("--config", path, text, &e))
     }
 
     /// Read a sweep.toml that xorsweep wrote (resume, merge, plot), checked like a config file.
     pub fn from_sweep_toml(text: &str, path: &str) -> Result<SweepConfig, String> {
         let config: SweepConfig = toml::from_str(text).map_err(|e| {
-            format!(
-                "{path},{}: {}",
-                at_line(text, e.span()),
-                e.message().trim().replace('\n', " ")
-            )
+            crate::error::toml_error("", path, text, &e)
+                .0
+                .trim()
+                .to_string()
         })?;
         config.check().map_err(|e| format!("{path}: {e}"))?;
         Ok(config)

@@ -107,6 +107,27 @@ impl Axis {
         }
     }
 
+    /// A log axis over exactly [lo, hi] (both > 0) at any depth of zoom: [`Axis::log`]'s powers
+    /// of ten where it spans a decade or more, else plain numbers at 1, 2 or 5 × 10ᵏ steps (as
+    /// many digits as the steps need), placed at their logarithms.
+    pub fn log_zoomable(lo: f64, hi: f64) -> Axis {
+        if hi / lo >= 10.0 {
+            return Axis::log(lo, hi);
+        }
+        let lin = Axis::linear(lo, hi, 6);
+        Axis {
+            scale: Scale::Log,
+            range: lo.log10()..hi.log10(),
+            ticks: lin
+                .ticks
+                .into_iter()
+                .filter(|t| t.0 > 0.0)
+                .map(|(v, l)| (v.log10(), l))
+                .collect(),
+            minor: Vec::new(),
+        }
+    }
+
     /// Categories 0, 1, …, n − 1 (cells of a heat map), each labelled.
     pub fn categories(labels: Vec<String>) -> Axis {
         let n = labels.len().max(1) as f64;

@@ -21,11 +21,34 @@ const VIRIDIS: [(u8, u8, u8); 11] = [
 
 /// Viridis at `t` in [0, 1] (clamped; NaN gives the low end).
 pub fn viridis(t: f64) -> RGBColor {
+    interpolate(&VIRIDIS, t)
+}
+
+/// ColorBrewer's OrRd at 0, 0.125, …, 1: pale yellow to dark red, a second ordered palette that
+/// viridis (no reds) never meets, for the other side of a trainability map's boundary.
+const OR_RD: [(u8, u8, u8); 9] = [
+    (255, 247, 236),
+    (254, 232, 200),
+    (253, 212, 158),
+    (253, 187, 132),
+    (252, 141, 89),
+    (239, 101, 72),
+    (215, 48, 31),
+    (179, 0, 0),
+    (127, 0, 0),
+];
+
+/// OrRd at `t` in [0, 1] (clamped; NaN gives the low end).
+pub fn or_rd(t: f64) -> RGBColor {
+    interpolate(&OR_RD, t)
+}
+
+fn interpolate(table: &[(u8, u8, u8)], t: f64) -> RGBColor {
     let t = if t.is_nan() { 0.0 } else { t.clamp(0.0, 1.0) };
-    let x = t * (VIRIDIS.len() - 1) as f64;
-    let i = (x.floor() as usize).min(VIRIDIS.len() - 2);
+    let x = t * (table.len() - 1) as f64;
+    let i = (x.floor() as usize).min(table.len() - 2);
     let f = x - i as f64;
-    let (a, b) = (VIRIDIS[i], VIRIDIS[i + 1]);
+    let (a, b) = (table[i], table[i + 1]);
     let mix = |p: u8, q: u8| (f64::from(p) + (f64::from(q) - f64::from(p)) * f).round() as u8;
     RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
@@ -103,6 +126,9 @@ mod tests {
         assert_eq!(viridis(-3.0), viridis(0.0));
         assert_eq!(viridis(f64::NAN), viridis(0.0));
         assert_eq!(viridis(7.0), viridis(1.0));
+        assert_eq!(or_rd(0.0), RGBColor(255, 247, 236));
+        assert_eq!(or_rd(1.0), RGBColor(127, 0, 0));
+        assert_eq!(or_rd(f64::NAN), or_rd(0.0));
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod data;
 mod epochs;
 mod heatmap;
 mod loss_by_lr;
+pub mod map;
 mod solved_by_lr;
 mod symmetry;
 
@@ -259,6 +260,18 @@ fn plot<'a, 'b>(
 /// A vertical colour bar for values 0..=1 coloured by viridis, ticked by `y` (whose range
 /// should be 0..1), level with the plot that spans the absolute pixel rows `rows`.
 fn colour_bar(area: &Area, y: &Axis, desc: &str, rows: Range<i32>) -> anyhow::Result<()> {
+    colour_bar_with(area, y, desc, rows, &colour::viridis)
+}
+
+/// A vertical colour bar over the range of `y`, coloured by `palette` at the fraction 0..=1 of
+/// the way up, level with the plot that spans the absolute pixel rows `rows`.
+fn colour_bar_with(
+    area: &Area,
+    y: &Axis,
+    desc: &str,
+    rows: Range<i32>,
+    palette: &dyn Fn(f64) -> RGBColor,
+) -> anyhow::Result<()> {
     let (top, bottom) = (
         area.get_base_pixel().1,
         area.get_base_pixel().1 + area.dim_in_pixel().1 as i32,
@@ -280,15 +293,17 @@ fn colour_bar(area: &Area, y: &Axis, desc: &str, rows: Range<i32>) -> anyhow::Re
         .axis_desc_style(text(19))
         .draw()?;
     let n = 200;
+    let r = y.range();
+    let at = |f: f64| r.start + (r.end - r.start) * f;
     chart.draw_series((0..n).map(|i| {
         let (a, b) = (f64::from(i) / f64::from(n), f64::from(i + 1) / f64::from(n));
         Rectangle::new(
-            [(0.0, a), (1.0, b)],
-            colour::viridis((a + b) / 2.0).filled(),
+            [(0.0, at(a)), (1.0, at(b))],
+            palette((a + b) / 2.0).filled(),
         )
     }))?;
     chart.draw_series([Rectangle::new(
-        [(0.0, 0.0), (1.0, 1.0)],
+        [(0.0, r.start), (1.0, r.end)],
         colour::GREY.stroke_width(1),
     )])?;
     Ok(())

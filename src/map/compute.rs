@@ -1,0 +1,178 @@
+//! From a map spec to trained pixels: the base net, each pixel's net and rates, and training
+//! in lanes across threads. A pixel's result depends only on its own net (lanes never mix), so
+//! the map is the same bytes for any thread count or block size.
+
+use indicatif::ProgressBar;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+
+use super::spec::{AxisKind, AxisSpec, MapSpec};
+use crate::sweep::plan::initial_params;
+use crate::train::{Params, Rates, batch};
+
+/// Pixels trained per task: small enough for an even spread and a smooth progress bar, large
+/// enough that a task's overhead is nothing next to its training.
+pub const BLOCK: usize = 2048;
+
+/// What a map keeps of one net (16 bytes).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Pixel {
+    pub final_loss: f32,
+    /// Mean of loss/loss₀ over epochs 0..=epochs.
+    pub mean_loss: f32,
+    /// First epoch with all four outputs correct; NaN if never.
+    pub solved_epoch: f32,
+    /// All four outputs correct at the end.
+    pub trained: bool,
+    pub diverged: bool,
+}
+
+/// The nets a map starts from: the base draw, its symmetric version and the ε direction.
+#[derive(Clone, Debug)]
+pub struct Base {
+    pub params: Params,
+    /// Hidden unit 2 a copy of unit 1 (w21 w22 b2 v2 ← w11 w12 b1 v1).
+    pub symmetric: Params,
+    /// Direction of ε for w21 w22 b2 v2, each component U(−1, 1), from the seed.
+    pub direction: [f64; 4],
+    pub lr: f64,
+}
+
+/// The parameters ε moves: w21 w22 b2 v2.
+const EPS_PARAMS: [usize; 4] = [3, 4, 5, 7];
+
+impl Base {
+    pub fn new(spec: &MapSpec) -> Base {
+        let params = initial_params(spec.init, spec.seed, 0);
+        let mut symmetric = params;
+        for (two, one) in EPS_PARAMS.into_iter().zip([0, 1, 2, 6]) {
+            symmetric.0[two] = params.0[one];
+        }
+        // Stream 1: the base draw uses stream 0 (run 0 of the sweep's scheme).
+        let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
+        rng.set_stream(1);
+        let direction = std::array::from_fn(|_| rng.random_range(-1.0..1.0));
+        Base {
+            params,
+            symmetric,
+            direction,
+            lr: spec.lr,
+        }
+    }
+
+    /// The net and rates at axis values (x, y).
+    pub fn net(&self, axes: [(AxisKind, f64); 2]) -> (Params, Rates) {
+        let mut axes = axes;
+        axes.sort_by_key(|(k, _)| k.order());
+        let mut p = self.params;
+        let mut rates = Rates::same(self.lr);
+        for (kind, v) in axes {
+            match kind {
+                AxisKind::Scale => p = Params(p.0.map(|w| w * v)),
+                AxisKind::Eps => {
+                    let mut s = p;
+                    for (k, (two, one)) in EPS_PARAMS.into_iter().zip([0, 1, 2, 6]).enumerate() {
+                        s.0[two] = p.0[one] + v * self.direction[k];
+                    }
+                    p = s;
+                }
+                AxisKind::Weight(k) => p.0[k] += v,
+                AxisKind::Lr => rates = Rates::same(v),
+                AxisKind::LrHidden => rates.hidden = v,
+                AxisKind::LrOut => rates.out = v,
+            }
+        }
+        (p, rates)
+    }
+
+    /// The net and rates of pixel `k` (row-major, row 0 = the lowest y).
+    pub fn pixel_net(&self, x: &AxisSpec, y: &AxisSpec, k: usize) -> (Params, Rates) {
+        let nx = x.n as usize;
+        let (i, j) = ((k % nx) as u32, (k / nx) as u32);
+        self.net([(x.kind, x.value(i)), (y.kind, y.value(j))])
+    }
+}
+
+/// Train every pixel of `spec` on the current rayon pool, ticking `progress` by pixels.
+pub fn compute(spec: &MapSpec, progress: &ProgressBar) -> Vec<Pixel> {
+    let base = Base::new(spec);
+    let n = spec.pixels();
+    let mut pixels = vec![
+        Pixel {
+            final_loss: 0.0,
+            mean_loss: 0.0,
+            solved_epoch: 0.0,
+            trained: false,
+            diverged: false,
+        };
+        n
+    ];
+    pixels
+        .par_chunks_mut(BLOCK)
+        .enumerate()
+        .for_each(|(b, out)| {
+            let first = b * BLOCK;
+            let (inits, rates): (Vec<Params>, Vec<Rates>) = (first..first + out.len())
+                .map(|k| base.pixel_net(&spec.x, &spec.y, k))
+                .unzip();
+            let results = batch::train_map(spec.precision, &inits, &rates, spec.epochs);
+            for (px, r) in out.iter_mut().zip(results) {
+                *px = Pixel {
+                    final_loss: r.final_loss as f32,
+                    mean_loss: r.mean_loss_ratio as f32,
+                    solved_epoch: r.solved_epoch.map_or(f32::NAN, |e| e as f32),
+                    trained: r.solved,
+                    diverged: r.diverged,
+                };
+            }
+            progress.inc(out.len() as u64);
+        });
+    pixels
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::map::spec::MapConfig;
+
+    #[test]
+    fn axes_act_on_the_right_numbers() {
+        let spec = MapConfig {
+            x: "eps:1e-3..1e-1:4:log".into(),
+            y: "scale:0.5..2:3".into(),
+            init: "uniform:1".into(),
+            ..MapConfig::default()
+        }
+        .validate()
+        .unwrap();
+        let base = Base::new(&spec);
+        let (p, r) = base.net([(AxisKind::Eps, 0.0), (AxisKind::Scale, 2.0)]);
+        assert_eq!(r, Rates::same(2.0));
+        // ε = 0: an exact clone of the scaled base's unit 1.
+        assert_eq!(p.hidden_gap(), 0.0);
+        assert_eq!(p.0[0], 2.0 * base.params.0[0]);
+        assert_eq!(p.0[8], 2.0 * base.params.0[8]);
+        let (q, _) = base.net([(AxisKind::Scale, 2.0), (AxisKind::Eps, 0.01)]);
+        assert!(
+            (q.hidden_gap()
+                - 0.01
+                    * base
+                        .direction
+                        .map(f64::abs)
+                        .iter()
+                        .fold(0.0, |a: f64, b| a.max(*b)))
+            .abs()
+                < 1e-15
+        );
+        let (w, r) = base.net([(AxisKind::Weight(8), 0.5), (AxisKind::LrOut, 7.0)]);
+        assert_eq!(w.0[8], base.params.0[8] + 0.5);
+        assert_eq!(
+            r,
+            Rates {
+                hidden: 2.0,
+                out: 7.0
+            }
+        );
+    }
+}

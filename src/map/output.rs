@@ -1,0 +1,156 @@
+//! The files of a map, as bytes: `.npy` arrays, the long CSV, the HTML page; and the one
+//! function that writes them.
+
+use std::fmt::Write as _;
+
+use base64::Engine;
+
+use super::compute::Pixel;
+use crate::outdir::OutDir;
+use crate::report::html::esc;
+
+/// A 2-D little-endian f32 array in NPY format 1.0, shape (ny, nx), C order: `values` row by
+/// row, row 0 first.
+pub fn npy_f32(ny: usize, nx: usize, values: impl Iterator<Item = f32>) -> Vec<u8> {
+    let mut header = format!("{{'descr': '<f4', 'fortran_order': False, 'shape': ({ny}, {nx}), }}");
+    // Magic (6) + version (2) + length (2) + header + '\n' is a multiple of 64.
+    let used = 10 + header.len() + 1;
+    header.push_str(&" ".repeat(used.next_multiple_of(64) - used));
+    header.push('\n');
+    let mut out = Vec::with_capacity(10 + header.len() + 4 * nx * ny);
+    out.extend_from_slice(b"\x93NUMPY\x01\x00");
+    out.extend_from_slice(&(header.len() as u16).to_le_bytes());
+    out.extend_from_slice(header.as_bytes());
+    for v in values {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out
+}
+
+/// The four measure arrays: (file name, bytes).
+pub fn npy_files(pixels: &[Pixel], nx: usize, ny: usize) -> Vec<(String, Vec<u8>)> {
+    let one = |f: fn(&Pixel) -> f32| npy_f32(ny, nx, pixels.iter().map(f));
+    vec![
+        ("final_loss.npy".into(), one(|p| p.final_loss)),
+        ("mean_loss.npy".into(), one(|p| p.mean_loss)),
+        ("solved_epoch.npy".into(), one(|p| p.solved_epoch)),
+        (
+            "trained.npy".into(),
+            one(|p| if p.trained { 1.0 } else { 0.0 }),
+        ),
+    ]
+}
+
+/// map.csv: one row per pixel (x, y and every measure), the lowest y first.
+pub fn csv(pixels: &[Pixel], xs: &[f64], ys: &[f64]) -> Vec<u8> {
+    let mut s = String::with_capacity(pixels.len() * 80);
+    s.push_str("x,y,final_loss,mean_loss,solved_epoch,trained,diverged\n");
+    for (k, p) in pixels.iter().enumerate() {
+        let (x, y) = (xs[k % xs.len()], ys[k / xs.len()]);
+        let epoch = if p.solved_epoch.is_nan() {
+            String::new()
+        } else {
+            p.solved_epoch.to_string()
+        };
+        let _ = writeln!(
+            s,
+            "{x},{y},{},{},{epoch},{},{}",
+            p.final_loss,
+            p.mean_loss,
+            u8::from(p.trained),
+            u8::from(p.diverged)
+        );
+    }
+    s.into_bytes()
+}
+
+/// An image as a data URI.
+pub fn data_uri(png: &[u8]) -> String {
+    format!(
+        "data:image/png;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(png)
+    )
+}
+
+/// One row of the page's table of frames.
+pub struct FrameRow {
+    pub name: String,
+    pub zoom: f64,
+    pub x: String,
+    pub y: String,
+    pub trained: f64,
+    pub dimension: String,
+}
+
+/// map.html: the map, the zoom sequence and their dimensions on one self-contained page.
+pub fn html(
+    title: &str,
+    map_png: &[u8],
+    sheet_png: Option<&[u8]>,
+    rows: &[FrameRow],
+    toml: &str,
+) -> Vec<u8> {
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{t}</title>\n<style>\nbody {{ font-family: 'DejaVu Sans', system-ui, sans-serif; margin: 0 auto; max-width: 1400px; padding: 1.5em 2em 4em; color: #222; line-height: 1.45; }}\nimg {{ max-width: 100%; height: auto; border: 1px solid #ddd; }}\ntable {{ border-collapse: collapse; font-size: 0.9em; }}\nth, td {{ padding: 0.25em 0.7em; border-bottom: 1px solid #e3e3e3; text-align: left; }}\nth {{ background: #f3f3f3; }}\npre {{ background: #f6f6f6; padding: 0.8em; overflow: auto; }}\n</style>\n</head>\n<body>\n<h1>{t}</h1>\n<p>One 2-2-1 XOR net per pixel, trained from the same base net with the hyperparameters of its place on the axes. Trained = all four outputs on the right side of 0.5 at the end. The boundary between trained and untrained pixels is measured by box counting (slope of log(boxes) against log(1/box side)).</p>\n<figure><img src=\"{src}\" alt=\"trainability map\"></figure>\n",
+        t = esc(title),
+        src = data_uri(map_png)
+    );
+    h.push_str("<h2>Frames and boundary dimensions</h2>\n<table>\n<tr><th>frame</th><th>zoom</th><th>x</th><th>y</th><th>trained</th><th>boundary dimension</th></tr>\n");
+    for r in rows {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}×</td><td><code>{}</code></td><td><code>{}</code></td><td>{:.1}%</td><td>{}</td></tr>",
+            esc(&r.name),
+            crate::report::charts::axis::tick_label(r.zoom),
+            esc(&r.x),
+            esc(&r.y),
+            100.0 * r.trained,
+            esc(&r.dimension)
+        );
+    }
+    h.push_str("</table>\n");
+    if let Some(sheet) = sheet_png {
+        let _ = writeln!(
+            h,
+            "<h2>Zoom sequence</h2>\n<figure><img src=\"{}\" alt=\"zoom sequence\"></figure>",
+            data_uri(sheet)
+        );
+    }
+    let _ = write!(
+        h,
+        "<h2>Rerun</h2>\n<p><code>xorsweep map --config map.toml --out DIR</code> with this map.toml:</p>\n<pre>{}</pre>\n</body>\n</html>\n",
+        esc(toml)
+    );
+    h.into_bytes()
+}
+
+/// Every top-level file a map writes (what `--force` may delete); the frames of a zoom
+/// sequence go to [`FRAMES`].
+pub const OUTPUTS: [&str; 10] = [
+    "map.png",
+    "map-raw.png",
+    "final_loss.npy",
+    "mean_loss.npy",
+    "solved_epoch.npy",
+    "trained.npy",
+    "map.csv",
+    "map.toml",
+    "map.html",
+    "manifest.json",
+];
+/// The subfolder of a zoom sequence's frames.
+pub const FRAMES: &str = "frames";
+
+/// Write a map's files into its prepared folder, each atomically; names may hold the one
+/// subfolder [`FRAMES`]. Frames an earlier map left there are removed first (`--force`).
+pub fn write_outputs(dir: &OutDir, files: &[(String, Vec<u8>)]) -> anyhow::Result<()> {
+    dir.remove_files_in(FRAMES, |name| {
+        (name.starts_with("frame-") || name == "contact-sheet.png") && name.ends_with(".png")
+    })?;
+    for (name, bytes) in files {
+        dir.write(name, bytes)?;
+    }
+    Ok(())
+}

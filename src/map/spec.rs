@@ -1,0 +1,582 @@
+//! What a trainability map is: two axes over hyperparameters (`--x`, `--y`), a base net, and
+//! how to train and show it. Every piece parses from a string and prints back to one that parses
+//! to the same thing, so `map.toml` records exactly the map that was drawn.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::UsageError;
+use crate::sweep::spec::{Init, InitSpec};
+use crate::train::{MAX_EPOCHS, PARAM_NAMES, Precision};
+
+/// The most pixels along one axis.
+pub const MAX_N: u32 = 8192;
+/// The most memory a map may plan for (its results, `.npy` files, images and CSV).
+pub const MAX_MAP_BYTES: u64 = 2 << 30;
+/// Bytes a pixel costs at most while a map is made: the pixel (16), the four `.npy` files (16),
+/// the chart and bare image (6 in RGB, 6 more while encoding) and room for the PNG bytes.
+pub const BYTES_PER_PIXEL: u64 = 48;
+/// Extra bytes per pixel with `--csv` (one text row of about 80 characters).
+pub const CSV_BYTES_PER_PIXEL: u64 = 96;
+/// Extra bytes per pixel for each frame of a zoom sequence after the first (its pixels and
+/// colours are kept until the contact sheet is drawn).
+pub const FRAME_BYTES_PER_PIXEL: u64 = 20;
+
+/// What an axis varies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AxisKind {
+    /// The learning rate of both layers.
+    Lr,
+    /// The learning rate of w11 w12 b1 w21 w22 b2.
+    LrHidden,
+    /// The learning rate of v1 v2 c.
+    LrOut,
+    /// The gap of a near-symmetric net: the base made symmetric (hidden unit 2 a copy of unit 1),
+    /// then w21 w22 b2 v2 shifted by ε times a fixed seeded direction.
+    Eps,
+    /// A factor on all nine base weights.
+    Scale,
+    /// An offset added to one base weight (index in storage order).
+    Weight(usize),
+}
+
+impl AxisKind {
+    /// The order in which axes act on a net: scale, then ε, then offsets, then rates.
+    pub fn order(self) -> u8 {
+        match self {
+            AxisKind::Scale => 0,
+            AxisKind::Eps => 1,
+            AxisKind::Weight(_) => 2,
+            AxisKind::Lr | AxisKind::LrHidden | AxisKind::LrOut => 3,
+        }
+    }
+
+    pub fn is_rate(self) -> bool {
+        self.order() == 3
+    }
+
+    /// How the axis is described on a chart.
+    pub fn description(self) -> String {
+        match self {
+            AxisKind::Lr => "learning rate (both layers)".into(),
+            AxisKind::LrHidden => "learning rate of the hidden layer".into(),
+            AxisKind::LrOut => "learning rate of the output unit".into(),
+            AxisKind::Eps => "ε: distance from a symmetric net".into(),
+            AxisKind::Scale => "scale of the initial weights".into(),
+            AxisKind::Weight(k) => format!("offset added to initial {}", PARAM_NAMES[k]),
+        }
+    }
+
+    /// Do two axes set the same thing (so that one would hide the other)?
+    pub fn clashes(self, other: AxisKind) -> bool {
+        use AxisKind::*;
+        self == other
+            || matches!(
+                (self, other),
+                (Lr, LrHidden | LrOut) | (LrHidden | LrOut, Lr)
+            )
+    }
+}
+
+impl FromStr for AxisKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s {
+            "lr" => AxisKind::Lr,
+            "lr-hidden" => AxisKind::LrHidden,
+            "lr-out" => AxisKind::LrOut,
+            "eps" => AxisKind::Eps,
+            "scale" => AxisKind::Scale,
+            _ => match PARAM_NAMES.iter().position(|n| *n == s) {
+                Some(k) => AxisKind::Weight(k),
+                None => {
+                    return Err(format!(
+                        "unknown axis '{s}' (expected lr, lr-hidden, lr-out, eps, scale or a weight: {})",
+                        PARAM_NAMES.join(" ")
+                    ));
+                }
+            },
+        })
+    }
+}
+
+impl fmt::Display for AxisKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AxisKind::Lr => "lr",
+            AxisKind::LrHidden => "lr-hidden",
+            AxisKind::LrOut => "lr-out",
+            AxisKind::Eps => "eps",
+            AxisKind::Scale => "scale",
+            AxisKind::Weight(k) => PARAM_NAMES[*k],
+        })
+    }
+}
+
+/// One axis of a map: `AXIS:LO..HI:N[:log]`. Pixel `i` sits at the centre of the `i`-th of `n`
+/// equal steps from LO to HI (in log space on a log axis), so the picture spans exactly LO..HI.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AxisSpec {
+    pub kind: AxisKind,
+    pub lo: f64,
+    pub hi: f64,
+    pub n: u32,
+    pub log: bool,
+}
+
+fn number(s: &str, what: &str) -> Result<f64, String> {
+    let x: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{what} '{s}' is not a number"))?;
+    if x.is_finite() {
+        Ok(x)
+    } else {
+        Err(format!("{what} '{s}' is not a finite number"))
+    }
+}
+
+impl FromStr for AxisSpec {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let form = "AXIS:LO..HI:N[:log]";
+        let mut parts = s.trim().split(':');
+        let kind: AxisKind = parts.next().unwrap_or_default().parse()?;
+        let range = parts
+            .next()
+            .ok_or_else(|| format!("'{s}' has no range: expected {form}"))?;
+        let (lo, hi) = range
+            .split_once("..")
+            .ok_or_else(|| format!("'{range}' is not a range LO..HI in '{s}'"))?;
+        let (lo, hi) = (number(lo, "LO")?, number(hi, "HI")?);
+        let n = parts
+            .next()
+            .ok_or_else(|| format!("'{s}' has no pixel count: expected {form}"))?;
+        let n: u32 = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("pixel count '{n}' is not a whole number"))?;
+        let log = match parts.next() {
+            None => false,
+            Some("log") => true,
+            Some(o) => return Err(format!("unknown spacing '{o}' in '{s}' (only 'log')")),
+        };
+        if parts.next().is_some() {
+            return Err(format!("'{s}' has too many ':' parts: expected {form}"));
+        }
+        AxisSpec {
+            kind,
+            lo,
+            hi,
+            n,
+            log,
+        }
+        .checked()
+    }
+}
+
+impl fmt::Display for AxisSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let log = if self.log { ":log" } else { "" };
+        write!(
+            f,
+            "{}:{:?}..{:?}:{}{log}",
+            self.kind, self.lo, self.hi, self.n
+        )
+    }
+}
+
+impl AxisSpec {
+    /// The axis if it is a valid one, else what is wrong with it.
+    pub fn checked(self) -> Result<AxisSpec, String> {
+        if self.n == 0 {
+            return Err("0 pixels: N must be at least 1".into());
+        }
+        if self.n > MAX_N {
+            return Err(format!("{} pixels is more than {MAX_N}", self.n));
+        }
+        if !(self.lo.is_finite() && self.hi.is_finite()) {
+            return Err("the range must be finite".into());
+        }
+        if self.lo >= self.hi {
+            let what = if self.lo == self.hi {
+                "empty"
+            } else {
+                "reversed"
+            };
+            return Err(format!(
+                "{what} range {:?}..{:?}: LO must be below HI",
+                self.lo, self.hi
+            ));
+        }
+        if self.log && self.lo <= 0.0 {
+            return Err(format!(
+                "a log axis must start above 0, not at {:?}",
+                self.lo
+            ));
+        }
+        if self.kind.is_rate() && self.lo <= 0.0 {
+            return Err(format!(
+                "learning rates must be positive: the range starts at {:?}",
+                self.lo
+            ));
+        }
+        if self.hi - self.lo == 0.0 || (self.log && self.hi.ln() - self.lo.ln() == 0.0) {
+            return Err("the range is too narrow to tell pixels apart".into());
+        }
+        Ok(self)
+    }
+
+    /// Where pixel `i` sits along the axis, in [0, 1].
+    pub fn fraction(&self, i: f64) -> f64 {
+        (i + 0.5) / f64::from(self.n)
+    }
+
+    /// The value at fraction `t` of the axis (0 = LO, 1 = HI).
+    pub fn at(&self, t: f64) -> f64 {
+        if self.log {
+            (self.lo.ln() + (self.hi.ln() - self.lo.ln()) * t).exp()
+        } else {
+            self.lo + (self.hi - self.lo) * t
+        }
+    }
+
+    /// The value of pixel `i`.
+    pub fn value(&self, i: u32) -> f64 {
+        self.at(self.fraction(f64::from(i)))
+    }
+
+    /// The axis `factor` times narrower around `centre` (in log space on a log axis).
+    pub fn zoomed(&self, centre: f64, factor: f64) -> Result<AxisSpec, String> {
+        let (lo, hi) = if self.log {
+            if centre <= 0.0 {
+                return Err(format!("centre {centre:?} of a log axis must be above 0"));
+            }
+            let half = (self.hi.ln() - self.lo.ln()) / (2.0 * factor);
+            ((centre.ln() - half).exp(), (centre.ln() + half).exp())
+        } else {
+            let half = (self.hi - self.lo) / (2.0 * factor);
+            (centre - half, centre + half)
+        };
+        AxisSpec { lo, hi, ..*self }.checked()
+    }
+}
+
+/// What colours map.png (all four are saved as `.npy` either way).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Measure {
+    FinalLoss,
+    MeanLoss,
+    SolvedEpoch,
+    Trained,
+}
+
+impl Measure {
+    pub const ALL: [Measure; 4] = [
+        Measure::FinalLoss,
+        Measure::MeanLoss,
+        Measure::SolvedEpoch,
+        Measure::Trained,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Measure::FinalLoss => "final-loss",
+            Measure::MeanLoss => "mean-loss",
+            Measure::SolvedEpoch => "solved-epoch",
+            Measure::Trained => "trained",
+        }
+    }
+}
+
+impl FromStr for Measure {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Measure::ALL
+            .into_iter()
+            .find(|m| m.name() == s)
+            .ok_or_else(|| {
+                format!("unknown measure '{s}' (expected final-loss, mean-loss, solved-epoch or trained)")
+            })
+    }
+}
+
+impl fmt::Display for Measure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A map as `map.toml` holds it: every field present once resolved.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapConfig {
+    /// Horizontal axis: `AXIS:LO..HI:N[:log]`.
+    pub x: String,
+    /// Vertical axis: `AXIS:LO..HI:N[:log]`.
+    pub y: String,
+    /// The base net every pixel starts from: lesson or a sweep init scheme (one ε).
+    pub init: String,
+    /// Seed of the base net's draw and of the ε direction.
+    pub seed: u64,
+    /// Learning rate of any layer no axis sets.
+    pub lr: f64,
+    /// Gradient steps per net.
+    pub epochs: u32,
+    pub precision: Precision,
+    /// Colouring of map.png; absent: trained pixels by first solved epoch, the rest by loss.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measure: Option<String>,
+    /// Frames of a zoom sequence (0: none).
+    #[serde(default)]
+    pub zoom_sequence: u32,
+    /// How much deeper each frame of a zoom sequence is.
+    #[serde(default = "default_zoom_factor")]
+    pub zoom_factor: f64,
+    /// Also write map.csv.
+    #[serde(default)]
+    pub csv: bool,
+}
+
+fn default_zoom_factor() -> f64 {
+    10.0
+}
+
+pub const DEFAULT_X: &str = "lr-hidden:0.1..1000:512:log";
+pub const DEFAULT_Y: &str = "lr-out:0.1..1000:512:log";
+
+impl Default for MapConfig {
+    fn default() -> Self {
+        MapConfig {
+            x: DEFAULT_X.into(),
+            y: DEFAULT_Y.into(),
+            init: "lesson".into(),
+            seed: crate::sweep::config::DEFAULT_SEED,
+            lr: crate::baseline::LESSON_LR,
+            epochs: 1000,
+            precision: Precision::F64,
+            measure: None,
+            zoom_sequence: 0,
+            zoom_factor: default_zoom_factor(),
+            csv: false,
+        }
+    }
+}
+
+/// Fields a config file or the command line sets (absent: keep what is there).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapPatch {
+    pub x: Option<String>,
+    pub y: Option<String>,
+    pub init: Option<String>,
+    pub seed: Option<u64>,
+    pub lr: Option<f64>,
+    pub epochs: Option<u32>,
+    pub precision: Option<Precision>,
+    pub measure: Option<String>,
+    pub zoom_sequence: Option<u32>,
+    pub zoom_factor: Option<f64>,
+    pub csv: Option<bool>,
+}
+
+impl MapConfig {
+    pub fn apply(mut self, p: MapPatch) -> Self {
+        macro_rules! take {
+            ($($f:ident),*) => { $( if let Some(v) = p.$f { self.$f = v; } )* };
+        }
+        take!(
+            x,
+            y,
+            init,
+            seed,
+            lr,
+            epochs,
+            precision,
+            zoom_sequence,
+            zoom_factor,
+            csv
+        );
+        if p.measure.is_some() {
+            self.measure = p.measure;
+        }
+        self
+    }
+
+    pub fn to_toml(&self) -> String {
+        let body = toml::to_string(self).expect("a MapConfig always serialises");
+        format!("# xorsweep map; rerun with: xorsweep map --config map.toml\n{body}")
+    }
+
+    /// Check every field; errors name the flag.
+    pub fn validate(&self) -> Result<MapSpec, UsageError> {
+        fn flag(f: &'static str) -> impl Fn(String) -> UsageError {
+            move |e| UsageError::new(format!("{f}: {e}"))
+        }
+        let x: AxisSpec = self.x.parse().map_err(flag("--x"))?;
+        let y: AxisSpec = self.y.parse().map_err(flag("--y"))?;
+        if x.kind.clashes(y.kind) {
+            return Err(UsageError::new(format!(
+                "--y: axis '{}' sets what --x '{}' already sets; pick two different axes",
+                y.kind, x.kind
+            )));
+        }
+        let init = match InitSpec::parse(&self.init)
+            .map_err(flag("--init"))?
+            .expand()[..]
+        {
+            [one] => one,
+            _ => {
+                return Err(UsageError::new(
+                    "--init: a map has one base net: give near-symmetric a single ε",
+                ));
+            }
+        };
+        crate::sweep::spec::check_lr(self.lr).map_err(flag("--lr"))?;
+        if self.epochs == 0 || self.epochs > MAX_EPOCHS {
+            return Err(UsageError::new(format!(
+                "--epochs: must be between 1 and {MAX_EPOCHS}"
+            )));
+        }
+        let measure = match &self.measure {
+            Some(m) => Some(m.parse::<Measure>().map_err(flag("--measure"))?),
+            None => None,
+        };
+        if self.zoom_sequence > 12 {
+            return Err(UsageError::new(
+                "--zoom-sequence: at most 12 frames (10^12-fold is past f64's resolution)",
+            ));
+        }
+        if !(self.zoom_factor.is_finite() && self.zoom_factor > 1.0 && self.zoom_factor <= 1e6) {
+            return Err(UsageError::new(format!(
+                "--zoom-factor: {} must be above 1 and at most 1e6",
+                self.zoom_factor
+            )));
+        }
+        let pixels = u64::from(x.n) * u64::from(y.n);
+        let per = BYTES_PER_PIXEL
+            + if self.csv { CSV_BYTES_PER_PIXEL } else { 0 }
+            + u64::from(self.zoom_sequence.saturating_sub(1)) * FRAME_BYTES_PER_PIXEL;
+        if pixels * per > MAX_MAP_BYTES {
+            return Err(UsageError::new(format!(
+                "--x/--y: a {}×{} map{} needs about {:.1} GB, more than the {} GB limit; use fewer pixels{}",
+                x.n,
+                y.n,
+                if self.zoom_sequence > 1 {
+                    format!(" of {} frames", self.zoom_sequence)
+                } else {
+                    String::new()
+                },
+                (pixels * per) as f64 / 1e9,
+                MAX_MAP_BYTES >> 30,
+                if self.csv { " or drop --csv" } else { "" }
+            )));
+        }
+        Ok(MapSpec {
+            x,
+            y,
+            init,
+            seed: self.seed,
+            lr: self.lr,
+            epochs: self.epochs,
+            precision: self.precision,
+            measure,
+            zoom_sequence: self.zoom_sequence,
+            zoom_factor: self.zoom_factor,
+            csv: self.csv,
+        })
+    }
+}
+
+/// A validated map.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapSpec {
+    pub x: AxisSpec,
+    pub y: AxisSpec,
+    pub init: Init,
+    pub seed: u64,
+    pub lr: f64,
+    pub epochs: u32,
+    pub precision: Precision,
+    pub measure: Option<Measure>,
+    pub zoom_sequence: u32,
+    pub zoom_factor: f64,
+    pub csv: bool,
+}
+
+impl MapSpec {
+    /// The same map `factor` times deeper around (cx, cy).
+    pub fn zoomed(&self, cx: f64, cy: f64, factor: f64) -> Result<MapSpec, String> {
+        Ok(MapSpec {
+            x: self.x.zoomed(cx, factor).map_err(|e| format!("x: {e}"))?,
+            y: self.y.zoomed(cy, factor).map_err(|e| format!("y: {e}"))?,
+            ..self.clone()
+        })
+    }
+
+    pub fn pixels(&self) -> usize {
+        self.x.n as usize * self.y.n as usize
+    }
+}
+
+/// `--zoom CX,CY,F`.
+pub fn parse_zoom(s: &str) -> Result<(f64, f64, f64), UsageError> {
+    let e = |m: String| UsageError::new(format!("--zoom: {m}"));
+    let parts: Vec<&str> = s.split(',').collect();
+    let [cx, cy, f] = parts[..] else {
+        return Err(e(format!("'{s}' is not CX,CY,F")));
+    };
+    let (cx, cy, f) = (
+        number(cx, "CX").map_err(e)?,
+        number(cy, "CY").map_err(e)?,
+        number(f, "F").map_err(e)?,
+    );
+    if f < 1.0 {
+        return Err(e(format!("factor {f} must be at least 1")));
+    }
+    Ok((cx, cy, f))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn axes_print_back_to_themselves() {
+        for s in [
+            "lr-hidden:0.1..1000.0:1024:log",
+            "w11:-3.0..3.0:7",
+            "eps:1e-9..0.1:64:log",
+            "c:-1.0..1.0:1",
+        ] {
+            let a: AxisSpec = s.parse().unwrap();
+            assert_eq!(a.to_string().parse::<AxisSpec>().unwrap(), a);
+        }
+        let a: AxisSpec = "lr:1..100:2:log".parse().unwrap();
+        assert!((a.value(0) - 10f64.powf(0.5)).abs() < 1e-12);
+        assert!((a.value(1) - 10f64.powf(1.5)).abs() < 1e-12);
+        let z = a.zoomed(10.0, 2.0).unwrap();
+        assert!((z.lo - 10f64.powf(0.5)).abs() < 1e-12 && (z.hi - 10f64.powf(1.5)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn clashing_axes() {
+        assert!(AxisKind::Lr.clashes(AxisKind::LrOut));
+        assert!(AxisKind::Weight(2).clashes(AxisKind::Weight(2)));
+        assert!(!AxisKind::LrHidden.clashes(AxisKind::LrOut));
+        assert!(!AxisKind::Weight(0).clashes(AxisKind::Weight(1)));
+    }
+
+    #[test]
+    fn default_config_round_trips_through_toml() {
+        let c = MapConfig {
+            measure: Some("trained".into()),
+            ..MapConfig::default()
+        };
+        let back: MapConfig = toml::from_str(&c.to_toml()).unwrap();
+        assert_eq!(back, c);
+        assert!(c.validate().is_ok());
+    }
+}

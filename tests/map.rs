@@ -1,0 +1,398 @@
+//! `xorsweep map`: pixels against the scalar reference, every output file, reruns from map.toml,
+//! the same bytes for any thread count, and every bad spec refused before anything is written.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::xorsweep;
+use indicatif::ProgressBar;
+use xorsweep::map::compute::{Base, compute};
+use xorsweep::map::spec::MapConfig;
+use xorsweep::train::{Params, Rates, TrainSpec, reference};
+
+/// The reference's measures of one pixel: (final loss, mean loss/loss₀, solved epoch, trained).
+fn by_reference(p: Params, r: Rates, epochs: u32) -> (f64, f64, Option<u32>, bool) {
+    let spec = TrainSpec::new(epochs, (0..=epochs).collect(), None);
+    let (o, curve) = reference::train_rates(p, r, &spec);
+    let mean = curve.loss.iter().sum::<f64>() / f64::from(epochs + 1) / curve.loss[0];
+    (o.final_loss, mean, o.solved_epoch, o.correct == 4)
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9f64.max(1e-7 * a.abs().max(b.abs()))
+}
+
+/// Every pixel of a small f64 map over the lesson's lr-hidden × lr-out plane, including its
+/// chaotic band (lr-out 10–60), against the same net trained alone by the reference.
+///
+/// Chaotic pixels are told apart by the reference itself: a pixel is compared only if the
+/// reference's outcome (trained, first solved epoch, final loss within 1e-9) is the same when
+/// every initial weight is nudged by one ulp up, one ulp down, and by ±1e-13 relative (a few
+/// hundred ulps: more than the lanes' exp, within 2 ulps of the standard library's, can build
+/// up). Where a rounding-sized nudge changes the answer, rounding decides it, and no other
+/// implementation can be held to the reference's bits. The test fails if under two thirds of the
+/// pixels are compared or if no compared pixel is trained or none untrained.
+#[test]
+fn map_pixels_match_nets_trained_one_at_a_time_by_the_reference() {
+    let epochs = 300;
+    let spec = MapConfig {
+        x: "lr-hidden:0.5..80:14:log".into(),
+        y: "lr-out:0.5..60:12:log".into(),
+        epochs,
+        ..MapConfig::default()
+    }
+    .validate()
+    .unwrap();
+    let pixels = compute(&spec, &ProgressBar::hidden());
+    let base = Base::new(&spec);
+    let (mut compared, mut trained) = (0, 0);
+    for (k, px) in pixels.iter().enumerate() {
+        let (p, r) = base.pixel_net(&spec.x, &spec.y, k);
+        let want = by_reference(p, r, epochs);
+        let nudges: [fn(f64) -> f64; 4] = [
+            f64::next_up,
+            f64::next_down,
+            |x| x * (1.0 + 1e-13),
+            |x| x * (1.0 - 1e-13),
+        ];
+        let stable = nudges.iter().all(|nudge| {
+            let o = by_reference(Params(p.0.map(nudge)), r, epochs);
+            o.3 == want.3 && o.2 == want.2 && (o.0 - want.0).abs() <= 1e-9
+        });
+        if !stable {
+            continue;
+        }
+        compared += 1;
+        trained += usize::from(want.3);
+        let ctx = format!("pixel {k}, rates {r:?}: map {px:?}, reference {want:?}");
+        assert_eq!(px.trained, want.3, "{ctx}");
+        let epoch = want.2.map_or(f32::NAN, |e| e as f32);
+        assert!(
+            px.solved_epoch == epoch || (px.solved_epoch.is_nan() && epoch.is_nan()),
+            "{ctx}"
+        );
+        // The map stores f32: the f64 lanes' values rounded once.
+        assert!(
+            close(f64::from(px.final_loss), f64::from(want.0 as f32)),
+            "{ctx}"
+        );
+        assert!(
+            close(f64::from(px.mean_loss), f64::from(want.1 as f32)),
+            "{ctx}"
+        );
+        assert!(!px.diverged, "{ctx}");
+    }
+    assert!(
+        compared * 3 >= pixels.len() * 2,
+        "only {compared} of {} pixels were well conditioned",
+        pixels.len()
+    );
+    assert!(trained > 0 && trained < compared, "{trained} of {compared}");
+}
+
+/// All files of a folder, by relative path.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let name = p.strip_prefix(dir).unwrap().display().to_string();
+                out.insert(name, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+const SMALL: [&str; 10] = [
+    "map",
+    "--x",
+    "lr-hidden:0.5..80:24:log",
+    "--y",
+    "lr-out:1..60:20:log",
+    "--epochs",
+    "200",
+    "--zoom-sequence",
+    "2",
+    "--csv",
+];
+
+#[test]
+fn outputs_are_complete_rerunnable_and_the_same_for_any_thread_count() {
+    let d = tempfile::tempdir().unwrap();
+    let (a, b) = (d.path().join("a"), d.path().join("b"));
+    xorsweep()
+        .args(SMALL)
+        .args(["--threads", "1", "--out"])
+        .arg(&a)
+        .assert()
+        .success();
+    let first = files(&a);
+    let names: Vec<&str> = first.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        [
+            ".xorsweep",
+            "final_loss.npy",
+            "frames/contact-sheet.png",
+            "frames/frame-01.png",
+            "frames/frame-02.png",
+            "manifest.json",
+            "map-raw.png",
+            "map.csv",
+            "map.html",
+            "map.png",
+            "map.toml",
+            "mean_loss.npy",
+            "solved_epoch.npy",
+            "trained.npy",
+        ]
+    );
+    // NPY v1.0, f32, shape (ny, nx), 4 bytes per pixel after a 64-byte-aligned header.
+    let npy = &first["trained.npy"];
+    let hlen = u16::from_le_bytes([npy[8], npy[9]]) as usize;
+    let header = String::from_utf8_lossy(&npy[10..10 + hlen]);
+    assert!(header.contains("'descr': '<f4'") && header.contains("'shape': (20, 24)"));
+    assert_eq!(npy.len(), 10 + hlen + 4 * 24 * 20);
+    let trained: Vec<f32> = npy[10 + hlen..]
+        .chunks(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
+    assert!(trained.iter().all(|&t| t == 0.0 || t == 1.0));
+    assert!(trained.contains(&0.0) && trained.contains(&1.0));
+    // The CSV's row k is the array's element k (row 0 = the lowest y).
+    let csv = String::from_utf8_lossy(&first["map.csv"]).to_string();
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(rows.len(), 24 * 20);
+    for (row, t) in rows.iter().zip(&trained) {
+        assert_eq!(
+            row.split(',').nth(5).unwrap(),
+            if *t == 1.0 { "1" } else { "0" }
+        );
+    }
+    assert!(rows[0].starts_with(&format!(
+        "{},",
+        (0.5f64.ln() + (80f64.ln() - 0.5f64.ln()) / 48.0).exp()
+    )));
+    let html = String::from_utf8_lossy(&first["map.html"]).to_string();
+    assert!(html.contains("data:image/png;base64,") && !html.contains("src=\"map.png\""));
+    assert!(first["map.png"].starts_with(b"\x89PNG"));
+    let manifest: serde_json::Value = serde_json::from_slice(&first["manifest.json"]).unwrap();
+    assert_eq!(manifest["frames"].as_array().unwrap().len(), 2);
+    assert_eq!(manifest["frames"][1]["zoom"], 10.0);
+    assert!(
+        manifest["frames"][0]["dimension"]["value"]
+            .as_f64()
+            .is_some()
+    );
+
+    // Rerun from map.toml alone, on two threads: the same bytes but for the manifest's timings.
+    xorsweep()
+        .args(["map", "--threads", "2", "--config"])
+        .arg(a.join("map.toml"))
+        .arg("--out")
+        .arg(&b)
+        .assert()
+        .success();
+    let second = files(&b);
+    assert_eq!(first.len(), second.len());
+    for (name, bytes) in &first {
+        if name != "manifest.json" {
+            assert!(&second[name] == bytes, "{name} differs");
+        }
+    }
+    // A full folder is refused without --force, and overwritten with it.
+    let again = xorsweep()
+        .args(SMALL)
+        .arg("--out")
+        .arg(&a)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
+    xorsweep()
+        .args(SMALL)
+        .args(["--quiet", "--force", "--out"])
+        .arg(&a)
+        .assert()
+        .success();
+}
+
+#[test]
+fn zoom_narrows_the_axes_around_the_centre() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("z");
+    xorsweep()
+        .args([
+            "map",
+            "--quiet",
+            "--x",
+            "lr-hidden:1..100:16:log",
+            "--y",
+            "w11:-2..2:16",
+            "--epochs",
+            "50",
+            "--zoom",
+            "10,0.5,100",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let toml = std::fs::read_to_string(out.join("map.toml")).unwrap();
+    let config: MapConfig = toml::from_str(&toml).unwrap();
+    let spec = config.validate().unwrap();
+    assert!(((spec.x.lo * spec.x.hi).sqrt() - 10.0).abs() < 1e-12);
+    assert!(((spec.x.hi / spec.x.lo).log10() - 0.02).abs() < 1e-12);
+    assert!((spec.y.lo - (0.5 - 0.02)).abs() < 1e-12 && (spec.y.hi - (0.5 + 0.02)).abs() < 1e-12);
+}
+
+/// Run `map` with `args`, expect exit code 2, a one-line message containing every `needles`,
+/// and no output folder.
+fn refuses(args: &[&str], needles: &[&str]) {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("o");
+    let o = out.to_str().unwrap();
+    let mut all = vec!["map", "--quiet", "--out", o];
+    all.extend_from_slice(args);
+    let res = xorsweep().args(&all).output().unwrap();
+    let stderr = String::from_utf8_lossy(&res.stderr);
+    assert_eq!(res.status.code(), Some(2), "{args:?}: {stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+    for n in needles {
+        assert!(stderr.contains(n), "{args:?}: '{stderr}' lacks '{n}'");
+    }
+    assert!(!out.exists(), "{args:?}: nothing is written for bad input");
+}
+
+#[test]
+fn bad_specs_name_the_flag_and_write_nothing() {
+    let x = |s: &'static str| ["--x", s];
+    refuses(&x("momentum:0.1..1:8"), &["--x", "unknown axis 'momentum'"]);
+    refuses(
+        &["--x", "w11:-1..1:8", "--y", "w11:0..1:8"],
+        &["--y", "w11"],
+    );
+    refuses(
+        &["--x", "lr:0.1..1:8", "--y", "lr-out:0.1..1:8"],
+        &["--y", "lr-out"],
+    );
+    refuses(&x("lr-hidden:0.1..10:0:log"), &["--x", "0 pixels"]);
+    refuses(&x("lr-hidden:0.1..10:8193:log"), &["--x", "8193", "8192"]);
+    refuses(&x("lr-hidden:10..1:8"), &["--x", "reversed"]);
+    refuses(&x("w12:1..1:8"), &["--x", "empty"]);
+    refuses(&x("w12:0..1:8:log"), &["--x", "log axis", "above 0"]);
+    refuses(&x("eps:-1..1:8:log"), &["--x", "above 0"]);
+    refuses(&x("lr:0..10:8"), &["--x", "positive"]);
+    refuses(&x("w11:nan..1:8"), &["--x", "not a finite number"]);
+    refuses(&x("w11:0..inf:8"), &["--x", "not a finite number"]);
+    refuses(&x("w11:0..1"), &["--x", "pixel count"]);
+    refuses(&x("w11:0..1:8:cubic"), &["--x", "spacing"]);
+    refuses(&["--y", "b1:0..1:eight"], &["--y", "whole number"]);
+    refuses(
+        &["--x", "lr-hidden:1..2:8192", "--y", "lr-out:1..2:8192"],
+        &["--x/--y", "GB", "limit"],
+    );
+    refuses(
+        &[
+            "--x",
+            "lr-hidden:1..2:4096",
+            "--y",
+            "lr-out:1..2:4096",
+            "--zoom-sequence",
+            "12",
+        ],
+        &["--x/--y", "12 frames", "limit"],
+    );
+    refuses(&["--zoom", "1,2"], &["--zoom", "CX,CY,F"]);
+    refuses(&["--zoom", "1,1,0.5"], &["--zoom", "at least 1"]);
+    refuses(&["--zoom", "-1,1,10"], &["--zoom", "above 0"]);
+    refuses(
+        &["--measure", "accuracy"],
+        &["--measure", "unknown measure"],
+    );
+    refuses(
+        &["--init", "gaussian:1"],
+        &["--init", "unknown init scheme"],
+    );
+    refuses(
+        &["--init", "near-symmetric:1:1e-3,1e-2"],
+        &["--init", "single ε"],
+    );
+    refuses(&["--lr", "-2"], &["--lr", "positive"]);
+    refuses(&["--epochs", "0"], &["--epochs"]);
+    refuses(&["--zoom-factor", "1"], &["--zoom-factor"]);
+    refuses(&["--zoom-sequence", "40"], &["--zoom-sequence"]);
+    refuses(&["--threads", "0"], &["--threads"]);
+    let d = tempfile::tempdir().unwrap();
+    let bad = d.path().join("map.toml");
+    std::fs::write(&bad, "x = \"lr:1..2:4\"\ncolour = 3\n").unwrap();
+    refuses(
+        &["--config", bad.to_str().unwrap()],
+        &["--config", "line 2"],
+    );
+    refuses(
+        &["--config", "/nonexistent/map.toml"],
+        &["--config", "cannot read"],
+    );
+}
+
+/// map.png holds map-raw.png pixel for pixel (one pixel per net once a map is 480 or more
+/// pixels across), and an f32 map is the same bytes on one thread and on two.
+#[test]
+fn the_chart_holds_one_pixel_per_net_and_f32_is_deterministic_too() {
+    let d = tempfile::tempdir().unwrap();
+    let run = |threads: &str, out: &Path| {
+        xorsweep()
+            .args([
+                "map",
+                "--quiet",
+                "--precision",
+                "f32",
+                "--x",
+                "lr-hidden:0.3..300:480:log",
+                "--y",
+                "lr-out:0.3..300:490:log",
+                "--epochs",
+                "40",
+                "--threads",
+                threads,
+                "--out",
+            ])
+            .arg(out)
+            .assert()
+            .success();
+    };
+    let (a, b) = (d.path().join("a"), d.path().join("b"));
+    run("1", &a);
+    run("2", &b);
+    let (fa, fb) = (files(&a), files(&b));
+    for (name, bytes) in &fa {
+        if name != "manifest.json" {
+            assert!(
+                &fb[name] == bytes,
+                "f32: {name} differs between 1 and 2 threads"
+            );
+        }
+    }
+    let raw = image::load_from_memory(&fa["map-raw.png"])
+        .unwrap()
+        .to_rgb8();
+    let chart = image::load_from_memory(&fa["map.png"]).unwrap().to_rgb8();
+    assert_eq!(raw.dimensions(), (480, 490));
+    let (w, h) = raw.dimensions();
+    let matches_at = |x0: u32, y0: u32| {
+        (0..h).all(|y| (0..w).all(|x| chart.get_pixel(x0 + x, y0 + y) == raw.get_pixel(x, y)))
+    };
+    let found = (0..=chart.height() - h)
+        .flat_map(|y0| (0..=chart.width() - w).map(move |x0| (x0, y0)))
+        .filter(|&(x0, y0)| chart.get_pixel(x0, y0) == raw.get_pixel(0, 0))
+        .any(|(x0, y0)| matches_at(x0, y0));
+    assert!(found, "map.png does not contain map-raw.png one to one");
+}
