@@ -367,7 +367,7 @@ fn stream<'a>(
     };
 
     let worker = |tx: mpsc::SyncSender<Trained>| {
-        let mut builder = sketch::Builder::default();
+        let mut scratch = work::Scratch::default();
         loop {
             if stop.load(Ordering::SeqCst) || signals::pending(&signal).is_some() {
                 return;
@@ -383,7 +383,7 @@ fn stream<'a>(
                         .0;
                 }
             }
-            let data = work::train_chunk(plan, k, &mut builder);
+            let data = work::train_chunk(plan, k, &mut scratch);
             let bytes = chunk::encode(&hash, k, &data);
             let rows = if want_rows {
                 schema::runs_rows(plan, which, &data)

@@ -5,13 +5,44 @@
 use super::chunk::{CellPart, ChunkData};
 use super::plan::Plan;
 use crate::sketch::Builder;
-use crate::train::batch;
+use crate::train::Params;
+use crate::train::batch::{self, Curves};
 
-/// Train chunk `k` of `plan`. `sketch` is scratch space, reused between chunks.
-pub fn train_chunk(plan: &Plan, k: u64, sketch: &mut Builder) -> ChunkData {
+/// A worker's buffers, reused from chunk to chunk so that training a chunk allocates next to
+/// nothing.
+#[derive(Default)]
+pub struct Scratch {
+    sketch: Builder,
+    inits: Vec<Params>,
+    lrs: Vec<f64>,
+    curves: Curves,
+}
+
+/// Train chunk `k` of `plan`.
+pub fn train_chunk(plan: &Plan, k: u64, scratch: &mut Scratch) -> ChunkData {
     let runs = plan.chunk_runs(k);
-    let (inits, lrs): (Vec<_>, Vec<_>) = runs.clone().map(|r| plan.net(r)).unzip();
-    let (nets, curves) = batch::train_flat(plan.config.precision, &inits, &lrs, &plan.train);
+    let Scratch {
+        sketch,
+        inits,
+        lrs,
+        curves,
+    } = scratch;
+    inits.clear();
+    lrs.clear();
+    for r in runs.clone() {
+        let (p, lr) = plan.net(r);
+        inits.push(p);
+        lrs.push(lr);
+    }
+    let mut nets = Vec::new();
+    batch::train_flat(
+        plan.config.precision,
+        inits,
+        lrs,
+        &plan.train,
+        &mut nets,
+        curves,
+    );
     let n_log = plan.train.log_epochs.len();
 
     let mut cells = Vec::with_capacity(plan.chunk_cells(k).len());
@@ -22,9 +53,9 @@ pub fn train_chunk(plan: &Plan, k: u64, sketch: &mut Builder) -> ChunkData {
         let (mut loss, mut gap) = (Vec::with_capacity(n_log), Vec::with_capacity(n_log));
         for j in 0..n_log {
             let (l, g) = curves.at(j);
-            l[at..end].iter().for_each(|&x| sketch.add(x));
+            sketch.add_all(&l[at..end]);
             loss.push(sketch.take());
-            g[at..end].iter().for_each(|&x| sketch.add(x));
+            sketch.add_all(&g[at..end]);
             gap.push(sketch.take());
         }
         cells.push(CellPart {

@@ -304,7 +304,8 @@ fn train_batches<V: Lane>(
     rate: impl Fn(usize) -> Rates,
     spec: &TrainSpec,
 ) -> Vec<(Outcome, Curve)> {
-    let (outcomes, curves) = train_flat_with::<V>(inits, rate, spec);
+    let (mut outcomes, mut curves) = (Vec::new(), Curves::default());
+    train_flat_with::<V>(inits, rate, spec, &mut outcomes, &mut curves);
     outcomes
         .into_iter()
         .enumerate()
@@ -344,17 +345,19 @@ fn train_flat_with<V: Lane>(
     inits: &[Params],
     rate: impl Fn(usize) -> Rates,
     spec: &TrainSpec,
-) -> (Vec<Outcome>, Curves) {
+    outcomes: &mut Vec<Outcome>,
+    curves: &mut Curves,
+) {
     let w = V::WIDTH;
     assert!(w <= MAX_WIDTH, "lane width {w} above {MAX_WIDTH}");
     let n = inits.len();
     let n_log = spec.log_epochs.len();
-    let mut outcomes = Vec::with_capacity(n);
-    let mut curves = Curves {
-        nets: n,
-        loss: vec![0.0; n_log * n],
-        gap: vec![0.0; n_log * n],
-    };
+    outcomes.clear();
+    outcomes.reserve(n);
+    curves.nets = n;
+    // Reused between calls: every slot is overwritten below, so only a growth is zeroed.
+    curves.loss.resize(n_log * n, 0.0);
+    curves.gap.resize(n_log * n, 0.0);
     let mut lane_buf = vec![0.0; w];
     let mut loss_log = vec![V::splat(0.0); n_log];
     let mut gap_log = vec![V::splat(0.0); n_log];
@@ -381,10 +384,16 @@ fn train_flat_with<V: Lane>(
             (unpack(r.loss), unpack(r.solved_at), unpack(r.target_at));
         let first = b * w;
         for (j, (l, g)) in loss_log.iter().zip(&gap_log).enumerate() {
-            let (l, g) = (unpack(*l), unpack(*g));
             let at = j * n + first;
-            curves.loss[at..at + real].copy_from_slice(&l[..real]);
-            curves.gap[at..at + real].copy_from_slice(&g[..real]);
+            if real == w {
+                // Straight from the vector into place (no copy through the stack).
+                l.store(&mut curves.loss[at..at + w]);
+                g.store(&mut curves.gap[at..at + w]);
+            } else {
+                let (l, g) = (unpack(*l), unpack(*g));
+                curves.loss[at..at + real].copy_from_slice(&l[..real]);
+                curves.gap[at..at + real].copy_from_slice(&g[..real]);
+            }
         }
         let epoch_of = |x: f64| (x >= 0.0).then_some(x as u32);
         for i in 0..real {
@@ -403,21 +412,24 @@ fn train_flat_with<V: Lane>(
             });
         }
     }
-    (outcomes, curves)
 }
 
 /// Train with the lanes this build uses for `precision`: outcomes in net order and the curves
-/// epoch-major (what a sweep's chunk needs, with no per-net allocation).
+/// epoch-major, into buffers the caller reuses (what a sweep's chunk needs: no allocation per
+/// net, none per chunk once the buffers have grown).
 pub fn train_flat(
     precision: Precision,
     inits: &[Params],
     lrs: &[f64],
     spec: &TrainSpec,
-) -> (Vec<Outcome>, Curves) {
+    outcomes: &mut Vec<Outcome>,
+    curves: &mut Curves,
+) {
     assert_eq!(inits.len(), lrs.len(), "one learning rate per network");
+    let rate = |i: usize| Rates::same(lrs[i]);
     match precision {
-        Precision::F64 => train_flat_with::<F64Lanes>(inits, |i| Rates::same(lrs[i]), spec),
-        Precision::F32 => train_flat_with::<F32Lanes>(inits, |i| Rates::same(lrs[i]), spec),
+        Precision::F64 => train_flat_with::<F64Lanes>(inits, rate, spec, outcomes, curves),
+        Precision::F32 => train_flat_with::<F32Lanes>(inits, rate, spec, outcomes, curves),
     }
 }
 
