@@ -100,6 +100,9 @@ pub enum Command {
     Man,
     /// Draw a trainability map: one net per pixel over two hyperparameters (per-layer learning
     /// rates, offsets or scale of the initial weights), the boundary's fractal dimension, zooms.
+    #[command(
+        after_help = "Examples:\n  xorsweep map                                     # the lesson's lr-hidden × lr-out plane, 512²\n  xorsweep map --x lr-hidden:0.1..1000:1024:log --y lr-out:0.1..1000:1024:log -o lr-plane\n  xorsweep map --x eps:1e-12..1e-1:512:log --y lr:0.1..100:512:log --init symmetric:1 -o eps\n  xorsweep map --zoom-sequence 4 -o zoom            # 4 frames, each 10× deeper\n  xorsweep map --config lr-plane/map.toml --zoom 1.3,1.5,100 -o deeper"
+    )]
     Map(Box<crate::map::MapArgs>),
 }
 

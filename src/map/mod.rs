@@ -77,16 +77,17 @@ pub struct MapArgs {
     #[arg(long)]
     pub csv: bool,
     /// Worker threads [default: all cores].
-    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    #[arg(short = 'j', long, value_name = "N", allow_negative_numbers = true)]
     pub threads: Option<usize>,
     /// Output folder.
-    #[arg(long, value_name = "DIR", default_value = "xorsweep-map")]
+    #[arg(short, long, value_name = "DIR", default_value = "xorsweep-map")]
     pub out: PathBuf,
-    /// Overwrite files in a non-empty output folder.
-    #[arg(long)]
+    /// Replace an earlier map's files in --out (only in a folder xorsweep made, and only the
+    /// files it writes).
+    #[arg(short, long)]
     pub force: bool,
     /// No progress bar and no summary (the output folder is still printed).
-    #[arg(long)]
+    #[arg(short, long)]
     pub quiet: bool,
 }
 
