@@ -69,7 +69,10 @@ pub struct SweepOptions {
 }
 
 /// Check a `--chart-init` against the sweep (before any work) and spell it canonically.
-fn chart_options(plan: &Plan, chart_init: Option<String>) -> Result<ChartOptions, UsageError> {
+pub(super) fn chart_options(
+    plan: &Plan,
+    chart_init: Option<String>,
+) -> Result<ChartOptions, UsageError> {
     let Some(text) = chart_init else {
         return Ok(ChartOptions::default());
     };
@@ -122,7 +125,7 @@ const ASSUMED_NET_EPOCHS_PER_THREAD: f64 = 15e6;
 pub const MAX_CELLS: u64 = 5000;
 /// Memory for one cell's exact quartiles (final loss, hidden gap, solved epoch: 20 bytes a net).
 const CELL_MEMORY_BYTES: u64 = 160 << 20;
-const CELL_BYTES_PER_NET: u64 = 20;
+pub(super) const CELL_BYTES_PER_NET: u64 = 20;
 
 /// Refuse grids that cannot finish sanely here, counted from the specs before anything is
 /// built or allocated, and say what to change.
@@ -163,7 +166,7 @@ pub fn check_size(
 }
 
 /// Where the consumer gets chunk `k` from.
-enum Source {
+pub(super) enum Source {
     /// Saved earlier (resume) or by a shard (merge): read and check it.
     Disk(PathBuf),
     /// Trained now by the workers.
@@ -179,22 +182,27 @@ struct Trained {
 }
 
 /// What the consumer does with each chunk besides saving it.
-struct Sink<'a> {
+pub(super) struct Sink<'a> {
     runs: BufWriter<tempfile::NamedTempFile>,
     which: RunsCsv,
     aggregator: Aggregator<'a>,
 }
 
 /// The outcome of streaming a sweep's chunks.
-struct Streamed<'a> {
-    sink: Option<Sink<'a>>,
+pub(super) struct Streamed<'a> {
+    pub(super) sink: Option<Sink<'a>>,
     chunks_trained: u64,
     nets_trained: u64,
     training_seconds: f64,
     interrupted: Option<i32>,
 }
 
-fn read_chunk(plan: &Plan, hash: &str, path: &Path, k: u64) -> Result<ChunkData, String> {
+pub(super) fn read_chunk(
+    plan: &Plan,
+    hash: &str,
+    path: &Path,
+    k: u64,
+) -> Result<ChunkData, String> {
     let bytes = fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     chunk::decode(
         &bytes,
@@ -210,7 +218,7 @@ fn read_chunk(plan: &Plan, hash: &str, path: &Path, k: u64) -> Result<ChunkData,
 }
 
 /// Chunks a worker may run ahead of the consumer, per thread.
-const WINDOW_PER_THREAD: u64 = 2;
+pub(super) const WINDOW_PER_THREAD: u64 = 2;
 /// How often written chunk files are fsynced (batched, off the training threads).
 const SYNC_EVERY: Duration = Duration::from_secs(1);
 
@@ -241,8 +249,7 @@ impl Syncer {
 /// Stream the chunks `mine` of `plan`, in order: those marked [`Source::Disk`] are read, the
 /// others trained by `threads` workers. Trained chunks are saved in `dir`'s chunks folder; every
 /// chunk goes into `sink` (runs.csv rows and aggregates) when there is one.
-#[allow(clippy::too_many_arguments)]
-fn stream<'a>(
+pub(super) fn stream<'a>(
     plan: &'a Plan,
     dir: &OutDir,
     sources: &[Source],
@@ -437,7 +444,7 @@ fn stream<'a>(
 
 /// Turn a finished stream into the reports: runs.csv, then every per-cell file, all through
 /// `dir`.
-fn write_reports(
+pub(super) fn write_reports(
     plan: &Plan,
     dir: &OutDir,
     sink: Sink,
@@ -465,7 +472,7 @@ fn write_reports(
     Ok(summary)
 }
 
-fn new_sink<'a>(plan: &'a Plan, dir: &OutDir) -> anyhow::Result<Sink<'a>> {
+pub(super) fn new_sink<'a>(plan: &'a Plan, dir: &OutDir) -> anyhow::Result<Sink<'a>> {
     let mut runs = BufWriter::with_capacity(1 << 20, dir.temp_file_in(dir.path())?);
     runs.write_all(&schema::runs_header())
         .map_err(|e| RuntimeError::new(format!("cannot write {RUNS_CSV}: {e}")))?;
@@ -476,8 +483,7 @@ fn new_sink<'a>(plan: &'a Plan, dir: &OutDir) -> anyhow::Result<Sink<'a>> {
     })
 }
 
-#[allow(clippy::too_many_arguments)]
-fn manifest(
+pub(super) fn manifest(
     plan: &Plan,
     dir: &OutDir,
     shard: Option<&Shard>,
@@ -633,301 +639,10 @@ pub fn sweep(config: SweepConfig, opts: &SweepOptions) -> anyhow::Result<Finishe
     Ok(finished)
 }
 
-#[derive(serde::Deserialize)]
-struct ShardManifest {
-    shard: Option<ShardEntry>,
-}
+mod dry_run;
+mod merge;
+mod plot;
 
-#[derive(serde::Deserialize)]
-struct ShardEntry {
-    index: u64,
-    count: u64,
-}
-
-fn read_shard(dir: &Path) -> Result<(SweepConfig, u64, u64), UsageError> {
-    let shown = dir.display();
-    if !dir.is_dir() {
-        return Err(UsageError::new(format!(
-            "merge: {shown} is not a folder (give the output folders of `sweep --shard K/N`)"
-        )));
-    }
-    let text = fs::read_to_string(dir.join(CONFIG_FILE)).map_err(|_| {
-        UsageError::new(format!(
-            "merge: {shown} holds no {CONFIG_FILE}: not a xorsweep shard folder"
-        ))
-    })?;
-    let config = SweepConfig::from_sweep_toml(&text, &format!("{shown}/{CONFIG_FILE}"))
-        .map_err(|e| UsageError::new(format!("merge: {e}")))?;
-    let text = fs::read_to_string(dir.join(MANIFEST_FILE)).map_err(|_| {
-        UsageError::new(format!(
-            "merge: {shown} is not a finished shard (no {MANIFEST_FILE}); finish it with --resume"
-        ))
-    })?;
-    let m: ShardManifest = serde_json::from_str(&text)
-        .map_err(|_| UsageError::new(format!("merge: {shown}/{MANIFEST_FILE} is unreadable")))?;
-    let s = m
-        .shard
-        .ok_or_else(|| UsageError::new(format!("merge: {shown} is a whole sweep, not a shard")))?;
-    Ok((config, s.index, s.count))
-}
-
-/// Merge the shard folders `dirs` (any order) into `out`: the files the unsharded sweep writes,
-/// byte for byte.
-pub fn merge(
-    out: &Path,
-    dirs: &[PathBuf],
-    force: bool,
-    chart_init: Option<String>,
-) -> anyhow::Result<Finished> {
-    let started = Instant::now();
-    let first = dirs
-        .first()
-        .ok_or_else(|| UsageError::new("merge: no shard folders given"))?;
-    let (config, _, _) = read_shard(first)?;
-    let hash = config.hash();
-    let mut shards: Vec<(u64, u64, &PathBuf)> = Vec::new();
-    for dir in dirs {
-        let (c, index, count) = read_shard(dir)?;
-        if c.hash() != hash {
-            return Err(UsageError::new(format!(
-                "merge: {} is a shard of another sweep than {} (configurations differ in: {})",
-                dir.display(),
-                first.display(),
-                c.differences(&config)
-            ))
-            .into());
-        }
-        if let Some(other) = shards.iter().find(|s| s.0 == index) {
-            return Err(UsageError::new(format!(
-                "merge: shard {index}/{count} given twice: {} and {}",
-                other.2.display(),
-                dir.display()
-            ))
-            .into());
-        }
-        if let Some(other) = shards.iter().find(|s| s.1 != count) {
-            return Err(UsageError::new(format!(
-                "merge: {} is shard {index} of {count}, but {} is one of {}",
-                dir.display(),
-                other.2.display(),
-                other.1
-            ))
-            .into());
-        }
-        if let (Ok(a), Ok(b)) = (out.canonicalize(), dir.canonicalize())
-            && a == b
-        {
-            return Err(UsageError::new(format!(
-                "merge: OUT {} is one of the shard folders; write the merged sweep to a new folder",
-                out.display()
-            ))
-            .into());
-        }
-        shards.push((index, count, dir));
-    }
-    let count = shards[0].1;
-    let missing: Vec<String> = (0..count)
-        .filter(|k| !shards.iter().any(|s| s.0 == *k))
-        .map(|k| format!("{k}/{count}"))
-        .collect();
-    if !missing.is_empty() {
-        return Err(UsageError::new(format!(
-            "merge: missing shards {} (of {count})",
-            missing.join(", ")
-        ))
-        .into());
-    }
-    shards.sort_by_key(|s| s.0);
-    config.check()?;
-    check_size(&config, None, 1)?;
-    let plan = Plan::new(config);
-    let charts = chart_options(&plan, chart_init)?;
-    let mut sources = Vec::with_capacity(plan.chunks() as usize);
-    for &(index, count, dir) in &shards {
-        let shard = Shard {
-            index,
-            count,
-            source: String::new(),
-        };
-        for k in shard.chunks(plan.chunks()) {
-            let path = outdir::chunk_path(dir, k);
-            // Checked before anything is written, so that a bad shard leaves OUT untouched.
-            read_chunk(&plan, &hash, &path, k).map_err(|e| {
-                UsageError::new(format!(
-                    "merge: shard {index}/{count} in {}: {e}; rerun that shard with --resume",
-                    dir.display()
-                ))
-            })?;
-            sources.push(Source::Disk(path));
-        }
-    }
-    let mode = if force { Mode::Force } else { Mode::New };
-    let dir = OutDir::prepare(out, mode, "merge: OUT", &output_names())?;
-    dir.write(CONFIG_FILE, plan.config.to_toml().as_bytes())?;
-    let sink = new_sink(&plan, &dir)?;
-    let threads = rayon::current_num_threads();
-    let streamed = stream(
-        &plan,
-        &dir,
-        &sources,
-        0..plan.chunks(),
-        threads,
-        Some(sink),
-        true,
-    )?;
-    let summary = write_reports(
-        &plan,
-        &dir,
-        streamed.sink.expect("merge aggregates"),
-        &charts,
-    )?;
-    let mut finished = Finished {
-        out: out.to_path_buf(),
-        nets: plan.total_runs,
-        shard: None,
-        chunks_trained: 0,
-        training_seconds: 0.0,
-        wall_seconds: 0.0,
-        net_epochs_per_second: 0.0,
-        already_complete: false,
-        summary,
-    };
-    finished.wall_seconds = started.elapsed().as_secs_f64();
-    manifest(&plan, &dir, None, threads, plan.total_runs, &finished)?;
-    Ok(finished)
-}
-
-/// A chart not drawn, and why.
-pub type Skipped = (&'static str, String);
-
-/// `xorsweep plot DIR`: redraw a finished sweep's charts and report.html from the files in its
-/// folder (summary.csv, curves.csv, examples.csv, sweep.toml) without retraining. The sweep
-/// draws them from the same bytes by the same code, so the files come out identical.
-pub fn plot(
-    path: &Path,
-    chart_init: Option<String>,
-) -> anyhow::Result<(Vec<&'static str>, Vec<Skipped>)> {
-    let dir = OutDir::open_existing(path, "plot")?;
-    let shown = path.display();
-    let read = |name: &str| {
-        fs::read(dir.join(name)).map_err(|e| {
-            let why = if e.kind() == std::io::ErrorKind::NotFound {
-                "not a finished sweep (a shard's folder has no reports: merge the shards first)"
-                    .to_string()
-            } else {
-                e.to_string()
-            };
-            UsageError::new(format!("plot: {shown} holds no readable {name}: {why}"))
-        })
-    };
-    let config = String::from_utf8(read(CONFIG_FILE)?)
-        .map_err(|_| UsageError::new(format!("plot: {shown}/{CONFIG_FILE} is not text")))?;
-    let config = SweepConfig::from_sweep_toml(&config, &format!("{shown}/{CONFIG_FILE}"))
-        .map_err(|e| UsageError::new(format!("plot: {e}")))?;
-    config.check()?;
-    check_size(&config, None, 1)?;
-    let charts = chart_options(&Plan::new(config.clone()), chart_init)?;
-    let (summary, curves, examples) = (
-        read(report::SUMMARY_CSV)?,
-        read(report::CURVES_CSV)?,
-        read(report::EXAMPLES_CSV)?,
-    );
-    let visuals = report::render_visuals(&summary, &curves, &examples, &config.to_toml(), &charts)
-        .map_err(|e| UsageError::new(format!("plot: {shown}: {e:#}")))?;
-    for (name, bytes) in &visuals.files {
-        dir.write(name, bytes)?;
-    }
-    // A chart the data no longer supports must not outlive the page that leaves it out.
-    let skipped: Vec<&str> = visuals.skipped.iter().map(|s| s.0).collect();
-    dir.remove_files(&skipped)?;
-    Ok((visuals.files.iter().map(|f| f.0).collect(), visuals.skipped))
-}
-
-/// What `sweep --dry-run` reports: the sweep's size, an estimate of its time from a short
-/// calibration run of the lanes, and its peak memory and disk. Nothing is written.
-#[derive(Debug, serde::Serialize)]
-pub struct DryRun {
-    pub cells: u64,
-    pub nets: u64,
-    pub epochs: u32,
-    pub net_epochs: f64,
-    pub threads: usize,
-    /// Net-epochs per second of the calibration run (this machine, these threads).
-    pub calibrated_net_epochs_per_second: f64,
-    pub estimated_seconds: f64,
-    pub peak_memory_bytes: u64,
-    pub peak_disk_bytes: u64,
-}
-
-/// Size up a sweep without writing anything (see [`DryRun`]).
-pub fn dry_run(
-    config: SweepConfig,
-    shard: Option<&Shard>,
-    threads: usize,
-) -> anyhow::Result<DryRun> {
-    config.check()?;
-    let size = check_size(&config, shard, threads)?;
-    let plan = Plan::new(config);
-    let share = shard.map_or(1.0, |s| 1.0 / s.count as f64);
-    let nets = (plan.total_runs as f64 * share).ceil() as u64;
-    // Calibrate on the sweep's own first nets: a few lane vectors per thread, a few hundred epochs.
-    let sample = plan.total_runs.min(512 * threads as u64);
-    let epochs = plan.config.epochs.min(400);
-    let spec = crate::train::TrainSpec::new(epochs, plan.train.log_epochs.clone(), None);
-    let nets_sample: Vec<_> = (0..sample).map(|r| plan.net(r)).collect();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| RuntimeError::new(format!("cannot start {threads} threads: {e}")))?;
-    let t = Instant::now();
-    pool.install(|| {
-        use rayon::prelude::*;
-        nets_sample.par_chunks(64).for_each(|c| {
-            let (inits, lrs): (Vec<_>, Vec<_>) = c.iter().copied().unzip();
-            std::hint::black_box(batch::train(plan.config.precision, &inits, &lrs, &spec));
-        });
-    });
-    let rate = sample as f64 * f64::from(epochs) / t.elapsed().as_secs_f64().max(1e-9);
-    let net_epochs = nets as f64 * f64::from(plan.config.epochs);
-    let n_log = plan.train.log_epochs.len() as u64;
-    let rows_kept = match plan.config.runs_csv {
-        RunsCsv::All => nets,
-        RunsCsv::None => 0,
-        RunsCsv::Sample(n) => n.min(nets),
-    };
-    const ROW_BYTES: u64 = 650;
-    let chunk_nets = u64::from(plan.config.chunk_nets).min(nets.max(1));
-    let row_bytes = if plan.config.runs_csv == RunsCsv::All {
-        ROW_BYTES
-    } else {
-        0
-    };
-    // A worker holds its chunk's curves while it builds the sketches; the queue and the
-    // consumer's reorder buffer hold finished chunks (outcomes, encoded bytes, CSV rows).
-    let in_workers =
-        threads as u64 * chunk_nets * (16 * n_log + 2 * chunk::NET_BYTES as u64 + row_bytes);
-    let queued = (2 * WINDOW_PER_THREAD * threads as u64 + 1)
-        * chunk_nets
-        * (2 * chunk::NET_BYTES as u64 + row_bytes);
-    let peak_memory_bytes = (16 << 20)
-        + in_workers
-        + queued
-        + size.largest_cell * CELL_BYTES_PER_NET
-        + size.cells * 30_000;
-    let peak_disk_bytes = nets * (chunk::NET_BYTES as u64 + 8)
-        + size.cells * n_log * 16
-        + rows_kept * ROW_BYTES
-        + size.cells * 12_000
-        + (2 << 20);
-    Ok(DryRun {
-        cells: size.cells,
-        nets,
-        epochs: plan.config.epochs,
-        net_epochs,
-        threads,
-        calibrated_net_epochs_per_second: rate,
-        estimated_seconds: net_epochs / rate,
-        peak_memory_bytes,
-        peak_disk_bytes,
-    })
-}
+pub use dry_run::{DryRun, dry_run};
+pub use merge::merge;
+pub use plot::{Skipped, plot};

@@ -1,0 +1,100 @@
+//! `xorsweep sweep --dry-run`: a sweep's size, time and footprint, without writing anything.
+
+use std::time::Instant;
+
+use super::{CELL_BYTES_PER_NET, WINDOW_PER_THREAD, check_size};
+use crate::error::RuntimeError;
+use crate::sweep::chunk;
+use crate::sweep::config::{RunsCsv, SweepConfig};
+use crate::sweep::plan::Plan;
+use crate::sweep::shard::Shard;
+use crate::train::batch;
+
+/// What `sweep --dry-run` reports: the sweep's size, an estimate of its time from a short
+/// calibration run of the lanes, and its peak memory and disk. Nothing is written.
+#[derive(Debug, serde::Serialize)]
+pub struct DryRun {
+    pub cells: u64,
+    pub nets: u64,
+    pub epochs: u32,
+    pub net_epochs: f64,
+    pub threads: usize,
+    /// Net-epochs per second of the calibration run (this machine, these threads).
+    pub calibrated_net_epochs_per_second: f64,
+    pub estimated_seconds: f64,
+    pub peak_memory_bytes: u64,
+    pub peak_disk_bytes: u64,
+}
+
+/// Size up a sweep without writing anything (see [`DryRun`]).
+pub fn dry_run(
+    config: SweepConfig,
+    shard: Option<&Shard>,
+    threads: usize,
+) -> anyhow::Result<DryRun> {
+    config.check()?;
+    let size = check_size(&config, shard, threads)?;
+    let plan = Plan::new(config);
+    let share = shard.map_or(1.0, |s| 1.0 / s.count as f64);
+    let nets = (plan.total_runs as f64 * share).ceil() as u64;
+    // Calibrate on the sweep's own first nets: a few lane vectors per thread, a few hundred epochs.
+    let sample = plan.total_runs.min(512 * threads as u64);
+    let epochs = plan.config.epochs.min(400);
+    let spec = crate::train::TrainSpec::new(epochs, plan.train.log_epochs.clone(), None);
+    let nets_sample: Vec<_> = (0..sample).map(|r| plan.net(r)).collect();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| RuntimeError::new(format!("cannot start {threads} threads: {e}")))?;
+    let t = Instant::now();
+    pool.install(|| {
+        use rayon::prelude::*;
+        nets_sample.par_chunks(64).for_each(|c| {
+            let (inits, lrs): (Vec<_>, Vec<_>) = c.iter().copied().unzip();
+            std::hint::black_box(batch::train(plan.config.precision, &inits, &lrs, &spec));
+        });
+    });
+    let rate = sample as f64 * f64::from(epochs) / t.elapsed().as_secs_f64().max(1e-9);
+    let net_epochs = nets as f64 * f64::from(plan.config.epochs);
+    let n_log = plan.train.log_epochs.len() as u64;
+    let rows_kept = match plan.config.runs_csv {
+        RunsCsv::All => nets,
+        RunsCsv::None => 0,
+        RunsCsv::Sample(n) => n.min(nets),
+    };
+    const ROW_BYTES: u64 = 650;
+    let chunk_nets = u64::from(plan.config.chunk_nets).min(nets.max(1));
+    let row_bytes = if plan.config.runs_csv == RunsCsv::All {
+        ROW_BYTES
+    } else {
+        0
+    };
+    // A worker holds its chunk's curves while it builds the sketches; the queue and the
+    // consumer's reorder buffer hold finished chunks (outcomes, encoded bytes, CSV rows).
+    let in_workers =
+        threads as u64 * chunk_nets * (16 * n_log + 2 * chunk::NET_BYTES as u64 + row_bytes);
+    let queued = (2 * WINDOW_PER_THREAD * threads as u64 + 1)
+        * chunk_nets
+        * (2 * chunk::NET_BYTES as u64 + row_bytes);
+    let peak_memory_bytes = (16 << 20)
+        + in_workers
+        + queued
+        + size.largest_cell * CELL_BYTES_PER_NET
+        + size.cells * 30_000;
+    let peak_disk_bytes = nets * (chunk::NET_BYTES as u64 + 8)
+        + size.cells * n_log * 16
+        + rows_kept * ROW_BYTES
+        + size.cells * 12_000
+        + (2 << 20);
+    Ok(DryRun {
+        cells: size.cells,
+        nets,
+        epochs: plan.config.epochs,
+        net_epochs,
+        threads,
+        calibrated_net_epochs_per_second: rate,
+        estimated_seconds: net_epochs / rate,
+        peak_memory_bytes,
+        peak_disk_bytes,
+    })
+}

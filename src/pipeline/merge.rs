@@ -1,0 +1,181 @@
+//! `xorsweep merge OUT SHARD_DIR...`: the shards of one sweep (same config hash, every index
+//! once, intact chunks, checked before OUT is touched) streamed in run order into the files the
+//! unsharded sweep writes, byte for byte.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use super::{
+    CONFIG_FILE, Finished, MANIFEST_FILE, Source, chart_options, check_size, manifest, new_sink,
+    output_names, read_chunk, stream, write_reports,
+};
+use crate::error::UsageError;
+use crate::outdir::{self, Mode, OutDir};
+use crate::sweep::config::SweepConfig;
+use crate::sweep::plan::Plan;
+use crate::sweep::shard::Shard;
+
+#[derive(serde::Deserialize)]
+struct ShardManifest {
+    shard: Option<ShardEntry>,
+}
+
+#[derive(serde::Deserialize)]
+struct ShardEntry {
+    index: u64,
+    count: u64,
+}
+
+fn read_shard(dir: &Path) -> Result<(SweepConfig, u64, u64), UsageError> {
+    let shown = dir.display();
+    if !dir.is_dir() {
+        return Err(UsageError::new(format!(
+            "merge: {shown} is not a folder (give the output folders of `sweep --shard K/N`)"
+        )));
+    }
+    let text = fs::read_to_string(dir.join(CONFIG_FILE)).map_err(|_| {
+        UsageError::new(format!(
+            "merge: {shown} holds no {CONFIG_FILE}: not a xorsweep shard folder"
+        ))
+    })?;
+    let config = SweepConfig::from_sweep_toml(&text, &format!("{shown}/{CONFIG_FILE}"))
+        .map_err(|e| UsageError::new(format!("merge: {e}")))?;
+    let text = fs::read_to_string(dir.join(MANIFEST_FILE)).map_err(|_| {
+        UsageError::new(format!(
+            "merge: {shown} is not a finished shard (no {MANIFEST_FILE}); finish it with --resume"
+        ))
+    })?;
+    let m: ShardManifest = serde_json::from_str(&text)
+        .map_err(|_| UsageError::new(format!("merge: {shown}/{MANIFEST_FILE} is unreadable")))?;
+    let s = m
+        .shard
+        .ok_or_else(|| UsageError::new(format!("merge: {shown} is a whole sweep, not a shard")))?;
+    Ok((config, s.index, s.count))
+}
+
+/// Merge the shard folders `dirs` (any order) into `out`: the files the unsharded sweep writes,
+/// byte for byte.
+pub fn merge(
+    out: &Path,
+    dirs: &[PathBuf],
+    force: bool,
+    chart_init: Option<String>,
+) -> anyhow::Result<Finished> {
+    let started = Instant::now();
+    let first = dirs
+        .first()
+        .ok_or_else(|| UsageError::new("merge: no shard folders given"))?;
+    let (config, _, _) = read_shard(first)?;
+    let hash = config.hash();
+    let mut shards: Vec<(u64, u64, &PathBuf)> = Vec::new();
+    for dir in dirs {
+        let (c, index, count) = read_shard(dir)?;
+        if c.hash() != hash {
+            return Err(UsageError::new(format!(
+                "merge: {} is a shard of another sweep than {} (configurations differ in: {})",
+                dir.display(),
+                first.display(),
+                c.differences(&config)
+            ))
+            .into());
+        }
+        if let Some(other) = shards.iter().find(|s| s.0 == index) {
+            return Err(UsageError::new(format!(
+                "merge: shard {index}/{count} given twice: {} and {}",
+                other.2.display(),
+                dir.display()
+            ))
+            .into());
+        }
+        if let Some(other) = shards.iter().find(|s| s.1 != count) {
+            return Err(UsageError::new(format!(
+                "merge: {} is shard {index} of {count}, but {} is one of {}",
+                dir.display(),
+                other.2.display(),
+                other.1
+            ))
+            .into());
+        }
+        if let (Ok(a), Ok(b)) = (out.canonicalize(), dir.canonicalize())
+            && a == b
+        {
+            return Err(UsageError::new(format!(
+                "merge: OUT {} is one of the shard folders; write the merged sweep to a new folder",
+                out.display()
+            ))
+            .into());
+        }
+        shards.push((index, count, dir));
+    }
+    let count = shards[0].1;
+    let missing: Vec<String> = (0..count)
+        .filter(|k| !shards.iter().any(|s| s.0 == *k))
+        .map(|k| format!("{k}/{count}"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(UsageError::new(format!(
+            "merge: missing shards {} (of {count})",
+            missing.join(", ")
+        ))
+        .into());
+    }
+    shards.sort_by_key(|s| s.0);
+    config.check()?;
+    check_size(&config, None, 1)?;
+    let plan = Plan::new(config);
+    let charts = chart_options(&plan, chart_init)?;
+    let mut sources = Vec::with_capacity(plan.chunks() as usize);
+    for &(index, count, dir) in &shards {
+        let shard = Shard {
+            index,
+            count,
+            source: String::new(),
+        };
+        for k in shard.chunks(plan.chunks()) {
+            let path = outdir::chunk_path(dir, k);
+            // Checked before anything is written, so that a bad shard leaves OUT untouched.
+            read_chunk(&plan, &hash, &path, k).map_err(|e| {
+                UsageError::new(format!(
+                    "merge: shard {index}/{count} in {}: {e}; rerun that shard with --resume",
+                    dir.display()
+                ))
+            })?;
+            sources.push(Source::Disk(path));
+        }
+    }
+    let mode = if force { Mode::Force } else { Mode::New };
+    let dir = OutDir::prepare(out, mode, "merge: OUT", &output_names())?;
+    dir.write(CONFIG_FILE, plan.config.to_toml().as_bytes())?;
+    let sink = new_sink(&plan, &dir)?;
+    let threads = rayon::current_num_threads();
+    let streamed = stream(
+        &plan,
+        &dir,
+        &sources,
+        0..plan.chunks(),
+        threads,
+        Some(sink),
+        true,
+    )?;
+    let summary = write_reports(
+        &plan,
+        &dir,
+        streamed.sink.expect("merge aggregates"),
+        &charts,
+    )?;
+    let mut finished = Finished {
+        out: out.to_path_buf(),
+        nets: plan.total_runs,
+        shard: None,
+        chunks_trained: 0,
+        training_seconds: 0.0,
+        wall_seconds: 0.0,
+        net_epochs_per_second: 0.0,
+        already_complete: false,
+        summary,
+    };
+    finished.wall_seconds = started.elapsed().as_secs_f64();
+    manifest(&plan, &dir, None, threads, plan.total_runs, &finished)?;
+    Ok(finished)
+}
