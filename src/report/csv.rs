@@ -3,96 +3,41 @@
 //! collects them and the pipeline decides where they go. runs.csv, one row per net, is streamed
 //! by the pipeline through [`super::schema`].
 //!
-//! Numbers are written so that they round-trip exactly (Rust's shortest representation, in
-//! scientific notation outside 1e-4..1e15 so a spreadsheet never sees 300 zeros); "never" and
-//! "not applicable" are empty cells; booleans are 0/1 so a spreadsheet reads them as numbers.
+//! The rows are [`super::schema`]'s structs: numbers round-trip exactly, "never" and "not
+//! applicable" are empty cells, booleans are 0/1 so a spreadsheet reads them as numbers.
 
 use super::aggregate::{CellResult, Example};
+use super::schema::{CurveRow, ExampleRow, SummaryRow, write_csv};
 use super::stats::{CellSummary, CurveBand};
 use crate::sweep::plan::{Cell, Plan};
-use crate::train::PARAM_NAMES;
-
-/// Shortest round-trip text of a number.
-pub fn num(x: f64) -> String {
-    let a = x.abs();
-    if x == 0.0 || !x.is_finite() || (1e-4..1e15).contains(&a) {
-        format!("{x}")
-    } else {
-        format!("{x:e}")
-    }
-}
-
-fn opt<T: ToString>(x: Option<T>) -> String {
-    x.map(|v| v.to_string()).unwrap_or_default()
-}
-
-fn opt_num(x: Option<f64>) -> String {
-    x.map(num).unwrap_or_default()
-}
-
-fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
-    w.into_inner().expect("writing to memory cannot fail")
-}
 
 pub fn summary_csv(rows: &[CellSummary]) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "cell",
-        "init",
-        "scale",
-        "eps",
-        "lr",
-        "nets",
-        "solved",
-        "solved_fraction",
-        "solved_ci95_low",
-        "solved_ci95_high",
-        "solved_epoch_q1",
-        "solved_epoch_median",
-        "solved_epoch_q3",
-        "final_loss_q1",
-        "final_loss_median",
-        "final_loss_q3",
-        "final_loss_best",
-        "median_hidden_gap",
-        "diverged",
-        "label",
-        "target_reached",
-        "target_reached_fraction",
-        "target_epoch_median",
-    ])
-    .expect("in memory");
-    for s in rows {
-        let nan_empty = |x: f64| if x.is_nan() { String::new() } else { num(x) };
-        let mut row = vec![
-            s.cell.index.to_string(),
-            s.cell.init.name().to_string(),
-            opt_num(s.cell.init.scale()),
-            opt_num(s.cell.init.eps()),
-            num(s.cell.lr),
-            s.nets.to_string(),
-            s.solved.to_string(),
-            num(s.solved_fraction()),
-            num(s.wilson.0),
-            num(s.wilson.1),
-        ];
-        row.extend(s.solved_epoch.iter().map(|&x| nan_empty(x)));
-        row.extend(s.final_loss.iter().map(|&x| num(x)));
-        row.push(num(s.best_final_loss));
-        row.push(num(s.median_hidden_gap));
-        row.push(s.diverged.to_string());
-        row.push(s.cell.label());
-        match s.target {
-            Some((reached, median)) => row.extend([
-                reached.to_string(),
-                num(reached as f64 / s.nets as f64),
-                nan_empty(median),
-            ]),
-            None => row.extend([String::new(), String::new(), String::new()]),
-        }
-        w.write_record(&row).expect("in memory");
-    }
-    finish(w)
+    let finite = |x: f64| (!x.is_nan()).then_some(x);
+    write_csv(rows.iter().map(|s| SummaryRow {
+        cell: s.cell.index as u64,
+        init: s.cell.init.name().to_string(),
+        scale: s.cell.init.scale(),
+        eps: s.cell.init.eps(),
+        lr: s.cell.lr,
+        nets: s.nets,
+        solved: s.solved,
+        solved_fraction: s.solved_fraction(),
+        solved_ci95_low: s.wilson.0,
+        solved_ci95_high: s.wilson.1,
+        solved_epoch_q1: finite(s.solved_epoch[0]),
+        solved_epoch_median: finite(s.solved_epoch[1]),
+        solved_epoch_q3: finite(s.solved_epoch[2]),
+        final_loss_q1: Some(s.final_loss[0]),
+        final_loss_median: Some(s.final_loss[1]),
+        final_loss_q3: Some(s.final_loss[2]),
+        final_loss_best: Some(s.best_final_loss),
+        median_hidden_gap: Some(s.median_hidden_gap),
+        diverged: s.diverged,
+        label: s.cell.label(),
+        target_reached: s.target.map(|t| t.0),
+        target_reached_fraction: s.target.map(|t| t.0 as f64 / s.nets as f64),
+        target_epoch_median: s.target.and_then(|t| finite(t.1)),
+    }))
 }
 
 /// One curve to write: a cell's band, one net's curve, or the dense baseline.
@@ -114,169 +59,103 @@ pub enum CurveRows<'a> {
 }
 
 pub fn curves_csv(plan: &Plan, curves: &[CurveRows]) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "kind",
-        "cell",
-        "label",
-        "init",
-        "scale",
-        "eps",
-        "lr",
-        "run",
-        "epoch",
-        "loss_median",
-        "loss_q1",
-        "loss_q3",
-        "hidden_gap_median",
-        "hidden_gap_q1",
-        "hidden_gap_q3",
-        "solved_fraction",
-        "net_loss",
-        "net_hidden_gap",
-    ])
-    .expect("in memory");
     let epochs = &plan.train.log_epochs;
-    // kind, cell, label, init, scale, eps, lr, run, epoch, then the values of that kind: a cell's
-    // statistics (kind=cell) and one net's values (kind=net, kind=baseline) never share a column.
-    let mut row = |kind: &str,
-                   cell: Option<&Cell>,
-                   run: Option<u64>,
-                   epoch: u32,
-                   values: [Option<f64>; 9]| {
-        let mut r = vec![kind.to_string()];
-        match cell {
-            Some(c) => r.extend([
-                c.index.to_string(),
-                c.label(),
-                c.init.name().into(),
-                opt_num(c.init.scale()),
-                opt_num(c.init.eps()),
-                num(c.lr),
-            ]),
-            None => r.extend([
-                String::new(),
-                "lesson @ lr 2 (reference trainer)".into(),
-                "lesson".into(),
-                String::new(),
-                String::new(),
-                num(crate::baseline::LESSON_LR),
-            ]),
-        }
-        r.extend([opt(run), epoch.to_string()]);
-        r.extend(values.map(opt_num));
-        w.write_record(&r).expect("in memory");
+    // A row's identity: kind, cell, run, epoch; its values are set by the kind below.
+    let row = |kind: &str, cell: Option<&Cell>, run: Option<u64>, epoch: u32| CurveRow {
+        kind: kind.to_string(),
+        cell: cell.map(|c| c.index as u64),
+        label: cell.map_or_else(
+            || {
+                format!(
+                    "lesson @ lr {} (reference trainer)",
+                    crate::baseline::LESSON_LR
+                )
+            },
+            Cell::label,
+        ),
+        init: cell.map_or("lesson", |c| c.init.name()).to_string(),
+        scale: cell.and_then(|c| c.init.scale()),
+        eps: cell.and_then(|c| c.init.eps()),
+        lr: cell.map_or(crate::baseline::LESSON_LR, |c| c.lr),
+        run,
+        epoch,
+        loss_median: None,
+        loss_q1: None,
+        loss_q3: None,
+        hidden_gap_median: None,
+        hidden_gap_q1: None,
+        hidden_gap_q3: None,
+        solved_fraction: None,
+        net_loss: None,
+        net_hidden_gap: None,
     };
+    let mut rows = Vec::new();
     for c in curves {
         match c {
             CurveRows::Cell { summary, band } => {
                 for (j, &e) in epochs.iter().enumerate() {
                     let (l, g) = (band.loss[j], band.gap[j]);
-                    row(
-                        "cell",
-                        Some(&summary.cell),
-                        None,
-                        e,
-                        [
-                            Some(l[1]),
-                            Some(l[0]),
-                            Some(l[2]),
-                            Some(g[1]),
-                            Some(g[0]),
-                            Some(g[2]),
-                            Some(band.solved[j]),
-                            None,
-                            None,
-                        ],
-                    );
+                    rows.push(CurveRow {
+                        loss_median: Some(l[1]),
+                        loss_q1: Some(l[0]),
+                        loss_q3: Some(l[2]),
+                        hidden_gap_median: Some(g[1]),
+                        hidden_gap_q1: Some(g[0]),
+                        hidden_gap_q3: Some(g[2]),
+                        solved_fraction: Some(band.solved[j]),
+                        ..row("cell", Some(&summary.cell), None, e)
+                    });
                 }
             }
             CurveRows::Net { cell, example } => {
                 for (j, &e) in epochs.iter().enumerate() {
-                    let (l, g) = (Some(example.curve.loss[j]), Some(example.curve.gap[j]));
-                    row(
-                        "net",
-                        Some(cell),
-                        Some(example.run),
-                        e,
-                        [None, None, None, None, None, None, None, l, g],
-                    );
+                    rows.push(CurveRow {
+                        net_loss: Some(example.curve.loss[j]),
+                        net_hidden_gap: Some(example.curve.gap[j]),
+                        ..row("net", Some(cell), Some(example.run), e)
+                    });
                 }
             }
             CurveRows::Baseline { epochs, loss, gap } => {
                 for ((&e, &l), &g) in epochs.iter().zip(*loss).zip(*gap) {
-                    row(
-                        "baseline",
-                        None,
-                        None,
-                        e,
-                        [None, None, None, None, None, None, None, Some(l), Some(g)],
-                    );
+                    rows.push(CurveRow {
+                        net_loss: Some(l),
+                        net_hidden_gap: Some(g),
+                        ..row("baseline", None, None, e)
+                    });
                 }
             }
         }
     }
-    finish(w)
+    write_csv(rows)
 }
 
 /// examples.csv: the first net of every cell (its replicate 0) with its final weights, so charts
 /// such as the decision boundaries can be redrawn from the CSV files alone.
 pub fn examples_csv(cells: &[CellResult]) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<String> = ["run", "cell", "init", "scale", "eps", "lr"]
-        .map(String::from)
-        .to_vec();
-    header.extend(PARAM_NAMES.iter().map(|p| p.to_string()));
-    header.extend(["final_loss", "correct", "solved_epoch", "diverged"].map(String::from));
-    w.write_record(&header).expect("in memory");
-    for c in cells {
+    write_csv(cells.iter().map(|c| {
         let (cell, r) = (&c.summary.cell, &c.example);
-        let o = &r.outcome;
-        let mut row = vec![
-            r.run.to_string(),
-            cell.index.to_string(),
-            cell.init.name().to_string(),
-            opt_num(cell.init.scale()),
-            opt_num(cell.init.eps()),
-            num(cell.lr),
-        ];
-        row.extend(o.params.0.iter().map(|&x| num(x)));
-        row.extend([
-            num(o.final_loss),
-            o.correct.to_string(),
-            opt(o.solved_epoch),
-            u8::from(o.diverged).to_string(),
-        ]);
-        w.write_record(&row).expect("in memory");
-    }
-    finish(w)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::num;
-
-    #[test]
-    fn numbers_round_trip() {
-        for x in [
-            0.0,
-            1.0,
-            0.1,
-            1.0 / 3.0,
-            1e-12,
-            2.5e-300,
-            123456789.123,
-            1e20,
-            -7.25e-5,
-            f64::MIN_POSITIVE,
-        ] {
-            let s = num(x);
-            assert_eq!(
-                s.parse::<f64>().unwrap().to_bits(),
-                x.to_bits(),
-                "{x} -> {s}"
-            );
-            assert!(s.len() < 30, "{s}");
+        let (o, p) = (&r.outcome, r.outcome.params.0);
+        ExampleRow {
+            run: r.run,
+            cell: cell.index as u64,
+            init: cell.init.name().to_string(),
+            scale: cell.init.scale(),
+            eps: cell.init.eps(),
+            lr: cell.lr,
+            w11: p[0],
+            w12: p[1],
+            b1: p[2],
+            w21: p[3],
+            w22: p[4],
+            b2: p[5],
+            v1: p[6],
+            v2: p[7],
+            c: p[8],
+            final_loss: o.final_loss,
+            correct: o.correct,
+            solved_epoch: o.solved_epoch.map(u64::from),
+            diverged: u8::from(o.diverged),
         }
-    }
+    }))
 }

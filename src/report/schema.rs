@@ -1,6 +1,9 @@
-//! The schema of runs.csv: one serde row struct, used by the writer (streamed chunk by chunk),
-//! by `replay` to read a row back, and by the tests. Column names and order are a contract
-//! other scripts rely on; new columns go at the end.
+//! The CSV schema: one serde row struct per file, the single definition of its columns for the
+//! writers, the chart reader, `plot` and `replay`. runs.csv ([`RunRow`]) is streamed chunk by
+//! chunk and read back by `replay`; summary.csv ([`SummaryRow`]), curves.csv ([`CurveRow`]) and
+//! examples.csv ([`ExampleRow`]) are written by [`super::csv`] and read by the charts. Column
+//! names and order are a contract other scripts rely on; new columns go at the end (and read as
+//! empty from older files).
 //!
 //! Numbers are written by the csv crate (ryu: the shortest text that reads back to the same
 //! f64, in exponent form for very small or large values); "never" and "not applicable" are empty
@@ -288,6 +291,182 @@ pub fn runs_rows(plan: &Plan, which: RunsCsv, chunk: &ChunkData) -> Vec<u8> {
     w.into_inner().expect("in memory")
 }
 
+/// One row of summary.csv: one cell, over every one of its nets.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SummaryRow {
+    pub cell: u64,
+    pub init: String,
+    #[serde(serialize_with = "opt_num")]
+    pub scale: Option<f64>,
+    #[serde(serialize_with = "opt_num")]
+    pub eps: Option<f64>,
+    #[serde(serialize_with = "num")]
+    pub lr: f64,
+    pub nets: u64,
+    pub solved: u64,
+    #[serde(serialize_with = "num")]
+    pub solved_fraction: f64,
+    #[serde(serialize_with = "num")]
+    pub solved_ci95_low: f64,
+    #[serde(serialize_with = "num")]
+    pub solved_ci95_high: f64,
+    /// Quartiles of the first solved epoch among solved nets (empty when none solved).
+    #[serde(serialize_with = "opt_num")]
+    pub solved_epoch_q1: Option<f64>,
+    #[serde(serialize_with = "opt_num")]
+    pub solved_epoch_median: Option<f64>,
+    #[serde(serialize_with = "opt_num")]
+    pub solved_epoch_q3: Option<f64>,
+    /// Quartiles of the final loss (NaN where they reach into diverged nets).
+    #[serde(serialize_with = "opt_num")]
+    pub final_loss_q1: Option<f64>,
+    #[serde(serialize_with = "opt_num")]
+    pub final_loss_median: Option<f64>,
+    #[serde(serialize_with = "opt_num")]
+    pub final_loss_q3: Option<f64>,
+    #[serde(serialize_with = "opt_num")]
+    pub final_loss_best: Option<f64>,
+    #[serde(serialize_with = "opt_num")]
+    pub median_hidden_gap: Option<f64>,
+    pub diverged: u64,
+    /// The cell as a person reads it: `uniform:1 @ lr 8.788`.
+    #[serde(default)]
+    pub label: String,
+    /// With `--target-loss`: nets that got below it, their share, their median first epoch.
+    #[serde(default)]
+    pub target_reached: Option<u64>,
+    #[serde(default, serialize_with = "opt_num")]
+    pub target_reached_fraction: Option<f64>,
+    #[serde(default, serialize_with = "opt_num")]
+    pub target_epoch_median: Option<f64>,
+}
+
+/// One row of curves.csv: a cell's statistics at one logged epoch (`kind = cell`), or one net's
+/// values (`kind = net`: a cell's first net; `kind = baseline`: the lesson's run by the reference
+/// trainer). The two never share a column.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CurveRow {
+    pub kind: String,
+    pub cell: Option<u64>,
+    #[serde(default)]
+    pub label: String,
+    pub init: String,
+    #[serde(serialize_with = "opt_num")]
+    pub scale: Option<f64>,
+    #[serde(serialize_with = "opt_num")]
+    pub eps: Option<f64>,
+    #[serde(serialize_with = "num")]
+    pub lr: f64,
+    pub run: Option<u64>,
+    pub epoch: u32,
+    #[serde(default, serialize_with = "opt_num")]
+    pub loss_median: Option<f64>,
+    #[serde(default, serialize_with = "opt_num")]
+    pub loss_q1: Option<f64>,
+    #[serde(default, serialize_with = "opt_num")]
+    pub loss_q3: Option<f64>,
+    #[serde(default, serialize_with = "opt_num")]
+    pub hidden_gap_median: Option<f64>,
+    #[serde(default, serialize_with = "opt_num")]
+    pub hidden_gap_q1: Option<f64>,
+    #[serde(default, serialize_with = "opt_num")]
+    pub hidden_gap_q3: Option<f64>,
+    #[serde(default, serialize_with = "opt_num")]
+    pub solved_fraction: Option<f64>,
+    #[serde(default, serialize_with = "opt_num")]
+    pub net_loss: Option<f64>,
+    #[serde(default, serialize_with = "opt_num")]
+    pub net_hidden_gap: Option<f64>,
+}
+
+/// One row of examples.csv: a cell's first net with its final weights (the decision-boundary
+/// chart and the report's explorer draw from it).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExampleRow {
+    pub run: u64,
+    pub cell: u64,
+    pub init: String,
+    #[serde(serialize_with = "opt_num")]
+    pub scale: Option<f64>,
+    #[serde(serialize_with = "opt_num")]
+    pub eps: Option<f64>,
+    #[serde(serialize_with = "num")]
+    pub lr: f64,
+    #[serde(serialize_with = "num")]
+    pub w11: f64,
+    #[serde(serialize_with = "num")]
+    pub w12: f64,
+    #[serde(serialize_with = "num")]
+    pub b1: f64,
+    #[serde(serialize_with = "num")]
+    pub w21: f64,
+    #[serde(serialize_with = "num")]
+    pub w22: f64,
+    #[serde(serialize_with = "num")]
+    pub b2: f64,
+    #[serde(serialize_with = "num")]
+    pub v1: f64,
+    #[serde(serialize_with = "num")]
+    pub v2: f64,
+    #[serde(serialize_with = "num")]
+    pub c: f64,
+    #[serde(serialize_with = "num")]
+    pub final_loss: f64,
+    pub correct: u8,
+    pub solved_epoch: Option<u64>,
+    pub diverged: u8,
+}
+
+impl ExampleRow {
+    pub fn params(&self) -> Params {
+        Params([
+            self.w11, self.w12, self.b1, self.w21, self.w22, self.b2, self.v1, self.v2, self.c,
+        ])
+    }
+}
+
+/// Serialise `rows` as a CSV file with its header.
+pub fn write_csv<T: Serialize>(rows: impl IntoIterator<Item = T>) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in rows {
+        w.serialize(r).expect("in memory");
+    }
+    w.into_inner().expect("in memory")
+}
+
+/// Read a CSV file of rows `T`; an error names the file, the line and the column.
+pub fn read_csv<T: for<'de> Deserialize<'de>>(file: &str, bytes: &[u8]) -> anyhow::Result<Vec<T>> {
+    let mut r = csv::Reader::from_reader(bytes);
+    let header = r
+        .headers()
+        .map_err(|e| anyhow::anyhow!("{file}: unreadable header: {e}"))?
+        .clone();
+    r.deserialize()
+        .map(|row| {
+            row.map_err(|e| {
+                let line = e.position().map_or(0, |p| p.line());
+                match e.kind() {
+                    csv::ErrorKind::Deserialize { err, .. } => {
+                        let column = err
+                            .field()
+                            .and_then(|i| header.get(i as usize))
+                            .map_or(String::new(), |c| format!(" column {c}:"));
+                        let what = err.to_string();
+                        match what.strip_prefix("missing field `") {
+                            Some(rest) => anyhow::anyhow!(
+                                "{file}: no column {}: not a file of this xorsweep",
+                                rest.trim_end_matches('`')
+                            ),
+                            None => anyhow::anyhow!("{file}: line {line}:{column} {}", err.kind()),
+                        }
+                    }
+                    _ => anyhow::anyhow!("{file}: line {line}: {e}"),
+                }
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,5 +494,55 @@ mod tests {
         assert_eq!(back, row);
         assert_eq!(back.initial_params(), p);
         assert_eq!(back.final_params(), o.params);
+    }
+
+    #[test]
+    fn numbers_round_trip_exactly_and_read_well() {
+        let xs = [
+            0.0,
+            1.0,
+            2.0,
+            0.1,
+            1.0 / 3.0,
+            1e-12,
+            2.5e-300,
+            123456789.123,
+            1e20,
+            -7.25e-5,
+            f64::MIN_POSITIVE,
+            f64::NAN,
+            f64::INFINITY,
+        ];
+        let rows: Vec<CurveRow> = xs
+            .iter()
+            .map(|&x| CurveRow {
+                kind: "net".into(),
+                cell: Some(1),
+                label: String::new(),
+                init: "uniform".into(),
+                scale: Some(1.0),
+                eps: None,
+                lr: x,
+                run: None,
+                epoch: 0,
+                loss_median: None,
+                loss_q1: None,
+                loss_q3: None,
+                hidden_gap_median: None,
+                hidden_gap_q1: None,
+                hidden_gap_q3: None,
+                solved_fraction: None,
+                net_loss: Some(x),
+                net_hidden_gap: None,
+            })
+            .collect();
+        let bytes = write_csv(rows.iter());
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(text.contains(",2,") && text.contains(",1e-12,"), "{text}");
+        let back: Vec<CurveRow> = read_csv("curves.csv", &bytes).unwrap();
+        for (x, r) in xs.iter().zip(&back) {
+            let same = |a: f64| a.to_bits() == x.to_bits() || (a.is_nan() && x.is_nan());
+            assert!(same(r.lr) && same(r.net_loss.unwrap()), "{x} -> {}", r.lr);
+        }
     }
 }

@@ -2,7 +2,8 @@
 //! examples.csv. Charts and the HTML page read this and nothing else, so `xorsweep plot DIR`
 //! redraws a sweep's charts byte for byte from its CSV files without retraining.
 //!
-//! Columns are found by name, so added columns do not break old readers. Empty cells mean
+//! The rows are [`crate::report::schema`]'s structs, the same the writers use; columns are found
+//! by name, so added columns do not break old readers. Empty cells mean
 //! "none" or "never"; `NaN`, `inf` and `-inf` are numbers (diverged nets) and are kept as such.
 //! curves.csv's `net` rows (one individual net per cell) are not drawn and are skipped.
 
@@ -10,6 +11,7 @@ use std::collections::HashMap;
 
 use anyhow::{Context, bail};
 
+use crate::report::schema::{CurveRow, ExampleRow, SummaryRow, read_csv};
 use crate::train::N_PARAMS;
 
 /// An initialisation scheme as the CSV files name it: `init` plus its scale and ε, if any.
@@ -202,154 +204,62 @@ pub struct ChartData {
     pub examples: Vec<Example>,
 }
 
-/// A CSV file read into memory, with its columns found by name.
-struct Table {
-    file: &'static str,
-    header: csv::StringRecord,
-    rows: Vec<csv::StringRecord>,
-}
-
-/// One record of a [`Table`], with error messages that name the file, line and column.
-struct Row<'a> {
-    table: &'a Table,
-    record: &'a csv::StringRecord,
-}
-
-impl Table {
-    fn parse(file: &'static str, bytes: &[u8]) -> anyhow::Result<Table> {
-        let mut r = csv::Reader::from_reader(bytes);
-        let header = r
-            .headers()
-            .with_context(|| format!("{file}: unreadable header"))?
-            .clone();
-        let rows = r
-            .records()
-            .collect::<Result<Vec<_>, _>>()
-            .with_context(|| format!("{file}: malformed CSV"))?;
-        Ok(Table { file, header, rows })
-    }
-
-    fn rows(&self) -> impl Iterator<Item = Row<'_>> {
-        self.rows.iter().map(move |record| Row {
-            table: self,
-            record,
-        })
-    }
-}
-
-impl Row<'_> {
-    fn line(&self) -> u64 {
-        self.record.position().map_or(0, |p| p.line())
-    }
-
-    /// Whether the file has column `col` (for columns newer files have).
-    fn has(&self, col: &str) -> bool {
-        self.table.header.iter().any(|h| h == col)
-    }
-
-    fn text(&self, col: &str) -> anyhow::Result<&str> {
-        let t = self.table;
-        let i = t
-            .header
-            .iter()
-            .position(|h| h == col)
-            .with_context(|| format!("{}: no column {col}", t.file))?;
-        self.record
-            .get(i)
-            .with_context(|| format!("{}: line {}: no value for {col}", t.file, self.line()))
-    }
-
-    fn opt<T: std::str::FromStr>(&self, col: &str) -> anyhow::Result<Option<T>> {
-        let s = self.text(col)?;
-        if s.is_empty() {
-            return Ok(None);
-        }
-        match s.parse() {
-            Ok(v) => Ok(Some(v)),
-            Err(_) => bail!(
-                "{}: line {}: {col} = {s:?} is not a valid value",
-                self.table.file,
-                self.line()
-            ),
-        }
-    }
-
-    fn req<T: std::str::FromStr>(&self, col: &str) -> anyhow::Result<T> {
-        self.opt(col)?
-            .with_context(|| format!("{}: line {}: {col} is empty", self.table.file, self.line()))
-    }
-
-    /// A number where an empty cell means "not a number" (quartiles of no data).
-    fn num(&self, col: &str) -> anyhow::Result<f64> {
-        Ok(self.opt(col)?.unwrap_or(f64::NAN))
-    }
-
-    fn scheme(&self) -> anyhow::Result<Scheme> {
-        Ok(Scheme {
-            init: self.text("init")?.to_string(),
-            scale: self.opt("scale")?,
-            eps: self.opt("eps")?,
-        })
-    }
-}
-
 impl ChartData {
-    /// Parse the three CSV files a sweep writes.
+    /// Parse the three CSV files a sweep writes (through [`crate::report::schema`]'s rows).
     pub fn from_csv(summary: &[u8], curves: &[u8], examples: &[u8]) -> anyhow::Result<ChartData> {
-        let mut cells = Vec::new();
-        for r in Table::parse("summary.csv", summary)?.rows() {
-            cells.push(Cell {
-                cell: r.req("cell")?,
-                scheme: r.scheme()?,
-                lr: r.req("lr")?,
-                nets: r.req("nets")?,
-                solved: r.req("solved")?,
-                solved_fraction: r.num("solved_fraction")?,
-                solved_ci95: (r.num("solved_ci95_low")?, r.num("solved_ci95_high")?),
-                solved_epoch: [
-                    r.opt("solved_epoch_q1")?,
-                    r.opt("solved_epoch_median")?,
-                    r.opt("solved_epoch_q3")?,
-                ],
+        let nan = |x: Option<f64>| x.unwrap_or(f64::NAN);
+        let scheme = |init: &str, scale, eps| Scheme {
+            init: init.to_string(),
+            scale,
+            eps,
+        };
+        let mut cells: Vec<Cell> = read_csv::<SummaryRow>("summary.csv", summary)?
+            .into_iter()
+            .map(|r| Cell {
+                cell: r.cell,
+                scheme: scheme(&r.init, r.scale, r.eps),
+                lr: r.lr,
+                nets: r.nets,
+                solved: r.solved,
+                solved_fraction: r.solved_fraction,
+                solved_ci95: (r.solved_ci95_low, r.solved_ci95_high),
+                solved_epoch: [r.solved_epoch_q1, r.solved_epoch_median, r.solved_epoch_q3],
                 final_loss: [
-                    r.num("final_loss_q1")?,
-                    r.num("final_loss_median")?,
-                    r.num("final_loss_q3")?,
+                    nan(r.final_loss_q1),
+                    nan(r.final_loss_median),
+                    nan(r.final_loss_q3),
                 ],
-                final_loss_best: r.num("final_loss_best")?,
-                median_hidden_gap: r.num("median_hidden_gap")?,
-                diverged: r.req("diverged")?,
-                target: match r.has("target_reached") {
-                    true => r
-                        .opt::<u64>("target_reached")?
-                        .map(|k| Ok::<_, anyhow::Error>((k, r.opt("target_epoch_median")?)))
-                        .transpose()?,
-                    false => None,
-                },
+                final_loss_best: nan(r.final_loss_best),
+                median_hidden_gap: nan(r.median_hidden_gap),
+                diverged: r.diverged,
+                target: r.target_reached.map(|k| (k, r.target_epoch_median)),
                 curve: CellCurve::default(),
-            });
-        }
+            })
+            .collect();
 
         let index: HashMap<u64, usize> =
             cells.iter().enumerate().map(|(i, c)| (c.cell, i)).collect();
         let mut baseline: Option<Baseline> = None;
-        for r in Table::parse("curves.csv", curves)?.rows() {
-            match r.text("kind")? {
+        for (line, r) in read_csv::<CurveRow>("curves.csv", curves)?
+            .into_iter()
+            .enumerate()
+        {
+            let line = line + 2;
+            match r.kind.as_str() {
                 "cell" => {
-                    let id: u64 = r.req("cell")?;
+                    let id = r.cell.with_context(|| {
+                        format!("curves.csv: line {line}: a cell row with no cell")
+                    })?;
                     let Some(&i) = index.get(&id) else {
-                        bail!(
-                            "curves.csv: line {}: cell {id} is not in summary.csv",
-                            r.line()
-                        );
+                        bail!("curves.csv: line {line}: cell {id} is not in summary.csv");
                     };
                     let c = &mut cells[i].curve;
-                    c.epoch.push(r.req("epoch")?);
-                    c.loss.push(r.num("loss_median")?);
-                    c.loss_q1.push(r.num("loss_q1")?);
-                    c.loss_q3.push(r.num("loss_q3")?);
-                    c.gap.push(r.num("hidden_gap_median")?);
-                    c.solved.push(r.num("solved_fraction")?);
+                    c.epoch.push(f64::from(r.epoch));
+                    c.loss.push(nan(r.loss_median));
+                    c.loss_q1.push(nan(r.loss_q1));
+                    c.loss_q3.push(nan(r.loss_q3));
+                    c.gap.push(nan(r.hidden_gap_median));
+                    c.solved.push(nan(r.solved_fraction));
                 }
                 "baseline" => {
                     let b = baseline.get_or_insert_with(|| Baseline {
@@ -357,34 +267,29 @@ impl ChartData {
                         epoch: Vec::new(),
                         loss: Vec::new(),
                     });
-                    b.lr = r.req("lr")?;
-                    b.epoch.push(r.req("epoch")?);
-                    b.loss.push(r.num("net_loss")?);
+                    b.lr = r.lr;
+                    b.epoch.push(f64::from(r.epoch));
+                    b.loss.push(nan(r.net_loss));
                 }
                 "net" => {}
-                other => bail!("curves.csv: line {}: unknown kind {other:?}", r.line()),
+                other => bail!("curves.csv: line {line}: unknown kind {other:?}"),
             }
         }
 
-        let mut ex = Vec::new();
-        for r in Table::parse("examples.csv", examples)?.rows() {
-            let names = crate::train::PARAM_NAMES;
-            let mut params = [0.0; N_PARAMS];
-            for (p, name) in params.iter_mut().zip(names) {
-                *p = r.num(name)?;
-            }
-            ex.push(Example {
-                run: r.req("run")?,
-                cell: r.req("cell")?,
-                scheme: r.scheme()?,
-                lr: r.req("lr")?,
-                params,
-                final_loss: r.num("final_loss")?,
-                correct: r.req("correct")?,
-                solved_epoch: r.opt("solved_epoch")?,
-                diverged: r.req::<u8>("diverged")? != 0,
-            });
-        }
+        let ex = read_csv::<ExampleRow>("examples.csv", examples)?
+            .into_iter()
+            .map(|r| Example {
+                run: r.run,
+                cell: r.cell,
+                scheme: scheme(&r.init, r.scale, r.eps),
+                lr: r.lr,
+                params: r.params().0,
+                final_loss: r.final_loss,
+                correct: r.correct,
+                solved_epoch: r.solved_epoch,
+                diverged: r.diverged != 0,
+            })
+            .collect();
         Ok(ChartData {
             cells,
             baseline,
@@ -616,7 +521,7 @@ run,cell,init,scale,eps,lr,w11,w12,b1,w21,w22,b2,v1,v2,c,final_loss,correct,solv
         let e = ChartData::from_csv(bad.as_bytes(), CURVES.as_bytes(), EXAMPLES.as_bytes())
             .unwrap_err()
             .to_string();
-        assert!(e.contains("summary.csv: line 4: lr = \"two\""), "{e}");
+        assert!(e.contains("summary.csv: line 4: column lr:"), "{e}");
         let e = ChartData::from_csv(b"cell\n1\n", b"", b"")
             .unwrap_err()
             .to_string();
