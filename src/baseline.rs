@@ -23,8 +23,13 @@ pub fn lesson_spec() -> TrainSpec {
 /// then the four cases with their final outputs.
 pub fn render(spec: &TrainSpec, outcome: &Outcome, curve: &Curve) -> String {
     let mut s = String::new();
+    // The lesson's width (4) unless a run's epochs need more.
+    let width = spec
+        .log_epochs
+        .last()
+        .map_or(4, |e| e.to_string().len().max(4));
     for (epoch, loss) in spec.log_epochs.iter().zip(&curve.loss) {
-        s.push_str(&format!("epoch {epoch:>4}   loss {loss:.4}\n"));
+        s.push_str(&format!("epoch {epoch:>width$}   loss {loss:.4}\n"));
     }
     s.push('\n');
     for (&(x1, x2, y), out) in XOR_CASES.iter().zip(outcome.outputs) {

@@ -260,14 +260,21 @@ fn report_finished(done: &Finished, quiet: bool, json: bool) -> anyhow::Result<(
     }
     if let Some(shard) = &done.shard {
         println!(
-            "shard {}/{} (from {}): {} nets trained, {} saved in {}; when every shard is done, join them with: xorsweep merge OUT SHARD_DIR...",
+            "shard {}/{} (0-based: shard {} of {}, from {}): {} nets trained, {} saved in {}; when every shard is done, join them with: xorsweep merge OUT SHARD_DIR...",
             shard.index,
+            shard.count,
+            shard.index + 1,
             shard.count,
             shard.source,
             done.nets,
             if done.nets == 1 { "it is" } else { "they are" },
             done.out.join("chunks").display()
         );
+        if done.nets == 0 {
+            eprintln!(
+                "note: this shard got no nets: a sweep is split by whole chunks of --chunk-nets nets, and this one has fewer chunks than shards; use a smaller --chunk-nets (same value for every shard) to spread it"
+            );
+        }
         return Ok(());
     }
     if !quiet {

@@ -120,8 +120,14 @@ impl OutDir {
             .into());
         }
         if mode == Mode::New && ours && has_results {
+            // Only a sweep can be resumed (it writes sweep.toml).
+            let resume = if outputs.contains(&crate::pipeline::CONFIG_FILE) {
+                ", --resume to finish an interrupted sweep,"
+            } else {
+                ""
+            };
             return Err(UsageError::new(format!(
-                "{flag} {shown}: folder is not empty: it holds the results of an earlier run; add --force to replace them, --resume to finish an interrupted sweep, or choose another folder"
+                "{flag} {shown}: folder is not empty: it holds the results of an earlier run; add --force to replace them{resume} or choose another folder"
             ))
             .into());
         }

@@ -47,7 +47,10 @@ pub fn header(threads: usize, nets: usize, epochs: u32, repeats: usize) -> Strin
             unused.join(" ")
         ));
     }
-    s.push_str(&format!("{nets} nets × {epochs} epochs, {repeats} repeats; one net-epoch = one full-batch step of one net\n\n"));
+    s.push_str(&format!(
+        "{nets} nets × {epochs} epochs, {}; one net-epoch = one full-batch step of one net\n\n",
+        plural(repeats, "repeat")
+    ));
     s
 }
 

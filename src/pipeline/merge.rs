@@ -29,9 +29,14 @@ struct ShardEntry {
 
 fn read_shard(dir: &Path) -> Result<(SweepConfig, u64, u64), UsageError> {
     let shown = dir.display();
+    if !dir.exists() {
+        return Err(UsageError::new(format!(
+            "merge: {shown} does not exist (give the output folders of `sweep --shard K/N`, after OUT)"
+        )));
+    }
     if !dir.is_dir() {
         return Err(UsageError::new(format!(
-            "merge: {shown} is not a folder (give the output folders of `sweep --shard K/N`)"
+            "merge: {shown} is not a folder (give the output folders of `sweep --shard K/N`, after OUT)"
         )));
     }
     let text = fs::read_to_string(dir.join(CONFIG_FILE)).map_err(|_| {

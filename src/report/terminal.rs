@@ -60,53 +60,78 @@ fn pct(x: f64) -> String {
     format!("{:.0}%", 100.0 * x)
 }
 
-/// The summary as text, one line per init.
+/// The summary as a table a terminal shows in ~100 columns, one line per init.
 pub fn render(rows: &[InitSummary]) -> String {
-    let mut s = String::from(
-        "what the sweep found (per init: the learning rates tied with the best, by 95% interval of the solved share):\n",
-    );
-    let width = rows.iter().map(|r| r.init.len()).max().unwrap_or(0);
-    for r in rows {
-        let _ = write!(s, "  {:width$}  ", r.init);
-        match (r.best_ci95, r.tied_solved_range, r.fastest_lr) {
-            (Some((lo, hi)), Some((a, b)), Some(fast)) => {
-                let lrs = &r.tied_lrs;
-                let rates = if lrs.len() == 1 {
-                    format!("lr {}", significant(lrs[0], 3))
+    let head = [
+        "init",
+        "solved",
+        "tied-best learning rates",
+        "solve there",
+        "fastest of them (median epochs to solve)",
+    ];
+    let cells: Vec<[String; 5]> = rows
+        .iter()
+        .map(|r| {
+            let solved = format!("{}/{}", r.solved, r.nets)
+                + &if r.diverged > 0 {
+                    format!(", {} diverged", r.diverged)
                 } else {
-                    format!(
-                        "lr {}–{} ({} rates)",
-                        significant(lrs[0], 3),
-                        significant(lrs[lrs.len() - 1], 3),
-                        lrs.len()
-                    )
+                    String::new()
                 };
-                let share = if pct(a) == pct(b) {
-                    pct(a)
-                } else {
-                    format!("{}–{}", pct(a).trim_end_matches('%'), pct(b))
-                };
-                let _ = write!(
-                    s,
-                    "{rates} solve {share} (best {} [{}, {}]); fastest lr {}",
-                    pct(r.best_solved_fraction.unwrap_or(f64::NAN)),
-                    pct(lo),
-                    pct(hi),
-                    significant(fast, 3)
-                );
-                if let Some(m) = r.fastest_median_solved_epoch {
-                    let _ = write!(s, ", median {} epochs to solve", significant(m, 4));
+            let (rates, share, fastest) = match (r.tied_solved_range, r.fastest_lr) {
+                (Some((a, b)), Some(fast)) => {
+                    let lrs = &r.tied_lrs;
+                    let rates = if lrs.len() == 1 {
+                        significant(lrs[0], 3)
+                    } else {
+                        format!(
+                            "{}–{} ({} rates)",
+                            significant(lrs[0], 3),
+                            significant(lrs[lrs.len() - 1], 3),
+                            lrs.len()
+                        )
+                    };
+                    let share = if pct(a) == pct(b) {
+                        pct(a)
+                    } else {
+                        format!("{}–{}", pct(a).trim_end_matches('%'), pct(b))
+                    };
+                    let fastest = match r.fastest_median_solved_epoch {
+                        Some(m) => format!("{} ({m:.0})", significant(fast, 3)),
+                        None => significant(fast, 3),
+                    };
+                    (rates, share, fastest)
                 }
-            }
-            _ => {
-                let _ = write!(s, "no net solved XOR");
-            }
+                _ => ("none solved XOR".to_string(), String::new(), String::new()),
+            };
+            [r.init.clone(), solved, rates, share, fastest]
+        })
+        .collect();
+    let width: Vec<usize> = (0..5)
+        .map(|i| {
+            cells
+                .iter()
+                .map(|c| c[i].chars().count())
+                .chain([head[i].chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |c: &[String; 5]| {
+        let mut l = String::from(" ");
+        for (i, x) in c.iter().enumerate() {
+            let pad = width[i] - x.chars().count();
+            let _ = write!(l, " {x}{}", " ".repeat(pad));
+            l.push(' ');
         }
-        let _ = writeln!(
-            s,
-            "; {} of {} nets solved, {} diverged",
-            r.solved, r.nets, r.diverged
-        );
+        l.trim_end().to_string() + "\n"
+    };
+    let mut s = String::from(
+        "what the sweep found (tied-best: the learning rates whose 95% interval of the solved share overlaps the best one's):\n",
+    );
+    s.push_str(&line(&head.map(String::from)));
+    for c in &cells {
+        s.push_str(&line(c));
     }
     s
 }

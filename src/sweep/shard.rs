@@ -22,7 +22,8 @@ impl Shard {
         }
         if index >= count {
             return Err(format!(
-                "shard index {index} is not below the shard count {count} (indices are 0-based)"
+                "shard index {index} is not below the shard count {count}: indices are 0-based, 0 to {}",
+                count.saturating_sub(1)
             ));
         }
         Ok(Shard {
@@ -40,7 +41,7 @@ impl Shard {
         let k: u64 = k
             .trim()
             .parse()
-            .map_err(|_| format!("'{s}': '{k}' is not a shard index"))?;
+            .map_err(|_| format!("'{s}': '{k}' is not a shard index (0-based: K is 0 to N-1)"))?;
         let n: u64 = n
             .trim()
             .parse()
