@@ -521,6 +521,9 @@ pub(super) fn manifest(
 /// Run (or resume) a sweep.
 pub fn sweep(config: SweepConfig, opts: &SweepOptions) -> anyhow::Result<Finished> {
     let started = Instant::now();
+    // From here on SIGINT/SIGTERM/SIGHUP are noted, not fatal: a signal while the folder is
+    // prepared or saved chunks are checked stops the sweep before it trains anything.
+    signals::received();
     config.check()?;
     let threads = opts.threads.unwrap_or_else(rayon::current_num_threads);
     check_size(&config, opts.shard.as_ref(), threads)?;
