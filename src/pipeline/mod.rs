@@ -336,8 +336,14 @@ pub(super) fn stream<'a>(
                         }
                     };
                     let Some(t) = t else {
-                        // The workers stopped before this chunk: a signal.
+                        // The workers stopped before this chunk: a signal, or a worker died.
                         interrupted = signals::pending(&signal);
+                        if interrupted.is_none() {
+                            return Err(RuntimeError::new(format!(
+                                "training stopped before chunk {k} was done; the completed chunks are kept: rerun with --resume"
+                            ))
+                            .into());
+                        }
                         break;
                     };
                     save(&t, &mut syncer)?;
