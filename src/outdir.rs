@@ -89,22 +89,62 @@ impl OutDir {
             ))
             .into());
         }
-        let existed = path.is_dir();
-        let names = if existed {
-            entries(path).map_err(|e| {
-                RuntimeError::new(format!("{flag} {shown}: cannot list the folder: {e}"))
-            })?
-        } else {
-            Vec::new()
+        // Nothing is created in a folder that is not xorsweep's: checked before the lock (whose
+        // file would be the first thing written there) and again under it.
+        Self::check_ours(path, mode, flag)?;
+        fs::create_dir_all(path).map_err(|e| {
+            UsageError::new(format!("{flag} {shown}: cannot create the folder: {e}"))
+        })?;
+        let lock = Self::lock(path, flag)?;
+        let dir = OutDir {
+            path: path.to_path_buf(),
+            _lock: lock,
         };
-        let ours = names.iter().any(|n| n == MARKER);
+        // Under the lock, the folder's state cannot change behind our back.
+        let ours = Self::check_ours(path, mode, flag)?;
+        let names = entries(path).map_err(|e| {
+            RuntimeError::new(format!("{flag} {shown}: cannot list the folder: {e}"))
+        })?;
         let has_results = names.iter().any(|n| {
             !matches!(
                 n.as_str(),
                 MARKER | LOCK | CHUNKS | crate::pipeline::CONFIG_FILE
             ) && !n.starts_with(TMP_PREFIX)
         }) || has_chunk_files(path);
-        // A lock file or temporary debris alone is what a start that failed at once leaves.
+        if mode == Mode::New && ours && has_results {
+            // Only a sweep can be resumed (it writes sweep.toml).
+            let resume = if outputs.contains(&crate::pipeline::CONFIG_FILE) {
+                ", --resume to finish an interrupted sweep,"
+            } else {
+                ""
+            };
+            return Err(UsageError::new(format!(
+                "{flag} {shown}: folder is not empty: it holds the results of an earlier run; add --force to replace them{resume} or choose another folder"
+            ))
+            .into());
+        }
+        if !ours {
+            dir.write(MARKER, MARKER_TEXT.as_bytes())?;
+        }
+        dir.remove_temp_files()?;
+        if mode == Mode::Force {
+            dir.remove_files(outputs)?;
+            dir.remove_chunks()?;
+        }
+        Ok(dir)
+    }
+
+    /// Whether `path` holds xorsweep's marker; an error if it is a non-empty folder without one
+    /// (a lock file or temporary debris alone is what a start that failed at once leaves).
+    fn check_ours(path: &Path, mode: Mode, flag: &str) -> anyhow::Result<bool> {
+        let shown = path.display();
+        if !path.is_dir() {
+            return Ok(false);
+        }
+        let names = entries(path).map_err(|e| {
+            RuntimeError::new(format!("{flag} {shown}: cannot list the folder: {e}"))
+        })?;
+        let ours = names.iter().any(|n| n == MARKER);
         let foreign = names
             .iter()
             .any(|n| n != LOCK && !n.starts_with(TMP_PREFIX));
@@ -119,35 +159,7 @@ impl OutDir {
             ))
             .into());
         }
-        if mode == Mode::New && ours && has_results {
-            // Only a sweep can be resumed (it writes sweep.toml).
-            let resume = if outputs.contains(&crate::pipeline::CONFIG_FILE) {
-                ", --resume to finish an interrupted sweep,"
-            } else {
-                ""
-            };
-            return Err(UsageError::new(format!(
-                "{flag} {shown}: folder is not empty: it holds the results of an earlier run; add --force to replace them{resume} or choose another folder"
-            ))
-            .into());
-        }
-        fs::create_dir_all(path).map_err(|e| {
-            UsageError::new(format!("{flag} {shown}: cannot create the folder: {e}"))
-        })?;
-        let lock = Self::lock(path, flag)?;
-        let dir = OutDir {
-            path: path.to_path_buf(),
-            _lock: lock,
-        };
-        if !ours {
-            dir.write(MARKER, MARKER_TEXT.as_bytes())?;
-        }
-        dir.remove_temp_files()?;
-        if mode == Mode::Force {
-            dir.remove_files(outputs)?;
-            dir.remove_chunks()?;
-        }
-        Ok(dir)
+        Ok(ours)
     }
 
     /// Open an existing folder of xorsweep's for rewriting some of its files (`plot`).
@@ -180,11 +192,12 @@ impl OutDir {
             ))
             .into());
         }
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
+        let mut options = OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        // Never through a symlink planted where the lock file goes.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
+        let mut file = options
             .open(&lock_path)
             .map_err(|e| RuntimeError::new(format!("{flag} {shown}: cannot write there: {e}")))?;
         match file.try_lock() {

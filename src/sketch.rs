@@ -158,6 +158,8 @@ impl Histogram {
             let b = self.at_rank(lo + 1);
             if b.is_nan() {
                 f64::NAN
+            } else if a == b {
+                a
             } else {
                 a + (b - a) * frac
             }

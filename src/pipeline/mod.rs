@@ -211,6 +211,7 @@ pub(super) fn read_chunk(
             k,
             runs: plan.chunk_runs(k),
             cells: plan.chunk_cells(k),
+            parts: plan.chunk_parts(k),
             n_log: plan.train.log_epochs.len(),
         },
     )
@@ -287,8 +288,10 @@ pub(super) fn stream<'a>(
     let train_start = Instant::now();
     let (tx, rx) = mpsc::sync_channel::<Trained>(window as usize);
 
-    let mut consumer = |rx: mpsc::Receiver<Trained>| -> anyhow::Result<Option<i32>> {
+    let mut consumer = |rx: mpsc::Receiver<Trained>| -> anyhow::Result<(Option<i32>, u64)> {
         let mut pending: BTreeMap<u64, Trained> = BTreeMap::new();
+        let mut saved = 0u64;
+        let mut died = false;
         let mut syncer = chunk_dir.clone().map(|d| Syncer {
             dir: d,
             files: Vec::new(),
@@ -338,15 +341,11 @@ pub(super) fn stream<'a>(
                     let Some(t) = t else {
                         // The workers stopped before this chunk: a signal, or a worker died.
                         interrupted = signals::pending(&signal);
-                        if interrupted.is_none() {
-                            return Err(RuntimeError::new(format!(
-                                "training stopped before chunk {k} was done; the completed chunks are kept: rerun with --resume"
-                            ))
-                            .into());
-                        }
+                        died = interrupted.is_none();
                         break;
                     };
                     save(&t, &mut syncer)?;
+                    saved += 1;
                     if let Some(s) = sink.as_mut() {
                         s.runs.write_all(&t.rows).map_err(|e| {
                             RuntimeError::new(format!("cannot write {RUNS_CSV}: {e}"))
@@ -366,17 +365,24 @@ pub(super) fn stream<'a>(
                 }
                 s.aggregator.add(&data);
             }
-            *consumed.lock().expect("no panics while held") = k + 1;
+            *consumed.lock().unwrap_or_else(|e| e.into_inner()) = k + 1;
             advanced.notify_all();
         }
         // Whatever the workers finished beyond an interruption is saved too.
         for t in pending.values() {
             save(t, &mut syncer)?;
+            saved += 1;
         }
         if let Some(s) = syncer.as_mut() {
             s.sync()?;
         }
-        Ok(interrupted)
+        if died {
+            return Err(RuntimeError::new(
+                "a training thread stopped unexpectedly; the completed chunks are kept: rerun with --resume",
+            )
+            .into());
+        }
+        Ok((interrupted, saved))
     };
 
     let worker = |tx: mpsc::SyncSender<Trained>| {
@@ -388,20 +394,33 @@ pub(super) fn stream<'a>(
             let i = next.fetch_add(1, Ordering::SeqCst);
             let Some(&k) = todo.get(i) else { return };
             {
-                let mut c = consumed.lock().expect("no panics while held");
-                while k >= *c + window && !stop.load(Ordering::SeqCst) {
+                let mut c = consumed.lock().unwrap_or_else(|e| e.into_inner());
+                while k >= *c + window {
+                    if stop.load(Ordering::SeqCst) || signals::pending(&signal).is_some() {
+                        return;
+                    }
                     c = advanced
                         .wait_timeout(c, Duration::from_millis(50))
-                        .expect("no panics while held")
+                        .unwrap_or_else(|e| e.into_inner())
                         .0;
                 }
             }
-            let data = work::train_chunk(plan, k, &mut scratch);
-            let bytes = chunk::encode(&hash, k, &data);
-            let rows = if want_rows {
-                schema::runs_rows(plan, which, &data)
-            } else {
-                Vec::new()
+            // A bug that panics here must stop the sweep, not leave the consumer waiting for
+            // this chunk forever: the panic is caught, everyone stops, the consumer reports it.
+            let trained = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let data = work::train_chunk(plan, k, &mut scratch);
+                let bytes = chunk::encode(&hash, k, &data);
+                let rows = if want_rows {
+                    schema::runs_rows(plan, which, &data)
+                } else {
+                    Vec::new()
+                };
+                (data, bytes, rows)
+            }));
+            let Ok((data, bytes, rows)) = trained else {
+                stop.store(true, Ordering::SeqCst);
+                advanced.notify_all();
+                return;
             };
             pb.inc(data.nets.len() as u64 * epochs);
             let rate = pb.position() as f64 / train_start.elapsed().as_secs_f64().max(1e-9);
@@ -426,19 +445,21 @@ pub(super) fn stream<'a>(
             s.spawn(|| worker(tx));
         }
         drop(tx);
-        let r = consumer(rx);
-        // On an error, stop the workers: they see `stop`, or a closed channel when they send.
-        stop.store(true, Ordering::SeqCst);
-        advanced.notify_all();
-        r
+        // However the consumer ends (an error, even a panic), the workers stop: they see `stop`,
+        // or a closed channel when they send.
+        struct StopOnDrop<'a>(&'a AtomicBool, &'a Condvar);
+        impl Drop for StopOnDrop<'_> {
+            fn drop(&mut self) {
+                self.0.store(true, Ordering::SeqCst);
+                self.1.notify_all();
+            }
+        }
+        let _stop = StopOnDrop(&stop, &advanced);
+        consumer(rx)
     });
     let training_seconds = train_start.elapsed().as_secs_f64();
     pb.finish_and_clear();
-    let interrupted = result?;
-    let chunks_trained = todo
-        .iter()
-        .filter(|&&k| outdir::chunk_path(dir.path(), k).exists())
-        .count() as u64;
+    let (interrupted, chunks_trained) = result?;
     Ok(Streamed {
         sink,
         chunks_trained,
@@ -607,7 +628,12 @@ pub fn sweep(config: SweepConfig, opts: &SweepOptions) -> anyhow::Result<Finishe
         opts.quiet,
     )?;
     if let Some(signal) = streamed.interrupted {
-        let saved = mine.clone().filter(|&k| dir.chunk_path(k).exists()).count();
+        // Chunks checked intact before this run, and those it saved.
+        let before = sources
+            .iter()
+            .filter(|s| matches!(s, Source::Disk(_)))
+            .count() as u64;
+        let saved = before + streamed.chunks_trained;
         return Err(Interrupted {
             signal,
             message: format!(

@@ -14,6 +14,9 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
             let (lo, frac) = (pos.floor() as usize, pos - pos.floor());
             if lo + 1 >= n {
                 sorted[n - 1]
+            } else if frac == 0.0 || sorted[lo] == sorted[lo + 1] {
+                // Equal neighbours (two infinities too: inf − inf would be NaN).
+                sorted[lo]
             } else {
                 sorted[lo] + (sorted[lo + 1] - sorted[lo]) * frac
             }
@@ -110,6 +113,9 @@ mod tests {
                 .all(|x| x.is_nan())
         );
         assert_eq!(quartiles(vec![f64::NAN, 1.0, 2.0, 3.0, 4.0])[1], 3.0);
+        let inf = f64::INFINITY;
+        assert_eq!(quartiles(vec![inf; 5]), [inf; 3]);
+        assert_eq!(quartiles(vec![1.0, inf, inf, inf])[1], inf);
     }
 
     #[test]

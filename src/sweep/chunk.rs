@@ -54,6 +54,8 @@ pub struct Expect<'a> {
     pub k: u64,
     pub runs: Range<u64>,
     pub cells: Range<usize>,
+    /// Per cell of `cells`: how many of its nets the chunk holds, and whether its first net.
+    pub parts: Vec<(u64, bool)>,
     pub n_log: usize,
 }
 
@@ -174,9 +176,12 @@ impl Reader<'_> {
             if i > 0 && step == 0 {
                 return Err("malformed histogram".into());
             }
-            bucket += step;
+            bucket = bucket
+                .checked_add(step)
+                .filter(|&b| b < u64::from(crate::sketch::BUCKETS))
+                .ok_or("malformed histogram")?;
             let count = u32::try_from(self.varint()?).map_err(|_| "malformed histogram")?;
-            if bucket >= u64::from(crate::sketch::BUCKETS) || count == 0 {
+            if count == 0 {
                 return Err("malformed histogram".into());
             }
             h.push((bucket as u32, count));
@@ -246,7 +251,7 @@ pub fn decode(bytes: &[u8], expect: &Expect) -> Result<ChunkData, String> {
         return Err("holds another set of cells than the plan".into());
     }
     let mut cells = Vec::with_capacity(n_cells as usize);
-    for expected_cell in expect.cells.clone() {
+    for (expected_cell, &(nets, holds_first)) in expect.cells.clone().zip(&expect.parts) {
         if r.varint()? != expected_cell as u64 {
             return Err("holds another set of cells than the plan".into());
         }
@@ -260,9 +265,15 @@ pub fn decode(bytes: &[u8], expect: &Expect) -> Result<ChunkData, String> {
             }
             _ => return Err("malformed cell".into()),
         };
+        if first_net.is_some() != holds_first {
+            return Err("a cell's first net's curve is missing or misplaced".into());
+        }
         let mut hists = (0..2 * n_log)
             .map(|_| r.histogram())
             .collect::<Result<Vec<_>, _>>()?;
+        if hists.iter().any(|h| h.total() != nets) {
+            return Err("a histogram does not count the cell's nets".into());
+        }
         let gap = hists.split_off(n_log);
         cells.push(CellPart {
             cell: expected_cell,
@@ -308,8 +319,8 @@ mod tests {
                 CellPart {
                     cell: 4,
                     first_net: None,
-                    loss: vec![histogram([1.0]), histogram([0.5, 0.5])],
-                    gap: vec![histogram([0.0]), histogram([1e-300, f64::NAN])],
+                    loss: vec![histogram([1.0]), histogram([0.5])],
+                    gap: vec![histogram([0.0]), histogram([f64::NAN])],
                 },
                 CellPart {
                     cell: 5,
@@ -317,8 +328,8 @@ mod tests {
                         loss: vec![1.0, 0.5],
                         gap: vec![0.0, 1e-300],
                     }),
-                    loss: vec![Histogram::default(), histogram([3.0])],
-                    gap: vec![histogram([2.0]), histogram([4.0])],
+                    loss: vec![histogram([3.0, 0.0]), histogram([3.0, 1e-300])],
+                    gap: vec![histogram([2.0, 2.0]), histogram([4.0, f64::INFINITY])],
                 },
             ],
         }
@@ -330,8 +341,28 @@ mod tests {
             k,
             runs,
             cells: 4..6,
+            parts: vec![(1, false), (2, true)],
             n_log: 2,
         }
+    }
+
+    #[test]
+    fn hostile_histograms_are_malformed_not_a_panic() {
+        let mut b = Vec::new();
+        for x in [2, 5, 1, u64::MAX - 1, 1] {
+            varint(&mut b, x);
+        }
+        assert!(Reader(&b).histogram().unwrap_err().contains("malformed"));
+        let mut b = Vec::new();
+        for x in [2, 5, 1, 0, 1] {
+            varint(&mut b, x);
+        }
+        assert!(Reader(&b).histogram().is_err(), "repeated bucket");
+        let mut b = Vec::new();
+        for x in [u64::MAX] {
+            varint(&mut b, x);
+        }
+        assert!(Reader(&b).histogram().is_err(), "absurd length");
     }
 
     #[test]
@@ -349,6 +380,11 @@ mod tests {
         flipped[40] ^= 1;
         let e = decode(&flipped, &expect("abc", 5, 10..13)).unwrap_err();
         assert!(e.contains("checksum"), "{e}");
+        let wrong = Expect {
+            parts: vec![(1, true), (2, false)],
+            ..expect("abc", 5, 10..13)
+        };
+        assert!(decode(&bytes, &wrong).unwrap_err().contains("first net"));
         let mut old = bytes.clone();
         old[..8].copy_from_slice(MAGIC_V1);
         let e = decode(&old, &expect("abc", 5, 10..13)).unwrap_err();

@@ -168,6 +168,21 @@ impl Plan {
         (cell, run - cell.first_run)
     }
 
+    /// Per cell that chunk `k` holds nets of: how many, and whether the cell's first net.
+    pub fn chunk_parts(&self, k: u64) -> Vec<(u64, bool)> {
+        let runs = self.chunk_runs(k);
+        self.chunk_cells(k)
+            .map(|i| {
+                let c = &self.cells[i];
+                let (a, b) = (
+                    c.first_run.max(runs.start),
+                    (c.first_run + c.nets).min(runs.end),
+                );
+                (b - a, runs.contains(&c.first_run))
+            })
+            .collect()
+    }
+
     /// Nets per chunk: the unit of parallel work, of saving, resuming and sharding.
     pub fn chunk_nets(&self) -> u64 {
         u64::from(self.config.chunk_nets)
