@@ -260,22 +260,7 @@ impl OutDir {
 
     /// The chunks folder, created if needed; refused if it is a symlink.
     pub fn chunk_dir(&self) -> anyhow::Result<PathBuf> {
-        let dir = self.path.join(CHUNKS);
-        match fs::symlink_metadata(&dir) {
-            Ok(m) if m.file_type().is_symlink() || !m.is_dir() => {
-                Err(UsageError::new(format!(
-                    "{} is not a real folder (a symlink or a file): xorsweep writes chunks only into a folder of its own; remove it",
-                    dir.display()
-                ))
-                .into())
-            }
-            Ok(_) => Ok(dir),
-            Err(_) => {
-                fs::create_dir(&dir)
-                    .map_err(|e| RuntimeError::new(format!("cannot create {}: {e}", dir.display())))?;
-                Ok(dir)
-            }
-        }
+        self.subfolder(CHUNKS)
     }
 
     pub fn chunk_path(&self, k: u64) -> PathBuf {

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::sweep::chunk::ChunkData;
 use crate::sweep::config::RunsCsv;
-use crate::sweep::plan::{Plan, initial_params};
+use crate::sweep::plan::{Cell, Plan, initial_params};
 use crate::train::{Outcome, Params, Precision};
 
 /// An f64 as the shortest text that reads back to it (ryu), without a trailing ".0", so that
@@ -151,11 +151,9 @@ pub const RUNS_COLUMNS: [&str; 37] = [
 ];
 
 impl<'a> RunRow<'a> {
-    /// The row of global run `run` with its outcome; `label` is its cell's [`Cell::label`].
-    ///
-    /// [`Cell::label`]: crate::sweep::plan::Cell::label
-    pub fn new(plan: &Plan, run: u64, o: &Outcome, label: &'a str) -> RunRow<'a> {
-        let (cell, seed) = plan.locate(run);
+    /// The row of global run `run` of `cell`, with its outcome; `label` is [`Cell::label`].
+    pub fn new(plan: &Plan, cell: &Cell, run: u64, o: &Outcome, label: &'a str) -> RunRow<'a> {
+        let seed = run - cell.first_run;
         let i = initial_params(cell.init, plan.config.seed, run).0;
         RunRow {
             run,
@@ -249,14 +247,14 @@ impl<'a> RunRow<'a> {
 }
 
 /// Which runs a `--runs-csv` choice keeps: all, none, or about N spread evenly (always the
-/// lesson's rows, so the sample can be checked against the lesson).
-pub fn keep_run(plan: &Plan, which: RunsCsv, run: u64) -> bool {
+/// lesson's rows, so the sample can be checked against the lesson). `cell` is the run's cell.
+pub fn keep_run(plan: &Plan, which: RunsCsv, cell: &Cell, run: u64) -> bool {
     match which {
         RunsCsv::All => true,
         RunsCsv::None => false,
         RunsCsv::Sample(n) => {
             let stride = plan.total_runs.div_ceil(n).max(1);
-            run.is_multiple_of(stride) || !plan.locate(run).0.init.is_random()
+            run.is_multiple_of(stride) || !cell.init.is_random()
         }
     }
 }
@@ -277,15 +275,18 @@ pub fn runs_rows(plan: &Plan, which: RunsCsv, chunk: &ChunkData) -> Vec<u8> {
             RunsCsv::All => chunk.nets.len() * 700,
             _ => 0,
         }));
-    let mut label = (usize::MAX, String::new());
-    for (run, o) in chunk.runs.clone().zip(&chunk.nets) {
-        if keep_run(plan, which, run) {
-            let cell = plan.locate(run).0;
-            if label.0 != cell.index {
-                label = (cell.index, cell.label());
+    // The chunk's nets, cell by cell (its parts): each cell's label is made once.
+    let mut nets = chunk.runs.clone().zip(&chunk.nets);
+    for part in &chunk.cells {
+        let cell = &plan.cells[part.cell];
+        let label = cell.label();
+        let start = cell.first_run.max(chunk.runs.start);
+        let end = (cell.first_run + cell.nets).min(chunk.runs.end);
+        for (run, o) in nets.by_ref().take((end - start) as usize) {
+            if keep_run(plan, which, cell, run) {
+                w.serialize(RunRow::new(plan, cell, run, o, &label))
+                    .expect("in memory");
             }
-            w.serialize(RunRow::new(plan, run, o, &label.1))
-                .expect("in memory");
         }
     }
     w.into_inner().expect("in memory")
@@ -485,7 +486,7 @@ mod tests {
         let (o, _) = crate::train::reference::train(p, lr, &spec);
         let mut w = csv::Writer::from_writer(Vec::new());
         let label = plan.cells[0].label();
-        let row = RunRow::new(&plan, 0, &o, &label);
+        let row = RunRow::new(&plan, &plan.cells[0], 0, &o, &label);
         w.serialize(&row).unwrap();
         let bytes = w.into_inner().unwrap();
         assert!(bytes.starts_with(&runs_header()));

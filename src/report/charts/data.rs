@@ -297,6 +297,15 @@ impl ChartData {
         })
     }
 
+    /// The groups of independent random weights (uniform, normal): what the heat map and the
+    /// solved-by-learning-rate chart compare.
+    pub fn independent_groups(&self) -> Vec<Group<'_>> {
+        self.groups()
+            .into_iter()
+            .filter(|g| g.scheme.is_independent())
+            .collect()
+    }
+
     /// The cells grouped by scheme, in order of first appearance.
     pub fn groups(&self) -> Vec<Group<'_>> {
         let mut out: Vec<Group> = Vec::new();

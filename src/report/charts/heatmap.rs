@@ -13,11 +13,7 @@ use super::{Rendered, anchored, colour, colour_bar, heading, percent, png, text,
 pub const FILE: &str = "convergence_heatmap.png";
 
 pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
-    let groups: Vec<_> = data
-        .groups()
-        .into_iter()
-        .filter(|g| g.scheme.is_independent())
-        .collect();
+    let groups = data.independent_groups();
     if groups.is_empty() {
         return Ok(Rendered::Skipped {
             file: FILE,

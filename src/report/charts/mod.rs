@@ -90,7 +90,7 @@ pub fn render(data: &ChartData, opts: &ChartOptions) -> anyhow::Result<Vec<Rende
     }
     let makers: [Maker; 7] = [
         |d, _| baseline::draw(d),
-        solved_by_lr::draw,
+        |d, _| solved_by_lr::draw(d),
         loss_by_lr::draw,
         |d, _| heatmap::draw(d),
         epochs::draw,

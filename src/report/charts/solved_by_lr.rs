@@ -9,16 +9,12 @@ use plotters::prelude::*;
 
 use super::axis::{Axis, tick_label};
 use super::data::{Cell, ChartData, Group};
-use super::{Area, ChartOptions, Rendered, colour, finite_range, heading, line, png};
+use super::{Area, Rendered, colour, finite_range, heading, line, png};
 
 pub const FILE: &str = "solved_by_lr.png";
 
-pub fn draw(data: &ChartData, _opts: &ChartOptions) -> anyhow::Result<Rendered> {
-    let groups: Vec<Group> = data
-        .groups()
-        .into_iter()
-        .filter(|g| g.scheme.is_independent())
-        .collect();
+pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
+    let groups = data.independent_groups();
     if groups.is_empty() {
         return Ok(Rendered::Skipped {
             file: FILE,
