@@ -31,12 +31,16 @@ const SMALL: &[&str] = &[
     "16",
 ];
 
-/// Every output file but the manifest (which records timings), by name.
+/// Every output file but the manifest (which records timings), by name. The lock file is not an
+/// output: a run removes it when it ends, but a kill after the manifest leaves it behind.
 fn outputs(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file() && p.file_name().unwrap() != "manifest.json")
+        .filter(|p| {
+            let name = p.file_name().unwrap();
+            p.is_file() && name != "manifest.json" && name != ".xorsweep.lock"
+        })
         .map(|p| {
             (
                 p.file_name().unwrap().to_string_lossy().into_owned(),
