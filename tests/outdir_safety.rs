@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 mod common;
 
-use common::xorsweep;
+use common::{frozen_after_chunks, saved_chunks, send, signal_frozen, xorsweep};
 
 fn tiny(out: &Path) -> Vec<String> {
     [
@@ -196,6 +196,12 @@ fn two_sweeps_on_one_folder_exactly_one_runs() {
         sleep(Duration::from_millis(10));
     };
     let (lost, won) = if loser == 0 { (a, &mut b) } else { (b, &mut a) };
+    // Freeze the winner: it holds the lock, and cannot finish while we look.
+    send(won.id(), libc::SIGSTOP);
+    assert!(
+        won.try_wait().unwrap().is_none(),
+        "the winner finished too soon"
+    );
     let lost = lost.wait_with_output().unwrap();
     let err = String::from_utf8_lossy(&lost.stderr);
     assert_eq!(lost.status.code(), Some(1), "{err}");
@@ -209,21 +215,12 @@ fn two_sweeps_on_one_folder_exactly_one_runs() {
     won.kill().unwrap();
     won.wait().unwrap();
     // A dead process's lock does not block: the sweep resumes (and is stopped again at once).
-    let mut again = Std::new(bin)
-        .args(&resume)
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    sleep(Duration::from_millis(300));
-    Std::new("kill")
-        .args(["-TERM", &again.id().to_string()])
-        .status()
-        .unwrap();
-    let code = again.wait().unwrap().code();
+    let again = frozen_after_chunks(&resume, &out, saved_chunks(&out) + 1);
+    let (code, err) = signal_frozen(again, libc::SIGTERM);
     assert_eq!(
         code,
         Some(143),
-        "resumed after the holder died, stopped by SIGTERM"
+        "resumed after the holder died, stopped by SIGTERM: {err}"
     );
 }
 
@@ -231,19 +228,9 @@ fn two_sweeps_on_one_folder_exactly_one_runs() {
 fn sigterm_saves_prints_the_resume_command_and_resumes_identically() {
     let d = tempfile::tempdir().unwrap();
     let out = d.path().join("out");
-    let child = Std::new(env!("CARGO_BIN_EXE_xorsweep"))
-        .args(slow(&out))
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    sleep(Duration::from_millis(700));
-    Std::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(143), "{err}");
+    let child = frozen_after_chunks(&slow(&out), &out, 1);
+    let (code, err) = signal_frozen(child, libc::SIGTERM);
+    assert_eq!(code, Some(143), "{err}");
     assert!(
         err.contains("SIGTERM") && err.contains("Resume with:"),
         "{err}"

@@ -2,12 +2,10 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command as Std, Stdio};
-use std::thread::sleep;
-use std::time::{Duration, Instant};
 
 mod common;
 
-use common::xorsweep;
+use common::{frozen_after_chunks, signal_frozen, xorsweep};
 
 /// 3 + 3×40×3 = 363 nets in chunks of 16: 23 chunks.
 const SMALL: &[&str] = &[
@@ -254,28 +252,13 @@ fn chunk_files(dir: &Path) -> usize {
         .unwrap_or(0)
 }
 
-/// Start the slow sweep, send `signal` after `after`, return its exit status and stderr.
-fn interrupt(out: &Path, signal: &str, after: Duration) -> (Option<i32>, String) {
-    let mut child = Std::new(env!("CARGO_BIN_EXE_xorsweep"))
-        .args(SLOW)
-        .arg("--out")
-        .arg(out)
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    while start.elapsed() < after && child.try_wait().unwrap().is_none() {
-        sleep(Duration::from_millis(20));
-    }
-    Std::new("kill")
-        .args([signal, &child.id().to_string()])
-        .status()
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+/// Start the slow sweep, signal it once `chunks` of its 19 chunks are saved (frozen there, so
+/// the sweep is still running whatever the machine's speed), return its exit code and stderr.
+fn interrupt(out: &Path, signal: libc::c_int, chunks: usize) -> (Option<i32>, String) {
+    let mut args: Vec<String> = SLOW.iter().map(|s| s.to_string()).collect();
+    args.push("--out".into());
+    args.push(out.to_string_lossy().into_owned());
+    signal_frozen(frozen_after_chunks(&args, out, chunks), signal)
 }
 
 #[test]
@@ -288,38 +271,32 @@ fn killed_sweeps_resume_to_identical_output() {
         .arg(&whole)
         .assert()
         .success();
-    let mut partial_seen = false;
-    for (i, ms) in [300u64, 900, 1800].iter().enumerate() {
+    for (i, chunks) in [1usize, 6, 12].into_iter().enumerate() {
         let out = d.path().join(format!("killed{i}"));
-        interrupt(&out, "-KILL", Duration::from_millis(*ms));
-        if !out.join("manifest.json").exists() {
-            partial_seen = true;
-            assert!(
-                !out.join("runs.csv").exists(),
-                "no complete-looking output after a kill"
-            );
-            // Damage one saved chunk, as a crash mid-write on another file system might.
-            if i == 1 && chunk_files(&out) > 0 {
-                let victim = std::fs::read_dir(out.join("chunks"))
-                    .unwrap()
-                    .next()
-                    .unwrap()
-                    .unwrap()
-                    .path();
-                let bytes = std::fs::read(&victim).unwrap();
-                std::fs::write(&victim, &bytes[..bytes.len() - 3]).unwrap();
-            }
-            xorsweep()
-                .args(SLOW)
-                .arg("--out")
-                .arg(&out)
-                .arg("--resume")
-                .assert()
-                .success();
+        interrupt(&out, libc::SIGKILL, chunks);
+        assert!(
+            !out.join("manifest.json").exists() && !out.join("runs.csv").exists(),
+            "no complete-looking output after a kill"
+        );
+        // Damage one saved chunk, as a crash mid-write on another file system might.
+        if i == 1 {
+            let victim = std::fs::read_dir(out.join("chunks"))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|p| p.extension().is_some_and(|x| x == "bin"))
+                .unwrap();
+            let bytes = std::fs::read(&victim).unwrap();
+            std::fs::write(&victim, &bytes[..bytes.len() - 3]).unwrap();
         }
+        xorsweep()
+            .args(SLOW)
+            .arg("--out")
+            .arg(&out)
+            .arg("--resume")
+            .assert()
+            .success();
         assert_same(&whole, &out);
     }
-    assert!(partial_seen, "no kill landed mid-sweep: make SLOW slower");
 }
 
 #[test]
@@ -333,7 +310,7 @@ fn ctrl_c_saves_chunks_and_prints_the_resume_command() {
         .assert()
         .success();
     let out = d.path().join("interrupted");
-    let (code, stderr) = interrupt(&out, "-INT", Duration::from_millis(700));
+    let (code, stderr) = interrupt(&out, libc::SIGINT, 1);
     assert_eq!(code, Some(130), "{stderr}");
     assert!(stderr.contains("chunks are saved in"), "{stderr}");
     let command = stderr
@@ -364,7 +341,7 @@ fn a_write_failure_mid_sweep_keeps_completed_chunks_and_resumes() {
         .assert()
         .success();
     let out = d.path().join("faulty");
-    interrupt(&out, "-KILL", Duration::from_millis(300));
+    interrupt(&out, libc::SIGKILL, 1);
     assert!(out.join("sweep.toml").exists(), "the sweep started");
     // A directory where the last chunk must go: renaming the finished chunk onto it fails,
     // as a full or read-only disk would.

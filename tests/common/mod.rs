@@ -1,6 +1,10 @@
 //! Shared helpers for the integration tests.
 #![allow(dead_code)]
 
+use std::path::Path;
+use std::process::{Child, Command as Std, Stdio};
+use std::time::{Duration, Instant};
+
 use assert_cmd::Command;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -31,4 +35,72 @@ pub fn ulps(a: f64, b: f64) -> u64 {
 /// The xorsweep binary built for these tests.
 pub fn xorsweep() -> Command {
     Command::new(env!("CARGO_BIN_EXE_xorsweep"))
+}
+
+/// Saved chunk files (`chunk-*.bin`, not temporary files) in `out/chunks`.
+pub fn saved_chunks(out: &Path) -> usize {
+    std::fs::read_dir(out.join("chunks"))
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .filter(|e| {
+                    let name = e.file_name();
+                    let name = name.to_string_lossy();
+                    name.starts_with("chunk-") && name.ends_with(".bin")
+                })
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+/// Send `signal` to process `pid`.
+pub fn send(pid: u32, signal: libc::c_int) {
+    // SAFETY: kill(2) with a pid we spawned and a valid signal number touches no memory of ours.
+    let rc = unsafe { libc::kill(pid as libc::pid_t, signal) };
+    assert_eq!(rc, 0, "kill({pid}, {signal}) failed");
+}
+
+/// Start xorsweep with `args` (stderr piped), wait until `out/chunks` holds at least `chunks`
+/// saved chunks, and freeze the process there with SIGSTOP: the test then signals a sweep that
+/// is certainly still running, on any machine, in debug or release. Waiting is polling for an
+/// observable state, never a fixed sleep; the sweep must have more chunks than `chunks`.
+pub fn frozen_after_chunks(args: &[String], out: &Path, chunks: usize) -> Child {
+    let mut child = Std::new(env!("CARGO_BIN_EXE_xorsweep"))
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while saved_chunks(out) < chunks {
+        if let Some(status) = child.try_wait().unwrap() {
+            let err = child.wait_with_output().unwrap().stderr;
+            panic!(
+                "the sweep ended ({status}) before {chunks} chunks were seen: give it more chunks\n{}",
+                String::from_utf8_lossy(&err)
+            );
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(600),
+            "no chunk saved in 10 minutes"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    send(child.id(), libc::SIGSTOP);
+    assert!(
+        !out.join("manifest.json").exists(),
+        "the sweep had already finished when it was frozen"
+    );
+    child
+}
+
+/// Deliver `signal` to a process frozen by [`frozen_after_chunks`] and let it run on to handle
+/// it; return its exit code and stderr.
+pub fn signal_frozen(child: Child, signal: libc::c_int) -> (Option<i32>, String) {
+    send(child.id(), signal);
+    send(child.id(), libc::SIGCONT);
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
