@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use xorsweep::bench::{bench_nets, bench_spec};
-use xorsweep::train::{Precision, batch, reference};
+use xorsweep::train::{Options, Precision, batch, reference};
 
 fn epoch_loop(c: &mut Criterion) {
     let epochs = 200;
@@ -18,21 +18,21 @@ fn epoch_loop(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(3))
         .warm_up_time(Duration::from_millis(500));
 
-    let (inits, lrs) = bench_nets(256);
-    group.throughput(Throughput::Elements(inits.len() as u64 * u64::from(epochs)));
+    let nets = bench_nets(256, Options::LESSON);
+    group.throughput(Throughput::Elements(nets.len() as u64 * u64::from(epochs)));
     group.bench_function("scalar_f64", |b| {
         b.iter(|| {
-            for (p, lr) in inits.iter().zip(&lrs) {
-                black_box(reference::train(*p, *lr, &spec));
+            for net in &nets {
+                black_box(reference::train(net, &spec));
             }
         })
     });
 
-    let (inits, lrs) = bench_nets(4096);
-    group.throughput(Throughput::Elements(inits.len() as u64 * u64::from(epochs)));
+    let nets = bench_nets(4096, Options::LESSON);
+    group.throughput(Throughput::Elements(nets.len() as u64 * u64::from(epochs)));
     for (name, precision) in [("simd_f64", Precision::F64), ("simd_f32", Precision::F32)] {
         group.bench_function(name, |b| {
-            b.iter(|| black_box(batch::train(precision, &inits, &lrs, &spec)))
+            b.iter(|| black_box(batch::train(precision, &nets, &spec)))
         });
     }
     group.finish();

@@ -1,7 +1,7 @@
 //! The lesson's pinned run: weights 0.5 −0.4 0.1 / 0.9 0.3 −0.2 / 0.8 −0.6 0.05, η = 2.0,
 //! epochs 0..=4000 (4001 steps), loss printed every 500 epochs, then the four cases.
 
-use crate::train::{Curve, Outcome, Params, TrainSpec, XOR_CASES, reference};
+use crate::train::{Curve, Hyper, Outcome, TrainSpec, XOR_CASES, reference};
 
 pub const LESSON_LR: f64 = 2.0;
 /// The lesson prints epochs 0..=4000: 4001 gradient steps, the last printed loss is epoch 4000.
@@ -58,7 +58,7 @@ pub fn baseline_curve(epochs: u32) -> BaselineCurve {
         .chain([epochs])
         .collect();
     let spec = TrainSpec::new(epochs, log, None);
-    let (_, curve) = reference::train(Params::LESSON, LESSON_LR, &spec);
+    let (_, curve) = reference::train(&reference::lesson(Hyper::lr(LESSON_LR)), &spec);
     BaselineCurve {
         epochs: spec.log_epochs,
         loss: curve.loss,

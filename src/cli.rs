@@ -163,41 +163,14 @@ impl From<PrecisionArg> for Precision {
 
 #[derive(Args, Debug, Default)]
 pub struct SweepArgs {
-    /// A TOML file with any of: lr, init, seeds, seed, epochs, precision, target_loss, runs_csv,
-    /// chunk_nets.
-    /// Flags given as well override it. Every sweep writes its own as OUT/sweep.toml.
+    /// A TOML file whose keys are the long flags' names with underscores (lr, init, seeds,
+    /// momentum, lr_hidden, …). Flags given as well override it. Every sweep writes its own as
+    /// OUT/sweep.toml.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Learning rates: a list 0.5,1,2, a range 0.1..4:40 or a geometric range 0.05..32:16:log
-    /// [default: 0.05..32:16:log].
-    #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
-    pub lr: Option<String>,
-    /// Initialisation (repeatable): lesson, uniform:A, normal:SIGMA, symmetric:A,
-    /// near-symmetric:A:EPS (EPS a list or range, e.g. 1e-12..0.1:12:log)
-    /// [default: lesson, uniform at 7 scales, symmetric:1, near-symmetric:1 at ε = 1e-12…1e-1].
-    #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
-    pub init: Vec<String>,
-    /// Nets per (init, lr) cell for random inits [default: 200].
-    #[arg(long, value_name = "N", allow_negative_numbers = true)]
-    pub seeds: Option<u32>,
-    /// Master seed [default: 2026].
-    #[arg(long, value_name = "S", allow_negative_numbers = true)]
-    pub seed: Option<u64>,
-    /// Gradient steps per net [default: 20000; the lesson's run is 4001: epochs 0..=4000].
-    #[arg(long, value_name = "N", allow_negative_numbers = true)]
-    pub epochs: Option<u32>,
-    /// Arithmetic of the lane trainer [default: f64].
-    #[arg(long, value_enum)]
-    pub precision: Option<PrecisionArg>,
-    /// Also record the first epoch whose loss is below X (column target_epoch).
-    #[arg(long, value_name = "X", allow_hyphen_values = true)]
-    pub target_loss: Option<f64>,
-    /// Rows of runs.csv: all, none or sample:N [default: all].
-    #[arg(long, value_name = "WHICH")]
-    pub runs_csv: Option<String>,
-    /// Nets per saved chunk (the work an interruption can lose) [default: 8192].
-    #[arg(long, value_name = "N", allow_negative_numbers = true)]
-    pub chunk_nets: Option<u32>,
+    /// What the sweep trains: every flag here is also a key of --config files and sweep.toml.
+    #[command(flatten)]
+    pub set: ConfigPatch,
     /// Worker threads [default: all cores].
     #[arg(short = 'j', long, value_name = "N", allow_negative_numbers = true)]
     pub threads: Option<usize>,
@@ -238,39 +211,10 @@ pub struct SweepArgs {
 }
 
 impl SweepArgs {
-    /// The flags that set the sweep's configuration, parsed into typed specs; an error names
-    /// the flag.
+    /// The flags that set the sweep's configuration, checked like a config file's keys.
     pub fn patch(&self) -> Result<ConfigPatch, UsageError> {
-        fn parse<T: std::str::FromStr<Err = String>>(
-            flag: &str,
-            v: &Option<String>,
-        ) -> Result<Option<T>, UsageError> {
-            v.as_deref()
-                .map(|s| {
-                    s.parse()
-                        .map_err(|e| UsageError::new(format!("{flag}: {e}")))
-                })
-                .transpose()
-        }
-        let init = self
-            .init
-            .iter()
-            .map(|s| {
-                s.parse()
-                    .map_err(|e| UsageError::new(format!("--init: {e}")))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(ConfigPatch {
-            lr: parse("--lr", &self.lr)?,
-            init: (!init.is_empty()).then_some(init),
-            seeds: self.seeds,
-            seed: self.seed,
-            epochs: self.epochs,
-            precision: self.precision.map(Precision::from),
-            target_loss: self.target_loss,
-            runs_csv: parse("--runs-csv", &self.runs_csv)?,
-            chunk_nets: self.chunk_nets,
-        })
+        self.set.trainer.check()?;
+        Ok(self.set.clone())
     }
 }
 

@@ -11,6 +11,8 @@ pub mod bench;
 pub mod cli;
 pub mod cpu;
 pub mod error;
+pub mod format;
+pub mod hyper;
 pub mod map;
 pub mod outdir;
 pub mod pipeline;

@@ -12,17 +12,17 @@ use xorsweep::outdir::Mode;
 use xorsweep::pipeline::{self, Finished, SweepOptions};
 use xorsweep::sweep::config::SweepConfig;
 use xorsweep::sweep::shard::Shard;
-use xorsweep::train::{Params, batch, reference};
+use xorsweep::train::{Hyper, batch, reference};
 use xorsweep::{baseline, replay};
 
 fn run(cli: Cli, argv: &[String]) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Baseline { lanes } => {
             let spec = baseline::lesson_spec();
+            let lesson = reference::lesson(Hyper::lr(baseline::LESSON_LR));
             let (outcome, curve) = match lanes {
-                None => reference::train(Params::LESSON, baseline::LESSON_LR, &spec),
-                Some(p) => batch::train(p.into(), &[Params::LESSON], &[baseline::LESSON_LR], &spec)
-                    .remove(0),
+                None => reference::train(&lesson, &spec),
+                Some(p) => batch::train(p.into(), &[lesson], &spec).remove(0),
             };
             print!("{}", baseline::render(&spec, &outcome, &curve));
         }
@@ -186,7 +186,7 @@ fn bench(args: &BenchArgs) -> anyhow::Result<()> {
     let mut thread_counts = vec![1, threads];
     thread_counts.dedup();
 
-    let (inits, lrs) = bench::bench_nets(args.nets);
+    let nets = bench::bench_nets(args.nets, xorsweep::train::Options::LESSON);
     if !args.json {
         print!(
             "{}",
@@ -200,8 +200,7 @@ fn bench(args: &BenchArgs) -> anyhow::Result<()> {
                 implementation,
                 precision,
                 t,
-                &inits,
-                &lrs,
+                &nets,
                 args.epochs,
                 args.repeats,
             )?;

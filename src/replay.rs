@@ -63,6 +63,18 @@ pub fn round_every(epochs: u32) -> u32 {
     }
 }
 
+/// The trainer's parts that are not the lesson's, for the replay's first line.
+fn trainer_note(net: &crate::train::Net) -> String {
+    let setting = crate::hyper::Setting {
+        options: net.options,
+        momentum: net.hyper.momentum,
+        weight_decay: net.hyper.weight_decay,
+        lr_out: (net.hyper.lr_out != net.hyper.lr_hidden).then_some(net.hyper.lr_out),
+    };
+    let d = setting.describe();
+    if d.is_empty() { d } else { format!(" · {d}") }
+}
+
 fn same(a: f64, b: f64) -> bool {
     a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
 }
@@ -76,7 +88,7 @@ pub fn replay(path: &Path, run: u64, every: Option<u32>) -> Result<(String, bool
         ))
     };
     let init = row.initial_params();
-    crate::sweep::spec::check_lr(row.lr).map_err(|_| bad("lr", row.lr.to_string()))?;
+    crate::hyper::check_lr(row.lr).map_err(|_| bad("lr", row.lr.to_string()))?;
     if !["lesson", "uniform", "normal", "symmetric", "near-symmetric"].contains(&&*row.init) {
         return Err(bad("init", row.init.to_string()));
     }
@@ -92,14 +104,22 @@ pub fn replay(path: &Path, run: u64, every: Option<u32>) -> Result<(String, bool
     let mut log: Vec<u32> = (0..epochs).step_by(every as usize).collect();
     log.push(epochs - 1);
     let spec = TrainSpec::new(epochs, log, None);
-    let (outcome, curve) = batch::train(row.precision, &[init], &[row.lr], &spec).remove(0);
+    let net = row.net();
+    net.hyper
+        .check()
+        .map_err(|e| UsageError::new(format!("replay: run {run}: {e}")))?;
+    net.options
+        .check()
+        .map_err(|e| UsageError::new(format!("replay: run {run}: {e}")))?;
+    let (outcome, curve) = batch::train(row.precision, &[net], &spec).remove(0);
 
     let mut text = format!(
-        "run {run}: init {}{}{}, lr {}, seed {}, {epochs} steps, {} lanes\ninitial weights {init}\n\n",
+        "run {run}: init {}{}{}, lr {}{}, seed {}, {epochs} steps, {} lanes\ninitial weights {init}\n\n",
         row.init,
         row.scale.map(|x| format!(" scale {x}")).unwrap_or_default(),
         row.eps.map(|x| format!(" eps {x:e}")).unwrap_or_default(),
         row.lr,
+        trainer_note(&net),
         row.seed,
         row.precision,
     );

@@ -1,3 +1,6 @@
+mod common;
+
+use common::{lr_net, lr_nets};
 use xorsweep::baseline::{LESSON_LR, lesson_spec, render};
 use xorsweep::train::{Params, Precision, batch, reference};
 
@@ -21,7 +24,7 @@ epoch 4000   loss 0.0004
 #[test]
 fn reference_prints_the_lesson() {
     let spec = lesson_spec();
-    let (o, c) = reference::train(Params::LESSON, LESSON_LR, &spec);
+    let (o, c) = reference::train(&lr_net(Params::LESSON, LESSON_LR), &spec);
     assert_eq!(render(&spec, &o, &c), GOLDEN);
 }
 
@@ -29,7 +32,7 @@ fn reference_prints_the_lesson() {
 fn lanes_print_the_lesson() {
     let spec = lesson_spec();
     for p in [Precision::F64, Precision::F32] {
-        let r = batch::train(p, &[Params::LESSON], &[LESSON_LR], &spec);
+        let r = batch::train(p, &lr_nets(&[Params::LESSON], &[LESSON_LR]), &spec);
         assert_eq!(render(&spec, &r[0].0, &r[0].1), GOLDEN, "{p}");
     }
 }
@@ -58,7 +61,7 @@ fn parse_hex_float(s: &str) -> f64 {
 
 #[test]
 fn reference_matches_the_numpy_peer_bit_for_bit() {
-    let (o, _) = reference::train(Params::LESSON, LESSON_LR, &lesson_spec());
+    let (o, _) = reference::train(&lr_net(Params::LESSON, LESSON_LR), &lesson_spec());
     for (k, hex) in NUMPY_PEER_FINAL.iter().enumerate() {
         let want = parse_hex_float(hex);
         assert_eq!(
@@ -70,8 +73,7 @@ fn reference_matches_the_numpy_peer_bit_for_bit() {
     }
     let lanes = batch::train(
         Precision::F64,
-        &[Params::LESSON],
-        &[LESSON_LR],
+        &lr_nets(&[Params::LESSON], &[LESSON_LR]),
         &lesson_spec(),
     );
     for (k, hex) in NUMPY_PEER_FINAL.iter().enumerate() {

@@ -16,7 +16,7 @@
 
 mod common;
 
-use common::random_nets;
+use common::{lr_net, lr_nets, random_nets};
 use xorsweep::train::{Outcome, Params, Precision, TrainSpec, batch, reference};
 
 const EPOCHS: u32 = 1500;
@@ -40,7 +40,7 @@ fn same_verdict(a: &Outcome, b: &Outcome) -> bool {
 /// Is the oracle's answer for this net stable under a 1e-13 relative nudge of the start?
 fn stable(p: &Params, lr: f64, oracle: &Outcome, spec: &TrainSpec) -> bool {
     [1e-13, -1e-13].iter().all(|&rel| {
-        let (o, _) = reference::train(perturbed(p, rel), lr, spec);
+        let (o, _) = reference::train(&lr_net(perturbed(p, rel), lr), spec);
         same_verdict(&o, oracle)
             && close(o.final_loss, oracle.final_loss, 1e-9, 0.0)
             && o.params
@@ -56,11 +56,11 @@ fn f64_lanes_match_the_oracle() {
     let nets = random_nets(20261125, 400);
     let spec = spec();
     let (inits, lrs): (Vec<Params>, Vec<f64>) = nets.iter().copied().unzip();
-    let lanes = batch::train(Precision::F64, &inits, &lrs, &spec);
+    let lanes = batch::train(Precision::F64, &lr_nets(&inits, &lrs), &spec);
     assert_eq!(lanes.len(), nets.len());
     let mut compared = 0;
     for ((p, lr), (got, got_curve)) in nets.iter().zip(&lanes) {
-        let (want, want_curve) = reference::train(*p, *lr, &spec);
+        let (want, want_curve) = reference::train(&lr_net(*p, *lr), &spec);
         if !stable(p, *lr, &want, &spec) {
             continue;
         }
@@ -102,13 +102,16 @@ fn f32_lanes_agree_with_the_oracle_on_the_verdict() {
     let nets = random_nets(7, 300);
     let spec = spec();
     let (inits, lrs): (Vec<Params>, Vec<f64>) = nets.iter().copied().unzip();
-    let lanes = batch::train(Precision::F32, &inits, &lrs, &spec);
+    let lanes = batch::train(Precision::F32, &lr_nets(&inits, &lrs), &spec);
     let mut compared = 0;
     for ((p, lr), (got, _)) in nets.iter().zip(&lanes) {
-        let (want, _) = reference::train(*p, *lr, &spec);
+        let (want, _) = reference::train(&lr_net(*p, *lr), &spec);
         let well_conditioned = !want.diverged
             && [1e-5, -1e-5].iter().all(|&rel| {
-                reference::train(perturbed(p, rel), *lr, &spec).0.correct == want.correct
+                reference::train(&lr_net(perturbed(p, rel), *lr), &spec)
+                    .0
+                    .correct
+                    == want.correct
             });
         if well_conditioned {
             compared += 1;
@@ -133,10 +136,11 @@ fn batches_of_any_size_train_each_net_once() {
         for n in [1, w - 1, w, w + 1, 2 * w + 3] {
             let nets = random_nets(n as u64, n);
             let (inits, lrs): (Vec<Params>, Vec<f64>) = nets.iter().copied().unzip();
-            let together = batch::train(precision, &inits, &lrs, &spec);
+            let together = batch::train(precision, &lr_nets(&inits, &lrs), &spec);
             assert_eq!(together.len(), n, "{precision} batch of {n}");
             for (i, got) in together.iter().enumerate() {
-                let alone = &batch::train(precision, &inits[i..=i], &lrs[i..=i], &spec)[0];
+                let alone =
+                    &batch::train(precision, &lr_nets(&inits[i..=i], &lrs[i..=i]), &spec)[0];
                 assert_eq!(
                     got.0.params.0.map(f64::to_bits),
                     alone.0.params.0.map(f64::to_bits),
@@ -155,10 +159,10 @@ fn batches_of_any_size_train_each_net_once() {
 #[test]
 fn target_loss_epoch_matches_the_oracle() {
     let spec = TrainSpec::new(3000, vec![], Some(0.01));
-    let (want, _) = reference::train(Params::LESSON, 2.0, &spec);
+    let (want, _) = reference::train(&lr_net(Params::LESSON, 2.0), &spec);
     assert!(want.target_epoch.is_some());
     for precision in [Precision::F64, Precision::F32] {
-        let got = &batch::train(precision, &[Params::LESSON], &[2.0], &spec)[0].0;
+        let got = &batch::train(precision, &lr_nets(&[Params::LESSON], &[2.0]), &spec)[0].0;
         let (g, w) = (
             got.target_epoch.unwrap() as i64,
             want.target_epoch.unwrap() as i64,
@@ -169,8 +173,7 @@ fn target_loss_epoch_matches_the_oracle() {
     }
     let no_target = &batch::train(
         Precision::F64,
-        &[Params::LESSON],
-        &[2.0],
+        &lr_nets(&[Params::LESSON], &[2.0]),
         &TrainSpec::new(3000, vec![], None),
     )[0]
     .0;

@@ -2,13 +2,15 @@
 
 mod common;
 
+use common::{lr_net, lr_nets};
+
 use xorsweep::baseline::{LESSON_LR, lesson_spec, render};
 use xorsweep::train::{Params, Precision, batch, reference};
 
 #[test]
 fn lesson_weights_in_any_lane_print_the_baseline() {
     let spec = lesson_spec();
-    let (want_o, want_c) = reference::train(Params::LESSON, LESSON_LR, &spec);
+    let (want_o, want_c) = reference::train(&lr_net(Params::LESSON, LESSON_LR), &spec);
     let want = render(&spec, &want_o, &want_c);
     for precision in [Precision::F64, Precision::F32] {
         let w = batch::lane_width(precision);
@@ -19,7 +21,7 @@ fn lesson_weights_in_any_lane_print_the_baseline() {
             nets[i] = (Params::LESSON, LESSON_LR);
         }
         let (inits, lrs): (Vec<Params>, Vec<f64>) = nets.into_iter().unzip();
-        let got = batch::train(precision, &inits, &lrs, &spec);
+        let got = batch::train(precision, &lr_nets(&inits, &lrs), &spec);
         for &i in &positions {
             assert_eq!(
                 render(&spec, &got[i].0, &got[i].1),

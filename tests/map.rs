@@ -10,12 +10,17 @@ use common::xorsweep;
 use indicatif::ProgressBar;
 use xorsweep::map::compute::{Base, compute};
 use xorsweep::map::spec::MapConfig;
-use xorsweep::train::{Params, Rates, TrainSpec, reference};
+use xorsweep::train::{Hyper, Net, Options, Params, TrainSpec, reference};
 
 /// The reference's measures of one pixel: (final loss, mean loss/loss₀, solved epoch, trained).
-fn by_reference(p: Params, r: Rates, epochs: u32) -> (f64, f64, Option<u32>, bool) {
+fn by_reference(p: Params, r: Hyper, epochs: u32) -> (f64, f64, Option<u32>, bool) {
     let spec = TrainSpec::new(epochs, (0..=epochs).collect(), None);
-    let (o, curve) = reference::train_rates(p, r, &spec);
+    let net = Net {
+        init: p,
+        hyper: r,
+        options: Options::LESSON,
+    };
+    let (o, curve) = reference::train(&net, &spec);
     let mean = curve.loss.iter().sum::<f64>() / f64::from(epochs + 1) / curve.loss[0];
     (o.final_loss, mean, o.solved_epoch, o.correct == 4)
 }

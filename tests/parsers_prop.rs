@@ -1,9 +1,10 @@
 //! Property tests of the little languages: arbitrary input never panics, valid specs round-trip.
 
 use proptest::prelude::*;
+use xorsweep::hyper::{TrainerAxes, Values, check_lr};
 use xorsweep::sweep::config::{RunsCsv, SweepConfig};
 use xorsweep::sweep::shard::Shard;
-use xorsweep::sweep::spec::{InitSpec, Values};
+use xorsweep::sweep::spec::InitSpec;
 use xorsweep::train::Precision;
 
 fn positive() -> impl Strategy<Value = f64> {
@@ -91,10 +92,9 @@ proptest! {
     #[test]
     fn configs_round_trip_through_toml(seeds in 1u32..10_000, seed in any::<u64>(), epochs in 1u32..100_000, f32p in any::<bool>(),
                                         lr in values(), inits in prop::collection::vec(init_spec(), 1..4), target in prop::option::of(positive())) {
-        let lr = lr.to_string().parse();
-        prop_assume!(lr.is_ok());
+        prop_assume!(lr.values().into_iter().all(|x| check_lr(x).is_ok()));
         let config = SweepConfig {
-            lr: lr.unwrap(),
+            trainer: TrainerAxes { lr: Some(lr), ..TrainerAxes::default() },
             init: inits,
             seeds, seed, epochs,
             precision: if f32p { Precision::F32 } else { Precision::F64 },

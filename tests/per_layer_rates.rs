@@ -1,8 +1,8 @@
 //! Learning rates per layer (`lr_hidden` for w11 w12 b1 w21 w22 b2, `lr_out` for v1 v2 c), in
 //! the scalar reference, the sweep's lane kernel and the trainability map's lane kernel.
 //!
-//! With equal rates everything must be bit-identical to the single-rate trainers. With unequal
-//! rates the f64 lanes are held to the oracle with the tolerances of `lanes_vs_oracle.rs`, on the
+//! The map's kernel (a separate loop) must give the sweep kernel's final loss and verdicts bit
+//! for bit in every lane type. With unequal rates the f64 lanes are held to the oracle with the tolerances of `lanes_vs_oracle.rs`, on the
 //! nets whose oracle run is well conditioned (its outcome survives a 1e-13 relative nudge of the
 //! initial weights both ways; the test fails if fewer than two thirds qualify).
 
@@ -12,39 +12,35 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use wide::{f32x8, f32x16, f64x4, f64x8};
 use xorsweep::train::lane::Lane;
-use xorsweep::train::{Outcome, Params, Precision, Rates, TrainSpec, batch, reference};
+use xorsweep::train::{Hyper, Net, Options, Params, Precision, TrainSpec, batch, reference};
+
+fn net(init: Params, hyper: Hyper) -> Net {
+    Net {
+        init,
+        hyper,
+        options: Options::LESSON,
+    }
+}
+
+fn nets_of(inits: &[Params], rates: &[Hyper]) -> Vec<Net> {
+    inits.iter().zip(rates).map(|(p, r)| net(*p, *r)).collect()
+}
 
 /// Random nets with a random rate per layer, each log-uniform in [0.05, 40].
-fn nets_with_rates(seed: u64, n: usize) -> Vec<(Params, Rates)> {
+fn nets_with_rates(seed: u64, n: usize) -> Vec<(Params, Hyper)> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     common::random_nets(seed, n)
         .into_iter()
         .map(|(p, _)| {
             let mut lr = || rng.random_range(0.05f64.ln()..40f64.ln()).exp();
-            (
-                p,
-                Rates {
-                    hidden: lr(),
-                    out: lr(),
-                },
-            )
+            (p, Hyper::rates(lr(), lr()))
         })
         .collect()
 }
 
-fn bits(o: &Outcome) -> (Vec<u64>, u64, Vec<u64>, Option<u32>, u8) {
-    (
-        o.params.0.map(f64::to_bits).to_vec(),
-        o.final_loss.to_bits(),
-        o.outputs.map(f64::to_bits).to_vec(),
-        o.solved_epoch,
-        o.correct,
-    )
-}
-
-/// In lane type `V`: per-layer rates with hidden = out give the single-rate trainer's bits, and
-/// the map kernel (a separate loop) gives the sweep kernel's final loss and verdicts bit for bit.
-fn equal_rates_are_bit_identical<V: Lane>() {
+/// In lane type `V`: the map kernel (a separate loop) gives the sweep kernel's final loss and
+/// verdicts bit for bit, saturated and non-finite nets included.
+fn map_kernel_agrees_with_the_sweep_kernel<V: Lane>() {
     let nets = common::random_nets(41, 3 * V::WIDTH + 5);
     let (mut inits, mut lrs): (Vec<Params>, Vec<f64>) = nets.into_iter().unzip();
     // Saturating rates, and non-finite weights: the kernels must agree on divergence too.
@@ -52,28 +48,17 @@ fn equal_rates_are_bit_identical<V: Lane>() {
     lrs[V::WIDTH + 2] = f64::MAX;
     inits[2].0[4] = f64::NAN;
     inits[2 * V::WIDTH].0[7] = f64::INFINITY;
-    let rates: Vec<Rates> = lrs.iter().map(|&lr| Rates::same(lr)).collect();
+    let rates: Vec<Hyper> = lrs.iter().map(|&lr| Hyper::lr(lr)).collect();
     let spec = TrainSpec::new(600, vec![0, 1, 50, 600], None);
-    let single = batch::train_with::<V>(&inits, &lrs, &spec);
-    let per_layer = batch::train_rates_with::<V>(&inits, &rates, &spec);
-    let map = batch::train_map_with::<V>(&inits, &rates, spec.epochs);
+    let nets = nets_of(&inits, &rates);
+    let single = batch::train_with::<V>(&nets, &spec);
+    let map = batch::train_map_with::<V>(&nets, spec.epochs);
     assert!(
         map.iter().any(|m| m.diverged),
         "{}: no diverged net",
         V::NAME
     );
-    for (i, ((s, p), m)) in single.iter().zip(&per_layer).zip(&map).enumerate() {
-        assert_eq!(bits(&s.0), bits(&p.0), "{} net {i}", V::NAME);
-        let curve_bits = |c: &xorsweep::train::Curve| {
-            let b = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-            (b(&c.loss), b(&c.gap))
-        };
-        assert_eq!(
-            curve_bits(&s.1),
-            curve_bits(&p.1),
-            "{} net {i}: curves",
-            V::NAME
-        );
+    for (i, (s, m)) in single.iter().zip(&map).enumerate() {
         assert_eq!(
             m.final_loss.to_bits(),
             s.0.final_loss.to_bits(),
@@ -87,22 +72,11 @@ fn equal_rates_are_bit_identical<V: Lane>() {
 }
 
 #[test]
-fn equal_rates_match_the_single_rate_trainer_in_every_lane_type() {
-    equal_rates_are_bit_identical::<f64x4>();
-    equal_rates_are_bit_identical::<f64x8>();
-    equal_rates_are_bit_identical::<f32x8>();
-    equal_rates_are_bit_identical::<f32x16>();
-}
-
-#[test]
-fn equal_rates_match_the_single_rate_reference() {
-    let spec = TrainSpec::new(300, vec![0, 7, 300], None);
-    for (p, lr) in common::random_nets(5, 40) {
-        let (a, ac) = reference::train(p, lr, &spec);
-        let (b, bc) = reference::train_rates(p, Rates::same(lr), &spec);
-        assert_eq!(bits(&a), bits(&b));
-        assert_eq!(ac, bc);
-    }
+fn map_kernel_agrees_with_the_sweep_kernel_in_every_lane_type() {
+    map_kernel_agrees_with_the_sweep_kernel::<f64x4>();
+    map_kernel_agrees_with_the_sweep_kernel::<f64x8>();
+    map_kernel_agrees_with_the_sweep_kernel::<f32x8>();
+    map_kernel_agrees_with_the_sweep_kernel::<f32x16>();
 }
 
 /// One step with one layer's rate at zero moves only the other layer, exactly as a single-rate
@@ -111,23 +85,9 @@ fn equal_rates_match_the_single_rate_reference() {
 fn each_rate_moves_only_its_layer() {
     let spec = TrainSpec::new(1, vec![], None);
     let (p, lr) = common::random_nets(9, 1)[0];
-    let (both, _) = reference::train(p, lr, &spec);
-    let (hidden_only, _) = reference::train_rates(
-        p,
-        Rates {
-            hidden: lr,
-            out: 0.0,
-        },
-        &spec,
-    );
-    let (out_only, _) = reference::train_rates(
-        p,
-        Rates {
-            hidden: 0.0,
-            out: lr,
-        },
-        &spec,
-    );
+    let (both, _) = reference::train(&net(p, Hyper::lr(lr)), &spec);
+    let (hidden_only, _) = reference::train(&net(p, Hyper::rates(lr, 0.0)), &spec);
+    let (out_only, _) = reference::train(&net(p, Hyper::rates(0.0, lr)), &spec);
     for k in 0..9 {
         let (h, o) = (hidden_only.params.0[k], out_only.params.0[k]);
         if k < 6 {
@@ -139,17 +99,8 @@ fn each_rate_moves_only_its_layer() {
     }
     // The lanes split the same way (in f64 they differ from the reference only through exp).
     for precision in [Precision::F64, Precision::F32] {
-        let rates = [
-            Rates {
-                hidden: lr,
-                out: 0.0,
-            },
-            Rates {
-                hidden: 0.0,
-                out: lr,
-            },
-        ];
-        let got = batch::train_rates(precision, &[p, p], &rates, &spec);
+        let rates = [Hyper::rates(lr, 0.0), Hyper::rates(0.0, lr)];
+        let got = batch::train(precision, &nets_of(&[p, p], &rates), &spec);
         let start = Params(p.0.map(|x| x as f32 as f64));
         for k in 0..9 {
             let (h, o) = (got[0].0.params.0[k], got[1].0.params.0[k]);
@@ -177,16 +128,16 @@ fn close(a: f64, b: f64) -> bool {
 fn f64_lanes_with_per_layer_rates_match_the_oracle() {
     let nets = nets_with_rates(2026, 240);
     let spec = TrainSpec::new(800, vec![0, 10, 100, 800], None);
-    let (inits, rates): (Vec<Params>, Vec<Rates>) = nets.iter().copied().unzip();
-    let lanes = batch::train_rates(Precision::F64, &inits, &rates, &spec);
-    let map = batch::train_map(Precision::F64, &inits, &rates, spec.epochs);
+    let (inits, rates): (Vec<Params>, Vec<Hyper>) = nets.iter().copied().unzip();
+    let lanes = batch::train(Precision::F64, &nets_of(&inits, &rates), &spec);
+    let map = batch::train_map(Precision::F64, &nets_of(&inits, &rates), spec.epochs);
     let mut compared = 0;
     let mut unequal = 0;
     for (((p, r), (got, got_curve)), m) in nets.iter().zip(&lanes).zip(&map) {
-        let (want, want_curve) = reference::train_rates(*p, *r, &spec);
+        let (want, want_curve) = reference::train(&net(*p, *r), &spec);
         let stable = [1e-13, -1e-13].iter().all(|&rel| {
             let nudged = Params(p.0.map(|x| x * (1.0 + rel)));
-            let (o, _) = reference::train_rates(nudged, *r, &spec);
+            let (o, _) = reference::train(&net(nudged, *r), &spec);
             o.correct == want.correct
                 && o.solved_epoch == want.solved_epoch
                 && (o.final_loss - want.final_loss).abs() <= 1e-9
@@ -200,7 +151,7 @@ fn f64_lanes_with_per_layer_rates_match_the_oracle() {
             continue;
         }
         compared += 1;
-        unequal += usize::from((r.hidden / r.out).ln().abs() > 1.0);
+        unequal += usize::from((r.lr_hidden / r.lr_out).ln().abs() > 1.0);
         let ctx = format!("init {p} rates {r:?}: lanes {got:?} oracle {want:?}");
         assert_eq!(got.correct, want.correct, "{ctx}");
         assert_eq!(got.solved_epoch, want.solved_epoch, "{ctx}");

@@ -2,6 +2,8 @@
 
 mod common;
 
+use common::{lr_net, lr_nets};
+
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use xorsweep::train::{Outcome, Params, Precision, TrainSpec, batch, reference};
@@ -45,12 +47,12 @@ fn exactly_symmetric_nets_stay_clones_and_never_solve() {
     for lr in [0.1, 2.0, 20.0] {
         let lrs = vec![lr; nets.len()];
         for (i, p) in nets.iter().enumerate() {
-            let (o, c) = reference::train(*p, lr, &spec);
+            let (o, c) = reference::train(&lr_net(*p, lr), &spec);
             check_symmetric(&o, &format!("oracle net {i} lr {lr}"));
             assert!(c.gap.iter().all(|g| *g == 0.0));
         }
         for precision in [Precision::F64, Precision::F32] {
-            for (i, (o, c)) in batch::train(precision, &nets, &lrs, &spec)
+            for (i, (o, c)) in batch::train(precision, &lr_nets(&nets, &lrs), &spec)
                 .iter()
                 .enumerate()
             {
@@ -72,11 +74,11 @@ fn huge_learning_rate_is_diverged_or_stuck_never_silent_nan() {
         let lrs = vec![lr; nets.len()];
         let mut results: Vec<Outcome> = nets
             .iter()
-            .map(|p| reference::train(*p, lr, &spec).0)
+            .map(|p| reference::train(&lr_net(*p, lr), &spec).0)
             .collect();
         for precision in [Precision::F64, Precision::F32] {
             results.extend(
-                batch::train(precision, &nets, &lrs, &spec)
+                batch::train(precision, &lr_nets(&nets, &lrs), &spec)
                     .into_iter()
                     .map(|r| r.0),
             );

@@ -14,7 +14,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::train::{Params, Precision, TrainSpec, batch, reference};
+use crate::train::{Hyper, Net, Options, Params, Precision, TrainSpec, batch, reference};
 
 /// Which trainer a measurement is of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -54,17 +54,17 @@ pub struct Measurement {
     pub mad: f64,
 }
 
-/// Seeded random nets like the peer scripts' (uniform[−1, 1] weights, lr uniform in [0.5, 4]).
-pub fn bench_nets(n: usize) -> (Vec<Params>, Vec<f64>) {
+/// Seeded random nets like the peer scripts' (uniform[−1, 1] weights, lr uniform in [0.5, 4]),
+/// trained with `options`.
+pub fn bench_nets(n: usize, options: Options) -> Vec<Net> {
     let mut rng = ChaCha8Rng::seed_from_u64(1234);
     (0..n)
-        .map(|_| {
-            (
-                Params(std::array::from_fn(|_| rng.random_range(-1.0..1.0))),
-                rng.random_range(0.5..4.0),
-            )
+        .map(|_| Net {
+            init: Params(std::array::from_fn(|_| rng.random_range(-1.0..1.0))),
+            hyper: Hyper::lr(rng.random_range(0.5..4.0)),
+            options,
         })
-        .unzip()
+        .collect()
 }
 
 /// The work measured: `epochs` steps, loss recorded every 500 epochs like the peer scripts.
@@ -79,25 +79,21 @@ const TASK_NETS: usize = 2048;
 pub fn train_all(
     implementation: Impl,
     precision: Precision,
-    inits: &[Params],
-    lrs: &[f64],
+    nets: &[Net],
     spec: &TrainSpec,
 ) -> usize {
     // At least 4 tasks per thread so that small benchmarks keep every thread busy to the end.
     let task = TASK_NETS
-        .min(inits.len().div_ceil(4 * rayon::current_num_threads()))
+        .min(nets.len().div_ceil(4 * rayon::current_num_threads()))
         .max(16);
-    inits
-        .par_chunks(task)
-        .zip(lrs.par_chunks(task))
-        .map(|(p, l)| match implementation {
+    nets.par_chunks(task)
+        .map(|n| match implementation {
             // black_box: the results are not used, and the work must not be optimised away.
-            Impl::Simd => black_box(batch::train(precision, p, l, spec)).len(),
-            Impl::Scalar => p
+            Impl::Simd => black_box(batch::train(precision, n, spec)).len(),
+            Impl::Scalar => n
                 .iter()
-                .zip(l)
-                .map(|(p, l)| {
-                    black_box(reference::train(*p, *l, spec));
+                .map(|net| {
+                    black_box(reference::train(net, spec));
                     1
                 })
                 .sum(),
@@ -110,8 +106,7 @@ pub fn measure(
     implementation: Impl,
     precision: Precision,
     threads: usize,
-    inits: &[Params],
-    lrs: &[f64],
+    nets: &[Net],
     epochs: u32,
     repeats: usize,
 ) -> anyhow::Result<Measurement> {
@@ -119,12 +114,12 @@ pub fn measure(
         .num_threads(threads)
         .build()?;
     let spec = bench_spec(epochs);
-    let work = inits.len() as f64 * f64::from(epochs);
+    let work = nets.len() as f64 * f64::from(epochs);
     let rates: Vec<f64> = (0..repeats.max(1))
         .map(|_| {
             let t = Instant::now();
-            let trained = pool.install(|| train_all(implementation, precision, inits, lrs, &spec));
-            assert_eq!(trained, inits.len(), "every net trained once");
+            let trained = pool.install(|| train_all(implementation, precision, nets, &spec));
+            assert_eq!(trained, nets.len(), "every net trained once");
             work / t.elapsed().as_secs_f64()
         })
         .collect();
@@ -137,7 +132,7 @@ pub fn measure(
             Impl::Scalar => "f64 (scalar)",
         },
         threads,
-        nets: inits.len(),
+        nets: nets.len(),
         epochs,
         median: s.median,
         min: s.min,

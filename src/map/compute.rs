@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use super::spec::{AxisKind, AxisSpec, MapSpec};
 use crate::sweep::plan::initial_params;
-use crate::train::{Params, Rates, batch};
+use crate::train::{Hyper, Net, Options, Params, batch};
 
 /// Pixels trained per task: small enough for an even spread and a smooth progress bar, large
 /// enough that a task's overhead is nothing next to its training.
@@ -62,11 +62,11 @@ impl Base {
     }
 
     /// The net and rates at axis values (x, y).
-    pub fn net(&self, axes: [(AxisKind, f64); 2]) -> (Params, Rates) {
+    pub fn net(&self, axes: [(AxisKind, f64); 2]) -> (Params, Hyper) {
         let mut axes = axes;
         axes.sort_by_key(|(k, _)| k.order());
         let mut p = self.params;
-        let mut rates = Rates::same(self.lr);
+        let mut rates = Hyper::lr(self.lr);
         for (kind, v) in axes {
             match kind {
                 AxisKind::Scale => p = Params(p.0.map(|w| w * v)),
@@ -78,16 +78,16 @@ impl Base {
                     p = s;
                 }
                 AxisKind::Weight(k) => p.0[k] += v,
-                AxisKind::Lr => rates = Rates::same(v),
-                AxisKind::LrHidden => rates.hidden = v,
-                AxisKind::LrOut => rates.out = v,
+                AxisKind::Lr => rates = Hyper::lr(v),
+                AxisKind::LrHidden => rates.lr_hidden = v,
+                AxisKind::LrOut => rates.lr_out = v,
             }
         }
         (p, rates)
     }
 
     /// The net and rates of pixel `k` (row-major, row 0 = the lowest y).
-    pub fn pixel_net(&self, x: &AxisSpec, y: &AxisSpec, k: usize) -> (Params, Rates) {
+    pub fn pixel_net(&self, x: &AxisSpec, y: &AxisSpec, k: usize) -> (Params, Hyper) {
         let nx = x.n as usize;
         let (i, j) = ((k % nx) as u32, (k / nx) as u32);
         self.net([(x.kind, x.value(i)), (y.kind, y.value(j))])
@@ -113,10 +113,17 @@ pub fn compute(spec: &MapSpec, progress: &ProgressBar) -> Vec<Pixel> {
         .enumerate()
         .for_each(|(b, out)| {
             let first = b * BLOCK;
-            let (inits, rates): (Vec<Params>, Vec<Rates>) = (first..first + out.len())
-                .map(|k| base.pixel_net(&spec.x, &spec.y, k))
-                .unzip();
-            let results = batch::train_map(spec.precision, &inits, &rates, spec.epochs);
+            let nets: Vec<Net> = (first..first + out.len())
+                .map(|k| {
+                    let (init, hyper) = base.pixel_net(&spec.x, &spec.y, k);
+                    Net {
+                        init,
+                        hyper,
+                        options: Options::LESSON,
+                    }
+                })
+                .collect();
+            let results = batch::train_map(spec.precision, &nets, spec.epochs);
             for (px, r) in out.iter_mut().zip(results) {
                 *px = Pixel {
                     final_loss: r.final_loss as f32,
@@ -148,7 +155,7 @@ mod tests {
         .unwrap();
         let base = Base::new(&spec);
         let (p, r) = base.net([(AxisKind::Eps, 0.0), (AxisKind::Scale, 2.0)]);
-        assert_eq!(r, Rates::same(2.0));
+        assert_eq!(r, Hyper::lr(2.0));
         // ε = 0: an exact clone of the scaled base's unit 1.
         assert_eq!(p.hidden_gap(), 0.0);
         assert_eq!(p.0[0], 2.0 * base.params.0[0]);
@@ -167,12 +174,6 @@ mod tests {
         );
         let (w, r) = base.net([(AxisKind::Weight(8), 0.5), (AxisKind::LrOut, 7.0)]);
         assert_eq!(w.0[8], base.params.0[8] + 0.5);
-        assert_eq!(
-            r,
-            Rates {
-                hidden: 2.0,
-                out: 7.0
-            }
-        );
+        assert_eq!(r, Hyper::rates(2.0, 7.0));
     }
 }

@@ -434,7 +434,7 @@ impl MapConfig {
                 ));
             }
         };
-        crate::sweep::spec::check_lr(self.lr).map_err(flag("--lr"))?;
+        crate::hyper::check_lr(self.lr).map_err(flag("--lr"))?;
         if self.epochs == 0 || self.epochs > MAX_EPOCHS {
             return Err(UsageError::new(format!(
                 "--epochs: must be between 1 and {MAX_EPOCHS}"

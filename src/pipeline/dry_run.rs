@@ -53,8 +53,7 @@ pub fn dry_run(
         pool.install(|| {
             use rayon::prelude::*;
             nets_sample.par_chunks(64).for_each(|c| {
-                let (inits, lrs): (Vec<_>, Vec<_>) = c.iter().copied().unzip();
-                std::hint::black_box(batch::train(plan.config.precision, &inits, &lrs, &spec));
+                std::hint::black_box(batch::train(plan.config.precision, c, &spec));
             });
         });
         best = best.min(t.elapsed().as_secs_f64());

@@ -33,6 +33,7 @@ pub struct Example {
 struct Filling {
     cell: Cell,
     final_loss: Vec<f64>,
+    final_mse: Vec<f64>,
     solved_epoch: Vec<u32>,
     target_epoch: Vec<u32>,
     hidden_gap: Vec<f64>,
@@ -50,6 +51,7 @@ impl Filling {
         Filling {
             cell: cell.clone(),
             final_loss: Vec::with_capacity(n),
+            final_mse: Vec::with_capacity(n),
             solved_epoch: Vec::new(),
             target_epoch: Vec::new(),
             hidden_gap: Vec::with_capacity(n),
@@ -79,6 +81,7 @@ impl Filling {
                 .filter(|x| !x.is_nan())
                 .fold(f64::INFINITY, f64::min),
             final_loss: quartiles(self.final_loss),
+            final_mse_median: quartiles(self.final_mse)[1],
             diverged: self.diverged,
             median_hidden_gap: quartiles(self.hidden_gap)[1],
             target: tracks_target.then(|| {
@@ -156,6 +159,7 @@ impl<'a> Aggregator<'a> {
             let end = (cell.first_run + cell.nets).min(chunk.runs.end);
             for outcome in nets.by_ref().take((end - run) as usize) {
                 f.final_loss.push(outcome.final_loss);
+                f.final_mse.push(outcome.final_mse);
                 f.hidden_gap.push(outcome.hidden_gap);
                 if let Some(e) = outcome.solved_epoch {
                     f.solved_epoch.push(e);

@@ -13,30 +13,42 @@ use crate::sweep::plan::{Cell, Plan};
 
 pub fn summary_csv(rows: &[CellSummary]) -> Vec<u8> {
     let finite = |x: f64| (!x.is_nan()).then_some(x);
-    write_csv(rows.iter().map(|s| SummaryRow {
-        cell: s.cell.index as u64,
-        init: s.cell.init.name().to_string(),
-        scale: s.cell.init.scale(),
-        eps: s.cell.init.eps(),
-        lr: s.cell.lr,
-        nets: s.nets,
-        solved: s.solved,
-        solved_fraction: s.solved_fraction(),
-        solved_ci95_low: s.wilson.0,
-        solved_ci95_high: s.wilson.1,
-        solved_epoch_q1: finite(s.solved_epoch[0]),
-        solved_epoch_median: finite(s.solved_epoch[1]),
-        solved_epoch_q3: finite(s.solved_epoch[2]),
-        final_loss_q1: Some(s.final_loss[0]),
-        final_loss_median: Some(s.final_loss[1]),
-        final_loss_q3: Some(s.final_loss[2]),
-        final_loss_best: Some(s.best_final_loss),
-        median_hidden_gap: Some(s.median_hidden_gap),
-        diverged: s.diverged,
-        label: s.cell.label(),
-        target_reached: s.target.map(|t| t.0),
-        target_reached_fraction: s.target.map(|t| t.0 as f64 / s.nets as f64),
-        target_epoch_median: s.target.and_then(|t| finite(t.1)),
+    write_csv(rows.iter().map(|s| {
+        let (hyper, options) = (s.cell.hyper(), s.cell.setting.options);
+        SummaryRow {
+            cell: s.cell.index as u64,
+            init: s.cell.init.name().to_string(),
+            scale: s.cell.init.scale(),
+            eps: s.cell.init.eps(),
+            lr: s.cell.lr,
+            nets: s.nets,
+            solved: s.solved,
+            solved_fraction: s.solved_fraction(),
+            solved_ci95_low: s.wilson.0,
+            solved_ci95_high: s.wilson.1,
+            solved_epoch_q1: finite(s.solved_epoch[0]),
+            solved_epoch_median: finite(s.solved_epoch[1]),
+            solved_epoch_q3: finite(s.solved_epoch[2]),
+            final_loss_q1: Some(s.final_loss[0]),
+            final_loss_median: Some(s.final_loss[1]),
+            final_loss_q3: Some(s.final_loss[2]),
+            final_loss_best: Some(s.best_final_loss),
+            median_hidden_gap: Some(s.median_hidden_gap),
+            diverged: s.diverged,
+            label: s.cell.label(),
+            target_reached: s.target.map(|t| t.0),
+            target_reached_fraction: s.target.map(|t| t.0 as f64 / s.nets as f64),
+            target_epoch_median: s.target.and_then(|t| finite(t.1)),
+            final_mse_median: Some(s.final_mse_median),
+            lr_hidden: Some(hyper.lr_hidden),
+            lr_out: Some(hyper.lr_out),
+            momentum: Some(hyper.momentum),
+            weight_decay: Some(hyper.weight_decay),
+            activation: options.activation,
+            output: options.output,
+            loss: options.loss,
+            batch: options.batch,
+        }
     }))
 }
 
@@ -136,6 +148,7 @@ pub fn examples_csv(cells: &[CellResult]) -> Vec<u8> {
     write_csv(cells.iter().map(|c| {
         let (cell, r) = (&c.summary.cell, &c.example);
         let (o, p) = (&r.outcome, r.outcome.params.0);
+        let (hyper, options) = (cell.hyper(), cell.setting.options);
         ExampleRow {
             run: r.run,
             cell: cell.index as u64,
@@ -156,6 +169,14 @@ pub fn examples_csv(cells: &[CellResult]) -> Vec<u8> {
             correct: o.correct,
             solved_epoch: o.solved_epoch.map(u64::from),
             diverged: u8::from(o.diverged),
+            lr_hidden: Some(hyper.lr_hidden),
+            lr_out: Some(hyper.lr_out),
+            momentum: Some(hyper.momentum),
+            weight_decay: Some(hyper.weight_decay),
+            activation: options.activation,
+            output: options.output,
+            loss: options.loss,
+            batch: options.batch,
         }
     }))
 }

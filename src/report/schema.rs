@@ -16,7 +16,9 @@ use serde::{Deserialize, Serialize};
 use crate::sweep::chunk::ChunkData;
 use crate::sweep::config::RunsCsv;
 use crate::sweep::plan::{Cell, Plan, initial_params};
-use crate::train::{Outcome, Params, Precision};
+use crate::train::{
+    Activation, Batch, Hyper, Loss, Net, Options, Outcome, OutputUnit, Params, Precision,
+};
 
 /// An f64 as the shortest text that reads back to it (ryu), without a trailing ".0", so that
 /// runs.csv spells numbers like summary.csv does (`2`, `0.5`, `1e-12`).
@@ -107,10 +109,31 @@ pub struct RunRow<'a> {
     pub target_epoch: Option<u32>,
     /// The net's cell, as a person reads it: `uniform:1 @ lr 8.788`.
     pub label: Cow<'a, str>,
+    /// Mean squared error of the final weights, whatever the loss (compares across losses).
+    #[serde(default, serialize_with = "opt_num")]
+    pub final_mse: Option<f64>,
+    /// The trainer (see `hyper::TrainerAxes`): always written, the lesson's values included;
+    /// read as the lesson's (with `lr` for both layers) from files that predate them.
+    #[serde(default, serialize_with = "opt_num")]
+    pub lr_hidden: Option<f64>,
+    #[serde(default, serialize_with = "opt_num")]
+    pub lr_out: Option<f64>,
+    #[serde(default, serialize_with = "opt_num")]
+    pub momentum: Option<f64>,
+    #[serde(default, serialize_with = "opt_num")]
+    pub weight_decay: Option<f64>,
+    #[serde(default)]
+    pub activation: Activation,
+    #[serde(default)]
+    pub output: OutputUnit,
+    #[serde(default)]
+    pub loss: Loss,
+    #[serde(default)]
+    pub batch: Batch,
 }
 
 /// The header line of runs.csv, in column order.
-pub const RUNS_COLUMNS: [&str; 37] = [
+pub const RUNS_COLUMNS: [&str; 46] = [
     "run",
     "init",
     "lr",
@@ -148,6 +171,15 @@ pub const RUNS_COLUMNS: [&str; 37] = [
     "diverged",
     "target_epoch",
     "label",
+    "final_mse",
+    "lr_hidden",
+    "lr_out",
+    "momentum",
+    "weight_decay",
+    "activation",
+    "output",
+    "loss",
+    "batch",
 ];
 
 impl<'a> RunRow<'a> {
@@ -155,6 +187,7 @@ impl<'a> RunRow<'a> {
     pub fn new(plan: &Plan, cell: &Cell, run: u64, o: &Outcome, label: &'a str) -> RunRow<'a> {
         let seed = run - cell.first_run;
         let i = initial_params(cell.init, plan.config.seed, run).0;
+        let (hyper, options) = (cell.hyper(), cell.setting.options);
         RunRow {
             run,
             init: Cow::Borrowed(cell.init.name()),
@@ -194,6 +227,15 @@ impl<'a> RunRow<'a> {
             diverged: 0,
             target_epoch: None,
             label: Cow::Borrowed(label),
+            final_mse: None,
+            lr_hidden: Some(hyper.lr_hidden),
+            lr_out: Some(hyper.lr_out),
+            momentum: Some(hyper.momentum),
+            weight_decay: Some(hyper.weight_decay),
+            activation: options.activation,
+            output: options.output,
+            loss: options.loss,
+            batch: options.batch,
         }
         .with_outcome(o)
     }
@@ -221,7 +263,27 @@ impl<'a> RunRow<'a> {
             hidden_gap: o.hidden_gap,
             diverged: u8::from(o.diverged),
             target_epoch: o.target_epoch,
+            final_mse: Some(o.final_mse),
             ..self
+        }
+    }
+
+    /// The trainer the row's net was trained with (the lesson's, at `lr`, for older files).
+    pub fn net(&self) -> Net {
+        Net {
+            init: self.initial_params(),
+            hyper: Hyper {
+                lr_hidden: self.lr_hidden.unwrap_or(self.lr),
+                lr_out: self.lr_out.unwrap_or(self.lr),
+                momentum: self.momentum.unwrap_or(0.0),
+                weight_decay: self.weight_decay.unwrap_or(0.0),
+            },
+            options: Options {
+                activation: self.activation,
+                output: self.output,
+                loss: self.loss,
+                batch: self.batch,
+            },
         }
     }
 
@@ -340,6 +402,27 @@ pub struct SummaryRow {
     pub target_reached_fraction: Option<f64>,
     #[serde(default, serialize_with = "opt_num")]
     pub target_epoch_median: Option<f64>,
+    /// Median of the final MSE (equal to final_loss_median for the lesson's loss).
+    #[serde(default, serialize_with = "opt_num")]
+    pub final_mse_median: Option<f64>,
+    /// The trainer (see `hyper::TrainerAxes`): always written, the lesson's values included;
+    /// read as the lesson's (with `lr` for both layers) from files that predate them.
+    #[serde(default, serialize_with = "opt_num")]
+    pub lr_hidden: Option<f64>,
+    #[serde(default, serialize_with = "opt_num")]
+    pub lr_out: Option<f64>,
+    #[serde(default, serialize_with = "opt_num")]
+    pub momentum: Option<f64>,
+    #[serde(default, serialize_with = "opt_num")]
+    pub weight_decay: Option<f64>,
+    #[serde(default)]
+    pub activation: Activation,
+    #[serde(default)]
+    pub output: OutputUnit,
+    #[serde(default)]
+    pub loss: Loss,
+    #[serde(default)]
+    pub batch: Batch,
 }
 
 /// One row of curves.csv: a cell's statistics at one logged epoch (`kind = cell`), or one net's
@@ -416,6 +499,24 @@ pub struct ExampleRow {
     pub correct: u8,
     pub solved_epoch: Option<u64>,
     pub diverged: u8,
+    /// The trainer (see `hyper::TrainerAxes`): always written, the lesson's values included;
+    /// read as the lesson's (with `lr` for both layers) from files that predate them.
+    #[serde(default, serialize_with = "opt_num")]
+    pub lr_hidden: Option<f64>,
+    #[serde(default, serialize_with = "opt_num")]
+    pub lr_out: Option<f64>,
+    #[serde(default, serialize_with = "opt_num")]
+    pub momentum: Option<f64>,
+    #[serde(default, serialize_with = "opt_num")]
+    pub weight_decay: Option<f64>,
+    #[serde(default)]
+    pub activation: Activation,
+    #[serde(default)]
+    pub output: OutputUnit,
+    #[serde(default)]
+    pub loss: Loss,
+    #[serde(default)]
+    pub batch: Batch,
 }
 
 impl ExampleRow {
@@ -475,15 +576,18 @@ mod tests {
     #[test]
     fn the_header_is_the_row_struct_s_field_list() {
         let plan = Plan::new(crate::sweep::config::SweepConfig {
-            lr: "1".parse().unwrap(),
+            trainer: crate::hyper::TrainerAxes {
+                lr: Some("1".parse().unwrap()),
+                ..Default::default()
+            },
             init: vec!["uniform:1".parse().unwrap()],
             seeds: 1,
             epochs: 3,
             ..Default::default()
         });
-        let (p, lr) = plan.net(0);
+        let net = plan.net(0);
         let spec = crate::train::TrainSpec::new(3, vec![], None);
-        let (o, _) = crate::train::reference::train(p, lr, &spec);
+        let (o, _) = crate::train::reference::train(&net, &spec);
         let mut w = csv::Writer::from_writer(Vec::new());
         let label = plan.cells[0].label();
         let row = RunRow::new(&plan, &plan.cells[0], 0, &o, &label);
@@ -493,7 +597,7 @@ mod tests {
         let mut r = csv::Reader::from_reader(&bytes[..]);
         let back: RunRow = r.deserialize().next().unwrap().unwrap();
         assert_eq!(back, row);
-        assert_eq!(back.initial_params(), p);
+        assert_eq!(back.net(), net);
         assert_eq!(back.final_params(), o.params);
     }
 

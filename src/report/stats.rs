@@ -72,6 +72,8 @@ pub struct CellSummary {
     /// Quartiles of solved_epoch among solved nets (NaN if none solved).
     pub solved_epoch: [f64; 3],
     pub final_loss: [f64; 3],
+    /// Median final MSE (the same as the final loss's for the lesson's loss).
+    pub final_mse_median: f64,
     pub best_final_loss: f64,
     pub diverged: u64,
     pub median_hidden_gap: f64,

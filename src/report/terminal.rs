@@ -7,7 +7,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use super::charts::data::{ChartData, Group};
-use crate::sweep::plan::significant;
+use crate::format::significant;
 
 /// One init's line of the summary.
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -16,7 +16,7 @@
 use std::ops::Range;
 
 use crate::sketch::Histogram;
-use crate::train::{Curve, N_PARAMS, Outcome, Params, count_correct};
+use crate::train::{Curve, N_PARAMS, Outcome, Params, count_correct, mse_of};
 
 const MAGIC: &[u8; 8] = b"XSWCHNK2";
 /// The first format (whole curves per net, ~1 KB each), refused with its own message.
@@ -238,6 +238,7 @@ pub fn decode(bytes: &[u8], expect: &Expect) -> Result<ChunkData, String> {
         nets.push(Outcome {
             params,
             final_loss,
+            final_mse: mse_of(&outputs),
             outputs,
             correct: count_correct(&outputs),
             solved_epoch,
@@ -304,6 +305,7 @@ mod tests {
             Outcome {
                 params,
                 final_loss: 0.25,
+                final_mse: mse_of(&outputs),
                 outputs,
                 correct: count_correct(&outputs),
                 solved_epoch: Some(7),

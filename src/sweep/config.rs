@@ -7,13 +7,13 @@ use sha2::{Digest, Sha256};
 
 use serde_with::{DeserializeFromStr, SerializeDisplay};
 
-use super::spec::{InitSpec, LrSpec};
+use super::spec::InitSpec;
 use crate::error::UsageError;
+use crate::hyper::TrainerAxes;
 use crate::train::{MAX_EPOCHS, Precision};
 
-/// The default sweep: every learning rate from gentle to violent, random inits from tiny to
-/// saturating, clones and nearly-clones, and the lesson's own weights.
-pub const DEFAULT_LR: &str = "0.05..32:16:log";
+/// The default sweep: every learning rate from gentle to violent (`hyper::DEFAULT_LR`), random
+/// inits from tiny to saturating, clones and nearly-clones, and the lesson's own weights.
 pub const DEFAULT_INITS: [&str; 10] = [
     "lesson",
     "uniform:0.1",
@@ -35,11 +35,16 @@ pub const DEFAULT_EPOCHS: u32 = 20_000;
 /// A sweep's configuration as written in `sweep.toml` (all fields present once resolved). Every
 /// spec is a parsed, checked type that prints back canonically, so `2` and `2.0` are one sweep
 /// for resume and merge, and nothing downstream parses a string again.
+///
+/// Unknown keys are refused by [`check_keys`] (serde's `deny_unknown_fields` does not combine with
+/// the flattened trainer axes).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SweepConfig {
-    /// Learning rates: a list `0.5,1,2`, a range `0.1..4:40` or `0.05..32:16:log`.
-    pub lr: LrSpec,
+    /// The trainer's hyperparameters (learning rates, momentum, … ; see [`TrainerAxes`]), at the
+    /// top level of the TOML file. Absent ones are the lesson's: a default sweep's sweep.toml
+    /// names only `lr`.
+    #[serde(flatten)]
+    pub trainer: TrainerAxes,
     /// Initialisation schemes, see `xorsweep sweep --help`.
     pub init: Vec<InitSpec>,
     /// Nets per (init, lr) cell for random schemes.
@@ -68,27 +73,61 @@ fn default_chunk_nets() -> u32 {
     DEFAULT_CHUNK_NETS
 }
 
-/// Optional overrides of a [`SweepConfig`] (a TOML file or the command line), already parsed.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// Optional overrides of a [`SweepConfig`]: the command line's flags and a TOML file's keys are
+/// this one struct (a flag `--chunk-nets` is the key `chunk_nets`), parsed into typed values.
+#[derive(clap::Args, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ConfigPatch {
-    pub lr: Option<LrSpec>,
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub trainer: TrainerAxes,
+    /// Initialisation (repeatable): lesson, uniform:A, normal:SIGMA, symmetric:A,
+    /// near-symmetric:A:EPS (EPS a list or range, e.g. 1e-12..0.1:12:log)
+    /// [default: lesson, uniform at 7 scales, symmetric:1, near-symmetric:1 at ε = 1e-12…1e-1].
+    #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub init: Option<Vec<InitSpec>>,
+    /// Nets per cell for random inits [default: 200].
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seeds: Option<u32>,
+    /// Master seed [default: 2026].
+    #[arg(long, value_name = "S", allow_negative_numbers = true)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
+    /// Gradient steps (epochs) per net [default: 20000; the lesson's run is 4001: epochs
+    /// 0..=4000].
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub epochs: Option<u32>,
+    /// Arithmetic of the lane trainer: f64 or f32 [default: f64].
+    #[arg(long, value_name = "P")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precision: Option<Precision>,
+    /// Also record the first epoch whose loss is below X (column target_epoch).
+    #[arg(long, value_name = "X", allow_hyphen_values = true)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_loss: Option<f64>,
+    /// Rows of runs.csv: all, none or sample:N [default: all].
+    #[arg(long, value_name = "WHICH")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runs_csv: Option<RunsCsv>,
+    /// Nets per saved chunk (the work an interruption can lose) [default: 8192].
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chunk_nets: Option<u32>,
 }
 
 impl Default for SweepConfig {
     fn default() -> Self {
         SweepConfig {
-            lr: DEFAULT_LR
-                .parse()
-                .expect("the default learning rates parse"),
+            trainer: TrainerAxes {
+                lr: Some(
+                    crate::hyper::DEFAULT_LR
+                        .parse()
+                        .expect("the default learning rates parse"),
+                ),
+                ..TrainerAxes::default()
+            },
             init: DEFAULT_INITS
                 .iter()
                 .map(|s| s.parse().expect("the default inits parse"))
@@ -109,9 +148,8 @@ impl SweepConfig {
         macro_rules! take {
             ($($f:ident),*) => { $( if let Some(v) = p.$f { self.$f = v; } )* };
         }
-        take!(
-            lr, init, seeds, seed, epochs, precision, runs_csv, chunk_nets
-        );
+        self.trainer.apply(p.trainer);
+        take!(init, seeds, seed, epochs, precision, runs_csv, chunk_nets);
         if p.target_loss.is_some() {
             self.target_loss = p.target_loss;
         }
@@ -120,11 +158,21 @@ impl SweepConfig {
 
     /// Parse a TOML config file's text (`path` names it in errors).
     pub fn patch_from_toml(text: &str, path: &str) -> Result<ConfigPatch, UsageError> {
-        toml::from_str(text).map_err(|e| crate::error::toml_error("--config", path, text, &e))
+        check_keys(text, path, "--config")?;
+        let patch: ConfigPatch = toml::from_str(text)
+            .map_err(|e| crate::error::toml_error("--config", path, text, &e))?;
+        patch.trainer.check().map_err(|e| {
+            // The message starts with the flag (`--lr: …`): point at the key's line.
+            let key = e.0.split(':').next().unwrap_or_default();
+            let line = line_of(text, &key.trim_start_matches('-').replace('-', "_"));
+            UsageError::new(format!("--config {path}{line}: {}", e.0))
+        })?;
+        Ok(patch)
     }
 
     /// Read a sweep.toml that xorsweep wrote (resume, merge, plot), checked like a config file.
     pub fn from_sweep_toml(text: &str, path: &str) -> Result<SweepConfig, String> {
+        check_keys(text, path, "").map_err(|e| e.0.trim().to_string())?;
         let config: SweepConfig = toml::from_str(text).map_err(|e| {
             crate::error::toml_error("", path, text, &e)
                 .0
@@ -169,6 +217,7 @@ impl SweepConfig {
     /// The checks that involve more than one spec's own syntax (each spec checked itself when it
     /// was parsed). Run once, on the resolved configuration.
     pub fn check(&self) -> Result<(), UsageError> {
+        self.trainer.check()?;
         if self.init.is_empty() {
             return Err(UsageError::new("--init: no initialisation scheme given"));
         }
@@ -262,4 +311,67 @@ impl std::fmt::Display for RunsCsv {
             RunsCsv::Sample(n) => write!(f, "sample:{n}"),
         }
     }
+}
+
+/// Every key a sweep's TOML file may hold: the fields of [`SweepConfig`] and of the flattened
+/// [`TrainerAxes`], read off a configuration with every field set (so the list is the structs'
+/// own, declared nowhere else).
+fn known_keys() -> Vec<String> {
+    let mut full = SweepConfig {
+        target_loss: Some(1.0),
+        ..SweepConfig::default()
+    };
+    let some = Some("1".parse().expect("1 parses"));
+    full.trainer = TrainerAxes {
+        lr: some.clone(),
+        lr_hidden: some.clone(),
+        lr_out: some.clone(),
+        momentum: some.clone(),
+        weight_decay: some,
+        activation: Some("sigmoid".parse().expect("a name parses")),
+        output: Some("sigmoid".parse().expect("a name parses")),
+        loss: Some("mse".parse().expect("a name parses")),
+        batch: Some("full".parse().expect("a name parses")),
+    };
+    toml::Table::try_from(&full)
+        .expect("a SweepConfig always serialises")
+        .keys()
+        .cloned()
+        .collect()
+}
+
+/// `, line N` of the line that sets `key` in a TOML text, or nothing.
+fn line_of(text: &str, key: &str) -> String {
+    text.lines()
+        .position(|l| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|i| format!(", line {}", i + 1))
+        .unwrap_or_default()
+}
+
+/// Refuse a key no sweep has (a typo would otherwise be ignored), naming the file and line.
+fn check_keys(text: &str, path: &str, flag: &str) -> Result<(), UsageError> {
+    let table: toml::Table = match toml::from_str(text) {
+        Ok(t) => t,
+        // The typed parse that follows reports syntax errors with their line and column.
+        Err(_) => return Ok(()),
+    };
+    let known = known_keys();
+    if let Some(key) = table.keys().find(|k| !known.contains(k)) {
+        let line = line_of(text, key);
+        let prefix = if flag.is_empty() {
+            String::new()
+        } else {
+            format!("{flag} ")
+        };
+        return Err(UsageError::new(format!(
+            "{prefix}{path}{line}: unknown field '{}' (known: {})",
+            key.escape_default(),
+            known.join(", ")
+        )));
+    }
+    Ok(())
 }

@@ -1,4 +1,5 @@
-//! From a configuration to the list of nets: cells (init × learning rate), global run indices,
+//! From a configuration to the list of nets: cells (init × trainer setting × learning rate),
+//! global run indices,
 //! each net's initial weights, the epochs at which curves are logged, and the fixed-size chunks
 //! the work is done and saved in.
 //!
@@ -13,36 +14,40 @@ use rand_distr::{Distribution, Normal};
 use super::config::SweepConfig;
 use super::spec::Init;
 use crate::baseline::LESSON_LR;
-use crate::train::{Params, TrainSpec};
+use crate::format::significant;
+use crate::hyper::Setting;
+use crate::train::{Hyper, Net, Params, TrainSpec};
 
-/// One (init, learning rate) combination.
+/// One (init, trainer setting, learning rate) combination.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Cell {
     pub index: usize,
     pub init: Init,
+    /// Options, momentum, weight decay (and the output layer's rate in a per-layer sweep).
+    pub setting: Setting,
+    /// The learning rate of the cell's lr axis: both layers', or the hidden layer's in a
+    /// per-layer sweep.
     pub lr: f64,
     pub first_run: u64,
     pub nets: u64,
 }
 
 impl Cell {
-    /// A label a person reads in a spreadsheet or a legend: `uniform:1 @ lr 8.788`.
+    /// A label a person reads in a spreadsheet or a legend: `uniform:1 @ lr 8.788`, with the
+    /// trainer's non-default parts after it (`uniform:1 @ lr 8.788 · tanh · momentum 0.9`).
     pub fn label(&self) -> String {
-        format!("{} @ lr {}", self.init, significant(self.lr, 4))
+        let setting = self.setting.describe();
+        let lr = significant(self.lr, 4);
+        match (setting.is_empty(), self.setting.lr_out.is_some()) {
+            (true, _) => format!("{} @ lr {lr}", self.init),
+            (false, false) => format!("{} @ lr {lr} · {setting}", self.init),
+            (false, true) => format!("{} @ lr_hidden {lr} · {setting}", self.init),
+        }
     }
-}
 
-/// `x` to `digits` significant digits, without trailing zeros (`8.788`, `0.05`, `32`).
-pub fn significant(x: f64, digits: i32) -> String {
-    if x == 0.0 || !x.is_finite() {
-        return format!("{x}");
-    }
-    let decimals = (digits - 1 - x.abs().log10().floor() as i32).max(0) as usize;
-    let s = format!("{x:.decimals$}");
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
+    /// The trainer of the cell's nets.
+    pub fn hyper(&self) -> Hyper {
+        self.setting.hyper(self.lr)
     }
 }
 
@@ -79,8 +84,11 @@ pub struct GridSize {
 
 impl GridSize {
     pub fn of(config: &SweepConfig) -> GridSize {
-        let lrs = config.lr.0.len() as u64;
-        let has_pinned = config.lr.0.values_contain(LESSON_LR);
+        let lr_axis = config.trainer.lr_axis();
+        let lrs = lr_axis.len() as u64;
+        let settings = config.trainer.setting_count();
+        // The pinned row is added in one-rate sweeps only (a per-layer grid has no "η = 2").
+        let has_pinned = config.trainer.per_layer() || lr_axis.values_contain(LESSON_LR);
         let (mut cells, mut nets) = (0u64, 0u64);
         for spec in &config.init {
             let schemes = spec.count() as u64;
@@ -88,8 +96,9 @@ impl GridSize {
             // The lesson's weights always get the pinned η = 2.0 row too.
             let rows = if random || has_pinned { lrs } else { lrs + 1 };
             let per_cell = if random { u64::from(config.seeds) } else { 1 };
-            cells = cells.saturating_add(schemes.saturating_mul(rows));
-            nets = nets.saturating_add(schemes.saturating_mul(rows).saturating_mul(per_cell));
+            let cells_here = schemes.saturating_mul(settings).saturating_mul(rows);
+            cells = cells.saturating_add(cells_here);
+            nets = nets.saturating_add(cells_here.saturating_mul(per_cell));
         }
         let largest_cell = if config
             .init
@@ -111,31 +120,36 @@ impl GridSize {
 impl Plan {
     /// The grid of a configuration. Check its [`GridSize`] first: this builds every cell.
     pub fn new(config: SweepConfig) -> Plan {
-        let lr_values = config.lr.0.values();
+        let lr_values = config.trainer.lr_axis().values();
+        let settings = config.trainer.settings();
+        let per_layer = config.trainer.per_layer();
         let mut cells = Vec::new();
         let mut next = 0u64;
         for spec in &config.init {
             for init in spec.expand() {
                 let mut lrs = lr_values.clone();
                 // The lesson's weights always include the pinned baseline row, at η = 2.0.
-                if init == Init::Lesson && !lrs.contains(&LESSON_LR) {
+                if init == Init::Lesson && !per_layer && !lrs.contains(&LESSON_LR) {
                     let at = lrs.partition_point(|&x| x < LESSON_LR);
                     lrs.insert(at, LESSON_LR);
                 }
-                for lr in lrs {
-                    let nets = if init.is_random() {
-                        u64::from(config.seeds)
-                    } else {
-                        1
-                    };
-                    cells.push(Cell {
-                        index: cells.len(),
-                        init,
-                        lr,
-                        first_run: next,
-                        nets,
-                    });
-                    next += nets;
+                for &setting in &settings {
+                    for &lr in &lrs {
+                        let nets = if init.is_random() {
+                            u64::from(config.seeds)
+                        } else {
+                            1
+                        };
+                        cells.push(Cell {
+                            index: cells.len(),
+                            init,
+                            setting,
+                            lr,
+                            first_run: next,
+                            nets,
+                        });
+                        next += nets;
+                    }
                 }
             }
         }
@@ -198,14 +212,14 @@ impl Plan {
         k * n..((k + 1) * n).min(self.total_runs)
     }
 
-    /// Initial weights and learning rate of run `run`.
-    pub fn net(&self, run: u64) -> (Params, f64) {
+    /// Run `run`: its initial weights and trainer.
+    pub fn net(&self, run: u64) -> Net {
         let (cell, _) = self.locate(run);
-        (initial_params(cell.init, self.config.seed, run), cell.lr)
-    }
-
-    pub fn net_epochs(&self) -> f64 {
-        self.total_runs as f64 * f64::from(self.config.epochs)
+        Net {
+            init: initial_params(cell.init, self.config.seed, run),
+            hyper: cell.hyper(),
+            options: cell.setting.options,
+        }
     }
 }
 
@@ -244,7 +258,10 @@ mod tests {
     fn plan(seeds: u32) -> Plan {
         let config = SweepConfig {
             seeds,
-            lr: "0.5,1".parse().unwrap(),
+            trainer: crate::hyper::TrainerAxes {
+                lr: Some("0.5,1".parse().unwrap()),
+                ..Default::default()
+            },
             ..SweepConfig::default()
         };
         Plan::new(config)

@@ -5,7 +5,7 @@
 use super::chunk::{CellPart, ChunkData};
 use super::plan::Plan;
 use crate::sketch::Builder;
-use crate::train::Params;
+use crate::train::Net;
 use crate::train::batch::{self, Curves};
 
 /// A worker's buffers, reused from chunk to chunk so that training a chunk allocates next to
@@ -13,8 +13,7 @@ use crate::train::batch::{self, Curves};
 #[derive(Default)]
 pub struct Scratch {
     sketch: Builder,
-    inits: Vec<Params>,
-    lrs: Vec<f64>,
+    nets: Vec<Net>,
     curves: Curves,
 }
 
@@ -23,22 +22,15 @@ pub fn train_chunk(plan: &Plan, k: u64, scratch: &mut Scratch) -> ChunkData {
     let runs = plan.chunk_runs(k);
     let Scratch {
         sketch,
-        inits,
-        lrs,
+        nets: to_train,
         curves,
     } = scratch;
-    inits.clear();
-    lrs.clear();
-    for r in runs.clone() {
-        let (p, lr) = plan.net(r);
-        inits.push(p);
-        lrs.push(lr);
-    }
+    to_train.clear();
+    to_train.extend(runs.clone().map(|r| plan.net(r)));
     let mut nets = Vec::new();
     batch::train_flat(
         plan.config.precision,
-        inits,
-        lrs,
+        to_train,
         &plan.train,
         &mut nets,
         curves,

@@ -8,7 +8,9 @@
 //! order of operations, so the f64 lanes differ from the oracle only through `exp`.
 
 use super::lane::{F32Lanes, F64Lanes, Lane};
-use super::{Curve, MapOutcome, Outcome, Params, Precision, Rates, TrainSpec, count_correct};
+use super::{
+    Curve, Hyper, MapOutcome, Net, Options, Outcome, Params, Precision, TrainSpec, count_correct,
+};
 
 /// The state of a batch of `V::WIDTH` networks: w11 w12 b1 w21 w22 b2 v1 v2 c.
 type State<V> = [V; 9];
@@ -254,7 +256,7 @@ const MAX_WIDTH: usize = 16;
 /// padded with copies of its first network (whose results the caller discards).
 fn load_batch<V: Lane>(
     inits: &[Params],
-    rate: impl Fn(usize) -> Rates,
+    rate: impl Fn(usize) -> Hyper,
     lane_buf: &mut [f64],
 ) -> (State<V>, Steps<V>) {
     let real = inits.len();
@@ -266,51 +268,16 @@ fn load_batch<V: Lane>(
             .for_each(|(i, x)| *x = inits[pad(i)].0[k]);
         V::load(lane_buf)
     });
-    let mut rate_vec = |f: &dyn Fn(Rates) -> f64| {
+    let mut rate_vec = |f: &dyn Fn(Hyper) -> f64| {
         lane_buf
             .iter_mut()
             .enumerate()
             .for_each(|(i, x)| *x = f(rate(pad(i))));
         V::load(lane_buf)
     };
-    let hidden = rate_vec(&|r| r.hidden);
-    let out = rate_vec(&|r| r.out);
+    let hidden = rate_vec(&|r| r.lr_hidden);
+    let out = rate_vec(&|r| r.lr_out);
     (init, Steps::halved(hidden, out))
-}
-
-/// Train `inits.len()` networks (each with its own learning rate) in vectors of `V::WIDTH`.
-/// A last, partial vector is padded with copies of its first network and the copies discarded.
-pub fn train_with<V: Lane>(
-    inits: &[Params],
-    lrs: &[f64],
-    spec: &TrainSpec,
-) -> Vec<(Outcome, Curve)> {
-    assert_eq!(inits.len(), lrs.len(), "one learning rate per network");
-    train_batches::<V>(inits, |i| Rates::same(lrs[i]), spec)
-}
-
-/// [`train_with`] with learning rates per layer.
-pub fn train_rates_with<V: Lane>(
-    inits: &[Params],
-    rates: &[Rates],
-    spec: &TrainSpec,
-) -> Vec<(Outcome, Curve)> {
-    assert_eq!(inits.len(), rates.len(), "one pair of rates per network");
-    train_batches::<V>(inits, |i| rates[i], spec)
-}
-
-fn train_batches<V: Lane>(
-    inits: &[Params],
-    rate: impl Fn(usize) -> Rates,
-    spec: &TrainSpec,
-) -> Vec<(Outcome, Curve)> {
-    let (mut outcomes, mut curves) = (Vec::new(), Curves::default());
-    train_flat_with::<V>(inits, rate, spec, &mut outcomes, &mut curves);
-    outcomes
-        .into_iter()
-        .enumerate()
-        .map(|(i, o)| (o, curves.curve(i)))
-        .collect()
 }
 
 /// Loss and hidden gap of many nets at a spec's logged epochs, epoch-major (`loss[j·n + i]` is
@@ -341,9 +308,9 @@ impl Curves {
 
 /// The lane trainer's core: outcomes in net order and the curves epoch-major, with no allocation
 /// per net.
-fn train_flat_with<V: Lane>(
+fn train_lanes<V: Lane>(
     inits: &[Params],
-    rate: impl Fn(usize) -> Rates,
+    rate: impl Fn(usize) -> Hyper,
     spec: &TrainSpec,
     outcomes: &mut Vec<Outcome>,
     curves: &mut Curves,
@@ -403,6 +370,7 @@ fn train_flat_with<V: Lane>(
             outcomes.push(Outcome {
                 params,
                 final_loss,
+                final_mse: super::mse_of(&outputs),
                 outputs,
                 correct: count_correct(&outputs),
                 solved_epoch: epoch_of(solved_at[i]),
@@ -414,29 +382,12 @@ fn train_flat_with<V: Lane>(
     }
 }
 
-/// Train with the lanes this build uses for `precision`: outcomes in net order and the curves
-/// epoch-major, into buffers the caller reuses (what a sweep's chunk needs: no allocation per
-/// net, none per chunk once the buffers have grown).
-pub fn train_flat(
-    precision: Precision,
+/// The map's lane loop over `inits`, `rate(i)` giving net `i`'s rates.
+fn map_lanes<V: Lane>(
     inits: &[Params],
-    lrs: &[f64],
-    spec: &TrainSpec,
-    outcomes: &mut Vec<Outcome>,
-    curves: &mut Curves,
-) {
-    assert_eq!(inits.len(), lrs.len(), "one learning rate per network");
-    let rate = |i: usize| Rates::same(lrs[i]);
-    match precision {
-        Precision::F64 => train_flat_with::<F64Lanes>(inits, rate, spec, outcomes, curves),
-        Precision::F32 => train_flat_with::<F32Lanes>(inits, rate, spec, outcomes, curves),
-    }
-}
-
-/// Train nets for a trainability map: `epochs` steps each, recording only [`MapOutcome`]'s
-/// measures (the loss is computed every epoch for the running mean).
-pub fn train_map_with<V: Lane>(inits: &[Params], rates: &[Rates], epochs: u32) -> Vec<MapOutcome> {
-    assert_eq!(inits.len(), rates.len(), "one pair of rates per network");
+    rate: impl Fn(usize) -> Hyper,
+    epochs: u32,
+) -> Vec<MapOutcome> {
     assert!(epochs <= super::MAX_EPOCHS, "epochs {epochs} too many");
     let w = V::WIDTH;
     assert!(w <= MAX_WIDTH, "lane width {w} above {MAX_WIDTH}");
@@ -448,7 +399,7 @@ pub fn train_map_with<V: Lane>(inits: &[Params], rates: &[Rates], epochs: u32) -
         a
     };
     for (b, chunk_inits) in inits.chunks(w).enumerate() {
-        let (init, steps) = load_batch::<V>(chunk_inits, |i| rates[b * w + i], &mut lane_buf);
+        let (init, steps) = load_batch::<V>(chunk_inits, |i| rate(b * w + i), &mut lane_buf);
         let r = run_map_lanes(init, steps, epochs);
         let [loss, sum, loss0, solved_at, solved, diverged] = [
             r.loss,
@@ -471,42 +422,103 @@ pub fn train_map_with<V: Lane>(inits: &[Params], rates: &[Rates], epochs: u32) -
     results
 }
 
+/// Whether the lanes' epoch loop trains `net` (the lesson's trainer with any per-layer rates).
+/// Other trainers are trained by the scalar reference until their lane loops exist.
+fn in_lanes(net: &Net) -> bool {
+    net.options == Options::LESSON && net.hyper.momentum == 0.0 && net.hyper.weight_decay == 0.0
+}
+
+/// Train `nets` with the lanes of `V`: outcomes in net order and the curves epoch-major, into
+/// buffers the caller reuses (what a sweep's chunk needs: no allocation per net, none per chunk
+/// once the buffers have grown). A last, partial vector is padded with copies of its first
+/// network and the copies discarded.
+pub fn train_flat_with<V: Lane>(
+    nets: &[Net],
+    spec: &TrainSpec,
+    outcomes: &mut Vec<Outcome>,
+    curves: &mut Curves,
+) {
+    if nets.iter().all(in_lanes) {
+        let inits: Vec<Params> = nets.iter().map(|n| n.init).collect();
+        return train_lanes::<V>(&inits, |i| nets[i].hyper, spec, outcomes, curves);
+    }
+    outcomes.clear();
+    let n = nets.len();
+    let n_log = spec.log_epochs.len();
+    curves.nets = n;
+    curves.loss.resize(n_log * n, 0.0);
+    curves.gap.resize(n_log * n, 0.0);
+    for (i, net) in nets.iter().enumerate() {
+        let (o, c) = super::reference::train(net, spec);
+        for j in 0..n_log {
+            curves.loss[j * n + i] = c.loss[j];
+            curves.gap[j * n + i] = c.gap[j];
+        }
+        outcomes.push(o);
+    }
+}
+
+/// [`train_flat_with`] returning each net's outcome and curve.
+pub fn train_with<V: Lane>(nets: &[Net], spec: &TrainSpec) -> Vec<(Outcome, Curve)> {
+    let (mut outcomes, mut curves) = (Vec::new(), Curves::default());
+    train_flat_with::<V>(nets, spec, &mut outcomes, &mut curves);
+    outcomes
+        .into_iter()
+        .enumerate()
+        .map(|(i, o)| (o, curves.curve(i)))
+        .collect()
+}
+
+/// Train with the lanes this build uses for `precision` (see [`train_flat_with`]).
+pub fn train_flat(
+    precision: Precision,
+    nets: &[Net],
+    spec: &TrainSpec,
+    outcomes: &mut Vec<Outcome>,
+    curves: &mut Curves,
+) {
+    match precision {
+        Precision::F64 => train_flat_with::<F64Lanes>(nets, spec, outcomes, curves),
+        Precision::F32 => train_flat_with::<F32Lanes>(nets, spec, outcomes, curves),
+    }
+}
+
+/// [`train_with`] with the lanes this build uses for `precision`.
+pub fn train(precision: Precision, nets: &[Net], spec: &TrainSpec) -> Vec<(Outcome, Curve)> {
+    match precision {
+        Precision::F64 => train_with::<F64Lanes>(nets, spec),
+        Precision::F32 => train_with::<F32Lanes>(nets, spec),
+    }
+}
+
+/// Train nets for a trainability map: `epochs` steps each, recording only [`MapOutcome`]'s
+/// measures (the loss is computed every epoch for the running mean).
+pub fn train_map_with<V: Lane>(nets: &[Net], epochs: u32) -> Vec<MapOutcome> {
+    if nets.iter().all(in_lanes) {
+        let inits: Vec<Params> = nets.iter().map(|n| n.init).collect();
+        return map_lanes::<V>(&inits, |i| nets[i].hyper, epochs);
+    }
+    let spec = TrainSpec::new(epochs, (0..=epochs).collect(), None);
+    nets.iter()
+        .map(|net| {
+            let (o, c) = super::reference::train(net, &spec);
+            let sum: f64 = c.loss.iter().sum();
+            MapOutcome {
+                final_loss: o.final_loss,
+                mean_loss_ratio: sum / (f64::from(epochs) + 1.0) / c.loss[0],
+                solved_epoch: o.solved_epoch,
+                solved: o.correct == 4,
+                diverged: o.diverged,
+            }
+        })
+        .collect()
+}
+
 /// [`train_map_with`] with the lanes this build uses for `precision`.
-pub fn train_map(
-    precision: Precision,
-    inits: &[Params],
-    rates: &[Rates],
-    epochs: u32,
-) -> Vec<MapOutcome> {
+pub fn train_map(precision: Precision, nets: &[Net], epochs: u32) -> Vec<MapOutcome> {
     match precision {
-        Precision::F64 => train_map_with::<F64Lanes>(inits, rates, epochs),
-        Precision::F32 => train_map_with::<F32Lanes>(inits, rates, epochs),
-    }
-}
-
-/// [`train`] with learning rates per layer.
-pub fn train_rates(
-    precision: Precision,
-    inits: &[Params],
-    rates: &[Rates],
-    spec: &TrainSpec,
-) -> Vec<(Outcome, Curve)> {
-    match precision {
-        Precision::F64 => train_rates_with::<F64Lanes>(inits, rates, spec),
-        Precision::F32 => train_rates_with::<F32Lanes>(inits, rates, spec),
-    }
-}
-
-/// Train with the lanes this build uses for `precision`.
-pub fn train(
-    precision: Precision,
-    inits: &[Params],
-    lrs: &[f64],
-    spec: &TrainSpec,
-) -> Vec<(Outcome, Curve)> {
-    match precision {
-        Precision::F64 => train_with::<F64Lanes>(inits, lrs, spec),
-        Precision::F32 => train_with::<F32Lanes>(inits, lrs, spec),
+        Precision::F64 => train_map_with::<F64Lanes>(nets, epochs),
+        Precision::F32 => train_map_with::<F32Lanes>(nets, epochs),
     }
 }
 

@@ -1,4 +1,4 @@
-//! Training: the 2-2-1 sigmoid XOR network and the ways we train many of them.
+//! Training: the 2-2-1 XOR network and the ways we train many of them.
 //!
 //! Everything in here computes; nothing does I/O. [`reference`] is the scalar f64 oracle, a
 //! line-by-line translation of the lesson. [`batch`] is the fast path: one network per SIMD lane,
@@ -7,7 +7,10 @@
 
 pub mod batch;
 pub mod lane;
+pub mod options;
 pub mod reference;
+
+pub use options::{Activation, Batch, Hyper, Loss, Net, Options, OutputUnit};
 
 use std::fmt;
 
@@ -71,31 +74,6 @@ impl fmt::Display for Params {
     }
 }
 
-/// Learning rates per layer: `hidden` for w11 w12 b1 w21 w22 b2, `out` for v1 v2 c.
-///
-/// The single-rate trainers are these with both equal, bit for bit: every parameter still takes
-/// the step `p − η·g/4` with its own layer's η.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Rates {
-    pub hidden: f64,
-    pub out: f64,
-}
-
-impl Rates {
-    /// Both layers at `lr`.
-    pub const fn same(lr: f64) -> Rates {
-        Rates {
-            hidden: lr,
-            out: lr,
-        }
-    }
-
-    /// The rate of parameter `k` in storage order (0..6 hidden, 6..9 output).
-    pub fn of_param(&self, k: usize) -> f64 {
-        if k < 6 { self.hidden } else { self.out }
-    }
-}
-
 /// Arithmetic a batch is trained in. The oracle is always f64.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -109,6 +87,17 @@ impl Precision {
         match self {
             Precision::F64 => "f64",
             Precision::F32 => "f32",
+        }
+    }
+}
+
+impl std::str::FromStr for Precision {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim() {
+            "f64" => Ok(Precision::F64),
+            "f32" => Ok(Precision::F32),
+            other => Err(format!("'{}' is not f64 or f32", other.escape_default())),
         }
     }
 }
@@ -153,8 +142,10 @@ impl TrainSpec {
 pub struct Outcome {
     /// Weights after `epochs` steps.
     pub params: Params,
-    /// MSE over the four cases of the final weights.
+    /// The trainer's own loss (MSE or BCE, see [`Loss`]) of the final weights.
     pub final_loss: f64,
+    /// Mean squared error of the final weights, whatever the loss: comparable across losses.
+    pub final_mse: f64,
     /// Final outputs for 00, 01, 10, 11.
     pub outputs: [f64; 4],
     /// How many of the four outputs are strictly on the target's side of 0.5.
@@ -172,7 +163,7 @@ pub struct Outcome {
 /// What a trainability map records of one network (see [`batch::train_map`]).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct MapOutcome {
-    /// MSE of the final weights.
+    /// The trainer's own loss of the final weights.
     pub final_loss: f64,
     /// Mean over epochs 0..=epochs of loss/loss₀ (Sohl-Dickstein's convergence measure):
     /// small for nets that learn fast, near 1 for nets that never move, NaN if the loss did.
@@ -195,6 +186,16 @@ pub struct Curve {
 /// Logistic sigmoid, as the lesson writes it.
 pub fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
+}
+
+/// Mean squared error of the four outputs, summed in case order (the reference's loss for the
+/// lesson's trainer, bit for bit).
+pub fn mse_of(outputs: &[f64; 4]) -> f64 {
+    let mut sum = 0.0;
+    for (&(_, _, y), &out) in XOR_CASES.iter().zip(outputs) {
+        sum += (out - y) * (out - y);
+    }
+    sum / 4.0
 }
 
 /// How many of the outputs (00, 01, 10, 11) are strictly on the right side of 0.5.

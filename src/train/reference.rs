@@ -2,115 +2,235 @@
 //! full-batch gradient descent over the four XOR cases, loss = mean of (out−y)²,
 //! δout = 2(out−y)·out(1−out), δh_i = δout·v_i·h_i(1−h_i), p ← p − η·(Σ grad)/4.
 //!
+//! Each trainer option ([`Options`], [`Hyper`]) is one more line, next to the lesson's:
+//! - hidden activation h = f(z): sigmoid (f′ = h(1−h)), tanh (1−h²), relu ([z > 0], 0 at z = 0),
+//!   identity (1); δh_i = δout·v_i·f′;
+//! - output out = g(v1·h1 + v2·h2 + c): sigmoid (g′ = out(1−out)) or linear (g′ = 1);
+//! - loss: mse, δout = 2(out−y)·g′; bce (sigmoid output only), −[y ln out + (1−y) ln(1−out)],
+//!   δout = out − y;
+//! - batch: full, one step per epoch with (Σ grad)/4; online, four steps per epoch, one per case
+//!   in the order 00, 01, 10, 11, each with that case's own gradient (not divided by 4);
+//! - weight decay λ: g ← g + λ·p, added to each step's gradient;
+//! - momentum β: v ← β·v + g (v = 0 at the start), p ← p − η·v, per step;
+//! - η_hidden for w11 w12 b1 w21 w22 b2, η_out for v1 v2 c.
+//!
+//! With the defaults (the lesson) every line computes exactly what the lesson's code computes.
 //! Nothing here is clever on purpose: it is the code a learner puts next to the lesson, and the
 //! oracle every fast path (SIMD lanes, f32, threads, shards) is tested against. Do not optimise it.
 
-use super::{Curve, Outcome, Params, Rates, TrainSpec, XOR_CASES, count_correct, sigmoid};
+use super::options::{Activation, Batch, Hyper, Loss, Net, Options, OutputUnit};
+use super::{Curve, N_PARAMS, Outcome, Params, TrainSpec, XOR_CASES, count_correct, sigmoid};
 
-/// One forward pass over the four cases: the outputs and the MSE loss.
-pub fn forward(p: &Params) -> ([f64; 4], f64) {
-    let [w11, w12, b1, w21, w22, b2, v1, v2, c] = p.0;
-    let mut outputs = [0.0; 4];
-    let mut loss = 0.0;
-    for (i, &(x1, x2, y)) in XOR_CASES.iter().enumerate() {
-        let h1 = sigmoid(w11 * x1 + w12 * x2 + b1);
-        let h2 = sigmoid(w21 * x1 + w22 * x2 + b2);
-        let out = sigmoid(v1 * h1 + v2 * h2 + c);
-        outputs[i] = out;
-        loss += (out - y) * (out - y);
+/// The hidden activation h = f(z).
+fn activate(activation: Activation, z: f64) -> f64 {
+    match activation {
+        Activation::Sigmoid => sigmoid(z),
+        Activation::Tanh => z.tanh(),
+        Activation::Relu => z.max(0.0),
+        Activation::Identity => z,
     }
-    (outputs, loss / 4.0)
 }
 
-/// One epoch: forward, backward and update of one net. Returns the outputs and loss of the
-/// weights *before* the update (what the lesson prints for that epoch).
-pub fn step(p: &mut Params, lr: f64) -> ([f64; 4], f64) {
-    step_rates(p, Rates::same(lr))
+/// δh = δout·v·f′(z) of one hidden unit (h = f(z)), f′ written as the lesson writes σ′.
+fn hidden_delta(activation: Activation, d_out: f64, v: f64, z: f64, h: f64) -> f64 {
+    match activation {
+        Activation::Sigmoid => d_out * v * h * (1.0 - h),
+        Activation::Tanh => d_out * v * (1.0 - h * h),
+        Activation::Relu => d_out * v * if z > 0.0 { 1.0 } else { 0.0 },
+        Activation::Identity => d_out * v,
+    }
 }
 
-/// [`step`] with a learning rate per layer.
-pub fn step_rates(p: &mut Params, rates: Rates) -> ([f64; 4], f64) {
-    let [w11, w12, b1, w21, w22, b2, v1, v2, c] = p.0;
-    let mut grad = [0.0; 9];
-    let mut outputs = [0.0; 4];
-    let mut loss = 0.0;
-    for (i, &(x1, x2, y)) in XOR_CASES.iter().enumerate() {
-        // forward
-        let h1 = sigmoid(w11 * x1 + w12 * x2 + b1);
-        let h2 = sigmoid(w21 * x1 + w22 * x2 + b2);
-        let out = sigmoid(v1 * h1 + v2 * h2 + c);
-        outputs[i] = out;
-        loss += (out - y) * (out - y);
-        // backward
-        let d_out = 2.0 * (out - y) * out * (1.0 - out);
-        let d_h1 = d_out * v1 * h1 * (1.0 - h1);
-        let d_h2 = d_out * v2 * h2 * (1.0 - h2);
-        let g = [
-            d_h1 * x1,
-            d_h1 * x2,
-            d_h1,
-            d_h2 * x1,
-            d_h2 * x2,
-            d_h2,
-            d_out * h1,
-            d_out * h2,
-            d_out,
-        ];
-        for (acc, gi) in grad.iter_mut().zip(g) {
-            *acc += gi;
+/// The output out = g(z).
+fn output(unit: OutputUnit, z: f64) -> f64 {
+    match unit {
+        OutputUnit::Sigmoid => sigmoid(z),
+        OutputUnit::Linear => z,
+    }
+}
+
+/// The loss of one case. For bce the term of the target's class: y ln out + (1−y) ln(1−out) with
+/// y ∈ {0, 1} is ln out or ln(1−out) (written so, an output of exactly 0 or 1 costs ∞, not NaN).
+fn case_loss(loss: Loss, out: f64, y: f64) -> f64 {
+    match loss {
+        Loss::Mse => (out - y) * (out - y),
+        Loss::Bce => {
+            if y == 1.0 {
+                -out.ln()
+            } else {
+                -(1.0 - out).ln()
+            }
         }
     }
-    // update: p ← p − η·(Σ grad)/4, η of the parameter's layer
-    for (k, (param, g)) in p.0.iter_mut().zip(grad).enumerate() {
-        *param -= rates.of_param(k) * g / 4.0;
+}
+
+/// δout = ∂loss/∂z_out of one case.
+fn output_delta(options: &Options, out: f64, y: f64) -> f64 {
+    match (options.loss, options.output) {
+        (Loss::Mse, OutputUnit::Sigmoid) => 2.0 * (out - y) * out * (1.0 - out),
+        (Loss::Mse, OutputUnit::Linear) => 2.0 * (out - y),
+        (Loss::Bce, _) => out - y,
     }
-    (outputs, loss / 4.0)
 }
 
-/// Train one net for `spec.epochs` steps and record what the spec asks for.
-pub fn train(init: Params, lr: f64, spec: &TrainSpec) -> (Outcome, Curve) {
-    train_rates(init, Rates::same(lr), spec)
+/// One case through the net: the output and the gradient of that case's loss.
+fn case_gradient(p: &Params, options: &Options, (x1, x2, y): (f64, f64, f64)) -> (f64, [f64; 9]) {
+    let [w11, w12, b1, w21, w22, b2, v1, v2, c] = p.0;
+    // forward
+    let z1 = w11 * x1 + w12 * x2 + b1;
+    let z2 = w21 * x1 + w22 * x2 + b2;
+    let h1 = activate(options.activation, z1);
+    let h2 = activate(options.activation, z2);
+    let out = output(options.output, v1 * h1 + v2 * h2 + c);
+    // backward
+    let d_out = output_delta(options, out, y);
+    let d_h1 = hidden_delta(options.activation, d_out, v1, z1, h1);
+    let d_h2 = hidden_delta(options.activation, d_out, v2, z2, h2);
+    let grad = [
+        d_h1 * x1,
+        d_h1 * x2,
+        d_h1,
+        d_h2 * x1,
+        d_h2 * x2,
+        d_h2,
+        d_out * h1,
+        d_out * h2,
+        d_out,
+    ];
+    (out, grad)
 }
 
-/// [`train`] with a learning rate per layer.
-pub fn train_rates(init: Params, rates: Rates, spec: &TrainSpec) -> (Outcome, Curve) {
-    let mut p = init;
+/// What one forward pass over the four cases says of a net.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Forward {
+    /// Outputs for 00, 01, 10, 11.
+    pub outputs: [f64; 4],
+    /// The trainer's own loss (mean over the cases).
+    pub loss: f64,
+    /// Mean squared error, whatever the loss (so that trainers with different losses compare).
+    pub mse: f64,
+}
+
+/// One forward pass over the four cases.
+pub fn forward(p: &Params, options: &Options) -> Forward {
+    let [w11, w12, b1, w21, w22, b2, v1, v2, c] = p.0;
+    let mut outputs = [0.0; 4];
+    let (mut loss, mut mse) = (0.0, 0.0);
+    for (i, &(x1, x2, y)) in XOR_CASES.iter().enumerate() {
+        let h1 = activate(options.activation, w11 * x1 + w12 * x2 + b1);
+        let h2 = activate(options.activation, w21 * x1 + w22 * x2 + b2);
+        let out = output(options.output, v1 * h1 + v2 * h2 + c);
+        outputs[i] = out;
+        loss += case_loss(options.loss, out, y);
+        mse += (out - y) * (out - y);
+    }
+    Forward {
+        outputs,
+        loss: loss / 4.0,
+        mse: mse / 4.0,
+    }
+}
+
+/// The trainer's memory between steps: the momentum velocity v (zero at the start).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Velocity(pub [f64; N_PARAMS]);
+
+/// One step with gradient `grad`: weight decay, momentum, then p ← p − η·v with the η of each
+/// parameter's layer.
+fn apply_step(p: &mut Params, v: &mut Velocity, hyper: &Hyper, grad: [f64; N_PARAMS]) {
+    for (k, mut g) in grad.into_iter().enumerate() {
+        // weight decay: g ← g + λ·p (λ = 0 adds nothing)
+        if hyper.weight_decay != 0.0 {
+            g += hyper.weight_decay * p.0[k];
+        }
+        // momentum: v ← β·v + g, the step is v (β = 0: the step is g itself)
+        let step = if hyper.momentum != 0.0 {
+            v.0[k] = hyper.momentum * v.0[k] + g;
+            v.0[k]
+        } else {
+            g
+        };
+        p.0[k] -= hyper.lr_of_param(k) * step;
+    }
+}
+
+/// One epoch of `net`'s trainer from weights `p`. Returns the forward pass of the weights *before*
+/// the epoch's steps (what the lesson prints for that epoch).
+pub fn epoch(p: &mut Params, v: &mut Velocity, hyper: &Hyper, options: &Options) -> Forward {
+    let before = forward(p, options);
+    match options.batch {
+        Batch::Full => {
+            let mut sum = [0.0; N_PARAMS];
+            for &case in &XOR_CASES {
+                let (_, g) = case_gradient(p, options, case);
+                for (acc, gi) in sum.iter_mut().zip(g) {
+                    *acc += gi;
+                }
+            }
+            // the mean gradient (Σ grad)/4; η·((Σ grad)/4) = η·(Σ grad)/4 exactly (÷4 is exact)
+            apply_step(p, v, hyper, sum.map(|s| s / 4.0));
+        }
+        Batch::Online => {
+            for &case in &XOR_CASES {
+                let (_, g) = case_gradient(p, options, case);
+                apply_step(p, v, hyper, g);
+            }
+        }
+    }
+    before
+}
+
+/// Train one net for `spec.epochs` epochs and record what the spec asks for.
+pub fn train(net: &Net, spec: &TrainSpec) -> (Outcome, Curve) {
+    let (hyper, options) = (&net.hyper, &net.options);
+    let mut p = net.init;
+    let mut v = Velocity::default();
     let mut curve = Curve::default();
     let mut log = spec.log_epochs.iter().peekable();
     let mut solved_epoch = None;
     let mut target_epoch = None;
-    // Epoch e looks at the weights after e steps; epoch `epochs` is the final net (no step after).
-    for epoch in 0..=spec.epochs {
+    // Epoch e looks at the weights after e epochs; epoch `epochs` is the final net (no step after).
+    for e in 0..=spec.epochs {
         let gap = p.hidden_gap();
-        let (outputs, loss) = if epoch < spec.epochs {
-            step_rates(&mut p, rates)
+        let seen = if e < spec.epochs {
+            epoch(&mut p, &mut v, hyper, options)
         } else {
-            forward(&p)
+            forward(&p, options)
         };
-        if solved_epoch.is_none() && count_correct(&outputs) == 4 {
-            solved_epoch = Some(epoch);
+        if solved_epoch.is_none() && count_correct(&seen.outputs) == 4 {
+            solved_epoch = Some(e);
         }
         if let Some(target) = spec.target_loss
             && target_epoch.is_none()
-            && loss < target
+            && seen.loss < target
         {
-            target_epoch = Some(epoch);
+            target_epoch = Some(e);
         }
-        if log.next_if_eq(&&epoch).is_some() {
-            curve.loss.push(loss);
+        if log.next_if_eq(&&e).is_some() {
+            curve.loss.push(seen.loss);
             curve.gap.push(gap);
         }
     }
-    let (outputs, final_loss) = forward(&p);
+    let last = forward(&p, options);
     let outcome = Outcome {
         params: p,
-        final_loss,
-        outputs,
-        correct: count_correct(&outputs),
+        final_loss: last.loss,
+        final_mse: super::mse_of(&last.outputs),
+        outputs: last.outputs,
+        correct: count_correct(&last.outputs),
         solved_epoch,
         target_epoch,
         hidden_gap: p.hidden_gap(),
-        diverged: !(p.is_finite() && final_loss.is_finite()),
+        diverged: !(p.is_finite() && last.loss.is_finite()),
     };
     (outcome, curve)
+}
+
+/// The lesson's net with `hyper` and the lesson's options.
+pub fn lesson(hyper: Hyper) -> Net {
+    Net {
+        init: Params::LESSON,
+        hyper,
+        options: Options::LESSON,
+    }
 }

@@ -104,3 +104,21 @@ pub fn signal_frozen(child: Child, signal: libc::c_int) -> (Option<i32>, String)
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// The lesson's trainer for init `p` at learning rate `lr`.
+pub fn lr_net(p: xorsweep::train::Params, lr: f64) -> xorsweep::train::Net {
+    xorsweep::train::Net {
+        init: p,
+        hyper: xorsweep::train::Hyper::lr(lr),
+        options: xorsweep::train::Options::LESSON,
+    }
+}
+
+/// [`lr_net`] of every (init, lr) pair.
+pub fn lr_nets(inits: &[xorsweep::train::Params], lrs: &[f64]) -> Vec<xorsweep::train::Net> {
+    inits
+        .iter()
+        .zip(lrs)
+        .map(|(p, lr)| lr_net(*p, *lr))
+        .collect()
+}

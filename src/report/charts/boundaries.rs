@@ -255,7 +255,7 @@ mod tests {
     #[test]
     fn output_matches_the_reference_forward_pass() {
         let p = crate::train::Params::LESSON;
-        let (outs, _) = crate::train::reference::forward(&p);
+        let outs = crate::train::reference::forward(&p, &crate::train::Options::LESSON).outputs;
         for (&(x1, x2, _), o) in XOR_CASES.iter().zip(outs) {
             assert_eq!(output(&p.0, x1, x2), o);
         }

@@ -1,0 +1,660 @@
+//! Every hyperparameter of the lesson's trainer, declared once: its name (the field), flag
+//! (`--lr-hidden`), TOML key (`lr_hidden`), CSV column (`lr_hidden`), the language its values are
+//! written in, its default and its check. Sweep, map and bench take the same [`TrainerAxes`]
+//! (flattened into their clap arguments and their TOML files), so a hyperparameter added here is
+//! a flag, a config key and a column everywhere at once.
+//!
+//! Values go down from here once: a flag or TOML string is parsed into [`Values`] (numbers) or
+//! [`Choices`] (names), checked, expanded into [`Setting`]s and learning rates, and handed to the
+//! trainer as [`Hyper`] and [`Options`]; nothing downstream parses a string again.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_with::{DeserializeFromStr, SerializeDisplay};
+
+use crate::error::UsageError;
+use crate::train::{Activation, Batch, Hyper, Loss, Options, OutputUnit};
+
+/// A list of numbers: `0.5,1,2`, a linear range `0.1..4:40` or a geometric one `0.05..32:16:log`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Values {
+    List(Vec<f64>),
+    Linear { start: f64, end: f64, points: u32 },
+    Geometric { start: f64, end: f64, points: u32 },
+}
+
+/// The most points one range may expand to.
+pub const MAX_POINTS: u32 = 100_000;
+
+pub fn parse_number(s: &str) -> Result<f64, String> {
+    let t = s.trim();
+    let x: f64 = t.parse().map_err(|_| format!("'{t}' is not a number"))?;
+    let mantissa = t.split(['e', 'E']).next().unwrap_or_default();
+    if x == 0.0 && mantissa.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        return Err(format!(
+            "'{t}' is too small for a 64-bit float (it rounds to 0)"
+        ));
+    }
+    if x.is_finite() {
+        Ok(x)
+    } else {
+        Err(format!("'{t}' is not a finite number"))
+    }
+}
+
+impl Values {
+    pub fn parse(s: &str) -> Result<Values, String> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Err("empty value list".into());
+        }
+        let Some((start, rest)) = s.split_once("..") else {
+            let list = s
+                .split(',')
+                .map(parse_number)
+                .collect::<Result<Vec<_>, _>>()?;
+            if let Some((_, dup)) = list
+                .iter()
+                .enumerate()
+                .find(|(i, x)| list[..*i].contains(x))
+            {
+                return Err(format!("{dup} appears twice in '{s}'"));
+            }
+            return Ok(Values::List(list));
+        };
+        let mut parts = rest.split(':');
+        let end = parts.next().unwrap_or_default();
+        let points = parts
+            .next()
+            .ok_or_else(|| format!("range '{s}' needs a point count: START..END:POINTS[:log]"))?;
+        let log = match parts.next() {
+            None => false,
+            Some("log") => true,
+            Some(other) => {
+                return Err(format!(
+                    "range '{s}': unknown spacing '{other}' (only 'log')"
+                ));
+            }
+        };
+        if parts.next().is_some() {
+            return Err(format!(
+                "range '{s}' has too many ':' parts: START..END:POINTS[:log]"
+            ));
+        }
+        let (start, end) = (parse_number(start)?, parse_number(end)?);
+        let points: u32 = points
+            .trim()
+            .parse()
+            .map_err(|_| format!("range '{s}': '{points}' is not a point count"))?;
+        if points < 2 {
+            return Err(format!(
+                "range '{s}' has {points} points: a range needs at least 2 (one value is a list: START)"
+            ));
+        }
+        if points > MAX_POINTS {
+            return Err(format!(
+                "range '{s}' has {points} points, more than {MAX_POINTS}"
+            ));
+        }
+        if start >= end {
+            let what = if start == end { "empty" } else { "reversed" };
+            return Err(format!("{what} range '{s}': start must be below end"));
+        }
+        if log && start <= 0.0 {
+            return Err(format!("geometric range '{s}' must start above 0"));
+        }
+        let v = if log {
+            Values::Geometric { start, end, points }
+        } else {
+            Values::Linear { start, end, points }
+        };
+        let values = v.values();
+        if let Some(w) = values.windows(2).find(|w| w[0] >= w[1]) {
+            return Err(format!(
+                "range '{s}' repeats the value {} at {points} points (floating point cannot tell them apart): use fewer points or a wider range",
+                w[0]
+            ));
+        }
+        Ok(v)
+    }
+
+    /// How many values the spec stands for, without expanding it.
+    pub fn len(&self) -> usize {
+        match self {
+            Values::List(v) => v.len(),
+            Values::Linear { points, .. } | Values::Geometric { points, .. } => *points as usize,
+        }
+    }
+
+    /// Whether `x` is one of the values (ranges are not expanded unless `x` lies inside them).
+    pub fn values_contain(&self, x: f64) -> bool {
+        match self {
+            Values::List(v) => v.contains(&x),
+            Values::Linear { start, end, .. } | Values::Geometric { start, end, .. } => {
+                (*start..=*end).contains(&x) && self.values().contains(&x)
+            }
+        }
+    }
+
+    /// Never true: every spec holds at least one value (kept for clippy's `len_without_is_empty`).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The numbers, in order.
+    pub fn values(&self) -> Vec<f64> {
+        // Ranges have at least 2 points (checked by `parse`).
+        let spaced = |start: f64, end: f64, n: u32, f: &dyn Fn(f64) -> f64| -> Vec<f64> {
+            (0..n)
+                .map(|i| match i {
+                    0 => start,
+                    i if i == n - 1 => end,
+                    i => f(f64::from(i) / f64::from(n - 1)),
+                })
+                .collect()
+        };
+        match *self {
+            Values::List(ref v) => v.clone(),
+            Values::Linear { start, end, points } => {
+                spaced(start, end, points, &|t| start + (end - start) * t)
+            }
+            Values::Geometric { start, end, points } => spaced(start, end, points, &|t| {
+                (start.ln() + (end.ln() - start.ln()) * t).exp()
+            }),
+        }
+    }
+
+    /// Parse and check every value with `ok` (which names what is wrong with a bad one).
+    pub fn parse_checked(
+        s: &str,
+        ok: impl Fn(f64) -> Result<(), String>,
+    ) -> Result<Values, String> {
+        let v = Values::parse(s)?;
+        v.values().into_iter().try_for_each(ok)?;
+        Ok(v)
+    }
+}
+
+impl fmt::Display for Values {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Values::List(v) => {
+                let parts: Vec<String> = v.iter().map(|x| format!("{x:?}")).collect();
+                f.write_str(&parts.join(","))
+            }
+            Values::Linear { start, end, points } => write!(f, "{start:?}..{end:?}:{points}"),
+            Values::Geometric { start, end, points } => {
+                write!(f, "{start:?}..{end:?}:{points}:log")
+            }
+        }
+    }
+}
+
+impl FromStr for Values {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Values::parse(s)
+    }
+}
+
+impl Serialize for Values {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A TOML file may write one number bare (`momentum = 0.9`) or any spec as a string.
+impl<'de> Deserialize<'de> for Values {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Number(f64),
+            Text(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Number(x) => Values::parse(&format!("{x:?}")),
+            Raw::Text(s) => Values::parse(&s),
+        }
+        .map_err(serde::de::Error::custom)
+    }
+}
+
+/// A comma-separated list of names of a categorical option (`sigmoid,tanh`), each once.
+#[derive(Clone, Debug, PartialEq, Eq, SerializeDisplay, DeserializeFromStr)]
+pub struct Choices<T>(pub Vec<T>);
+
+impl<T: FromStr<Err = String> + PartialEq + fmt::Display> FromStr for Choices<T> {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let mut v: Vec<T> = Vec::new();
+        for part in s.split(',') {
+            let x: T = part.parse()?;
+            if v.contains(&x) {
+                return Err(format!("{x} appears twice in '{}'", s.escape_default()));
+            }
+            v.push(x);
+        }
+        Ok(Choices(v))
+    }
+}
+
+impl<T: fmt::Display> fmt::Display for Choices<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(|x| x.to_string()).collect();
+        f.write_str(&parts.join(","))
+    }
+}
+
+/// A learning rate must be a positive finite number.
+pub fn check_lr(x: f64) -> Result<(), String> {
+    if x > 0.0 && x.is_finite() {
+        Ok(())
+    } else {
+        Err(format!("learning rate {x} must be positive and finite"))
+    }
+}
+
+fn check_momentum(x: f64) -> Result<(), String> {
+    if (0.0..1.0).contains(&x) {
+        Ok(())
+    } else {
+        Err(format!(
+            "momentum {x} must be in [0, 1) (0 is plain gradient descent)"
+        ))
+    }
+}
+
+fn check_decay(x: f64) -> Result<(), String> {
+    if x >= 0.0 && x.is_finite() {
+        Ok(())
+    } else {
+        Err(format!("weight decay {x} must be 0 or positive and finite"))
+    }
+}
+
+/// The default learning rates: from gentle to violent.
+pub const DEFAULT_LR: &str = "0.05..32:16:log";
+
+/// The trainer's hyperparameters as the axes of a grid. Each is optional: absent means the
+/// lesson's value (and, for `lr`, the default rates). The same struct is the command-line flags
+/// of sweep, map and bench (`#[command(flatten)]`), the keys of their TOML files and of
+/// sweep.toml (`#[serde(flatten)]`); the CSV columns carry the same names.
+#[derive(clap::Args, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TrainerAxes {
+    /// Learning rates of both layers: a list 0.5,1,2, a range 0.1..4:40 or a geometric range
+    /// 0.05..32:16:log [default: 0.05..32:16:log].
+    #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lr: Option<Values>,
+    /// Learning rates of the hidden layer (w11 w12 b1 w21 w22 b2), with --lr-out instead of
+    /// --lr: the grid is their product.
+    #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lr_hidden: Option<Values>,
+    /// Learning rates of the output unit (v1 v2 c), with --lr-hidden.
+    #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lr_out: Option<Values>,
+    /// Momentum β in [0, 1): v ← β·v + g, p ← p − η·v [default: 0, plain gradient descent].
+    #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub momentum: Option<Values>,
+    /// Weight decay λ ≥ 0: g ← g + λ·p on every step (coupled L2) [default: 0].
+    #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight_decay: Option<Values>,
+    /// Hidden activation(s): sigmoid, tanh, relu, identity [default: sigmoid].
+    #[arg(long, value_name = "LIST")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activation: Option<Choices<Activation>>,
+    /// Output unit(s): sigmoid, linear [default: sigmoid].
+    #[arg(long, value_name = "LIST")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<Choices<OutputUnit>>,
+    /// Loss(es): mse, bce (bce needs the sigmoid output) [default: mse].
+    #[arg(long, value_name = "LIST")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loss: Option<Choices<Loss>>,
+    /// Steps per epoch: full (one, mean gradient) or online (one per case: 00, 01, 10, 11)
+    /// [default: full].
+    #[arg(long, value_name = "LIST")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch: Option<Choices<Batch>>,
+}
+
+/// The numeric hyperparameters by field name, with their checks (the flag is the name with
+/// dashes).
+type Check = fn(f64) -> Result<(), String>;
+
+fn numeric(t: &TrainerAxes) -> [(&'static str, Option<&Values>, Check); 5] {
+    [
+        ("lr", t.lr.as_ref(), check_lr),
+        ("lr_hidden", t.lr_hidden.as_ref(), check_lr),
+        ("lr_out", t.lr_out.as_ref(), check_lr),
+        ("momentum", t.momentum.as_ref(), check_momentum),
+        ("weight_decay", t.weight_decay.as_ref(), check_decay),
+    ]
+}
+
+/// `lr_hidden` → `--lr-hidden`.
+pub fn flag(name: &str) -> String {
+    format!("--{}", name.replace('_', "-"))
+}
+
+/// Everything that sets a net's trainer except the learning rate of a cell's lr axis: the
+/// categorical options, momentum, weight decay and, when the layers have rates of their own, the
+/// output layer's rate. The cells of one setting differ only in their (hidden) learning rate.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Setting {
+    pub options: Options,
+    pub momentum: f64,
+    pub weight_decay: f64,
+    /// `Some` in a per-layer sweep (--lr-hidden × --lr-out): η of v1 v2 c.
+    pub lr_out: Option<f64>,
+}
+
+impl Setting {
+    /// The lesson's trainer with one learning rate.
+    pub const LESSON: Setting = Setting {
+        options: Options::LESSON,
+        momentum: 0.0,
+        weight_decay: 0.0,
+        lr_out: None,
+    };
+
+    /// The trainer of a cell of this setting at learning rate `lr` (the hidden layer's, and the
+    /// output's too unless the setting has its own).
+    pub fn hyper(&self, lr: f64) -> Hyper {
+        Hyper {
+            lr_hidden: lr,
+            lr_out: self.lr_out.unwrap_or(lr),
+            momentum: self.momentum,
+            weight_decay: self.weight_decay,
+        }
+    }
+
+    /// The parts that are not the lesson's, as a person reads them: `tanh · momentum 0.9`
+    /// (empty for the lesson's trainer). Numbers to 4 significant digits.
+    pub fn describe(&self) -> String {
+        let o = &self.options;
+        let d = Options::LESSON;
+        let mut parts: Vec<String> = Vec::new();
+        if o.activation != d.activation {
+            parts.push(o.activation.to_string());
+        }
+        if o.output != d.output {
+            parts.push(format!("{} output", o.output));
+        }
+        if o.loss != d.loss {
+            parts.push(o.loss.to_string());
+        }
+        if o.batch != d.batch {
+            parts.push(o.batch.to_string());
+        }
+        if self.momentum != 0.0 {
+            parts.push(format!(
+                "momentum {}",
+                crate::format::significant(self.momentum, 4)
+            ));
+        }
+        if self.weight_decay != 0.0 {
+            parts.push(format!(
+                "decay {}",
+                crate::format::significant(self.weight_decay, 4)
+            ));
+        }
+        if let Some(lr_out) = self.lr_out {
+            parts.push(format!("lr_out {}", crate::format::significant(lr_out, 4)));
+        }
+        parts.join(" · ")
+    }
+}
+
+impl TrainerAxes {
+    /// Take every hyperparameter `patch` sets. Rates replace rates: `--lr` over a file's
+    /// `lr_hidden`/`lr_out` drops them, and the other way round.
+    pub fn apply(&mut self, patch: TrainerAxes) {
+        if patch.lr.is_some() {
+            self.lr_hidden = None;
+            self.lr_out = None;
+        }
+        if patch.lr_hidden.is_some() || patch.lr_out.is_some() {
+            self.lr = None;
+        }
+        macro_rules! take {
+            ($($f:ident),*) => { $( if patch.$f.is_some() { self.$f = patch.$f; } )* };
+        }
+        take!(
+            lr,
+            lr_hidden,
+            lr_out,
+            momentum,
+            weight_decay,
+            activation,
+            output,
+            loss,
+            batch
+        );
+    }
+
+    /// The checks of one source (flags or a file): values in range, rates given one way, and no
+    /// combination that is not a trainer. Errors name the flag.
+    pub fn check(&self) -> Result<(), UsageError> {
+        for (name, values, ok) in numeric(self) {
+            if let Some(v) = values {
+                v.values()
+                    .into_iter()
+                    .try_for_each(ok)
+                    .map_err(|e| UsageError::new(format!("{}: {e}", flag(name))))?;
+            }
+        }
+        if self.lr.is_some() && (self.lr_hidden.is_some() || self.lr_out.is_some()) {
+            return Err(UsageError::new(
+                "--lr-hidden/--lr-out: not with --lr (give both layers' rates, or one --lr for both)",
+            ));
+        }
+        if self.lr_hidden.is_some() != self.lr_out.is_some() {
+            let (given, missing) = if self.lr_hidden.is_some() {
+                ("--lr-hidden", "--lr-out")
+            } else {
+                ("--lr-out", "--lr-hidden")
+            };
+            return Err(UsageError::new(format!(
+                "{given}: needs {missing} too (the grid is their product; for one rate of both layers use --lr)"
+            )));
+        }
+        if self.loss.as_ref().is_some_and(|l| l.0.contains(&Loss::Bce))
+            && self.outputs().contains(&OutputUnit::Linear)
+        {
+            return Err(UsageError::new(
+                "--loss: bce needs the sigmoid output (it takes ln out and ln(1−out)); with --output linear use --loss mse",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether the layers have rates of their own (`--lr-hidden` × `--lr-out`).
+    pub fn per_layer(&self) -> bool {
+        self.lr_hidden.is_some()
+    }
+
+    /// The learning rates of a cell's lr axis: `--lr` (or its default), or `--lr-hidden`.
+    pub fn lr_axis(&self) -> Values {
+        match (&self.lr_hidden, &self.lr) {
+            (Some(h), _) => h.clone(),
+            (None, Some(lr)) => lr.clone(),
+            (None, None) => DEFAULT_LR
+                .parse()
+                .expect("the default learning rates parse"),
+        }
+    }
+
+    fn activations(&self) -> Vec<Activation> {
+        self.activation
+            .as_ref()
+            .map_or(vec![Activation::default()], |c| c.0.clone())
+    }
+    fn outputs(&self) -> Vec<OutputUnit> {
+        self.output
+            .as_ref()
+            .map_or(vec![OutputUnit::default()], |c| c.0.clone())
+    }
+    fn losses(&self) -> Vec<Loss> {
+        self.loss
+            .as_ref()
+            .map_or(vec![Loss::default()], |c| c.0.clone())
+    }
+    fn batches(&self) -> Vec<Batch> {
+        self.batch
+            .as_ref()
+            .map_or(vec![Batch::default()], |c| c.0.clone())
+    }
+    fn numbers(v: &Option<Values>) -> Vec<f64> {
+        v.as_ref().map_or(vec![0.0], Values::values)
+    }
+
+    /// How many settings [`TrainerAxes::settings`] gives, without expanding the number ranges.
+    pub fn setting_count(&self) -> u64 {
+        let len = |v: &Option<Values>| v.as_ref().map_or(1, |v| v.len() as u64);
+        [
+            self.activations().len() as u64,
+            self.outputs().len() as u64,
+            self.losses().len() as u64,
+            self.batches().len() as u64,
+            len(&self.momentum),
+            len(&self.weight_decay),
+            len(&self.lr_out),
+        ]
+        .into_iter()
+        .fold(1u64, u64::saturating_mul)
+    }
+
+    /// Every setting of the grid, in a fixed order (activation, output, loss, batch, momentum,
+    /// weight decay, output rate; the last varies fastest). One setting, the lesson's, when no
+    /// option is given.
+    pub fn settings(&self) -> Vec<Setting> {
+        let lr_outs: Vec<Option<f64>> = match &self.lr_out {
+            Some(v) => v.values().into_iter().map(Some).collect(),
+            None => vec![None],
+        };
+        let mut out = Vec::new();
+        for &activation in &self.activations() {
+            for &output in &self.outputs() {
+                for &loss in &self.losses() {
+                    for &batch in &self.batches() {
+                        for &momentum in &Self::numbers(&self.momentum) {
+                            for &weight_decay in &Self::numbers(&self.weight_decay) {
+                                for &lr_out in &lr_outs {
+                                    out.push(Setting {
+                                        options: Options {
+                                            activation,
+                                            output,
+                                            loss,
+                                            batch,
+                                        },
+                                        momentum,
+                                        weight_decay,
+                                        lr_out,
+                                    });
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod hyper_tests {
+    use super::*;
+
+    fn axes(args: &[&str]) -> Result<TrainerAxes, String> {
+        use clap::{Args, FromArgMatches};
+        let cmd = TrainerAxes::augment_args(clap::Command::new("t"));
+        let m = cmd
+            .try_get_matches_from(std::iter::once("t").chain(args.iter().copied()))
+            .map_err(|e| e.to_string())?;
+        let t = TrainerAxes::from_arg_matches(&m).map_err(|e| e.to_string())?;
+        t.check().map_err(|e| e.0)?;
+        Ok(t)
+    }
+
+    #[test]
+    fn no_options_is_the_lesson_and_one_setting() {
+        let t = axes(&[]).unwrap();
+        assert_eq!(t.settings(), vec![Setting::LESSON]);
+        assert_eq!(t.setting_count(), 1);
+        assert_eq!(Setting::LESSON.describe(), "");
+        assert_eq!(t.lr_axis().len(), 16);
+    }
+
+    #[test]
+    fn the_grid_is_the_product_and_counts_without_expanding() {
+        let t = axes(&[
+            "--activation",
+            "sigmoid,tanh",
+            "--momentum",
+            "0,0.5,0.9",
+            "--batch",
+            "full,online",
+        ])
+        .unwrap();
+        let s = t.settings();
+        assert_eq!(s.len(), 12);
+        assert_eq!(t.setting_count(), 12);
+        assert_eq!(s[0], Setting::LESSON);
+        assert_eq!(s[1].momentum, 0.5);
+        assert_eq!(s[11].describe(), "tanh · online · momentum 0.9");
+        let per_layer = axes(&["--lr-hidden", "1,2", "--lr-out", "0.5..8:5:log"]).unwrap();
+        assert_eq!(per_layer.setting_count(), 5);
+        assert_eq!(per_layer.settings()[4].hyper(1.0).lr_out, 8.0);
+        assert_eq!(per_layer.lr_axis().values(), vec![1.0, 2.0]);
+    }
+
+    #[test]
+    fn bad_values_name_their_flag() {
+        for (args, needle) in [
+            (vec!["--momentum", "1"], "--momentum"),
+            (vec!["--momentum", "-0.1"], "--momentum"),
+            (vec!["--weight-decay", "-1e-3"], "--weight-decay"),
+            (vec!["--activation", "softmax"], "--activation"),
+            (vec!["--loss", "bce", "--output", "linear"], "--loss"),
+            (
+                vec!["--loss", "mse,bce", "--output", "sigmoid,linear"],
+                "bce",
+            ),
+            (
+                vec!["--lr", "1", "--lr-hidden", "1", "--lr-out", "1"],
+                "not with --lr",
+            ),
+            (vec!["--lr-hidden", "1"], "needs --lr-out"),
+            (vec!["--lr-out", "0"], "--lr-out"),
+            (vec!["--batch", "full,full"], "twice"),
+        ] {
+            let e = axes(&args).unwrap_err();
+            assert!(e.contains(needle), "{args:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_file_may_write_numbers_bare_and_flags_replace_rates() {
+        let t: TrainerAxes =
+            toml::from_str("momentum = 0.9\nweight_decay = \"0,1e-4\"\nlr_hidden = 1\nlr_out = 2")
+                .unwrap();
+        assert_eq!(t.momentum.as_ref().unwrap().values(), vec![0.9]);
+        assert_eq!(t.weight_decay.as_ref().unwrap().values(), vec![0.0, 1e-4]);
+        let mut file = t;
+        file.apply(TrainerAxes {
+            lr: Some("0.5".parse().unwrap()),
+            ..TrainerAxes::default()
+        });
+        assert!(file.lr_hidden.is_none() && file.lr_out.is_none());
+        assert!(file.check().is_ok());
+    }
+}
