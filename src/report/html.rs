@@ -680,6 +680,7 @@ mod tests {
                 init: init.into(),
                 scale: Some(1.0),
                 eps: None,
+                setting: crate::hyper::Setting::LESSON,
             },
             lr,
             nets: 10,

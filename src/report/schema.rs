@@ -13,6 +13,7 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
+use crate::hyper::Setting;
 use crate::sweep::chunk::ChunkData;
 use crate::sweep::config::RunsCsv;
 use crate::sweep::plan::{Cell, Plan, initial_params};
@@ -270,20 +271,16 @@ impl<'a> RunRow<'a> {
 
     /// The trainer the row's net was trained with (the lesson's, at `lr`, for older files).
     pub fn net(&self) -> Net {
+        let t = self.trainer();
         Net {
             init: self.initial_params(),
             hyper: Hyper {
-                lr_hidden: self.lr_hidden.unwrap_or(self.lr),
-                lr_out: self.lr_out.unwrap_or(self.lr),
-                momentum: self.momentum.unwrap_or(0.0),
-                weight_decay: self.weight_decay.unwrap_or(0.0),
+                lr_hidden: t.lr_hidden.unwrap_or(self.lr),
+                lr_out: t.lr_out.unwrap_or(self.lr),
+                momentum: t.momentum.unwrap_or(0.0),
+                weight_decay: t.weight_decay.unwrap_or(0.0),
             },
-            options: Options {
-                activation: self.activation,
-                output: self.output,
-                loss: self.loss,
-                batch: self.batch,
-            },
+            options: t.options,
         }
     }
 
@@ -518,6 +515,59 @@ pub struct ExampleRow {
     #[serde(default)]
     pub batch: Batch,
 }
+
+/// The trainer columns of a summary.csv or examples.csv row, with the lesson's values for files
+/// that predate them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TrainerColumns {
+    pub lr_hidden: Option<f64>,
+    pub lr_out: Option<f64>,
+    pub momentum: Option<f64>,
+    pub weight_decay: Option<f64>,
+    pub options: Options,
+}
+
+impl TrainerColumns {
+    /// Whether the row's layers have rates of their own (its cell's `lr` is `lr_hidden`).
+    pub fn per_layer(&self, lr: f64) -> bool {
+        self.lr_out
+            .is_some_and(|out| out != self.lr_hidden.unwrap_or(lr))
+    }
+
+    /// The row's setting: all but its learning rate (`per_layer`: of the whole sweep).
+    pub fn setting(&self, lr: f64, per_layer: bool) -> Setting {
+        Setting {
+            options: self.options,
+            momentum: self.momentum.unwrap_or(0.0),
+            weight_decay: self.weight_decay.unwrap_or(0.0),
+            lr_out: per_layer.then(|| self.lr_out.unwrap_or(lr)),
+        }
+    }
+}
+
+/// The rows that carry the trainer columns.
+macro_rules! trainer_columns {
+    ($($row:ty),*) => {$(
+        impl $row {
+            pub fn trainer(&self) -> TrainerColumns {
+                TrainerColumns {
+                    lr_hidden: self.lr_hidden,
+                    lr_out: self.lr_out,
+                    momentum: self.momentum,
+                    weight_decay: self.weight_decay,
+                    options: Options {
+                        activation: self.activation,
+                        output: self.output,
+                        loss: self.loss,
+                        batch: self.batch,
+                    },
+                }
+            }
+        }
+    )*};
+}
+
+trainer_columns!(SummaryRow, ExampleRow, RunRow<'_>);
 
 impl ExampleRow {
     pub fn params(&self) -> Params {

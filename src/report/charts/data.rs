@@ -11,20 +11,36 @@ use std::collections::HashMap;
 
 use anyhow::{Context, bail};
 
-use crate::report::schema::{CurveRow, ExampleRow, SummaryRow, read_csv};
+use crate::hyper::Setting;
+use crate::report::schema::{CurveRow, ExampleRow, SummaryRow, TrainerColumns, read_csv};
 use crate::train::N_PARAMS;
 
-/// An initialisation scheme as the CSV files name it: `init` plus its scale and ε, if any.
+/// A group of cells that differ only in their learning rate: an initialisation scheme as the CSV
+/// files name it (`init` plus its scale and ε, if any) trained with one [`Setting`] (the trainer's
+/// options, momentum, weight decay, and the output layer's rate in a per-layer sweep).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scheme {
     pub init: String,
     pub scale: Option<f64>,
     pub eps: Option<f64>,
+    pub setting: Setting,
 }
 
 impl Scheme {
-    /// The scheme as `--init` spells it, e.g. `uniform:1` or `near-symmetric:1:1e-6`.
+    /// The scheme as `--init` spells it, e.g. `uniform:1` or `near-symmetric:1:1e-6`, followed
+    /// by the trainer's parts that are not the lesson's (`uniform:1 · tanh · momentum 0.9`).
     pub fn label(&self) -> String {
+        let mut s = self.init_label();
+        let setting = self.setting.describe();
+        if !setting.is_empty() {
+            s.push_str(" · ");
+            s.push_str(&setting);
+        }
+        s
+    }
+
+    /// The initialisation alone, as `--init` spells it.
+    pub fn init_label(&self) -> String {
         let mut s = self.init.clone();
         if let Some(a) = self.scale {
             s.push_str(&format!(":{a}"));
@@ -36,7 +52,7 @@ impl Scheme {
     }
 
     /// Whether `spec` (`init[:scale[:eps]]`, numbers compared by value, so `uniform:1.0` is
-    /// `uniform:1`) names this scheme.
+    /// `uniform:1`) names this scheme's initialisation (whatever its trainer setting).
     pub fn matches(&self, spec: &str) -> bool {
         let mut parts = spec.trim().split(':');
         let num = |p: Option<&str>| -> Result<Option<f64>, ()> {
@@ -208,16 +224,20 @@ impl ChartData {
     /// Parse the three CSV files a sweep writes (through [`crate::report::schema`]'s rows).
     pub fn from_csv(summary: &[u8], curves: &[u8], examples: &[u8]) -> anyhow::Result<ChartData> {
         let nan = |x: Option<f64>| x.unwrap_or(f64::NAN);
-        let scheme = |init: &str, scale, eps| Scheme {
+        let rows = read_csv::<SummaryRow>("summary.csv", summary)?;
+        // A per-layer sweep (--lr-hidden × --lr-out) groups by the output layer's rate too.
+        let per_layer = rows.iter().any(|r| r.trainer().per_layer(r.lr));
+        let scheme = |init: &str, scale, eps, t: TrainerColumns, lr: f64| Scheme {
             init: init.to_string(),
             scale,
             eps,
+            setting: t.setting(lr, per_layer),
         };
-        let mut cells: Vec<Cell> = read_csv::<SummaryRow>("summary.csv", summary)?
+        let mut cells: Vec<Cell> = rows
             .into_iter()
             .map(|r| Cell {
                 cell: r.cell,
-                scheme: scheme(&r.init, r.scale, r.eps),
+                scheme: scheme(&r.init, r.scale, r.eps, r.trainer(), r.lr),
                 lr: r.lr,
                 nets: r.nets,
                 solved: r.solved,
@@ -281,7 +301,7 @@ impl ChartData {
             .map(|r| Example {
                 run: r.run,
                 cell: r.cell,
-                scheme: scheme(&r.init, r.scale, r.eps),
+                scheme: scheme(&r.init, r.scale, r.eps, r.trainer(), r.lr),
                 lr: r.lr,
                 params: r.params().0,
                 final_loss: r.final_loss,
@@ -481,6 +501,7 @@ run,cell,init,scale,eps,lr,w11,w12,b1,w21,w22,b2,v1,v2,c,final_loss,correct,solv
                 init: "uniform".into(),
                 scale: Some(1.0),
                 eps: None,
+                setting: crate::hyper::Setting::LESSON,
             },
             lr,
             nets: 100,

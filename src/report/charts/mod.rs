@@ -11,6 +11,7 @@ mod baseline;
 mod boundaries;
 pub mod colour;
 pub mod data;
+pub mod effects;
 mod epochs;
 mod heatmap;
 mod loss_by_lr;
@@ -65,10 +66,12 @@ pub struct ChartOptions {
     pub chart_init: Option<String>,
 }
 
-/// The file names of every chart, in the order of the page.
-pub const FILES: [&str; 7] = [
+/// The file names of every chart, in the order of the page. what_matters.png is drawn only for a
+/// sweep that varies a trainer option (so a sweep of the lesson's trainer looks as it always did).
+pub const FILES: [&str; 8] = [
     baseline::FILE,
     solved_by_lr::FILE,
+    effects::FILE,
     loss_by_lr::FILE,
     heatmap::FILE,
     epochs::FILE,
@@ -78,7 +81,8 @@ pub const FILES: [&str; 7] = [
 
 type Maker = fn(&ChartData, &ChartOptions) -> anyhow::Result<Rendered>;
 
-/// Draw every chart (in parallel; the result is in [`FILES`] order and does not depend on it).
+/// Draw every chart (in parallel; the result is in [`FILES`] order and does not depend on it;
+/// what_matters.png only where it applies).
 /// Fails when `opts.chart_init` names a scheme the sweep does not have.
 pub fn render(data: &ChartData, opts: &ChartOptions) -> anyhow::Result<Vec<Rendered>> {
     anyhow::ensure!(
@@ -88,7 +92,7 @@ pub fn render(data: &ChartData, opts: &ChartOptions) -> anyhow::Result<Vec<Rende
     if let Err(why) = data.chart_group(opts.chart_init.as_deref()) {
         anyhow::bail!(why);
     }
-    let makers: [Maker; 7] = [
+    let mut makers: Vec<Maker> = vec![
         |d, _| baseline::draw(d),
         |d, _| solved_by_lr::draw(d),
         loss_by_lr::draw,
@@ -97,6 +101,9 @@ pub fn render(data: &ChartData, opts: &ChartOptions) -> anyhow::Result<Vec<Rende
         |d, _| symmetry::draw(d),
         |d, _| boundaries::draw(d),
     ];
+    if !effects::effects(data).is_empty() {
+        makers.insert(2, |d, _| effects::draw(d));
+    }
     makers.par_iter().map(|draw| draw(data, opts)).collect()
 }
 
@@ -703,6 +710,7 @@ mod tests {
             init: init.into(),
             scale: Some(1.0),
             eps,
+            setting: crate::hyper::Setting::LESSON,
         };
         let curve = CellCurve {
             epoch: vec![0.0, 1.0, 10.0],
@@ -758,7 +766,8 @@ mod tests {
     #[test]
     fn nan_and_infinity_never_panic() {
         let r = render(&broken(), &ChartOptions::default()).unwrap();
-        assert_eq!(r.len(), FILES.len());
+        // No trainer option varies: every chart but what_matters.png.
+        assert_eq!(r.len(), FILES.len() - 1);
         // The lesson run had no finite loss: skipped, with the reason.
         assert!(matches!(&r[0], Rendered::Skipped { why, .. } if why.contains("no finite loss")));
         // The diverged nets' boundaries are still drawn, with a note instead of a heat map.
@@ -768,7 +777,7 @@ mod tests {
     #[test]
     fn charts_of_no_data_are_skipped_not_panics() {
         let r = render(&ChartData::default(), &ChartOptions::default()).unwrap();
-        assert_eq!(r.len(), FILES.len());
+        assert_eq!(r.len(), FILES.len() - 1);
         assert!(r.iter().all(|c| matches!(c, Rendered::Skipped { .. })));
         let unknown = ChartOptions {
             chart_init: Some("normal:2".into()),
