@@ -117,9 +117,9 @@ fn patch_from_toml(text: &str, path: &str) -> Result<MapPatch, UsageError> {
 pub fn resolve(args: &MapArgs) -> Result<(MapConfig, MapSpec), UsageError> {
     let mut config = MapConfig::default();
     if let Some(path) = &args.config {
-        let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| UsageError::new(format!("--config {shown}: cannot read: {e}")))?;
+        let shown = crate::escape::shown(path);
+        let text = crate::fsio::read_text(path, crate::fsio::CONFIG_LIMIT)
+            .map_err(|e| UsageError::new(format!("--config: {e}")))?;
         config = config.apply(patch_from_toml(&text, &shown)?);
     }
     config = config.apply(args.patch());

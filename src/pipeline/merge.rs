@@ -2,7 +2,6 @@
 //! once, intact chunks, checked before OUT is touched) streamed in run order into the files the
 //! unsharded sweep writes, byte for byte.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -11,6 +10,8 @@ use super::{
     output_names, read_chunk, stream, write_reports,
 };
 use crate::error::UsageError;
+use crate::escape::shown;
+use crate::fsio;
 use crate::outdir::{self, Mode, OutDir};
 use crate::sweep::config::SweepConfig;
 use crate::sweep::plan::Plan;
@@ -28,7 +29,7 @@ struct ShardEntry {
 }
 
 fn read_shard(dir: &Path) -> Result<(SweepConfig, u64, u64), UsageError> {
-    let shown = dir.display();
+    let shown = shown(dir);
     if !dir.exists() {
         return Err(UsageError::new(format!(
             "merge: {shown} does not exist (give the output folders of `sweep --shard K/N`, after OUT)"
@@ -39,20 +40,29 @@ fn read_shard(dir: &Path) -> Result<(SweepConfig, u64, u64), UsageError> {
             "merge: {shown} is not a folder (give the output folders of `sweep --shard K/N`, after OUT)"
         )));
     }
-    let text = fs::read_to_string(dir.join(CONFIG_FILE)).map_err(|_| {
-        UsageError::new(format!(
-            "merge: {shown} holds no {CONFIG_FILE}: not a xorsweep shard folder"
-        ))
+    let text = fsio::read_text(&dir.join(CONFIG_FILE), fsio::CONFIG_LIMIT).map_err(|e| {
+        UsageError::new(if e.is_missing() {
+            format!("merge: {shown} holds no {CONFIG_FILE}: not a xorsweep shard folder")
+        } else {
+            format!("merge: {e}")
+        })
     })?;
     let config = SweepConfig::from_sweep_toml(&text, &format!("{shown}/{CONFIG_FILE}"))
         .map_err(|e| UsageError::new(format!("merge: {e}")))?;
-    let text = fs::read_to_string(dir.join(MANIFEST_FILE)).map_err(|_| {
+    let text = fsio::read_text(&dir.join(MANIFEST_FILE), fsio::CONFIG_LIMIT).map_err(|e| {
+        UsageError::new(if e.is_missing() {
+            format!(
+                "merge: {shown} is not a finished shard (no {MANIFEST_FILE}); finish that shard's sweep with its own command and --resume"
+            )
+        } else {
+            format!("merge: {e}")
+        })
+    })?;
+    let m: ShardManifest = serde_json::from_str(&text).map_err(|e| {
         UsageError::new(format!(
-            "merge: {shown} is not a finished shard (no {MANIFEST_FILE}); finish it with --resume"
+            "merge: {shown}/{MANIFEST_FILE} is not a shard's manifest ({e})"
         ))
     })?;
-    let m: ShardManifest = serde_json::from_str(&text)
-        .map_err(|_| UsageError::new(format!("merge: {shown}/{MANIFEST_FILE} is unreadable")))?;
     let s = m
         .shard
         .ok_or_else(|| UsageError::new(format!("merge: {shown} is a whole sweep, not a shard")))?;

@@ -11,7 +11,7 @@
 //! number of nets.
 
 use std::collections::BTreeMap;
-use std::fs::{self, File};
+use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use crate::baseline::{LESSON_LR, baseline_curve};
 use crate::error::{Interrupted, RuntimeError, UsageError};
+use crate::escape::shown;
 use crate::outdir::{self, Mode, OutDir};
 use crate::report::aggregate::{Aggregator, CellResult};
 use crate::report::manifest::Manifest;
@@ -203,19 +204,16 @@ pub(super) fn read_chunk(
     path: &Path,
     k: u64,
 ) -> Result<ChunkData, String> {
-    let bytes = fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    chunk::decode(
-        &bytes,
-        &Expect {
-            config_hash: hash,
-            k,
-            runs: plan.chunk_runs(k),
-            cells: plan.chunk_cells(k),
-            parts: plan.chunk_parts(k),
-            n_log: plan.train.log_epochs.len(),
-        },
-    )
-    .map_err(|e| format!("{}: {e}", path.display()))
+    let expect = Expect {
+        config_hash: hash,
+        k,
+        runs: plan.chunk_runs(k),
+        cells: plan.chunk_cells(k),
+        parts: plan.chunk_parts(k),
+        n_log: plan.train.log_epochs.len(),
+    };
+    let bytes = crate::fsio::read(path, chunk::max_len(&expect)).map_err(|e| e.to_string())?;
+    chunk::decode(&bytes, &expect).map_err(|e| format!("{}: {e}", shown(path)))
 }
 
 /// Chunks a worker may run ahead of the consumer, per thread.
@@ -558,12 +556,11 @@ pub fn sweep(config: SweepConfig, opts: &SweepOptions) -> anyhow::Result<Finishe
     let charts = chart_options(&plan, opts.chart_init.clone())?;
     let hash = plan.config.hash();
     let dir = OutDir::prepare(&opts.out, opts.mode, "--out", &output_names())?;
-    let shown = opts.out.display();
+    let shown = shown(&opts.out);
     let resume = opts.mode == Mode::Resume;
     if resume && dir.has(CONFIG_FILE) {
-        let text = fs::read_to_string(dir.join(CONFIG_FILE)).map_err(|e| {
-            RuntimeError::new(format!("--resume: cannot read {shown}/{CONFIG_FILE}: {e}"))
-        })?;
+        let text = crate::fsio::read_text(&dir.join(CONFIG_FILE), crate::fsio::CONFIG_LIMIT)
+            .map_err(|e| RuntimeError::new(format!("--resume: {e}")))?;
         let recorded = SweepConfig::from_sweep_toml(&text, &format!("{shown}/{CONFIG_FILE}"))
             .map_err(|e| UsageError::new(format!("--resume: {e}")))?;
         if recorded.hash() != hash {
@@ -677,6 +674,7 @@ pub fn sweep(config: SweepConfig, opts: &SweepOptions) -> anyhow::Result<Finishe
 mod dry_run;
 mod merge;
 mod plot;
+mod validate;
 
 pub use dry_run::{DryRun, dry_run};
 pub use merge::merge;
