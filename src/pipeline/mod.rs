@@ -54,6 +54,16 @@ pub fn output_names() -> Vec<&'static str> {
     v
 }
 
+/// What a sweep or merge writes in its folder; only a sweep resumes.
+pub(super) fn layout<'a>(names: &'a [&'a str], resumable: bool) -> outdir::Layout<'a> {
+    outdir::Layout {
+        outputs: names,
+        subfolders: &[],
+        resumable,
+        finished_by: None,
+    }
+}
+
 /// How to run, as opposed to what to run (which is the [`SweepConfig`]).
 #[derive(Clone, Debug)]
 pub struct SweepOptions {
@@ -187,6 +197,22 @@ pub(super) struct Sink<'a> {
     runs: BufWriter<tempfile::NamedTempFile>,
     which: RunsCsv,
     aggregator: Aggregator<'a>,
+    /// What a write error adds: what is kept and the command that continues.
+    hint: &'static str,
+}
+
+/// What a sweep's write error keeps, and how to continue.
+pub(super) const SWEEP_HINT: &str =
+    "the completed chunks are kept: fix the problem and rerun with --resume";
+
+/// A write error with `hint` added: what is kept and the command that continues. Other errors
+/// (a usage error found on the way) are left as they are.
+pub(super) fn with_hint(e: anyhow::Error, hint: &str) -> anyhow::Error {
+    if e.is::<RuntimeError>() {
+        RuntimeError::new(format!("{e:#}; {hint}")).into()
+    } else {
+        e
+    }
 }
 
 /// The outcome of streaming a sweep's chunks.
@@ -256,6 +282,7 @@ pub(super) fn stream<'a>(
     threads: usize,
     mut sink: Option<Sink<'a>>,
     quiet: bool,
+    hint: &str,
 ) -> anyhow::Result<Streamed<'a>> {
     let hash = plan.config.hash();
     let todo: Vec<u64> = mine
@@ -321,9 +348,16 @@ pub(super) fn stream<'a>(
         let mut interrupted = None;
         for k in mine.clone() {
             let data = match &sources[(k - mine.start) as usize] {
-                Source::Disk(path) => read_chunk(plan, &hash, path, k).map_err(|e| {
-                    RuntimeError::new(format!("chunk {k} unreadable: {e}; rerun with --resume"))
-                })?,
+                Source::Disk(path) => {
+                    // Reading saved chunks (a resume, a merge) stops for a signal too.
+                    if let Some(s) = signals::pending(&signal) {
+                        interrupted = Some(s);
+                        break;
+                    }
+                    read_chunk(plan, &hash, path, k).map_err(|e| {
+                        RuntimeError::new(format!("chunk {k} unreadable: {e}; {hint}"))
+                    })?
+                }
                 Source::Train => {
                     let t = loop {
                         if let Some(t) = pending.remove(&k) {
@@ -346,7 +380,7 @@ pub(super) fn stream<'a>(
                     saved += 1;
                     if let Some(s) = sink.as_mut() {
                         s.runs.write_all(&t.rows).map_err(|e| {
-                            RuntimeError::new(format!("cannot write {RUNS_CSV}: {e}"))
+                            RuntimeError::new(format!("cannot write {RUNS_CSV}: {e}; {hint}"))
                         })?;
                     }
                     t.data
@@ -359,7 +393,9 @@ pub(super) fn stream<'a>(
                     let rows = schema::runs_rows(plan, s.which, &data);
                     s.runs
                         .write_all(&rows)
-                        .map_err(|e| RuntimeError::new(format!("cannot write {RUNS_CSV}: {e}")))?;
+                        .map_err(|e| {
+                            RuntimeError::new(format!("cannot write {RUNS_CSV}: {e}; {hint}"))
+                        })?;
                 }
                 s.aggregator.add(&data);
             }
@@ -475,6 +511,16 @@ pub(super) fn write_reports(
     sink: Sink,
     charts: &ChartOptions,
 ) -> anyhow::Result<Vec<InitSummary>> {
+    let hint = sink.hint;
+    write_reports_unhinted(plan, dir, sink, charts).map_err(|e| with_hint(e, hint))
+}
+
+fn write_reports_unhinted(
+    plan: &Plan,
+    dir: &OutDir,
+    sink: Sink,
+    charts: &ChartOptions,
+) -> anyhow::Result<Vec<InitSummary>> {
     let runs = sink
         .runs
         .into_inner()
@@ -497,14 +543,23 @@ pub(super) fn write_reports(
     Ok(summary)
 }
 
-pub(super) fn new_sink<'a>(plan: &'a Plan, dir: &OutDir) -> anyhow::Result<Sink<'a>> {
-    let mut runs = BufWriter::with_capacity(1 << 20, dir.temp_file_in(dir.path())?);
+pub(super) fn new_sink<'a>(
+    plan: &'a Plan,
+    dir: &OutDir,
+    hint: &'static str,
+) -> anyhow::Result<Sink<'a>> {
+    let mut runs = BufWriter::with_capacity(
+        1 << 20,
+        dir.temp_file_in(dir.path())
+            .map_err(|e| with_hint(e, hint))?,
+    );
     runs.write_all(&schema::runs_header())
-        .map_err(|e| RuntimeError::new(format!("cannot write {RUNS_CSV}: {e}")))?;
+        .map_err(|e| RuntimeError::new(format!("cannot write {RUNS_CSV}: {e}; {hint}")))?;
     Ok(Sink {
         runs,
         which: plan.config.runs_csv,
         aggregator: Aggregator::new(plan),
+        hint,
     })
 }
 
@@ -555,7 +610,8 @@ pub fn sweep(config: SweepConfig, opts: &SweepOptions) -> anyhow::Result<Finishe
     let plan = Plan::new(config);
     let charts = chart_options(&plan, opts.chart_init.clone())?;
     let hash = plan.config.hash();
-    let dir = OutDir::prepare(&opts.out, opts.mode, "--out", &output_names())?;
+    let names = output_names();
+    let dir = OutDir::prepare(&opts.out, opts.mode, "--out", &layout(&names, true))?;
     let shown = shown(&opts.out);
     let resume = opts.mode == Mode::Resume;
     if resume && dir.has(CONFIG_FILE) {
@@ -611,7 +667,7 @@ pub fn sweep(config: SweepConfig, opts: &SweepOptions) -> anyhow::Result<Finishe
     // A shard's nets are parts of cells that other shards finish: it keeps its chunks and a
     // manifest, and `merge` writes the reports.
     let sink = if opts.shard.is_none() {
-        Some(new_sink(&plan, &dir)?)
+        Some(new_sink(&plan, &dir, SWEEP_HINT)?)
     } else {
         None
     };
@@ -623,6 +679,7 @@ pub fn sweep(config: SweepConfig, opts: &SweepOptions) -> anyhow::Result<Finishe
         threads,
         sink,
         opts.quiet,
+        SWEEP_HINT,
     )?;
     if let Some(signal) = streamed.interrupted {
         // Chunks checked intact before this run, and those it saved.
@@ -664,7 +721,8 @@ pub fn sweep(config: SweepConfig, opts: &SweepOptions) -> anyhow::Result<Finishe
         summary,
     };
     finished.wall_seconds = started.elapsed().as_secs_f64();
-    manifest(&plan, &dir, opts.shard.as_ref(), threads, nets, &finished)?;
+    manifest(&plan, &dir, opts.shard.as_ref(), threads, nets, &finished)
+        .map_err(|e| with_hint(e, SWEEP_HINT))?;
     if !(opts.keep_chunks || opts.shard.is_some()) {
         dir.remove_chunks()?;
     }
