@@ -9,6 +9,7 @@
 pub mod baseline;
 pub mod bench;
 pub mod cli;
+pub mod config_file;
 pub mod cpu;
 pub mod error;
 pub mod escape;

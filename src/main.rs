@@ -28,13 +28,23 @@ fn run(cli: Cli, argv: &[String]) -> anyhow::Result<ExitCode> {
         }
         Command::Sweep(args) => {
             let mut config = SweepConfig::default();
+            let mut file = None;
             if let Some(path) = &args.config {
                 let shown = xorsweep::escape::shown(path);
                 let text = xorsweep::fsio::read_text(path, xorsweep::fsio::CONFIG_LIMIT)
                     .map_err(|e| UsageError::new(format!("--config: {e}")))?;
                 config = config.apply(SweepConfig::patch_from_toml(&text, &shown)?);
+                file = Some((text, shown));
             }
             config = config.apply(args.patch()?);
+            if let Some((text, shown)) = &file {
+                // A bad value from the file is reported at its line and column.
+                config.check().map_err(|e| {
+                    xorsweep::config_file::locate(e, text, shown, |f| {
+                        xorsweep::config_file::flag_given(argv, f)
+                    })
+                })?;
+            }
             check_threads(args.threads)?;
             let shard = match &args.shard {
                 Some(s) => {

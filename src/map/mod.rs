@@ -116,14 +116,27 @@ fn patch_from_toml(text: &str, path: &str) -> Result<MapPatch, UsageError> {
 /// The resolved config and spec of a command line (config file, flags, zoom), or a usage error.
 pub fn resolve(args: &MapArgs) -> Result<(MapConfig, MapSpec), UsageError> {
     let mut config = MapConfig::default();
+    let mut file = None;
     if let Some(path) = &args.config {
         let shown = crate::escape::shown(path);
         let text = crate::fsio::read_text(path, crate::fsio::CONFIG_LIMIT)
             .map_err(|e| UsageError::new(format!("--config: {e}")))?;
         config = config.apply(patch_from_toml(&text, &shown)?);
+        file = Some((text, shown));
     }
     config = config.apply(args.patch());
-    let mut spec = config.validate()?;
+    let mut spec = config.validate().map_err(|e| match &file {
+        // A bad value from the file is reported at its line and column.
+        Some((text, shown)) => {
+            let argv: Vec<String> = std::env::args_os()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect();
+            crate::config_file::locate(e, text, shown, |f| {
+                crate::config_file::flag_given(&argv, f)
+            })
+        }
+        None => e,
+    })?;
     if let Some(z) = &args.zoom {
         let (cx, cy, f) = spec::parse_zoom(z)?;
         spec = spec
