@@ -55,7 +55,7 @@ impl fmt::Display for ReadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let path = shown(&self.path);
         match &self.why {
-            Why::Missing => write!(f, "{path} does not exist"),
+            Why::Missing => write!(f, "cannot read {path}: it does not exist"),
             Why::NotRegular(kind) => write!(
                 f,
                 "{path} is {kind}, not a regular file; xorsweep reads only regular files"

@@ -93,12 +93,7 @@ impl OutDir {
     /// Prepare `path` for a run. `flag` names where the folder came from in messages (`--out`,
     /// `merge OUT`, `plot`); `outputs` are the file names this command writes (what `--force`
     /// may delete, with the chunk files, sweep.toml and manifest.json among them).
-    pub fn prepare(
-        path: &Path,
-        mode: Mode,
-        flag: &str,
-        layout: &Layout,
-    ) -> anyhow::Result<OutDir> {
+    pub fn prepare(path: &Path, mode: Mode, flag: &str, layout: &Layout) -> anyhow::Result<OutDir> {
         let outputs = layout.outputs;
         let shown = path.display();
         // A symlink to a folder is the user's choice of folder; anything else but a folder is not.

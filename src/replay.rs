@@ -15,8 +15,8 @@ use crate::train::{PARAM_NAMES, TrainSpec, batch};
 /// read, so that a file holding the run twice is refused rather than half-used.
 fn find_row(path: &Path, run: u64) -> Result<RunRow<'static>, UsageError> {
     let shown = shown(path);
-    let (file, _) = fsio::open(path, u64::MAX)
-        .map_err(|e| UsageError::new(format!("replay: {e}")))?;
+    let (file, _) =
+        fsio::open(path, u64::MAX).map_err(|e| UsageError::new(format!("replay: {e}")))?;
     let mut reader = csv::Reader::from_reader(std::io::BufReader::new(file));
     let header: Vec<String> = reader
         .headers()

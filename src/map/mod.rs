@@ -131,9 +131,7 @@ pub fn resolve(args: &MapArgs) -> Result<(MapConfig, MapSpec), UsageError> {
             let argv: Vec<String> = std::env::args_os()
                 .map(|a| a.to_string_lossy().into_owned())
                 .collect();
-            crate::config_file::locate(e, text, shown, |f| {
-                crate::config_file::flag_given(&argv, f)
-            })
+            crate::config_file::locate(e, text, shown, |f| crate::config_file::flag_given(&argv, f))
         }
         None => e,
     })?;

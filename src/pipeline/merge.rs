@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::{
-    CONFIG_FILE, Finished, MANIFEST_FILE, Source, chart_options, check_size, layout, manifest, new_sink, with_hint,
-    output_names, read_chunk, stream, write_reports,
+    CONFIG_FILE, Finished, MANIFEST_FILE, Source, chart_options, check_size, layout, manifest,
+    new_sink, output_names, read_chunk, stream, with_hint, write_reports,
 };
 use crate::error::{Interrupted, UsageError};
 use crate::escape::shown;

@@ -391,11 +391,9 @@ pub(super) fn stream<'a>(
                     && s.which != RunsCsv::None
                 {
                     let rows = schema::runs_rows(plan, s.which, &data);
-                    s.runs
-                        .write_all(&rows)
-                        .map_err(|e| {
-                            RuntimeError::new(format!("cannot write {RUNS_CSV}: {e}; {hint}"))
-                        })?;
+                    s.runs.write_all(&rows).map_err(|e| {
+                        RuntimeError::new(format!("cannot write {RUNS_CSV}: {e}; {hint}"))
+                    })?;
                 }
                 s.aggregator.add(&data);
             }

@@ -51,7 +51,8 @@ pub fn plot(
     validate::summary(&plan, &summary)
         .map_err(|e| UsageError::new(format!("plot: {shown}/{e:#}")))?;
     let curves = read(report::CURVES_CSV, validate::curves_limit(&plan))?;
-    validate::curves(&plan, &curves).map_err(|e| UsageError::new(format!("plot: {shown}/{e:#}")))?;
+    validate::curves(&plan, &curves)
+        .map_err(|e| UsageError::new(format!("plot: {shown}/{e:#}")))?;
     let examples = read(report::EXAMPLES_CSV, validate::examples_limit(&plan))?;
     let stopped = |written: usize| -> anyhow::Error {
         let s = signals::pending(&signal).unwrap_or(0);

@@ -50,9 +50,9 @@ fn epoch(column: &str, x: Option<f64>, epochs: u32) -> Result<(), String> {
 /// A loss or hidden gap: NaN stands for a diverged net; anything else is at least 0.
 fn non_negative(column: &str, x: Option<f64>) -> Result<(), String> {
     match x {
-        Some(v) if v < 0.0 || v == f64::NEG_INFINITY => {
-            Err(format!("column {column} holds {v}, which cannot be negative"))
-        }
+        Some(v) if v < 0.0 || v == f64::NEG_INFINITY => Err(format!(
+            "column {column} holds {v}, which cannot be negative"
+        )),
         _ => Ok(()),
     }
 }
