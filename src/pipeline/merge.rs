@@ -206,7 +206,6 @@ pub fn merge(
         threads,
         Some(sink),
         true,
-        MERGE_HINT,
     )?;
     if let Some(s) = streamed.interrupted {
         return Err(stopped(s));

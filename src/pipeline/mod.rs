@@ -282,8 +282,9 @@ pub(super) fn stream<'a>(
     threads: usize,
     mut sink: Option<Sink<'a>>,
     quiet: bool,
-    hint: &str,
 ) -> anyhow::Result<Streamed<'a>> {
+    // What a read or write error adds (a shard, with no sink, is a sweep).
+    let hint = sink.as_ref().map_or(SWEEP_HINT, |s| s.hint);
     let hash = plan.config.hash();
     let todo: Vec<u64> = mine
         .clone()
@@ -677,7 +678,6 @@ pub fn sweep(config: SweepConfig, opts: &SweepOptions) -> anyhow::Result<Finishe
         threads,
         sink,
         opts.quiet,
-        SWEEP_HINT,
     )?;
     if let Some(signal) = streamed.interrupted {
         // Chunks checked intact before this run, and those it saved.
