@@ -258,13 +258,19 @@ impl Syncer {
     fn sync(&mut self) -> anyhow::Result<()> {
         for f in self.files.drain(..) {
             f.sync_all().map_err(|e| {
-                RuntimeError::new(format!("cannot save chunks in {}: {e}", self.dir.display()))
+                RuntimeError::new(format!(
+                    "cannot save chunks in {}: {e}; {SWEEP_HINT}",
+                    self.dir.display()
+                ))
             })?;
         }
         File::open(&self.dir)
             .and_then(|d| d.sync_all())
             .map_err(|e| {
-                RuntimeError::new(format!("cannot save chunks in {}: {e}", self.dir.display()))
+                RuntimeError::new(format!(
+                    "cannot save chunks in {}: {e}; {SWEEP_HINT}",
+                    self.dir.display()
+                ))
             })?;
         self.last = Instant::now();
         Ok(())
@@ -645,7 +651,8 @@ pub fn sweep(config: SweepConfig, opts: &SweepOptions) -> anyhow::Result<Finishe
             summary: Vec::new(),
         });
     }
-    dir.write(CONFIG_FILE, plan.config.to_toml().as_bytes())?;
+    dir.write(CONFIG_FILE, plan.config.to_toml().as_bytes())
+        .map_err(|e| with_hint(e, SWEEP_HINT))?;
     let mut sources: Vec<Source> = Vec::with_capacity((mine.end - mine.start) as usize);
     for k in mine.clone() {
         let path = dir.chunk_path(k);
