@@ -528,11 +528,31 @@ fn an_unfinished_map_is_replaced_without_force() {
     fails(&small_map(&out, &[]), 2, &["--force"]);
 }
 
+/// 5 inits × 100 learning rates = 500 cells of 2 nets: reports that take a while to draw.
+const MANY_CELLS: &[&str] = &[
+    "--lr",
+    "0.05..50:100:log",
+    "--init",
+    "uniform:0.25",
+    "--init",
+    "uniform:0.5",
+    "--init",
+    "uniform:2",
+    "--init",
+    "uniform:4",
+    "--seeds",
+    "2",
+];
+
 #[test]
 fn plot_stops_on_sigterm_leaving_the_report_as_it_was() {
     let d = tempfile::tempdir().unwrap();
     let out = d.path().join("s");
-    sweep(&out, &[]);
+    // Many cells: the plot has hundreds of milliseconds of drawing ahead of it once locked.
+    let mut args = vec!["sweep", "--quiet", "--epochs", "10", "--out", s(&out)];
+    args.extend_from_slice(MANY_CELLS);
+    let o = run(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let report = std::fs::read(out.join("report.html")).unwrap();
     let child = frozen_when_locked(&["plot", s(&out)], &out.join(".xorsweep.lock"));
     let (code, stderr) = signal_frozen(child, libc::SIGTERM);
@@ -546,27 +566,15 @@ fn plot_stops_on_sigterm_leaving_the_report_as_it_was() {
 #[test]
 fn merge_stops_on_sighup_and_the_same_merge_then_succeeds() {
     let d = tempfile::tempdir().unwrap();
-    // 400 chunks of one net each, in two shards: the merge streams them one by one.
+    // 500 cells in 250 chunks, in two shards: once locked, the merge has every chunk to
+    // stream and the reports of 500 cells to draw.
     let shard = |k: &str| -> PathBuf {
         let dir = d.path().join(format!("shard{k}"));
-        let o = run(&[
-            "sweep",
-            "--quiet",
-            "--lr",
-            "1,2",
-            "--init",
-            "uniform:1",
-            "--seeds",
-            "200",
-            "--epochs",
-            "10",
-            "--chunk-nets",
-            "1",
-            "--shard",
-            &format!("{k}/2"),
-            "--out",
-            s(&dir),
-        ]);
+        let shard = format!("{k}/2");
+        let mut args = vec!["sweep", "--quiet", "--epochs", "10", "--chunk-nets", "4"];
+        args.extend_from_slice(MANY_CELLS);
+        args.extend_from_slice(&["--shard", &shard, "--out", s(&dir)]);
+        let o = run(&args);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         dir
     };
