@@ -183,3 +183,32 @@ pub fn write_outputs(
     }
     Ok(true)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The memory check budgets CSV_BYTES_PER_PIXEL a row: the longest numbers fit in it.
+    #[test]
+    fn a_map_csv_row_fits_its_budget_whatever_the_values() {
+        let worst = Pixel {
+            final_loss: -f32::MIN_POSITIVE * 1.5,
+            mean_loss: -3.4028235e38,
+            solved_epoch: 4_294_967_000.0,
+            trained: true,
+            diverged: true,
+        };
+        let xs = [-1.2345678901234567e-300, 1e300];
+        let ys = [-2.2250738585072014e-308];
+        let bytes = csv(&[worst, worst], &xs, &ys);
+        let text = String::from_utf8(bytes).unwrap();
+        for row in text.lines().skip(1) {
+            assert!(
+                row.len() < CSV_BYTES_PER_PIXEL as usize,
+                "{} bytes: {row}",
+                row.len()
+            );
+        }
+        assert!(text.contains("1e300,"), "{text}");
+    }
+}
