@@ -44,9 +44,7 @@ pub fn toml_error(flag: &str, path: &str, text: &str, e: &toml::de::Error) -> Us
     let at = e
         .span()
         .map(|s| {
-            let before = &text[..s.start.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let column = before.chars().rev().take_while(|&c| c != '\n').count() + 1;
+            let (line, column) = crate::config_file::line_column(text, s.start);
             format!(", line {line}, column {column}")
         })
         .unwrap_or_default();

@@ -4,14 +4,19 @@
 //! Layers, each knowing only those below it: `cli` parses into typed values; `pipeline` wires
 //! plan → train → aggregate → write for sweep, resume, merge and plot, writing every file
 //! through `outdir`; `sweep` plans and trains chunks; `report` renders CSV, charts and HTML from
-//! aggregates; `train` computes (no I/O); `sketch` is the mergeable quantile sketch.
+//! aggregates; `train` computes (no I/O); `sketch` is the mergeable quantile sketch. Every file
+//! is read through `fsio` (regular files only, sizes checked first) and every value echoed to
+//! the terminal is escaped by `escape`.
 
 pub mod baseline;
 pub mod bench;
 pub mod cli;
+pub mod config_file;
 pub mod cpu;
 pub mod error;
+pub mod escape;
 pub mod format;
+pub mod fsio;
 pub mod hyper;
 pub mod map;
 pub mod outdir;

@@ -28,13 +28,23 @@ fn run(cli: Cli, argv: &[String]) -> anyhow::Result<ExitCode> {
         }
         Command::Sweep(args) => {
             let mut config = SweepConfig::default();
+            let mut file = None;
             if let Some(path) = &args.config {
-                let shown = path.display().to_string();
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| UsageError::new(format!("--config {shown}: cannot read: {e}")))?;
+                let shown = xorsweep::escape::shown(path);
+                let text = xorsweep::fsio::read_text(path, xorsweep::fsio::CONFIG_LIMIT)
+                    .map_err(|e| UsageError::new(format!("--config: {e}")))?;
                 config = config.apply(SweepConfig::patch_from_toml(&text, &shown)?);
+                file = Some((text, shown));
             }
             config = config.apply(args.patch()?);
+            if let Some((text, shown)) = &file {
+                // A bad value from the file is reported at its line and column.
+                config.check().map_err(|e| {
+                    xorsweep::config_file::locate(e, text, shown, |f| {
+                        xorsweep::config_file::flag_given(argv, f)
+                    })
+                })?;
+            }
             check_threads(args.threads)?;
             let shard = match &args.shard {
                 Some(s) => {
@@ -102,9 +112,13 @@ fn run(cli: Cli, argv: &[String]) -> anyhow::Result<ExitCode> {
         Command::Plot { dir, chart_init } => {
             let (written, skipped) = pipeline::plot(&dir, chart_init)?;
             for (file, why) in skipped {
-                eprintln!("note: {file} not drawn: {why}");
+                eprintln!("note: {file} not drawn: {}", xorsweep::escape::escape(&why));
             }
-            println!("wrote {} in {}", written.join(", "), dir.display());
+            println!(
+                "wrote {} in {}",
+                written.join(", "),
+                xorsweep::escape::shown(&dir)
+            );
         }
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
@@ -253,7 +267,7 @@ fn report_finished(done: &Finished, quiet: bool, json: bool) -> anyhow::Result<(
     if done.already_complete {
         println!(
             "nothing to resume: the sweep in {} is already complete",
-            done.out.display()
+            xorsweep::escape::shown(&done.out)
         );
         return Ok(());
     }
@@ -267,7 +281,7 @@ fn report_finished(done: &Finished, quiet: bool, json: bool) -> anyhow::Result<(
             shard.source,
             done.nets,
             if done.nets == 1 { "it is" } else { "they are" },
-            done.out.join("chunks").display()
+            xorsweep::escape::shown(&done.out.join("chunks"))
         );
         if done.nets == 0 {
             eprintln!(
@@ -290,8 +304,8 @@ fn report_finished(done: &Finished, quiet: bool, json: bool) -> anyhow::Result<(
     }
     println!(
         "results in {} (open {}/report.html)",
-        done.out.display(),
-        done.out.display()
+        xorsweep::escape::shown(&done.out),
+        xorsweep::escape::shown(&done.out)
     );
     Ok(())
 }
@@ -313,17 +327,37 @@ fn main() -> ExitCode {
             Err(bad) => {
                 eprintln!(
                     "Error: argument {} is not valid UTF-8; xorsweep takes UTF-8 arguments (rename the file or folder)",
-                    bad.to_string_lossy()
+                    xorsweep::escape::escape(&bad.to_string_lossy())
                 );
                 return ExitCode::from(2);
             }
         }
     }
-    let cli = Cli::parse_from(&argv);
+    let cli = match Cli::try_parse_from(&argv) {
+        Ok(cli) => cli,
+        // Help and version go to stdout as clap prints them; an error echoes the argument it
+        // names, so it is printed escaped.
+        Err(e) if e.use_stderr() => {
+            eprint!(
+                "{}",
+                xorsweep::escape::escape_message(&e.render().to_string())
+            );
+            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+        }
+        Err(e) => e.exit(),
+    };
     match run(cli, &argv) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("Error: {e:#}");
+            // Values echoed from files and arguments are escaped, whatever message holds them;
+            // only an interruption's message has lines of its own (the resume command).
+            let text = format!("{e:#}");
+            let text = if e.downcast_ref::<Interrupted>().is_some() {
+                xorsweep::escape::escape_message(&text)
+            } else {
+                xorsweep::escape::escape(&text).into_owned()
+            };
+            eprintln!("Error: {text}");
             if e.downcast_ref::<UsageError>().is_some() {
                 ExitCode::from(2)
             } else if let Some(i) = e.downcast_ref::<Interrupted>() {

@@ -9,8 +9,11 @@
 //!   xorsweep refuses at once, naming the holder's pid. The kernel drops a dead process's lock.
 //! - Every file is written to a temporary file with an unpredictable name, created exclusively
 //!   in the target folder (so nothing follows a planted symlink), then renamed over the final
-//!   name (which replaces a symlink there rather than writing through it). A `chunks` that is a
-//!   symlink is refused.
+//!   name (which replaces a symlink there rather than writing through it). A `chunks` (or
+//!   another subfolder) that is a symlink or a file, or an output name taken by a folder, is
+//!   refused before anything is deleted or written.
+//! - The lock file is never written through: a symlink, a non-file or a file with another hard
+//!   link where it goes is refused.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
@@ -40,6 +43,21 @@ pub enum Mode {
     Force,
     /// Keep what is there (the caller checks it is the same sweep).
     Resume,
+}
+
+/// What a command writes in its folder, for [`OutDir::prepare`].
+#[derive(Clone, Copy, Debug)]
+pub struct Layout<'a> {
+    /// The file names this command writes at the top of the folder (what `--force` deletes).
+    pub outputs: &'a [&'a str],
+    /// Subfolders it writes into besides [`CHUNKS`] (their files are its own, by name).
+    pub subfolders: &'a [&'a str],
+    /// Whether the command can finish an interrupted run of itself (`--resume`).
+    pub resumable: bool,
+    /// The file written last, once every other is complete: a folder of ours without it holds
+    /// an unfinished run, which a rerun replaces without `--force`. `None` when an unfinished
+    /// run is resumed instead.
+    pub finished_by: Option<&'a str>,
 }
 
 /// A prepared, locked output folder.
@@ -75,12 +93,8 @@ impl OutDir {
     /// Prepare `path` for a run. `flag` names where the folder came from in messages (`--out`,
     /// `merge OUT`, `plot`); `outputs` are the file names this command writes (what `--force`
     /// may delete, with the chunk files, sweep.toml and manifest.json among them).
-    pub fn prepare(
-        path: &Path,
-        mode: Mode,
-        flag: &str,
-        outputs: &[&str],
-    ) -> anyhow::Result<OutDir> {
+    pub fn prepare(path: &Path, mode: Mode, flag: &str, layout: &Layout) -> anyhow::Result<OutDir> {
+        let outputs = layout.outputs;
         let shown = path.display();
         // A symlink to a folder is the user's choice of folder; anything else but a folder is not.
         if fs::symlink_metadata(path).is_ok() && !path.is_dir() {
@@ -111,9 +125,13 @@ impl OutDir {
                 MARKER | LOCK | CHUNKS | crate::pipeline::CONFIG_FILE
             ) && !n.starts_with(TMP_PREFIX)
         }) || has_chunk_files(path);
-        if mode == Mode::New && ours && has_results {
-            // Only a sweep can be resumed (it writes sweep.toml).
-            let resume = if outputs.contains(&crate::pipeline::CONFIG_FILE) {
+        // A rerun replaces an unfinished run's files without --force (never a sweep's saved
+        // chunks, which --resume finishes).
+        let unfinished = layout
+            .finished_by
+            .is_some_and(|last| ours && !dir.has(last) && !has_chunk_files(path));
+        if mode == Mode::New && ours && has_results && !unfinished {
+            let resume = if layout.resumable {
                 ", --resume to finish an interrupted sweep,"
             } else {
                 ""
@@ -123,6 +141,8 @@ impl OutDir {
             ))
             .into());
         }
+        // Every path this run may delete or write is checked before anything is touched.
+        dir.check_paths(layout)?;
         if !ours {
             dir.write(MARKER, MARKER_TEXT.as_bytes())?;
         }
@@ -130,8 +150,34 @@ impl OutDir {
         if mode == Mode::Force {
             dir.remove_files(outputs)?;
             dir.remove_chunks()?;
+        } else if unfinished {
+            dir.remove_files(outputs)?;
         }
         Ok(dir)
+    }
+
+    /// Refuse, before anything is deleted or written, a folder where an output name is taken
+    /// by a folder, or a subfolder ([`CHUNKS`] or the layout's) by a symlink or a file.
+    fn check_paths(&self, layout: &Layout) -> anyhow::Result<()> {
+        for name in layout.outputs {
+            let p = self.path.join(name);
+            if fs::symlink_metadata(&p).is_ok_and(|m| m.is_dir()) {
+                return Err(UsageError::new(format!(
+                    "{} is a folder where xorsweep writes a file; move it away",
+                    p.display()
+                ))
+                .into());
+            }
+        }
+        for sub in std::iter::once(&CHUNKS).chain(layout.subfolders) {
+            let p = self.path.join(sub);
+            if let Ok(m) = fs::symlink_metadata(&p)
+                && (m.file_type().is_symlink() || !m.is_dir())
+            {
+                return Err(not_a_real_folder(&p).into());
+            }
+        }
+        Ok(())
     }
 
     /// Whether `path` holds xorsweep's marker; an error if it is a non-empty folder without one
@@ -186,27 +232,46 @@ impl OutDir {
     fn lock(path: &Path, flag: &str) -> anyhow::Result<File> {
         let lock_path = path.join(LOCK);
         let shown = path.display();
-        if fs::symlink_metadata(&lock_path).is_ok_and(|m| !m.is_file()) {
-            return Err(UsageError::new(format!(
-                "{flag} {shown}: {LOCK} is not a plain file; remove it"
+        let not_plain = || -> anyhow::Error {
+            UsageError::new(format!(
+                "{flag} {shown}: {LOCK} is not a plain file of xorsweep's (a symlink, a FIFO, a folder, or a hard link to another file); remove it"
             ))
-            .into());
+            .into()
+        };
+        if fs::symlink_metadata(&lock_path).is_ok_and(|m| !m.is_file()) {
+            return Err(not_plain());
         }
         let mut options = OpenOptions::new();
         options.read(true).write(true).create(true).truncate(false);
-        // Never through a symlink planted where the lock file goes.
+        // Never through a symlink planted where the lock file goes, and never blocking on
+        // whatever else is there.
         #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
+        std::os::unix::fs::OpenOptionsExt::custom_flags(
+            &mut options,
+            libc::O_NOFOLLOW | libc::O_NONBLOCK,
+        );
         let mut file = options
             .open(&lock_path)
             .map_err(|e| RuntimeError::new(format!("{flag} {shown}: cannot write there: {e}")))?;
+        // The file opened is the one checked, and it is nobody else's: a hard link planted as
+        // the lock file would otherwise have its target truncated and overwritten below.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let m = file
+                .metadata()
+                .map_err(|e| RuntimeError::new(format!("{flag} {shown}: cannot lock: {e}")))?;
+            if !m.is_file() || m.nlink() != 1 {
+                return Err(not_plain());
+            }
+        }
         match file.try_lock() {
             Ok(()) => {}
             Err(fs::TryLockError::WouldBlock) => {
                 // The holder writes its pid right after locking: give it a moment.
                 let mut pid = String::new();
                 for _ in 0..50 {
-                    pid = fs::read_to_string(&lock_path).unwrap_or_default();
+                    pid = crate::fsio::read_text(&lock_path, 64).unwrap_or_default();
                     if !pid.trim().is_empty() {
                         break;
                     }
@@ -285,11 +350,9 @@ impl OutDir {
     fn subfolder(&self, name: &str) -> anyhow::Result<PathBuf> {
         let dir = self.path.join(name);
         match fs::symlink_metadata(&dir) {
-            Ok(m) if m.file_type().is_symlink() || !m.is_dir() => Err(UsageError::new(format!(
-                "{} is not a real folder (a symlink or a file): xorsweep writes only into folders of its own; remove it",
-                dir.display()
-            ))
-            .into()),
+            Ok(m) if m.file_type().is_symlink() || !m.is_dir() => {
+                Err(not_a_real_folder(&dir).into())
+            }
             Ok(_) => Ok(dir),
             Err(_) => {
                 fs::create_dir(&dir).map_err(|e| {
@@ -370,6 +433,13 @@ impl OutDir {
         }
         Ok(())
     }
+}
+
+fn not_a_real_folder(dir: &Path) -> UsageError {
+    UsageError::new(format!(
+        "{} is not a real folder (a symlink or a file): xorsweep writes only into folders of its own; remove it",
+        dir.display()
+    ))
 }
 
 /// Path of chunk `k` under an output folder (also used to read shards' chunks).

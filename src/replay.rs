@@ -6,13 +6,18 @@ use std::path::Path;
 
 use crate::baseline;
 use crate::error::UsageError;
+use crate::escape::{escape, shown};
+use crate::fsio;
 use crate::report::schema::RunRow;
 use crate::train::{PARAM_NAMES, TrainSpec, batch};
 
+/// The row of `run` in `path`, read as a stream (a runs.csv may be gigabytes). Every row is
+/// read, so that a file holding the run twice is refused rather than half-used.
 fn find_row(path: &Path, run: u64) -> Result<RunRow<'static>, UsageError> {
-    let shown = path.display();
-    let mut reader = csv::Reader::from_path(path)
-        .map_err(|e| UsageError::new(format!("replay: cannot read {shown}: {e}")))?;
+    let shown = shown(path);
+    let (file, _) =
+        fsio::open(path, u64::MAX).map_err(|e| UsageError::new(format!("replay: {e}")))?;
+    let mut reader = csv::Reader::from_reader(std::io::BufReader::new(file));
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| UsageError::new(format!("replay: {shown} is not a CSV file: {e}")))?
@@ -28,14 +33,39 @@ fn find_row(path: &Path, run: u64) -> Result<RunRow<'static>, UsageError> {
         )));
     }
     let (mut rows, mut lo, mut hi) = (0u64, u64::MAX, 0u64);
-    for (i, rec) in reader.deserialize::<RunRow>().enumerate() {
-        let row =
-            rec.map_err(|e| UsageError::new(format!("replay: {shown}: row {}: {e}", i + 2)))?;
-        if row.run == run {
-            return Ok(row);
+    let mut found: Option<(RunRow<'static>, u64)> = None;
+    for rec in reader.deserialize::<RunRow>() {
+        let row = rec.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            let column = match e.kind() {
+                csv::ErrorKind::Deserialize { err, .. } => err
+                    .field()
+                    .and_then(|i| header.get(i as usize))
+                    .map(|c| format!(", column {c}"))
+                    .unwrap_or_default(),
+                _ => String::new(),
+            };
+            let what = match e.kind() {
+                csv::ErrorKind::Deserialize { err, .. } => err.kind().to_string(),
+                _ => e.to_string(),
+            };
+            UsageError::new(format!("replay: {shown}: line {line}{column}: {what}"))
+        })?;
+        let line = rows + 2;
+        let this = row.run;
+        if this == run {
+            if let Some((_, first)) = &found {
+                return Err(UsageError::new(format!(
+                    "replay: {shown} holds run {run} twice (lines {first} and {line}); a runs.csv has each run once: use the file the sweep wrote"
+                )));
+            }
+            found = Some((row, line));
         }
         rows += 1;
-        (lo, hi) = (lo.min(row.run), hi.max(row.run));
+        (lo, hi) = (lo.min(this), hi.max(this));
+    }
+    if let Some((row, _)) = found {
+        return Ok(row);
     }
     let holds = if rows == 0 {
         "no rows".to_string()
@@ -90,7 +120,21 @@ pub fn replay(path: &Path, run: u64, every: Option<u32>) -> Result<(String, bool
     let init = row.initial_params();
     crate::hyper::check_lr(row.lr).map_err(|_| bad("lr", row.lr.to_string()))?;
     if !["lesson", "uniform", "normal", "symmetric", "near-symmetric"].contains(&&*row.init) {
-        return Err(bad("init", row.init.to_string()));
+        return Err(bad("init", escape(&row.init).into_owned()));
+    }
+    // A sweep starts every net from finite weights, scales and gaps: anything else was not
+    // written by one, and training it would only "not reproduce".
+    for (k, w) in init.0.iter().enumerate() {
+        if !w.is_finite() {
+            return Err(bad(&format!("{}_init", PARAM_NAMES[k]), w.to_string()));
+        }
+    }
+    for (col, x) in [("scale", row.scale), ("eps", row.eps)] {
+        if let Some(x) = x
+            && !(x.is_finite() && x >= 0.0)
+        {
+            return Err(bad(col, x.to_string()));
+        }
     }
     let epochs = row.epochs;
     if epochs == 0 || epochs > crate::train::MAX_EPOCHS {
@@ -115,7 +159,7 @@ pub fn replay(path: &Path, run: u64, every: Option<u32>) -> Result<(String, bool
 
     let mut text = format!(
         "run {run}: init {}{}{}, lr {}{}, seed {}, {epochs} steps, {} lanes\ninitial weights {init}\n\n",
-        row.init,
+        escape(&row.init),
         row.scale.map(|x| format!(" scale {x}")).unwrap_or_default(),
         row.eps.map(|x| format!(" eps {x:e}")).unwrap_or_default(),
         row.lr,

@@ -96,6 +96,17 @@ impl Base {
 
 /// Train every pixel of `spec` on the current rayon pool, ticking `progress` by pixels.
 pub fn compute(spec: &MapSpec, progress: &ProgressBar) -> Vec<Pixel> {
+    compute_until(spec, progress, &|| false).expect("never stopped")
+}
+
+/// [`compute`], asking `stop` before each task of [`BLOCK`] pixels: `None` if it said stop
+/// (a signal), so that a map ends within one task per thread.
+pub fn compute_until(
+    spec: &MapSpec,
+    progress: &ProgressBar,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<Vec<Pixel>> {
+    let stopped = std::sync::atomic::AtomicBool::new(false);
     let base = Base::new(spec);
     let n = spec.pixels();
     let mut pixels = vec![
@@ -112,6 +123,10 @@ pub fn compute(spec: &MapSpec, progress: &ProgressBar) -> Vec<Pixel> {
         .par_chunks_mut(BLOCK)
         .enumerate()
         .for_each(|(b, out)| {
+            if stopped.load(std::sync::atomic::Ordering::Relaxed) || stop() {
+                stopped.store(true, std::sync::atomic::Ordering::Relaxed);
+                return;
+            }
             let first = b * BLOCK;
             let nets: Vec<Net> = (first..first + out.len())
                 .map(|k| {
@@ -135,7 +150,7 @@ pub fn compute(spec: &MapSpec, progress: &ProgressBar) -> Vec<Pixel> {
             }
             progress.inc(out.len() as u64);
         });
-    pixels
+    (!stopped.into_inner()).then_some(pixels)
 }
 
 #[cfg(test)]

@@ -116,14 +116,25 @@ fn patch_from_toml(text: &str, path: &str) -> Result<MapPatch, UsageError> {
 /// The resolved config and spec of a command line (config file, flags, zoom), or a usage error.
 pub fn resolve(args: &MapArgs) -> Result<(MapConfig, MapSpec), UsageError> {
     let mut config = MapConfig::default();
+    let mut file = None;
     if let Some(path) = &args.config {
-        let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| UsageError::new(format!("--config {shown}: cannot read: {e}")))?;
+        let shown = crate::escape::shown(path);
+        let text = crate::fsio::read_text(path, crate::fsio::CONFIG_LIMIT)
+            .map_err(|e| UsageError::new(format!("--config: {e}")))?;
         config = config.apply(patch_from_toml(&text, &shown)?);
+        file = Some((text, shown));
     }
     config = config.apply(args.patch());
-    let mut spec = config.validate()?;
+    let mut spec = config.validate().map_err(|e| match &file {
+        // A bad value from the file is reported at its line and column.
+        Some((text, shown)) => {
+            let argv: Vec<String> = std::env::args_os()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect();
+            crate::config_file::locate(e, text, shown, |f| crate::config_file::flag_given(&argv, f))
+        }
+        None => e,
+    })?;
     if let Some(z) = &args.zoom {
         let (cx, cy, f) = spec::parse_zoom(z)?;
         spec = spec
@@ -247,12 +258,39 @@ fn subtitle(f: &Frame) -> String {
     parts.join("; ")
 }
 
+/// The error of a map stopped by a signal: what it left, and what to run.
+fn interrupted(
+    signal: &std::sync::atomic::AtomicUsize,
+    out: &std::path::Path,
+    writing: bool,
+) -> anyhow::Error {
+    let s = crate::signals::pending(signal).unwrap_or(0);
+    let left = if writing {
+        "an unfinished map (some files, no manifest.json)"
+    } else {
+        "no file of this map"
+    };
+    crate::error::Interrupted {
+        signal: s,
+        message: format!(
+            "interrupted by {}: {} holds {left}. Run the same command again to make it (no --force needed)",
+            crate::signals::name(s),
+            crate::escape::shown(out)
+        ),
+    }
+    .into()
+}
+
 /// Make a map as the command line asks: train, measure, draw and write.
 pub fn run(args: &MapArgs) -> anyhow::Result<()> {
     let started = Instant::now();
+    // From here on SIGINT/SIGTERM/SIGHUP are noted, not fatal: the map stops between pixel
+    // tasks or files, removes its lock and says what to run.
+    let signal = crate::signals::received();
+    let stop = || crate::signals::pending(&signal).is_some();
     let (config, spec) = resolve(args)?;
     let mode = if args.force { Mode::Force } else { Mode::New };
-    let dir = OutDir::prepare(&args.out, mode, "--out", &output::OUTPUTS)?;
+    let dir = OutDir::prepare(&args.out, mode, "--out", &output::LAYOUT)?;
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(t) = args.threads {
         builder = builder.num_threads(t);
@@ -268,7 +306,10 @@ pub fn run(args: &MapArgs) -> anyhow::Result<()> {
     while let Some((s, zoom)) = current.take() {
         pb.set_message(format!("frame {} of {frames_wanted}", frames.len() + 1));
         let t0 = Instant::now();
-        let pixels = pool.install(|| compute::compute(&s, &pb));
+        let Some(pixels) = pool.install(|| compute::compute_until(&s, &pb, &stop)) else {
+            pb.finish_and_clear();
+            return Err(interrupted(&signal, &args.out, false));
+        };
         training += t0.elapsed().as_secs_f64();
         let (frame, mask) = measure_frame(s, zoom, pixels);
         let (w, h) = (frame.spec.x.n as usize - 1, frame.spec.y.n as usize - 1);
@@ -423,7 +464,9 @@ pub fn run(args: &MapArgs) -> anyhow::Result<()> {
     let mut json = serde_json::to_vec_pretty(&manifest)?;
     json.push(b'\n');
     files.push(("manifest.json".into(), json));
-    output::write_outputs(&dir, &files)?;
+    if !output::write_outputs(&dir, &files, &stop)? {
+        return Err(interrupted(&signal, &args.out, true));
+    }
 
     if !args.quiet {
         println!(
@@ -453,6 +496,6 @@ pub fn run(args: &MapArgs) -> anyhow::Result<()> {
             println!("note: {n}");
         }
     }
-    println!("results in {}", args.out.display());
+    println!("results in {}", crate::escape::shown(&args.out));
     Ok(())
 }

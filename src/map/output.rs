@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 use base64::Engine;
 
 use super::compute::Pixel;
-use crate::outdir::OutDir;
+use super::spec::CSV_BYTES_PER_PIXEL;
+use crate::outdir::{Layout, OutDir};
 use crate::report::html::esc;
 
 /// A 2-D little-endian f32 array in NPY format 1.0, shape (ny, nx), C order: `values` row by
@@ -41,9 +42,11 @@ pub fn npy_files(pixels: &[Pixel], nx: usize, ny: usize) -> Vec<(String, Vec<u8>
     ]
 }
 
-/// map.csv: one row per pixel (x, y and every measure), the lowest y first.
+/// map.csv: one row per pixel (x, y and every measure), the lowest y first. Every number is
+/// printed in its shortest round-trip form (`{:?}`: `1e300`, `1e-7`), so a row is at most
+/// [`CSV_BYTES_PER_PIXEL`] bytes whatever the range, and the buffer is sized once for that.
 pub fn csv(pixels: &[Pixel], xs: &[f64], ys: &[f64]) -> Vec<u8> {
-    let mut s = String::with_capacity(pixels.len() * 80);
+    let mut s = String::with_capacity(pixels.len() * CSV_BYTES_PER_PIXEL as usize + 64);
     s.push_str("x,y,final_loss,mean_loss,solved_epoch,trained,diverged\n");
     for (k, p) in pixels.iter().enumerate() {
         let (x, y) = (xs[k % xs.len()], ys[k / xs.len()]);
@@ -54,7 +57,7 @@ pub fn csv(pixels: &[Pixel], xs: &[f64], ys: &[f64]) -> Vec<u8> {
         };
         let _ = writeln!(
             s,
-            "{x},{y},{},{},{epoch},{},{}",
+            "{x:?},{y:?},{:?},{:?},{epoch},{},{}",
             p.final_loss,
             p.mean_loss,
             u8::from(p.trained),
@@ -142,15 +145,70 @@ pub const OUTPUTS: [&str; 10] = [
 ];
 /// The subfolder of a zoom sequence's frames.
 pub const FRAMES: &str = "frames";
+/// The last file written, once every other is in place: a folder without it holds a map that
+/// failed or was interrupted, which a rerun replaces without `--force`.
+pub const FINISHED_BY: &str = "manifest.json";
+/// What a map writes in its folder.
+pub const LAYOUT: Layout = Layout {
+    outputs: &OUTPUTS,
+    subfolders: &[FRAMES],
+    resumable: false,
+    finished_by: Some(FINISHED_BY),
+};
 
-/// Write a map's files into its prepared folder, each atomically; names may hold the one
-/// subfolder [`FRAMES`]. Frames an earlier map left there are removed first (`--force`).
-pub fn write_outputs(dir: &OutDir, files: &[(String, Vec<u8>)]) -> anyhow::Result<()> {
+/// Write a map's files into its prepared folder, each atomically, [`FINISHED_BY`] last; names
+/// may hold the one subfolder [`FRAMES`]. Frames an earlier map left there are removed first
+/// (`--force`). `stop` is asked before each file: `Ok(false)` if it said stop, leaving an
+/// unfinished map (no [`FINISHED_BY`]) that a rerun replaces.
+pub fn write_outputs(
+    dir: &OutDir,
+    files: &[(String, Vec<u8>)],
+    stop: &dyn Fn() -> bool,
+) -> anyhow::Result<bool> {
+    let unfinished = |e: anyhow::Error| {
+        e.context(format!(
+            "the map is unfinished (no {FINISHED_BY}) and the files written so far are kept; fix the problem and rerun the same command (no --force needed)"
+        ))
+    };
     dir.remove_files_in(FRAMES, |name| {
         (name.starts_with("frame-") || name == "contact-sheet.png") && name.ends_with(".png")
-    })?;
-    for (name, bytes) in files {
-        dir.write(name, bytes)?;
+    })
+    .map_err(unfinished)?;
+    let (last, rest): (Vec<_>, Vec<_>) = files.iter().partition(|f| f.0 == FINISHED_BY);
+    for (name, bytes) in rest.into_iter().chain(last) {
+        if stop() {
+            return Ok(false);
+        }
+        dir.write(name, bytes).map_err(unfinished)?;
     }
-    Ok(())
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The memory check budgets CSV_BYTES_PER_PIXEL a row: the longest numbers fit in it.
+    #[test]
+    fn a_map_csv_row_fits_its_budget_whatever_the_values() {
+        let worst = Pixel {
+            final_loss: -f32::MIN_POSITIVE * 1.5,
+            mean_loss: -3.4028235e38,
+            solved_epoch: 4_294_967_000.0,
+            trained: true,
+            diverged: true,
+        };
+        let xs = [-1.2345678901234567e-300, 1e300];
+        let ys = [-2.2250738585072014e-308];
+        let bytes = csv(&[worst, worst], &xs, &ys);
+        let text = String::from_utf8(bytes).unwrap();
+        for row in text.lines().skip(1) {
+            assert!(
+                row.len() < CSV_BYTES_PER_PIXEL as usize,
+                "{} bytes: {row}",
+                row.len()
+            );
+        }
+        assert!(text.contains("1e300,"), "{text}");
+    }
 }

@@ -18,7 +18,8 @@ pub const MAX_MAP_BYTES: u64 = 2 << 30;
 /// Bytes a pixel costs at most while a map is made: the pixel (16), the four `.npy` files (16),
 /// the chart and bare image (6 in RGB, 6 more while encoding) and room for the PNG bytes.
 pub const BYTES_PER_PIXEL: u64 = 48;
-/// Extra bytes per pixel with `--csv` (one text row of about 80 characters).
+/// Extra bytes per pixel with `--csv`: one text row, at most 95 characters with every number
+/// printed shortest (`1e300`, not 301 digits; see `output::csv`), in a buffer sized for it.
 pub const CSV_BYTES_PER_PIXEL: u64 = 96;
 /// Extra bytes per pixel for each frame of a zoom sequence after the first (its pixels and
 /// colours are kept until the contact sheet is drawn).
@@ -154,10 +155,11 @@ impl FromStr for AxisSpec {
         let n = parts
             .next()
             .ok_or_else(|| format!("'{s}' has no pixel count: expected {form}"))?;
-        let n: u32 = n
-            .trim()
-            .parse()
-            .map_err(|_| format!("pixel count '{n}' is not a whole number"))?;
+        let n: u32 = match n.trim().parse::<u64>() {
+            Ok(n) => u32::try_from(n)
+                .map_err(|_| format!("pixel count {n} is too large: at most {MAX_N}"))?,
+            Err(_) => return Err(format!("pixel count '{n}' is not a whole number")),
+        };
         let log = match parts.next() {
             None => false,
             Some("log") => true,
@@ -223,8 +225,26 @@ impl AxisSpec {
                 self.lo
             ));
         }
+        if !(self.hi - self.lo).is_finite() {
+            return Err(format!(
+                "the range {:?}..{:?} is too wide: HI − LO overflows a 64-bit float",
+                self.lo, self.hi
+            ));
+        }
         if self.hi - self.lo == 0.0 || (self.log && self.hi.ln() - self.lo.ln() == 0.0) {
             return Err("the range is too narrow to tell pixels apart".into());
+        }
+        // As for a sweep's ranges: every pixel a value of its own, or the picture repeats.
+        let mut prev = self.value(0);
+        for i in 1..self.n {
+            let v = self.value(i);
+            if !(v > prev && v.is_finite()) {
+                return Err(format!(
+                    "the range {:?}..{:?} repeats the value {prev:?} at {} pixels (floating point cannot tell them apart): use fewer pixels or a wider range",
+                    self.lo, self.hi, self.n
+                ));
+            }
+            prev = v;
         }
         Ok(self)
     }

@@ -2,19 +2,25 @@
 //! once, intact chunks, checked before OUT is touched) streamed in run order into the files the
 //! unsharded sweep writes, byte for byte.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::{
-    CONFIG_FILE, Finished, MANIFEST_FILE, Source, chart_options, check_size, manifest, new_sink,
-    output_names, read_chunk, stream, write_reports,
+    CONFIG_FILE, Finished, MANIFEST_FILE, Source, chart_options, check_size, layout, manifest,
+    new_sink, output_names, read_chunk, stream, with_hint, write_reports,
 };
-use crate::error::UsageError;
+use crate::error::{Interrupted, UsageError};
+use crate::escape::shown;
+use crate::fsio;
 use crate::outdir::{self, Mode, OutDir};
+use crate::signals;
 use crate::sweep::config::SweepConfig;
 use crate::sweep::plan::Plan;
 use crate::sweep::shard::Shard;
+
+/// What a merge's write error keeps, and how to continue (merge has no --resume).
+const MERGE_HINT: &str =
+    "the shards are untouched: fix the problem and run the same merge again with --force";
 
 #[derive(serde::Deserialize)]
 struct ShardManifest {
@@ -28,7 +34,7 @@ struct ShardEntry {
 }
 
 fn read_shard(dir: &Path) -> Result<(SweepConfig, u64, u64), UsageError> {
-    let shown = dir.display();
+    let shown = shown(dir);
     if !dir.exists() {
         return Err(UsageError::new(format!(
             "merge: {shown} does not exist (give the output folders of `sweep --shard K/N`, after OUT)"
@@ -39,20 +45,29 @@ fn read_shard(dir: &Path) -> Result<(SweepConfig, u64, u64), UsageError> {
             "merge: {shown} is not a folder (give the output folders of `sweep --shard K/N`, after OUT)"
         )));
     }
-    let text = fs::read_to_string(dir.join(CONFIG_FILE)).map_err(|_| {
-        UsageError::new(format!(
-            "merge: {shown} holds no {CONFIG_FILE}: not a xorsweep shard folder"
-        ))
+    let text = fsio::read_text(&dir.join(CONFIG_FILE), fsio::CONFIG_LIMIT).map_err(|e| {
+        UsageError::new(if e.is_missing() {
+            format!("merge: {shown} holds no {CONFIG_FILE}: not a xorsweep shard folder")
+        } else {
+            format!("merge: {e}")
+        })
     })?;
     let config = SweepConfig::from_sweep_toml(&text, &format!("{shown}/{CONFIG_FILE}"))
         .map_err(|e| UsageError::new(format!("merge: {e}")))?;
-    let text = fs::read_to_string(dir.join(MANIFEST_FILE)).map_err(|_| {
+    let text = fsio::read_text(&dir.join(MANIFEST_FILE), fsio::CONFIG_LIMIT).map_err(|e| {
+        UsageError::new(if e.is_missing() {
+            format!(
+                "merge: {shown} is not a finished shard (no {MANIFEST_FILE}); finish that shard's sweep with its own command and --resume"
+            )
+        } else {
+            format!("merge: {e}")
+        })
+    })?;
+    let m: ShardManifest = serde_json::from_str(&text).map_err(|e| {
         UsageError::new(format!(
-            "merge: {shown} is not a finished shard (no {MANIFEST_FILE}); finish it with --resume"
+            "merge: {shown}/{MANIFEST_FILE} is not a shard's manifest ({e})"
         ))
     })?;
-    let m: ShardManifest = serde_json::from_str(&text)
-        .map_err(|_| UsageError::new(format!("merge: {shown}/{MANIFEST_FILE} is unreadable")))?;
     let s = m
         .shard
         .ok_or_else(|| UsageError::new(format!("merge: {shown} is a whole sweep, not a shard")))?;
@@ -68,6 +83,9 @@ pub fn merge(
     chart_init: Option<String>,
 ) -> anyhow::Result<Finished> {
     let started = Instant::now();
+    // From here on SIGINT/SIGTERM/SIGHUP are noted, not fatal: the merge stops at the next
+    // chunk, removes its lock, and the shards are untouched.
+    let signal = signals::received();
     let first = dirs
         .first()
         .ok_or_else(|| UsageError::new("merge: no shard folders given"))?;
@@ -138,11 +156,21 @@ pub fn merge(
             source: String::new(),
         };
         for k in shard.chunks(plan.chunks()) {
+            if let Some(s) = signals::pending(&signal) {
+                return Err(Interrupted {
+                    signal: s,
+                    message: format!(
+                        "interrupted by {} while checking the shards: nothing was written. Merge again with the same command",
+                        signals::name(s)
+                    ),
+                }
+                .into());
+            }
             let path = outdir::chunk_path(dir, k);
             // Checked before anything is written, so that a bad shard leaves OUT untouched.
             read_chunk(&plan, &hash, &path, k).map_err(|e| {
                 UsageError::new(format!(
-                    "merge: shard {index}/{count} in {}: {e}; rerun that shard with --resume",
+                    "merge: shard {index}/{count} in {}: {e}; rerun that shard's sweep command with --resume",
                     dir.display()
                 ))
             })?;
@@ -150,10 +178,26 @@ pub fn merge(
         }
     }
     let mode = if force { Mode::Force } else { Mode::New };
-    let dir = OutDir::prepare(out, mode, "merge: OUT", &output_names())?;
-    dir.write(CONFIG_FILE, plan.config.to_toml().as_bytes())?;
-    let sink = new_sink(&plan, &dir)?;
+    let names = output_names();
+    let dir = OutDir::prepare(out, mode, "merge: OUT", &layout(&names, false))?;
+    dir.write(CONFIG_FILE, plan.config.to_toml().as_bytes())
+        .map_err(|e| with_hint(e, MERGE_HINT))?;
+    let sink = new_sink(&plan, &dir, MERGE_HINT)?;
     let threads = rayon::current_num_threads();
+    let stopped = |s: i32| -> anyhow::Error {
+        Interrupted {
+            signal: s,
+            message: format!(
+                "interrupted by {}: the shards are untouched and {} holds no merged results. Merge again with the same command (add --force if it says the folder is not empty)",
+                signals::name(s),
+                shown(out)
+            ),
+        }
+        .into()
+    };
+    if let Some(s) = signals::pending(&signal) {
+        return Err(stopped(s));
+    }
     let streamed = stream(
         &plan,
         &dir,
@@ -163,6 +207,9 @@ pub fn merge(
         Some(sink),
         true,
     )?;
+    if let Some(s) = streamed.interrupted {
+        return Err(stopped(s));
+    }
     let summary = write_reports(
         &plan,
         &dir,
@@ -181,6 +228,7 @@ pub fn merge(
         summary,
     };
     finished.wall_seconds = started.elapsed().as_secs_f64();
-    manifest(&plan, &dir, None, threads, plan.total_runs, &finished)?;
+    manifest(&plan, &dir, None, threads, plan.total_runs, &finished)
+        .map_err(|e| with_hint(e, MERGE_HINT))?;
     Ok(finished)
 }

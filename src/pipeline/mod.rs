@@ -11,7 +11,7 @@
 //! number of nets.
 
 use std::collections::BTreeMap;
-use std::fs::{self, File};
+use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use crate::baseline::{LESSON_LR, baseline_curve};
 use crate::error::{Interrupted, RuntimeError, UsageError};
+use crate::escape::shown;
 use crate::outdir::{self, Mode, OutDir};
 use crate::report::aggregate::{Aggregator, CellResult};
 use crate::report::manifest::Manifest;
@@ -51,6 +52,16 @@ pub fn output_names() -> Vec<&'static str> {
     v.extend(report::charts::FILES);
     v.extend([report::REPORT_HTML, CONFIG_FILE, MANIFEST_FILE]);
     v
+}
+
+/// What a sweep or merge writes in its folder; only a sweep resumes.
+pub(super) fn layout<'a>(names: &'a [&'a str], resumable: bool) -> outdir::Layout<'a> {
+    outdir::Layout {
+        outputs: names,
+        subfolders: &[],
+        resumable,
+        finished_by: None,
+    }
 }
 
 /// How to run, as opposed to what to run (which is the [`SweepConfig`]).
@@ -186,6 +197,22 @@ pub(super) struct Sink<'a> {
     runs: BufWriter<tempfile::NamedTempFile>,
     which: RunsCsv,
     aggregator: Aggregator<'a>,
+    /// What a write error adds: what is kept and the command that continues.
+    hint: &'static str,
+}
+
+/// What a sweep's write error keeps, and how to continue.
+pub(super) const SWEEP_HINT: &str =
+    "the completed chunks are kept: fix the problem and rerun with --resume";
+
+/// A write error with `hint` added: what is kept and the command that continues. Other errors
+/// (a usage error found on the way) are left as they are.
+pub(super) fn with_hint(e: anyhow::Error, hint: &str) -> anyhow::Error {
+    if e.is::<RuntimeError>() {
+        RuntimeError::new(format!("{e:#}; {hint}")).into()
+    } else {
+        e
+    }
 }
 
 /// The outcome of streaming a sweep's chunks.
@@ -203,19 +230,16 @@ pub(super) fn read_chunk(
     path: &Path,
     k: u64,
 ) -> Result<ChunkData, String> {
-    let bytes = fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    chunk::decode(
-        &bytes,
-        &Expect {
-            config_hash: hash,
-            k,
-            runs: plan.chunk_runs(k),
-            cells: plan.chunk_cells(k),
-            parts: plan.chunk_parts(k),
-            n_log: plan.train.log_epochs.len(),
-        },
-    )
-    .map_err(|e| format!("{}: {e}", path.display()))
+    let expect = Expect {
+        config_hash: hash,
+        k,
+        runs: plan.chunk_runs(k),
+        cells: plan.chunk_cells(k),
+        parts: plan.chunk_parts(k),
+        n_log: plan.train.log_epochs.len(),
+    };
+    let bytes = crate::fsio::read(path, chunk::max_len(&expect)).map_err(|e| e.to_string())?;
+    chunk::decode(&bytes, &expect).map_err(|e| format!("{}: {e}", shown(path)))
 }
 
 /// Chunks a worker may run ahead of the consumer, per thread.
@@ -234,13 +258,19 @@ impl Syncer {
     fn sync(&mut self) -> anyhow::Result<()> {
         for f in self.files.drain(..) {
             f.sync_all().map_err(|e| {
-                RuntimeError::new(format!("cannot save chunks in {}: {e}", self.dir.display()))
+                RuntimeError::new(format!(
+                    "cannot save chunks in {}: {e}; {SWEEP_HINT}",
+                    self.dir.display()
+                ))
             })?;
         }
         File::open(&self.dir)
             .and_then(|d| d.sync_all())
             .map_err(|e| {
-                RuntimeError::new(format!("cannot save chunks in {}: {e}", self.dir.display()))
+                RuntimeError::new(format!(
+                    "cannot save chunks in {}: {e}; {SWEEP_HINT}",
+                    self.dir.display()
+                ))
             })?;
         self.last = Instant::now();
         Ok(())
@@ -259,6 +289,8 @@ pub(super) fn stream<'a>(
     mut sink: Option<Sink<'a>>,
     quiet: bool,
 ) -> anyhow::Result<Streamed<'a>> {
+    // What a read or write error adds (a shard, with no sink, is a sweep).
+    let hint = sink.as_ref().map_or(SWEEP_HINT, |s| s.hint);
     let hash = plan.config.hash();
     let todo: Vec<u64> = mine
         .clone()
@@ -323,9 +355,16 @@ pub(super) fn stream<'a>(
         let mut interrupted = None;
         for k in mine.clone() {
             let data = match &sources[(k - mine.start) as usize] {
-                Source::Disk(path) => read_chunk(plan, &hash, path, k).map_err(|e| {
-                    RuntimeError::new(format!("chunk {k} unreadable: {e}; rerun with --resume"))
-                })?,
+                Source::Disk(path) => {
+                    // Reading saved chunks (a resume, a merge) stops for a signal too.
+                    if let Some(s) = signals::pending(&signal) {
+                        interrupted = Some(s);
+                        break;
+                    }
+                    read_chunk(plan, &hash, path, k).map_err(|e| {
+                        RuntimeError::new(format!("chunk {k} unreadable: {e}; {hint}"))
+                    })?
+                }
                 Source::Train => {
                     let t = loop {
                         if let Some(t) = pending.remove(&k) {
@@ -348,7 +387,7 @@ pub(super) fn stream<'a>(
                     saved += 1;
                     if let Some(s) = sink.as_mut() {
                         s.runs.write_all(&t.rows).map_err(|e| {
-                            RuntimeError::new(format!("cannot write {RUNS_CSV}: {e}"))
+                            RuntimeError::new(format!("cannot write {RUNS_CSV}: {e}; {hint}"))
                         })?;
                     }
                     t.data
@@ -359,9 +398,9 @@ pub(super) fn stream<'a>(
                     && s.which != RunsCsv::None
                 {
                     let rows = schema::runs_rows(plan, s.which, &data);
-                    s.runs
-                        .write_all(&rows)
-                        .map_err(|e| RuntimeError::new(format!("cannot write {RUNS_CSV}: {e}")))?;
+                    s.runs.write_all(&rows).map_err(|e| {
+                        RuntimeError::new(format!("cannot write {RUNS_CSV}: {e}; {hint}"))
+                    })?;
                 }
                 s.aggregator.add(&data);
             }
@@ -477,6 +516,16 @@ pub(super) fn write_reports(
     sink: Sink,
     charts: &ChartOptions,
 ) -> anyhow::Result<Vec<InitSummary>> {
+    let hint = sink.hint;
+    write_reports_unhinted(plan, dir, sink, charts).map_err(|e| with_hint(e, hint))
+}
+
+fn write_reports_unhinted(
+    plan: &Plan,
+    dir: &OutDir,
+    sink: Sink,
+    charts: &ChartOptions,
+) -> anyhow::Result<Vec<InitSummary>> {
     let runs = sink
         .runs
         .into_inner()
@@ -499,14 +548,23 @@ pub(super) fn write_reports(
     Ok(summary)
 }
 
-pub(super) fn new_sink<'a>(plan: &'a Plan, dir: &OutDir) -> anyhow::Result<Sink<'a>> {
-    let mut runs = BufWriter::with_capacity(1 << 20, dir.temp_file_in(dir.path())?);
+pub(super) fn new_sink<'a>(
+    plan: &'a Plan,
+    dir: &OutDir,
+    hint: &'static str,
+) -> anyhow::Result<Sink<'a>> {
+    let mut runs = BufWriter::with_capacity(
+        1 << 20,
+        dir.temp_file_in(dir.path())
+            .map_err(|e| with_hint(e, hint))?,
+    );
     runs.write_all(&schema::runs_header())
-        .map_err(|e| RuntimeError::new(format!("cannot write {RUNS_CSV}: {e}")))?;
+        .map_err(|e| RuntimeError::new(format!("cannot write {RUNS_CSV}: {e}; {hint}")))?;
     Ok(Sink {
         runs,
         which: plan.config.runs_csv,
         aggregator: Aggregator::new(plan),
+        hint,
     })
 }
 
@@ -557,13 +615,13 @@ pub fn sweep(config: SweepConfig, opts: &SweepOptions) -> anyhow::Result<Finishe
     let plan = Plan::new(config);
     let charts = chart_options(&plan, opts.chart_init.clone())?;
     let hash = plan.config.hash();
-    let dir = OutDir::prepare(&opts.out, opts.mode, "--out", &output_names())?;
-    let shown = opts.out.display();
+    let names = output_names();
+    let dir = OutDir::prepare(&opts.out, opts.mode, "--out", &layout(&names, true))?;
+    let shown = shown(&opts.out);
     let resume = opts.mode == Mode::Resume;
     if resume && dir.has(CONFIG_FILE) {
-        let text = fs::read_to_string(dir.join(CONFIG_FILE)).map_err(|e| {
-            RuntimeError::new(format!("--resume: cannot read {shown}/{CONFIG_FILE}: {e}"))
-        })?;
+        let text = crate::fsio::read_text(&dir.join(CONFIG_FILE), crate::fsio::CONFIG_LIMIT)
+            .map_err(|e| RuntimeError::new(format!("--resume: {e}")))?;
         let recorded = SweepConfig::from_sweep_toml(&text, &format!("{shown}/{CONFIG_FILE}"))
             .map_err(|e| UsageError::new(format!("--resume: {e}")))?;
         if recorded.hash() != hash {
@@ -593,7 +651,8 @@ pub fn sweep(config: SweepConfig, opts: &SweepOptions) -> anyhow::Result<Finishe
             summary: Vec::new(),
         });
     }
-    dir.write(CONFIG_FILE, plan.config.to_toml().as_bytes())?;
+    dir.write(CONFIG_FILE, plan.config.to_toml().as_bytes())
+        .map_err(|e| with_hint(e, SWEEP_HINT))?;
     let mut sources: Vec<Source> = Vec::with_capacity((mine.end - mine.start) as usize);
     for k in mine.clone() {
         let path = dir.chunk_path(k);
@@ -614,7 +673,7 @@ pub fn sweep(config: SweepConfig, opts: &SweepOptions) -> anyhow::Result<Finishe
     // A shard's nets are parts of cells that other shards finish: it keeps its chunks and a
     // manifest, and `merge` writes the reports.
     let sink = if opts.shard.is_none() {
-        Some(new_sink(&plan, &dir)?)
+        Some(new_sink(&plan, &dir, SWEEP_HINT)?)
     } else {
         None
     };
@@ -667,7 +726,8 @@ pub fn sweep(config: SweepConfig, opts: &SweepOptions) -> anyhow::Result<Finishe
         summary,
     };
     finished.wall_seconds = started.elapsed().as_secs_f64();
-    manifest(&plan, &dir, opts.shard.as_ref(), threads, nets, &finished)?;
+    manifest(&plan, &dir, opts.shard.as_ref(), threads, nets, &finished)
+        .map_err(|e| with_hint(e, SWEEP_HINT))?;
     if !(opts.keep_chunks || opts.shard.is_some()) {
         dir.remove_chunks()?;
     }
@@ -677,6 +737,7 @@ pub fn sweep(config: SweepConfig, opts: &SweepOptions) -> anyhow::Result<Finishe
 mod dry_run;
 mod merge;
 mod plot;
+mod validate;
 
 pub use dry_run::{DryRun, dry_run};
 pub use merge::merge;

@@ -59,13 +59,33 @@ pub struct Expect<'a> {
     pub n_log: usize,
 }
 
-/// Whether the file at `path` is a chunk of the first format (checked by its magic bytes).
+/// Whether the file at `path` is a chunk of the first format (checked by its magic bytes; a
+/// path that is not a regular file is not one).
 pub fn older_format(path: &std::path::Path) -> bool {
     use std::io::Read;
     let mut magic = [0u8; 8];
-    std::fs::File::open(path)
-        .and_then(|mut f| f.read_exact(&mut magic))
-        .is_ok_and(|_| &magic == MAGIC_V1)
+    crate::fsio::open(path, u64::MAX)
+        .is_ok_and(|(mut f, _)| f.read_exact(&mut magic).is_ok() && &magic == MAGIC_V1)
+}
+
+/// The most bytes a chunk that `expect` describes can take on disk: its header, its nets, and
+/// per cell the first net's curve and two histograms per logged epoch, each with at most one
+/// entry per net of the cell (and per bucket), every varint at its longest. Anything larger is
+/// not that chunk, and is refused before it is read.
+pub fn max_len(expect: &Expect) -> u64 {
+    const VARINT: u64 = 10;
+    let n_log = expect.n_log as u64;
+    let nets = expect.runs.end - expect.runs.start;
+    let header = 8 + 4 + expect.config_hash.len() as u64 + 4 * 8;
+    let cells: u64 = expect
+        .parts
+        .iter()
+        .map(|&(part_nets, _)| {
+            let entries = part_nets.min(u64::from(crate::sketch::BUCKETS));
+            VARINT + 1 + 2 * 8 * n_log + 2 * n_log * (VARINT + entries * 2 * VARINT)
+        })
+        .sum();
+    header + nets * NET_BYTES as u64 + VARINT + cells + 4
 }
 
 fn varint(b: &mut Vec<u8>, mut x: u64) {
