@@ -13,6 +13,8 @@ pub mod cpu;
 pub mod error;
 pub mod format;
 pub mod hyper;
+pub mod hints;
+pub mod manpages;
 pub mod map;
 pub mod outdir;
 pub mod pipeline;

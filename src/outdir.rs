@@ -82,13 +82,7 @@ impl OutDir {
         outputs: &[&str],
     ) -> anyhow::Result<OutDir> {
         let shown = path.display();
-        // A symlink to a folder is the user's choice of folder; anything else but a folder is not.
-        if fs::symlink_metadata(path).is_ok() && !path.is_dir() {
-            return Err(UsageError::new(format!(
-                "{flag} {shown}: exists and is not a folder; choose a folder"
-            ))
-            .into());
-        }
+        Self::check_is_folder(path, flag)?;
         // Nothing is created in a folder that is not xorsweep's: checked before the lock (whose
         // file would be the first thing written there) and again under it.
         Self::check_ours(path, mode, flag)?;
@@ -102,6 +96,57 @@ impl OutDir {
         };
         // Under the lock, the folder's state cannot change behind our back.
         let ours = Self::check_ours(path, mode, flag)?;
+        Self::check_no_results(path, mode, ours, flag, outputs)?;
+        if !ours {
+            dir.write(MARKER, MARKER_TEXT.as_bytes())?;
+        }
+        dir.remove_temp_files()?;
+        if mode == Mode::Force {
+            dir.remove_files(outputs)?;
+            dir.remove_chunks()?;
+        }
+        Ok(dir)
+    }
+
+    /// The checks [`prepare`](Self::prepare) makes, with the same messages, without writing
+    /// or locking anything (`--dry-run`); a folder another xorsweep holds is refused too.
+    pub fn check(path: &Path, mode: Mode, flag: &str, outputs: &[&str]) -> anyhow::Result<()> {
+        Self::check_is_folder(path, flag)?;
+        let ours = Self::check_ours(path, mode, flag)?;
+        if !path.is_dir() {
+            return Ok(());
+        }
+        let lock_path = path.join(LOCK);
+        // Read-only, never created: a lock file is there only while (or if) a run holds it.
+        if let Ok(file) = File::open(&lock_path)
+            && let Err(fs::TryLockError::WouldBlock) = file.try_lock()
+        {
+            return Err(Self::in_use(path, flag, &lock_path).into());
+        }
+        Self::check_no_results(path, mode, ours, flag, outputs)
+    }
+
+    /// A symlink to a folder is the user's choice of folder; anything else but a folder is not.
+    fn check_is_folder(path: &Path, flag: &str) -> anyhow::Result<()> {
+        if fs::symlink_metadata(path).is_ok() && !path.is_dir() {
+            return Err(UsageError::new(format!(
+                "{flag} {}: exists and is not a folder; choose a folder",
+                path.display()
+            ))
+            .into());
+        }
+        Ok(())
+    }
+
+    /// A new run refuses a folder of xorsweep's that holds an earlier run's results.
+    fn check_no_results(
+        path: &Path,
+        mode: Mode,
+        ours: bool,
+        flag: &str,
+        outputs: &[&str],
+    ) -> anyhow::Result<()> {
+        let shown = path.display();
         let names = entries(path).map_err(|e| {
             RuntimeError::new(format!("{flag} {shown}: cannot list the folder: {e}"))
         })?;
@@ -123,15 +168,30 @@ impl OutDir {
             ))
             .into());
         }
-        if !ours {
-            dir.write(MARKER, MARKER_TEXT.as_bytes())?;
+        Ok(())
+    }
+
+    /// The refusal of a folder whose lock another xorsweep holds, naming its pid.
+    fn in_use(path: &Path, flag: &str, lock_path: &Path) -> RuntimeError {
+        // The holder writes its pid right after locking: give it a moment.
+        let mut pid = String::new();
+        for _ in 0..50 {
+            pid = fs::read_to_string(lock_path).unwrap_or_default();
+            if !pid.trim().is_empty() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
         }
-        dir.remove_temp_files()?;
-        if mode == Mode::Force {
-            dir.remove_files(outputs)?;
-            dir.remove_chunks()?;
-        }
-        Ok(dir)
+        let pid = pid.trim();
+        let who = if pid.is_empty() {
+            String::new()
+        } else {
+            format!(", pid {pid}")
+        };
+        RuntimeError::new(format!(
+            "{flag} {}: is in use by another xorsweep{who}; wait for it to finish or choose another folder",
+            path.display()
+        ))
     }
 
     /// Whether `path` holds xorsweep's marker; an error if it is a non-empty folder without one
@@ -203,25 +263,7 @@ impl OutDir {
         match file.try_lock() {
             Ok(()) => {}
             Err(fs::TryLockError::WouldBlock) => {
-                // The holder writes its pid right after locking: give it a moment.
-                let mut pid = String::new();
-                for _ in 0..50 {
-                    pid = fs::read_to_string(&lock_path).unwrap_or_default();
-                    if !pid.trim().is_empty() {
-                        break;
-                    }
-                    std::thread::sleep(std::time::Duration::from_millis(10));
-                }
-                let pid = pid.trim();
-                let who = if pid.is_empty() {
-                    String::new()
-                } else {
-                    format!(", pid {pid}")
-                };
-                return Err(RuntimeError::new(format!(
-                    "{flag} {shown}: is in use by another xorsweep{who}; wait for it to finish or choose another folder"
-                ))
-                .into());
+                return Err(Self::in_use(path, flag, &lock_path).into());
             }
             Err(fs::TryLockError::Error(e)) => {
                 return Err(RuntimeError::new(format!(

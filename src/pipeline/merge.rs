@@ -151,6 +151,9 @@ pub fn merge(
     }
     let mode = if force { Mode::Force } else { Mode::New };
     let dir = OutDir::prepare(out, mode, "merge: OUT", &output_names())?;
+    if let Some(warning) = super::runs_csv_warning(&plan) {
+        eprintln!("{warning}");
+    }
     dir.write(CONFIG_FILE, plan.config.to_toml().as_bytes())?;
     let sink = new_sink(&plan, &dir)?;
     let threads = rayon::current_num_threads();
