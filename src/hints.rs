@@ -81,7 +81,10 @@ mod tests {
         assert_eq!(did_you_mean("Uniform", schemes), Some("uniform"));
         assert_eq!(did_you_mean("normla", schemes), Some("normal"));
         assert_eq!(did_you_mean("symetric", schemes), Some("symmetric"));
-        assert_eq!(did_you_mean("nearsymmetric", schemes), Some("near-symmetric"));
+        assert_eq!(
+            did_you_mean("nearsymmetric", schemes),
+            Some("near-symmetric")
+        );
         assert_eq!(did_you_mean("gaussian", schemes), None);
         assert_eq!(did_you_mean("xyz", schemes), None);
         let axes = ["lr", "lr-hidden", "lr-out", "eps", "scale", "w11", "c"];

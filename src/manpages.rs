@@ -34,9 +34,10 @@ pub fn page(subcommand: Option<&str>) -> Result<Vec<u8>, UsageError> {
     let cmd = command();
     let cmd = match subcommand {
         None => cmd,
-        Some(name) => cmd.find_subcommand(name).cloned().ok_or_else(|| {
-            UsageError::new(format!("man: no subcommand '{name}'"))
-        })?,
+        Some(name) => cmd
+            .find_subcommand(name)
+            .cloned()
+            .ok_or_else(|| UsageError::new(format!("man: no subcommand '{name}'")))?,
     };
     Ok(render(cmd).1)
 }
@@ -86,7 +87,9 @@ pub fn write_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for (name, page) in pages {
         let path = dir.join(&name);
-        let fail = |e: std::io::Error| RuntimeError::new(format!("man --dir {shown}: cannot write {name}: {e}"));
+        let fail = |e: std::io::Error| {
+            RuntimeError::new(format!("man --dir {shown}: cannot write {name}: {e}"))
+        };
         let mut tmp = tempfile::Builder::new()
             .prefix(".xorsweep-tmp-")
             .tempfile_in(dir)

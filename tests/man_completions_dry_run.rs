@@ -23,7 +23,10 @@ fn every_subcommand_has_a_man_page_listing_its_options() {
         .map(|s| s.get_name())
         .filter(|n| *n != "help")
         .collect();
-    assert_eq!(names, SUBCOMMANDS, "`man SUBCOMMAND` takes every subcommand");
+    assert_eq!(
+        names, SUBCOMMANDS,
+        "`man SUBCOMMAND` takes every subcommand"
+    );
     let mut options = 0;
     for sub in cmd.get_subcommands() {
         let name = sub.get_name();
@@ -36,10 +39,7 @@ fn every_subcommand_has_a_man_page_listing_its_options() {
         );
         for arg in sub.get_arguments() {
             if let Some(long) = arg.get_long() {
-                assert!(
-                    page.contains(&roff_long(long)),
-                    "man {name} lacks --{long}"
-                );
+                assert!(page.contains(&roff_long(long)), "man {name} lacks --{long}");
                 options += 1;
             }
         }
@@ -118,7 +118,9 @@ fn completions_offer_schemes_axes_and_value_lists() {
     );
     assert!(bash.contains("compgen -W \"csv parquet\""));
     assert!(bash.contains("compgen -W \"all none sample:\""));
-    assert!(bash.contains("--dir --help baseline sweep replay bench plot merge completions man map"));
+    assert!(
+        bash.contains("--dir --help baseline sweep replay bench plot merge completions man map")
+    );
     let zsh = xorsweep().args(["completions", "zsh"]).output().unwrap();
     let zsh = String::from_utf8_lossy(&zsh.stdout);
     assert!(zsh.contains("near-symmetric") && zsh.contains("lr-hidden"));
@@ -166,7 +168,10 @@ fn one_error_style_and_did_you_mean() {
         &["map", "--y", "scal:1..10:8", "-o", o],
         &["--y", "did you mean 'scale'?"],
     );
-    one_line_error(&["sweep", "--runs-csv", "sometimes", "-o", o], &["--runs-csv"]);
+    one_line_error(
+        &["sweep", "--runs-csv", "sometimes", "-o", o],
+        &["--runs-csv"],
+    );
     assert!(!Path::new(o).exists(), "nothing written");
     // clap's own errors share the prefix.
     let out = xorsweep()
@@ -175,7 +180,10 @@ fn one_error_style_and_did_you_mean() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.starts_with("error: ") && err.contains("parquet"), "{err}");
+    assert!(
+        err.starts_with("error: ") && err.contains("parquet"),
+        "{err}"
+    );
 }
 
 const TINY: &[&str] = &[
@@ -200,7 +208,10 @@ fn status(args: &[&str], extra: &[&str], out: &Path) -> (Option<i32>, String) {
         .arg(out)
         .output()
         .unwrap();
-    (o.status.code(), String::from_utf8_lossy(&o.stderr).into_owned())
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -237,13 +248,21 @@ fn dry_run_refuses_what_the_run_refuses() {
     assert_eq!(resume.0, Some(2));
     assert!(resume.1.contains("differs in: seed"), "{}", resume.1);
     assert_eq!(
-        status(&[TINY, &other[..]].concat(), &["--resume", "--dry-run"], &done),
+        status(
+            &[TINY, &other[..]].concat(),
+            &["--resume", "--dry-run"],
+            &done
+        ),
         resume
     );
     let chart = status(TINY, &["--chart-init", "uniform:2", "--force"], &done);
     assert_eq!(chart.0, Some(2));
     assert_eq!(
-        status(TINY, &["--chart-init", "uniform:2", "--force", "--dry-run"], &done),
+        status(
+            TINY,
+            &["--chart-init", "uniform:2", "--force", "--dry-run"],
+            &done
+        ),
         chart
     );
 
@@ -322,7 +341,10 @@ fn line_charts_default_to_uniform_1_in_sweep_merge_and_plot() {
         Some(0)
     );
     assert!(chart(&p("default")) == chart(&p("one")));
-    assert!(chart(&p("default")) != chart(&p("half")), "the charts differ");
+    assert!(
+        chart(&p("default")) != chart(&p("half")),
+        "the charts differ"
+    );
     for k in 0..2 {
         let shard = format!("{k}/2");
         assert_eq!(

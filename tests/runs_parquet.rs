@@ -171,7 +171,11 @@ fn parquet_bytes_do_not_depend_on_threads_chunks_or_shards() {
     let dir = tempfile::tempdir().unwrap();
     let d = |n: &str| dir.path().join(n);
     sweep(&d("one"), BIG, &["--threads", "1"]);
-    sweep(&d("three"), BIG, &["--threads", "3", "--chunk-nets", "1000"]);
+    sweep(
+        &d("three"),
+        BIG,
+        &["--threads", "3", "--chunk-nets", "1000"],
+    );
     for k in 0..3 {
         sweep(
             &d(&format!("s{k}")),
@@ -282,12 +286,23 @@ fn a_runs_csv_too_long_for_a_spreadsheet_is_warned_of() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("o");
     let o = xorsweep()
-        .args(["sweep", "--seeds", "5000", "--epochs", "10", "--dry-run", "--out"])
+        .args([
+            "sweep",
+            "--seeds",
+            "5000",
+            "--epochs",
+            "10",
+            "--dry-run",
+            "--out",
+        ])
         .arg(&out)
         .output()
         .unwrap();
     assert!(o.status.success());
     let text = String::from_utf8_lossy(&o.stdout);
-    assert!(text.contains("warning: runs.csv will have 1600017 rows"), "{text}");
+    assert!(
+        text.contains("warning: runs.csv will have 1600017 rows"),
+        "{text}"
+    );
     assert!(!out.exists());
 }

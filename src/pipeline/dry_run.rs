@@ -109,8 +109,15 @@ pub fn dry_run(config: SweepConfig, opts: &SweepOptions, threads: usize) -> anyh
             runs_file(plan.config.runs_format),
             plan.config.runs_csv
         ));
-        files.push(format!("{} ({} rows, one per cell)", report::SUMMARY_CSV, size.cells));
-        files.push(format!("{} (curves at {n_log} epochs per cell)", report::CURVES_CSV));
+        files.push(format!(
+            "{} ({} rows, one per cell)",
+            report::SUMMARY_CSV,
+            size.cells
+        ));
+        files.push(format!(
+            "{} (curves at {n_log} epochs per cell)",
+            report::CURVES_CSV
+        ));
         files.push(format!("{} (one net per cell)", report::EXAMPLES_CSV));
         files.extend(report::charts::FILES.iter().map(|f| f.to_string()));
         files.push(report::REPORT_HTML.to_string());

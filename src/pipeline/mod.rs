@@ -24,10 +24,10 @@ use crate::error::{Interrupted, RuntimeError, UsageError};
 use crate::outdir::{self, Mode, OutDir};
 use crate::report::aggregate::{Aggregator, CellResult};
 use crate::report::manifest::Manifest;
+use crate::report::runs_parquet::{RunColumns, RunsParquet};
 use crate::report::terminal::InitSummary;
 use crate::report::{self, ChartOptions, schema};
 use crate::sweep::chunk::{self, ChunkData, Expect};
-use crate::report::runs_parquet::{RunColumns, RunsParquet};
 use crate::sweep::config::{RunsCsv, RunsFormat, SweepConfig};
 use crate::sweep::plan::{GridSize, Plan};
 use crate::sweep::shard::Shard;
@@ -248,8 +248,9 @@ impl RunsWriter {
     fn finish(self) -> anyhow::Result<(tempfile::NamedTempFile, &'static str)> {
         let (temp, name) = match self {
             RunsWriter::Csv(w) => (
-                w.into_inner()
-                    .map_err(|e| RuntimeError::new(format!("cannot write {RUNS_CSV}: {}", e.error())))?,
+                w.into_inner().map_err(|e| {
+                    RuntimeError::new(format!("cannot write {RUNS_CSV}: {}", e.error()))
+                })?,
                 RUNS_CSV,
             ),
             RunsWriter::Parquet(w) => (
@@ -581,9 +582,11 @@ pub(super) fn new_sink<'a>(plan: &'a Plan, dir: &OutDir) -> anyhow::Result<Sink<
                 .map_err(|e| RuntimeError::new(format!("cannot write {RUNS_CSV}: {e}")))?;
             RunsWriter::Csv(w)
         }
-        RunsFormat::Parquet => RunsWriter::Parquet(Box::new(RunsParquet::new(temp).map_err(
-            |e| RuntimeError::new(format!("cannot write {RUNS_PARQUET}: {e}")),
-        )?)),
+        RunsFormat::Parquet => {
+            RunsWriter::Parquet(Box::new(RunsParquet::new(temp).map_err(|e| {
+                RuntimeError::new(format!("cannot write {RUNS_PARQUET}: {e}"))
+            })?))
+        }
     };
     Ok(Sink {
         runs,
