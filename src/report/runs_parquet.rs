@@ -48,7 +48,7 @@ enum Kind {
 
 /// One column: its name and kind, whether it may be null, and the values buffered for the
 /// current row group.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 struct Column {
     name: &'static str,
     kind: Kind,
@@ -59,7 +59,7 @@ struct Column {
     def: Vec<i16>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 enum Values {
     I64(Vec<i64>),
     I32(Vec<i32>),
@@ -160,7 +160,7 @@ fn columns_of(traced: &[Traced]) -> Vec<Column> {
 
 /// The rows of one or more chunks, in columns: what a training thread builds from its chunk
 /// (in parallel) and the writer appends in run order.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct RunColumns {
     columns: Vec<Column>,
     rows: usize,
@@ -178,10 +178,6 @@ impl RunColumns {
         };
         schema::for_each_kept_row(plan, which, chunk, |row| c.push(row));
         c
-    }
-
-    pub fn rows(&self) -> usize {
-        self.rows
     }
 
     fn push(&mut self, row: &RunRow) {
