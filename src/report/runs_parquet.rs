@@ -20,8 +20,8 @@ use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int32Type, Int64T
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::{ColumnPath, Type};
-use serde::de::{self, IntoDeserializer, Visitor};
 use serde::Deserialize;
+use serde::de::{self, IntoDeserializer, Visitor};
 use serde::ser::{self, Serialize};
 
 use super::schema::{self, RunRow};
@@ -102,7 +102,10 @@ impl Values {
 /// field has a type no column can hold.
 fn traced() -> Result<&'static [Traced], String> {
     static TRACED: OnceLock<Result<Vec<Traced>, String>> = OnceLock::new();
-    TRACED.get_or_init(trace_run_row).as_deref().map_err(Clone::clone)
+    TRACED
+        .get_or_init(trace_run_row)
+        .as_deref()
+        .map_err(Clone::clone)
 }
 
 fn trace_run_row() -> Result<Vec<Traced>, String> {

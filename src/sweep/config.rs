@@ -8,8 +8,8 @@ use sha2::{Digest, Sha256};
 use serde_with::{DeserializeFromStr, SerializeDisplay};
 
 use super::spec::{INIT_SCHEMES, InitSpec};
-use crate::hints::Offer;
 use crate::error::UsageError;
+use crate::hints::Offer;
 use crate::hyper::TrainerAxes;
 use crate::train::{MAX_EPOCHS, Precision};
 
@@ -119,7 +119,12 @@ pub struct ConfigPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_loss: Option<f64>,
     /// Rows of runs.csv: all, none or sample:N [default: all].
-    #[arg(long, value_name = "WHICH")]
+    #[arg(
+        long,
+        value_name = "WHICH",
+        value_parser = Offer::parsed(RunsCsv::FORMS, |s: &str| s.parse::<RunsCsv>()),
+        hide_possible_values = true
+    )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runs_csv: Option<RunsCsv>,
     /// Where those rows go: csv (runs.csv) or parquet (runs.parquet: typed columns, zstd, for
@@ -310,6 +315,9 @@ pub enum RunsCsv {
 }
 
 impl RunsCsv {
+    /// How `--runs-csv` values start (what completions offer).
+    pub const FORMS: [&str; 3] = ["all", "none", "sample:"];
+
     pub fn parse(s: &str) -> Result<RunsCsv, String> {
         match s.trim() {
             "all" => Ok(RunsCsv::All),
@@ -401,6 +409,8 @@ fn check_keys(text: &str, path: &str, flag: &str) -> Result<(), UsageError> {
         )));
     }
     Ok(())
+}
+
 /// The format of the per-net rows: runs.csv (text, for spreadsheets) or runs.parquet (typed
 /// columns, zstd, for pandas, polars, DuckDB and Spark).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, SerializeDisplay, DeserializeFromStr)]
