@@ -258,7 +258,10 @@ fn a_runs_csv_too_long_for_a_spreadsheet_is_warned_of() {
     use xorsweep::sweep::config::{RunsCsv, RunsFormat, SweepConfig};
     use xorsweep::sweep::plan::Plan;
     let config = |seeds: u32, runs_csv: RunsCsv, runs_format: RunsFormat| SweepConfig {
-        lr: "1,2".parse().unwrap(),
+        trainer: xorsweep::hyper::TrainerAxes {
+            lr: Some("1,2".parse().unwrap()),
+            ..Default::default()
+        },
         init: vec!["uniform:1".parse().unwrap()],
         seeds,
         runs_csv,
