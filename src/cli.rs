@@ -3,11 +3,27 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 use crate::error::UsageError;
+use crate::hints::Offer;
 use crate::sweep::config::ConfigPatch;
+use crate::sweep::spec::INIT_SCHEMES;
 use crate::train::Precision;
+
+/// The subcommands, as `xorsweep man SUBCOMMAND` takes them (a test checks the list against
+/// [`Command`]).
+pub const SUBCOMMANDS: [&str; 9] = [
+    "baseline",
+    "sweep",
+    "replay",
+    "bench",
+    "plot",
+    "merge",
+    "completions",
+    "man",
+    "map",
+];
 
 /// Exit codes, shown in `--help` and the man page.
 const EXIT_CODES: &str = "Exit codes: 0 success; 1 runtime failure (I/O, disk full, folder in use, a replay that does not reproduce); 2 usage error (a bad flag or value); 128 + N when stopped by signal N (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP: completed chunks are kept, resume with --resume).";
@@ -62,9 +78,9 @@ pub enum Command {
     Plot {
         /// The output folder of `xorsweep sweep` (or `merge`).
         dir: PathBuf,
-        /// The init whose learning curves the line charts show, e.g. uniform:1
-        /// [default: the first random init].
-        #[arg(long, value_name = "SPEC")]
+        /// The init whose learning curves the line charts show, e.g. uniform:2
+        /// [default: uniform:1 if the sweep has it, else the first random init].
+        #[arg(long, value_name = "SPEC", value_parser = Offer::new(INIT_SCHEMES), hide_possible_values = true)]
         chart_init: Option<String>,
     },
     /// Merge the output folders of `sweep --shard K/N` runs into one sweep's outputs.
@@ -80,9 +96,9 @@ pub enum Command {
         /// Replace an earlier merge's or sweep's files in OUT (only in a folder xorsweep made).
         #[arg(short, long)]
         force: bool,
-        /// The init whose learning curves the line charts show, e.g. uniform:1
-        /// [default: the first random init].
-        #[arg(long, value_name = "SPEC")]
+        /// The init whose learning curves the line charts show, e.g. uniform:2
+        /// [default: uniform:1 if the sweep has it, else the first random init].
+        #[arg(long, value_name = "SPEC", value_parser = Offer::new(INIT_SCHEMES), hide_possible_values = true)]
         chart_init: Option<String>,
     },
     /// Print a shell completion script (bash, zsh, fish, powershell or elvish) to stdout.
@@ -93,11 +109,20 @@ pub enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff) to stdout.
+    /// Print a man page (roff) to stdout: xorsweep(1), or a subcommand's xorsweep-SUBCOMMAND(1)
+    /// with all its options; or write every page into a folder.
     #[command(
-        after_help = "Examples:\n  xorsweep man > xorsweep.1 && man ./xorsweep.1\n  xorsweep man | gzip > /usr/local/share/man/man1/xorsweep.1.gz"
+        after_help = "Examples:\n  xorsweep man > xorsweep.1 && man ./xorsweep.1\n  xorsweep man sweep | man -l -\n  xorsweep man --dir /usr/local/share/man/man1     # xorsweep.1 and xorsweep-SUBCOMMAND.1"
     )]
-    Man,
+    Man {
+        /// The subcommand whose page to print [default: the top page, xorsweep(1)].
+        #[arg(value_parser = SUBCOMMANDS, conflicts_with = "dir")]
+        subcommand: Option<String>,
+        /// Write every page (xorsweep.1 and one xorsweep-SUBCOMMAND.1 per subcommand) into DIR,
+        /// replacing only earlier xorsweep pages there.
+        #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
+        dir: Option<PathBuf>,
+    },
     /// Draw a trainability map: one net per pixel over two hyperparameters (per-layer learning
     /// rates, offsets or scale of the initial weights), the boundary's fractal dimension, zooms.
     #[command(
@@ -166,7 +191,7 @@ pub struct SweepArgs {
     /// A TOML file whose keys are the long flags' names with underscores (lr, init, seeds,
     /// momentum, lr_hidden, …). Flags given as well override it. Every sweep writes its own as
     /// OUT/sweep.toml.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub config: Option<PathBuf>,
     /// What the sweep trains: every flag here is also a key of --config files and sweep.toml.
     #[command(flatten)]
@@ -175,7 +200,7 @@ pub struct SweepArgs {
     #[arg(short = 'j', long, value_name = "N", allow_negative_numbers = true)]
     pub threads: Option<usize>,
     /// Output folder.
-    #[arg(short, long, value_name = "DIR", default_value = "xorsweep-out")]
+    #[arg(short, long, value_name = "DIR", default_value = "xorsweep-out", value_hint = ValueHint::DirPath)]
     pub out: PathBuf,
     /// Replace the results of an earlier run in --out (only in a folder xorsweep made, and
     /// only the files it writes).
@@ -201,9 +226,9 @@ pub struct SweepArgs {
     /// Shard count where the scheduler does not export it (Kubernetes, AWS Batch).
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub shard_count: Option<u64>,
-    /// The init whose learning curves the line charts show, e.g. uniform:1
-    /// [default: the first random init].
-    #[arg(long, value_name = "SPEC")]
+    /// The init whose learning curves the line charts show, e.g. uniform:2
+    /// [default: uniform:1 if the sweep has it, else the first random init].
+    #[arg(long, value_name = "SPEC", value_parser = Offer::new(INIT_SCHEMES), hide_possible_values = true)]
     pub chart_init: Option<String>,
     /// Keep the completed chunks in OUT/chunks after the reports are written.
     #[arg(long)]

@@ -67,16 +67,6 @@ fn run(cli: Cli, argv: &[String]) -> anyhow::Result<ExitCode> {
                     .into());
                 }
             }
-            if args.dry_run {
-                let threads = args.threads.unwrap_or_else(rayon::current_num_threads);
-                let d = pipeline::dry_run(config, shard.as_ref(), threads)?;
-                if args.json {
-                    println!("{}", serde_json::to_string_pretty(&d)?);
-                } else {
-                    print!("{}", render_dry_run(&d));
-                }
-                return Ok(ExitCode::SUCCESS);
-            }
             let mode = if args.resume {
                 Mode::Resume
             } else if args.force {
@@ -94,6 +84,16 @@ fn run(cli: Cli, argv: &[String]) -> anyhow::Result<ExitCode> {
                 resume_command: resume_command(argv),
                 chart_init: args.chart_init.clone(),
             };
+            if args.dry_run {
+                let threads = args.threads.unwrap_or_else(rayon::current_num_threads);
+                let d = pipeline::dry_run(config, &opts, threads)?;
+                if args.json {
+                    println!("{}", serde_json::to_string_pretty(&d)?);
+                } else {
+                    print!("{}", render_dry_run(&d, &opts.out));
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
             let done = pipeline::sweep(config, &opts)?;
             report_finished(&done, args.quiet, args.json)?;
         }
@@ -124,12 +124,17 @@ fn run(cli: Cli, argv: &[String]) -> anyhow::Result<ExitCode> {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "xorsweep", &mut std::io::stdout());
         }
-        Command::Man => {
-            let cmd = <Cli as clap::CommandFactory>::command();
-            let mut page = Vec::new();
-            clap_mangen::Man::new(cmd).render(&mut page)?;
-            std::io::Write::write_all(&mut std::io::stdout(), &page)?;
-        }
+        Command::Man { subcommand, dir } => match dir {
+            Some(dir) => {
+                for path in xorsweep::manpages::write_all(&dir)? {
+                    println!("wrote {}", path.display());
+                }
+            }
+            None => {
+                let page = xorsweep::manpages::page(subcommand.as_deref())?;
+                std::io::Write::write_all(&mut std::io::stdout(), &page)?;
+            }
+        },
         Command::Merge {
             out,
             shards,
@@ -233,10 +238,9 @@ fn bench(args: &BenchArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn render_dry_run(d: &pipeline::DryRun) -> String {
-    let mib = |b: u64| b as f64 / f64::from(1 << 20);
-    format!(
-        "dry run (nothing written):\n  {} cells, {} nets × {} epochs = {:.3e} net-epochs\n  calibrated on this machine: {:.1} M net-epochs/s on {}\n  estimated time: {}\n  peak memory: about {:.0} MiB\n  peak disk: about {:.0} MiB\n",
+fn render_dry_run(d: &pipeline::DryRun, out: &std::path::Path) -> String {
+    let mut s = format!(
+        "dry run (nothing written):\n  {} cells, {} nets × {} epochs = {:.3e} net-epochs\n  calibrated on this machine: {:.1} M net-epochs/s on {}\n  estimated time: {}\n  peak memory: about {}\n  peak disk: about {}\n  would write in {}:\n",
         d.cells,
         d.nets,
         d.epochs,
@@ -244,9 +248,33 @@ fn render_dry_run(d: &pipeline::DryRun) -> String {
         d.calibrated_net_epochs_per_second / 1e6,
         xorsweep::bench::render::plural(d.threads, "thread"),
         human_seconds(d.estimated_seconds),
-        mib(d.peak_memory_bytes),
-        mib(d.peak_disk_bytes)
-    )
+        human_bytes(d.peak_memory_bytes),
+        human_bytes(d.peak_disk_bytes),
+        out.display()
+    );
+    for f in &d.files {
+        s.push_str(&format!("    {f}\n"));
+    }
+    for w in &d.warnings {
+        s.push_str(&format!("{w}\n"));
+    }
+    s
+}
+
+/// A size in binary units with one decimal: `812 B`, `72.0 MiB`, `23.2 GiB`.
+fn human_bytes(b: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut x = b as f64;
+    let mut unit = 0;
+    while x >= 1024.0 && unit + 1 < UNITS.len() {
+        x /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{b} B")
+    } else {
+        format!("{x:.1} {}", UNITS[unit])
+    }
 }
 
 fn human_seconds(s: f64) -> String {
@@ -326,7 +354,7 @@ fn main() -> ExitCode {
             Ok(s) => argv.push(s),
             Err(bad) => {
                 eprintln!(
-                    "Error: argument {} is not valid UTF-8; xorsweep takes UTF-8 arguments (rename the file or folder)",
+                    "error: argument {} is not valid UTF-8; xorsweep takes UTF-8 arguments (rename the file or folder)",
                     xorsweep::escape::escape(&bad.to_string_lossy())
                 );
                 return ExitCode::from(2);
@@ -357,7 +385,7 @@ fn main() -> ExitCode {
             } else {
                 xorsweep::escape::escape(&text).into_owned()
             };
-            eprintln!("Error: {text}");
+            eprintln!("error: {text}");
             if e.downcast_ref::<UsageError>().is_some() {
                 ExitCode::from(2)
             } else if let Some(i) = e.downcast_ref::<Interrupted>() {

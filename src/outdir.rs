@@ -116,31 +116,7 @@ impl OutDir {
         };
         // Under the lock, the folder's state cannot change behind our back.
         let ours = Self::check_ours(path, mode, flag)?;
-        let names = entries(path).map_err(|e| {
-            RuntimeError::new(format!("{flag} {shown}: cannot list the folder: {e}"))
-        })?;
-        let has_results = names.iter().any(|n| {
-            !matches!(
-                n.as_str(),
-                MARKER | LOCK | CHUNKS | crate::pipeline::CONFIG_FILE
-            ) && !n.starts_with(TMP_PREFIX)
-        }) || has_chunk_files(path);
-        // A rerun replaces an unfinished run's files without --force (never a sweep's saved
-        // chunks, which --resume finishes).
-        let unfinished = layout
-            .finished_by
-            .is_some_and(|last| ours && !dir.has(last) && !has_chunk_files(path));
-        if mode == Mode::New && ours && has_results && !unfinished {
-            let resume = if layout.resumable {
-                ", --resume to finish an interrupted sweep,"
-            } else {
-                ""
-            };
-            return Err(UsageError::new(format!(
-                "{flag} {shown}: folder is not empty: it holds the results of an earlier run; add --force to replace them{resume} or choose another folder"
-            ))
-            .into());
-        }
+        let unfinished = Self::check_no_results(path, mode, ours, flag, layout)?;
         // Every path this run may delete or write is checked before anything is touched.
         dir.check_paths(layout)?;
         if !ours {
@@ -154,6 +130,70 @@ impl OutDir {
             dir.remove_files(outputs)?;
         }
         Ok(dir)
+    }
+
+    /// The checks [`prepare`](Self::prepare) makes, with the same messages, without creating,
+    /// locking or writing anything (`--dry-run`); a folder another xorsweep holds is refused too.
+    pub fn check(path: &Path, mode: Mode, flag: &str, layout: &Layout) -> anyhow::Result<()> {
+        if fs::symlink_metadata(path).is_ok() && !path.is_dir() {
+            return Err(UsageError::new(format!(
+                "{flag} {}: exists and is not a folder; choose a folder",
+                path.display()
+            ))
+            .into());
+        }
+        let ours = Self::check_ours(path, mode, flag)?;
+        if !path.is_dir() {
+            return Ok(());
+        }
+        // Read-only, never created: a lock file is there only while (or if) a run holds it.
+        if let Ok(file) = File::open(path.join(LOCK))
+            && let Err(fs::TryLockError::WouldBlock) = file.try_lock()
+        {
+            return Err(RuntimeError::new(format!(
+                "{flag} {}: is in use by another xorsweep; wait for it to finish or choose another folder",
+                path.display()
+            ))
+            .into());
+        }
+        Self::check_no_results(path, mode, ours, flag, layout).map(|_| ())
+    }
+
+    /// A new run refuses a folder of xorsweep's that holds an earlier run's results; returns
+    /// whether the folder holds an unfinished run, whose files a rerun replaces without --force
+    /// (never a sweep's saved chunks, which --resume finishes).
+    fn check_no_results(
+        path: &Path,
+        mode: Mode,
+        ours: bool,
+        flag: &str,
+        layout: &Layout,
+    ) -> anyhow::Result<bool> {
+        let shown = path.display();
+        let names = entries(path).map_err(|e| {
+            RuntimeError::new(format!("{flag} {shown}: cannot list the folder: {e}"))
+        })?;
+        let has_results = names.iter().any(|n| {
+            !matches!(
+                n.as_str(),
+                MARKER | LOCK | CHUNKS | crate::pipeline::CONFIG_FILE
+            ) && !n.starts_with(TMP_PREFIX)
+        }) || has_chunk_files(path);
+        let unfinished = layout
+            .finished_by
+            .is_some_and(|last| ours && !path.join(last).exists() && !has_chunk_files(path));
+        if mode == Mode::New && ours && has_results && !unfinished {
+            let resume = if layout.resumable {
+                ", --resume to finish an interrupted sweep,"
+            } else {
+                ""
+            };
+            return Err(UsageError::new(format!(
+                "{flag} {shown}: folder is not empty: it holds the results of an earlier run; add --force to replace them{resume} or choose another folder"
+            ))
+            .into());
+        }
+        Ok(unfinished)
     }
 
     /// Refuse, before anything is deleted or written, a folder where an output name is taken

@@ -24,8 +24,10 @@ fn find_row(path: &Path, run: u64) -> Result<RunRow<'static>, UsageError> {
         .iter()
         .map(String::from)
         .collect();
-    if let Some(missing) = crate::report::schema::RUNS_COLUMNS
+    use crate::report::schema::{RUNS_COLUMNS, RUNS_COLUMNS_ADDED};
+    if let Some(missing) = RUNS_COLUMNS
         .iter()
+        .filter(|c| !RUNS_COLUMNS_ADDED.contains(c))
         .find(|c| !header.iter().any(|h| h == *c))
     {
         return Err(UsageError::new(format!(

@@ -59,7 +59,7 @@ fn read_csv(path: &Path) -> (Vec<String>, Vec<Row>) {
 }
 
 const RUNS_COLUMNS: &str = "run,init,lr,epochs,seed,precision,w11_init,w12_init,b1_init,w21_init,w22_init,b2_init,v1_init,v2_init,c_init,\
-w11,w12,b1,w21,w22,b2,v1,v2,c,final_loss,out_00,out_01,out_10,out_11,correct,solved_epoch,hidden_gap,diverged";
+w11,w12,b1,w21,w22,b2,v1,v2,c,final_loss,out_00,out_01,out_10,out_11,correct,solved_epoch,hidden_gap,diverged,solved";
 
 #[test]
 fn tiny_sweep_writes_typed_complete_csv() {

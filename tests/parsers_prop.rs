@@ -2,7 +2,7 @@
 
 use proptest::prelude::*;
 use xorsweep::hyper::{TrainerAxes, Values, check_lr};
-use xorsweep::sweep::config::{RunsCsv, SweepConfig};
+use xorsweep::sweep::config::{RunsCsv, RunsFormat, SweepConfig};
 use xorsweep::sweep::shard::Shard;
 use xorsweep::sweep::spec::InitSpec;
 use xorsweep::train::Precision;
@@ -100,6 +100,7 @@ proptest! {
             precision: if f32p { Precision::F32 } else { Precision::F64 },
             target_loss: target,
             runs_csv: "sample:100".parse().unwrap(),
+            runs_format: if f32p { RunsFormat::Parquet } else { RunsFormat::Csv },
             chunk_nets: 100,
         };
         let back = SweepConfig::default().apply(SweepConfig::patch_from_toml(&config.to_toml(), "x").unwrap());

@@ -22,9 +22,11 @@ use serde::Serialize;
 
 use crate::cli::PrecisionArg;
 use crate::error::UsageError;
+use crate::hints::Offer;
 use crate::outdir::{Mode, OutDir};
 use crate::report::charts::axis::tick_label;
 use crate::report::charts::map as chart;
+use crate::sweep::spec::INIT_SCHEMES;
 use crate::train::{Precision, batch};
 use compute::Pixel;
 use fractal::Dimension;
@@ -38,14 +40,14 @@ pub struct MapArgs {
     /// Horizontal axis AXIS:LO..HI:N or AXIS:LO..HI:N:log. AXIS: lr, lr-hidden, lr-out, eps,
     /// scale or a weight w11 w12 b1 w21 w22 b2 v1 v2 c (an offset added to it); N up to 8192
     /// [default: lr-hidden:0.1..1000:512:log].
-    #[arg(long, value_name = "AXIS", allow_hyphen_values = true)]
+    #[arg(long, value_name = "AXIS", allow_hyphen_values = true, value_parser = Offer::new(spec::axis_names()), hide_possible_values = true)]
     pub x: Option<String>,
     /// Vertical axis, as --x [default: lr-out:0.1..1000:512:log].
-    #[arg(long, value_name = "AXIS", allow_hyphen_values = true)]
+    #[arg(long, value_name = "AXIS", allow_hyphen_values = true, value_parser = Offer::new(spec::axis_names()), hide_possible_values = true)]
     pub y: Option<String>,
     /// The base net every pixel starts from: lesson, or one draw of uniform:A, normal:SIGMA,
     /// symmetric:A or near-symmetric:A:EPS [default: lesson].
-    #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
+    #[arg(long, value_name = "SPEC", allow_hyphen_values = true, value_parser = Offer::new(INIT_SCHEMES), hide_possible_values = true)]
     pub init: Option<String>,
     /// Seed of the base draw and of the ε direction [default: 2026].
     #[arg(long, value_name = "S", allow_negative_numbers = true)]

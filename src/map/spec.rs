@@ -81,6 +81,14 @@ impl AxisKind {
     }
 }
 
+/// The axes with a name of their own (the others are the weights, [`PARAM_NAMES`]).
+pub const NAMED_AXES: [&str; 5] = ["lr", "lr-hidden", "lr-out", "eps", "scale"];
+
+/// Every axis name: what completions offer and a misspelt axis is suggested from.
+pub fn axis_names() -> impl Iterator<Item = &'static str> {
+    NAMED_AXES.into_iter().chain(PARAM_NAMES)
+}
+
 impl FromStr for AxisKind {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
@@ -94,7 +102,9 @@ impl FromStr for AxisKind {
                 Some(k) => AxisKind::Weight(k),
                 None => {
                     return Err(format!(
-                        "unknown axis '{s}' (expected lr, lr-hidden, lr-out, eps, scale or a weight: {})",
+                        "unknown axis '{s}'{} (expected {} or a weight: {})",
+                        crate::hints::suggestion(s, axis_names()),
+                        NAMED_AXES.join(", "),
                         PARAM_NAMES.join(" ")
                     ));
                 }

@@ -1,13 +1,19 @@
-//! `xorsweep sweep --dry-run`: a sweep's size, time and footprint, without writing anything.
+//! `xorsweep sweep --dry-run`: a sweep's size, time, footprint and files, without writing
+//! anything. It makes the run's own checks first (the request, then the output folder, and a
+//! `--resume`'s sweep.toml), so that it refuses what the run would refuse, with the same
+//! message and exit code.
 
 use std::time::Instant;
 
-use super::{CELL_BYTES_PER_NET, WINDOW_PER_THREAD, check_size};
+use super::{
+    CELL_BYTES_PER_NET, CONFIG_FILE, MANIFEST_FILE, SweepOptions, WINDOW_PER_THREAD,
+    check_same_sweep, output_names, preflight, runs_csv_warning, runs_file,
+};
 use crate::error::RuntimeError;
+use crate::outdir::{Mode, OutDir};
+use crate::report::{self, schema};
 use crate::sweep::chunk;
 use crate::sweep::config::{RunsCsv, SweepConfig};
-use crate::sweep::plan::Plan;
-use crate::sweep::shard::Shard;
 use crate::train::batch;
 
 /// What `sweep --dry-run` reports: the sweep's size, an estimate of its time from a short
@@ -24,17 +30,21 @@ pub struct DryRun {
     pub estimated_seconds: f64,
     pub peak_memory_bytes: u64,
     pub peak_disk_bytes: u64,
+    /// The files the run would write in its folder, each with what it holds.
+    pub files: Vec<String>,
+    /// What the run would warn of (a runs.csv too long for a spreadsheet).
+    pub warnings: Vec<String>,
 }
 
 /// Size up a sweep without writing anything (see [`DryRun`]).
-pub fn dry_run(
-    config: SweepConfig,
-    shard: Option<&Shard>,
-    threads: usize,
-) -> anyhow::Result<DryRun> {
-    config.check()?;
-    let size = check_size(&config, shard, threads)?;
-    let plan = Plan::new(config);
+pub fn dry_run(config: SweepConfig, opts: &SweepOptions, threads: usize) -> anyhow::Result<DryRun> {
+    let shard = opts.shard.as_ref();
+    let (plan, _, size) = preflight(config, opts, threads)?;
+    let names = output_names();
+    OutDir::check(&opts.out, opts.mode, "--out", &super::layout(&names, true))?;
+    if opts.mode == Mode::Resume {
+        check_same_sweep(&plan, &opts.out)?;
+    }
     let share = shard.map_or(1.0, |s| 1.0 / s.count as f64);
     let nets = (plan.total_runs as f64 * share).ceil() as u64;
     // Calibrate on the sweep's own first nets: a few lane vectors per thread, a few hundred epochs.
@@ -90,6 +100,41 @@ pub fn dry_run(
         + rows_kept * ROW_BYTES
         + size.cells * 12_000
         + (2 << 20);
+    let mine = shard.map_or(0..plan.chunks(), |s| s.chunks(plan.chunks()));
+    let chunks = mine.end - mine.start;
+    let mut files = Vec::new();
+    if shard.is_none() {
+        let rows = schema::kept_rows(&plan, plan.config.runs_csv);
+        files.push(format!(
+            "{} ({rows} rows: --runs-csv {})",
+            runs_file(plan.config.runs_format),
+            plan.config.runs_csv
+        ));
+        files.push(format!(
+            "{} ({} rows, one per cell)",
+            report::SUMMARY_CSV,
+            size.cells
+        ));
+        files.push(format!(
+            "{} (curves at {n_log} epochs per cell)",
+            report::CURVES_CSV
+        ));
+        files.push(format!("{} (one net per cell)", report::EXAMPLES_CSV));
+        files.extend(report::charts::FILES.iter().map(|f| f.to_string()));
+        files.push(report::REPORT_HTML.to_string());
+    }
+    files.push(CONFIG_FILE.to_string());
+    files.push(MANIFEST_FILE.to_string());
+    files.push(if shard.is_some() || opts.keep_chunks {
+        format!("chunks/ ({chunks} chunk files, kept)")
+    } else {
+        format!("chunks/ ({chunks} chunk files while it runs, removed at the end)")
+    });
+    let warnings = if shard.is_none() {
+        runs_csv_warning(&plan).into_iter().collect()
+    } else {
+        Vec::new()
+    };
     Ok(DryRun {
         cells: size.cells,
         nets,
@@ -100,5 +145,7 @@ pub fn dry_run(
         estimated_seconds: net_epochs / rate,
         peak_memory_bytes,
         peak_disk_bytes,
+        files,
+        warnings,
     })
 }

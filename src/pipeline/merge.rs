@@ -180,6 +180,9 @@ pub fn merge(
     let mode = if force { Mode::Force } else { Mode::New };
     let names = output_names();
     let dir = OutDir::prepare(out, mode, "merge: OUT", &layout(&names, false))?;
+    if let Some(warning) = super::runs_csv_warning(&plan) {
+        eprintln!("{warning}");
+    }
     dir.write(CONFIG_FILE, plan.config.to_toml().as_bytes())
         .map_err(|e| with_hint(e, MERGE_HINT))?;
     let sink = new_sink(&plan, &dir, MERGE_HINT)?;

@@ -25,10 +25,11 @@ use crate::escape::shown;
 use crate::outdir::{self, Mode, OutDir};
 use crate::report::aggregate::{Aggregator, CellResult};
 use crate::report::manifest::Manifest;
+use crate::report::runs_parquet::{RunColumns, RunsParquet};
 use crate::report::terminal::InitSummary;
 use crate::report::{self, ChartOptions, schema};
 use crate::sweep::chunk::{self, ChunkData, Expect};
-use crate::sweep::config::{RunsCsv, SweepConfig};
+use crate::sweep::config::{RunsCsv, RunsFormat, SweepConfig};
 use crate::sweep::plan::{GridSize, Plan};
 use crate::sweep::shard::Shard;
 use crate::sweep::spec::Init;
@@ -40,11 +41,21 @@ use crate::{signals, sketch};
 pub const CONFIG_FILE: &str = "sweep.toml";
 pub const MANIFEST_FILE: &str = "manifest.json";
 pub const RUNS_CSV: &str = "runs.csv";
+pub const RUNS_PARQUET: &str = "runs.parquet";
+
+/// The file the per-net rows go to.
+pub fn runs_file(format: RunsFormat) -> &'static str {
+    match format {
+        RunsFormat::Csv => RUNS_CSV,
+        RunsFormat::Parquet => RUNS_PARQUET,
+    }
+}
 
 /// Every file a sweep, merge or plot may write at the top of its folder: what `--force` deletes.
 pub fn output_names() -> Vec<&'static str> {
     let mut v = vec![
         RUNS_CSV,
+        RUNS_PARQUET,
         report::SUMMARY_CSV,
         report::CURVES_CSV,
         report::EXAMPLES_CSV,
@@ -62,6 +73,20 @@ pub(super) fn layout<'a>(names: &'a [&'a str], resumable: bool) -> outdir::Layou
         resumable,
         finished_by: None,
     }
+}
+
+/// The most rows a spreadsheet opens (Excel, LibreOffice Calc), the header row included.
+pub const SPREADSHEET_ROWS: u64 = 1_048_576;
+
+/// A warning when the sweep's runs.csv will hold more rows than a spreadsheet opens, saying
+/// what to use instead; None for a runs.parquet, or a runs.csv that fits.
+pub fn runs_csv_warning(plan: &Plan) -> Option<String> {
+    let rows = schema::kept_rows(plan, plan.config.runs_csv);
+    (plan.config.runs_format == RunsFormat::Csv && rows >= SPREADSHEET_ROWS).then(|| {
+        format!(
+            "warning: {RUNS_CSV} will have {rows} rows, more than a spreadsheet opens ({SPREADSHEET_ROWS} with the header); for a spreadsheet use --runs-csv sample:N (e.g. sample:100000), for pandas, polars or DuckDB --runs-format parquet"
+        )
+    })
 }
 
 /// How to run, as opposed to what to run (which is the [`SweepConfig`]).
@@ -184,17 +209,81 @@ pub(super) enum Source {
     Train,
 }
 
-/// A chunk the workers trained: its data, its file's bytes, its runs.csv rows.
+/// A chunk the workers trained: its data, its file's bytes, its rows of runs.csv or
+/// runs.parquet.
 struct Trained {
     k: u64,
     data: ChunkData,
     bytes: Vec<u8>,
-    rows: Vec<u8>,
+    rows: Option<Rows>,
+}
+
+/// One chunk's kept rows, made by the thread that trained it.
+enum Rows {
+    Csv(Vec<u8>),
+    Parquet(RunColumns),
+}
+
+impl Rows {
+    fn of_chunk(plan: &Plan, which: RunsCsv, data: &ChunkData) -> Rows {
+        match plan.config.runs_format {
+            RunsFormat::Csv => Rows::Csv(schema::runs_rows(plan, which, data)),
+            RunsFormat::Parquet => Rows::Parquet(RunColumns::of_chunk(plan, which, data)),
+        }
+    }
+}
+
+type Temp = BufWriter<tempfile::NamedTempFile>;
+
+/// The per-net rows' file while it is written: runs.csv or runs.parquet, under a temporary
+/// name until the reports are written.
+enum RunsWriter {
+    Csv(Temp),
+    Parquet(Box<RunsParquet<Temp>>),
+}
+
+impl RunsWriter {
+    fn append(&mut self, rows: Rows) -> anyhow::Result<()> {
+        match (self, rows) {
+            (RunsWriter::Csv(w), Rows::Csv(rows)) => w
+                .write_all(&rows)
+                .map_err(|e| RuntimeError::new(format!("cannot write {RUNS_CSV}: {e}")).into()),
+            (RunsWriter::Parquet(w), Rows::Parquet(rows)) => w
+                .append(rows)
+                .map_err(|e| RuntimeError::new(format!("cannot write {RUNS_PARQUET}: {e}")).into()),
+            _ => unreachable!("the rows are made in the sink's format"),
+        }
+    }
+
+    /// The finished file, synced, with its final name.
+    fn finish(self) -> anyhow::Result<(tempfile::NamedTempFile, &'static str)> {
+        let (temp, name) = match self {
+            RunsWriter::Csv(w) => (
+                w.into_inner().map_err(|e| {
+                    RuntimeError::new(format!("cannot write {RUNS_CSV}: {}", e.error()))
+                })?,
+                RUNS_CSV,
+            ),
+            RunsWriter::Parquet(w) => (
+                w.finish()
+                    .map_err(|e| RuntimeError::new(format!("cannot write {RUNS_PARQUET}: {e}")))?
+                    .into_inner()
+                    .map_err(|e| {
+                        RuntimeError::new(format!("cannot write {RUNS_PARQUET}: {}", e.error()))
+                    })?,
+                RUNS_PARQUET,
+            ),
+        };
+        temp.as_file()
+            .sync_all()
+            .map_err(|e| RuntimeError::new(format!("cannot write {name}: {e}")))?;
+        Ok((temp, name))
+    }
 }
 
 /// What the consumer does with each chunk besides saving it.
 pub(super) struct Sink<'a> {
-    runs: BufWriter<tempfile::NamedTempFile>,
+    runs: RunsWriter,
     which: RunsCsv,
     aggregator: Aggregator<'a>,
     /// What a write error adds: what is kept and the command that continues.
@@ -385,10 +474,8 @@ pub(super) fn stream<'a>(
                     };
                     save(&t, &mut syncer)?;
                     saved += 1;
-                    if let Some(s) = sink.as_mut() {
-                        s.runs.write_all(&t.rows).map_err(|e| {
-                            RuntimeError::new(format!("cannot write {RUNS_CSV}: {e}; {hint}"))
-                        })?;
+                    if let (Some(s), Some(rows)) = (sink.as_mut(), t.rows) {
+                        s.runs.append(rows).map_err(|e| with_hint(e, hint))?;
                     }
                     t.data
                 }
@@ -397,10 +484,9 @@ pub(super) fn stream<'a>(
                 if !matches!(sources[(k - mine.start) as usize], Source::Train)
                     && s.which != RunsCsv::None
                 {
-                    let rows = schema::runs_rows(plan, s.which, &data);
-                    s.runs.write_all(&rows).map_err(|e| {
-                        RuntimeError::new(format!("cannot write {RUNS_CSV}: {e}; {hint}"))
-                    })?;
+                    s.runs
+                        .append(Rows::of_chunk(plan, s.which, &data))
+                        .map_err(|e| with_hint(e, hint))?;
                 }
                 s.aggregator.add(&data);
             }
@@ -449,11 +535,7 @@ pub(super) fn stream<'a>(
             let trained = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 let data = work::train_chunk(plan, k, &mut scratch);
                 let bytes = chunk::encode(&hash, k, &data);
-                let rows = if want_rows {
-                    schema::runs_rows(plan, which, &data)
-                } else {
-                    Vec::new()
-                };
+                let rows = want_rows.then(|| Rows::of_chunk(plan, which, &data));
                 (data, bytes, rows)
             }));
             let Ok((data, bytes, rows)) = trained else {
@@ -526,15 +608,9 @@ fn write_reports_unhinted(
     sink: Sink,
     charts: &ChartOptions,
 ) -> anyhow::Result<Vec<InitSummary>> {
-    let runs = sink
-        .runs
-        .into_inner()
-        .map_err(|e| RuntimeError::new(format!("cannot write {RUNS_CSV}: {}", e.error())))?;
-    runs.as_file()
-        .sync_all()
-        .map_err(|e| RuntimeError::new(format!("cannot write {RUNS_CSV}: {e}")))?;
-    runs.persist(dir.join(RUNS_CSV))
-        .map_err(|e| RuntimeError::new(format!("cannot write {RUNS_CSV}: {}", e.error)))?;
+    let (runs, name) = sink.runs.finish()?;
+    runs.persist(dir.join(name))
+        .map_err(|e| RuntimeError::new(format!("cannot write {name}: {}", e.error)))?;
     let cells: Vec<CellResult> = sink.aggregator.finish();
     let has_baseline = plan
         .cells
@@ -553,13 +629,25 @@ pub(super) fn new_sink<'a>(
     dir: &OutDir,
     hint: &'static str,
 ) -> anyhow::Result<Sink<'a>> {
-    let mut runs = BufWriter::with_capacity(
+    let temp = BufWriter::with_capacity(
         1 << 20,
         dir.temp_file_in(dir.path())
             .map_err(|e| with_hint(e, hint))?,
     );
-    runs.write_all(&schema::runs_header())
-        .map_err(|e| RuntimeError::new(format!("cannot write {RUNS_CSV}: {e}; {hint}")))?;
+    let runs = match plan.config.runs_format {
+        RunsFormat::Csv => {
+            let mut w = temp;
+            w.write_all(&schema::runs_header()).map_err(|e| {
+                RuntimeError::new(format!("cannot write {RUNS_CSV}: {e}; {hint}"))
+            })?;
+            RunsWriter::Csv(w)
+        }
+        RunsFormat::Parquet => {
+            RunsWriter::Parquet(Box::new(RunsParquet::new(temp).map_err(|e| {
+                RuntimeError::new(format!("cannot write {RUNS_PARQUET}: {e}; {hint}"))
+            })?))
+        }
+    };
     Ok(Sink {
         runs,
         which: plan.config.runs_csv,
@@ -603,34 +691,61 @@ pub(super) fn manifest(
     dir.write(MANIFEST_FILE, &m.to_json())
 }
 
+/// The checks of a sweep's request made before any folder is touched, shared by the run and
+/// `--dry-run` (which adds [`OutDir::check`]), so that both refuse alike.
+pub(super) fn preflight(
+    config: SweepConfig,
+    opts: &SweepOptions,
+    threads: usize,
+) -> anyhow::Result<(Plan, ChartOptions, GridSize)> {
+    config.check()?;
+    let size = check_size(&config, opts.shard.as_ref(), threads)?;
+    let plan = Plan::new(config);
+    let charts = chart_options(&plan, opts.chart_init.clone())?;
+    Ok((plan, charts, size))
+}
+
+/// A `--resume` must be of the sweep its folder holds: refuse one with other arguments, naming
+/// the fields that differ.
+pub(super) fn check_same_sweep(plan: &Plan, out: &Path) -> anyhow::Result<()> {
+    let shown = out.display();
+    let path = out.join(CONFIG_FILE);
+    if !path.exists() {
+        return Ok(());
+    }
+    let text = crate::fsio::read_text(&path, crate::fsio::CONFIG_LIMIT)
+        .map_err(|e| RuntimeError::new(format!("--resume: {e}")))?;
+    let recorded = SweepConfig::from_sweep_toml(&text, &format!("{shown}/{CONFIG_FILE}"))
+        .map_err(|e| UsageError::new(format!("--resume: {e}")))?;
+    if recorded.hash() != plan.config.hash() {
+        return Err(UsageError::new(format!(
+            "--resume: the sweep in {shown} was run with other arguments (differs in: {}); rerun the original command with --resume, or use another --out",
+            recorded.differences(&plan.config)
+        ))
+        .into());
+    }
+    Ok(())
+}
+
 /// Run (or resume) a sweep.
 pub fn sweep(config: SweepConfig, opts: &SweepOptions) -> anyhow::Result<Finished> {
     let started = Instant::now();
     // From here on SIGINT/SIGTERM/SIGHUP are noted, not fatal: a signal while the folder is
     // prepared or saved chunks are checked stops the sweep before it trains anything.
     signals::received();
-    config.check()?;
     let threads = opts.threads.unwrap_or_else(rayon::current_num_threads);
-    check_size(&config, opts.shard.as_ref(), threads)?;
-    let plan = Plan::new(config);
-    let charts = chart_options(&plan, opts.chart_init.clone())?;
+    let (plan, charts, _) = preflight(config, opts, threads)?;
     let hash = plan.config.hash();
     let names = output_names();
     let dir = OutDir::prepare(&opts.out, opts.mode, "--out", &layout(&names, true))?;
-    let shown = shown(&opts.out);
+    if opts.shard.is_none()
+        && let Some(warning) = runs_csv_warning(&plan)
+    {
+        eprintln!("{warning}");
+    }
     let resume = opts.mode == Mode::Resume;
-    if resume && dir.has(CONFIG_FILE) {
-        let text = crate::fsio::read_text(&dir.join(CONFIG_FILE), crate::fsio::CONFIG_LIMIT)
-            .map_err(|e| RuntimeError::new(format!("--resume: {e}")))?;
-        let recorded = SweepConfig::from_sweep_toml(&text, &format!("{shown}/{CONFIG_FILE}"))
-            .map_err(|e| UsageError::new(format!("--resume: {e}")))?;
-        if recorded.hash() != hash {
-            return Err(UsageError::new(format!(
-                "--resume: the sweep in {shown} was run with other arguments (differs in: {}); rerun the original command with --resume, or use another --out",
-                recorded.differences(&plan.config)
-            ))
-            .into());
-        }
+    if resume {
+        check_same_sweep(&plan, &opts.out)?;
     }
     let mine = opts
         .shard

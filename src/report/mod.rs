@@ -7,6 +7,7 @@ pub mod charts;
 pub mod csv;
 pub mod html;
 pub mod manifest;
+pub mod runs_parquet;
 pub mod schema;
 pub mod stats;
 pub mod terminal;

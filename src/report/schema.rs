@@ -23,7 +23,13 @@ use crate::train::{
 
 /// An f64 as the shortest text that reads back to it (ryu), without a trailing ".0", so that
 /// runs.csv spells numbers like summary.csv does (`2`, `0.5`, `1e-12`).
+///
+/// A serializer that is not human-readable (runs.parquet's, [`super::runs_parquet`]) gets the
+/// f64 itself, so that typed formats keep typed columns.
 fn num<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+    if !s.is_human_readable() {
+        return s.serialize_f64(*x);
+    }
     let mut buf = ryu::Buffer::new();
     let text = if x.is_finite() {
         buf.format_finite(*x)
@@ -131,10 +137,29 @@ pub struct RunRow<'a> {
     pub loss: Loss,
     #[serde(default)]
     pub batch: Batch,
+    /// 1 if the net solved XOR at some epoch (`solved_epoch` is set), else 0: a spreadsheet's
+    /// share of solved nets is the column's mean. Empty in files of older versions.
+    #[serde(default)]
+    pub solved: u8,
 }
 
+/// Columns of runs.csv that earlier versions did not write: a file without them still reads
+/// (they default, see [`RunRow`]).
+pub const RUNS_COLUMNS_ADDED: [&str; 10] = [
+    "final_mse",
+    "lr_hidden",
+    "lr_out",
+    "momentum",
+    "weight_decay",
+    "activation",
+    "output",
+    "loss",
+    "batch",
+    "solved",
+];
+
 /// The header line of runs.csv, in column order.
-pub const RUNS_COLUMNS: [&str; 46] = [
+pub const RUNS_COLUMNS: [&str; 47] = [
     "run",
     "init",
     "lr",
@@ -181,6 +206,7 @@ pub const RUNS_COLUMNS: [&str; 46] = [
     "output",
     "loss",
     "batch",
+    "solved",
 ];
 
 impl<'a> RunRow<'a> {
@@ -237,6 +263,7 @@ impl<'a> RunRow<'a> {
             output: options.output,
             loss: options.loss,
             batch: options.batch,
+            solved: 0,
         }
         .with_outcome(o)
     }
@@ -265,6 +292,7 @@ impl<'a> RunRow<'a> {
             diverged: u8::from(o.diverged),
             target_epoch: o.target_epoch,
             final_mse: Some(o.final_mse),
+            solved: u8::from(o.solved_epoch.is_some()),
             ..self
         }
     }
@@ -325,15 +353,37 @@ pub fn runs_header() -> Vec<u8> {
     w.into_inner().expect("in memory")
 }
 
-/// The runs.csv lines of one chunk's kept nets (no header): appended in chunk order, they make
-/// the file.
-pub fn runs_rows(plan: &Plan, which: RunsCsv, chunk: &ChunkData) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(Vec::with_capacity(match which {
-            RunsCsv::All => chunk.nets.len() * 700,
-            _ => 0,
-        }));
+/// How many rows runs.csv (or runs.parquet) gets under `which`: counted per cell, without
+/// going through the runs.
+pub fn kept_rows(plan: &Plan, which: RunsCsv) -> u64 {
+    match which {
+        RunsCsv::All => plan.total_runs,
+        RunsCsv::None => 0,
+        RunsCsv::Sample(n) => {
+            let stride = plan.total_runs.div_ceil(n).max(1);
+            plan.cells
+                .iter()
+                .map(|c| {
+                    if c.init.is_random() {
+                        // Multiples of `stride` in [first_run, first_run + nets).
+                        (c.first_run + c.nets).div_ceil(stride) - c.first_run.div_ceil(stride)
+                    } else {
+                        c.nets
+                    }
+                })
+                .sum()
+        }
+    }
+}
+
+/// Call `f` with the row of each of one chunk's kept nets, in run order: what runs.csv and
+/// runs.parquet hold of the chunk.
+pub fn for_each_kept_row(
+    plan: &Plan,
+    which: RunsCsv,
+    chunk: &ChunkData,
+    mut f: impl FnMut(&RunRow),
+) {
     // The chunk's nets, cell by cell (its parts): each cell's label is made once.
     let mut nets = chunk.runs.clone().zip(&chunk.nets);
     for part in &chunk.cells {
@@ -343,11 +393,24 @@ pub fn runs_rows(plan: &Plan, which: RunsCsv, chunk: &ChunkData) -> Vec<u8> {
         let end = (cell.first_run + cell.nets).min(chunk.runs.end);
         for (run, o) in nets.by_ref().take((end - start) as usize) {
             if keep_run(plan, which, cell, run) {
-                w.serialize(RunRow::new(plan, cell, run, o, &label))
-                    .expect("in memory");
+                f(&RunRow::new(plan, cell, run, o, &label));
             }
         }
     }
+}
+
+/// The runs.csv lines of one chunk's kept nets (no header): appended in chunk order, they make
+/// the file.
+pub fn runs_rows(plan: &Plan, which: RunsCsv, chunk: &ChunkData) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::with_capacity(match which {
+            RunsCsv::All => chunk.nets.len() * 700,
+            _ => 0,
+        }));
+    for_each_kept_row(plan, which, chunk, |row| {
+        w.serialize(row).expect("in memory")
+    });
     w.into_inner().expect("in memory")
 }
 

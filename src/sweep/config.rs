@@ -7,8 +7,9 @@ use sha2::{Digest, Sha256};
 
 use serde_with::{DeserializeFromStr, SerializeDisplay};
 
-use super::spec::InitSpec;
+use super::spec::{INIT_SCHEMES, InitSpec};
 use crate::error::UsageError;
+use crate::hints::Offer;
 use crate::hyper::TrainerAxes;
 use crate::train::{MAX_EPOCHS, Precision};
 
@@ -59,6 +60,10 @@ pub struct SweepConfig {
     pub target_loss: Option<f64>,
     /// Which rows runs.csv gets: all, none or sample:N.
     pub runs_csv: RunsCsv,
+    /// The file those rows go to: runs.csv, or runs.parquet. Left out of sweep.toml (and so of
+    /// the config hash) when it is csv, so sweeps from before it existed keep their hash.
+    #[serde(default, skip_serializing_if = "RunsFormat::is_csv")]
+    pub runs_format: RunsFormat,
     /// Nets per chunk: the unit of work saved at once (and redone after an interruption).
     #[serde(default = "default_chunk_nets")]
     pub chunk_nets: u32,
@@ -83,7 +88,13 @@ pub struct ConfigPatch {
     /// Initialisation (repeatable): lesson, uniform:A, normal:SIGMA, symmetric:A,
     /// near-symmetric:A:EPS (EPS a list or range, e.g. 1e-12..0.1:12:log)
     /// [default: lesson, uniform at 7 scales, symmetric:1, near-symmetric:1 at ε = 1e-12…1e-1].
-    #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
+    #[arg(
+        long,
+        value_name = "SPEC",
+        allow_hyphen_values = true,
+        value_parser = Offer::parsed(INIT_SCHEMES, |s: &str| s.parse::<InitSpec>()),
+        hide_possible_values = true
+    )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub init: Option<Vec<InitSpec>>,
     /// Nets per cell for random inits [default: 200].
@@ -108,9 +119,19 @@ pub struct ConfigPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_loss: Option<f64>,
     /// Rows of runs.csv: all, none or sample:N [default: all].
-    #[arg(long, value_name = "WHICH")]
+    #[arg(
+        long,
+        value_name = "WHICH",
+        value_parser = Offer::parsed(RunsCsv::FORMS, |s: &str| s.parse::<RunsCsv>()),
+        hide_possible_values = true
+    )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runs_csv: Option<RunsCsv>,
+    /// Where those rows go: csv (runs.csv) or parquet (runs.parquet: typed columns, zstd, for
+    /// pandas, polars, DuckDB or Spark) [default: csv].
+    #[arg(long, value_name = "FORMAT", value_parser = RunsFormat::parser())]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runs_format: Option<RunsFormat>,
     /// Nets per saved chunk (the work an interruption can lose) [default: 8192].
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -138,6 +159,7 @@ impl Default for SweepConfig {
             precision: Precision::F64,
             target_loss: None,
             runs_csv: RunsCsv::All,
+            runs_format: RunsFormat::Csv,
             chunk_nets: DEFAULT_CHUNK_NETS,
         }
     }
@@ -149,7 +171,16 @@ impl SweepConfig {
             ($($f:ident),*) => { $( if let Some(v) = p.$f { self.$f = v; } )* };
         }
         self.trainer.apply(p.trainer);
-        take!(init, seeds, seed, epochs, precision, runs_csv, chunk_nets);
+        take!(
+            init,
+            seeds,
+            seed,
+            epochs,
+            precision,
+            runs_csv,
+            runs_format,
+            chunk_nets
+        );
         if p.target_loss.is_some() {
             self.target_loss = p.target_loss;
         }
@@ -284,6 +315,9 @@ pub enum RunsCsv {
 }
 
 impl RunsCsv {
+    /// How `--runs-csv` values start (what completions offer).
+    pub const FORMS: [&str; 3] = ["all", "none", "sample:"];
+
     pub fn parse(s: &str) -> Result<RunsCsv, String> {
         match s.trim() {
             "all" => Ok(RunsCsv::All),
@@ -319,6 +353,7 @@ impl std::fmt::Display for RunsCsv {
 fn known_keys() -> Vec<String> {
     let mut full = SweepConfig {
         target_loss: Some(1.0),
+        runs_format: RunsFormat::Parquet,
         ..SweepConfig::default()
     };
     let some = Some("1".parse().expect("1 parses"));
@@ -374,4 +409,48 @@ fn check_keys(text: &str, path: &str, flag: &str) -> Result<(), UsageError> {
         )));
     }
     Ok(())
+}
+
+/// The format of the per-net rows: runs.csv (text, for spreadsheets) or runs.parquet (typed
+/// columns, zstd, for pandas, polars, DuckDB and Spark).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, SerializeDisplay, DeserializeFromStr)]
+pub enum RunsFormat {
+    #[default]
+    Csv,
+    Parquet,
+}
+
+impl RunsFormat {
+    /// The names `--runs-format` takes (and the completions offer).
+    pub const NAMES: [&str; 2] = ["csv", "parquet"];
+
+    /// `--runs-format`'s parser: the names (which completions offer) into the type.
+    pub fn parser() -> impl clap::builder::TypedValueParser<Value = RunsFormat> {
+        use clap::builder::TypedValueParser;
+        clap::builder::PossibleValuesParser::new(Self::NAMES).try_map(|s| s.parse::<RunsFormat>())
+    }
+
+    pub fn is_csv(&self) -> bool {
+        *self == RunsFormat::Csv
+    }
+}
+
+impl std::str::FromStr for RunsFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim() {
+            "csv" => Ok(RunsFormat::Csv),
+            "parquet" => Ok(RunsFormat::Parquet),
+            other => Err(format!("'{other}' is not csv or parquet")),
+        }
+    }
+}
+
+impl std::fmt::Display for RunsFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            RunsFormat::Csv => "csv",
+            RunsFormat::Parquet => "parquet",
+        })
+    }
 }

@@ -95,6 +95,10 @@ impl fmt::Display for Init {
     }
 }
 
+/// The init schemes' names, as `--init` spells them (completions offer them; a misspelt one is
+/// suggested from them).
+pub const INIT_SCHEMES: [&str; 5] = ["lesson", "uniform", "normal", "symmetric", "near-symmetric"];
+
 impl InitSpec {
     pub fn parse(s: &str) -> Result<InitSpec, String> {
         let s = s.trim();
@@ -131,7 +135,8 @@ impl InitSpec {
                 Ok(InitSpec::NearSymmetric(scale("scale A", a)?, eps))
             }
             _ => Err(format!(
-                "unknown init scheme '{name}' (expected lesson, uniform:A, normal:SIGMA, symmetric:A or near-symmetric:A:EPS)"
+                "unknown init scheme '{name}'{} (expected lesson, uniform:A, normal:SIGMA, symmetric:A or near-symmetric:A:EPS)",
+                crate::hints::suggestion(name, INIT_SCHEMES)
             )),
         }
     }

@@ -360,7 +360,8 @@ impl ChartData {
             }
             None => groups
                 .iter()
-                .position(|g| g.scheme.is_independent())
+                .position(|g| g.scheme.matches(super::DEFAULT_CHART_INIT))
+                .or_else(|| groups.iter().position(|g| g.scheme.is_independent()))
                 .or_else(|| groups.iter().position(|g| g.scheme.is_random())),
         };
         Ok(pick.and_then(|i| groups.into_iter().nth(i)))

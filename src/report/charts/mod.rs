@@ -61,10 +61,15 @@ pub enum Rendered {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChartOptions {
     /// The init scheme (as `--init` spells it, e.g. `uniform:1`) whose learning curves
-    /// loss_by_lr.png and epochs_to_solve.png draw; None: the first scheme of independent
-    /// random weights (uniform or normal), else the first random one.
+    /// loss_by_lr.png and epochs_to_solve.png draw; None: [`DEFAULT_CHART_INIT`] when the sweep
+    /// has it, else the first scheme of independent random weights (uniform or normal), else
+    /// the first random one.
     pub chart_init: Option<String>,
 }
+
+/// The line charts' init when `--chart-init` is not given and the sweep has it: nets that
+/// learn at most rates, so the panels show learning (uniform:0.1's are flat lines).
+pub const DEFAULT_CHART_INIT: &str = "uniform:1";
 
 /// The file names of every chart, in the order of the page. what_matters.png is drawn only for a
 /// sweep that varies a trainer option (so a sweep of the lesson's trainer looks as it always did).
