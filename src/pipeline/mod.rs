@@ -24,8 +24,8 @@ use crate::error::{Interrupted, RuntimeError, UsageError};
 use crate::escape::shown;
 use crate::outdir::{self, Mode, OutDir};
 use crate::report::aggregate::{Aggregator, CellResult};
+use crate::report::findings::Finding;
 use crate::report::manifest::Manifest;
-use crate::report::terminal::InitSummary;
 use crate::report::{self, ChartOptions, schema};
 use crate::sweep::chunk::{self, ChunkData, Expect};
 use crate::sweep::config::{RunsCsv, SweepConfig};
@@ -125,7 +125,7 @@ pub struct Finished {
     /// A `--resume` that found the sweep already finished.
     pub already_complete: bool,
     /// What the sweep found, per init (empty for a shard, which writes no reports).
-    pub summary: Vec<InitSummary>,
+    pub summary: Vec<Finding>,
 }
 
 /// The longest sane single run, and a conservative per-thread speed for estimating it.
@@ -515,7 +515,7 @@ pub(super) fn write_reports(
     dir: &OutDir,
     sink: Sink,
     charts: &ChartOptions,
-) -> anyhow::Result<Vec<InitSummary>> {
+) -> anyhow::Result<Vec<Finding>> {
     let hint = sink.hint;
     write_reports_unhinted(plan, dir, sink, charts).map_err(|e| with_hint(e, hint))
 }
@@ -525,7 +525,7 @@ fn write_reports_unhinted(
     dir: &OutDir,
     sink: Sink,
     charts: &ChartOptions,
-) -> anyhow::Result<Vec<InitSummary>> {
+) -> anyhow::Result<Vec<Finding>> {
     let runs = sink
         .runs
         .into_inner()
