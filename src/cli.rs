@@ -129,6 +129,24 @@ pub enum Command {
         after_help = "Examples:\n  xorsweep map                                     # the lesson's lr-hidden × lr-out plane, 512²\n  xorsweep map --x lr-hidden:0.1..1000:1024:log --y lr-out:0.1..1000:1024:log -o lr-plane\n  xorsweep map --x eps:1e-12..1e-1:512:log --y lr:0.1..100:512:log --init symmetric:1 -o eps\n  xorsweep map --zoom-sequence 4 -o zoom            # 4 frames, each 10× deeper\n  xorsweep map --config lr-plane/map.toml --zoom 1.3,1.5,100 -o deeper"
     )]
     Map(Box<crate::map::MapArgs>),
+    /// Compare two sweeps cell by cell: the change in solved share (with its 95% Newcombe
+    /// interval) and in median epoch of solving, cells matched by their hyperparameters.
+    #[command(
+        after_help = "Examples:\n  xorsweep compare seeds200 seeds400\n  xorsweep compare short long --csv diff.csv\n  xorsweep compare f64 f32 --json > diff.json"
+    )]
+    Compare {
+        /// The first sweep's output folder (the baseline: differences are B − A).
+        a: PathBuf,
+        /// The second sweep's output folder.
+        b: PathBuf,
+        /// The comparison as JSON on stdout instead of the table.
+        #[arg(long)]
+        json: bool,
+        /// Also write every shared cell's comparison to this CSV file (a new file: an existing
+        /// one is never overwritten).
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+    },
 }
 
 #[derive(Args, Debug)]

@@ -6,11 +6,13 @@
 //! through `outdir`; `sweep` plans and trains chunks; `report` renders CSV, charts and HTML from
 //! aggregates; `train` computes (no I/O); `sketch` is the mergeable quantile sketch. Every file
 //! is read through `fsio` (regular files only, sizes checked first) and every value echoed to
-//! the terminal is escaped by `escape`.
+//! the terminal is escaped by `escape`; `compare` reads two finished
+//! sweeps' summaries and says what differs.
 
 pub mod baseline;
 pub mod bench;
 pub mod cli;
+pub mod compare;
 pub mod config_file;
 pub mod cpu;
 pub mod error;

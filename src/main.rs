@@ -145,6 +145,19 @@ fn run(cli: Cli, argv: &[String]) -> anyhow::Result<ExitCode> {
             report_finished(&done, false, false)?;
         }
         Command::Map(args) => xorsweep::map::run(&args)?,
+        Command::Compare { a, b, json, csv } => {
+            let c = xorsweep::compare::compare(&a, &b)?;
+            if let Some(path) = &csv {
+                xorsweep::outdir::write_new_file(path, &xorsweep::compare::csv(&c), "--csv")?;
+            }
+            if json {
+                println!("{}", serde_json::to_string_pretty(&c)?);
+            } else {
+                let columns =
+                    xorsweep::report::terminal::columns(std::env::var("COLUMNS").ok().as_deref());
+                print!("{}", xorsweep::compare::render(&c, columns));
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -252,6 +265,13 @@ fn render_dry_run(d: &pipeline::DryRun, out: &std::path::Path) -> String {
         human_bytes(d.peak_disk_bytes),
         out.display()
     );
+    if let Some(hw) = d.solved_share_ci95_half_width_worst {
+        s.push_str(&format!(
+            "  a solved share is known to ±{:.1} percentage points at worst (95% Wilson interval at --seeds {}, share ½); 4× the seeds halves it\n",
+            100.0 * hw,
+            d.seeds
+        ));
+    }
     for f in &d.files {
         s.push_str(&format!("    {f}\n"));
     }
@@ -328,7 +348,11 @@ fn report_finished(done: &Finished, quiet: bool, json: bool) -> anyhow::Result<(
                 done.wall_seconds
             );
         }
-        print!("{}", xorsweep::report::terminal::render(&done.summary));
+        let columns = xorsweep::report::terminal::columns(std::env::var("COLUMNS").ok().as_deref());
+        print!(
+            "{}",
+            xorsweep::report::terminal::render(&done.summary, columns)
+        );
     }
     println!(
         "results in {} (open {}/report.html)",

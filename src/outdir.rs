@@ -482,6 +482,53 @@ fn not_a_real_folder(dir: &Path) -> UsageError {
     ))
 }
 
+/// Write a single file that must not exist yet (`flag` names where its path came from): a
+/// temporary file in its folder, fsync, then a rename that refuses to replace anything, so an
+/// existing file (xorsweep's or not) is never overwritten and a failed write leaves no
+/// half-written file under the final name.
+pub fn write_new_file(path: &Path, bytes: &[u8], flag: &str) -> anyhow::Result<()> {
+    if fs::symlink_metadata(path).is_ok() {
+        return Err(UsageError::new(format!(
+            "{flag} {}: the file exists; xorsweep does not overwrite it: pick another name or remove it",
+            path.display()
+        ))
+        .into());
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        return Err(UsageError::new(format!(
+            "{flag} {}: there is no folder {}; create it first",
+            path.display(),
+            dir.display()
+        ))
+        .into());
+    }
+    let mut b = tempfile::Builder::new();
+    b.prefix(TMP_PREFIX);
+    #[cfg(unix)]
+    b.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = b
+        .tempfile_in(&dir)
+        .map_err(|e| RuntimeError::new(format!("cannot write in {}: {e}", dir.display())))?;
+    tmp.write_all(bytes)
+        .and_then(|_| tmp.as_file().sync_all())
+        .map_err(|e| RuntimeError::new(format!("cannot write {}: {e}", path.display())))?;
+    tmp.persist_noclobber(path).map_err(|e| {
+        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+            anyhow::Error::from(UsageError::new(format!(
+                "{flag} {}: the file exists; xorsweep does not overwrite it: pick another name or remove it",
+                path.display()
+            )))
+        } else {
+            RuntimeError::new(format!("cannot write {}: {}", path.display(), e.error)).into()
+        }
+    })?;
+    Ok(())
+}
+
 /// Path of chunk `k` under an output folder (also used to read shards' chunks).
 pub fn chunk_path(out: &Path, k: u64) -> PathBuf {
     out.join(CHUNKS).join(format!("chunk-{k:06}.bin"))

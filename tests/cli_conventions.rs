@@ -108,7 +108,7 @@ fn short_flags_dry_run_and_json() {
     assert!(again.status.success());
     let text = String::from_utf8_lossy(&again.stdout);
     assert!(
-        text.contains("what the sweep found") && text.contains("uniform:1"),
+        text.contains("What the sweep found") && text.contains("uniform:1"),
         "{text}"
     );
 }

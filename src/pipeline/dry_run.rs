@@ -23,6 +23,8 @@ pub struct DryRun {
     pub cells: u64,
     pub nets: u64,
     pub epochs: u32,
+    /// Nets per cell of a random init (`--seeds`).
+    pub seeds: u32,
     pub net_epochs: f64,
     pub threads: usize,
     /// Net-epochs per second of the calibration run (this machine, these threads).
@@ -34,6 +36,16 @@ pub struct DryRun {
     pub files: Vec<String>,
     /// What the run would warn of (a runs.csv too long for a spreadsheet).
     pub warnings: Vec<String>,
+    /// The widest a solved share's 95 % Wilson interval can be at this `--seeds` (a share of
+    /// one half), as a half-width: how finely the sweep can tell shares apart. None when no
+    /// init is random (the lesson's one net per rate).
+    pub solved_share_ci95_half_width_worst: Option<f64>,
+}
+
+/// Half the width of the widest 95 % Wilson interval of a share of `n` nets (at a share of ½).
+pub fn worst_share_half_width(n: u64) -> f64 {
+    let (lo, hi) = crate::report::stats::wilson_95(n / 2, n);
+    (hi - lo) / 2.0
 }
 
 /// Size up a sweep without writing anything (see [`DryRun`]).
@@ -139,6 +151,7 @@ pub fn dry_run(config: SweepConfig, opts: &SweepOptions, threads: usize) -> anyh
         cells: size.cells,
         nets,
         epochs: plan.config.epochs,
+        seeds: plan.config.seeds,
         net_epochs,
         threads,
         calibrated_net_epochs_per_second: rate,
@@ -147,5 +160,22 @@ pub fn dry_run(config: SweepConfig, opts: &SweepOptions, threads: usize) -> anyh
         peak_disk_bytes,
         files,
         warnings,
+        solved_share_ci95_half_width_worst: plan
+            .cells
+            .iter()
+            .any(|c| c.init.is_random())
+            .then(|| worst_share_half_width(u64::from(plan.config.seeds))),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn worst_half_width_matches_the_wilson_formula() {
+        // n = 200, p = ½: z·√(¼/n + z²/4n²) / (1 + z²/n) = 0.06864 (to 5 places).
+        let h = super::worst_share_half_width(200);
+        assert!((h - 0.06864).abs() < 5e-6, "{h}");
+        assert!(super::worst_share_half_width(800) < h / 1.9);
+        assert!(super::worst_share_half_width(1) <= 0.5);
+    }
 }

@@ -24,9 +24,9 @@ use crate::error::{Interrupted, RuntimeError, UsageError};
 use crate::escape::shown;
 use crate::outdir::{self, Mode, OutDir};
 use crate::report::aggregate::{Aggregator, CellResult};
+use crate::report::findings::Finding;
 use crate::report::manifest::Manifest;
 use crate::report::runs_parquet::{RunColumns, RunsParquet};
-use crate::report::terminal::InitSummary;
 use crate::report::{self, ChartOptions, schema};
 use crate::sweep::chunk::{self, ChunkData, Expect};
 use crate::sweep::config::{RunsCsv, RunsFormat, SweepConfig};
@@ -150,7 +150,7 @@ pub struct Finished {
     /// A `--resume` that found the sweep already finished.
     pub already_complete: bool,
     /// What the sweep found, per init (empty for a shard, which writes no reports).
-    pub summary: Vec<InitSummary>,
+    pub summary: Vec<Finding>,
 }
 
 /// The longest sane single run, and a conservative per-thread speed for estimating it.
@@ -597,7 +597,7 @@ pub(super) fn write_reports(
     dir: &OutDir,
     sink: Sink,
     charts: &ChartOptions,
-) -> anyhow::Result<Vec<InitSummary>> {
+) -> anyhow::Result<Vec<Finding>> {
     let hint = sink.hint;
     write_reports_unhinted(plan, dir, sink, charts).map_err(|e| with_hint(e, hint))
 }
@@ -607,7 +607,7 @@ fn write_reports_unhinted(
     dir: &OutDir,
     sink: Sink,
     charts: &ChartOptions,
-) -> anyhow::Result<Vec<InitSummary>> {
+) -> anyhow::Result<Vec<Finding>> {
     let (runs, name) = sink.runs.finish()?;
     runs.persist(dir.join(name))
         .map_err(|e| RuntimeError::new(format!("cannot write {name}: {}", e.error)))?;

@@ -7,7 +7,7 @@
 //! come from the chunks' mergeable histograms ([`crate::sketch`]), whose merging is integer
 //! addition, so the result is the same in any thread count, chunk size or shard split.
 
-use super::stats::{CellSummary, CurveBand, quartiles, wilson_95};
+use super::stats::{CellSummary, CurveBand, median_ci95, quartiles, wilson_95};
 use crate::sketch::Histogram;
 use crate::sweep::chunk::ChunkData;
 use crate::sweep::plan::{Cell, Plan};
@@ -74,6 +74,7 @@ impl Filling {
             solved,
             wilson: wilson_95(solved, nets),
             solved_epoch: quartiles(solved_sorted.iter().map(|&e| f64::from(e)).collect()),
+            solved_epoch_median_ci95: median_ci95(&solved_sorted),
             best_final_loss: self
                 .final_loss
                 .iter()

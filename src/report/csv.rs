@@ -48,6 +48,8 @@ pub fn summary_csv(rows: &[CellSummary]) -> Vec<u8> {
             output: options.output,
             loss: options.loss,
             batch: options.batch,
+            solved_epoch_median_ci95_low: s.solved_epoch_median_ci95.map(|c| c.0),
+            solved_epoch_median_ci95_high: s.solved_epoch_median_ci95.map(|c| c.1),
         }
     }))
 }

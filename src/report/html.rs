@@ -16,8 +16,9 @@ use base64::Engine;
 use serde::Serialize;
 
 use super::charts::axis::sig_label;
-use super::charts::data::{Cell, ChartData, Group};
+use super::charts::data::{Cell, ChartData};
 use super::charts::{Chart, ChartOptions, Rendered};
+use super::findings::{self, Finding};
 use crate::baseline::LESSON_LR;
 
 /// The best MSE an exactly symmetric net can reach: it can fit at most three of the four cases.
@@ -302,131 +303,87 @@ fn headline_section(h: &mut String, data: &ChartData) {
     if groups.is_empty() {
         return;
     }
-    let plain: Vec<String> = groups
+    let plain: Vec<Finding> = groups
         .iter()
         .filter(|g| g.scheme.is_independent())
-        .filter_map(plain_verdict)
+        .map(findings::finding)
+        .filter(|f| f.best.is_some())
         .collect();
     if !plain.is_empty() {
-        h.push_str("<p>No sweep of this size can rank learning rates whose solved shares have overlapping 95% intervals, so the best is a range: per init, the learning rates tied with the best one, and the fastest of them.</p>\n<ul class=\"plain\">\n");
-        for p in plain {
-            let _ = writeln!(h, "<li>{p}</li>");
+        h.push_str("<p>No sweep of this size can rank learning rates whose solved shares have overlapping 95% intervals, so the best is a range: per init, the learning rates tied with the best one; and, of the rates whose share may be within 10% of the best's (the upper end of its 95% interval reaches 0.9 times the best's lower end), the fastest by median epoch of solving, with its 95% order-statistic interval.</p>\n<ul class=\"plain\">\n");
+        for f in plain {
+            // The sentence opens with the init's name.
+            let rest = f
+                .sentence
+                .strip_prefix(f.init.as_str())
+                .unwrap_or(&f.sentence);
+            let _ = writeln!(h, "<li><strong>{}</strong>{}</li>", esc(&f.init), esc(rest));
         }
         h.push_str("</ul>\n");
     }
     h.push_str(
-        "<p>Per init scheme: solved share over all its learning rates, the learning rates tied with its best (95% intervals of the solved share overlap the best one's), and the fastest of those by median epoch of solving:</p>\n",
+        "<p>Per init scheme: solved share over all its learning rates, the learning rates tied with its best (95% intervals of the solved share overlap the best one's), and the fastest of the rates whose share may be within 10% of the best's, by median epoch of solving (rates tied on speed: their 95% intervals of the median overlap):</p>\n",
     );
-    h.push_str("<div class=\"scroll\">\n<table class=\"headline\">\n<thead><tr><th>init</th><th class=\"n\">nets</th><th class=\"n\">solved overall</th><th class=\"n\">learning rates tied with the best</th><th class=\"n\">solved there</th><th class=\"n\">best share (95% interval)</th><th class=\"n\">fastest tied rate</th><th class=\"n\">its median epochs to solve</th></tr></thead>\n<tbody>\n");
+    h.push_str("<div class=\"scroll\">\n<table class=\"headline\">\n<thead><tr><th>init</th><th class=\"n\">nets</th><th class=\"n\">solved overall</th><th class=\"n\">learning rates tied with the best</th><th class=\"n\">solved there</th><th class=\"n\">best share (95% interval)</th><th class=\"n\">fastest (tied on speed)</th><th class=\"n\">its median epochs to solve (95% interval)</th></tr></thead>\n<tbody>\n");
     for g in &groups {
-        group_row(h, g);
+        group_row(h, &findings::finding(g));
     }
     h.push_str("</tbody>\n</table>\n</div>\n");
 }
 
-/// The tied learning rates of a verdict: "0.18–8.79 (11 rates)" when they are neighbours,
-/// else "9 rates from 0.18 to 8.79".
-fn tied_rates(g: &Group) -> Option<String> {
-    let v = g.verdict()?;
-    let (a, b) = (v.tied[0].lr, v.tied[v.tied.len() - 1].lr);
-    let k = v.tied.len();
-    Some(if k == 1 {
-        format!("{} only", n3(a))
-    } else if v.contiguous(g) {
-        format!("{}–{} ({k} rates)", n3(a), n3(b))
-    } else {
-        format!("{k} rates from {} to {}", n3(a), n3(b))
-    })
-}
-
-/// One sentence: "uniform:1: learning rates 0.18–8.79 (11 rates) all solve 82–84%; the fastest
-/// of them is 8.79 (median 110 epochs, against 4742 at 0.18)."
-fn plain_verdict(g: &Group) -> Option<String> {
-    let v = g.verdict()?;
-    let rates = tied_rates(g)?;
-    let (lo, hi) = v.share_range();
-    let share = if pct0(lo) == pct0(hi) {
-        pct0(lo)
-    } else {
-        format!("{}–{}", pct0(lo).trim_end_matches('%'), pct0(hi))
-    };
-    let slowest = v
-        .tied
-        .iter()
-        .copied()
-        .filter(|c| c.solved_epoch[1].is_some())
-        .max_by(|a, b| {
-            a.solved_epoch[1]
-                .unwrap_or(0.0)
-                .total_cmp(&b.solved_epoch[1].unwrap_or(0.0))
-        });
-    let against = match slowest {
-        Some(s) if s.cell != v.fastest.cell => {
-            format!(", against {} at {}", opt_epoch(s.solved_epoch[1]), n3(s.lr))
-        }
-        _ => String::new(),
-    };
-    let all = if v.tied.len() > 1 {
-        "all solve"
-    } else {
-        "solves"
-    };
-    Some(format!(
-        "<strong>{}</strong>: learning rate{} {rates} {all} {share} of nets; the fastest of them is {} (median {} epochs to solve{against}).",
-        esc(&g.scheme.label()),
-        if v.tied.len() > 1 { "s" } else { "" },
-        n3(v.fastest.lr),
-        opt_epoch(v.fastest.solved_epoch[1]),
-    ))
-}
-
-/// A percentage rounded to whole numbers, for prose.
-fn pct0(f: f64) -> String {
-    if f.is_finite() {
-        format!("{:.0}%", 100.0 * f)
-    } else {
-        "–".into()
-    }
-}
-
-fn group_row(h: &mut String, g: &Group) {
-    let nets: u64 = g.cells.iter().map(|c| c.nets).sum();
-    let solved: u64 = g.cells.iter().map(|c| c.solved).sum();
-    let share = if nets > 0 {
-        solved as f64 / nets as f64
+fn group_row(h: &mut String, f: &Finding) {
+    let overall = if f.nets > 0 {
+        f.solved as f64 / f.nets as f64
     } else {
         f64::NAN
     };
     let dash = || "–".to_string();
-    let (rates, there, best, fast, fast_e) = match g.verdict() {
-        Some(v) => {
-            let (lo, hi) = v.share_range();
-            let there = if lo == hi {
-                pct(lo)
-            } else {
-                format!("{}–{}", pct(lo), pct(hi))
-            };
-            (
-                tied_rates(g).unwrap_or_else(dash),
-                there,
-                format!(
-                    "{} at {} ({}–{})",
-                    pct(v.best.solved_fraction),
-                    n4(v.best.lr),
-                    pct(v.best.solved_ci95.0),
-                    pct(v.best.solved_ci95.1)
+    let (rates, there, best, fast, fast_e) = match (&f.best, &f.fastest) {
+        (Some(b), Some(fa)) => {
+            let there = f
+                .tied_solved_range
+                .map_or_else(dash, |(lo, hi)| findings::share_range(lo, hi));
+            let best = match b.solved_ci95 {
+                Some((lo, hi)) => format!(
+                    "{} at {} ({})",
+                    findings::share(b.solved_fraction),
+                    n4(b.lr),
+                    findings::share_range(lo, hi)
                 ),
-                n4(v.fastest.lr),
-                opt_epoch(v.fastest.solved_epoch[1]),
+                None => format!(
+                    "{} at {} (one net)",
+                    findings::share(b.solved_fraction),
+                    n4(b.lr)
+                ),
+            };
+            let fast = f
+                .fastest_lrs
+                .iter()
+                .map(|&x| n4(x))
+                .collect::<Vec<_>>()
+                .join(", ");
+            (
+                f.tied_best_text.clone().unwrap_or_else(dash),
+                there,
+                best,
+                fast,
+                findings::speed(fa),
             )
         }
-        None => (dash(), dash(), dash(), dash(), dash()),
+        _ => (dash(), dash(), dash(), dash(), dash()),
     };
     let _ = writeln!(
         h,
-        "<tr><td>{}</td><td class=\"n\">{nets}</td><td class=\"n\">{solved} ({})</td><td class=\"n\">{rates}</td><td class=\"n\">{there}</td><td class=\"n\">{best}</td><td class=\"n\">{fast}</td><td class=\"n\">{fast_e}</td></tr>",
-        esc(&g.scheme.label()),
-        pct(share)
+        "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{} ({})</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+        esc(&f.init),
+        f.nets,
+        f.solved,
+        findings::share(overall),
+        esc(&rates),
+        esc(&there),
+        esc(&best),
+        esc(&fast),
+        esc(&fast_e)
     );
 }
 
@@ -688,6 +645,7 @@ mod tests {
             solved_fraction: solved as f64 / 10.0,
             solved_ci95: (0.0, 1.0),
             solved_epoch: [None; 3],
+            solved_epoch_median_ci95: None,
             final_loss: [f64::NAN, 0.2, f64::INFINITY],
             final_loss_best: best,
             median_hidden_gap: 0.0,

@@ -5,6 +5,7 @@
 pub mod aggregate;
 pub mod charts;
 pub mod csv;
+pub mod findings;
 pub mod html;
 pub mod manifest;
 pub mod runs_parquet;
@@ -33,7 +34,7 @@ pub struct Visuals {
     /// Charts not drawn for lack of data, and why (report.html says so too).
     pub skipped: Vec<(&'static str, String)>,
     /// What the sweep found, per init, for the terminal.
-    pub summary: Vec<terminal::InitSummary>,
+    pub summary: Vec<findings::Finding>,
 }
 
 /// Draw the charts and the HTML page of a sweep from the bytes of its summary.csv, curves.csv
@@ -62,7 +63,7 @@ pub fn render_visuals(
     Ok(Visuals {
         files,
         skipped,
-        summary: terminal::summarize(&data),
+        summary: findings::findings(&data),
     })
 }
 
@@ -74,7 +75,7 @@ pub fn render(
     cells: &[CellResult],
     baseline: Option<&BaselineCurve>,
     opts: &ChartOptions,
-) -> anyhow::Result<(Files, Vec<terminal::InitSummary>)> {
+) -> anyhow::Result<(Files, Vec<findings::Finding>)> {
     let mut curves: Vec<CurveRows> = Vec::new();
     if let Some(b) = baseline {
         curves.push(CurveRows::Baseline {

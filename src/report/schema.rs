@@ -483,6 +483,12 @@ pub struct SummaryRow {
     pub loss: Loss,
     #[serde(default)]
     pub batch: Batch,
+    /// Distribution-free 95 % interval of `solved_epoch_median` (order statistics of the solved
+    /// nets' epochs, the binomial sign-test interval); empty below 6 solved nets.
+    #[serde(default, serialize_with = "opt_num")]
+    pub solved_epoch_median_ci95_low: Option<f64>,
+    #[serde(default, serialize_with = "opt_num")]
+    pub solved_epoch_median_ci95_high: Option<f64>,
 }
 
 /// One row of curves.csv: a cell's statistics at one logged epoch (`kind = cell`), or one net's

@@ -1,6 +1,7 @@
-//! Pure statistics of a finished sweep: quantiles, Wilson intervals, and the per-cell summaries
-//! and curve bands that [`super::aggregate`] fills. No I/O; the CSV, chart and HTML writers all
-//! read from here.
+//! Pure statistics of a finished sweep: quantiles, Wilson intervals for a solved share, the
+//! distribution-free order-statistic interval for a median, and the per-cell summaries and curve
+//! bands that [`super::aggregate`] fills. No I/O; the CSV, chart and HTML writers all read from
+//! here.
 
 use crate::sweep::plan::Cell;
 
@@ -62,6 +63,50 @@ pub fn wilson_95(k: u64, n: u64) -> (f64, f64) {
     (lo, hi)
 }
 
+/// The 1-based ranks (l, u) of the order statistics X(l) ≤ median ≤ X(u) that make a
+/// distribution-free 95 % interval for the median of `n` independent draws of any continuous
+/// distribution (the binomial, or sign-test, interval): with B ~ Binomial(n, ½), the coverage of
+/// [X(l), X(n + 1 − l)] is 1 − 2·P(B ≤ l − 1), and l is the largest rank that keeps it at least
+/// 95 %. None for n < 6, where even [min, max] covers the median less than 95 % of the time.
+///
+/// The binomial terms are summed in log space, up from 0, until the tail passes 2.5 %: O(n)
+/// steps, no more than the sort that the aggregate already does per cell.
+pub fn median_ci95_ranks(n: usize) -> Option<(usize, usize)> {
+    let tail = 0.025;
+    let nf = n as f64;
+    let mut log_term = -nf * std::f64::consts::LN_2;
+    let mut cdf = 0.0;
+    for k in 0..=n {
+        cdf += log_term.exp();
+        if cdf > tail {
+            // P(B ≤ k) passed 2.5 %: the largest admissible l − 1 is k − 1.
+            return (k >= 1).then_some((k, n + 1 - k));
+        }
+        log_term += ((nf - k as f64) / (k as f64 + 1.0)).ln();
+    }
+    None
+}
+
+/// The coverage of the order-statistic interval [X(l), X(n + 1 − l)] for the median of `n`
+/// draws: 1 − 2·P(B ≤ l − 1), B ~ Binomial(n, ½). For checking [`median_ci95_ranks`].
+pub fn median_interval_coverage(n: usize, l: usize) -> f64 {
+    let nf = n as f64;
+    let mut log_term = -nf * std::f64::consts::LN_2;
+    let mut cdf = 0.0;
+    for k in 0..l {
+        cdf += log_term.exp();
+        log_term += ((nf - k as f64) / (k as f64 + 1.0)).ln();
+    }
+    1.0 - 2.0 * cdf
+}
+
+/// The distribution-free 95 % interval for the median of sorted data (see
+/// [`median_ci95_ranks`]); None when there are fewer than 6 values.
+pub fn median_ci95(sorted: &[u32]) -> Option<(f64, f64)> {
+    let (l, u) = median_ci95_ranks(sorted.len())?;
+    Some((f64::from(sorted[l - 1]), f64::from(sorted[u - 1])))
+}
+
 /// What summary.csv says about one cell.
 #[derive(Clone, Debug)]
 pub struct CellSummary {
@@ -71,6 +116,8 @@ pub struct CellSummary {
     pub wilson: (f64, f64),
     /// Quartiles of solved_epoch among solved nets (NaN if none solved).
     pub solved_epoch: [f64; 3],
+    /// 95 % interval of the median solved epoch ([`median_ci95`]): None below 6 solved nets.
+    pub solved_epoch_median_ci95: Option<(f64, f64)>,
     pub final_loss: [f64; 3],
     /// Median final MSE (the same as the final loss's for the lesson's loss).
     pub final_mse_median: f64,
@@ -132,5 +179,31 @@ mod tests {
         assert_eq!(wilson_95(0, 200).0, 0.0);
         assert_eq!(wilson_95(200, 200).1, 1.0);
         assert_eq!(wilson_95(5, 5).1, 1.0);
+    }
+
+    #[test]
+    fn median_interval_ranks_match_published_tables() {
+        // Conover, Practical Nonparametric Statistics, table A3 / the sign-test interval: the
+        // smallest n with a 95 % interval is 6 ([min, max], coverage 1 − 2/64 = 96.9 %).
+        assert_eq!(median_ci95_ranks(5), None);
+        assert_eq!(median_ci95_ranks(0), None);
+        assert_eq!(median_ci95_ranks(6), Some((1, 6)));
+        assert_eq!(median_ci95_ranks(10), Some((2, 9)));
+        assert_eq!(median_ci95_ranks(20), Some((6, 15)));
+        assert_eq!(median_ci95_ranks(100), Some((40, 61)));
+        assert!((median_interval_coverage(6, 1) - (1.0 - 2.0 / 64.0)).abs() < 1e-12);
+        assert!((median_interval_coverage(10, 2) - (1.0 - 2.0 * 11.0 / 1024.0)).abs() < 1e-12);
+        // Large n: l ≈ n/2 − 0.98·√n, and the chosen rank is the last that keeps 95 %.
+        for n in [37, 200, 1001, 40_000, 1_000_000] {
+            let (l, u) = median_ci95_ranks(n).unwrap();
+            assert_eq!(u, n + 1 - l);
+            assert!(median_interval_coverage(n, l) >= 0.95, "n {n}");
+            assert!(median_interval_coverage(n, l + 1) < 0.95, "n {n}");
+            let normal = n as f64 / 2.0 - 1.959964 * (n as f64).sqrt() / 2.0;
+            assert!((l as f64 - normal).abs() < 2.0, "n {n}: l {l} vs {normal}");
+        }
+        let data: Vec<u32> = (1..=10).map(|x| x * 10).collect();
+        assert_eq!(median_ci95(&data), Some((20.0, 90.0)));
+        assert_eq!(median_ci95(&data[..5]), None);
     }
 }

@@ -102,6 +102,8 @@ pub struct Cell {
     pub solved_ci95: (f64, f64),
     /// Quartiles of the epoch at which solved nets first got all four cases right.
     pub solved_epoch: [Option<f64>; 3],
+    /// 95 % interval of the median solved epoch (order statistics); None below 6 solved nets.
+    pub solved_epoch_median_ci95: Option<(f64, f64)>,
     pub final_loss: [f64; 3],
     pub final_loss_best: f64,
     pub median_hidden_gap: f64,
@@ -141,77 +143,6 @@ pub struct Group<'a> {
     pub cells: Vec<&'a Cell>,
 }
 
-/// A scheme's honest "best": the learning rate with the highest solved share, every rate whose
-/// 95 % interval of the solved share overlaps the best one's (no sweep of this size can tell
-/// them apart), and among those the fastest by median epoch of solving.
-#[derive(Debug)]
-pub struct Verdict<'a> {
-    pub best: &'a Cell,
-    /// In learning-rate order; includes `best`.
-    pub tied: Vec<&'a Cell>,
-    /// The tied cell with the lowest median solved epoch (the best itself if none is faster).
-    pub fastest: &'a Cell,
-}
-
-impl Verdict<'_> {
-    /// Lowest and highest solved share among the tied cells.
-    pub fn share_range(&self) -> (f64, f64) {
-        self.tied
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), c| {
-                (a.min(c.solved_fraction), b.max(c.solved_fraction))
-            })
-    }
-
-    /// Whether the tied learning rates are a run of neighbours among all of `group`'s.
-    pub fn contiguous(&self, group: &Group) -> bool {
-        let idx: Vec<usize> = self
-            .tied
-            .iter()
-            .filter_map(|t| group.cells.iter().position(|c| c.cell == t.cell))
-            .collect();
-        idx.windows(2).all(|w| w[1] == w[0] + 1)
-    }
-}
-
-impl<'a> Group<'a> {
-    /// The tied-best learning rates; None when no net of the scheme solved XOR.
-    pub fn verdict(&self) -> Option<Verdict<'a>> {
-        let median = |c: &Cell| c.solved_epoch[1].unwrap_or(f64::INFINITY);
-        let best = self
-            .cells
-            .iter()
-            .copied()
-            .filter(|c| c.solved > 0 && c.solved_fraction.is_finite())
-            .max_by(|a, b| {
-                a.solved_fraction
-                    .total_cmp(&b.solved_fraction)
-                    .then(median(b).total_cmp(&median(a)))
-            })?;
-        let (lo, hi) = best.solved_ci95;
-        let tied: Vec<&Cell> = self
-            .cells
-            .iter()
-            .copied()
-            .filter(|c| {
-                c.cell == best.cell
-                    || (c.solved > 0 && c.solved_ci95.1 >= lo && c.solved_ci95.0 <= hi)
-            })
-            .collect();
-        let fastest = tied
-            .iter()
-            .copied()
-            .filter(|c| c.solved_epoch[1].is_some())
-            .min_by(|a, b| median(a).total_cmp(&median(b)))
-            .unwrap_or(best);
-        Some(Verdict {
-            best,
-            tied,
-            fastest,
-        })
-    }
-}
-
 /// Everything the charts draw.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChartData {
@@ -244,6 +175,9 @@ impl ChartData {
                 solved_fraction: r.solved_fraction,
                 solved_ci95: (r.solved_ci95_low, r.solved_ci95_high),
                 solved_epoch: [r.solved_epoch_q1, r.solved_epoch_median, r.solved_epoch_q3],
+                solved_epoch_median_ci95: r
+                    .solved_epoch_median_ci95_low
+                    .zip(r.solved_epoch_median_ci95_high),
                 final_loss: [
                     nan(r.final_loss_q1),
                     nan(r.final_loss_median),
@@ -492,58 +426,6 @@ run,cell,init,scale,eps,lr,w11,w12,b1,w21,w22,b2,v1,v2,c,final_loss,correct,solv
         assert_eq!(closest([0.5, 1.95, 2.1], 2.0), Some(1));
         assert_eq!(closest([1.0, 4.5], 2.0), Some(0));
         assert_eq!(closest([f64::NAN], 2.0), None);
-    }
-
-    #[test]
-    fn verdict_ties_overlapping_intervals_and_picks_the_fastest() {
-        let row = |cell: u64, lr: f64, solved: u64, ci: (f64, f64), median: Option<f64>| Cell {
-            cell,
-            scheme: Scheme {
-                init: "uniform".into(),
-                scale: Some(1.0),
-                eps: None,
-                setting: crate::hyper::Setting::LESSON,
-            },
-            lr,
-            nets: 100,
-            solved,
-            solved_fraction: solved as f64 / 100.0,
-            solved_ci95: ci,
-            solved_epoch: [median, median, median],
-            final_loss: [0.1; 3],
-            final_loss_best: 0.0,
-            median_hidden_gap: 1.0,
-            diverged: 0,
-            target: None,
-            curve: CellCurve::default(),
-        };
-        let cells = [
-            row(0, 0.1, 10, (0.05, 0.17), Some(5000.0)),
-            row(1, 0.5, 80, (0.71, 0.87), Some(900.0)),
-            row(2, 2.0, 84, (0.76, 0.90), Some(400.0)),
-            row(3, 8.0, 78, (0.69, 0.85), Some(100.0)),
-            row(4, 32.0, 0, (0.0, 0.04), None),
-        ];
-        let g = Group {
-            scheme: &cells[0].scheme,
-            cells: cells.iter().collect(),
-        };
-        let v = g.verdict().unwrap();
-        assert_eq!(v.best.cell, 2);
-        assert_eq!(v.tied.iter().map(|c| c.cell).collect::<Vec<_>>(), [1, 2, 3]);
-        assert_eq!(v.fastest.cell, 3);
-        assert_eq!(v.share_range(), (0.78, 0.84));
-        assert!(v.contiguous(&g));
-        let gappy = Group {
-            scheme: &cells[0].scheme,
-            cells: vec![&cells[1], &cells[0], &cells[2]],
-        };
-        assert!(!gappy.verdict().unwrap().contiguous(&gappy));
-        let none = Group {
-            scheme: &cells[0].scheme,
-            cells: vec![&cells[4]],
-        };
-        assert!(none.verdict().is_none());
     }
 
     #[test]

@@ -268,6 +268,7 @@ mod tests {
             solved_fraction: solved as f64 / 100.0,
             solved_ci95: wilson_95(solved, 100),
             solved_epoch: [None; 3],
+            solved_epoch_median_ci95: None,
             final_loss: [0.0; 3],
             final_loss_best: 0.0,
             median_hidden_gap: 0.0,

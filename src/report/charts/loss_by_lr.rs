@@ -6,11 +6,12 @@
 use plotters::prelude::*;
 
 use super::axis::{Axis, tick_label};
-use super::data::{Cell, ChartData, Group, Verdict};
+use super::data::{Cell, ChartData, Group};
 use super::{
     ChartOptions, Rendered, band, colour, finite_range, heading, line, pick_evenly, png, segments,
 };
 use crate::baseline::LESSON_LR;
+use crate::report::findings::Verdict;
 
 pub const FILE: &str = "loss_by_lr.png";
 

@@ -734,6 +734,7 @@ mod tests {
             solved_fraction: f64::NAN,
             solved_ci95: (f64::NAN, f64::NAN),
             solved_epoch: [None, Some(f64::NAN), None],
+            solved_epoch_median_ci95: None,
             final_loss: [f64::NAN; 3],
             final_loss_best: f64::INFINITY,
             median_hidden_gap: f64::NAN,

@@ -7,9 +7,10 @@
 
 use plotters::prelude::*;
 
-use super::axis::{Axis, tick_label};
+use super::axis::Axis;
 use super::data::{Cell, ChartData, Group};
 use super::{Area, Rendered, colour, finite_range, heading, line, png};
+use crate::report::findings;
 
 pub const FILE: &str = "solved_by_lr.png";
 
@@ -41,7 +42,7 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
     let width = (420 * cols as u32 + 60).clamp(900, 1740);
     let height = 120 + 520 * rows as u32;
     let title = "What the learning rate changes: how many nets solve XOR, and how soon".to_string();
-    let subtitle = "one panel per init of independent random weights; top: share solved with its 95% interval; bottom: median epoch of solving (bars: quartiles); shaded: the learning rates tied with the best (intervals overlap); ○ best share, ◆ fastest of those".to_string();
+    let subtitle = "one panel per init of independent random weights; top: share solved with its 95% interval; bottom: median epoch of solving (bars: quartiles); shaded: the learning rates tied with the best (intervals overlap); ○ best share, ◆ fastest of the rates within 10% of it".to_string();
     let png = png(width, height, |root| {
         let area = heading(root, &title, &subtitle)?;
         let panels = area.split_evenly((rows, cols));
@@ -59,18 +60,18 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
         .filter(|(_, v)| v.tied.len() > 1)
     {
         let (a, b) = v.share_range();
+        let slowest = v
+            .tied
+            .iter()
+            .filter_map(|c| c.solved_epoch[1])
+            .fold(f64::NEG_INFINITY, f64::max);
         caption.push_str(&format!(
-            ": for {}, learning rates {}–{} all solve {}–{} of nets, but the median epoch of solving runs from {} to {}",
+            ": for {}, learning rates {} all solve {} of nets, but the median epoch of solving runs from {} to {}",
             g.scheme.label(),
-            tick_label(v.tied[0].lr),
-            tick_label(v.tied[v.tied.len() - 1].lr),
-            super::percent(a),
-            super::percent(b),
-            v.tied
-                .iter()
-                .filter_map(|c| c.solved_epoch[1])
-                .fold(f64::NEG_INFINITY, f64::max),
-            v.fastest.solved_epoch[1].map_or("–".into(), tick_label),
+            findings::rates_text(g, &v.tied),
+            findings::share_range(a, b),
+            findings::epochs(slowest),
+            v.fastest.solved_epoch[1].map_or("–".into(), findings::epochs),
         ));
     }
     caption.push('.');
@@ -189,7 +190,7 @@ fn panel(area: &Area, g: &Group, x: &Axis, y_epoch: &Axis) -> anyhow::Result<()>
             v.fastest.solved_epoch[1].and_then(|m| y_epoch.to(m)),
         )
     {
-        // A diamond around the fastest tied-best rate's median.
+        // A diamond around the fastest near-best rate's median.
         let d = chart.backend_coord(&(px, m));
         let r = 10;
         let base = bottom.get_base_pixel();

@@ -1,0 +1,448 @@
+//! `xorsweep compare A B`: what changed between two sweeps (200 against 400 seeds, f32 against
+//! f64, two epoch budgets). Cells are matched by their hyperparameters — the summary.csv
+//! columns in [`KEY_COLUMNS`] that either file has — never by position, so sweeps over
+//! different grids compare the cells they share and name the rest. Per cell: the difference in
+//! solved share (B − A) with its 95 % interval ([`newcombe`]), and the difference in median
+//! epoch of solving with both medians' order-statistic intervals. A difference is flagged when
+//! its interval excludes 0 (share) or the two medians' intervals do not overlap (speed); with
+//! many cells some flags are chance, and the output says how many.
+//!
+//! Reads only the two summary.csv files (through [`crate::report::schema::SummaryRow`]);
+//! writes nothing but the optional CSV, as a new file.
+
+pub mod newcombe;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::error::UsageError;
+use crate::report::SUMMARY_CSV;
+use crate::report::findings::{epochs, share};
+use crate::report::schema::{SummaryRow, read_csv, write_csv};
+use crate::report::terminal::wrap;
+
+/// The summary.csv columns that name a cell's hyperparameters: a cell of A matches the cell of
+/// B with the same values in every one of these that either file has (absent reads as empty).
+pub const KEY_COLUMNS: [&str; 12] = [
+    "init",
+    "scale",
+    "eps",
+    "lr",
+    "lr_hidden",
+    "lr_out",
+    "momentum",
+    "weight_decay",
+    "activation",
+    "output",
+    "loss",
+    "batch",
+];
+
+/// The largest summary.csv compare reads (a sweep has at most 5 000 cells of ~0.5 kB).
+pub const MAX_SUMMARY_BYTES: u64 = 64 << 20;
+
+/// One sweep's side of a cell.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Side {
+    pub nets: u64,
+    pub solved: u64,
+    pub solved_fraction: f64,
+    pub solved_ci95: (f64, f64),
+    pub median_solved_epoch: Option<f64>,
+    pub median_solved_epoch_ci95: Option<(f64, f64)>,
+}
+
+/// A cell both sweeps have, and how it changed from A to B.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CellDiff {
+    /// The cell as a person reads it (`uniform:1 @ lr 8.788`).
+    pub label: String,
+    pub a: Side,
+    pub b: Side,
+    /// B's solved share minus A's, with its 95 % interval (Newcombe's hybrid score method).
+    pub share_difference: f64,
+    pub share_difference_ci95: (f64, f64),
+    /// The interval excludes 0.
+    pub share_significant: bool,
+    /// B's median epoch of solving minus A's (None when either solved no net).
+    pub median_epoch_difference: Option<f64>,
+    /// The two medians' 95 % intervals do not overlap.
+    pub median_epoch_significant: bool,
+}
+
+/// What `compare` found.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Comparison {
+    pub a: String,
+    pub b: String,
+    pub cells_a: usize,
+    pub cells_b: usize,
+    /// Labels of the cells only one of the two sweeps has.
+    pub only_in_a: Vec<String>,
+    pub only_in_b: Vec<String>,
+    pub shared: usize,
+    pub share_significant: usize,
+    pub median_epoch_significant: usize,
+    /// Cells whose share would be flagged by chance alone if nothing differed (5 % of them).
+    pub expected_by_chance: f64,
+    /// Every shared cell has the same nets, solved count and median in both, and no cell is
+    /// missing from either.
+    pub identical: bool,
+    pub cells: Vec<CellDiff>,
+}
+
+/// A summary.csv row with its key.
+struct Keyed {
+    key: Vec<String>,
+    row: SummaryRow,
+}
+
+fn label(r: &SummaryRow) -> String {
+    if r.label.is_empty() {
+        format!("{} @ lr {}", r.init, r.lr)
+    } else {
+        r.label.clone()
+    }
+}
+
+/// Read DIR/summary.csv: its rows and each row's values in [`KEY_COLUMNS`] (empty when absent).
+fn read_side(dir: &Path, which: &str) -> anyhow::Result<Vec<Keyed>> {
+    let path = dir.join(SUMMARY_CSV);
+    let shown = path.display();
+    let meta = std::fs::metadata(&path).map_err(|e| {
+        UsageError::new(format!(
+            "compare: {which} {} has no readable {SUMMARY_CSV} ({e}); give the output folder of `xorsweep sweep` or `merge`",
+            dir.display()
+        ))
+    })?;
+    if meta.len() > MAX_SUMMARY_BYTES {
+        return Err(UsageError::new(format!(
+            "compare: {shown} is {} bytes, more than the {MAX_SUMMARY_BYTES} a sweep's summary can be; is it a summary.csv of xorsweep?",
+            meta.len()
+        ))
+        .into());
+    }
+    let bytes = std::fs::read(&path)
+        .map_err(|e| UsageError::new(format!("compare: cannot read {shown}: {e}")))?;
+    let name = shown.to_string();
+    let rows: Vec<SummaryRow> =
+        read_csv(&name, &bytes).map_err(|e| UsageError::new(format!("compare: {e:#}")))?;
+    let mut reader = csv::Reader::from_reader(&bytes[..]);
+    let header = reader
+        .headers()
+        .map_err(|e| UsageError::new(format!("compare: {shown}: {e}")))?
+        .clone();
+    let at: Vec<Option<usize>> = KEY_COLUMNS
+        .iter()
+        .map(|k| header.iter().position(|h| h == *k))
+        .collect();
+    let mut out = Vec::with_capacity(rows.len());
+    for (record, row) in reader.records().zip(rows) {
+        let record = record.map_err(|e| UsageError::new(format!("compare: {shown}: {e}")))?;
+        let key = at
+            .iter()
+            .map(|i| i.and_then(|i| record.get(i)).unwrap_or("").to_string())
+            .collect();
+        out.push(Keyed { key, row });
+    }
+    Ok(out)
+}
+
+fn side(r: &SummaryRow) -> Side {
+    Side {
+        nets: r.nets,
+        solved: r.solved,
+        solved_fraction: r.solved_fraction,
+        solved_ci95: (r.solved_ci95_low, r.solved_ci95_high),
+        median_solved_epoch: r.solved_epoch_median,
+        median_solved_epoch_ci95: r
+            .solved_epoch_median_ci95_low
+            .zip(r.solved_epoch_median_ci95_high),
+    }
+}
+
+fn diff(a: &SummaryRow, b: &SummaryRow) -> CellDiff {
+    let (d, ci) = newcombe::difference_95(a.solved, a.nets, b.solved, b.nets)
+        .unwrap_or((f64::NAN, (f64::NAN, f64::NAN)));
+    let (sa, sb) = (side(a), side(b));
+    let median_epoch_significant = match (sa.median_solved_epoch_ci95, sb.median_solved_epoch_ci95)
+    {
+        (Some((a0, a1)), Some((b0, b1))) => a1 < b0 || b1 < a0,
+        _ => false,
+    };
+    CellDiff {
+        label: label(a),
+        share_difference: d,
+        share_difference_ci95: ci,
+        share_significant: ci.0 > 0.0 || ci.1 < 0.0,
+        median_epoch_difference: sa
+            .median_solved_epoch
+            .zip(sb.median_solved_epoch)
+            .map(|(x, y)| y - x),
+        median_epoch_significant,
+        a: sa,
+        b: sb,
+    }
+}
+
+/// Compare the sweeps in folders `a` and `b` (see the module docs). Bad input (no
+/// summary.csv, a malformed one, a cell twice in one file) is a [`UsageError`].
+pub fn compare(a: &Path, b: &Path) -> anyhow::Result<Comparison> {
+    let (ra, rb) = (read_side(a, "A")?, read_side(b, "B")?);
+    let mut index: HashMap<&[String], usize> = HashMap::new();
+    for (i, k) in rb.iter().enumerate() {
+        if index.insert(&k.key, i).is_some() {
+            return Err(UsageError::new(format!(
+                "compare: {} lists the cell {} twice; is it a summary.csv of one sweep?",
+                b.join(SUMMARY_CSV).display(),
+                label(&k.row)
+            ))
+            .into());
+        }
+    }
+    let mut seen_a: HashMap<&[String], ()> = HashMap::new();
+    let mut used_b = vec![false; rb.len()];
+    let mut cells = Vec::new();
+    let mut only_in_a = Vec::new();
+    for k in &ra {
+        if seen_a.insert(&k.key, ()).is_some() {
+            return Err(UsageError::new(format!(
+                "compare: {} lists the cell {} twice; is it a summary.csv of one sweep?",
+                a.join(SUMMARY_CSV).display(),
+                label(&k.row)
+            ))
+            .into());
+        }
+        match index.get(k.key.as_slice()) {
+            Some(&j) => {
+                used_b[j] = true;
+                cells.push(diff(&k.row, &rb[j].row));
+            }
+            None => only_in_a.push(label(&k.row)),
+        }
+    }
+    let only_in_b: Vec<String> = rb
+        .iter()
+        .zip(&used_b)
+        .filter(|(_, used)| !**used)
+        .map(|(k, _)| label(&k.row))
+        .collect();
+    let identical = only_in_a.is_empty()
+        && only_in_b.is_empty()
+        && cells.iter().all(|c| {
+            c.a.nets == c.b.nets
+                && c.a.solved == c.b.solved
+                && c.a.median_solved_epoch == c.b.median_solved_epoch
+        });
+    Ok(Comparison {
+        a: a.display().to_string(),
+        b: b.display().to_string(),
+        cells_a: ra.len(),
+        cells_b: rb.len(),
+        shared: cells.len(),
+        share_significant: cells.iter().filter(|c| c.share_significant).count(),
+        median_epoch_significant: cells.iter().filter(|c| c.median_epoch_significant).count(),
+        expected_by_chance: newcombe::expected_by_chance(cells.len()),
+        identical,
+        only_in_a,
+        only_in_b,
+        cells,
+    })
+}
+
+/// A signed difference of shares in percentage points: "+12.5 pp".
+fn points(d: f64) -> String {
+    if d.is_finite() {
+        format!("{:+.1} pp", 100.0 * d)
+    } else {
+        "–".into()
+    }
+}
+
+/// A few labels, then how many more.
+fn some(labels: &[String]) -> String {
+    const SHOWN: usize = 4;
+    let mut s = labels
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if labels.len() > SHOWN {
+        s.push_str(&format!(" and {} more", labels.len() - SHOWN));
+    }
+    s
+}
+
+/// The comparison for a terminal of `width` columns: what is shared, what differs, and a table
+/// of the flagged cells (or one block per flagged cell where the table would not fit).
+pub fn render(c: &Comparison, width: usize) -> String {
+    let width = width.max(crate::report::terminal::MIN_COLUMNS);
+    let mut lines = Vec::new();
+    let say = |s: String, lines: &mut Vec<String>| lines.extend(wrap(&s, width, 0, 2));
+    say(
+        format!(
+            "A = {} ({} cells), B = {} ({} cells): {} cells in common.",
+            c.a, c.cells_a, c.b, c.cells_b, c.shared
+        ),
+        &mut lines,
+    );
+    if !c.only_in_a.is_empty() {
+        say(
+            format!("Only in A ({}): {}.", c.only_in_a.len(), some(&c.only_in_a)),
+            &mut lines,
+        );
+    }
+    if !c.only_in_b.is_empty() {
+        say(
+            format!("Only in B ({}): {}.", c.only_in_b.len(), some(&c.only_in_b)),
+            &mut lines,
+        );
+    }
+    if c.identical {
+        say(
+            "No difference: every cell has the same nets, solved count and median epoch of solving in both.".into(),
+            &mut lines,
+        );
+        return lines.join("\n") + "\n";
+    }
+    say(
+        format!(
+            "Solved share differs (B − A, 95% Newcombe interval excludes 0) in {} of {} cells; about {:.1} would by chance alone if nothing differed. Median epoch of solving differs (95% order-statistic intervals apart) in {} cells.",
+            c.share_significant, c.shared, c.expected_by_chance, c.median_epoch_significant
+        ),
+        &mut lines,
+    );
+    let flagged: Vec<&CellDiff> = c
+        .cells
+        .iter()
+        .filter(|d| d.share_significant || d.median_epoch_significant)
+        .collect();
+    if flagged.is_empty() {
+        return lines.join("\n") + "\n";
+    }
+    lines.push(String::new());
+    let median = |s: &Side| s.median_solved_epoch.map_or("–".into(), epochs);
+    let rows: Vec<[String; 5]> = flagged
+        .iter()
+        .map(|d| {
+            let mark = |b: bool| if b { " *" } else { "" };
+            [
+                d.label.clone(),
+                share(d.a.solved_fraction),
+                share(d.b.solved_fraction),
+                format!(
+                    "{} ({} to {}){}",
+                    points(d.share_difference),
+                    points(d.share_difference_ci95.0).trim_end_matches(" pp"),
+                    points(d.share_difference_ci95.1).trim_end_matches(" pp"),
+                    mark(d.share_significant)
+                ),
+                format!(
+                    "{} → {}{}",
+                    median(&d.a),
+                    median(&d.b),
+                    mark(d.median_epoch_significant)
+                ),
+            ]
+        })
+        .collect();
+    let head = ["cell", "A", "B", "B − A (95% CI)", "median epochs"];
+    let w: Vec<usize> = (0..5)
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].chars().count())
+                .chain([head[i].chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |r: [&str; 5]| {
+        let mut l = String::new();
+        for (i, x) in r.iter().enumerate() {
+            l.push_str(x);
+            if i < 4 {
+                l.push_str(&" ".repeat(w[i] - x.chars().count() + 2));
+            }
+        }
+        l.trim_end().to_string()
+    };
+    let mut table = vec![line(head)];
+    table.extend(
+        rows.iter()
+            .map(|r| line([&r[0], &r[1], &r[2], &r[3], &r[4]])),
+    );
+    if table.iter().all(|l| l.chars().count() <= width) {
+        lines.extend(table);
+    } else {
+        for r in &rows {
+            lines.extend(wrap(&r[0], width, 0, 2));
+            lines.extend(wrap(
+                &format!("share {} → {}: {}", r[1], r[2], r[3]),
+                width,
+                2,
+                4,
+            ));
+            lines.extend(wrap(&format!("median epochs {}", r[4]), width, 2, 4));
+        }
+    }
+    lines.push(String::new());
+    lines.extend(wrap(
+        "*: significant at 95%. Every cell, flagged or not: --json or --csv FILE.",
+        width,
+        0,
+        0,
+    ));
+    lines.join("\n") + "\n"
+}
+
+/// One row of the comparison CSV.
+#[derive(Serialize)]
+struct CsvRow<'a> {
+    label: &'a str,
+    a_nets: u64,
+    a_solved: u64,
+    a_solved_fraction: f64,
+    b_nets: u64,
+    b_solved: u64,
+    b_solved_fraction: f64,
+    share_difference: f64,
+    share_difference_ci95_low: f64,
+    share_difference_ci95_high: f64,
+    share_significant: u8,
+    a_solved_epoch_median: Option<f64>,
+    a_solved_epoch_median_ci95_low: Option<f64>,
+    a_solved_epoch_median_ci95_high: Option<f64>,
+    b_solved_epoch_median: Option<f64>,
+    b_solved_epoch_median_ci95_low: Option<f64>,
+    b_solved_epoch_median_ci95_high: Option<f64>,
+    median_epoch_difference: Option<f64>,
+    median_epoch_significant: u8,
+}
+
+/// The comparison as CSV: one row per shared cell, every number of [`CellDiff`].
+pub fn csv(c: &Comparison) -> Vec<u8> {
+    write_csv(c.cells.iter().map(|d| CsvRow {
+        label: &d.label,
+        a_nets: d.a.nets,
+        a_solved: d.a.solved,
+        a_solved_fraction: d.a.solved_fraction,
+        b_nets: d.b.nets,
+        b_solved: d.b.solved,
+        b_solved_fraction: d.b.solved_fraction,
+        share_difference: d.share_difference,
+        share_difference_ci95_low: d.share_difference_ci95.0,
+        share_difference_ci95_high: d.share_difference_ci95.1,
+        share_significant: u8::from(d.share_significant),
+        a_solved_epoch_median: d.a.median_solved_epoch,
+        a_solved_epoch_median_ci95_low: d.a.median_solved_epoch_ci95.map(|x| x.0),
+        a_solved_epoch_median_ci95_high: d.a.median_solved_epoch_ci95.map(|x| x.1),
+        b_solved_epoch_median: d.b.median_solved_epoch,
+        b_solved_epoch_median_ci95_low: d.b.median_solved_epoch_ci95.map(|x| x.0),
+        b_solved_epoch_median_ci95_high: d.b.median_solved_epoch_ci95.map(|x| x.1),
+        median_epoch_difference: d.median_epoch_difference,
+        median_epoch_significant: u8::from(d.median_epoch_significant),
+    }))
+}

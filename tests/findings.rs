@@ -1,0 +1,142 @@
+//! What a sweep says it found must hold up: the fastest learning rates it names survive doubling
+//! the seeds, the JSON carries every interval the claims rest on, and the terminal summary fits
+//! the terminal.
+
+mod common;
+
+use common::xorsweep;
+
+/// Learning rates of the default sweep around where uniform:0.1 and uniform:0.25 solve best:
+/// 13.5 is the fastest by far but solves a few percent less often than 8.79, which 200 seeds
+/// cannot tell apart and 400 can.
+const LRS: &str = "5.712619770778241,8.788484346448943,13.520496761025612";
+
+fn sweep_json(seeds: u32, dir: &std::path::Path) -> serde_json::Value {
+    let out = xorsweep()
+        .args([
+            "sweep",
+            "--init",
+            "uniform:0.1",
+            "--init",
+            "uniform:0.25",
+            "--lr",
+            LRS,
+        ])
+        .args([
+            "--seeds",
+            &seeds.to_string(),
+            "-q",
+            "--json",
+            "--runs-csv",
+            "none",
+            "-o",
+        ])
+        .arg(dir.join(format!("s{seeds}")))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn lrs(v: &serde_json::Value) -> Vec<f64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
+}
+
+#[test]
+fn fastest_rates_survive_doubling_the_seeds() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (sweep_json(200, dir.path()), sweep_json(400, dir.path()));
+    let (a, b) = (
+        a["summary"].as_array().unwrap(),
+        b["summary"].as_array().unwrap(),
+    );
+    assert_eq!(a.len(), 2);
+    for (x, y) in a.iter().zip(b) {
+        assert_eq!(x["init"], y["init"]);
+        let (fa, fb) = (lrs(&x["fastest_lrs"]), lrs(&y["fastest_lrs"]));
+        assert!(!fa.is_empty() && !fb.is_empty(), "{x} {y}");
+        assert!(
+            fa.iter().any(|r| fb.contains(r)),
+            "{}: fastest {fa:?} at 200 seeds, {fb:?} at 400",
+            x["init"]
+        );
+        // Every claim carries its interval.
+        for f in [x, y] {
+            let fast = &f["fastest"];
+            let m = fast["median_solved_epoch"].as_f64().unwrap();
+            let ci = lrs(&fast["median_solved_epoch_ci95"]);
+            assert!(ci[0] <= m && m <= ci[1], "{fast}");
+            let share = fast["solved_fraction"].as_f64().unwrap();
+            let wilson = lrs(&fast["solved_ci95"]);
+            assert!(wilson[0] <= share && share <= wilson[1], "{fast}");
+            assert!(!lrs(&f["tied_best_lrs"]).is_empty());
+            assert!(f["sentence"].as_str().unwrap().contains("95% interval"));
+        }
+    }
+}
+
+#[test]
+fn the_summary_fits_the_terminal_and_opens_with_sentences() {
+    let dir = tempfile::tempdir().unwrap();
+    for (columns, run) in [("80", 0), ("44", 1), ("", 2)] {
+        let mut cmd = xorsweep();
+        cmd.args(["sweep", "--init", "lesson", "--init", "uniform:1"])
+            .args([
+                "--init",
+                "symmetric:1",
+                "--init",
+                "near-symmetric:1:1e-6,1e-3,1e-1",
+            ])
+            .args(["--lr", "0.5..32:5:log", "--seeds", "24", "--epochs", "3000"])
+            .args(["--runs-csv", "none", "-o"])
+            .arg(dir.path().join(format!("r{run}")));
+        if columns.is_empty() {
+            cmd.env_remove("COLUMNS");
+        } else {
+            cmd.env("COLUMNS", columns);
+        }
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        let width: usize = columns.parse().unwrap_or(80);
+        // The summary's lines; the last names the output folder, as long as its path.
+        for line in text.lines().filter(|l| !l.starts_with("results in ")) {
+            assert!(
+                line.chars().count() <= width,
+                "COLUMNS={columns:?}: {} columns: {line:?}\n{text}",
+                line.chars().count()
+            );
+        }
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "What the sweep found:", "{text}");
+        assert!(
+            lines[1].contains("nets") && lines[1].contains("solved XOR"),
+            "{text}"
+        );
+        // The ε rows are folded under one heading, each ε once.
+        assert_eq!(text.matches("near-symmetric:1, by ε:").count(), 1, "{text}");
+        for eps in ["1e-6", "1e-3", "1e-1"] {
+            assert!(text.contains(&format!("ε {eps}")), "{text}");
+        }
+        assert!(text.contains("one net per rate"), "{text}");
+        if width == 80 {
+            // At 80 columns this sweep is a table: a header row, one row per scheme.
+            assert!(
+                text.contains("init") && text.contains("fastest: epochs (95% CI)"),
+                "{text}"
+            );
+        }
+    }
+}
