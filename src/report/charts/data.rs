@@ -12,7 +12,9 @@ use std::collections::HashMap;
 use anyhow::{Context, bail};
 
 use crate::hyper::Setting;
-use crate::report::schema::{CurveRow, ExampleRow, SummaryRow, TrainerColumns, read_csv};
+use crate::report::schema::{
+    CurveRow, ExampleRow, ROLE_FIRST, SummaryRow, TrainerColumns, read_csv,
+};
 use crate::train::N_PARAMS;
 
 /// A group of cells that differ only in their learning rate: an initialisation scheme as the CSV
@@ -132,6 +134,51 @@ pub struct Example {
     pub correct: u8,
     pub solved_epoch: Option<u64>,
     pub diverged: bool,
+    /// `first`, `first_solved` or `first_failed` ([`crate::report::schema::ExampleRow::role`]).
+    pub role: String,
+    /// The initial weights, when the file has them.
+    pub init_params: Option<[f64; N_PARAMS]>,
+    /// The trainer options of [`TRAINER_COLUMNS`] that examples.csv has, as (column, text).
+    pub options: Vec<(&'static str, String)>,
+}
+
+/// Columns of examples.csv that say how a net was trained beyond its learning rate, read when
+/// the file has them (a net trained with the lesson's trainer has none): the report's explorer
+/// retrains the net with them.
+pub const TRAINER_COLUMNS: [&str; 8] = [
+    "activation",
+    "output",
+    "loss",
+    "batch",
+    "lr_hidden",
+    "lr_out",
+    "momentum",
+    "weight_decay",
+];
+
+/// Per row of a CSV file, the non-empty cells of those of `columns` its header has.
+fn columns_present(bytes: &[u8], columns: &[&'static str]) -> Vec<Vec<(&'static str, String)>> {
+    let mut r = csv::Reader::from_reader(bytes);
+    let Ok(header) = r.headers().cloned() else {
+        return Vec::new();
+    };
+    let at: Vec<(&'static str, usize)> = columns
+        .iter()
+        .filter_map(|c| Some((*c, header.iter().position(|h| h == *c)?)))
+        .collect();
+    r.records()
+        .map(|rec| {
+            rec.map(|rec| {
+                at.iter()
+                    .filter_map(|(c, i)| {
+                        let v = rec.get(*i)?.trim();
+                        (!v.is_empty()).then(|| (*c, v.to_string()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+        })
+        .collect()
 }
 
 /// Cells of one scheme, in the order of summary.csv (ascending learning rate).
@@ -217,7 +264,10 @@ impl<'a> Group<'a> {
 pub struct ChartData {
     pub cells: Vec<Cell>,
     pub baseline: Option<Baseline>,
+    /// Each cell's first net.
     pub examples: Vec<Example>,
+    /// Other nets of note: a cell's first that solved and first that failed.
+    pub other_examples: Vec<Example>,
 }
 
 impl ChartData {
@@ -296,9 +346,13 @@ impl ChartData {
             }
         }
 
-        let ex = read_csv::<ExampleRow>("examples.csv", examples)?
+        let mut options = columns_present(examples, &TRAINER_COLUMNS).into_iter();
+        let (ex, other_examples): (Vec<Example>, Vec<Example>) =
+            read_csv::<ExampleRow>("examples.csv", examples)?
             .into_iter()
             .map(|r| Example {
+                init_params: r.initial_params().map(|p| p.0),
+                options: options.next().unwrap_or_default(),
                 run: r.run,
                 cell: r.cell,
                 scheme: scheme(&r.init, r.scale, r.eps, r.trainer(), r.lr),
@@ -308,12 +362,14 @@ impl ChartData {
                 correct: r.correct,
                 solved_epoch: r.solved_epoch,
                 diverged: r.diverged != 0,
+                role: r.role,
             })
-            .collect();
+            .partition(|e| e.role.is_empty() || e.role == ROLE_FIRST);
         Ok(ChartData {
             cells,
             baseline,
             examples: ex,
+            other_examples,
         })
     }
 

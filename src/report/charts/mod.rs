@@ -746,6 +746,9 @@ mod tests {
             correct: 0,
             solved_epoch: None,
             diverged: true,
+            role: String::new(),
+            init_params: None,
+            options: Vec::new(),
         };
         ChartData {
             cells: vec![
@@ -760,6 +763,7 @@ mod tests {
                 loss: vec![f64::NAN, f64::INFINITY],
             }),
             examples: vec![example("lesson"), example("symmetric")],
+            other_examples: Vec::new(),
         }
     }
 
