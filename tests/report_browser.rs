@@ -2,9 +2,13 @@
 //! width (420 px) and a laptop's (1300 px), driven over the DevTools protocol (a websocket to
 //! the browser Chromium starts with `--remote-debugging-port=0`, whose port it writes to
 //! `DevToolsActivePort` in its profile folder). Asserts what a reader would notice: no
-//! sideways scrolling of the page, every chart decoded, figures opening full size, the cell
-//! table sorting and filtering, the explorer redrawing when the selection changes, and no
-//! script error.
+//! sideways scrolling of the page, chart text at least 11 px at both widths (the charts are
+//! redrawn in the page as panels, one per row on a phone), a readout on pointing, every PNG
+//! decoded and opening full size, the cell table in its own box (sticky header and first
+//! column, a column chooser, sorting, a filter that matches numbers by rounding), the explorer
+//! redrawing, its nets retrained in the page agreeing with xorsweep's, the slider and play
+//! moving them, the selection kept in the address, a working replay command, and no script
+//! error.
 //!
 //! Chromium is looked for at $XORSWEEP_CHROMIUM, /usr/bin/chromium, then `chromium` on PATH.
 //! Without it the test fails when $CI is set, and otherwise passes with a loud notice. Every
@@ -309,6 +313,100 @@ fn check_page(p: &mut Page) {
         "{w} px: overflow after closing a figure"
     );
 
+    // Charts at this width: every chart is redrawn in the page, its text at least 11 CSS px
+    // (font size × the scale its view box is drawn at), and at 420 px one panel per row; the
+    // PNGs are out of the way (one tap away in the overlay).
+    let live = p.eval(
+        "(() => { const figs = Array.from(document.querySelectorAll('figure[data-chart]')); \
+         const texts = []; const lefts = new Set(); let wide = 0; \
+         figs.forEach(f => f.querySelectorAll('.live svg').forEach(svg => { \
+           const r = svg.getBoundingClientRect(); const k = r.width / svg.viewBox.baseVal.width; \
+           lefts.add(Math.round(r.left)); wide = Math.max(wide, r.right); \
+           svg.querySelectorAll('text').forEach(t => { if (t.textContent) texts.push(parseFloat(t.getAttribute('font-size')) * k); }); })); \
+         return [figs.length, figs.filter(f => f.classList.contains('live-on')).length, \
+           texts.length, Math.min(...texts), lefts.size, wide, \
+           Array.from(document.images).filter(i => i.offsetParent !== null).length]; })()",
+    );
+    assert_eq!(live[0], CHARTS, "{w} px: {live}");
+    assert_eq!(
+        live[1], CHARTS,
+        "{w} px: a chart was not drawn in the page: {live}"
+    );
+    assert!(live[2].as_u64().unwrap() > 50, "{w} px: {live}");
+    let smallest = live[3].as_f64().unwrap();
+    assert!(
+        smallest >= 11.0,
+        "{w} px: chart text drawn at {smallest:.1} px (want at least 11): {live}"
+    );
+    assert!(
+        live[5].as_f64().unwrap() <= f64::from(w),
+        "{w} px: a panel sticks out: {live}"
+    );
+    assert_eq!(live[6], 0, "{w} px: a PNG is shown shrunk: {live}");
+    if w < 600 {
+        assert_eq!(live[4], 1, "{w} px: panels side by side on a phone: {live}");
+    }
+    // Pointing at a chart's dot reads its values out.
+    let read = p.eval(
+        "(() => { const c = document.querySelector('figure[data-chart=solved_by_lr] circle.pt'); \
+         const r = c.getBoundingClientRect(); const svg = c.ownerSVGElement; \
+         svg.dispatchEvent(new PointerEvent('pointermove', { clientX: r.left + r.width / 2, clientY: r.top + r.height / 2 })); \
+         return svg.parentNode.querySelector('.readout').textContent; })()",
+    );
+    let read = read.as_str().unwrap();
+    assert!(
+        read.contains("learning rate") && read.contains("% solved, 95% interval"),
+        "{w} px: readout {read:?}"
+    );
+
+    // The every-cell table: its own box; at 1300 px its default columns fit; the header stays
+    // on top and the first column at the left while the box scrolls.
+    let fit = p.eval(
+        "(() => { const box = document.querySelector('.scroll.cells'); const t = document.getElementById('cells'); \
+         return [t.scrollWidth, box.clientWidth, box.clientHeight, window.innerHeight]; })()",
+    );
+    if w >= 1300 {
+        assert!(
+            fit[0].as_u64().unwrap() <= fit[1].as_u64().unwrap(),
+            "{w} px: the default columns do not fit: {fit}"
+        );
+    }
+    assert!(
+        fit[2].as_f64().unwrap() <= fit[3].as_f64().unwrap() * 0.8,
+        "{w} px: the table's box is not capped: {fit}"
+    );
+    let sticky = p.eval(
+        "(() => { const box = document.querySelector('.scroll.cells'); box.scrollTop = 200; box.scrollLeft = 300; \
+         const b = box.getBoundingClientRect(); const th = document.querySelector('#cells thead th:nth-child(3)'); \
+         const first = Array.from(document.querySelectorAll('#cells tbody th')).find(x => { const r = x.getBoundingClientRect(); return r.top > b.top + 40; }); \
+         const r = [Math.round(th.getBoundingClientRect().top - b.top), Math.round(first.getBoundingClientRect().left - b.left), box.scrollTop, box.scrollLeft]; \
+         box.scrollTop = 0; box.scrollLeft = 0; return r; })()",
+    );
+    assert!(
+        sticky[0].as_i64().unwrap().abs() <= 2 && sticky[1].as_i64().unwrap().abs() <= 2,
+        "{w} px: header or first column did not stay (offsets from the box, scroll): {sticky}"
+    );
+    assert!(
+        sticky[2].as_u64().unwrap() > 0,
+        "{w} px: the box did not scroll: {sticky}"
+    );
+    // The column chooser shows a hidden column and hides it again.
+    let best = "getComputedStyle(Array.from(document.querySelectorAll('#cells thead th')).find(t => t.textContent.startsWith('best final loss'))).display";
+    assert_eq!(p.eval(best), "none", "{w} px");
+    let toggle = "(() => { const b = Array.from(document.querySelectorAll('#cell-columns input')).find(i => i.parentNode.textContent.trim() === 'best final loss'); b.click(); })()";
+    p.eval(toggle);
+    assert_ne!(
+        p.eval(best),
+        "none",
+        "{w} px: the chooser did not show the column"
+    );
+    p.eval(toggle);
+    assert_eq!(
+        p.eval(best),
+        "none",
+        "{w} px: the chooser did not hide the column"
+    );
+
     // Sorting by learning rate reorders the rows, ascending then descending.
     let column = |p: &mut Page, i: usize| -> Vec<String> {
         let v = p.eval(&format!(
@@ -320,28 +418,31 @@ fn check_page(p: &mut Page) {
             .map(|x| x.as_str().unwrap().to_string())
             .collect()
     };
-    let before = column(p, 0);
-    p.eval("document.querySelectorAll('#cells thead th')[4].querySelector('button').click()");
-    let lrs: Vec<f64> = column(p, 4).iter().map(|s| s.parse().unwrap()).collect();
+    let before = column(p, 2);
+    p.eval("document.querySelectorAll('#cells thead th')[1].querySelector('button').click()");
+    let lrs: Vec<f64> = column(p, 1).iter().map(|s| s.parse().unwrap()).collect();
     assert!(
         lrs.windows(2).all(|x| x[0] <= x[1]),
         "{w} px: not ascending: {lrs:?}"
     );
-    assert_ne!(column(p, 0), before, "{w} px: sorting moved no row");
-    p.eval("document.querySelectorAll('#cells thead th')[4].querySelector('button').click()");
-    let lrs: Vec<f64> = column(p, 4).iter().map(|s| s.parse().unwrap()).collect();
+    assert_ne!(column(p, 2), before, "{w} px: sorting moved no row");
+    p.eval("document.querySelectorAll('#cells thead th')[1].querySelector('button').click()");
+    let lrs: Vec<f64> = column(p, 1).iter().map(|s| s.parse().unwrap()).collect();
     assert!(
         lrs.windows(2).all(|x| x[0] >= x[1]),
         "{w} px: not descending: {lrs:?}"
     );
 
-    // The filter hides the rows that do not match.
-    let shown = "Array.from(document.querySelectorAll('#cells tbody tr')).filter(r => r.offsetParent !== null).map(r => r.cells[1].textContent)";
+    // The filter hides the rows that do not match: words, and numbers by rounding.
+    let shown = "Array.from(document.querySelectorAll('#cells tbody tr')).filter(r => r.offsetParent !== null).map(r => [r.cells[0].textContent, r.cells[1].getAttribute('data-v')])";
+    let set_filter = |p: &mut Page, f: &str| {
+        p.eval(&format!(
+            "(() => {{ const f = document.getElementById('cell-filter'); f.value = '{f}'; \
+             f.dispatchEvent(new Event('input')); }})()"
+        ));
+    };
     let all = p.eval(shown).as_array().unwrap().len();
-    p.eval(
-        "(() => { const f = document.getElementById('cell-filter'); f.value = 'lesson'; \
-         f.dispatchEvent(new Event('input')); })()",
-    );
+    set_filter(p, "lesson");
     let left = p.eval(shown);
     let left = left.as_array().unwrap();
     assert!(
@@ -349,17 +450,29 @@ fn check_page(p: &mut Page) {
         "{w} px: filter 'lesson' left {} of {all} rows",
         left.len()
     );
-    assert!(left.iter().all(|t| t == "lesson"), "{w} px: {left:?}");
+    assert!(left.iter().all(|t| t[0] == "lesson"), "{w} px: {left:?}");
     let count = p.eval("document.getElementById('cell-count').textContent");
     assert_eq!(count, format!("{} of {all} cells shown", left.len()));
+    // 1.26 is the learning rate 2^(1/3) = 1.2599… rounded: it finds those rows and no other.
+    set_filter(p, "uniform:1 1.26");
+    let left = p.eval(shown);
+    let left = left.as_array().unwrap();
+    assert!(!left.is_empty(), "{w} px: '1.26' found nothing");
+    for r in left {
+        let lr: f64 = r[1].as_str().unwrap().parse().unwrap();
+        assert!(
+            r[0] == "uniform:1" && (lr - 1.26).abs() <= 0.005,
+            "{w} px: '1.26' found {r}"
+        );
+    }
+    set_filter(p, "");
 
-    // The explorer redraws its three charts when another cell is picked, by the grid or the
-    // menus.
+    // The explorer redraws its charts when another cell is picked, by the grid or the menus.
     let state = "(() => [document.getElementById('explorer').getAttribute('data-cell'), \
          document.getElementById('ex-title').textContent, \
          document.querySelector('#ex-loss path.median').getAttribute('d'), \
          document.querySelector('#ex-solved path.cdf').getAttribute('d'), \
-         document.getElementById('ex-boundary').toDataURL()])()";
+         document.getElementById('w-boundary').toDataURL(), location.hash])()";
     let first = p.eval(state);
     assert!(
         first[1].as_str().unwrap().contains("nets solved XOR"),
@@ -381,6 +494,15 @@ fn check_page(p: &mut Page) {
             "{w} px: the explorer's {what} did not change"
         );
     }
+    // The selection is in the address.
+    let hash = second[5].as_str().unwrap();
+    assert!(
+        hash.starts_with(&format!(
+            "#cell={}&net=first&epoch=",
+            other.as_str().unwrap()
+        )),
+        "{w} px: address {hash:?}"
+    );
     p.eval(
         "(() => { const s = document.getElementById('ex-init'); s.value = 'lesson'; \
          s.dispatchEvent(new Event('change')); })()",
@@ -394,10 +516,64 @@ fn check_page(p: &mut Page) {
         "{w} px: picking the init did not select it: {third}"
     );
     assert_ne!(third[4], second[4], "{w} px: boundary not redrawn");
+
+    // Watch a net learn: the slider moves the outputs and the boundary; play advances.
+    let watch = "(() => [document.getElementById('w-epoch').value, document.getElementById('w-state').textContent, \
+         Array.from(document.querySelectorAll('#w-out tbody td:nth-child(3)')).map(t => t.textContent).join(' '), \
+         document.getElementById('w-boundary').toDataURL()])()";
+    let end = p.eval(watch);
+    p.eval(
+        "(() => { const s = document.getElementById('w-epoch'); s.value = 0; s.dispatchEvent(new Event('input')); })()",
+    );
+    let start = p.eval(watch);
+    assert_eq!(start[0], "0", "{w} px: {start}");
+    assert!(
+        start[1].as_str().unwrap().starts_with("Epoch 0: loss"),
+        "{w} px: {start}"
+    );
+    for (k, what) in [(2, "outputs"), (3, "decision boundary")] {
+        assert_ne!(
+            start[k], end[k],
+            "{w} px: the {what} did not move with the slider"
+        );
+    }
+    p.eval("document.getElementById('w-play').click()");
+    let deadline = Instant::now() + STEP;
+    while p.eval("document.getElementById('w-epoch').value") == "0" {
+        assert!(Instant::now() < deadline, "{w} px: play did not advance");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    p.eval("document.getElementById('w-play').click()");
     assert!(
         p.eval_bool(&format!("document.documentElement.scrollWidth <= {w}")),
         "{w} px: overflow after using the explorer"
     );
+}
+
+/// Every example net retrained in the page ends where xorsweep's trainer did. The lesson's nets
+/// (well conditioned: they solve early and their loss falls smoothly) agree to 1e-9 in every
+/// weight; JavaScript and Rust both compute in f64, so only exp() may differ, in its last bit.
+/// Every other net must agree in `solved_epoch` or be reported as sensitive by the page.
+fn check_retraining(p: &mut Page) -> Vec<(u64, f64)> {
+    let r = p.eval(
+        "(() => { const d = JSON.parse(document.getElementById('xs-data').textContent); const out = []; \
+         d.cells.forEach(c => c.ex.forEach(e => { const r = window.xorsweepRetrain(c.id, e.role); \
+           const dev = Math.max(...r.got.map((g, k) => Math.abs(g - r.want[k]))); \
+           out.push([c.id, e.role, c.init, dev, r.solved, r.wantSolved]); })); return out; })()",
+    );
+    let rows = r.as_array().unwrap();
+    assert!(!rows.is_empty());
+    let mut lesson = Vec::new();
+    for row in rows {
+        let dev = row[3].as_f64().unwrap_or(f64::INFINITY);
+        if row[2] == "lesson" {
+            assert!(dev <= 1e-9, "lesson net {row}: weights differ by {dev:e}");
+            assert_eq!(row[4], row[5], "lesson net {row}: solved epoch");
+            lesson.push((row[0].as_u64().unwrap(), dev));
+        }
+    }
+    assert!(!lesson.is_empty(), "no lesson net retrained");
+    lesson
 }
 
 #[test]
@@ -457,10 +633,53 @@ fn report_works_in_headless_chromium_at_phone_and_laptop_width() {
             page.screenshots(&d.join("after"));
         }
     }
+    // The page's trainer agrees with xorsweep's; the replay command it offers works; a link with
+    // the selection in its address opens on that selection; the footer names the version.
+    let mut page = Page::open(&mut browser, &url, 1300, true);
+    check_retraining(&mut page);
+    let chosen = page.eval(
+        "(() => { const b = document.querySelector('#w-nets button[data-role=first_solved]:not([disabled])') || document.querySelector('#w-nets button[data-role=first_failed]:not([disabled])');          if (b) b.click(); return [location.hash, document.getElementById('ex-title').textContent, document.getElementById('w-replay').textContent,          document.getElementById('w-check').getAttribute('data-dev'), document.querySelector('footer').textContent, !!b]; })()",
+    );
+    assert_eq!(
+        chosen[5], true,
+        "no cell's first solving or failing net to step to"
+    );
+    let hash = chosen[0].as_str().unwrap();
+    assert!(
+        hash.contains("&net=first_solved&") || hash.contains("&net=first_failed&"),
+        "{hash}"
+    );
+    let replay = chosen[2].as_str().unwrap();
+    let args: Vec<&str> = replay.split(' ').collect();
+    assert_eq!(&args[..3], ["xorsweep", "replay", "runs.csv"], "{replay}");
+    common::xorsweep()
+        .current_dir(&out)
+        .args(&args[1..])
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .success();
+    let footer = chosen[4].as_str().unwrap();
+    assert!(
+        footer.contains(env!("CARGO_PKG_VERSION"))
+            && footer.contains("xorsweep sweep --lr 0.5..8.0:4:log"),
+        "{footer}"
+    );
+    drop(page);
+    let mut page = Page::open(&mut browser, &format!("{url}{hash}"), 420, true);
+    let again = page.eval(
+        "[location.hash, document.getElementById('ex-title').textContent, document.getElementById('w-replay').textContent]",
+    );
+    assert_eq!(
+        again,
+        json!([hash, chosen[1], chosen[2]]),
+        "a link with the selection"
+    );
+    drop(page);
+
     // With scripts off the static report is all there: every row, every chart, and a word
     // that the explorer needs a script instead of its empty controls.
     let mut page = Page::open(&mut browser, &url, 420, false);
-    let rows = html.matches("<tr><td class=\"n\" data-v=").count();
+    let rows = html.matches("<tr><th scope=\"row\">").count();
     let seen = page.eval(
         "[document.documentElement.classList.contains('js'), \
          document.querySelectorAll('#cells tbody tr').length, \

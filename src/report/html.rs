@@ -19,10 +19,10 @@ use super::charts::axis::sig_label;
 use std::collections::BTreeMap;
 
 use super::charts::data::{Cell, ChartData, Example, Group, closest};
-use super::schema::ROLE_FIRST;
-use crate::train::N_PARAMS;
 use super::charts::{Chart, ChartOptions, Rendered};
+use super::schema::ROLE_FIRST;
 use crate::baseline::LESSON_LR;
+use crate::train::N_PARAMS;
 
 /// The best MSE an exactly symmetric net can reach: it can fit at most three of the four cases.
 pub const SYMMETRIC_BOUND: f64 = 1.0 / 6.0;
@@ -775,8 +775,7 @@ fn explorer_section(h: &mut String, data: &ChartData, opts: &ChartOptions, sweep
 /// A shell word: as it is when it has no character a shell treats specially, else single-quoted.
 fn shell_word(s: &str) -> String {
     let plain = !s.is_empty()
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || "._:,+-/=@%".contains(c));
     if plain {
         s.to_string()
@@ -813,7 +812,8 @@ fn footer(h: &mut String, sweep_toml: &str) {
         h,
         "<footer>\n<p>Written by xorsweep {}. The sweep's command line (from sweep.toml): <code class=\"cmd\">{}</code>. When it ran: <code>created</code> in manifest.json, beside this file.</p>\n</footer>\n",
         env!("CARGO_PKG_VERSION"),
-        esc(&command_line(sweep_toml).unwrap_or_else(|| "xorsweep sweep --config sweep.toml".into()))
+        esc(&command_line(sweep_toml)
+            .unwrap_or_else(|| "xorsweep sweep --config sweep.toml".into()))
     );
 }
 
@@ -931,13 +931,22 @@ fn summary_section(h: &mut String, data: &ChartData) {
     h.push_str("<div class=\"scroll cells\">\n<table id=\"cells\">\n<thead><tr>");
     for (i, (name, shown)) in CELL_COLUMNS.iter().enumerate() {
         let class = if i == 0 { "" } else { " class=\"n\"" };
-        let _ = write!(h, "<th{class} data-shown=\"{}\">{}</th>", u8::from(*shown), esc(name));
+        let _ = write!(
+            h,
+            "<th{class} data-shown=\"{}\">{}</th>",
+            u8::from(*shown),
+            esc(name)
+        );
     }
     h.push_str("</tr></thead>\n<tbody>\n");
     for c in &data.cells {
         h.push_str("<tr>");
         for (i, td) in cell_row(c).into_iter().enumerate() {
-            let tag = if i == 0 { "th scope=\"row\"" } else { "td class=\"n\"" };
+            let tag = if i == 0 {
+                "th scope=\"row\""
+            } else {
+                "td class=\"n\""
+            };
             let _ = write!(h, "<{tag}");
             if let Some(v) = &td.v {
                 let _ = write!(h, " data-v=\"{v}\"");
