@@ -574,6 +574,17 @@ fn check_retraining(p: &mut Page) -> Vec<(u64, f64)> {
         }
     }
     assert!(!lesson.is_empty(), "no lesson net retrained");
+    let devs: Vec<f64> = rows
+        .iter()
+        .map(|r| r[3].as_f64().unwrap_or(f64::INFINITY))
+        .collect();
+    eprintln!(
+        "retrained {} nets in the page: {} bit-identical to examples.csv, largest deviation {:e}, {} with another solved epoch",
+        devs.len(),
+        devs.iter().filter(|d| **d == 0.0).count(),
+        devs.iter().copied().fold(0.0, f64::max),
+        rows.iter().filter(|r| r[4] != r[5]).count()
+    );
     lesson
 }
 
