@@ -714,3 +714,89 @@ fn report_works_in_headless_chromium_at_phone_and_laptop_width() {
         browser.errors
     );
 }
+
+/// What the explorer retrains from (no browser needed): examples.csv holds, per cell, its first
+/// net, its first net that solved and its first that did not (when those are other nets), each
+/// with the initial and final weights runs.csv has for that run.
+#[test]
+fn examples_csv_holds_each_cell_s_first_solving_and_failing_nets() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    common::xorsweep()
+        .args([
+            "sweep",
+            "--lr",
+            "2,8",
+            "--init",
+            "uniform:1",
+            "--init",
+            "lesson",
+        ])
+        // Master seed 2: a cell whose first net solves and later one does not, and one the
+        // other way round.
+        .args([
+            "--seeds", "16", "--epochs", "1000", "--seed", "2", "--quiet", "--out",
+        ])
+        .arg(&out)
+        .timeout(Duration::from_secs(120))
+        .assert()
+        .success();
+    let read = |name: &str| -> Vec<std::collections::HashMap<String, String>> {
+        let mut r = csv::Reader::from_path(out.join(name)).unwrap();
+        let header = r.headers().unwrap().clone();
+        r.records()
+            .map(|rec| {
+                let rec = rec.unwrap();
+                header
+                    .iter()
+                    .zip(rec.iter())
+                    .map(|(h, v)| (h.to_string(), v.to_string()))
+                    .collect()
+            })
+            .collect()
+    };
+    let runs = read("runs.csv");
+    let examples = read("examples.csv");
+    let weights = [
+        "w11", "w12", "b1", "w21", "w22", "b2", "v1", "v2", "c", "w11_init", "w12_init", "b1_init",
+        "w21_init", "w22_init", "b2_init", "v1_init", "v2_init", "c_init",
+    ];
+    let mut roles = std::collections::HashSet::new();
+    let mut cells: Vec<&String> = examples.iter().map(|e| &e["cell"]).collect();
+    cells.dedup();
+    assert_eq!(cells.len(), 4, "{examples:?}");
+    for cell in cells {
+        let in_cell: Vec<_> = examples.iter().filter(|e| e["cell"] == *cell).collect();
+        let first = in_cell[0];
+        assert_eq!(first["role"], "first", "{first:?}");
+        // The cell's runs, in order: from the first net's run, as many as the cell has.
+        let start: u64 = first["run"].parse().unwrap();
+        let label = &runs.iter().find(|r| r["run"] == first["run"]).unwrap()["label"];
+        let cell_runs: Vec<_> = runs.iter().filter(|r| &r["label"] == label).collect();
+        assert_eq!(cell_runs[0]["run"], start.to_string());
+        let solved = cell_runs.iter().find(|r| !r["solved_epoch"].is_empty());
+        let failed = cell_runs.iter().find(|r| r["solved_epoch"].is_empty());
+        for (role, want) in [("first_solved", solved), ("first_failed", failed)] {
+            let got = in_cell.iter().find(|e| e["role"] == role);
+            match want.filter(|w| w["run"] != first["run"]) {
+                Some(w) => {
+                    let g = got.unwrap_or_else(|| panic!("cell {cell}: no {role} row"));
+                    assert_eq!(g["run"], w["run"], "cell {cell} {role}");
+                    roles.insert(role);
+                }
+                None => assert!(got.is_none(), "cell {cell}: {role} row {got:?}"),
+            }
+        }
+        for e in &in_cell {
+            let r = runs.iter().find(|r| r["run"] == e["run"]).unwrap();
+            for w in weights {
+                assert_eq!(e[w], r[w], "cell {cell} run {} column {w}", e["run"]);
+            }
+        }
+    }
+    assert_eq!(
+        roles.len(),
+        2,
+        "the sweep had no cell with both kinds of net: {roles:?}"
+    );
+}

@@ -19,6 +19,7 @@ use super::charts::axis::sig_label;
 use std::collections::BTreeMap;
 
 use super::charts::data::{Cell, ChartData, Example, Group, closest};
+use super::charts::loss_by_lr;
 use super::charts::{Chart, ChartOptions, Rendered};
 use super::schema::ROLE_FIRST;
 use crate::baseline::LESSON_LR;
@@ -594,6 +595,8 @@ struct ExplorerJson {
     sym: Option<SymmetryJson>,
     /// The cells whose example nets the decision-boundary chart draws.
     bnd: Vec<u64>,
+    /// The cells whose curves loss_by_lr.png draws.
+    loss_cells: Vec<u64>,
     /// Which rows runs.csv holds (`all`, `none`, `sample:N`), for the replay command.
     runs_csv: String,
     total_runs: u64,
@@ -697,6 +700,8 @@ fn explorer_json(data: &ChartData, opts: &ChartOptions, sweep_toml: &str) -> Opt
             .iter()
             .filter_map(|init| data.example_near(init, LESSON_LR).map(|e| e.cell))
             .collect(),
+        loss_cells: loss_by_lr::chosen(data, opts)
+            .map_or(Vec::new(), |ch| ch.cells.iter().map(|c| c.cell).collect()),
         runs_csv: config
             .as_ref()
             .and_then(|t| t.get("runs_csv")?.as_str().map(str::to_string))
@@ -1038,6 +1043,42 @@ mod tests {
         assert!(page.contains(
             "<td class=\"n\" data-v=\"0.2\">0.2</td><td class=\"n\" data-v=\"\" data-w=\"Infinity\">[–, inf]</td>"
         ));
+    }
+
+    #[test]
+    fn the_command_line_is_spelled_from_sweep_toml() {
+        let toml = "lr = \"0.5..8:4:log\"\ninit = [\"uniform:1\", \"lesson\"]\nseeds = 16\nruns_csv = \"sample:20\"\nnote = \"it's\"\n";
+        assert_eq!(
+            command_line(toml).unwrap(),
+            "xorsweep sweep --init uniform:1 --init lesson --lr 0.5..8:4:log --note 'it'\\''s' --runs-csv sample:20 --seeds 16"
+        );
+        assert_eq!(command_line("lr = ["), None);
+        let page = String::from_utf8(page(
+            &ChartData::default(),
+            &[],
+            toml,
+            &ChartOptions::default(),
+        ))
+        .unwrap();
+        assert!(page.contains(&format!("xorsweep {}", env!("CARGO_PKG_VERSION"))));
+        assert!(
+            page.contains("--note &#39;it&#39;\\&#39;&#39;s&#39;"),
+            "escaped in the page"
+        );
+    }
+
+    #[test]
+    fn the_cell_table_has_every_column_and_a_default_set() {
+        let data = ChartData {
+            cells: vec![cell("uniform", 8.787_878, 7, 0.001)],
+            ..Default::default()
+        };
+        let page = String::from_utf8(page(&data, &[], "", &ChartOptions::default())).unwrap();
+        let heads = page.matches("<th class=\"n\" data-shown=").count() + 1;
+        assert_eq!(heads, CELL_COLUMNS.len());
+        // One format: 4 significant digits, the exact value kept for sorting and the filter.
+        assert!(page.contains("<td class=\"n\" data-v=\"8.787878\">8.788</td>"));
+        assert!(page.contains("<th scope=\"row\">uniform:1</th>"));
     }
 
     #[test]

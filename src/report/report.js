@@ -186,7 +186,7 @@
     var raw = (hi - lo) / (n || 4), mag = Math.pow(10, Math.floor(Math.log10(raw)));
     var step = [1, 2, 2.5, 5, 10].map(function (m) { return m * mag; }).filter(function (s) { return s >= raw; })[0];
     var out = [];
-    for (var v = Math.ceil(lo / step) * step; v <= hi + 1e-12; v += step) out.push([v, fmt(v)]);
+    for (var v = Math.ceil(lo / step) * step; v <= hi + 1e-12; v += step) out.push([v, Math.abs(v) >= 10000 ? fmt(v / 1000) + 'k' : fmt(v)]);
     return out;
   }
   function range(vals, log) {
@@ -207,7 +207,7 @@
     var read = doc.createElement('p');
     read.className = 'readout';
     read.setAttribute('aria-live', 'polite');
-    read.textContent = spec.hint || 'Point at a line or dot to read it.';
+    read.textContent = spec.hint || '';
     box.appendChild(read);
     parent.appendChild(box);
     var x = spec.x, y = spec.y;
@@ -353,14 +353,15 @@
     loss_by_lr: function (box) {
       var g = data.groups.filter(function (k) { return k.label === data.chart_group; })[0];
       if (!g) return false;
-      var cs = cellsOf(g.cells);
+      // The learning rates loss_by_lr.png draws (the best, the fastest, the lesson's, spread).
+      var cs = cellsOf(data.loss_cells);
       if (!cs.length) return false;
       var all = [];
       cs.forEach(function (c) { all = all.concat(c.q1, c.q3, c.l); });
       var ya = lossAxis(all, 'MSE loss (log scale)');
       cs.forEach(function (c) {
         var ep = data.epochs[c.ei], xa = epochAxis(ep[ep.length - 1]);
-        var others = cs.filter(function (k) { return k !== c; }).map(function (k) {
+        var others = cellsOf(g.cells).filter(function (k) { return k !== c; }).map(function (k) {
           return { type: 'line', x: data.epochs[k.ei], y: k.l, colour: '#ddd', width: 1 };
         });
         panel(box, { title: g.label + ' at learning rate ' + fmt(c.lr), x: xa, y: ya,
@@ -373,7 +374,10 @@
     convergence_heatmap: function (box) {
       var gs = data.groups.filter(function (g) { return g.indep; });
       if (!gs.length) return false;
-      var lrs = data.lrs, cw = (W - 70 - PR) / lrs.length, ch = Math.min(26, (H - PT - PB) / gs.length);
+      var lrs = [];
+      gs.forEach(function (g) { cellsOf(g.cells).forEach(function (c) { if (lrs.indexOf(c.lr) < 0) lrs.push(c.lr); }); });
+      lrs.sort(function (a, b) { return a - b; });
+      var cw = (W - 70 - PR) / lrs.length, ch = Math.min(26, (H - PT - PB) / gs.length);
       var div = doc.createElement('div');
       div.className = 'panel';
       var h = PT + ch * gs.length + 44;
@@ -381,7 +385,7 @@
       div.appendChild(svg);
       var read = doc.createElement('p');
       read.className = 'readout';
-      read.textContent = 'Point at a square to read it.';
+      read.textContent = 'Colour: share solved, dark 0 to yellow 100%. Point at a square to read it.';
       div.appendChild(read);
       box.appendChild(div);
       text(svg, W / 2, 16, 'Share of nets solved', 'middle', 13, '#000').setAttribute('font-weight', 'bold');
@@ -400,7 +404,7 @@
         var i = lrs.reduce(function (b, v, j) { return Math.abs(Math.log(v / t[0])) < Math.abs(Math.log(lrs[b] / t[0])) ? j : b; }, 0);
         text(svg, 70 + cw * (i + 0.5), PT + ch * gs.length + 15, t[1]);
       });
-      text(svg, 70 + (W - 70) / 2, h - 8, 'learning rate (log scale); colour: share solved, dark 0 to yellow 100%');
+      text(svg, 70 + (W - 70) / 2, h - 8, 'learning rate (log scale)');
       return true;
     },
     epochs_to_solve: function (box) {
@@ -410,7 +414,7 @@
       if (!cs.length) return false;
       var maxE = Math.max.apply(null, cs.map(function (c) { var e = data.epochs[c.ei]; return e[e.length - 1]; }));
       panel(box, { title: g.label + ': share solved by each epoch', x: epochAxis(maxE), y: SHARE,
-        hint: 'One line per learning rate (dark: small, yellow: large). Point at one to read it.',
+        hint: 'One line per learning rate (dark: small, yellow: large).',
         series: cs.map(function (c, i) {
           return { type: 'line', name: lrText(c.lr), x: data.epochs[c.ei], y: c.s, colour: rgb(viridis(cs.length > 1 ? i / (cs.length - 1) : 0)),
             xText: epochT, yText: function (v) { return pct(v) + ' solved'; } };

@@ -14,7 +14,7 @@ pub mod data;
 pub mod effects;
 mod epochs;
 mod heatmap;
-mod loss_by_lr;
+pub mod loss_by_lr;
 pub mod map;
 mod solved_by_lr;
 mod symmetry;
