@@ -545,7 +545,10 @@
   if (data) {
     Array.prototype.forEach.call(doc.querySelectorAll('figure[data-chart]'), function (fig) {
       var draw = LIVE[fig.getAttribute('data-chart')], box = fig.querySelector('.live');
-      if (draw && box && draw(box)) fig.classList.add('live-on');
+      if (draw && box && draw(box)) {
+        fig.classList.add('live-on');
+        if (box.children.length === 1) box.classList.add('single');
+      }
     });
   }
 
