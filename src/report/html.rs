@@ -16,14 +16,12 @@ use base64::Engine;
 use serde::Serialize;
 
 use super::charts::axis::sig_label;
-use std::collections::BTreeMap;
-
 use super::charts::data::{Cell, ChartData, Example, Group, closest};
 use super::charts::loss_by_lr;
 use super::charts::{Chart, ChartOptions, Rendered};
 use super::schema::ROLE_FIRST;
 use crate::baseline::LESSON_LR;
-use crate::train::N_PARAMS;
+use crate::train::{Activation, Batch, Loss, N_PARAMS, OutputUnit};
 
 /// The best MSE an exactly symmetric net can reach: it can fit at most three of the four cases.
 pub const SYMMETRIC_BOUND: f64 = 1.0 / 6.0;
@@ -499,8 +497,8 @@ struct ExampleJson {
     p: Vec<Option<f64>>,
     /// Initial weights (exact), when examples.csv has them.
     p0: Option<[f64; N_PARAMS]>,
-    /// Trainer options beyond the learning rate, by column name (absent: the lesson's).
-    o: BTreeMap<&'static str, String>,
+    /// How it was trained beyond the learning rate.
+    o: TrainerJson,
     correct: u8,
     solved: Option<u64>,
     loss: Option<f64>,
@@ -520,12 +518,35 @@ impl ExampleJson {
                 .map(|x| x.is_finite().then_some(*x))
                 .collect(),
             p0: e.init_params.filter(|p| p.iter().all(|x| x.is_finite())),
-            o: e.options.iter().cloned().collect(),
+            o: TrainerJson {
+                activation: e.options.activation,
+                output: e.options.output,
+                loss: e.options.loss,
+                batch: e.options.batch,
+                lr_hidden: e.lr_hidden,
+                lr_out: e.lr_out,
+                momentum: e.momentum,
+                weight_decay: e.weight_decay,
+            },
             correct: e.correct,
             solved: e.solved_epoch,
             loss: e.final_loss.is_finite().then_some(e.final_loss),
         }
     }
+}
+
+/// A net's trainer, named as examples.csv's columns (and so as sweep.toml's keys and the
+/// flags); absent numbers are the lesson's (`lr` for both layers, no momentum, no decay).
+#[derive(Serialize)]
+struct TrainerJson {
+    activation: Activation,
+    output: OutputUnit,
+    loss: Loss,
+    batch: Batch,
+    lr_hidden: Option<f64>,
+    lr_out: Option<f64>,
+    momentum: Option<f64>,
+    weight_decay: Option<f64>,
 }
 
 #[derive(Serialize)]

@@ -31,8 +31,7 @@
     var o = {};
     Object.keys(LESSON).forEach(function (k) { o[k] = LESSON[k]; });
     Object.keys(ex.o || {}).forEach(function (k) {
-      var v = ex.o[k];
-      o[k] = /^(momentum|weight_decay|lr_hidden|lr_out)$/.test(k) ? Number(v) : v;
+      if (ex.o[k] !== null && ex.o[k] !== undefined) o[k] = ex.o[k];
     });
     if (o.lr_hidden === undefined) o.lr_hidden = lr;
     if (o.lr_out === undefined) o.lr_out = lr;

@@ -15,7 +15,7 @@ use crate::hyper::Setting;
 use crate::report::schema::{
     CurveRow, ExampleRow, ROLE_FIRST, SummaryRow, TrainerColumns, read_csv,
 };
-use crate::train::N_PARAMS;
+use crate::train::{N_PARAMS, Options};
 
 /// A group of cells that differ only in their learning rate: an initialisation scheme as the CSV
 /// files name it (`init` plus its scale and ε, if any) trained with one [`Setting`] (the trainer's
@@ -138,47 +138,13 @@ pub struct Example {
     pub role: String,
     /// The initial weights, when the file has them.
     pub init_params: Option<[f64; N_PARAMS]>,
-    /// The trainer options of [`TRAINER_COLUMNS`] that examples.csv has, as (column, text).
-    pub options: Vec<(&'static str, String)>,
-}
-
-/// Columns of examples.csv that say how a net was trained beyond its learning rate, read when
-/// the file has them (a net trained with the lesson's trainer has none): the report's explorer
-/// retrains the net with them.
-pub const TRAINER_COLUMNS: [&str; 8] = [
-    "activation",
-    "output",
-    "loss",
-    "batch",
-    "lr_hidden",
-    "lr_out",
-    "momentum",
-    "weight_decay",
-];
-
-/// Per row of a CSV file, the non-empty cells of those of `columns` its header has.
-fn columns_present(bytes: &[u8], columns: &[&'static str]) -> Vec<Vec<(&'static str, String)>> {
-    let mut r = csv::Reader::from_reader(bytes);
-    let Ok(header) = r.headers().cloned() else {
-        return Vec::new();
-    };
-    let at: Vec<(&'static str, usize)> = columns
-        .iter()
-        .filter_map(|c| Some((*c, header.iter().position(|h| h == *c)?)))
-        .collect();
-    r.records()
-        .map(|rec| {
-            rec.map(|rec| {
-                at.iter()
-                    .filter_map(|(c, i)| {
-                        let v = rec.get(*i)?.trim();
-                        (!v.is_empty()).then(|| (*c, v.to_string()))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
-        })
-        .collect()
+    /// How it was trained beyond its learning rate (the lesson's trainer in files that predate
+    /// these columns; per-layer rates absent there mean `lr` for both layers).
+    pub options: Options,
+    pub lr_hidden: Option<f64>,
+    pub lr_out: Option<f64>,
+    pub momentum: Option<f64>,
+    pub weight_decay: Option<f64>,
 }
 
 /// Cells of one scheme, in the order of summary.csv (ascending learning rate).
@@ -346,25 +312,33 @@ impl ChartData {
             }
         }
 
-        let mut options = columns_present(examples, &TRAINER_COLUMNS).into_iter();
         let (ex, other_examples): (Vec<Example>, Vec<Example>) =
             read_csv::<ExampleRow>("examples.csv", examples)?
-            .into_iter()
-            .map(|r| Example {
-                init_params: r.initial_params().map(|p| p.0),
-                options: options.next().unwrap_or_default(),
-                run: r.run,
-                cell: r.cell,
-                scheme: scheme(&r.init, r.scale, r.eps, r.trainer(), r.lr),
-                lr: r.lr,
-                params: r.params().0,
-                final_loss: r.final_loss,
-                correct: r.correct,
-                solved_epoch: r.solved_epoch,
-                diverged: r.diverged != 0,
-                role: r.role,
-            })
-            .partition(|e| e.role.is_empty() || e.role == ROLE_FIRST);
+                .into_iter()
+                .map(|r| Example {
+                    init_params: r.initial_params().map(|p| p.0),
+                    options: Options {
+                        activation: r.activation,
+                        output: r.output,
+                        loss: r.loss,
+                        batch: r.batch,
+                    },
+                    lr_hidden: r.lr_hidden,
+                    lr_out: r.lr_out,
+                    momentum: r.momentum,
+                    weight_decay: r.weight_decay,
+                    run: r.run,
+                    cell: r.cell,
+                    scheme: scheme(&r.init, r.scale, r.eps, r.trainer(), r.lr),
+                    lr: r.lr,
+                    params: r.params().0,
+                    final_loss: r.final_loss,
+                    correct: r.correct,
+                    solved_epoch: r.solved_epoch,
+                    diverged: r.diverged != 0,
+                    role: r.role,
+                })
+                .partition(|e| e.role.is_empty() || e.role == ROLE_FIRST);
         Ok(ChartData {
             cells,
             baseline,

@@ -748,7 +748,11 @@ mod tests {
             diverged: true,
             role: String::new(),
             init_params: None,
-            options: Vec::new(),
+            options: Default::default(),
+            lr_hidden: None,
+            lr_out: None,
+            momentum: None,
+            weight_decay: None,
         };
         ChartData {
             cells: vec![
