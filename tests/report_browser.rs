@@ -551,29 +551,45 @@ fn check_page(p: &mut Page) {
     );
 }
 
-/// Every example net retrained in the page ends where xorsweep's trainer did. The lesson's nets
-/// (well conditioned: they solve early and their loss falls smoothly) agree to 1e-9 in every
-/// weight; JavaScript and Rust both compute in f64, so only exp() may differ, in its last bit.
-/// Every other net must agree in `solved_epoch` or be reported as sensitive by the page.
-fn check_retraining(p: &mut Page) -> Vec<(u64, f64)> {
+/// Every example net retrained in the page ends where xorsweep's trainer did. JavaScript and
+/// Rust both compute in f64, and the page follows src/train/reference.rs operation by operation,
+/// so only exp(), tanh() and ln() may differ, in their last bit; a well-conditioned net (`strict`:
+/// the lesson's weights at a modest learning rate) then agrees to 1e-9 in every weight and in
+/// its solved epoch. A chaotic net (large steps) may amplify a last-bit difference, so of all the
+/// nets at least 85% must agree to 1e-9 (measured: 94 of 96 and 7 of 8 in the sweeps below; a
+/// diverged net agrees when both trainers end with non-finite weights). Returns the strictly checked nets and their deviation.
+fn check_retraining(p: &mut Page, strict: impl Fn(&str, f64) -> bool) -> Vec<(u64, f64)> {
     let r = p.eval(
         "(() => { const d = JSON.parse(document.getElementById('xs-data').textContent); const out = []; \
          d.cells.forEach(c => c.ex.forEach(e => { const r = window.xorsweepRetrain(c.id, e.role); \
-           const dev = Math.max(...r.got.map((g, k) => Math.abs(g - r.want[k]))); \
-           out.push([c.id, e.role, c.init, dev, r.solved, r.wantSolved]); })); return out; })()",
+           const dev = Math.max(...r.got.map((g, k) => r.want[k] === null ? (isFinite(g) ? Infinity : 0) : Math.abs(g - r.want[k]))); \
+           out.push([c.id, e.role, c.init, dev, r.solved, r.wantSolved, c.lr]); })); return out; })()",
     );
     let rows = r.as_array().unwrap();
     assert!(!rows.is_empty());
-    let mut lesson = Vec::new();
+    let mut checked = Vec::new();
     for row in rows {
         let dev = row[3].as_f64().unwrap_or(f64::INFINITY);
-        if row[2] == "lesson" {
-            assert!(dev <= 1e-9, "lesson net {row}: weights differ by {dev:e}");
-            assert_eq!(row[4], row[5], "lesson net {row}: solved epoch");
-            lesson.push((row[0].as_u64().unwrap(), dev));
+        if strict(row[2].as_str().unwrap(), row[6].as_f64().unwrap()) {
+            assert!(dev <= 1e-9, "net {row}: weights differ by {dev:e}");
+            assert_eq!(row[4], row[5], "net {row}: solved epoch");
+            checked.push((row[0].as_u64().unwrap(), dev));
         }
     }
-    assert!(!lesson.is_empty(), "no lesson net retrained");
+    let close = rows
+        .iter()
+        .filter(|r| r[3].as_f64().is_some_and(|d| d <= 1e-9))
+        .count();
+    assert!(
+        close * 100 >= rows.len() * 85,
+        "only {close} of {} nets agree to 1e-9",
+        rows.len()
+    );
+    if std::env::var_os("XORSWEEP_RETRAIN_DETAIL").is_some() {
+        for r in rows {
+            eprintln!("{r}");
+        }
+    }
     let devs: Vec<f64> = rows
         .iter()
         .map(|r| r[3].as_f64().unwrap_or(f64::INFINITY))
@@ -585,7 +601,7 @@ fn check_retraining(p: &mut Page) -> Vec<(u64, f64)> {
         devs.iter().copied().fold(0.0, f64::max),
         rows.iter().filter(|r| r[4] != r[5]).count()
     );
-    lesson
+    checked
 }
 
 #[test]
@@ -648,7 +664,8 @@ fn report_works_in_headless_chromium_at_phone_and_laptop_width() {
     // The page's trainer agrees with xorsweep's; the replay command it offers works; a link with
     // the selection in its address opens on that selection; the footer names the version.
     let mut page = Page::open(&mut browser, &url, 1300, true);
-    check_retraining(&mut page);
+    let checked = check_retraining(&mut page, |init, _| init == "lesson");
+    assert!(checked.len() >= 4, "{checked:?}");
     let chosen = page.eval(
         "(() => { const b = document.querySelector('#w-nets button[data-role=first_solved]:not([disabled])') || document.querySelector('#w-nets button[data-role=first_failed]:not([disabled])');          if (b) b.click(); return [location.hash, document.getElementById('ex-title').textContent, document.getElementById('w-replay').textContent,          document.getElementById('w-check').getAttribute('data-dev'), document.querySelector('footer').textContent, !!b]; })()",
     );
@@ -688,6 +705,71 @@ fn report_works_in_headless_chromium_at_phone_and_laptop_width() {
         "a link with the selection"
     );
     drop(page);
+
+    // Every trainer option: the lesson's net under each combination of hidden activation,
+    // loss, batch, momentum and weight decay, and with a rate per layer, retrained in the page.
+    let options = dir.path().join("options");
+    common::xorsweep()
+        .args(["sweep", "--init", "lesson", "--lr", "0.5,2", "--activation"])
+        .args([
+            "sigmoid,tanh,relu",
+            "--loss",
+            "mse,bce",
+            "--batch",
+            "full,online",
+        ])
+        .args([
+            "--momentum",
+            "0,0.5",
+            "--weight-decay",
+            "0,0.001",
+            "--epochs",
+            "300",
+        ])
+        .args(["--quiet", "--out"])
+        .arg(&options)
+        .timeout(Duration::from_secs(120))
+        .assert()
+        .success();
+    let linear = dir.path().join("linear");
+    common::xorsweep()
+        .args([
+            "sweep",
+            "--init",
+            "lesson",
+            "--lr-hidden",
+            "0.5,2",
+            "--lr-out",
+            "0.1,0.5",
+        ])
+        .args([
+            "--output",
+            "linear",
+            "--activation",
+            "tanh,identity",
+            "--epochs",
+            "300",
+        ])
+        .args(["--quiet", "--out"])
+        .arg(&linear)
+        .timeout(Duration::from_secs(120))
+        .assert()
+        .success();
+    for folder in [&options, &linear] {
+        let url = format!("file://{}", folder.join("report.html").display());
+        let mut page = Page::open(&mut browser, &url, 1300, true);
+        let checked = check_retraining(&mut page, |init, lr| {
+            init.starts_with("lesson") && lr <= 0.5
+        });
+        assert!(checked.len() >= 4, "{}: {checked:?}", folder.display());
+        // Cells that differ only in their trainer are told apart in the grid and the table.
+        let names = page.eval(
+            "(() => { const rows = Array.from(document.querySelectorAll('#ex-grid tbody th')).map(t => t.textContent);              return [rows.length, new Set(rows).size, document.querySelectorAll('#ex-grid button').length,              JSON.parse(document.getElementById('xs-data').textContent).cells.length]; })()",
+        );
+        assert_eq!(names[0], names[1], "{names}");
+        assert_eq!(names[2], names[3], "every cell has its button: {names}");
+        drop(page);
+    }
 
     // With scripts off the static report is all there: every row, every chart, and a word
     // that the explorer needs a script instead of its empty controls.

@@ -952,7 +952,7 @@ fn cell_row(c: &Cell) -> [Td; 16] {
 
 fn summary_section(h: &mut String, data: &ChartData) {
     h.push_str("<h2>Every cell</h2>\n");
-    h.push_str("<p>summary.csv, every number to 4 significant digits (the CSV has them exactly); init as <code>--init</code> spells it. Epochs to solve: median and quartiles over the nets that solved; final loss: median and quartiles over all nets; hidden gap: median at the end; the interval is the 95% Wilson interval of the solved share; “–” means none.</p>\n");
+    h.push_str("<p>summary.csv, every number to 4 significant digits (the CSV has them exactly); init as <code>--init</code> spells it, with the trainer setting after “·” when the sweep varies it. Epochs to solve: median and quartiles over the nets that solved; final loss: median and quartiles over all nets; hidden gap: median at the end; the interval is the 95% Wilson interval of the solved share; “–” means none.</p>\n");
     h.push_str("<div class=\"controls js-only\"><label>filter <input type=\"search\" id=\"cell-filter\" placeholder=\"e.g. uniform:1 8.79\" aria-controls=\"cells\"></label><span id=\"cell-count\" aria-live=\"polite\"></span><details id=\"cell-columns\"><summary>columns</summary><div class=\"choices\"></div></details><span class=\"hint\">Click a column heading to sort. A number finds the cells that show it rounded (8.79 finds 8.788; 84% finds 84.5%).</span></div>\n");
     h.push_str("<div class=\"scroll cells\">\n<table id=\"cells\">\n<thead><tr>");
     for (i, (name, shown)) in CELL_COLUMNS.iter().enumerate() {
