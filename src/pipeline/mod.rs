@@ -667,6 +667,7 @@ pub(super) fn manifest(
     let m = Manifest {
         tool: "xorsweep",
         version: env!("CARGO_PKG_VERSION"),
+        created: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
         config: &plan.config,
         config_hash: plan.config.hash(),
         master_seed: plan.config.seed,

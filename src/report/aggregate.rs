@@ -20,6 +20,11 @@ pub struct CellResult {
     pub band: CurveBand,
     /// The cell's first net (replicate 0): its run, outcome and exact curve.
     pub example: Example,
+    /// The cell's first net that solved XOR and its first that did not, each when it is not the
+    /// first net (the report's explorer steps to them and retrains them from their initial
+    /// weights).
+    pub first_solved: Option<(u64, Outcome)>,
+    pub first_failed: Option<(u64, Outcome)>,
 }
 
 #[derive(Clone, Debug)]
@@ -40,6 +45,8 @@ struct Filling {
     diverged: u64,
     first: Option<Outcome>,
     first_curve: Option<Curve>,
+    first_solved: Option<(u64, Outcome)>,
+    first_failed: Option<(u64, Outcome)>,
     loss: Vec<Histogram>,
     gap: Vec<Histogram>,
 }
@@ -58,6 +65,8 @@ impl Filling {
             diverged: 0,
             first: None,
             first_curve: None,
+            first_solved: None,
+            first_failed: None,
             loss: vec![Histogram::default(); n_log],
             gap: vec![Histogram::default(); n_log],
         }
@@ -108,9 +117,13 @@ impl Filling {
                 .first_curve
                 .expect("the chunk with a cell's first net carries its curve"),
         };
+        // Only nets other than the first: the first is `example` already.
+        let other = |n: Option<(u64, Outcome)>| n.filter(|(run, _)| *run != example.run);
         CellResult {
             summary,
             band,
+            first_solved: other(self.first_solved),
+            first_failed: other(self.first_failed),
             example,
         }
     }
@@ -171,6 +184,14 @@ impl<'a> Aggregator<'a> {
                 f.diverged += u64::from(outcome.diverged);
                 if run == cell.first_run {
                     f.first = Some(outcome.clone());
+                }
+                let slot = if outcome.solved_epoch.is_some() {
+                    &mut f.first_solved
+                } else {
+                    &mut f.first_failed
+                };
+                if slot.is_none() {
+                    *slot = Some((run, outcome.clone()));
                 }
                 run += 1;
             }

@@ -7,9 +7,12 @@
 //! applicable" are empty cells, booleans are 0/1 so a spreadsheet reads them as numbers.
 
 use super::aggregate::{CellResult, Example};
-use super::schema::{CurveRow, ExampleRow, SummaryRow, write_csv};
+use super::schema::{
+    CurveRow, ExampleRow, ROLE_FIRST, ROLE_FIRST_FAILED, ROLE_FIRST_SOLVED, SummaryRow, write_csv,
+};
 use super::stats::{CellSummary, CurveBand};
-use crate::sweep::plan::{Cell, Plan};
+use crate::sweep::plan::{Cell, Plan, initial_params};
+use crate::train::Outcome;
 
 pub fn summary_csv(rows: &[CellSummary]) -> Vec<u8> {
     let finite = |x: f64| (!x.is_nan()).then_some(x);
@@ -144,41 +147,67 @@ pub fn curves_csv(plan: &Plan, curves: &[CurveRows]) -> Vec<u8> {
     write_csv(rows)
 }
 
-/// examples.csv: the first net of every cell (its replicate 0) with its final weights, so charts
-/// such as the decision boundaries can be redrawn from the CSV files alone.
-pub fn examples_csv(cells: &[CellResult]) -> Vec<u8> {
-    write_csv(cells.iter().map(|c| {
-        let (cell, r) = (&c.summary.cell, &c.example);
-        let (o, p) = (&r.outcome, r.outcome.params.0);
-        let (hyper, options) = (cell.hyper(), cell.setting.options);
-        ExampleRow {
-            run: r.run,
-            cell: cell.index as u64,
-            init: cell.init.name().to_string(),
-            scale: cell.init.scale(),
-            eps: cell.init.eps(),
-            lr: cell.lr,
-            w11: p[0],
-            w12: p[1],
-            b1: p[2],
-            w21: p[3],
-            w22: p[4],
-            b2: p[5],
-            v1: p[6],
-            v2: p[7],
-            c: p[8],
-            final_loss: o.final_loss,
-            correct: o.correct,
-            solved_epoch: o.solved_epoch.map(u64::from),
-            diverged: u8::from(o.diverged),
-            lr_hidden: Some(hyper.lr_hidden),
-            lr_out: Some(hyper.lr_out),
-            momentum: Some(hyper.momentum),
-            weight_decay: Some(hyper.weight_decay),
-            activation: options.activation,
-            output: options.output,
-            loss: options.loss,
-            batch: options.batch,
-        }
+/// examples.csv: the first net of every cell (its replicate 0) with its initial and final
+/// weights, so that charts such as the decision boundaries can be redrawn from the CSV files alone
+/// and the report can retrain it; after it, the cell's first net that solved XOR and its first that
+/// did not, when those are other nets (`role`).
+pub fn examples_csv(plan: &Plan, cells: &[CellResult]) -> Vec<u8> {
+    write_csv(cells.iter().flat_map(|c| {
+        let cell = &c.summary.cell;
+        let first = (ROLE_FIRST, c.example.run, &c.example.outcome);
+        let others = [
+            (ROLE_FIRST_SOLVED, c.first_solved.as_ref()),
+            (ROLE_FIRST_FAILED, c.first_failed.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(role, n)| n.map(|(run, o)| (role, *run, o)));
+        std::iter::once(first)
+            .chain(others)
+            .map(move |(role, run, o)| example_row(plan, cell, role, run, o))
     }))
+}
+
+fn example_row(plan: &Plan, cell: &Cell, role: &str, run: u64, o: &Outcome) -> ExampleRow {
+    let p = o.params.0;
+    let i = initial_params(cell.init, plan.config.seed, run).0;
+    let (hyper, options) = (cell.hyper(), cell.setting.options);
+    ExampleRow {
+        run,
+        cell: cell.index as u64,
+        init: cell.init.name().to_string(),
+        scale: cell.init.scale(),
+        eps: cell.init.eps(),
+        lr: cell.lr,
+        w11: p[0],
+        w12: p[1],
+        b1: p[2],
+        w21: p[3],
+        w22: p[4],
+        b2: p[5],
+        v1: p[6],
+        v2: p[7],
+        c: p[8],
+        final_loss: o.final_loss,
+        correct: o.correct,
+        solved_epoch: o.solved_epoch.map(u64::from),
+        diverged: u8::from(o.diverged),
+        lr_hidden: Some(hyper.lr_hidden),
+        lr_out: Some(hyper.lr_out),
+        momentum: Some(hyper.momentum),
+        weight_decay: Some(hyper.weight_decay),
+        activation: options.activation,
+        output: options.output,
+        loss: options.loss,
+        batch: options.batch,
+        role: role.to_string(),
+        w11_init: Some(i[0]),
+        w12_init: Some(i[1]),
+        b1_init: Some(i[2]),
+        w21_init: Some(i[3]),
+        w22_init: Some(i[4]),
+        b2_init: Some(i[5]),
+        v1_init: Some(i[6]),
+        v2_init: Some(i[7]),
+        c_init: Some(i[8]),
+    }
 }

@@ -16,10 +16,13 @@ use base64::Engine;
 use serde::Serialize;
 
 use super::charts::axis::sig_label;
-use super::charts::data::{Cell, ChartData};
+use super::charts::data::{Cell, ChartData, Example, closest};
+use super::charts::loss_by_lr;
 use super::charts::{Chart, ChartOptions, Rendered};
 use super::findings::{self, Finding};
+use super::schema::ROLE_FIRST;
 use crate::baseline::LESSON_LR;
+use crate::train::{Activation, Batch, Loss, N_PARAMS, OutputUnit};
 
 /// The best MSE an exactly symmetric net can reach: it can fit at most three of the four cases.
 pub const SYMMETRIC_BOUND: f64 = 1.0 / 6.0;
@@ -106,8 +109,9 @@ pub fn page(
     config_section(&mut h, data, sweep_toml);
     headline_section(&mut h, data);
     charts_section(&mut h, charts);
-    explorer_section(&mut h, data, opts);
+    explorer_section(&mut h, data, opts, sweep_toml);
     summary_section(&mut h, data);
+    footer(&mut h, sweep_toml);
     h.push_str("<script>");
     h.push_str(SCRIPT);
     h.push_str("</script>\n</body>\n</html>\n");
@@ -398,7 +402,7 @@ fn png_size(png: &[u8]) -> (u32, u32) {
 }
 
 fn charts_section(h: &mut String, charts: &[Rendered]) {
-    h.push_str("<h2 id=\"charts\">Charts</h2>\n<p class=\"hint\">Tap or click a chart to see it full size.</p>\n");
+    h.push_str("<h2 id=\"charts\">Charts</h2>\n<p class=\"hint\">Tap or click a chart to see it full size. <span class=\"js-only-inline\">The charts are drawn in the page, one panel per row on a narrow screen; point at (or tap) a line or a dot to read its values.</span></p>\n");
     let mut skipped = Vec::new();
     for r in charts {
         match r {
@@ -412,7 +416,7 @@ fn charts_section(h: &mut String, charts: &[Rendered]) {
                 let (w, ht) = png_size(png);
                 let _ = writeln!(
                     h,
-                    "<div class=\"fig\" id=\"at-{id}\">\n<figure id=\"fig-{id}\">\n<a class=\"close\" href=\"#at-{id}\" aria-label=\"close\">✕ close</a>\n<a href=\"#fig-{id}\"><img src=\"data:image/png;base64,{}\" width=\"{w}\" height=\"{ht}\" alt=\"{}\" data-file=\"{}\"></a>\n<figcaption>{} <span class=\"hint\">(also saved as <code>{}</code>)</span></figcaption>\n</figure>\n</div>",
+                    "<div class=\"fig\" id=\"at-{id}\">\n<figure id=\"fig-{id}\" data-chart=\"{id}\">\n<a class=\"close\" href=\"#at-{id}\" aria-label=\"close\">✕ close</a>\n<a class=\"png\" href=\"#fig-{id}\"><img src=\"data:image/png;base64,{}\" width=\"{w}\" height=\"{ht}\" alt=\"{}\" data-file=\"{}\"></a>\n<div class=\"live\"></div>\n<figcaption>{} <span class=\"hint\">(also saved as <code>{}</code>; <a class=\"png-link\" href=\"#fig-{id}\">the PNG, full size</a>)</span></figcaption>\n</figure>\n</div>",
                     base64::engine::general_purpose::STANDARD.encode(png),
                     esc(title),
                     esc(file),
@@ -444,29 +448,115 @@ fn j(x: f64) -> Option<f64> {
 #[derive(Serialize)]
 struct ExampleJson {
     run: u64,
+    /// `first`, `first_solved` or `first_failed`.
+    role: String,
+    /// Final weights, as examples.csv has them (exact).
     p: Vec<Option<f64>>,
+    /// Initial weights (exact), when examples.csv has them.
+    p0: Option<[f64; N_PARAMS]>,
+    /// How it was trained beyond the learning rate.
+    o: TrainerJson,
     correct: u8,
     solved: Option<u64>,
     loss: Option<f64>,
+}
+
+impl ExampleJson {
+    fn new(e: &Example) -> ExampleJson {
+        ExampleJson {
+            run: e.run,
+            role: if e.role.is_empty() {
+                ROLE_FIRST.to_string()
+            } else {
+                e.role.clone()
+            },
+            p: e.params
+                .iter()
+                .map(|x| x.is_finite().then_some(*x))
+                .collect(),
+            p0: e.init_params.filter(|p| p.iter().all(|x| x.is_finite())),
+            o: TrainerJson {
+                activation: e.options.activation,
+                output: e.options.output,
+                loss: e.options.loss,
+                batch: e.options.batch,
+                lr_hidden: e.lr_hidden,
+                lr_out: e.lr_out,
+                momentum: e.momentum,
+                weight_decay: e.weight_decay,
+            },
+            correct: e.correct,
+            solved: e.solved_epoch,
+            loss: e.final_loss.is_finite().then_some(e.final_loss),
+        }
+    }
+}
+
+/// A net's trainer, named as examples.csv's columns (and so as sweep.toml's keys and the
+/// flags); absent numbers are the lesson's (`lr` for both layers, no momentum, no decay).
+#[derive(Serialize)]
+struct TrainerJson {
+    activation: Activation,
+    output: OutputUnit,
+    loss: Loss,
+    batch: Batch,
+    lr_hidden: Option<f64>,
+    lr_out: Option<f64>,
+    momentum: Option<f64>,
+    weight_decay: Option<f64>,
 }
 
 #[derive(Serialize)]
 struct CellJson {
     id: u64,
     init: String,
+    /// The scheme's scale and ε.
+    sc: Option<f64>,
+    eps: Option<f64>,
     lr: f64,
     nets: u64,
     solved: u64,
     share: Option<f64>,
     ci: [Option<f64>; 2],
-    med: Option<f64>,
+    /// Quartiles of the solved epoch among solved nets.
+    se: [Option<f64>; 3],
     /// Index into the list of distinct epoch grids.
     ei: usize,
     l: Vec<Option<f64>>,
     q1: Vec<Option<f64>>,
     q3: Vec<Option<f64>>,
+    /// Median hidden gap.
+    g: Vec<Option<f64>>,
     s: Vec<Option<f64>>,
-    ex: Option<ExampleJson>,
+    /// The cell's first net, then its first solving and first failing nets if others.
+    ex: Vec<ExampleJson>,
+}
+
+#[derive(Serialize)]
+struct GroupJson {
+    label: String,
+    /// Independent random weights (what the solved-share and heat-map charts compare).
+    indep: bool,
+    cells: Vec<u64>,
+    tied: Vec<u64>,
+    best: Option<u64>,
+    fastest: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct BaselineJson {
+    lr: f64,
+    e: Vec<f64>,
+    l: Vec<Option<f64>>,
+    solved: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct SymmetryJson {
+    lr: f64,
+    sym: Option<u64>,
+    /// Near-symmetric cells at `lr`, by ε.
+    near: Vec<u64>,
 }
 
 #[derive(Serialize)]
@@ -476,10 +566,23 @@ struct ExplorerJson {
     lrs: Vec<f64>,
     cells: Vec<CellJson>,
     initial: u64,
+    groups: Vec<GroupJson>,
+    /// The init whose learning curves the charts draw.
+    chart_group: Option<String>,
+    baseline: Option<BaselineJson>,
+    sym: Option<SymmetryJson>,
+    /// The cells whose example nets the decision-boundary chart draws.
+    bnd: Vec<u64>,
+    /// The cells whose curves loss_by_lr.png draws.
+    loss_cells: Vec<u64>,
+    /// Which rows runs.csv holds (`all`, `none`, `sample:N`), for the replay command.
+    runs_csv: String,
+    total_runs: u64,
 }
 
-/// The explorer's data: every cell with a curve, its numbers and its example net's weights.
-fn explorer_json(data: &ChartData, opts: &ChartOptions) -> Option<String> {
+/// The explorer's and the live charts' data: every cell with a curve, its numbers and its example
+/// nets' weights; the groups' verdicts; the lesson's run.
+fn explorer_json(data: &ChartData, opts: &ChartOptions, sweep_toml: &str) -> Option<String> {
     let mut epochs: Vec<Vec<f64>> = Vec::new();
     let mut cells = Vec::new();
     for c in data.cells.iter().filter(|c| !c.curve.epoch.is_empty()) {
@@ -494,30 +597,26 @@ fn explorer_json(data: &ChartData, opts: &ChartOptions) -> Option<String> {
         let ex = data
             .examples
             .iter()
-            .find(|e| e.cell == c.cell)
-            .map(|e| ExampleJson {
-                run: e.run,
-                p: e.params
-                    .iter()
-                    .map(|x| x.is_finite().then_some(*x))
-                    .collect(),
-                correct: e.correct,
-                solved: e.solved_epoch,
-                loss: j(e.final_loss),
-            });
+            .chain(&data.other_examples)
+            .filter(|e| e.cell == c.cell)
+            .map(ExampleJson::new)
+            .collect();
         cells.push(CellJson {
             id: c.cell,
             init: c.scheme.label(),
+            sc: c.scheme.scale,
+            eps: c.scheme.eps,
             lr: c.lr,
             nets: c.nets,
             solved: c.solved,
             share: j(c.solved_fraction),
             ci: [j(c.solved_ci95.0), j(c.solved_ci95.1)],
-            med: c.solved_epoch[1],
+            se: c.solved_epoch,
             ei,
             l: v(&c.curve.loss),
             q1: v(&c.curve.loss_q1),
             q3: v(&c.curve.loss_q3),
+            g: v(&c.curve.gap),
             s: v(&c.curve.solved),
             ex,
         });
@@ -532,95 +631,316 @@ fn explorer_json(data: &ChartData, opts: &ChartOptions) -> Option<String> {
     let mut lrs: Vec<f64> = cells.iter().map(|c| c.lr).collect();
     lrs.sort_by(f64::total_cmp);
     lrs.dedup();
+    let chart_group = data.chart_group(opts.chart_init.as_deref()).ok().flatten();
     // Start at the chart init's best cell, as the headline names it.
-    let initial = data
-        .chart_group(opts.chart_init.as_deref())
-        .ok()
-        .flatten()
+    let initial = chart_group
+        .as_ref()
         .and_then(|g| g.verdict().map(|v| v.best.cell))
         .filter(|id| cells.iter().any(|c| c.id == *id))
         .unwrap_or(first);
+    let groups = data
+        .groups()
+        .iter()
+        .map(|g| {
+            let v = g.verdict();
+            GroupJson {
+                label: g.scheme.label(),
+                indep: g.scheme.is_independent(),
+                cells: g.cells.iter().map(|c| c.cell).collect(),
+                tied: v
+                    .as_ref()
+                    .map_or(Vec::new(), |v| v.tied.iter().map(|c| c.cell).collect()),
+                best: v.as_ref().map(|v| v.best.cell),
+                fastest: v.as_ref().map(|v| v.fastest.cell),
+            }
+        })
+        .collect();
+    let baseline = data.baseline.as_ref().map(|b| BaselineJson {
+        lr: b.lr,
+        e: b.epoch.clone(),
+        l: b.loss.iter().map(|x| j(*x)).collect(),
+        solved: data
+            .example_near("lesson", b.lr)
+            .filter(|e| e.lr == b.lr)
+            .and_then(|e| e.solved_epoch),
+    });
+    let config = sweep_toml.parse::<toml::Table>().ok();
     let json = serde_json::to_string(&ExplorerJson {
         epochs,
         inits,
         lrs,
-        cells,
         initial,
+        groups,
+        chart_group: chart_group.map(|g| g.scheme.label()),
+        baseline,
+        sym: symmetry_cells(data),
+        bnd: ["lesson", "symmetric"]
+            .iter()
+            .filter_map(|init| data.example_near(init, LESSON_LR).map(|e| e.cell))
+            .collect(),
+        loss_cells: loss_by_lr::chosen(data, opts)
+            .map_or(Vec::new(), |ch| ch.cells.iter().map(|c| c.cell).collect()),
+        runs_csv: config
+            .as_ref()
+            .and_then(|t| t.get("runs_csv")?.as_str().map(str::to_string))
+            .unwrap_or_else(|| "all".into()),
+        total_runs: data.cells.iter().map(|c| c.nets).sum(),
+        cells,
     })
     .ok()?;
     // "<" only occurs inside JSON strings, where \u003c means the same; so no "</script>".
     Some(json.replace('<', "\\u003c"))
 }
 
-fn explorer_section(h: &mut String, data: &ChartData, opts: &ChartOptions) {
-    let Some(json) = explorer_json(data, opts) else {
+/// The cells the symmetry-breaking chart draws: exactly and nearly symmetric, at the learning
+/// rate closest to the lesson's.
+fn symmetry_cells(data: &ChartData) -> Option<SymmetryJson> {
+    let both: Vec<&Cell> = data
+        .cells
+        .iter()
+        .filter(|c| c.scheme.init.contains("symmetric"))
+        .collect();
+    let lr = both[closest(both.iter().map(|c| c.lr), LESSON_LR)?].lr;
+    let mut near: Vec<&Cell> = both
+        .iter()
+        .copied()
+        .filter(|c| c.scheme.init == "near-symmetric" && c.lr == lr)
+        .collect();
+    near.sort_by(|a, b| {
+        a.scheme
+            .eps
+            .unwrap_or(0.0)
+            .total_cmp(&b.scheme.eps.unwrap_or(0.0))
+    });
+    Some(SymmetryJson {
+        lr,
+        sym: both
+            .iter()
+            .find(|c| c.scheme.init == "symmetric" && c.lr == lr)
+            .map(|c| c.cell),
+        near: near.iter().map(|c| c.cell).collect(),
+    })
+}
+
+fn explorer_section(h: &mut String, data: &ChartData, opts: &ChartOptions, sweep_toml: &str) {
+    let Some(json) = explorer_json(data, opts, sweep_toml) else {
         return;
     };
-    h.push_str("<h2>Explorer</h2>\n<p class=\"no-js\">The explorer draws any cell's curves and its example net's decision boundary in the browser; it needs JavaScript. Everything it shows is also in the charts above and the table below.</p>\n");
-    h.push_str("<section id=\"explorer\" class=\"js-only\">\n<p>Pick an init and a learning rate, or a cell of the grid (the share of nets solved), to see that cell's loss, when its nets solve, and what its example net (its first) computes.</p>\n<div class=\"controls\"><label>init <select id=\"ex-init\"></select></label><label>learning rate <select id=\"ex-lr\"></select></label></div>\n<div class=\"scroll grid\" id=\"ex-grid\"></div>\n<p id=\"ex-title\" aria-live=\"polite\"></p>\n<div class=\"panels\">\n<figure><svg id=\"ex-loss\" viewBox=\"0 0 360 250\" role=\"img\" aria-label=\"loss over training\"></svg><figcaption>Loss over training: median net (line) and middle 50% of nets (band).</figcaption></figure>\n<figure><svg id=\"ex-solved\" viewBox=\"0 0 360 250\" role=\"img\" aria-label=\"share solved by epoch\"></svg><figcaption>Share of the cell's nets solved by each epoch.</figcaption></figure>\n<figure><canvas id=\"ex-boundary\" width=\"240\" height=\"240\" aria-label=\"decision boundary\"></canvas><figcaption id=\"ex-boundary-note\"></figcaption></figure>\n</div>\n</section>\n");
+    h.push_str("<h2>Explorer</h2>\n<p class=\"no-js\">The explorer draws any cell's curves, retrains its example nets in the browser and shows them learning; it needs JavaScript. Everything else it shows is also in the charts above and the table below.</p>\n");
+    h.push_str(r#"<section id="explorer" class="js-only">
+<p>Pick an init and a learning rate, or a cell of the grid (the share of nets solved), to see that cell's loss, when its nets solve, and watch one of its nets learn. The selection is kept in the page's address, so a link to it opens it.</p>
+<div class="controls"><label>init <select id="ex-init"></select></label><label>learning rate <select id="ex-lr"></select></label></div>
+<div class="scroll grid" id="ex-grid"></div>
+<p id="ex-title" aria-live="polite"></p>
+<div class="panels">
+<figure><svg id="ex-loss" viewBox="0 0 360 250" role="img" aria-label="loss over training"></svg><figcaption>Loss over training: median net (line) and middle 50% of nets (band).</figcaption></figure>
+<figure><svg id="ex-solved" viewBox="0 0 360 250" role="img" aria-label="share solved by epoch"></svg><figcaption>Share of the cell's nets solved by each epoch.</figcaption></figure>
+</div>
+<h3 id="watch">Watch a net learn</h3>
+<p>The net is retrained here, in the page, from its initial weights by the same steps as xorsweep's reference trainer (<code>src/train/reference.rs</code>), then you can move through its epochs.</p>
+<div class="controls" id="w-nets" role="group" aria-label="which net"></div>
+<div class="controls"><button type="button" id="w-play">▶ play</button><label class="grow">epoch <input type="range" id="w-epoch" min="0" max="0" value="0"></label><output id="w-epoch-out" for="w-epoch"></output></div>
+<div class="panels">
+<figure><svg id="w-loss" viewBox="0 0 360 250" role="img" aria-label="this net's loss"></svg><figcaption>This net's loss at every epoch; the line marks the epoch shown.</figcaption></figure>
+<figure><canvas id="w-boundary" width="240" height="240" aria-label="decision boundary at the epoch shown"></canvas><figcaption id="w-boundary-note"></figcaption></figure>
+<figure><table id="w-out" class="outs"><thead><tr><th>x₁ x₂</th><th class="n">target</th><th class="n">output</th><th></th></tr></thead><tbody></tbody></table><figcaption id="w-state" aria-live="polite"></figcaption></figure>
+</div>
+<p id="w-check"></p>
+<p class="replay">Check this net on the command line (in the sweep's folder): <code id="w-replay"></code> <button type="button" id="w-copy">copy</button> <span id="w-replay-note" class="hint"></span></p>
+</section>
+"#);
     let _ = writeln!(
         h,
         "<script type=\"application/json\" id=\"xs-data\">{json}</script>"
     );
 }
 
-fn summary_section(h: &mut String, data: &ChartData) {
-    h.push_str("<h2>Every cell</h2>\n");
-    h.push_str("<p>summary.csv, rounded for reading (the CSV has the exact numbers); init as <code>--init</code> spells it. Epochs to solve: median and quartiles over the nets that solved; final loss: median and quartiles over all nets; hidden gap: median at the end; the interval is the 95% Wilson interval of the solved share; “–” means none.</p>\n");
-    h.push_str("<div class=\"controls js-only\"><label>filter <input type=\"search\" id=\"cell-filter\" placeholder=\"e.g. uniform:1\" aria-controls=\"cells\"></label><span id=\"cell-count\" aria-live=\"polite\"></span><span class=\"hint\">Click a column heading to sort.</span></div>\n");
-    h.push_str("<div class=\"scroll cells\">\n<table id=\"cells\">\n<thead><tr><th class=\"n\">cell</th><th>init</th><th class=\"n\">scale</th><th class=\"n\">ε</th><th class=\"n\">learning rate</th><th class=\"n\">nets</th><th class=\"n\">solved</th><th class=\"n\">share</th><th class=\"n\">share: 95% interval</th><th class=\"n\">epochs to solve: median</th><th class=\"n\">epochs to solve: [q1, q3]</th><th class=\"n\">final loss: median</th><th class=\"n\">final loss: [q1, q3]</th><th class=\"n\">best final loss</th><th class=\"n\">hidden gap</th><th class=\"n\">diverged</th></tr></thead>\n<tbody>\n");
-    // The sort key of a numeric cell: the exact value; empty for none.
-    let key = |x: f64| match x {
+/// A shell word: as it is when it has no character a shell treats specially, else single-quoted.
+fn shell_word(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._:,+-/=@%".contains(c));
+    if plain {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// The sweep's command line, spelled from sweep.toml: every key as its flag (`runs_csv` as
+/// `--runs-csv`), a list as the flag repeated.
+fn command_line(sweep_toml: &str) -> Option<String> {
+    let table = sweep_toml.parse::<toml::Table>().ok()?;
+    let mut words = vec!["xorsweep".to_string(), "sweep".to_string()];
+    for (k, v) in &table {
+        let flag = format!("--{}", k.replace('_', "-"));
+        let values: Vec<&toml::Value> = match v {
+            toml::Value::Array(a) => a.iter().collect(),
+            other => vec![other],
+        };
+        for v in values {
+            words.push(flag.clone());
+            words.push(shell_word(
+                &v.as_str().map_or_else(|| v.to_string(), str::to_string),
+            ));
+        }
+    }
+    Some(words.join(" "))
+}
+
+/// The page's footer: the version that wrote it and the command that reruns it. The date is in
+/// manifest.json (`created`): the page itself is the same bytes whenever the same sweep is run.
+fn footer(h: &mut String, sweep_toml: &str) {
+    let _ = write!(
+        h,
+        "<footer>\n<p>Written by xorsweep {}. The sweep's command line (from sweep.toml): <code class=\"cmd\">{}</code>. When it ran: <code>created</code> in manifest.json, beside this file.</p>\n</footer>\n",
+        env!("CARGO_PKG_VERSION"),
+        esc(&command_line(sweep_toml)
+            .unwrap_or_else(|| "xorsweep sweep --config sweep.toml".into()))
+    );
+}
+
+/// The every-cell table's columns: heading, and whether it shows by default (the defaults fit a
+/// 1300 px window; the column chooser shows the others).
+const CELL_COLUMNS: [(&str, bool); 16] = [
+    ("init", true),
+    ("learning rate", true),
+    ("cell", false),
+    ("scale", false),
+    ("ε", false),
+    ("nets", true),
+    ("solved", true),
+    ("share", true),
+    ("share: 95% interval", true),
+    ("epochs to solve: median", true),
+    ("epochs to solve: [q1, q3]", false),
+    ("final loss: median", true),
+    ("final loss: [q1, q3]", false),
+    ("best final loss", false),
+    ("hidden gap", true),
+    ("diverged", true),
+];
+
+/// One cell of the every-cell table: its sort key (`data-v`: the exact value, empty for none),
+/// the second number of a pair (`data-w`), and the text shown.
+struct Td {
+    v: Option<String>,
+    w: Option<String>,
+    text: String,
+}
+
+/// The exact value of a number, for sorting and for the filter: empty for none.
+fn key(x: f64) -> String {
+    match x {
         _ if x.is_nan() => String::new(),
         f64::INFINITY => "Infinity".into(),
         f64::NEG_INFINITY => "-Infinity".into(),
         _ => format!("{x}"),
+    }
+}
+
+fn opt_key(x: Option<f64>) -> String {
+    x.map_or(String::new(), key)
+}
+
+impl Td {
+    fn text(text: String) -> Td {
+        Td {
+            v: None,
+            w: None,
+            text,
+        }
+    }
+    fn num(v: String, text: String) -> Td {
+        Td {
+            v: Some(v),
+            w: None,
+            text,
+        }
+    }
+    fn pair(v: String, w: String, text: String) -> Td {
+        Td {
+            v: Some(v),
+            w: Some(w),
+            text,
+        }
+    }
+    fn count(n: u64) -> Td {
+        Td::num(n.to_string(), n.to_string())
+    }
+    fn real(x: f64) -> Td {
+        Td::num(key(x), n4(x))
+    }
+    fn opt_real(x: Option<f64>) -> Td {
+        Td::num(opt_key(x), opt_n4(x))
+    }
+}
+
+fn cell_row(c: &Cell) -> [Td; 16] {
+    let [e1, em, e3] = c.solved_epoch;
+    let [l1, lm, l3] = c.final_loss;
+    let epoch_iqr = match (e1, e3) {
+        (Some(a), Some(b)) => format!("[{}, {}]", epoch(a), epoch(b)),
+        _ => "–".into(),
     };
-    let opt_key = |x: Option<f64>| x.map_or(String::new(), key);
-    for c in &data.cells {
-        let [e1, em, e3] = c.solved_epoch;
-        let epoch_iqr = match (e1, e3) {
-            (Some(a), Some(b)) => format!("[{}, {}]", epoch(a), epoch(b)),
-            _ => "–".into(),
-        };
-        let [l1, lm, l3] = c.final_loss;
-        let _ = writeln!(
-            h,
-            "<tr><td class=\"n\" data-v=\"{}\">{}</td><td>{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">[{}, {}]</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">[{}, {}]</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td></tr>",
-            c.cell,
-            c.cell,
-            esc(&c.scheme.label()),
-            opt_key(c.scheme.scale),
-            opt_n4(c.scheme.scale),
-            opt_key(c.scheme.eps),
-            opt_n4(c.scheme.eps),
-            key(c.lr),
-            n4(c.lr),
-            c.nets,
-            c.nets,
-            c.solved,
-            c.solved,
-            key(c.solved_fraction),
-            pct(c.solved_fraction),
+    [
+        Td::text(esc(&c.scheme.label())),
+        Td::real(c.lr),
+        Td::count(c.cell),
+        Td::opt_real(c.scheme.scale),
+        Td::opt_real(c.scheme.eps),
+        Td::count(c.nets),
+        Td::count(c.solved),
+        Td::num(key(c.solved_fraction), pct(c.solved_fraction)),
+        Td::pair(
             key(c.solved_ci95.0),
-            pct(c.solved_ci95.0),
-            pct(c.solved_ci95.1),
-            opt_key(em),
-            opt_epoch(em),
-            opt_key(e1),
-            epoch_iqr,
-            key(lm),
-            n3(lm),
-            key(l1),
-            n3(l1),
-            n3(l3),
-            key(c.final_loss_best),
-            n3(c.final_loss_best),
-            key(c.median_hidden_gap),
-            n3(c.median_hidden_gap),
-            c.diverged,
-            c.diverged
+            key(c.solved_ci95.1),
+            format!("[{}, {}]", pct(c.solved_ci95.0), pct(c.solved_ci95.1)),
+        ),
+        Td::num(opt_key(em), opt_epoch(em)),
+        Td::pair(opt_key(e1), opt_key(e3), epoch_iqr),
+        Td::real(lm),
+        Td::pair(key(l1), key(l3), format!("[{}, {}]", n4(l1), n4(l3))),
+        Td::real(c.final_loss_best),
+        Td::real(c.median_hidden_gap),
+        Td::count(c.diverged),
+    ]
+}
+
+fn summary_section(h: &mut String, data: &ChartData) {
+    h.push_str("<h2>Every cell</h2>\n");
+    h.push_str("<p>summary.csv, every number to 4 significant digits (the CSV has them exactly); init as <code>--init</code> spells it, with the trainer setting after “·” when the sweep varies it. Epochs to solve: median and quartiles over the nets that solved; final loss: median and quartiles over all nets; hidden gap: median at the end; the interval is the 95% Wilson interval of the solved share; “–” means none.</p>\n");
+    h.push_str("<div class=\"controls js-only\"><label>filter <input type=\"search\" id=\"cell-filter\" placeholder=\"e.g. uniform:1 8.79\" aria-controls=\"cells\"></label><span id=\"cell-count\" aria-live=\"polite\"></span><details id=\"cell-columns\"><summary>columns</summary><div class=\"choices\"></div></details><span class=\"hint\">Click a column heading to sort. A number finds the cells that show it rounded (8.79 finds 8.788; 84% finds 84.5%).</span></div>\n");
+    h.push_str("<div class=\"scroll cells\">\n<table id=\"cells\">\n<thead><tr>");
+    for (i, (name, shown)) in CELL_COLUMNS.iter().enumerate() {
+        let class = if i == 0 { "" } else { " class=\"n\"" };
+        let _ = write!(
+            h,
+            "<th{class} data-shown=\"{}\">{}</th>",
+            u8::from(*shown),
+            esc(name)
         );
+    }
+    h.push_str("</tr></thead>\n<tbody>\n");
+    for c in &data.cells {
+        h.push_str("<tr>");
+        for (i, td) in cell_row(c).into_iter().enumerate() {
+            let tag = if i == 0 {
+                "th scope=\"row\""
+            } else {
+                "td class=\"n\""
+            };
+            let _ = write!(h, "<{tag}");
+            if let Some(v) = &td.v {
+                let _ = write!(h, " data-v=\"{v}\"");
+            }
+            if let Some(w) = &td.w {
+                let _ = write!(h, " data-w=\"{w}\"");
+            }
+            let close = if i == 0 { "th" } else { "td" };
+            let _ = write!(h, ">{}</{close}>", td.text);
+        }
+        h.push_str("</tr>\n");
     }
     h.push_str("</tbody>\n</table>\n</div>\n");
 }
@@ -700,8 +1020,44 @@ mod tests {
         assert!(page.contains("The sweep has no lesson net"));
         // NaN and infinite quartiles are shown, not hidden or crashed on.
         assert!(page.contains(
-            "<td class=\"n\" data-v=\"0.2\">0.2</td><td class=\"n\" data-v=\"\">[–, inf]</td>"
+            "<td class=\"n\" data-v=\"0.2\">0.2</td><td class=\"n\" data-v=\"\" data-w=\"Infinity\">[–, inf]</td>"
         ));
+    }
+
+    #[test]
+    fn the_command_line_is_spelled_from_sweep_toml() {
+        let toml = "lr = \"0.5..8:4:log\"\ninit = [\"uniform:1\", \"lesson\"]\nseeds = 16\nruns_csv = \"sample:20\"\nnote = \"it's\"\n";
+        assert_eq!(
+            command_line(toml).unwrap(),
+            "xorsweep sweep --init uniform:1 --init lesson --lr 0.5..8:4:log --note 'it'\\''s' --runs-csv sample:20 --seeds 16"
+        );
+        assert_eq!(command_line("lr = ["), None);
+        let page = String::from_utf8(page(
+            &ChartData::default(),
+            &[],
+            toml,
+            &ChartOptions::default(),
+        ))
+        .unwrap();
+        assert!(page.contains(&format!("xorsweep {}", env!("CARGO_PKG_VERSION"))));
+        assert!(
+            page.contains("--note &#39;it&#39;\\&#39;&#39;s&#39;"),
+            "escaped in the page"
+        );
+    }
+
+    #[test]
+    fn the_cell_table_has_every_column_and_a_default_set() {
+        let data = ChartData {
+            cells: vec![cell("uniform", 8.787_878, 7, 0.001)],
+            ..Default::default()
+        };
+        let page = String::from_utf8(page(&data, &[], "", &ChartOptions::default())).unwrap();
+        let heads = page.matches("<th class=\"n\" data-shown=").count() + 1;
+        assert_eq!(heads, CELL_COLUMNS.len());
+        // One format: 4 significant digits, the exact value kept for sorting and the filter.
+        assert!(page.contains("<td class=\"n\" data-v=\"8.787878\">8.788</td>"));
+        assert!(page.contains("<th scope=\"row\">uniform:1</th>"));
     }
 
     #[test]

@@ -9,6 +9,9 @@ use crate::sweep::shard::Shard;
 pub struct Manifest<'a> {
     pub tool: &'static str,
     pub version: &'static str,
+    /// When the reports were written, UTC, RFC 3339 to the second (report.html leaves the date
+    /// out so that it stays byte-identical for the same command; this says when).
+    pub created: String,
     pub config: &'a SweepConfig,
     pub config_hash: String,
     pub master_seed: u64,

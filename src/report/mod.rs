@@ -98,7 +98,7 @@ pub fn render(
     let summaries: Vec<stats::CellSummary> = cells.iter().map(|c| c.summary.clone()).collect();
     let summary = csv::summary_csv(&summaries);
     let curves = csv::curves_csv(plan, &curves);
-    let examples = csv::examples_csv(cells);
+    let examples = csv::examples_csv(plan, cells);
     // Drawn from the CSV bytes, not from the aggregates, so that `xorsweep plot` can redraw them.
     let visuals = render_visuals(&summary, &curves, &examples, &plan.config.to_toml(), opts)?;
     let mut out = vec![

@@ -583,6 +583,31 @@ pub struct ExampleRow {
     pub loss: Loss,
     #[serde(default)]
     pub batch: Batch,
+    /// Which net of its cell this is: `first` (replicate 0), `first_solved` or `first_failed`
+    /// (the cell's first net that solved XOR, or did not, when that is not its first net).
+    /// Files older than this column hold only first nets and read as empty.
+    #[serde(default)]
+    pub role: String,
+    /// The initial weights, from which the report's explorer retrains the net (empty in files
+    /// older than these columns).
+    #[serde(default, serialize_with = "opt_num")]
+    pub w11_init: Option<f64>,
+    #[serde(default, serialize_with = "opt_num")]
+    pub w12_init: Option<f64>,
+    #[serde(default, serialize_with = "opt_num")]
+    pub b1_init: Option<f64>,
+    #[serde(default, serialize_with = "opt_num")]
+    pub w21_init: Option<f64>,
+    #[serde(default, serialize_with = "opt_num")]
+    pub w22_init: Option<f64>,
+    #[serde(default, serialize_with = "opt_num")]
+    pub b2_init: Option<f64>,
+    #[serde(default, serialize_with = "opt_num")]
+    pub v1_init: Option<f64>,
+    #[serde(default, serialize_with = "opt_num")]
+    pub v2_init: Option<f64>,
+    #[serde(default, serialize_with = "opt_num")]
+    pub c_init: Option<f64>,
 }
 
 /// The trainer columns of a summary.csv or examples.csv row, with the lesson's values for files
@@ -638,7 +663,27 @@ macro_rules! trainer_columns {
 
 trainer_columns!(SummaryRow, ExampleRow, RunRow<'_>);
 
+/// [`ExampleRow::role`] of a cell's first net, and of its first nets that solved and failed.
+pub const ROLE_FIRST: &str = "first";
+pub const ROLE_FIRST_SOLVED: &str = "first_solved";
+pub const ROLE_FIRST_FAILED: &str = "first_failed";
+
 impl ExampleRow {
+    /// The initial weights, when the file has all nine.
+    pub fn initial_params(&self) -> Option<Params> {
+        Some(Params([
+            self.w11_init?,
+            self.w12_init?,
+            self.b1_init?,
+            self.w21_init?,
+            self.w22_init?,
+            self.b2_init?,
+            self.v1_init?,
+            self.v2_init?,
+            self.c_init?,
+        ]))
+    }
+
     pub fn params(&self) -> Params {
         Params([
             self.w11, self.w12, self.b1, self.w21, self.w22, self.b2, self.v1, self.v2, self.c,

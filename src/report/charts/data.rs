@@ -12,8 +12,10 @@ use std::collections::HashMap;
 use anyhow::{Context, bail};
 
 use crate::hyper::Setting;
-use crate::report::schema::{CurveRow, ExampleRow, SummaryRow, TrainerColumns, read_csv};
-use crate::train::N_PARAMS;
+use crate::report::schema::{
+    CurveRow, ExampleRow, ROLE_FIRST, SummaryRow, TrainerColumns, read_csv,
+};
+use crate::train::{N_PARAMS, Options};
 
 /// A group of cells that differ only in their learning rate: an initialisation scheme as the CSV
 /// files name it (`init` plus its scale and ε, if any) trained with one [`Setting`] (the trainer's
@@ -134,6 +136,17 @@ pub struct Example {
     pub correct: u8,
     pub solved_epoch: Option<u64>,
     pub diverged: bool,
+    /// `first`, `first_solved` or `first_failed` ([`crate::report::schema::ExampleRow::role`]).
+    pub role: String,
+    /// The initial weights, when the file has them.
+    pub init_params: Option<[f64; N_PARAMS]>,
+    /// How it was trained beyond its learning rate (the lesson's trainer in files that predate
+    /// these columns; per-layer rates absent there mean `lr` for both layers).
+    pub options: Options,
+    pub lr_hidden: Option<f64>,
+    pub lr_out: Option<f64>,
+    pub momentum: Option<f64>,
+    pub weight_decay: Option<f64>,
 }
 
 /// Cells of one scheme, in the order of summary.csv (ascending learning rate).
@@ -148,7 +161,10 @@ pub struct Group<'a> {
 pub struct ChartData {
     pub cells: Vec<Cell>,
     pub baseline: Option<Baseline>,
+    /// Each cell's first net.
     pub examples: Vec<Example>,
+    /// Other nets of note: a cell's first that solved and first that failed.
+    pub other_examples: Vec<Example>,
 }
 
 impl ChartData {
@@ -230,24 +246,38 @@ impl ChartData {
             }
         }
 
-        let ex = read_csv::<ExampleRow>("examples.csv", examples)?
-            .into_iter()
-            .map(|r| Example {
-                run: r.run,
-                cell: r.cell,
-                scheme: scheme(&r.init, r.scale, r.eps, r.trainer(), r.lr),
-                lr: r.lr,
-                params: r.params().0,
-                final_loss: r.final_loss,
-                correct: r.correct,
-                solved_epoch: r.solved_epoch,
-                diverged: r.diverged != 0,
-            })
-            .collect();
+        let (ex, other_examples): (Vec<Example>, Vec<Example>) =
+            read_csv::<ExampleRow>("examples.csv", examples)?
+                .into_iter()
+                .map(|r| Example {
+                    init_params: r.initial_params().map(|p| p.0),
+                    options: Options {
+                        activation: r.activation,
+                        output: r.output,
+                        loss: r.loss,
+                        batch: r.batch,
+                    },
+                    lr_hidden: r.lr_hidden,
+                    lr_out: r.lr_out,
+                    momentum: r.momentum,
+                    weight_decay: r.weight_decay,
+                    run: r.run,
+                    cell: r.cell,
+                    scheme: scheme(&r.init, r.scale, r.eps, r.trainer(), r.lr),
+                    lr: r.lr,
+                    params: r.params().0,
+                    final_loss: r.final_loss,
+                    correct: r.correct,
+                    solved_epoch: r.solved_epoch,
+                    diverged: r.diverged != 0,
+                    role: r.role,
+                })
+                .partition(|e| e.role.is_empty() || e.role == ROLE_FIRST);
         Ok(ChartData {
             cells,
             baseline,
             examples: ex,
+            other_examples,
         })
     }
 

@@ -14,7 +14,7 @@ pub mod data;
 pub mod effects;
 mod epochs;
 mod heatmap;
-mod loss_by_lr;
+pub mod loss_by_lr;
 pub mod map;
 mod solved_by_lr;
 mod symmetry;
@@ -752,6 +752,13 @@ mod tests {
             correct: 0,
             solved_epoch: None,
             diverged: true,
+            role: String::new(),
+            init_params: None,
+            options: Default::default(),
+            lr_hidden: None,
+            lr_out: None,
+            momentum: None,
+            weight_decay: None,
         };
         ChartData {
             cells: vec![
@@ -766,6 +773,7 @@ mod tests {
                 loss: vec![f64::NAN, f64::INFINITY],
             }),
             examples: vec![example("lesson"), example("symmetric")],
+            other_examples: Vec::new(),
         }
     }
 
