@@ -206,8 +206,8 @@ fn check_ln<V: Lane>(max_ulps: u64) -> u64 {
     xs.extend([
         1.0 - 1e-16,
         1.0 + 1e-15,
-        0.7071067811865476,
-        1.4142135623730951,
+        std::f64::consts::FRAC_1_SQRT_2,
+        std::f64::consts::SQRT_2,
     ]);
     let xs: Vec<f64> = xs.into_iter().map(round).filter(|x| *x > 0.0).collect();
     let mut worst = 0;
