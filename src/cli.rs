@@ -130,6 +130,11 @@ pub struct BenchArgs {
     /// One JSON object per measured configuration instead of text.
     #[arg(long)]
     pub json: bool,
+    /// The trainers measured: every combination of the options given (--activation, --output,
+    /// --loss, --batch, --momentum, --weight-decay); the lesson's when none is. The nets' learning
+    /// rates are bench's own (uniform in [0.5, 4]).
+    #[command(flatten)]
+    pub trainer: crate::hyper::TrainerAxes,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -13,9 +13,12 @@
 //! trained in runs of equal options (one `Options` per vector) and each combination gets its own
 //! loop, specialised at compile time through [`Kind`] (24 valid combinations). The numeric ones
 //! ([`super::Hyper`]) are per lane. Momentum and weight decay need a velocity per weight and a few more
-//! operations per step; a vector in which every lane has β = λ = 0 runs the lesson's update
-//! without them (`STATEFUL = false`). In a vector that has them, a lane with β = λ = 0 is selected
-//! back to exactly that plain update, so a net's result never depends on its neighbours.
+//! operations per step. A lane with β = λ = 0 is selected back to exactly the plain update, so
+//! a net's result never depends on its neighbours, nor on which of the two loops ran it; the
+//! lesson's options get a second loop without velocities (`STATEFUL = false`), taken by a vector
+//! whose lanes all have β = λ = 0 (the default path, kept as fast as before). Other options have
+//! only the stateful loop: one loop each keeps the build's code size (and compile time) at 25
+//! loops per lane type rather than 48.
 //!
 //! One precision dispatch: [`with_lanes`] picks the lane type of a precision for a
 //! [`WithLanes`] visitor; every public entry point goes through it.
@@ -406,7 +409,7 @@ struct LaneResult<V> {
 
 /// Train one vector of networks. `loss_log` / `gap_log` receive one vector per logged epoch.
 #[inline(always)]
-fn run_lanes<V: Lane, K: Kind, const STATEFUL: bool, const TRACK_TARGET: bool>(
+fn run_lanes<V: Lane, K: Kind, const STATEFUL: bool>(
     init: State<V>,
     rates: Rates<V>,
     spec: &TrainSpec,
@@ -421,6 +424,7 @@ fn run_lanes<V: Lane, K: Kind, const STATEFUL: bool, const TRACK_TARGET: bool>(
     let (mut target_at, mut reached) = (never, solved);
     let mut all_solved = false;
     let mut log_iter = spec.log_epochs.iter().copied().enumerate().peekable();
+    let track_target = spec.target_loss.is_some();
 
     let mut epoch = 0u32;
     loop {
@@ -432,7 +436,7 @@ fn run_lanes<V: Lane, K: Kind, const STATEFUL: bool, const TRACK_TARGET: bool>(
             solved = solved | ok;
             all_solved = solved.all();
         }
-        if TRACK_TARGET {
+        if track_target {
             let below = loss::<V, K>(&f.out).lt(target);
             target_at = V::select(reached.and_not(below), e, target_at);
             reached = reached | below;
@@ -517,8 +521,8 @@ fn run_map_lanes<V: Lane, K: Kind, const STATEFUL: bool>(
     }
 }
 
-/// The widest vector supported: f32x16.
-const MAX_WIDTH: usize = 16;
+/// The widest vector supported: four f32x16 ([`super::lane::Multi`]).
+const MAX_WIDTH: usize = 64;
 
 /// Load a vector of at most `V::WIDTH` networks of one [`Kind`] into vectors. A partial vector
 /// is padded with copies of its first network (whose results the caller discards). Also says
@@ -613,11 +617,10 @@ impl<V: Lane> WithKind for TrainRun<'_, V> {
             let real = chunk.len();
             let (init, rates, stateful) = load_batch::<V, K>(chunk, self.lane_buf);
             let (spec, ll, gl) = (self.spec, &mut *self.loss_log, &mut *self.gap_log);
-            let r = match (stateful, spec.target_loss.is_some()) {
-                (false, false) => run_lanes::<V, K, false, false>(init, rates, spec, ll, gl),
-                (false, true) => run_lanes::<V, K, false, true>(init, rates, spec, ll, gl),
-                (true, false) => run_lanes::<V, K, true, false>(init, rates, spec, ll, gl),
-                (true, true) => run_lanes::<V, K, true, true>(init, rates, spec, ll, gl),
+            let r = if stateful || K::OPTIONS != Options::LESSON {
+                run_lanes::<V, K, true>(init, rates, spec, ll, gl)
+            } else {
+                run_lanes::<V, K, false>(init, rates, spec, ll, gl)
             };
             // Unpack on the stack: no allocation per vector but the results themselves.
             let params = r.params.map(unpack);
@@ -729,7 +732,7 @@ impl<V: Lane> WithKind for MapRunIn<'_, V> {
         } = self.0;
         for chunk in nets.chunks(V::WIDTH) {
             let (init, rates, stateful) = load_batch::<V, K>(chunk, lane_buf);
-            let r = if stateful {
+            let r = if stateful || K::OPTIONS != Options::LESSON {
                 run_map_lanes::<V, K, true>(init, rates, epochs)
             } else {
                 run_map_lanes::<V, K, false>(init, rates, epochs)

@@ -335,3 +335,117 @@ impl_f32_lane!(f32x8, 8, u32x8);
 impl_f32_lane!(f32x16, 16, u32x16);
 
 use wide::{u32x8, u32x16, u64x4, u64x8};
+
+/// `K` independent vectors of `V` used as one: every operation is applied to each in turn, so a
+/// loop over `Multi` runs K independent dependency chains side by side and the core overlaps
+/// their latencies (exp, divide, the step's chain) instead of waiting on one. Each lane still
+/// gets exactly `V`'s operations, so results are bit for bit those of `V`, for any K.
+#[derive(Clone, Copy, Debug)]
+pub struct Multi<V, const K: usize>(pub [V; K]);
+
+macro_rules! multi_binop {
+    ($($tr:ident $f:ident),+) => {
+        $(
+            impl<V: Lane, const K: usize> $tr for Multi<V, K> {
+                type Output = Self;
+                #[inline(always)]
+                fn $f(self, rhs: Self) -> Self {
+                    Multi(std::array::from_fn(|i| self.0[i].$f(rhs.0[i])))
+                }
+            }
+        )+
+    };
+}
+
+multi_binop!(Add add, Sub sub, Mul mul, Div div, BitAnd bitand, BitOr bitor);
+
+impl<V: Lane, const K: usize> Multi<V, K> {
+    #[inline(always)]
+    fn each(self, f: impl Fn(V) -> V) -> Self {
+        Multi(self.0.map(f))
+    }
+    #[inline(always)]
+    fn pair(self, rhs: Self, f: impl Fn(V, V) -> V) -> Self {
+        Multi(std::array::from_fn(|i| f(self.0[i], rhs.0[i])))
+    }
+}
+
+impl<V: Lane, const K: usize> Lane for Multi<V, K> {
+    const WIDTH: usize = V::WIDTH * K;
+    /// The vector type each of the K is (the width says how many).
+    const NAME: &'static str = V::NAME;
+    const PRECISION: Precision = V::PRECISION;
+
+    #[inline(always)]
+    fn splat(x: f64) -> Self {
+        Multi([V::splat(x); K])
+    }
+    #[inline(always)]
+    fn load(src: &[f64]) -> Self {
+        Multi(std::array::from_fn(|i| V::load(&src[i * V::WIDTH..])))
+    }
+    #[inline(always)]
+    fn store(self, dst: &mut [f64]) {
+        for (i, v) in self.0.into_iter().enumerate() {
+            v.store(&mut dst[i * V::WIDTH..]);
+        }
+    }
+    #[inline(always)]
+    fn exp(self) -> Self {
+        self.each(V::exp)
+    }
+    #[inline(always)]
+    fn exp_neg(self) -> Self {
+        self.each(V::exp_neg)
+    }
+    #[inline(always)]
+    fn gt(self, rhs: Self) -> Self {
+        self.pair(rhs, V::gt)
+    }
+    #[inline(always)]
+    fn lt(self, rhs: Self) -> Self {
+        self.pair(rhs, V::lt)
+    }
+    #[inline(always)]
+    fn ne(self, rhs: Self) -> Self {
+        self.pair(rhs, V::ne)
+    }
+    #[inline(always)]
+    fn tanh(self) -> Self {
+        self.each(V::tanh)
+    }
+    #[inline(always)]
+    fn ln(self) -> Self {
+        self.each(V::ln)
+    }
+    #[inline(always)]
+    fn is_nan(self) -> Self {
+        self.each(V::is_nan)
+    }
+    #[inline(always)]
+    fn select(mask: Self, if_true: Self, if_false: Self) -> Self {
+        Multi(std::array::from_fn(|i| {
+            V::select(mask.0[i], if_true.0[i], if_false.0[i])
+        }))
+    }
+    #[inline(always)]
+    fn abs(self) -> Self {
+        self.each(V::abs)
+    }
+    #[inline(always)]
+    fn max(self, rhs: Self) -> Self {
+        self.pair(rhs, V::max)
+    }
+    #[inline(always)]
+    fn mul_add(self, a: Self, b: Self) -> Self {
+        Multi(std::array::from_fn(|i| self.0[i].mul_add(a.0[i], b.0[i])))
+    }
+    #[inline(always)]
+    fn and_not(self, rhs: Self) -> Self {
+        self.pair(rhs, V::and_not)
+    }
+    #[inline(always)]
+    fn all(self) -> bool {
+        self.0.iter().all(|v| v.all())
+    }
+}
