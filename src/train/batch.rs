@@ -128,19 +128,22 @@ fn output_delta<V: Lane, K: Kind>(err: V, out: V) -> V {
     }
 }
 
-/// The exact factor between the gradient the loops compute and the reference's step gradient:
-/// 2 for mse (see [`output_delta`]), times 1/4 for the full batch's mean. A power of two, so
-/// η·factor is exact and (η·factor)·g is the reference's η·(g·factor) bit for bit (barring
-/// overflow and underflow).
+/// The exact factor between the gradient the loops compute and the reference's step gradient,
+/// for the full batch: 2 for mse (see [`output_delta`]) times 1/4 for the mean, a power of two ≤
+/// 1/2, so η·factor is exact and (η·factor)·g is the reference's η·(g·factor) bit for bit
+/// (barring underflow). Online steps have no mean: their factor 2 (mse) is put back into the
+/// gradient ([`doubled`]), not into η, so that no η up to f64::MAX overflows; the factor is 1.
 const fn step_factor(o: Options) -> f64 {
-    let loss = match o.loss {
-        Loss::Mse => 2.0,
-        Loss::Bce => 1.0,
-    };
-    match o.batch {
-        Batch::Full => loss / 4.0,
-        Batch::Online => loss,
+    match (o.batch, o.loss) {
+        (Batch::Full, Loss::Mse) => 0.5,
+        (Batch::Full, Loss::Bce) => 0.25,
+        (Batch::Online, _) => 1.0,
     }
+}
+
+/// Whether a step's gradient is doubled (g + g, exact) before use: online steps with mse.
+const fn doubled(o: Options) -> bool {
+    matches!((o.batch, o.loss), (Batch::Online, Loss::Mse))
 }
 
 /// z of one hidden unit (weights `w1`, `w2`, bias `b`) in case `c` (00, 01, 10, 11), the inputs
@@ -286,13 +289,13 @@ impl<V: Lane> Rates<V> {
 }
 
 /// One step with gradient `grad` (as the loops compute it: the reference's step gradient divided
-/// by [`step_factor`]).
+/// by [`step_factor`], and halved where [`doubled`]).
 ///
 /// Plain (`STATEFUL = false`, or a lane with β = λ = 0): p ← p − (η·factor)·grad, the lesson's
 /// update. Otherwise as the reference: g = grad·factor; g ← g + λ·p where λ ≠ 0; v ← β·v + g and
 /// the step is v where β ≠ 0, else the step is g; p ← p − η·step.
 #[inline(always)]
-fn apply<V: Lane, const STATEFUL: bool>(
+fn apply<V: Lane, K: Kind, const STATEFUL: bool>(
     p: &mut State<V>,
     vel: &mut State<V>,
     r: &Rates<V>,
@@ -300,6 +303,11 @@ fn apply<V: Lane, const STATEFUL: bool>(
 ) {
     // Parameters 0..6 are the hidden layer's, 6..9 the output unit's (unrolled: no branch).
     for (k, g_raw) in grad.into_iter().enumerate() {
+        let g_raw = if doubled(K::OPTIONS) {
+            g_raw + g_raw
+        } else {
+            g_raw
+        };
         let eta_k = if k < 6 { r.hidden_k } else { r.out_k };
         if !STATEFUL {
             p[k] = p[k] - eta_k * g_raw;
@@ -380,17 +388,17 @@ fn epoch_steps<V: Lane, K: Kind, const STATEFUL: bool>(
     match K::OPTIONS.batch {
         Batch::Full => {
             let g = full_gradient::<V, K>(p, f);
-            apply::<V, STATEFUL>(p, vel, r, g);
+            apply::<V, K, STATEFUL>(p, vel, r, g);
         }
         Batch::Online => {
             // Case 00 sees the epoch's starting weights: its forward pass is f's.
             let first = (f.z1[0], f.z2[0], f.h1[0], f.h2[0], f.out[0]);
             let g = case_gradient::<V, K>(p, 0, first);
-            apply::<V, STATEFUL>(p, vel, r, g);
+            apply::<V, K, STATEFUL>(p, vel, r, g);
             for c in 1..4 {
                 let pass = forward_case::<V, K>(p, c);
                 let g = case_gradient::<V, K>(p, c, pass);
-                apply::<V, STATEFUL>(p, vel, r, g);
+                apply::<V, K, STATEFUL>(p, vel, r, g);
             }
         }
     }
