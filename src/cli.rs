@@ -55,7 +55,7 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  xorsweep bench\n  xorsweep bench --impl simd --precision f64 --nets 262144 --epochs 2000 -j 2\n  xorsweep bench --json > bench.jsonl"
     )]
-    Bench(BenchArgs),
+    Bench(Box<BenchArgs>),
     /// Redraw the charts and report.html of a sweep's output folder from its CSV files and
     /// sweep.toml, without retraining.
     #[command(after_help = "Examples:\n  xorsweep plot xorsweep-out")]

@@ -335,4 +335,3 @@ impl_f32_lane!(f32x8, 8, u32x8);
 impl_f32_lane!(f32x16, 16, u32x16);
 
 use wide::{u32x8, u32x16, u64x4, u64x8};
-
