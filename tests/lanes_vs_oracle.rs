@@ -219,7 +219,10 @@ fn oracle(nets: &[Net], spec: &TrainSpec) -> Oracle {
         .iter()
         .zip(&runs)
         .map(|(n, (want, _))| {
+            // Outputs within 1e-5 of 0.5 (a dead relu net's σ(c → 0)) are decided below f32's
+            // resolution there (6e-8 at 0.5, grown over training): no f32 trainer can know them.
             !want.diverged
+                && want.outputs.iter().all(|o| (o - 0.5).abs() > 1e-5)
                 && [1e-5, -1e-5]
                     .iter()
                     .all(|&rel| reference::train(&nudged(n, rel), spec).0.correct == want.correct)
