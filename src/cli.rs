@@ -71,7 +71,7 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  xorsweep bench\n  xorsweep bench --impl simd --precision f64 --nets 262144 --epochs 2000 -j 2\n  xorsweep bench --json > bench.jsonl"
     )]
-    Bench(BenchArgs),
+    Bench(Box<BenchArgs>),
     /// Redraw the charts and report.html of a sweep's output folder from its CSV files and
     /// sweep.toml, without retraining.
     #[command(after_help = "Examples:\n  xorsweep plot xorsweep-out")]
@@ -173,6 +173,11 @@ pub struct BenchArgs {
     /// One JSON object per measured configuration instead of text.
     #[arg(long)]
     pub json: bool,
+    /// The trainers measured: every combination of the options given (--activation, --output,
+    /// --loss, --batch, --momentum, --weight-decay); the lesson's when none is. The nets' learning
+    /// rates are bench's own (uniform in [0.5, 4]).
+    #[command(flatten)]
+    pub trainer: crate::hyper::TrainerAxes,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

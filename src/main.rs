@@ -217,8 +217,16 @@ fn bench(args: &BenchArgs) -> anyhow::Result<()> {
     }
     let mut thread_counts = vec![1, threads];
     thread_counts.dedup();
+    let axes = &args.trainer;
+    if axes.lr.is_some() || axes.lr_hidden.is_some() || axes.lr_out.is_some() {
+        return Err(UsageError::new(
+            "--lr/--lr-hidden/--lr-out: bench draws its own learning rates (uniform in [0.5, 4]); give the trainer options only",
+        )
+        .into());
+    }
+    axes.check()?;
+    let settings = axes.settings();
 
-    let nets = bench::bench_nets(args.nets, xorsweep::train::Options::LESSON);
     if !args.json {
         print!(
             "{}",
@@ -226,23 +234,28 @@ fn bench(args: &BenchArgs) -> anyhow::Result<()> {
         );
     }
     let mut all = Vec::new();
-    for &(implementation, precision) in &configs {
-        for &t in &thread_counts {
-            let m = bench::measure(
-                implementation,
-                precision,
-                t,
-                &nets,
-                args.epochs,
-                args.repeats,
-            )?;
-            if args.json {
-                println!("{}", serde_json::to_string(&m)?);
-            } else {
-                print!("{}", bench::render::measurement(&m));
+    for setting in &settings {
+        let nets = bench::setting_nets(args.nets, setting);
+        let trainer = bench::trainer_name(setting);
+        for &(implementation, precision) in &configs {
+            for &t in &thread_counts {
+                let m = bench::measure(
+                    &trainer,
+                    implementation,
+                    precision,
+                    t,
+                    &nets,
+                    args.epochs,
+                    args.repeats,
+                )?;
+                if args.json {
+                    println!("{}", serde_json::to_string(&m)?);
+                } else {
+                    print!("{}", bench::render::measurement(&m));
+                }
+                std::io::stdout().flush()?;
+                all.push(m);
             }
-            std::io::stdout().flush()?;
-            all.push(m);
         }
     }
     if !args.json {

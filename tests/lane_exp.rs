@@ -108,3 +108,133 @@ fn sigmoid_saturates_like_std_and_propagates_nan() {
     assert!(sigmoid_of::<f64x4>(&[f64::NAN])[0].is_nan());
     assert!(sigmoid_of::<f32x8>(&[f64::NAN])[0].is_nan());
 }
+
+/// Apply `f` to `xs` in lanes of `V`, one value per lane.
+fn lanes_of<V: Lane>(xs: &[f64], f: fn(V) -> V) -> Vec<f64> {
+    let mut out = vec![0.0; V::WIDTH];
+    let mut all = vec![];
+    for chunk in xs.chunks(V::WIDTH) {
+        let mut input = chunk.to_vec();
+        input.resize(V::WIDTH, 1.0);
+        f(V::load(&input)).store(&mut out);
+        all.extend_from_slice(&out[..chunk.len()]);
+    }
+    all
+}
+
+/// ulps between two values of the lane precision of `V`.
+fn lane_ulps<V: Lane>(a: f64, b: f64) -> u64 {
+    if V::PRECISION == xorsweep::train::Precision::F32 {
+        let key = |v: f32| {
+            let i = v.to_bits() as i32;
+            if i < 0 { i32::MIN - i } else { i }
+        };
+        key(a as f32).abs_diff(key(b as f32)) as u64
+    } else {
+        ulps(a, b)
+    }
+}
+
+/// `V::tanh` within `max_ulps` of std's tanh of the lane-rounded input, over the whole line.
+fn check_tanh<V: Lane>(max_ulps: u64) -> u64 {
+    let round = |x: f64| {
+        if V::PRECISION == xorsweep::train::Precision::F32 {
+            x as f32 as f64
+        } else {
+            x
+        }
+    };
+    let mut xs = grid(-5.0, 5.0, 200_001);
+    xs.extend(grid(-400.0, 400.0, 20_001));
+    xs.extend(
+        (-300..=0)
+            .map(|k| 10f64.powi(k / 10))
+            .flat_map(|x| [x, -x, round(x)]),
+    );
+    xs.extend([
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        1e300,
+        -1e300,
+        0.49999,
+        0.5,
+        0.50001,
+    ]);
+    let mut worst = 0;
+    for (x, got) in xs.iter().zip(lanes_of::<V>(&xs, V::tanh)) {
+        let want = round(round(*x).tanh());
+        let u = lane_ulps::<V>(got, want);
+        assert!(
+            u <= max_ulps,
+            "{}: tanh({x}) = {got}, std {want} ({u} ulp)",
+            V::NAME
+        );
+        worst = worst.max(u);
+    }
+    assert!(lanes_of::<V>(&[f64::NAN], V::tanh)[0].is_nan());
+    assert_eq!(
+        lanes_of::<V>(&[-0.0], V::tanh)[0].to_bits(),
+        (-0.0f64).to_bits()
+    );
+    worst
+}
+
+#[test]
+fn tanh_within_4_ulp_of_std_over_the_line() {
+    let worst = [
+        check_tanh::<f64x4>(4),
+        check_tanh::<f64x8>(4),
+        check_tanh::<f32x8>(4),
+        check_tanh::<f32x16>(4),
+    ];
+    // The bound is not vacuous: the polynomial and the exp branch are not exact.
+    assert!(worst.iter().any(|&u| u > 0), "{worst:?}");
+}
+
+/// `V::ln` within `max_ulps` of std's ln of the lane-rounded input, positive range and subnormals.
+fn check_ln<V: Lane>(max_ulps: u64) -> u64 {
+    let f32_lanes = V::PRECISION == xorsweep::train::Precision::F32;
+    let round = |x: f64| if f32_lanes { x as f32 as f64 } else { x };
+    let (lo, hi) = if f32_lanes {
+        (-149, 127)
+    } else {
+        (-1074, 1023)
+    };
+    let mut xs: Vec<f64> = (lo..=hi).map(|k| 2f64.powi(k)).collect();
+    xs.extend(grid(1e-6, 4.0, 200_001).into_iter().filter(|x| *x > 0.0));
+    xs.extend((lo / 2..hi / 2).map(|k| 2f64.powi(2 * k) * 1.37));
+    xs.extend([
+        1.0 - 1e-16,
+        1.0 + 1e-15,
+        std::f64::consts::FRAC_1_SQRT_2,
+        std::f64::consts::SQRT_2,
+    ]);
+    let xs: Vec<f64> = xs.into_iter().map(round).filter(|x| *x > 0.0).collect();
+    let mut worst = 0;
+    for (x, got) in xs.iter().zip(lanes_of::<V>(&xs, V::ln)) {
+        let want = round(x.ln());
+        let u = lane_ulps::<V>(got, want);
+        assert!(
+            u <= max_ulps,
+            "{}: ln({x:e}) = {got}, std {want} ({u} ulp)",
+            V::NAME
+        );
+        worst = worst.max(u);
+    }
+    let special = lanes_of::<V>(&[0.0, -1.0, f64::INFINITY, f64::NAN], V::ln);
+    assert_eq!(special[0], f64::NEG_INFINITY, "{}", V::NAME);
+    assert!(special[1].is_nan() && special[3].is_nan(), "{}", V::NAME);
+    assert_eq!(special[2], f64::INFINITY, "{}", V::NAME);
+    worst
+}
+
+#[test]
+fn ln_within_2_ulp_of_std_subnormals_included() {
+    let worst = [
+        check_ln::<f64x4>(2),
+        check_ln::<f64x8>(2),
+        check_ln::<f32x8>(2),
+        check_ln::<f32x16>(2),
+    ];
+    assert!(worst.iter().any(|&u| u > 0), "{worst:?}");
+}

@@ -16,8 +16,10 @@
 
 mod common;
 
-use common::{lr_net, lr_nets, random_nets};
-use xorsweep::train::{Outcome, Params, Precision, TrainSpec, batch, reference};
+use common::{Trainer, lr_net, lr_nets, random_nets, trainer_nets, trainers};
+use wide::{f32x8, f32x16, f64x4, f64x8};
+use xorsweep::train::lane::Lane;
+use xorsweep::train::{Net, Outcome, Params, Precision, TrainSpec, batch, reference};
 
 const EPOCHS: u32 = 1500;
 
@@ -178,4 +180,192 @@ fn target_loss_epoch_matches_the_oracle() {
     )[0]
     .0;
     assert_eq!(no_target.target_epoch, None);
+}
+
+fn nudged(net: &Net, rel: f64) -> Net {
+    Net {
+        init: perturbed(&net.init, rel),
+        ..*net
+    }
+}
+
+/// The oracle's run of each net, and whether it is stable under ±1e-13 relative nudges (f64
+/// criterion) and whether its verdict survives ±1e-5 (f32 criterion).
+struct Oracle {
+    runs: Vec<(Outcome, xorsweep::train::Curve)>,
+    stable: Vec<bool>,
+    well_conditioned: Vec<bool>,
+}
+
+fn oracle(nets: &[Net], spec: &TrainSpec) -> Oracle {
+    let runs: Vec<_> = nets.iter().map(|n| reference::train(n, spec)).collect();
+    let stable = nets
+        .iter()
+        .zip(&runs)
+        .map(|(n, (want, _))| {
+            [1e-13, -1e-13].iter().all(|&rel| {
+                let (o, _) = reference::train(&nudged(n, rel), spec);
+                same_verdict(&o, want)
+                    && close(o.final_loss, want.final_loss, 1e-9, 0.0)
+                    && o.params
+                        .0
+                        .iter()
+                        .zip(want.params.0)
+                        .all(|(a, b)| close(*a, b, 1e-9, 0.0))
+            })
+        })
+        .collect();
+    let well_conditioned = nets
+        .iter()
+        .zip(&runs)
+        .map(|(n, (want, _))| {
+            // Outputs within 1e-5 of 0.5 (a dead relu net's σ(c → 0)) are decided below f32's
+            // resolution there (6e-8 at 0.5, grown over training): no f32 trainer can know them.
+            !want.diverged
+                && want.outputs.iter().all(|o| (o - 0.5).abs() > 1e-5)
+                && [1e-5, -1e-5]
+                    .iter()
+                    .all(|&rel| reference::train(&nudged(n, rel), spec).0.correct == want.correct)
+        })
+        .collect();
+    Oracle {
+        runs,
+        stable,
+        well_conditioned,
+    }
+}
+
+/// Lanes of `V` against the oracle for one trainer: f64 lanes within the tolerances on stable
+/// nets, f32 lanes on the verdict of well-conditioned ones; at least two thirds compared.
+fn trainer_matches_the_oracle<V: Lane>(t: &Trainer, nets: &[Net], o: &Oracle, spec: &TrainSpec) {
+    let lanes = batch::train_with::<V>(nets, spec);
+    assert_eq!(lanes.len(), nets.len());
+    let f64_lanes = V::PRECISION == Precision::F64;
+    let mut compared = 0;
+    for (i, (got, got_curve)) in lanes.iter().enumerate() {
+        let (want, want_curve) = &o.runs[i];
+        let ctx = format!(
+            "{} {}: init {} {:?}: lanes {got:?} oracle {want:?}",
+            V::NAME,
+            t.name,
+            nets[i].init,
+            nets[i].hyper
+        );
+        if f64_lanes {
+            if !o.stable[i] {
+                continue;
+            }
+            compared += 1;
+            assert!(same_verdict(got, want), "verdict differs: {ctx}");
+            assert!(
+                close(got.final_loss, want.final_loss, 1e-9, 1e-7),
+                "final loss: {ctx}"
+            );
+            for k in 0..9 {
+                assert!(
+                    close(got.params.0[k], want.params.0[k], 1e-9, 1e-7),
+                    "param {k}: {ctx}"
+                );
+            }
+            for k in 0..4 {
+                assert!(
+                    close(got.outputs[k], want.outputs[k], 1e-9, 1e-7),
+                    "output {k}: {ctx}"
+                );
+            }
+            for (a, b) in got_curve.loss.iter().zip(&want_curve.loss) {
+                assert!(close(*a, *b, 1e-9, 1e-7), "loss curve {a} vs {b}: {ctx}");
+            }
+            for (a, b) in got_curve.gap.iter().zip(&want_curve.gap) {
+                assert!(close(*a, *b, 1e-9, 1e-7), "gap curve {a} vs {b}: {ctx}");
+            }
+        } else if o.well_conditioned[i] {
+            compared += 1;
+            assert_eq!(got.correct, want.correct, "{ctx}");
+        }
+    }
+    assert!(
+        compared * 3 >= nets.len() * 2,
+        "{} {}: only {compared} of {} nets could be compared",
+        V::NAME,
+        t.name,
+        nets.len()
+    );
+}
+
+fn every_trainer_matches_the_oracle_in<V: Lane>() {
+    let spec = TrainSpec::new(600, vec![0, 10, 100, 600], None);
+    for (s, t) in trainers().iter().enumerate() {
+        let nets = trainer_nets(t, 1000 + s as u64, 120);
+        let o = oracle(&nets, &spec);
+        trainer_matches_the_oracle::<V>(t, &nets, &o, &spec);
+    }
+}
+
+macro_rules! stamp {
+    ($($name:ident: $v:ty),+) => {
+        $(
+            #[test]
+            fn $name() {
+                every_trainer_matches_the_oracle_in::<$v>();
+            }
+        )+
+    };
+}
+
+stamp!(
+    every_trainer_matches_the_oracle_in_f64x4: f64x4,
+    every_trainer_matches_the_oracle_in_f64x8: f64x8,
+    every_trainer_matches_the_oracle_in_f32x8: f32x8,
+    every_trainer_matches_the_oracle_in_f32x16: f32x16
+);
+
+/// Nets of every trainer interleaved (options change every few nets; momentum and decay sit next
+/// to plain lanes): each net's results are bit for bit those it gets trained alone, in every lane
+/// type. Runs of equal options, padding and neighbours change nothing.
+fn mixed_batches_train_each_net_as_alone<V: Lane>() {
+    let spec = TrainSpec::new(300, vec![0, 7, 300], Some(0.1));
+    let all = trainers();
+    let nets: Vec<Net> = (0..5 * V::WIDTH + 3)
+        .map(|i| trainer_nets(&all[(i / 3) % all.len()], i as u64, 1)[0])
+        .collect();
+    let together = batch::train_with::<V>(&nets, &spec);
+    let map = batch::train_map_with::<V>(&nets, spec.epochs);
+    for (i, net) in nets.iter().enumerate() {
+        let (alone, curve) = &batch::train_with::<V>(std::slice::from_ref(net), &spec)[0];
+        let (got, got_curve) = &together[i];
+        let bits = |o: &Outcome| (o.params.0.map(f64::to_bits), o.final_loss.to_bits());
+        assert_eq!(bits(got), bits(alone), "{} net {i}", V::NAME);
+        assert_eq!(
+            (got.solved_epoch, got.target_epoch),
+            (alone.solved_epoch, alone.target_epoch)
+        );
+        let curve_bits = |c: &xorsweep::train::Curve| {
+            c.loss
+                .iter()
+                .chain(&c.gap)
+                .map(|x| x.to_bits())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            curve_bits(got_curve),
+            curve_bits(curve),
+            "{} net {i}",
+            V::NAME
+        );
+        assert_eq!(
+            map[i].final_loss.to_bits(),
+            alone.final_loss.to_bits(),
+            "map {i}"
+        );
+        assert_eq!(map[i].solved_epoch, alone.solved_epoch, "map {i}");
+    }
+}
+
+#[test]
+fn mixed_batches_train_each_net_as_alone_in_every_lane_type() {
+    mixed_batches_train_each_net_as_alone::<f64x4>();
+    mixed_batches_train_each_net_as_alone::<f64x8>();
+    mixed_batches_train_each_net_as_alone::<f32x8>();
+    mixed_batches_train_each_net_as_alone::<f32x16>();
 }

@@ -1,12 +1,16 @@
-//! Exactly symmetric nets stay clones and cannot learn XOR; huge learning rates are data.
+//! Exactly symmetric nets stay exact clones under every trainer, in the lanes and the reference;
+//! huge learning rates are data: the `diverged` flag is set iff a final weight or the loss is not
+//! finite, and the lanes agree with the oracle on it.
 
 mod common;
 
-use common::{lr_net, lr_nets};
+use common::{trainer_nets, trainers};
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use xorsweep::train::{Outcome, Params, Precision, TrainSpec, batch, reference};
+use wide::{f32x8, f32x16, f64x4, f64x8};
+use xorsweep::train::lane::Lane;
+use xorsweep::train::{Hyper, Net, Outcome, Params, Precision, TrainSpec, batch, reference};
 
 fn symmetric_nets(n: usize) -> Vec<Params> {
     let mut rng = ChaCha8Rng::seed_from_u64(5);
@@ -25,80 +29,117 @@ fn symmetric_nets(n: usize) -> Vec<Params> {
         .collect()
 }
 
+/// A net whose hidden units are clones computes one monotone function of one linear projection
+/// of the input, which cannot put 01 and 10 strictly on the other side of 0.5 from 00 and 11.
 fn check_symmetric(o: &Outcome, what: &str) {
     assert_eq!(
         o.hidden_gap.to_bits(),
         0.0f64.to_bits(),
         "{what}: clones drifted apart: {o:?}"
     );
-    assert!(
-        o.final_loss >= 1.0 / 6.0,
-        "{what}: MSE {} below the 1/6 bound",
-        o.final_loss
-    );
     assert!(o.correct <= 3, "{what}: a symmetric net solved XOR: {o:?}");
-    assert_eq!(o.solved_epoch, None);
+    assert_eq!(o.solved_epoch, None, "{what}");
 }
 
-#[test]
-fn exactly_symmetric_nets_stay_clones_and_never_solve() {
-    let nets = symmetric_nets(40);
-    let spec = TrainSpec::new(5000, vec![0, 2500, 5000], None);
-    for lr in [0.1, 2.0, 20.0] {
-        let lrs = vec![lr; nets.len()];
-        for (i, p) in nets.iter().enumerate() {
-            let (o, c) = reference::train(&lr_net(*p, lr), &spec);
-            check_symmetric(&o, &format!("oracle net {i} lr {lr}"));
-            assert!(c.gap.iter().all(|g| *g == 0.0));
-        }
-        for precision in [Precision::F64, Precision::F32] {
-            for (i, (o, c)) in batch::train(precision, &lr_nets(&nets, &lrs), &spec)
+fn symmetric_nets_stay_clones_in<V: Lane>() {
+    let inits = symmetric_nets(24);
+    let spec = TrainSpec::new(1000, vec![0, 500, 1000], None);
+    for t in trainers() {
+        for lr in [0.1, 2.0, 20.0] {
+            let nets: Vec<Net> = inits
                 .iter()
-                .enumerate()
-            {
-                check_symmetric(o, &format!("{precision} lanes net {i} lr {lr}"));
-                assert!(c.gap.iter().all(|g| *g == 0.0));
+                .map(|&init| Net {
+                    init,
+                    hyper: (t.hyper)(lr),
+                    options: t.options,
+                })
+                .collect();
+            let what = |i: usize, who: &str| format!("{who} {} lr {lr} net {i}", t.name);
+            for (i, (o, c)) in batch::train_with::<V>(&nets, &spec).iter().enumerate() {
+                check_symmetric(o, &what(i, V::NAME));
+                assert!(
+                    c.gap.iter().all(|g| g.to_bits() == 0),
+                    "{}",
+                    what(i, V::NAME)
+                );
+            }
+            if V::WIDTH == 4 && V::PRECISION == Precision::F64 {
+                for (i, net) in nets.iter().enumerate() {
+                    let (o, c) = reference::train(net, &spec);
+                    check_symmetric(&o, &what(i, "oracle"));
+                    assert!(c.gap.iter().all(|g| g.to_bits() == 0));
+                }
             }
         }
     }
 }
 
 #[test]
-fn huge_learning_rate_is_diverged_or_stuck_never_silent_nan() {
-    let nets: Vec<Params> = common::random_nets(3, 64)
-        .into_iter()
-        .map(|(p, _)| p)
-        .collect();
-    let spec = TrainSpec::new(500, vec![0, 250, 500], None);
-    for lr in [1e6, 1e12, f64::MAX] {
-        let lrs = vec![lr; nets.len()];
-        let mut results: Vec<Outcome> = nets
-            .iter()
-            .map(|p| reference::train(&lr_net(*p, lr), &spec).0)
-            .collect();
-        for precision in [Precision::F64, Precision::F32] {
-            results.extend(
-                batch::train(precision, &lr_nets(&nets, &lrs), &spec)
-                    .into_iter()
-                    .map(|r| r.0),
-            );
-        }
-        for o in &results {
-            let numbers = o
-                .params
-                .0
-                .iter()
-                .chain(&o.outputs)
-                .chain([&o.final_loss, &o.hidden_gap]);
-            let all_finite = numbers.clone().all(|x| x.is_finite());
-            assert!(
-                o.diverged || all_finite,
-                "lr {lr}: non-finite numbers without the diverged flag: {o:?}"
-            );
-            assert!(o.diverged || o.correct <= 4);
-            if !o.diverged {
-                assert!(o.final_loss.is_finite());
+fn exactly_symmetric_nets_stay_clones_under_every_trainer() {
+    symmetric_nets_stay_clones_in::<f64x4>();
+    symmetric_nets_stay_clones_in::<f64x8>();
+    symmetric_nets_stay_clones_in::<f32x8>();
+    symmetric_nets_stay_clones_in::<f32x16>();
+}
+
+/// The flag means exactly what it says, whoever trained the net.
+fn flag_is_non_finiteness(o: &Outcome, what: &str) {
+    let non_finite = !(o.params.is_finite() && o.final_loss.is_finite());
+    assert_eq!(o.diverged, non_finite, "{what}: {o:?}");
+}
+
+#[test]
+fn huge_learning_rates_diverge_flagged_exactly_and_as_the_oracle_says() {
+    let spec = TrainSpec::new(300, vec![0, 150, 300], None);
+    let mut diverged = 0;
+    let mut finite = 0;
+    for t in trainers() {
+        for lr in [1e3, 1e6, 1e12, f64::MAX] {
+            let nets: Vec<Net> = trainer_nets(&t, 3, 32)
+                .into_iter()
+                .map(|n| Net {
+                    hyper: Hyper {
+                        lr_hidden: lr,
+                        lr_out: lr,
+                        ..n.hyper
+                    },
+                    ..n
+                })
+                .collect();
+            let oracle: Vec<Outcome> = nets.iter().map(|n| reference::train(n, &spec).0).collect();
+            let f64_lanes = batch::train(Precision::F64, &nets, &spec);
+            let f32_lanes = batch::train(Precision::F32, &nets, &spec);
+            for (i, net) in nets.iter().enumerate() {
+                let what = format!("{} lr {lr} net {i}", t.name);
+                flag_is_non_finiteness(&oracle[i], &format!("oracle {what}"));
+                flag_is_non_finiteness(&f64_lanes[i].0, &format!("f64 {what}"));
+                flag_is_non_finiteness(&f32_lanes[i].0, &format!("f32 {what}"));
+                // Where the oracle's flag does not hang on rounding, the f64 lanes share it. Only
+                // below the rates where pre-activations pass ±709: there the lanes' exp clamps
+                // (σ = 1e-308, not 0: see lane.rs) and a saturated oracle net that is stuck
+                // (δ = 0 exactly) keeps moving in the lanes.
+                let stable = lr <= 1e3
+                    && [1e-13, -1e-13].iter().all(|&rel| {
+                        let nudged = Net {
+                            init: Params(net.init.0.map(|x| x * (1.0 + rel))),
+                            ..*net
+                        };
+                        reference::train(&nudged, &spec).0.diverged == oracle[i].diverged
+                    });
+                if stable {
+                    assert_eq!(f64_lanes[i].0.diverged, oracle[i].diverged, "f64 {what}");
+                }
+                if oracle[i].diverged {
+                    diverged += 1;
+                } else {
+                    finite += 1;
+                }
             }
         }
     }
+    // Both sides of the flag are exercised.
+    assert!(
+        diverged > 20 && finite > 20,
+        "{diverged} diverged, {finite} finite"
+    );
 }

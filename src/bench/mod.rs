@@ -38,6 +38,8 @@ impl Impl {
 /// One measured configuration.
 #[derive(Clone, Debug, Serialize)]
 pub struct Measurement {
+    /// The trainer's options that are not the lesson's (`tanh · momentum 0.9`), or `lesson`.
+    pub trainer: String,
     #[serde(rename = "impl")]
     pub implementation: Impl,
     pub precision: Precision,
@@ -65,6 +67,26 @@ pub fn bench_nets(n: usize, options: Options) -> Vec<Net> {
             options,
         })
         .collect()
+}
+
+/// [`bench_nets`] trained with `setting`'s options, momentum and weight decay (and its output
+/// rate, if it has one; the hidden rate stays bench's own).
+pub fn setting_nets(n: usize, setting: &crate::hyper::Setting) -> Vec<Net> {
+    let mut nets = bench_nets(n, setting.options);
+    for net in &mut nets {
+        net.hyper = setting.hyper(net.hyper.lr_hidden);
+    }
+    nets
+}
+
+/// How a measurement names its trainer: its options that are not the lesson's, or `lesson`.
+pub fn trainer_name(setting: &crate::hyper::Setting) -> String {
+    let d = setting.describe();
+    if d.is_empty() {
+        "lesson".to_string()
+    } else {
+        d
+    }
 }
 
 /// The work measured: `epochs` steps, loss recorded every 500 epochs like the peer scripts.
@@ -101,8 +123,10 @@ pub fn train_all(
         .sum()
 }
 
-/// Time `repeats` runs of one configuration on a pool of `threads` threads.
+/// Time `repeats` runs of one configuration on a pool of `threads` threads; `trainer` names
+/// the nets' trainer in the result.
 pub fn measure(
+    trainer: &str,
     implementation: Impl,
     precision: Precision,
     threads: usize,
@@ -125,6 +149,7 @@ pub fn measure(
         .collect();
     let s = ratio::Spread::of(&rates);
     Ok(Measurement {
+        trainer: trainer.to_string(),
         implementation,
         precision,
         lane_type: match implementation {

@@ -13,8 +13,13 @@ fn spread(m: &Measurement) -> Spread {
 }
 
 fn label(m: &Measurement) -> String {
+    let trainer = if m.trainer == "lesson" {
+        String::new()
+    } else {
+        format!("[{}] ", m.trainer)
+    };
     format!(
-        "{} {} × {}",
+        "{trainer}{} {} × {}",
         m.implementation.name(),
         m.precision,
         plural(m.threads, "thread")
@@ -73,9 +78,9 @@ pub fn comparisons(all: &[Measurement]) -> String {
     let mut s = String::new();
     for m in all {
         if m.implementation == Impl::Simd
-            && let Some(base) = all
-                .iter()
-                .find(|b| b.implementation == Impl::Scalar && b.threads == m.threads)
+            && let Some(base) = all.iter().find(|b| {
+                b.implementation == Impl::Scalar && b.threads == m.threads && b.trainer == m.trainer
+            })
         {
             let (r, e) = speedup(&spread(m), &spread(base));
             s.push_str(&format!(
@@ -87,7 +92,10 @@ pub fn comparisons(all: &[Measurement]) -> String {
         }
         if m.threads > 1
             && let Some(one) = all.iter().find(|b| {
-                b.implementation == m.implementation && b.precision == m.precision && b.threads == 1
+                b.implementation == m.implementation
+                    && b.precision == m.precision
+                    && b.threads == 1
+                    && b.trainer == m.trainer
             })
         {
             let (r, e) = speedup(&spread(m), &spread(one));

@@ -1,39 +1,198 @@
-//! The lane trainer: one 2-2-1 network per SIMD lane, written once over [`Lane`].
+//! The lane trainer: one 2-2-1 network per SIMD lane, written once over [`Lane`] and once over
+//! the trainer's options.
 //!
 //! All nine parameters of a batch live in vectors for the whole run; the XOR inputs are folded
 //! in at compile time (x·0 + t = t, x·1 = x, bit-identical to the literal sums); the loss is
 //! computed only at epochs the caller asked for (or every epoch when a target loss is tracked);
 //! the "solved" verdict is a few compares per epoch and is skipped once every lane has solved.
 //! Nothing in the epoch loop allocates or branches per lane. Arithmetic follows the reference's
-//! order of operations, so the f64 lanes differ from the oracle only through `exp`.
+//! order of operations, so the f64 lanes differ from the oracle only through `exp`, `tanh` and
+//! `ln` (a few ulp each, see [`super::lane`]).
+//!
+//! Options. The categorical options ([`Options`]) change the code of the loop, so nets are
+//! trained in runs of equal options (one `Options` per vector) and each combination gets its own
+//! loop, specialised at compile time through [`Kind`] (24 valid combinations). The numeric ones
+//! ([`super::Hyper`]) are per lane. Momentum and weight decay need a velocity per weight and a few more
+//! operations per step. A lane with β = λ = 0 is selected back to exactly the plain update, so
+//! a net's result never depends on its neighbours, nor on which of the two loops ran it; the
+//! lesson's options get a second loop without velocities (`STATEFUL = false`), taken by a vector
+//! whose lanes all have β = λ = 0 (the default path, kept as fast as before). Other options have
+//! only the stateful loop: one loop each keeps the build's code size (and compile time) at 25
+//! loops per lane type rather than 48.
+//!
+//! One precision dispatch: [`with_lanes`] picks the lane type of a precision for a
+//! [`WithLanes`] visitor; every public entry point goes through it.
 
 use super::lane::{F32Lanes, F64Lanes, Lane};
+use super::options::{Activation, Batch, Loss, OutputUnit};
 use super::{
-    Curve, Hyper, MapOutcome, Net, Options, Outcome, Params, Precision, TrainSpec, count_correct,
+    Curve, MapOutcome, Net, Options, Outcome, Params, Precision, TrainSpec, count_correct,
 };
+
+/// The categorical options of a loop, known at compile time.
+pub trait Kind {
+    const OPTIONS: Options;
+}
+
+/// The [`Kind`] whose options are the `A`-th activation, `U`-th output unit, `L`-th loss and
+/// `B`-th batch of their `ALL` lists.
+pub struct KindOf<const A: usize, const U: usize, const L: usize, const B: usize>;
+
+impl<const A: usize, const U: usize, const L: usize, const B: usize> Kind for KindOf<A, U, L, B> {
+    const OPTIONS: Options = Options {
+        activation: Activation::ALL[A],
+        output: OutputUnit::ALL[U],
+        loss: Loss::ALL[L],
+        batch: Batch::ALL[B],
+    };
+}
+
+/// Code to run with the options of a [`Kind`].
+pub trait WithKind {
+    type Out;
+    fn run<K: Kind>(self) -> Self::Out;
+}
+
+/// Run `w` with the loop specialised for `options`. Panics on options [`Options::check`] refuses
+/// (bce with a linear output): callers check them where they are read.
+pub fn with_kind<W: WithKind>(options: Options, w: W) -> W::Out {
+    fn batch<W: WithKind, const A: usize, const U: usize, const L: usize>(
+        o: Options,
+        w: W,
+    ) -> W::Out {
+        match o.batch {
+            Batch::Full => w.run::<KindOf<A, U, L, 0>>(),
+            Batch::Online => w.run::<KindOf<A, U, L, 1>>(),
+        }
+    }
+    fn output_loss<W: WithKind, const A: usize>(o: Options, w: W) -> W::Out {
+        match (o.output, o.loss) {
+            (OutputUnit::Sigmoid, Loss::Mse) => batch::<W, A, 0, 0>(o, w),
+            (OutputUnit::Linear, Loss::Mse) => batch::<W, A, 1, 0>(o, w),
+            (OutputUnit::Sigmoid, Loss::Bce) => batch::<W, A, 0, 1>(o, w),
+            (OutputUnit::Linear, Loss::Bce) => panic!("{}", o.check().unwrap_err()),
+        }
+    }
+    match options.activation {
+        Activation::Sigmoid => output_loss::<W, 0>(options, w),
+        Activation::Tanh => output_loss::<W, 1>(options, w),
+        Activation::Relu => output_loss::<W, 2>(options, w),
+        Activation::Identity => output_loss::<W, 3>(options, w),
+    }
+}
 
 /// The state of a batch of `V::WIDTH` networks: w11 w12 b1 w21 w22 b2 v1 v2 c.
 type State<V> = [V; 9];
 
-/// Forward pass over the four cases: hidden activations (unit 1 and 2 for 00, 01, 10, 11) and
-/// outputs. Inputs are folded: z(00) = b, z(01) = w2 + b, z(10) = w1 + b, z(11) = (w1 + w2) + b.
+/// The hidden activation h = f(z).
 #[inline(always)]
-fn forward<V: Lane>(p: &State<V>) -> ([V; 4], [V; 4], [V; 4]) {
+fn activate<V: Lane, K: Kind>(z: V) -> V {
+    let zero = V::splat(0.0);
+    match K::OPTIONS.activation {
+        Activation::Sigmoid => z.sigmoid(),
+        Activation::Tanh => z.tanh(),
+        // max(z, 0) as the reference's f64::max: NaN gives 0.
+        Activation::Relu => V::select(z.gt(zero), z, zero),
+        Activation::Identity => z,
+    }
+}
+
+/// δh = (δout·v)·f′ of one hidden unit, `dv` = δout·v, as the reference writes it.
+#[inline(always)]
+fn hidden_delta<V: Lane, K: Kind>(dv: V, z: V, h: V) -> V {
+    let one = V::splat(1.0);
+    match K::OPTIONS.activation {
+        Activation::Sigmoid => dv * h * (one - h),
+        Activation::Tanh => dv * (one - h * h),
+        Activation::Relu => dv * V::select(z.gt(V::splat(0.0)), one, V::splat(0.0)),
+        Activation::Identity => dv,
+    }
+}
+
+/// The output unit out = g(z).
+#[inline(always)]
+fn output<V: Lane, K: Kind>(z: V) -> V {
+    match K::OPTIONS.output {
+        OutputUnit::Sigmoid => z.sigmoid(),
+        OutputUnit::Linear => z,
+    }
+}
+
+/// δout of one case, up to the exact power-of-two factor [`step_factor`] puts back: mse drops its
+/// 2 (δout = 2(out−y)·g′ → (out−y)·g′); bce is out − y itself.
+#[inline(always)]
+fn output_delta<V: Lane, K: Kind>(err: V, out: V) -> V {
+    match (K::OPTIONS.loss, K::OPTIONS.output) {
+        (Loss::Mse, OutputUnit::Sigmoid) => err * out * (V::splat(1.0) - out),
+        _ => err,
+    }
+}
+
+/// The exact factor between the gradient the loops compute and the reference's step gradient,
+/// for the full batch: 2 for mse (see [`output_delta`]) times 1/4 for the mean, a power of two ≤
+/// 1/2, so η·factor is exact and (η·factor)·g is the reference's η·(g·factor) bit for bit
+/// (barring underflow). Online steps have no mean: their factor 2 (mse) is put back into the
+/// gradient ([`doubled`]), not into η, so that no η up to f64::MAX overflows; the factor is 1.
+const fn step_factor(o: Options) -> f64 {
+    match (o.batch, o.loss) {
+        (Batch::Full, Loss::Mse) => 0.5,
+        (Batch::Full, Loss::Bce) => 0.25,
+        (Batch::Online, _) => 1.0,
+    }
+}
+
+/// Whether a step's gradient is doubled (g + g, exact) before use: online steps with mse.
+const fn doubled(o: Options) -> bool {
+    matches!((o.batch, o.loss), (Batch::Online, Loss::Mse))
+}
+
+/// z of one hidden unit (weights `w1`, `w2`, bias `b`) in case `c` (00, 01, 10, 11), the inputs
+/// folded: b, w2 + b, w1 + b, (w1 + w2) + b.
+#[inline(always)]
+fn z_case<V: Lane>(w1: V, w2: V, b: V, c: usize) -> V {
+    match c {
+        0 => b,
+        1 => w2 + b,
+        2 => w1 + b,
+        _ => (w1 + w2) + b,
+    }
+}
+
+/// One forward pass over the four cases: pre-activations, activations and outputs.
+struct Pass<V> {
+    z1: [V; 4],
+    z2: [V; 4],
+    h1: [V; 4],
+    h2: [V; 4],
+    out: [V; 4],
+}
+
+/// Forward pass of case `c`: (z1, z2, h1, h2, out).
+#[inline(always)]
+fn forward_case<V: Lane, K: Kind>(p: &State<V>, c: usize) -> (V, V, V, V, V) {
+    let [w11, w12, b1, w21, w22, b2, v1, v2, c0] = *p;
+    let z1 = z_case(w11, w12, b1, c);
+    let z2 = z_case(w21, w22, b2, c);
+    let (h1, h2) = (activate::<V, K>(z1), activate::<V, K>(z2));
+    (z1, z2, h1, h2, output::<V, K>(v1 * h1 + v2 * h2 + c0))
+}
+
+/// Forward pass over the four cases.
+#[inline(always)]
+fn forward<V: Lane, K: Kind>(p: &State<V>) -> Pass<V> {
     let [w11, w12, b1, w21, w22, b2, v1, v2, c] = *p;
-    let h1 = [
-        b1.sigmoid(),
-        (w12 + b1).sigmoid(),
-        (w11 + b1).sigmoid(),
-        ((w11 + w12) + b1).sigmoid(),
-    ];
-    let h2 = [
-        b2.sigmoid(),
-        (w22 + b2).sigmoid(),
-        (w21 + b2).sigmoid(),
-        ((w21 + w22) + b2).sigmoid(),
-    ];
-    let out = std::array::from_fn(|k| (v1 * h1[k] + v2 * h2[k] + c).sigmoid());
-    (h1, h2, out)
+    let z1 = std::array::from_fn(|k| z_case(w11, w12, b1, k));
+    let z2 = std::array::from_fn(|k| z_case(w21, w22, b2, k));
+    let h1 = z1.map(activate::<V, K>);
+    let h2 = z2.map(activate::<V, K>);
+    let out = std::array::from_fn(|k| output::<V, K>(v1 * h1[k] + v2 * h2[k] + c));
+    Pass {
+        z1,
+        z2,
+        h1,
+        h2,
+        out,
+    }
 }
 
 /// Errors out − y for the four cases (y = 0, 1, 1, 0).
@@ -41,6 +200,27 @@ fn forward<V: Lane>(p: &State<V>) -> ([V; 4], [V; 4], [V; 4]) {
 fn errors<V: Lane>(out: &[V; 4]) -> [V; 4] {
     let one = V::splat(1.0);
     [out[0], out[1] - one, out[2] - one, out[3]]
+}
+
+/// The trainer's loss of a forward pass, summed in case order like the reference: mse, or bce
+/// −[ln(1−out₀₀) + ln out₀₁ + ln out₁₀ + ln(1−out₁₁)]/4 (0 − sum: the reference's +0 for a sum
+/// of zeros).
+#[inline(always)]
+fn loss<V: Lane, K: Kind>(out: &[V; 4]) -> V {
+    let four = V::splat(4.0);
+    match K::OPTIONS.loss {
+        Loss::Mse => mse(&errors(out)),
+        Loss::Bce => {
+            let one = V::splat(1.0);
+            let ln = [
+                (one - out[0]).ln(),
+                out[1].ln(),
+                out[2].ln(),
+                (one - out[3]).ln(),
+            ];
+            (V::splat(0.0) - (ln[0] + ln[1] + ln[2] + ln[3])) / four
+        }
+    }
 }
 
 /// Mean of the squared errors, summed in case order like the reference.
@@ -70,62 +250,157 @@ fn hidden_gap<V: Lane>(p: &State<V>) -> V {
     V::select(nan, V::splat(f64::NAN), gap)
 }
 
-/// Step sizes η/2 of the two layers (see [`update`] for the halving).
+/// The numeric hyperparameters of a vector of nets, per lane.
 #[derive(Clone, Copy)]
-struct Steps<V> {
+struct Rates<V> {
+    /// η·[`step_factor`] per layer: the plain update's step sizes.
+    hidden_k: V,
+    out_k: V,
+    /// η per layer, β, λ and the factor, for momentum and weight decay.
     hidden: V,
     out: V,
+    momentum: V,
+    decay: V,
+    factor: V,
+    /// Lanes with β ≠ 0, with λ ≠ 0, with neither.
+    moves: V,
+    decays: V,
+    plain: V,
 }
 
-impl<V: Lane> Steps<V> {
-    /// Halving is exact (barring underflow), per layer as for one shared rate.
-    #[inline(always)]
-    fn halved(hidden: V, out: V) -> Self {
-        let half = V::splat(0.5);
-        Steps {
-            hidden: hidden * half,
-            out: out * half,
+impl<V: Lane> Rates<V> {
+    fn new(hidden: V, out: V, momentum: V, decay: V, factor: f64) -> Self {
+        let (zero, factor) = (V::splat(0.0), V::splat(factor));
+        let moves = momentum.ne(zero);
+        let decays = decay.ne(zero);
+        Rates {
+            hidden_k: hidden * factor,
+            out_k: out * factor,
+            hidden,
+            out,
+            momentum,
+            decay,
+            factor,
+            moves,
+            decays,
+            plain: (moves | decays).and_not(zero.lt(V::splat(1.0))),
         }
     }
 }
 
-/// One gradient step from a finished forward pass: p ← p − (η/4)·Σ grad, with the η of each
-/// parameter's layer.
+/// One step with gradient `grad` (as the loops compute it: the reference's step gradient divided
+/// by [`step_factor`], and halved where [`doubled`]).
 ///
-/// δout = 2(out−y)·out(1−out) is computed without its factor 2, which goes into the step size
-/// instead: (η/4)·(2x) = (η/2)·x exactly, as scaling by 2 is exact (barring overflow), so every
-/// product and sum below is the reference's, halved, bit for bit.
+/// Plain (`STATEFUL = false`, or a lane with β = λ = 0): p ← p − (η·factor)·grad, the lesson's
+/// update. Otherwise as the reference: g = grad·factor; g ← g + λ·p where λ ≠ 0; v ← β·v + g and
+/// the step is v where β ≠ 0, else the step is g; p ← p − η·step.
 #[inline(always)]
-fn update<V: Lane>(
+fn apply<V: Lane, K: Kind, const STATEFUL: bool>(
     p: &mut State<V>,
-    steps: Steps<V>,
-    h1: &[V; 4],
-    h2: &[V; 4],
-    out: &[V; 4],
-    err: &[V; 4],
+    vel: &mut State<V>,
+    r: &Rates<V>,
+    grad: [V; 9],
 ) {
-    let one = V::splat(1.0);
+    // Parameters 0..6 are the hidden layer's, 6..9 the output unit's (unrolled: no branch).
+    for (k, g_raw) in grad.into_iter().enumerate() {
+        let g_raw = if doubled(K::OPTIONS) {
+            g_raw + g_raw
+        } else {
+            g_raw
+        };
+        let eta_k = if k < 6 { r.hidden_k } else { r.out_k };
+        if !STATEFUL {
+            p[k] = p[k] - eta_k * g_raw;
+            continue;
+        }
+        let eta = if k < 6 { r.hidden } else { r.out };
+        let g = g_raw * r.factor;
+        let g = V::select(r.decays, g + r.decay * p[k], g);
+        vel[k] = V::select(r.moves, r.momentum * vel[k] + g, vel[k]);
+        let step = V::select(r.moves, vel[k], g);
+        p[k] = p[k] - V::select(r.plain, eta_k, eta) * V::select(r.plain, g_raw, step);
+    }
+}
+
+/// The full batch's summed gradient (up to [`step_factor`]) from a forward pass.
+#[inline(always)]
+fn full_gradient<V: Lane, K: Kind>(p: &State<V>, f: &Pass<V>) -> [V; 9] {
     let [_, _, _, _, _, _, v1, v2, _] = *p;
-    let d_out: [V; 4] = std::array::from_fn(|k| err[k] * out[k] * (one - out[k]));
-    let d_h1: [V; 4] = std::array::from_fn(|k| d_out[k] * v1 * h1[k] * (one - h1[k]));
-    let d_h2: [V; 4] = std::array::from_fn(|k| d_out[k] * v2 * h2[k] * (one - h2[k]));
+    let err = errors(&f.out);
+    let d_out: [V; 4] = std::array::from_fn(|k| output_delta::<V, K>(err[k], f.out[k]));
+    let d_h1: [V; 4] =
+        std::array::from_fn(|k| hidden_delta::<V, K>(d_out[k] * v1, f.z1[k], f.h1[k]));
+    let d_h2: [V; 4] =
+        std::array::from_fn(|k| hidden_delta::<V, K>(d_out[k] * v2, f.z2[k], f.h2[k]));
     let sum4 = |a: [V; 4]| a[0] + a[1] + a[2] + a[3];
     // x1 = 1 in cases 10 and 11, x2 = 1 in cases 01 and 11.
-    let grad = [
+    [
         d_h1[2] + d_h1[3],
         d_h1[1] + d_h1[3],
         sum4(d_h1),
         d_h2[2] + d_h2[3],
         d_h2[1] + d_h2[3],
         sum4(d_h2),
-        sum4(std::array::from_fn(|k| d_out[k] * h1[k])),
-        sum4(std::array::from_fn(|k| d_out[k] * h2[k])),
+        sum4(std::array::from_fn(|k| d_out[k] * f.h1[k])),
+        sum4(std::array::from_fn(|k| d_out[k] * f.h2[k])),
         sum4(d_out),
-    ];
-    // Parameters 0..6 are the hidden layer's, 6..9 the output unit's (unrolled: no branch).
-    for (k, (param, g)) in p.iter_mut().zip(grad).enumerate() {
-        let step = if k < 6 { steps.hidden } else { steps.out };
-        *param = *param - step * g;
+    ]
+}
+
+/// Case `c`'s own gradient (up to [`step_factor`]) from its forward pass. An input of 0 gives
+/// δ·0, as the reference's δ·x (NaN for a non-finite δ), an input of 1 gives δ.
+#[inline(always)]
+fn case_gradient<V: Lane, K: Kind>(
+    p: &State<V>,
+    c: usize,
+    (z1, z2, h1, h2, out): (V, V, V, V, V),
+) -> [V; 9] {
+    let [_, _, _, _, _, _, v1, v2, _] = *p;
+    let y = if c == 1 || c == 2 { 1.0 } else { 0.0 };
+    let err = if y == 1.0 { out - V::splat(1.0) } else { out };
+    let d_out = output_delta::<V, K>(err, out);
+    let d_h1 = hidden_delta::<V, K>(d_out * v1, z1, h1);
+    let d_h2 = hidden_delta::<V, K>(d_out * v2, z2, h2);
+    let zero = V::splat(0.0);
+    let times = |d: V, x_is_one: bool| if x_is_one { d } else { d * zero };
+    let (x1, x2) = (c >= 2, c == 1 || c == 3);
+    [
+        times(d_h1, x1),
+        times(d_h1, x2),
+        d_h1,
+        times(d_h2, x1),
+        times(d_h2, x2),
+        d_h2,
+        d_out * h1,
+        d_out * h2,
+        d_out,
+    ]
+}
+
+/// One epoch's steps from the weights `p` whose forward pass is `f`.
+#[inline(always)]
+fn epoch_steps<V: Lane, K: Kind, const STATEFUL: bool>(
+    p: &mut State<V>,
+    vel: &mut State<V>,
+    r: &Rates<V>,
+    f: &Pass<V>,
+) {
+    match K::OPTIONS.batch {
+        Batch::Full => {
+            let g = full_gradient::<V, K>(p, f);
+            apply::<V, K, STATEFUL>(p, vel, r, g);
+        }
+        Batch::Online => {
+            // Case 00 sees the epoch's starting weights: its forward pass is f's.
+            let first = (f.z1[0], f.z2[0], f.h1[0], f.h2[0], f.out[0]);
+            let g = case_gradient::<V, K>(p, 0, first);
+            apply::<V, K, STATEFUL>(p, vel, r, g);
+            for c in 1..4 {
+                let pass = forward_case::<V, K>(p, c);
+                let g = case_gradient::<V, K>(p, c, pass);
+                apply::<V, K, STATEFUL>(p, vel, r, g);
+            }
+        }
     }
 }
 
@@ -142,52 +417,53 @@ struct LaneResult<V> {
 
 /// Train one vector of networks. `loss_log` / `gap_log` receive one vector per logged epoch.
 #[inline(always)]
-fn run_lanes<V: Lane, const TRACK_TARGET: bool>(
+fn run_lanes<V: Lane, K: Kind, const STATEFUL: bool>(
     init: State<V>,
-    steps: Steps<V>,
+    rates: Rates<V>,
     spec: &TrainSpec,
     loss_log: &mut [V],
     gap_log: &mut [V],
 ) -> LaneResult<V> {
     let mut p = init;
+    let mut vel = [V::splat(0.0); 9];
     let never = V::splat(-1.0);
     let target = V::splat(spec.target_loss.unwrap_or(0.0));
     let (mut solved_at, mut solved) = (never, V::splat(0.0).gt(V::splat(1.0)));
     let (mut target_at, mut reached) = (never, solved);
     let mut all_solved = false;
     let mut log_iter = spec.log_epochs.iter().copied().enumerate().peekable();
+    let track_target = spec.target_loss.is_some();
 
     let mut epoch = 0u32;
     loop {
-        let (h1, h2, out) = forward(&p);
-        let err = errors(&out);
+        let f = forward::<V, K>(&p);
         let e = V::splat(f64::from(epoch));
         if !all_solved {
-            let ok = all_correct(&out);
+            let ok = all_correct(&f.out);
             solved_at = V::select(solved.and_not(ok), e, solved_at);
             solved = solved | ok;
             all_solved = solved.all();
         }
-        if TRACK_TARGET {
-            let below = mse(&err).lt(target);
+        if track_target {
+            let below = loss::<V, K>(&f.out).lt(target);
             target_at = V::select(reached.and_not(below), e, target_at);
             reached = reached | below;
         }
         if let Some(&(slot, _)) = log_iter.peek().filter(|(_, at)| *at == epoch) {
-            loss_log[slot] = mse(&err);
+            loss_log[slot] = loss::<V, K>(&f.out);
             gap_log[slot] = hidden_gap(&p);
             log_iter.next();
         }
         if epoch == spec.epochs {
             return LaneResult {
                 params: p,
-                loss: mse(&err),
-                out,
+                loss: loss::<V, K>(&f.out),
+                out: f.out,
                 solved_at,
                 target_at,
             };
         }
-        update(&mut p, steps, &h1, &h2, &out, &err);
+        epoch_steps::<V, K, STATEFUL>(&mut p, &mut vel, &rates, &f);
         epoch += 1;
     }
 }
@@ -206,11 +482,16 @@ struct MapLanes<V> {
     diverged: V,
 }
 
-/// The trainability map's variant of [`run_lanes`]: the same forward pass, verdict and update,
+/// The trainability map's variant of [`run_lanes`]: the same forward pass, verdict and steps,
 /// plus the loss of every epoch summed in the lanes; nothing logged, no hidden gap, no target.
 #[inline(always)]
-fn run_map_lanes<V: Lane>(init: State<V>, steps: Steps<V>, epochs: u32) -> MapLanes<V> {
+fn run_map_lanes<V: Lane, K: Kind, const STATEFUL: bool>(
+    init: State<V>,
+    rates: Rates<V>,
+    epochs: u32,
+) -> MapLanes<V> {
     let mut p = init;
+    let mut vel = [V::splat(0.0); 9];
     let (zero, one) = (V::splat(0.0), V::splat(1.0));
     let mut solved_at = V::splat(-1.0);
     let mut solved = zero.gt(one);
@@ -219,15 +500,14 @@ fn run_map_lanes<V: Lane>(init: State<V>, steps: Steps<V>, epochs: u32) -> MapLa
     let mut loss0 = zero;
     let mut epoch = 0u32;
     loop {
-        let (h1, h2, out) = forward(&p);
-        let err = errors(&out);
-        let loss = mse(&err);
+        let f = forward::<V, K>(&p);
+        let loss = loss::<V, K>(&f.out);
         loss_sum = loss_sum + loss;
         if epoch == 0 {
             loss0 = loss;
         }
         if !all_solved {
-            let ok = all_correct(&out);
+            let ok = all_correct(&f.out);
             solved_at = V::select(solved.and_not(ok), V::splat(f64::from(epoch)), solved_at);
             solved = solved | ok;
             all_solved = solved.all();
@@ -240,11 +520,11 @@ fn run_map_lanes<V: Lane>(init: State<V>, steps: Steps<V>, epochs: u32) -> MapLa
                 loss_sum,
                 loss0,
                 solved_at,
-                solved_end: V::select(all_correct(&out), one, zero),
+                solved_end: V::select(all_correct(&f.out), one, zero),
                 diverged: V::select(junk.is_nan(), one, zero),
             };
         }
-        update(&mut p, steps, &h1, &h2, &out, &err);
+        epoch_steps::<V, K, STATEFUL>(&mut p, &mut vel, &rates, &f);
         epoch += 1;
     }
 }
@@ -252,32 +532,49 @@ fn run_map_lanes<V: Lane>(init: State<V>, steps: Steps<V>, epochs: u32) -> MapLa
 /// The widest vector supported: f32x16.
 const MAX_WIDTH: usize = 16;
 
-/// Load a batch of at most `V::WIDTH` networks and their rates into vectors. A partial batch is
-/// padded with copies of its first network (whose results the caller discards).
-fn load_batch<V: Lane>(
-    inits: &[Params],
-    rate: impl Fn(usize) -> Hyper,
-    lane_buf: &mut [f64],
-) -> (State<V>, Steps<V>) {
-    let real = inits.len();
-    let pad = |i: usize| if i < real { i } else { 0 };
-    let init: State<V> = std::array::from_fn(|k| {
+/// Load a vector of at most `V::WIDTH` networks of one [`Kind`] into vectors. A partial vector
+/// is padded with copies of its first network (whose results the caller discards). Also says
+/// whether any lane has momentum or weight decay.
+fn load_batch<V: Lane, K: Kind>(nets: &[Net], lane_buf: &mut [f64]) -> (State<V>, Rates<V>, bool) {
+    let real = nets.len();
+    let net = |i: usize| &nets[if i < real { i } else { 0 }];
+    let mut lanes = |f: &dyn Fn(&Net) -> f64| {
         lane_buf
             .iter_mut()
             .enumerate()
-            .for_each(|(i, x)| *x = inits[pad(i)].0[k]);
-        V::load(lane_buf)
-    });
-    let mut rate_vec = |f: &dyn Fn(Hyper) -> f64| {
-        lane_buf
-            .iter_mut()
-            .enumerate()
-            .for_each(|(i, x)| *x = f(rate(pad(i))));
+            .for_each(|(i, x)| *x = f(net(i)));
         V::load(lane_buf)
     };
-    let hidden = rate_vec(&|r| r.lr_hidden);
-    let out = rate_vec(&|r| r.lr_out);
-    (init, Steps::halved(hidden, out))
+    let init: State<V> = std::array::from_fn(|k| lanes(&|n| n.init.0[k]));
+    let rates = Rates::new(
+        lanes(&|n| n.hyper.lr_hidden),
+        lanes(&|n| n.hyper.lr_out),
+        lanes(&|n| n.hyper.momentum),
+        lanes(&|n| n.hyper.weight_decay),
+        step_factor(K::OPTIONS),
+    );
+    let stateful = nets
+        .iter()
+        .any(|n| n.hyper.momentum != 0.0 || n.hyper.weight_decay != 0.0);
+    (init, rates, stateful)
+}
+
+/// Unpack a vector into an array on the stack.
+#[inline(always)]
+fn unpack<V: Lane>(v: V) -> [f64; MAX_WIDTH] {
+    let mut a = [0.0; MAX_WIDTH];
+    v.store(&mut a[..V::WIDTH]);
+    a
+}
+
+/// Contiguous runs of nets with equal options: (first index, nets).
+fn runs(nets: &[Net]) -> impl Iterator<Item = (usize, &[Net])> {
+    nets.chunk_by(|a, b| a.options == b.options)
+        .scan(0, |first, run| {
+            let at = *first;
+            *first += run.len();
+            Some((at, run))
+        })
 }
 
 /// Loss and hidden gap of many nets at a spec's logged epochs, epoch-major (`loss[j·n + i]` is
@@ -306,18 +603,85 @@ impl Curves {
     }
 }
 
-/// The lane trainer's core: outcomes in net order and the curves epoch-major, with no allocation
-/// per net.
-fn train_lanes<V: Lane>(
-    inits: &[Params],
-    rate: impl Fn(usize) -> Hyper,
+/// Trains one run of nets of one [`Kind`] (see [`train_flat_with`]): outcomes pushed in net
+/// order, curves written at the run's place (`first`) in the epoch-major buffers.
+struct TrainRun<'a, V: Lane> {
+    nets: &'a [Net],
+    first: usize,
+    spec: &'a TrainSpec,
+    outcomes: &'a mut Vec<Outcome>,
+    curves: &'a mut Curves,
+    loss_log: &'a mut [V],
+    gap_log: &'a mut [V],
+    lane_buf: &'a mut [f64],
+}
+
+impl<V: Lane> WithKind for TrainRun<'_, V> {
+    type Out = ();
+    fn run<K: Kind>(self) {
+        let w = V::WIDTH;
+        let n = self.curves.nets;
+        for (b, chunk) in self.nets.chunks(w).enumerate() {
+            let real = chunk.len();
+            let (init, rates, stateful) = load_batch::<V, K>(chunk, self.lane_buf);
+            let (spec, ll, gl) = (self.spec, &mut *self.loss_log, &mut *self.gap_log);
+            let r = if stateful || K::OPTIONS != Options::LESSON {
+                run_lanes::<V, K, true>(init, rates, spec, ll, gl)
+            } else {
+                run_lanes::<V, K, false>(init, rates, spec, ll, gl)
+            };
+            // Unpack on the stack: no allocation per vector but the results themselves.
+            let params = r.params.map(unpack);
+            let outs = r.out.map(unpack);
+            let (loss, solved_at, target_at) =
+                (unpack(r.loss), unpack(r.solved_at), unpack(r.target_at));
+            let first = self.first + b * w;
+            for (j, (l, g)) in self.loss_log.iter().zip(self.gap_log.iter()).enumerate() {
+                let at = j * n + first;
+                if real == w {
+                    // Straight from the vector into place (no copy through the stack).
+                    l.store(&mut self.curves.loss[at..at + w]);
+                    g.store(&mut self.curves.gap[at..at + w]);
+                } else {
+                    let (l, g) = (unpack(*l), unpack(*g));
+                    self.curves.loss[at..at + real].copy_from_slice(&l[..real]);
+                    self.curves.gap[at..at + real].copy_from_slice(&g[..real]);
+                }
+            }
+            let epoch_of = |x: f64| (x >= 0.0).then_some(x as u32);
+            for i in 0..real {
+                let params = Params(std::array::from_fn(|k| params[k][i]));
+                let outputs = std::array::from_fn(|k| outs[k][i]);
+                let final_loss = loss[i];
+                self.outcomes.push(Outcome {
+                    params,
+                    final_loss,
+                    final_mse: super::mse_of(&outputs),
+                    outputs,
+                    correct: count_correct(&outputs),
+                    solved_epoch: epoch_of(solved_at[i]),
+                    target_epoch: epoch_of(target_at[i]),
+                    hidden_gap: params.hidden_gap(),
+                    diverged: !(params.is_finite() && final_loss.is_finite()),
+                });
+            }
+        }
+    }
+}
+
+/// Train `nets` with the lanes of `V`: outcomes in net order and the curves epoch-major, into
+/// buffers the caller reuses (what a sweep's chunk needs: no allocation per net, none per chunk
+/// once the buffers have grown). Nets are trained in runs of equal options; a last, partial
+/// vector of a run is padded with copies of its first network and the copies discarded.
+pub fn train_flat_with<V: Lane>(
+    nets: &[Net],
     spec: &TrainSpec,
     outcomes: &mut Vec<Outcome>,
     curves: &mut Curves,
 ) {
     let w = V::WIDTH;
     assert!(w <= MAX_WIDTH, "lane width {w} above {MAX_WIDTH}");
-    let n = inits.len();
+    let n = nets.len();
     let n_log = spec.log_epochs.len();
     outcomes.clear();
     outcomes.reserve(n);
@@ -328,133 +692,18 @@ fn train_lanes<V: Lane>(
     let mut lane_buf = vec![0.0; w];
     let mut loss_log = vec![V::splat(0.0); n_log];
     let mut gap_log = vec![V::splat(0.0); n_log];
-
-    for (b, chunk_inits) in inits.chunks(w).enumerate() {
-        let real = chunk_inits.len();
-        let (init, steps) = load_batch::<V>(chunk_inits, |i| rate(b * w + i), &mut lane_buf);
-
-        let r = if spec.target_loss.is_some() {
-            run_lanes::<V, true>(init, steps, spec, &mut loss_log, &mut gap_log)
-        } else {
-            run_lanes::<V, false>(init, steps, spec, &mut loss_log, &mut gap_log)
+    for (first, run) in runs(nets) {
+        let train_run = TrainRun {
+            nets: run,
+            first,
+            spec,
+            outcomes: &mut *outcomes,
+            curves: &mut *curves,
+            loss_log: &mut loss_log,
+            gap_log: &mut gap_log,
+            lane_buf: &mut lane_buf,
         };
-
-        // Unpack on the stack: no allocation per vector but the results themselves.
-        let unpack = |v: V| {
-            let mut a = [0.0; MAX_WIDTH];
-            v.store(&mut a[..w]);
-            a
-        };
-        let params = r.params.map(unpack);
-        let outs = r.out.map(unpack);
-        let (loss, solved_at, target_at) =
-            (unpack(r.loss), unpack(r.solved_at), unpack(r.target_at));
-        let first = b * w;
-        for (j, (l, g)) in loss_log.iter().zip(&gap_log).enumerate() {
-            let at = j * n + first;
-            if real == w {
-                // Straight from the vector into place (no copy through the stack).
-                l.store(&mut curves.loss[at..at + w]);
-                g.store(&mut curves.gap[at..at + w]);
-            } else {
-                let (l, g) = (unpack(*l), unpack(*g));
-                curves.loss[at..at + real].copy_from_slice(&l[..real]);
-                curves.gap[at..at + real].copy_from_slice(&g[..real]);
-            }
-        }
-        let epoch_of = |x: f64| (x >= 0.0).then_some(x as u32);
-        for i in 0..real {
-            let params = Params(std::array::from_fn(|k| params[k][i]));
-            let outputs = std::array::from_fn(|k| outs[k][i]);
-            let final_loss = loss[i];
-            outcomes.push(Outcome {
-                params,
-                final_loss,
-                final_mse: super::mse_of(&outputs),
-                outputs,
-                correct: count_correct(&outputs),
-                solved_epoch: epoch_of(solved_at[i]),
-                target_epoch: epoch_of(target_at[i]),
-                hidden_gap: params.hidden_gap(),
-                diverged: !(params.is_finite() && final_loss.is_finite()),
-            });
-        }
-    }
-}
-
-/// The map's lane loop over `inits`, `rate(i)` giving net `i`'s rates.
-fn map_lanes<V: Lane>(
-    inits: &[Params],
-    rate: impl Fn(usize) -> Hyper,
-    epochs: u32,
-) -> Vec<MapOutcome> {
-    assert!(epochs <= super::MAX_EPOCHS, "epochs {epochs} too many");
-    let w = V::WIDTH;
-    assert!(w <= MAX_WIDTH, "lane width {w} above {MAX_WIDTH}");
-    let mut lane_buf = vec![0.0; w];
-    let mut results = Vec::with_capacity(inits.len());
-    let unpack = |v: V| {
-        let mut a = [0.0; MAX_WIDTH];
-        v.store(&mut a[..w]);
-        a
-    };
-    for (b, chunk_inits) in inits.chunks(w).enumerate() {
-        let (init, steps) = load_batch::<V>(chunk_inits, |i| rate(b * w + i), &mut lane_buf);
-        let r = run_map_lanes(init, steps, epochs);
-        let [loss, sum, loss0, solved_at, solved, diverged] = [
-            r.loss,
-            r.loss_sum,
-            r.loss0,
-            r.solved_at,
-            r.solved_end,
-            r.diverged,
-        ]
-        .map(unpack);
-        let count = f64::from(epochs) + 1.0;
-        results.extend((0..chunk_inits.len()).map(|i| MapOutcome {
-            final_loss: loss[i],
-            mean_loss_ratio: sum[i] / count / loss0[i],
-            solved_epoch: (solved_at[i] >= 0.0).then_some(solved_at[i] as u32),
-            solved: solved[i] != 0.0,
-            diverged: diverged[i] != 0.0,
-        }));
-    }
-    results
-}
-
-/// Whether the lanes' epoch loop trains `net` (the lesson's trainer with any per-layer rates).
-/// Other trainers are trained by the scalar reference until their lane loops exist.
-fn in_lanes(net: &Net) -> bool {
-    net.options == Options::LESSON && net.hyper.momentum == 0.0 && net.hyper.weight_decay == 0.0
-}
-
-/// Train `nets` with the lanes of `V`: outcomes in net order and the curves epoch-major, into
-/// buffers the caller reuses (what a sweep's chunk needs: no allocation per net, none per chunk
-/// once the buffers have grown). A last, partial vector is padded with copies of its first
-/// network and the copies discarded.
-pub fn train_flat_with<V: Lane>(
-    nets: &[Net],
-    spec: &TrainSpec,
-    outcomes: &mut Vec<Outcome>,
-    curves: &mut Curves,
-) {
-    if nets.iter().all(in_lanes) {
-        let inits: Vec<Params> = nets.iter().map(|n| n.init).collect();
-        return train_lanes::<V>(&inits, |i| nets[i].hyper, spec, outcomes, curves);
-    }
-    outcomes.clear();
-    let n = nets.len();
-    let n_log = spec.log_epochs.len();
-    curves.nets = n;
-    curves.loss.resize(n_log * n, 0.0);
-    curves.gap.resize(n_log * n, 0.0);
-    for (i, net) in nets.iter().enumerate() {
-        let (o, c) = super::reference::train(net, spec);
-        for j in 0..n_log {
-            curves.loss[j * n + i] = c.loss[j];
-            curves.gap[j * n + i] = c.gap[j];
-        }
-        outcomes.push(o);
+        with_kind(run[0].options, train_run);
     }
 }
 
@@ -469,6 +718,95 @@ pub fn train_with<V: Lane>(nets: &[Net], spec: &TrainSpec) -> Vec<(Outcome, Curv
         .collect()
 }
 
+/// Trains one run of nets of one [`Kind`] for a map, appending to `results`.
+struct MapRun<'a> {
+    nets: &'a [Net],
+    epochs: u32,
+    results: &'a mut Vec<MapOutcome>,
+    lane_buf: &'a mut [f64],
+}
+
+/// [`MapRun`] in the lanes of `V`.
+struct MapRunIn<'a, V>(MapRun<'a>, std::marker::PhantomData<V>);
+
+impl<V: Lane> WithKind for MapRunIn<'_, V> {
+    type Out = ();
+    fn run<K: Kind>(self) {
+        let MapRun {
+            nets,
+            epochs,
+            results,
+            lane_buf,
+        } = self.0;
+        for chunk in nets.chunks(V::WIDTH) {
+            let (init, rates, stateful) = load_batch::<V, K>(chunk, lane_buf);
+            let r = if stateful || K::OPTIONS != Options::LESSON {
+                run_map_lanes::<V, K, true>(init, rates, epochs)
+            } else {
+                run_map_lanes::<V, K, false>(init, rates, epochs)
+            };
+            let [loss, sum, loss0, solved_at, solved, diverged] = [
+                r.loss,
+                r.loss_sum,
+                r.loss0,
+                r.solved_at,
+                r.solved_end,
+                r.diverged,
+            ]
+            .map(unpack);
+            let count = f64::from(epochs) + 1.0;
+            results.extend((0..chunk.len()).map(|i| MapOutcome {
+                final_loss: loss[i],
+                mean_loss_ratio: sum[i] / count / loss0[i],
+                solved_epoch: (solved_at[i] >= 0.0).then_some(solved_at[i] as u32),
+                solved: solved[i] != 0.0,
+                diverged: diverged[i] != 0.0,
+            }));
+        }
+    }
+}
+
+/// Train nets for a trainability map: `epochs` steps each, recording only [`MapOutcome`]'s
+/// measures (the loss is computed every epoch for the running mean).
+pub fn train_map_with<V: Lane>(nets: &[Net], epochs: u32) -> Vec<MapOutcome> {
+    assert!(epochs <= super::MAX_EPOCHS, "epochs {epochs} too many");
+    assert!(
+        V::WIDTH <= MAX_WIDTH,
+        "lane width {} above {MAX_WIDTH}",
+        V::WIDTH
+    );
+    let mut lane_buf = vec![0.0; V::WIDTH];
+    let mut results = Vec::with_capacity(nets.len());
+    for (_, run) in runs(nets) {
+        let map_run = MapRun {
+            nets: run,
+            epochs,
+            results: &mut results,
+            lane_buf: &mut lane_buf,
+        };
+        with_kind(
+            run[0].options,
+            MapRunIn::<V>(map_run, std::marker::PhantomData),
+        );
+    }
+    results
+}
+
+/// Code to run with the lane type of a precision.
+pub trait WithLanes {
+    type Out;
+    fn run<V: Lane>(self) -> Self::Out;
+}
+
+/// The one precision dispatch: run `w` with the lanes this build uses for `precision`
+/// ([`F64Lanes`], [`F32Lanes`]).
+pub fn with_lanes<W: WithLanes>(precision: Precision, w: W) -> W::Out {
+    match precision {
+        Precision::F64 => w.run::<F64Lanes>(),
+        Precision::F32 => w.run::<F32Lanes>(),
+    }
+}
+
 /// Train with the lanes this build uses for `precision` (see [`train_flat_with`]).
 pub fn train_flat(
     precision: Precision,
@@ -477,63 +815,61 @@ pub fn train_flat(
     outcomes: &mut Vec<Outcome>,
     curves: &mut Curves,
 ) {
-    match precision {
-        Precision::F64 => train_flat_with::<F64Lanes>(nets, spec, outcomes, curves),
-        Precision::F32 => train_flat_with::<F32Lanes>(nets, spec, outcomes, curves),
+    struct Flat<'a>(
+        &'a [Net],
+        &'a TrainSpec,
+        &'a mut Vec<Outcome>,
+        &'a mut Curves,
+    );
+    impl WithLanes for Flat<'_> {
+        type Out = ();
+        fn run<V: Lane>(self) {
+            train_flat_with::<V>(self.0, self.1, self.2, self.3)
+        }
     }
+    with_lanes(precision, Flat(nets, spec, outcomes, curves))
 }
 
 /// [`train_with`] with the lanes this build uses for `precision`.
 pub fn train(precision: Precision, nets: &[Net], spec: &TrainSpec) -> Vec<(Outcome, Curve)> {
-    match precision {
-        Precision::F64 => train_with::<F64Lanes>(nets, spec),
-        Precision::F32 => train_with::<F32Lanes>(nets, spec),
+    struct Each<'a>(&'a [Net], &'a TrainSpec);
+    impl WithLanes for Each<'_> {
+        type Out = Vec<(Outcome, Curve)>;
+        fn run<V: Lane>(self) -> Self::Out {
+            train_with::<V>(self.0, self.1)
+        }
     }
-}
-
-/// Train nets for a trainability map: `epochs` steps each, recording only [`MapOutcome`]'s
-/// measures (the loss is computed every epoch for the running mean).
-pub fn train_map_with<V: Lane>(nets: &[Net], epochs: u32) -> Vec<MapOutcome> {
-    if nets.iter().all(in_lanes) {
-        let inits: Vec<Params> = nets.iter().map(|n| n.init).collect();
-        return map_lanes::<V>(&inits, |i| nets[i].hyper, epochs);
-    }
-    let spec = TrainSpec::new(epochs, (0..=epochs).collect(), None);
-    nets.iter()
-        .map(|net| {
-            let (o, c) = super::reference::train(net, &spec);
-            let sum: f64 = c.loss.iter().sum();
-            MapOutcome {
-                final_loss: o.final_loss,
-                mean_loss_ratio: sum / (f64::from(epochs) + 1.0) / c.loss[0],
-                solved_epoch: o.solved_epoch,
-                solved: o.correct == 4,
-                diverged: o.diverged,
-            }
-        })
-        .collect()
+    with_lanes(precision, Each(nets, spec))
 }
 
 /// [`train_map_with`] with the lanes this build uses for `precision`.
 pub fn train_map(precision: Precision, nets: &[Net], epochs: u32) -> Vec<MapOutcome> {
-    match precision {
-        Precision::F64 => train_map_with::<F64Lanes>(nets, epochs),
-        Precision::F32 => train_map_with::<F32Lanes>(nets, epochs),
+    struct Map<'a>(&'a [Net], u32);
+    impl WithLanes for Map<'_> {
+        type Out = Vec<MapOutcome>;
+        fn run<V: Lane>(self) -> Self::Out {
+            train_map_with::<V>(self.0, self.1)
+        }
+    }
+    with_lanes(precision, Map(nets, epochs))
+}
+
+/// Lane type of a precision: its width and `wide` name.
+struct LaneType;
+
+impl WithLanes for LaneType {
+    type Out = (usize, &'static str);
+    fn run<V: Lane>(self) -> Self::Out {
+        (V::WIDTH, V::NAME)
     }
 }
 
 /// Lane width this build uses for `precision`.
 pub fn lane_width(precision: Precision) -> usize {
-    match precision {
-        Precision::F64 => F64Lanes::WIDTH,
-        Precision::F32 => F32Lanes::WIDTH,
-    }
+    with_lanes(precision, LaneType).0
 }
 
 /// `wide` type name this build uses for `precision`.
 pub fn lane_name(precision: Precision) -> &'static str {
-    match precision {
-        Precision::F64 => F64Lanes::NAME,
-        Precision::F32 => F32Lanes::NAME,
-    }
+    with_lanes(precision, LaneType).1
 }

@@ -122,3 +122,128 @@ pub fn lr_nets(inits: &[xorsweep::train::Params], lrs: &[f64]) -> Vec<xorsweep::
         .map(|(p, lr)| lr_net(*p, *lr))
         .collect()
 }
+
+/// One trainer variant for the option tests: a name, its options, and its hyperparameters as a
+/// function of a base learning rate (scaled so that most nets neither stall nor blow up).
+pub struct Trainer {
+    pub name: &'static str,
+    pub options: xorsweep::train::Options,
+    pub hyper: fn(f64) -> xorsweep::train::Hyper,
+}
+
+/// Every trainer option once (each activation, the linear output, bce, online batch, momentum,
+/// weight decay, per-layer rates) and one combination of several.
+pub fn trainers() -> Vec<Trainer> {
+    use xorsweep::train::{Activation, Batch, Hyper, Loss, Options, OutputUnit};
+    let lesson = Options::LESSON;
+    let with = |activation| Options {
+        activation,
+        ..lesson
+    };
+    vec![
+        Trainer {
+            name: "lesson",
+            options: lesson,
+            hyper: |lr| Hyper::lr(lr),
+        },
+        Trainer {
+            name: "tanh",
+            options: with(Activation::Tanh),
+            hyper: |lr| Hyper::lr(lr * 0.2),
+        },
+        Trainer {
+            name: "relu",
+            options: with(Activation::Relu),
+            hyper: |lr| Hyper::lr(lr * 0.1),
+        },
+        Trainer {
+            name: "identity",
+            options: with(Activation::Identity),
+            hyper: |lr| Hyper::lr(lr * 0.02),
+        },
+        Trainer {
+            name: "linear output",
+            options: Options {
+                output: OutputUnit::Linear,
+                ..lesson
+            },
+            hyper: |lr| Hyper::lr(lr * 0.02),
+        },
+        Trainer {
+            name: "bce",
+            options: Options {
+                loss: Loss::Bce,
+                ..lesson
+            },
+            hyper: Hyper::lr,
+        },
+        Trainer {
+            name: "online",
+            options: Options {
+                batch: Batch::Online,
+                ..lesson
+            },
+            hyper: |lr| Hyper::lr(lr * 0.2),
+        },
+        Trainer {
+            name: "momentum 0.9",
+            options: lesson,
+            hyper: |lr| Hyper {
+                momentum: 0.9,
+                ..Hyper::lr(lr * 0.05)
+            },
+        },
+        Trainer {
+            name: "weight decay 1e-3",
+            options: lesson,
+            hyper: |lr| Hyper {
+                weight_decay: 1e-3,
+                ..Hyper::lr(lr)
+            },
+        },
+        Trainer {
+            name: "per-layer rates",
+            options: lesson,
+            hyper: |lr| Hyper::rates(lr * 0.3, lr),
+        },
+        Trainer {
+            name: "tanh, linear, online, momentum 0.5, decay 1e-2",
+            options: Options {
+                activation: Activation::Tanh,
+                output: OutputUnit::Linear,
+                loss: Loss::Mse,
+                batch: Batch::Online,
+            },
+            hyper: |lr| Hyper {
+                momentum: 0.5,
+                weight_decay: 1e-2,
+                ..Hyper::lr(lr * 0.01)
+            },
+        },
+        Trainer {
+            name: "relu, bce, online, momentum 0.5",
+            options: Options {
+                activation: Activation::Relu,
+                loss: Loss::Bce,
+                batch: Batch::Online,
+                ..lesson
+            },
+            hyper: |lr| Hyper {
+                momentum: 0.5,
+                ..Hyper::lr(lr * 0.05)
+            },
+        },
+    ]
+}
+
+/// `random_nets` as nets of `trainer`.
+pub fn trainer_nets(trainer: &Trainer, seed: u64, n: usize) -> Vec<xorsweep::train::Net> {
+    random_nets(seed, n)
+        .into_iter()
+        .map(|(init, lr)| xorsweep::train::Net {
+            init,
+            hyper: (trainer.hyper)(lr),
+            options: trainer.options,
+        })
+        .collect()
+}
