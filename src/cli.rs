@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 use crate::error::UsageError;
 use crate::hints::Offer;
+use crate::map::spec::{MapPatch, Zoom};
 use crate::sweep::config::ConfigPatch;
 use crate::sweep::spec::INIT_SCHEMES;
 use crate::train::Precision;
@@ -124,11 +125,12 @@ pub enum Command {
         dir: Option<PathBuf>,
     },
     /// Draw a trainability map: one net per pixel over two hyperparameters (per-layer learning
-    /// rates, offsets or scale of the initial weights), the boundary's fractal dimension, zooms.
+    /// rates, momentum, weight decay, offsets or scale of the initial weights), the boundary's
+    /// fractal dimension and chaotic share, zooms.
     #[command(
-        after_help = "Examples:\n  xorsweep map                                     # the lesson's lr-hidden × lr-out plane, 512²\n  xorsweep map --x lr-hidden:0.1..1000:1024:log --y lr-out:0.1..1000:1024:log -o lr-plane\n  xorsweep map --x eps:1e-12..1e-1:512:log --y lr:0.1..100:512:log --init symmetric:1 -o eps\n  xorsweep map --zoom-sequence 4 -o zoom            # 4 frames, each 10× deeper\n  xorsweep map --config lr-plane/map.toml --zoom 1.3,1.5,100 -o deeper"
+        after_help = "Examples:\n  xorsweep map                                     # the lesson's lr-hidden × lr-out plane, 512²\n  xorsweep map --x lr-hidden:0.1..1000:1024:log --y lr-out:0.1..1000:1024:log -o lr-plane\n  xorsweep map --x eps:1e-12..1e-1:512:log --y lr:0.1..100:512:log --init symmetric:1 -o eps\n  xorsweep map --zoom-sequence 4 -o zoom            # 4 frames, each 10× deeper\n  xorsweep map --activation tanh --output linear --measure converged -o tanh  # the paper's condition\n  xorsweep map --x momentum:0..0.99:256 --y lr:0.1..100:256:log -o momentum\n  xorsweep map --config lr-plane/map.toml --zoom 1.3,1.5,100 -o deeper"
     )]
-    Map(Box<crate::map::MapArgs>),
+    Map(Box<MapArgs>),
     /// Compare two sweeps cell by cell: the change in solved share (with its 95% Newcombe
     /// interval) and in median epoch of solving, cells matched by their hyperparameters.
     #[command(
@@ -147,6 +149,33 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         csv: Option<PathBuf>,
     },
+}
+
+#[derive(Args, Debug, Default)]
+pub struct MapArgs {
+    /// A map.toml (written by every map) to rerun; flags given as well override it. Its keys
+    /// are the long flags' names with underscores (x, y, init, activation, zoom_sequence, …).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// What the map is: every flag here is also a key of map.toml.
+    #[command(flatten)]
+    pub map: MapPatch,
+    /// Zoom F-fold around (CX, CY) (in log space on log axes).
+    #[arg(long, value_name = "CX,CY,F", allow_hyphen_values = true)]
+    pub zoom: Option<Zoom>,
+    /// Worker threads [default: all cores].
+    #[arg(short = 'j', long, value_name = "N", allow_negative_numbers = true)]
+    pub threads: Option<usize>,
+    /// Output folder.
+    #[arg(short, long, value_name = "DIR", default_value = "xorsweep-map")]
+    pub out: PathBuf,
+    /// Replace an earlier map's files in --out (only in a folder xorsweep made, and only the
+    /// files it writes).
+    #[arg(short, long)]
+    pub force: bool,
+    /// No progress bar and no summary (the output folder is still printed).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Args, Debug)]

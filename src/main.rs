@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use xorsweep::cli::{
-    BenchArgs, BenchPrecision, Cli, Command, ImplArg, check_threads, resume_command,
+    BenchArgs, BenchPrecision, Cli, Command, ImplArg, MapArgs, check_threads, resume_command,
 };
 use xorsweep::error::{Interrupted, UsageError};
 use xorsweep::outdir::Mode;
@@ -144,7 +144,7 @@ fn run(cli: Cli, argv: &[String]) -> anyhow::Result<ExitCode> {
             let done = pipeline::merge(&out, &shards, force, chart_init)?;
             report_finished(&done, false, false)?;
         }
-        Command::Map(args) => xorsweep::map::run(&args)?,
+        Command::Map(args) => map(&args, argv)?,
         Command::Compare { a, b, json, csv } => {
             let c = xorsweep::compare::compare(&a, &b)?;
             if let Some(path) = &csv {
@@ -160,6 +160,47 @@ fn run(cli: Cli, argv: &[String]) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `xorsweep map`: resolve the config file, flags and zoom into a map, make it, print it.
+fn map(args: &MapArgs, argv: &[String]) -> anyhow::Result<()> {
+    use xorsweep::map::{self, spec};
+    let mut file = None;
+    let patch = match &args.config {
+        Some(path) => {
+            let shown = xorsweep::escape::shown(path);
+            let text = xorsweep::fsio::read_text(path, xorsweep::fsio::CONFIG_LIMIT)
+                .map_err(|e| UsageError::new(format!("--config: {e}")))?;
+            let patch = spec::MapConfig::patch_from_toml(&text, &shown)?;
+            file = Some((text, shown));
+            Some(patch)
+        }
+        None => None,
+    };
+    let (config, spec) =
+        spec::resolve(patch, args.map.clone(), args.zoom).map_err(|e| match &file {
+            // A bad value from the file is reported at its line and column.
+            Some((text, shown)) => xorsweep::config_file::locate(e, text, shown, |f| {
+                xorsweep::config_file::flag_given(argv, f)
+            }),
+            None => e,
+        })?;
+    check_threads(args.threads)?;
+    let made = map::make(
+        &config,
+        &spec,
+        &map::Destination {
+            out: args.out.clone(),
+            force: args.force,
+            threads: args.threads,
+            quiet: args.quiet,
+        },
+    )?;
+    if !args.quiet {
+        println!("{}", made.summary());
+    }
+    println!("results in {}", xorsweep::escape::shown(&made.out));
+    Ok(())
 }
 
 /// The most nets one benchmark repeat may hold in memory (about 100 bytes each).

@@ -9,16 +9,25 @@ use std::path::Path;
 use common::xorsweep;
 use indicatif::ProgressBar;
 use xorsweep::map::compute::{Base, compute};
-use xorsweep::map::spec::MapConfig;
-use xorsweep::train::{Hyper, Net, Options, Params, TrainSpec, reference};
+use xorsweep::map::spec::{MapConfig, MapPatch, Measure, resolve};
+use xorsweep::train::{Activation, Hyper, Net, Options, OutputUnit, Params, TrainSpec, reference};
 
 /// The reference's measures of one pixel: (final loss, mean loss/loss₀, solved epoch, trained).
 fn by_reference(p: Params, r: Hyper, epochs: u32) -> (f64, f64, Option<u32>, bool) {
+    by_reference_with(p, r, Options::LESSON, epochs)
+}
+
+fn by_reference_with(
+    p: Params,
+    r: Hyper,
+    options: Options,
+    epochs: u32,
+) -> (f64, f64, Option<u32>, bool) {
     let spec = TrainSpec::new(epochs, (0..=epochs).collect(), None);
     let net = Net {
         init: p,
         hyper: r,
-        options: Options::LESSON,
+        options,
     };
     let (o, curve) = reference::train(&net, &spec);
     let mean = curve.loss.iter().sum::<f64>() / f64::from(epochs + 1) / curve.loss[0];
@@ -43,8 +52,8 @@ fn close(a: f64, b: f64) -> bool {
 fn map_pixels_match_nets_trained_one_at_a_time_by_the_reference() {
     let epochs = 300;
     let spec = MapConfig {
-        x: "lr-hidden:0.5..80:14:log".into(),
-        y: "lr-out:0.5..60:12:log".into(),
+        x: "lr-hidden:0.5..80:14:log".parse().unwrap(),
+        y: "lr-out:0.5..60:12:log".parse().unwrap(),
         epochs,
         ..MapConfig::default()
     }
@@ -269,9 +278,13 @@ fn refuses(args: &[&str], needles: &[&str]) {
     let res = xorsweep().args(&all).output().unwrap();
     let stderr = String::from_utf8_lossy(&res.stderr);
     assert_eq!(res.status.code(), Some(2), "{args:?}: {stderr}");
-    assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+    let first = stderr.lines().next().unwrap_or_default();
     for n in needles {
-        assert!(stderr.contains(n), "{args:?}: '{stderr}' lacks '{n}'");
+        assert!(first.contains(n), "{args:?}: '{first}' lacks '{n}'");
+    }
+    // Our own errors are one line; clap's parse errors of typed values add a usage hint below.
+    if first.starts_with("Error:") {
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
     }
     assert!(!out.exists(), "{args:?}: nothing is written for bad input");
 }
@@ -279,7 +292,30 @@ fn refuses(args: &[&str], needles: &[&str]) {
 #[test]
 fn bad_specs_name_the_flag_and_write_nothing() {
     let x = |s: &'static str| ["--x", s];
-    refuses(&x("momentum:0.1..1:8"), &["--x", "unknown axis 'momentum'"]);
+    refuses(&x("beta:0.1..1:8"), &["--x", "unknown axis 'beta'"]);
+    refuses(&x("momentum:0.1..1.5:8"), &["--x", "momentum", "[0, 1)"]);
+    refuses(&x("weight-decay:-1..1:8"), &["--x", "weight decay"]);
+    refuses(&["--momentum", "0.1,0.5"], &["--momentum", "one value"]);
+    refuses(&["--momentum", "1"], &["--momentum", "[0, 1)"]);
+    refuses(&["--weight-decay", "-0.1"], &["--weight-decay"]);
+    refuses(
+        &["--activation", "sigmoid,tanh"],
+        &["--activation", "one value"],
+    );
+    refuses(&["--batch", "full,online"], &["--batch", "one value"]);
+    refuses(&["--activation", "softmax"], &["--activation", "softmax"]);
+    refuses(
+        &["--output", "linear", "--loss", "bce"],
+        &["--loss", "sigmoid output"],
+    );
+    refuses(
+        &["--x", "momentum:0..0.9:8", "--momentum", "0.5"],
+        &["--momentum", "axis 'momentum'"],
+    );
+    refuses(
+        &["--lr-hidden", "3", "--lr-out", "2"],
+        &["--lr-hidden", "axis 'lr-hidden'"],
+    );
     refuses(
         &["--x", "w11:-1..1:8", "--y", "w11:0..1:8"],
         &["--y", "w11"],
@@ -292,6 +328,10 @@ fn bad_specs_name_the_flag_and_write_nothing() {
     refuses(&x("lr-hidden:0.1..10:8193:log"), &["--x", "8193", "8192"]);
     refuses(&x("lr-hidden:10..1:8"), &["--x", "reversed"]);
     refuses(&x("w12:1..1:8"), &["--x", "empty"]);
+    refuses(
+        &x("lr:1..1.000000000000001:64"),
+        &["--x", "repeats the value"],
+    );
     refuses(&x("w12:0..1:8:log"), &["--x", "log axis", "above 0"]);
     refuses(&x("eps:-1..1:8:log"), &["--x", "above 0"]);
     refuses(&x("lr:0..10:8"), &["--x", "positive"]);
@@ -400,4 +440,159 @@ fn the_chart_holds_one_pixel_per_net_and_f32_is_deterministic_too() {
         .filter(|&(x0, y0)| chart.get_pixel(x0, y0) == raw.get_pixel(0, 0))
         .any(|(x0, y0)| matches_at(x0, y0));
     assert!(found, "map.png does not contain map-raw.png one to one");
+}
+
+/// A map with the paper's trainer (tanh hidden units, linear output) and momentum: every pixel
+/// whose outcome a rounding-sized nudge of its initial weights does not change is the net the
+/// reference trains alone with the same options, and "converged" is the paper's criterion.
+#[test]
+fn trainer_options_set_every_pixel_and_momentum_is_an_axis() {
+    let epochs = 120;
+    let patch = MapPatch {
+        trainer: xorsweep::hyper::TrainerAxes {
+            activation: Some("tanh".parse().unwrap()),
+            output: Some("linear".parse().unwrap()),
+            lr: Some("0.6".parse().unwrap()),
+            ..Default::default()
+        },
+        x: Some("lr-hidden:0.01..30:9:log".parse().unwrap()),
+        y: Some("momentum:0..0.9:7".parse().unwrap()),
+        epochs: Some(epochs),
+        measure: Some(Measure::Converged),
+        ..MapPatch::default()
+    };
+    let (_, spec) = resolve(None, patch, None).unwrap();
+    let pixels = compute(&spec, &ProgressBar::hidden());
+    let base = Base::new(&spec);
+    let options = Options {
+        activation: Activation::Tanh,
+        output: OutputUnit::Linear,
+        ..Options::LESSON
+    };
+    let (mut compared, mut converged) = (0, 0);
+    for (k, px) in pixels.iter().enumerate() {
+        let (p, r) = base.pixel_net(&spec.x, &spec.y, k);
+        assert_eq!(r.momentum, spec.y.value((k / 9) as u32));
+        assert_eq!(r.lr_out, 0.6);
+        let want = by_reference_with(p, r, options, epochs);
+        let stable = [f64::next_up, f64::next_down].iter().all(|nudge| {
+            let o = by_reference_with(Params(p.0.map(nudge)), r, options, epochs);
+            o.3 == want.3 && (o.1 < 1.0) == (want.1 < 1.0)
+        });
+        if !stable {
+            continue;
+        }
+        compared += 1;
+        let ctx = format!("pixel {k}, {r:?}: map {px:?}, reference {want:?}");
+        assert_eq!(px.trained, want.3, "{ctx}");
+        assert_eq!(px.converged, want.1.is_finite() && want.1 < 1.0, "{ctx}");
+        converged += usize::from(px.converged);
+    }
+    assert!(compared * 3 >= pixels.len() * 2, "{compared} compared");
+    assert!(
+        converged > 0 && converged < compared,
+        "{converged} of {compared}"
+    );
+}
+
+/// map.toml carries the trainer and the new axes, and reruns the same map.
+#[test]
+fn a_map_with_options_reruns_from_its_toml() {
+    let d = tempfile::tempdir().unwrap();
+    let (a, b) = (d.path().join("a"), d.path().join("b"));
+    xorsweep()
+        .args([
+            "map",
+            "--quiet",
+            "--activation",
+            "tanh",
+            "--output",
+            "linear",
+            "--momentum",
+            "0.5",
+            "--measure",
+            "converged",
+            "--x",
+            "lr-hidden:0.05..5:12:log",
+            "--y",
+            "weight-decay:0..0.01:10",
+            "--epochs",
+            "60",
+            "--out",
+        ])
+        .arg(&a)
+        .assert()
+        .success();
+    let toml = std::fs::read_to_string(a.join("map.toml")).unwrap();
+    for line in [
+        "activation = \"tanh\"",
+        "output = \"linear\"",
+        "momentum = \"0.5\"",
+        "measure = \"converged\"",
+        "y = \"weight-decay:0.0..0.01:10\"",
+    ] {
+        assert!(toml.contains(line), "{line} not in\n{toml}");
+    }
+    xorsweep()
+        .args(["map", "--quiet", "--config"])
+        .arg(a.join("map.toml"))
+        .arg("--out")
+        .arg(&b)
+        .assert()
+        .success();
+    let (fa, fb) = (files(&a), files(&b));
+    for (name, bytes) in &fa {
+        if name != "manifest.json" {
+            assert!(&fb[name] == bytes, "{name} differs on the rerun");
+        }
+    }
+}
+
+/// The chaotic share of a frame: 0 on a smooth stretch of the lesson's plane, high deep in its
+/// chaotic band, where the verdicts depend on rounding; stored in manifest.json per frame.
+#[test]
+fn chaotic_share_is_zero_on_a_smooth_plane_and_high_where_rounding_decides() {
+    let d = tempfile::tempdir().unwrap();
+    let share = |name: &str, args: &[&str]| -> (f64, bool) {
+        let out = d.path().join(name);
+        xorsweep()
+            .args(["map", "--quiet", "--epochs", "1000"])
+            .args(args)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        let m: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+        let f = &m["frames"][0];
+        assert_eq!(f["chaotic_share"]["sampled"], 48 * 48);
+        (
+            f["chaotic_share"]["share"].as_f64().unwrap(),
+            f["rounding_dominated"].as_bool().unwrap(),
+        )
+    };
+    let (smooth, dominated) = share(
+        "smooth",
+        &[
+            "--x",
+            "lr-hidden:0.5..50:48:log",
+            "--y",
+            "lr-out:0.5..5:48:log",
+        ],
+    );
+    assert_eq!((smooth, dominated), (0.0, false));
+    // 10⁴× into the lesson's chaotic band (lr-hidden ≈ 26, lr-out ≈ 54): about one pixel in
+    // ten flips.
+    let (chaotic, _) = share(
+        "chaotic",
+        &[
+            "--x",
+            "lr-hidden:0.1..1000:48:log",
+            "--y",
+            "lr-out:0.1..1000:48:log",
+            "--zoom",
+            "26,54,1e4",
+        ],
+    );
+    assert!(chaotic > 0.05, "chaotic share {chaotic}");
 }

@@ -7,7 +7,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use super::spec::{AxisKind, AxisSpec, MapSpec};
+use super::spec::{AxisKind, AxisSpec, MapSpec, Verdict};
 use crate::sweep::plan::initial_params;
 use crate::train::{Hyper, Net, Options, Params, batch};
 
@@ -25,7 +25,19 @@ pub struct Pixel {
     pub solved_epoch: f32,
     /// All four outputs correct at the end.
     pub trained: bool,
+    /// The paper's criterion: every loss finite and the mean of loss/loss₀ below 1.
+    pub converged: bool,
     pub diverged: bool,
+}
+
+impl Pixel {
+    /// The pixel's verdict of the kind a map's boundary separates.
+    pub fn verdict(&self, v: Verdict) -> bool {
+        match v {
+            Verdict::Trained => self.trained,
+            Verdict::Converged => self.converged,
+        }
+    }
 }
 
 /// The nets a map starts from: the base draw, its symmetric version and the ε direction.
@@ -36,7 +48,9 @@ pub struct Base {
     pub symmetric: Params,
     /// Direction of ε for w21 w22 b2 v2, each component U(−1, 1), from the seed.
     pub direction: [f64; 4],
-    pub lr: f64,
+    /// The trainer of every pixel before the axes act.
+    pub hyper: Hyper,
+    pub options: Options,
 }
 
 /// The parameters ε moves: w21 w22 b2 v2.
@@ -57,7 +71,8 @@ impl Base {
             params,
             symmetric,
             direction,
-            lr: spec.lr,
+            hyper: spec.hyper,
+            options: spec.options,
         }
     }
 
@@ -66,7 +81,7 @@ impl Base {
         let mut axes = axes;
         axes.sort_by_key(|(k, _)| k.order());
         let mut p = self.params;
-        let mut rates = Hyper::lr(self.lr);
+        let mut rates = self.hyper;
         for (kind, v) in axes {
             match kind {
                 AxisKind::Scale => p = Params(p.0.map(|w| w * v)),
@@ -78,43 +93,48 @@ impl Base {
                     p = s;
                 }
                 AxisKind::Weight(k) => p.0[k] += v,
-                AxisKind::Lr => rates = Hyper::lr(v),
+                AxisKind::Lr => (rates.lr_hidden, rates.lr_out) = (v, v),
                 AxisKind::LrHidden => rates.lr_hidden = v,
                 AxisKind::LrOut => rates.lr_out = v,
+                AxisKind::Momentum => rates.momentum = v,
+                AxisKind::WeightDecay => rates.weight_decay = v,
             }
         }
         (p, rates)
     }
 
-    /// The net and rates of pixel `k` (row-major, row 0 = the lowest y).
-    pub fn pixel_net(&self, x: &AxisSpec, y: &AxisSpec, k: usize) -> (Params, Hyper) {
+    /// The axis values of pixel `k` (row-major, row 0 = the lowest y).
+    pub fn pixel_at(x: &AxisSpec, y: &AxisSpec, k: usize) -> [(AxisKind, f64); 2] {
         let nx = x.n as usize;
         let (i, j) = ((k % nx) as u32, (k / nx) as u32);
-        self.net([(x.kind, x.value(i)), (y.kind, y.value(j))])
+        [(x.kind, x.value(i)), (y.kind, y.value(j))]
+    }
+
+    /// The net and rates of pixel `k` (row-major, row 0 = the lowest y).
+    pub fn pixel_net(&self, x: &AxisSpec, y: &AxisSpec, k: usize) -> (Params, Hyper) {
+        self.net(Self::pixel_at(x, y, k))
     }
 }
 
-/// Train every pixel of `spec` on the current rayon pool, ticking `progress` by pixels.
-pub fn compute(spec: &MapSpec, progress: &ProgressBar) -> Vec<Pixel> {
-    compute_until(spec, progress, &|| false).expect("never stopped")
-}
-
-/// [`compute`], asking `stop` before each task of [`BLOCK`] pixels: `None` if it said stop
-/// (a signal), so that a map ends within one task per thread.
-pub fn compute_until(
+/// Train `n` nets, net `k` at the axis values `at(k)`, on the current rayon pool, ticking
+/// `progress` by nets and asking `stop` before each task of [`BLOCK`] nets: `None` if it said
+/// stop (a signal), so that a map ends within one task per thread.
+fn train(
     spec: &MapSpec,
+    n: usize,
+    at: impl Fn(usize) -> [(AxisKind, f64); 2] + Sync,
     progress: &ProgressBar,
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Option<Vec<Pixel>> {
     let stopped = std::sync::atomic::AtomicBool::new(false);
     let base = Base::new(spec);
-    let n = spec.pixels();
     let mut pixels = vec![
         Pixel {
             final_loss: 0.0,
             mean_loss: 0.0,
             solved_epoch: 0.0,
             trained: false,
+            converged: false,
             diverged: false,
         };
         n
@@ -130,11 +150,11 @@ pub fn compute_until(
             let first = b * BLOCK;
             let nets: Vec<Net> = (first..first + out.len())
                 .map(|k| {
-                    let (init, hyper) = base.pixel_net(&spec.x, &spec.y, k);
+                    let (init, hyper) = base.net(at(k));
                     Net {
                         init,
                         hyper,
-                        options: Options::LESSON,
+                        options: base.options,
                     }
                 })
                 .collect();
@@ -145,12 +165,56 @@ pub fn compute_until(
                     mean_loss: r.mean_loss_ratio as f32,
                     solved_epoch: r.solved_epoch.map_or(f32::NAN, |e| e as f32),
                     trained: r.solved,
+                    converged: !r.diverged && r.mean_loss_ratio < 1.0,
                     diverged: r.diverged,
                 };
             }
             progress.inc(out.len() as u64);
         });
     (!stopped.into_inner()).then_some(pixels)
+}
+
+/// Train every pixel of `spec` on the current rayon pool, ticking `progress` by pixels.
+pub fn compute(spec: &MapSpec, progress: &ProgressBar) -> Vec<Pixel> {
+    compute_until(spec, progress, &|| false).expect("never stopped")
+}
+
+/// [`compute`], asking `stop` before each task of [`BLOCK`] pixels: `None` if it said stop.
+pub fn compute_until(
+    spec: &MapSpec,
+    progress: &ProgressBar,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<Vec<Pixel>> {
+    train(
+        spec,
+        spec.pixels(),
+        |k| Base::pixel_at(&spec.x, &spec.y, k),
+        progress,
+        stop,
+    )
+}
+
+/// The one-ulp nudge of the chaotic share: both axis values of a pixel replaced by the next
+/// f64 above them.
+pub fn nudged(at: [(AxisKind, f64); 2]) -> [(AxisKind, f64); 2] {
+    at.map(|(kind, v)| (kind, v.next_up()))
+}
+
+/// Train the pixels `sample` of `spec` again, each with its axis values [`nudged`]; `None` if
+/// `stop` said stop.
+pub fn compute_nudged(
+    spec: &MapSpec,
+    sample: &[usize],
+    progress: &ProgressBar,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<Vec<Pixel>> {
+    train(
+        spec,
+        sample.len(),
+        |s| nudged(Base::pixel_at(&spec.x, &spec.y, sample[s])),
+        progress,
+        stop,
+    )
 }
 
 #[cfg(test)]
@@ -161,9 +225,9 @@ mod tests {
     #[test]
     fn axes_act_on_the_right_numbers() {
         let spec = MapConfig {
-            x: "eps:1e-3..1e-1:4:log".into(),
-            y: "scale:0.5..2:3".into(),
-            init: "uniform:1".into(),
+            x: "eps:1e-3..1e-1:4:log".parse().unwrap(),
+            y: "scale:0.5..2:3".parse().unwrap(),
+            init: "uniform:1".parse().unwrap(),
             ..MapConfig::default()
         }
         .validate()

@@ -100,13 +100,21 @@ pub fn box_dimension(mask: &[bool], w: usize, h: usize) -> Option<Dimension> {
 /// are the filaments and islands worth zooming into.
 pub const TARGET_DENSITY: f64 = 0.2;
 
-/// Where a zoom sequence goes next: among the boundary blocks within a quarter of the map's
-/// side from its centre, the one whose surroundings (a window of an eighth of the side) are
-/// closest to [`TARGET_DENSITY`] boundary, so that the zoom follows an intricate stretch rather
-/// than the nearest smooth line or a band of noise; ties go to the block nearest the centre,
-/// then the lowest row and column. Returned as the
-/// fractional pixel position of the block's centre, (i + 0.5, j + 0.5) for block (i, j).
-pub fn zoom_target(mask: &[bool], w: usize, h: usize) -> Option<(f64, f64)> {
+/// Where a zoom sequence goes next. Candidates are the boundary blocks within a quarter of the
+/// map's side from its centre whose surroundings (a window of an eighth of the side) are calm:
+/// `chaos(i, j, half)`, the chaotic share of the pixels sampled in that window, at most
+/// `calm` — or, if no candidate's is, as low as any candidate's (rounded to 1/1024). Among them
+/// the one whose window is closest to [`TARGET_DENSITY`] boundary, so that the zoom follows an
+/// intricate stretch rather than the nearest smooth line or a band of noise; ties go to the block
+/// nearest the centre, then the lowest row and column. Returned as the fractional pixel position
+/// of the block's centre, (i + 0.5, j + 0.5) for block (i, j).
+pub fn zoom_target(
+    mask: &[bool],
+    w: usize,
+    h: usize,
+    calm: f64,
+    chaos: impl Fn(usize, usize, usize) -> f64,
+) -> Option<(f64, f64)> {
     // Summed-area table: sat[(j)(w+1) + i] = boundary blocks in [0, i) × [0, j).
     let mut sat = vec![0u32; (w + 1) * (h + 1)];
     for j in 0..h {
@@ -131,16 +139,23 @@ pub fn zoom_target(mask: &[bool], w: usize, h: usize) -> Option<(f64, f64)> {
     // How far a window's boundary density is from the target (in parts per 1024, so that ties
     // are exact).
     let miss = |c: u32| ((f64::from(c) / window - TARGET_DENSITY).abs() * 1024.0).round() as u32;
-    let mut best: Option<(u32, f64, usize, usize)> = None;
+    let per_1024 = |x: f64| (x * 1024.0).round() as u32;
+    let mut candidates: Vec<(u32, u32, f64, usize, usize)> = Vec::new();
     for j in 0..h {
         for i in 0..w {
             if !mask[j * w + i] || dist2(i, j) > reach * reach {
                 continue;
             }
-            let (m, d) = (miss(count(i, j)), dist2(i, j));
-            if best.is_none_or(|(bm, bd, _, _)| m < bm || (m == bm && d < bd)) {
-                best = Some((m, d, i, j));
-            }
+            let c = per_1024(chaos(i, j, half));
+            candidates.push((c, miss(count(i, j)), dist2(i, j), i, j));
+        }
+    }
+    let lowest = candidates.iter().map(|c| c.0).min()?;
+    let limit = lowest.max(per_1024(calm));
+    let mut best: Option<(u32, f64, usize, usize)> = None;
+    for &(_, m, d, i, j) in candidates.iter().filter(|c| c.0 <= limit) {
+        if best.is_none_or(|(bm, bd, _, _)| m < bm || (m == bm && d < bd)) {
+            best = Some((m, d, i, j));
         }
     }
     best.map(|(_, _, i, j)| (i as f64 + 0.5, j as f64 + 0.5))
@@ -239,14 +254,27 @@ mod tests {
                 mask[j * w + i] = true;
             }
         }
-        let (x, y) = zoom_target(&mask, w, h).unwrap();
+        let calm = |_: usize, _: usize, _: usize| 0.0;
+        let (x, y) = zoom_target(&mask, w, h, 0.05, calm).unwrap();
         assert!(
             (24.0..28.0).contains(&x) && (36.0..40.0).contains(&y),
             "{x} {y}"
         );
+        // The same patch where rounding decides: the zoom goes to the calm lone point instead.
+        let chaotic_patch = |i: usize, j: usize, _: usize| {
+            if (20..32).contains(&i) && (32..44).contains(&j) {
+                0.6
+            } else {
+                0.0
+            }
+        };
+        assert_eq!(
+            zoom_target(&mask, w, h, 0.05, chaotic_patch),
+            Some((32.5, 32.5))
+        );
         let mut lone = vec![false; w * h];
         lone[30 * w + 33] = true;
-        assert_eq!(zoom_target(&lone, w, h), Some((33.5, 30.5)));
-        assert_eq!(zoom_target(&[false; 4], 2, 2), None);
+        assert_eq!(zoom_target(&lone, w, h, 0.05, calm), Some((33.5, 30.5)));
+        assert_eq!(zoom_target(&[false; 4], 2, 2, 0.05, calm), None);
     }
 }

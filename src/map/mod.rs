@@ -5,11 +5,15 @@
 //! experiment of Sohl-Dickstein, "The boundary of neural network trainability is fractal"
 //! (2024), on the lesson's 2-2-1 net.
 //!
-//! [`spec`] parses, [`compute`] trains (no I/O), [`fractal`] measures the boundary, the pictures
-//! are drawn by `report::charts::map`, and [`output`] turns it all into bytes and writes them
-//! through one function.
+//! [`spec`] holds the typed config (flags and map.toml are one [`spec::MapPatch`]), [`compute`]
+//! trains (no I/O), [`fractal`] measures the boundary, [`chaos`] how much of it is rounding,
+//! [`draw`] colours the pictures (drawn by the pixel-grid charts of `report::charts::map`), and
+//! [`output`] turns it all into bytes and writes them through one function. [`make`] runs a
+//! map and returns what the caller prints.
 
+pub mod chaos;
 pub mod compute;
+pub mod draw;
 pub mod fractal;
 pub mod output;
 pub mod spec;
@@ -20,239 +24,162 @@ use std::time::Instant;
 use anyhow::Context;
 use serde::Serialize;
 
-use crate::cli::PrecisionArg;
-use crate::error::UsageError;
-use crate::hints::Offer;
 use crate::outdir::{Mode, OutDir};
 use crate::report::charts::axis::tick_label;
 use crate::report::charts::map as chart;
-use crate::sweep::spec::INIT_SCHEMES;
-use crate::train::{Precision, batch};
+use crate::report::manifest::RunInfo;
+use chaos::{Chaos, Sample};
 use compute::Pixel;
 use fractal::Dimension;
-use spec::{AxisKind, MapConfig, MapPatch, MapSpec};
+use spec::{AxisKind, AxisSpec, MapConfig, MapSpec, Verdict};
 
-#[derive(clap::Args, Debug, Default)]
-pub struct MapArgs {
-    /// A map.toml (written by every map) to rerun; flags given as well override it.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Horizontal axis AXIS:LO..HI:N or AXIS:LO..HI:N:log. AXIS: lr, lr-hidden, lr-out, eps,
-    /// scale or a weight w11 w12 b1 w21 w22 b2 v1 v2 c (an offset added to it); N up to 8192
-    /// [default: lr-hidden:0.1..1000:512:log].
-    #[arg(long, value_name = "AXIS", allow_hyphen_values = true, value_parser = Offer::new(spec::axis_names()), hide_possible_values = true)]
-    pub x: Option<String>,
-    /// Vertical axis, as --x [default: lr-out:0.1..1000:512:log].
-    #[arg(long, value_name = "AXIS", allow_hyphen_values = true, value_parser = Offer::new(spec::axis_names()), hide_possible_values = true)]
-    pub y: Option<String>,
-    /// The base net every pixel starts from: lesson, or one draw of uniform:A, normal:SIGMA,
-    /// symmetric:A or near-symmetric:A:EPS [default: lesson].
-    #[arg(long, value_name = "SPEC", allow_hyphen_values = true, value_parser = Offer::new(INIT_SCHEMES), hide_possible_values = true)]
-    pub init: Option<String>,
-    /// Seed of the base draw and of the ε direction [default: 2026].
-    #[arg(long, value_name = "S", allow_negative_numbers = true)]
-    pub seed: Option<u64>,
-    /// Learning rate of any layer no axis sets [default: 2].
-    #[arg(long, value_name = "X", allow_hyphen_values = true)]
-    pub lr: Option<f64>,
-    /// Gradient steps per net [default: 1000].
-    #[arg(long, value_name = "N", allow_negative_numbers = true)]
-    pub epochs: Option<u32>,
-    /// Arithmetic of the lanes [default: f64].
-    #[arg(long, value_enum)]
-    pub precision: Option<PrecisionArg>,
-    /// Colouring of map.png: final-loss, mean-loss, solved-epoch or trained [default: trained
-    /// nets by first solved epoch, the others by final loss].
-    #[arg(long, value_name = "MEASURE")]
-    pub measure: Option<String>,
-    /// Zoom F-fold around (CX, CY) (in log space on log axes).
-    #[arg(long, value_name = "CX,CY,F", allow_hyphen_values = true)]
-    pub zoom: Option<String>,
-    /// Render K frames into frames/, each --zoom-factor deeper around an intricate stretch of
-    /// boundary near the centre of the one before, plus a contact sheet.
-    #[arg(long, value_name = "K", allow_negative_numbers = true)]
-    pub zoom_sequence: Option<u32>,
-    /// Depth of each frame of --zoom-sequence over the one before [default: 10].
-    #[arg(long, value_name = "F", allow_hyphen_values = true)]
-    pub zoom_factor: Option<f64>,
-    /// Also write map.csv (one row per pixel).
-    #[arg(long)]
-    pub csv: bool,
-    /// Worker threads [default: all cores].
-    #[arg(short = 'j', long, value_name = "N", allow_negative_numbers = true)]
-    pub threads: Option<usize>,
-    /// Output folder.
-    #[arg(short, long, value_name = "DIR", default_value = "xorsweep-map")]
+/// Where and how a map is made (the command line's part that is not the map itself).
+#[derive(Clone, Debug)]
+pub struct Destination {
     pub out: PathBuf,
-    /// Replace an earlier map's files in --out (only in a folder xorsweep made, and only the
-    /// files it writes).
-    #[arg(short, long)]
     pub force: bool,
-    /// No progress bar and no summary (the output folder is still printed).
-    #[arg(short, long)]
+    /// Worker threads (None: all cores).
+    pub threads: Option<usize>,
+    /// No progress bar.
     pub quiet: bool,
 }
 
-impl MapArgs {
-    fn patch(&self) -> MapPatch {
-        MapPatch {
-            x: self.x.clone(),
-            y: self.y.clone(),
-            init: self.init.clone(),
-            seed: self.seed,
-            lr: self.lr,
-            epochs: self.epochs,
-            precision: self.precision.map(Precision::from),
-            measure: self.measure.clone(),
-            zoom_sequence: self.zoom_sequence,
-            zoom_factor: self.zoom_factor,
-            csv: self.csv.then_some(true),
-        }
-    }
-}
-
-fn patch_from_toml(text: &str, path: &str) -> Result<MapPatch, UsageError> {
-    toml::from_str(text).map_err(|e| crate::error::toml_error("--config", path, text, &e))
-}
-
-/// The resolved config and spec of a command line (config file, flags, zoom), or a usage error.
-pub fn resolve(args: &MapArgs) -> Result<(MapConfig, MapSpec), UsageError> {
-    let mut config = MapConfig::default();
-    let mut file = None;
-    if let Some(path) = &args.config {
-        let shown = crate::escape::shown(path);
-        let text = crate::fsio::read_text(path, crate::fsio::CONFIG_LIMIT)
-            .map_err(|e| UsageError::new(format!("--config: {e}")))?;
-        config = config.apply(patch_from_toml(&text, &shown)?);
-        file = Some((text, shown));
-    }
-    config = config.apply(args.patch());
-    let mut spec = config.validate().map_err(|e| match &file {
-        // A bad value from the file is reported at its line and column.
-        Some((text, shown)) => {
-            let argv: Vec<String> = std::env::args_os()
-                .map(|a| a.to_string_lossy().into_owned())
-                .collect();
-            crate::config_file::locate(e, text, shown, |f| crate::config_file::flag_given(&argv, f))
-        }
-        None => e,
-    })?;
-    if let Some(z) = &args.zoom {
-        let (cx, cy, f) = spec::parse_zoom(z)?;
-        spec = spec
-            .zoomed(cx, cy, f)
-            .map_err(|e| UsageError::new(format!("--zoom: {e}")))?;
-        config.x = spec.x.to_string();
-        config.y = spec.y.to_string();
-    }
-    crate::cli::check_threads(args.threads)?;
-    Ok((config, spec))
-}
-
-/// One computed frame: its spec, pixels and boundary.
+/// One computed frame: its spec, pixels, boundary and chaos.
 struct Frame {
     spec: MapSpec,
     zoom: f64,
     pixels: Vec<Pixel>,
     trained: f64,
+    converged: f64,
     dimension: Option<Dimension>,
+    chaos: Chaos,
+    /// The axes of the next frame, if the sequence went on.
+    next: Option<(AxisSpec, AxisSpec)>,
 }
 
-fn dimension_text(d: &Option<Dimension>) -> String {
-    match d {
-        Some(Dimension {
-            value,
-            stderr: Some(se),
-            ..
-        }) => format!("{value:.3} ± {se:.3}"),
-        Some(d) => format!("{:.3}", d.value),
-        None => "none (no boundary, or under 16 pixels a side)".into(),
+/// What a map says about one frame (manifest.json, the terminal, map.html).
+#[derive(Clone, Debug, Serialize)]
+pub struct FrameInfo {
+    pub frame: usize,
+    pub zoom: f64,
+    pub x: AxisSpec,
+    pub y: AxisSpec,
+    pub trained_fraction: f64,
+    pub converged_fraction: f64,
+    /// The verdict whose boundary is measured: trained or converged.
+    pub boundary: &'static str,
+    pub chaotic_share: Chaos,
+    /// Box counting of the boundary; a fractal dimension unless `rounding_dominated`.
+    pub dimension: Option<Dimension>,
+    /// Chaotic share above 25 %: the box count measures rounding, not a fractal boundary.
+    pub rounding_dominated: bool,
+}
+
+impl FrameInfo {
+    /// "dimension 1.491 ± 0.020", or the box count labelled as rounding-dominated.
+    pub fn dimension_text(&self) -> String {
+        let d = match &self.dimension {
+            Some(Dimension {
+                value,
+                stderr: Some(se),
+                ..
+            }) => format!("{value:.3} ± {se:.3}"),
+            Some(d) => format!("{:.3}", d.value),
+            None => return "no dimension (no boundary, or under 16 pixels a side)".into(),
+        };
+        if self.rounding_dominated {
+            format!("rounding-dominated (box count {d}, not a fractal dimension)")
+        } else {
+            format!("dimension {d}")
+        }
+    }
+
+    /// "chaotic 3.2 % (of 4096)".
+    pub fn chaos_text(&self) -> String {
+        let c = &self.chaotic_share;
+        let of = if c.stride == 1 {
+            "all pixels".to_string()
+        } else {
+            format!("a sample of {}", c.sampled)
+        };
+        format!("chaotic {} ({of})", percent(c.share))
     }
 }
 
-fn measure_frame(spec: MapSpec, zoom: f64, pixels: Vec<Pixel>) -> (Frame, Vec<bool>) {
-    let (nx, ny) = (spec.x.n as usize, spec.y.n as usize);
-    let trained: Vec<bool> = pixels.iter().map(|p| p.trained).collect();
-    let mask = fractal::boundary(&trained, nx, ny);
-    let dimension = fractal::box_dimension(&mask, nx.saturating_sub(1), ny.saturating_sub(1));
-    let frac = trained.iter().filter(|t| **t).count() as f64 / trained.len() as f64;
-    (
-        Frame {
-            spec,
-            zoom,
-            pixels,
-            trained: frac,
-            dimension,
-        },
-        mask,
-    )
+/// A share as a percentage, one decimal.
+fn percent(f: f64) -> String {
+    format!("{:.1}\u{a0}%", 100.0 * f)
 }
 
-#[derive(Serialize)]
-struct FrameInfo {
-    frame: usize,
-    zoom: f64,
-    x: String,
-    y: String,
-    trained_fraction: f64,
-    dimension: Option<Dimension>,
+/// What a finished map reports.
+#[derive(Debug)]
+pub struct Made {
+    pub out: PathBuf,
+    pub nx: u32,
+    pub ny: u32,
+    pub epochs: u32,
+    pub frames: Vec<FrameInfo>,
+    /// Nets trained, the nudged ones of the chaotic share included.
+    pub nets: usize,
+    pub training_seconds: f64,
+    pub net_epochs: f64,
+    /// Why a zoom sequence stopped early.
+    pub note: Option<String>,
 }
 
-#[derive(Serialize)]
-struct Manifest<'a> {
-    tool: &'static str,
-    version: &'static str,
-    config: &'a MapConfig,
-    precision: &'static str,
-    lane_type: &'static str,
-    lane_width: usize,
-    cpu_features_compiled: Vec<&'static str>,
-    cpu_features_host: Vec<&'static str>,
-    threads: usize,
-    pixels_per_frame: usize,
-    frames: Vec<FrameInfo>,
-    net_epochs: f64,
-    wall_seconds: f64,
-    training_seconds: f64,
-    net_epochs_per_second: f64,
-    diverged: usize,
-    files: Vec<String>,
+impl Frame {
+    fn info(&self, k: usize) -> FrameInfo {
+        FrameInfo {
+            frame: k + 1,
+            zoom: self.zoom,
+            x: self.spec.x,
+            y: self.spec.y,
+            trained_fraction: self.trained,
+            converged_fraction: self.converged,
+            boundary: self.spec.verdict().name(),
+            chaotic_share: self.chaos.clone(),
+            dimension: self.dimension.clone(),
+            rounding_dominated: self.chaos.rounding_dominated(),
+        }
+    }
 }
 
 fn title(spec: &MapSpec) -> String {
     format!(
-        "Which nets learn XOR: {} × {}",
+        "Which nets {}: {} × {}",
+        match spec.verdict() {
+            Verdict::Trained => "learn XOR",
+            Verdict::Converged => "converge",
+        },
         spec.x.kind.description(),
         spec.y.kind.description()
     )
 }
 
-fn subtitle(f: &Frame) -> String {
+fn subtitle(f: &Frame, info: &FrameInfo) -> String {
     let s = &f.spec;
-    let mut parts = vec![
-        format!(
-            "{}\u{a0}×\u{a0}{} nets, one per pixel, {} epochs each",
-            s.x.n, s.y.n, s.epochs
-        ),
-        format!("base net: {}", s.init),
-        format!("{:.1}% trained", 100.0 * f.trained),
-        format!(
-            "boundary box-counting dimension {}",
-            dimension_text(&f.dimension)
-        ),
-    ];
-    let kinds = [s.x.kind, s.y.kind];
-    let both_rates_set = kinds.contains(&AxisKind::Lr)
-        || (kinds.contains(&AxisKind::LrHidden) && kinds.contains(&AxisKind::LrOut));
-    if !both_rates_set {
-        parts.insert(
-            2,
-            format!("learning rate {} where no axis sets it", tick_label(s.lr)),
-        );
-    }
+    let mut parts = vec![format!(
+        "{}\u{a0}×\u{a0}{} nets, one per pixel, {} epochs each",
+        s.x.n, s.y.n, s.epochs
+    )];
     if f.zoom > 1.0 {
-        parts.insert(1, format!("zoom {}×", tick_label(f.zoom)));
+        parts.push(format!("zoom {}×", tick_label(f.zoom)));
     }
+    parts.push(format!("base net: {}", s.init));
+    let trainer = trainer_text(s);
+    if !trainer.is_empty() {
+        parts.push(trainer);
+    }
+    parts.push(match s.verdict() {
+        Verdict::Trained => format!("{} trained", percent(f.trained)),
+        Verdict::Converged => format!("{} converged", percent(f.converged)),
+    });
+    parts.push(format!(
+        "{} boundary {}",
+        s.verdict().name(),
+        info.dimension_text()
+    ));
+    parts.push(format!("{} under a one-ulp nudge", info.chaos_text()));
     let diverged = f.pixels.iter().filter(|p| p.diverged).count();
     if diverged > 0 {
         parts.push(format!("{diverged} diverged (black)"));
@@ -260,7 +187,284 @@ fn subtitle(f: &Frame) -> String {
     parts.join("; ")
 }
 
-/// The error of a map stopped by a signal: what it left, and what to run.
+/// The trainer the axes do not set, as a person reads it: `tanh · linear output · learning
+/// rate 2` (the lesson's options are not named).
+fn trainer_text(s: &MapSpec) -> String {
+    let kinds = [s.x.kind, s.y.kind];
+    let setting = crate::hyper::Setting {
+        options: s.options,
+        momentum: if kinds.contains(&AxisKind::Momentum) {
+            0.0
+        } else {
+            s.hyper.momentum
+        },
+        weight_decay: if kinds.contains(&AxisKind::WeightDecay) {
+            0.0
+        } else {
+            s.hyper.weight_decay
+        },
+        lr_out: None,
+    };
+    let mut parts = vec![setting.describe()];
+    let sets = |k: AxisKind| kinds.contains(&k) || kinds.contains(&AxisKind::Lr);
+    let (h, o) = (s.hyper.lr_hidden, s.hyper.lr_out);
+    match (sets(AxisKind::LrHidden), sets(AxisKind::LrOut)) {
+        (false, false) if h == o => parts.push(format!("learning rate {}", tick_label(h))),
+        (false, false) => parts.push(format!(
+            "learning rates {} (hidden), {} (output)",
+            tick_label(h),
+            tick_label(o)
+        )),
+        (false, true) => parts.push(format!("hidden learning rate {}", tick_label(h))),
+        (true, false) => parts.push(format!("output learning rate {}", tick_label(o))),
+        (true, true) => {}
+    }
+    parts.retain(|p| !p.is_empty());
+    parts.join(" · ")
+}
+
+/// Train one frame, its nudged sample, and measure both.
+fn frame(
+    spec: MapSpec,
+    zoom: f64,
+    pool: &rayon::ThreadPool,
+    pb: &indicatif::ProgressBar,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<(Frame, Vec<bool>)> {
+    let (nx, ny) = (spec.x.n as usize, spec.y.n as usize);
+    let pixels = pool.install(|| compute::compute_until(&spec, pb, stop))?;
+    let sample = Sample::of(nx, ny);
+    let verdict = spec.verdict();
+    let nudged: Vec<bool> = pool
+        .install(|| compute::compute_nudged(&spec, &sample.pixels, pb, stop))?
+        .iter()
+        .map(|p| p.verdict(verdict))
+        .collect();
+    let verdicts: Vec<bool> = pixels.iter().map(|p| p.verdict(verdict)).collect();
+    let chaos = Chaos::measure(&verdicts, &sample, &nudged);
+    let mask = fractal::boundary(&verdicts, nx, ny);
+    let dimension = fractal::box_dimension(&mask, nx.saturating_sub(1), ny.saturating_sub(1));
+    let share =
+        |f: fn(&Pixel) -> bool| pixels.iter().filter(|p| f(p)).count() as f64 / pixels.len() as f64;
+    let (trained, converged) = (share(|p| p.trained), share(|p| p.converged));
+    Some((
+        Frame {
+            spec,
+            zoom,
+            pixels,
+            trained,
+            converged,
+            dimension,
+            chaos,
+            next: None,
+        },
+        mask,
+    ))
+}
+
+/// Nets a frame trains: its pixels and its nudged sample.
+fn nets_per_frame(spec: &MapSpec) -> usize {
+    spec.pixels()
+        + Sample::of(spec.x.n as usize, spec.y.n as usize)
+            .pixels
+            .len()
+}
+
+/// The frames of a map: one, or a zoom sequence that goes `zoom_factor` deeper per frame
+/// around a calm, intricate stretch of boundary near the centre, until `zoom_sequence` frames,
+/// a frame without boundary, or a frame whose chaotic share is above 25 % (kept, and the last);
+/// `None` if `stop` said stop.
+fn frames(
+    spec: &MapSpec,
+    pool: &rayon::ThreadPool,
+    pb: &indicatif::ProgressBar,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<(Vec<Frame>, f64, Option<String>)> {
+    let wanted = spec.zoom_sequence.max(1) as usize;
+    let (mut frames, mut note, mut training): (Vec<Frame>, _, _) = (Vec::new(), None, 0.0);
+    let mut current = Some((spec.clone(), 1.0));
+    while let Some((s, zoom)) = current.take() {
+        pb.set_message(format!("frame {} of at most {wanted}", frames.len() + 1));
+        let t0 = Instant::now();
+        let (mut frame, mask) = frame(s, zoom, pool, pb, stop)?;
+        training += t0.elapsed().as_secs_f64();
+        let k = frames.len() + 1;
+        let (nx, ny) = (frame.spec.x.n as usize, frame.spec.y.n as usize);
+        let (w, h) = (nx - 1, ny - 1);
+        if k < wanted {
+            if frame.chaos.rounding_dominated() {
+                note = Some(format!(
+                    "zoom sequence stopped after frame {k}: its chaotic share {} is above 25 %, so deeper frames would show rounding",
+                    percent(frame.chaos.share)
+                ));
+            } else {
+                let c = &frame.chaos;
+                // Block (i, j) lies between pixels i, i + 1 and j, j + 1.
+                let local = |i: usize, j: usize, half: usize| {
+                    c.local(nx, (i, j), half.max(2 * c.stride)).unwrap_or(1.0)
+                };
+                match fractal::zoom_target(&mask, w, h, chaos::CALM, local) {
+                    Some((bi, bj)) => {
+                        let (cx, cy) = (
+                            frame.spec.x.at((bi + 0.5) / f64::from(frame.spec.x.n)),
+                            frame.spec.y.at((bj + 0.5) / f64::from(frame.spec.y.n)),
+                        );
+                        let f = frame.spec.zoom_factor;
+                        match frame.spec.zoomed(cx, cy, f) {
+                            Ok(next) => {
+                                frame.next = Some((next.x, next.y));
+                                current = Some((next, zoom * f));
+                            }
+                            Err(e) => note = Some(format!("zoom sequence stopped: {e}")),
+                        }
+                    }
+                    None => {
+                        note = Some(format!(
+                            "zoom sequence stopped after frame {k}: it has no boundary to zoom into"
+                        ))
+                    }
+                }
+            }
+        }
+        frames.push(frame);
+    }
+    Some((frames, training, note))
+}
+
+/// map.png of one frame (or a frame of a zoom sequence).
+fn chart_of(
+    spec: &MapSpec,
+    f: &Frame,
+    info: &FrameInfo,
+    colours: &[plotters::style::RGBColor],
+    title: String,
+) -> anyhow::Result<Vec<u8>> {
+    chart::chart_png(&chart::MapChart {
+        title,
+        subtitle: subtitle(f, info),
+        x: draw::chart_axis(&f.spec.x),
+        y: draw::chart_axis(&f.spec.y),
+        x_desc: f.spec.x.kind.description(),
+        y_desc: f.spec.y.kind.description(),
+        nx: f.spec.x.n as usize,
+        ny: f.spec.y.n as usize,
+        colours,
+        bars: draw::bars(spec.measure, spec.epochs),
+        inset: f
+            .next
+            .map(|(x, y)| draw::inset((&f.spec.x, &f.spec.y), &x, &y)),
+    })
+}
+
+/// Every file of a map but its manifest, as bytes.
+fn render(
+    config: &MapConfig,
+    spec: &MapSpec,
+    frames: &[Frame],
+    infos: &[FrameInfo],
+    note: Option<&str>,
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let (nx, ny) = (spec.x.n as usize, spec.y.n as usize);
+    let toml = config.to_toml();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let first = &frames[0];
+    let colours = draw::colours(&first.pixels, spec.measure, spec.epochs);
+    let map_png = chart_of(spec, first, &infos[0], &colours, title(spec))?;
+    files.push(("map.png".into(), map_png.clone()));
+    files.push(("map-raw.png".into(), chart::raw_png(nx, ny, &colours)?));
+    drop(colours);
+    files.extend(output::npy_files(&first.pixels, nx, ny));
+    if spec.csv {
+        let xs: Vec<f64> = (0..spec.x.n).map(|i| spec.x.value(i)).collect();
+        let ys: Vec<f64> = (0..spec.y.n).map(|j| spec.y.value(j)).collect();
+        files.push(("map.csv".into(), output::csv(&first.pixels, &xs, &ys)));
+    }
+    let mut sheet = None;
+    if spec.zoom_sequence > 1 {
+        let frame_colours: Vec<_> = frames
+            .iter()
+            .map(|f| draw::colours(&f.pixels, spec.measure, spec.epochs))
+            .collect();
+        for (k, ((f, info), c)) in frames.iter().zip(infos).zip(&frame_colours).enumerate() {
+            let png = chart_of(
+                spec,
+                f,
+                info,
+                c,
+                format!("{} — frame {}", title(&f.spec), k + 1),
+            )?;
+            files.push((format!("frames/frame-{:02}.png", k + 1), png));
+        }
+        let thumbs: Vec<chart::Frame> = frames
+            .iter()
+            .zip(infos)
+            .zip(&frame_colours)
+            .map(|((f, info), c)| chart::Frame {
+                nx: f.spec.x.n as usize,
+                ny: f.spec.y.n as usize,
+                colours: c,
+                label: vec![
+                    format!(
+                        "frame {}: zoom {}×, {}",
+                        info.frame,
+                        tick_label(f.zoom),
+                        info.chaos_text()
+                    ),
+                    format!("{}: {} – {}", f.spec.x.kind, f.spec.x.lo, f.spec.x.hi),
+                    format!("{}: {} – {}", f.spec.y.kind, f.spec.y.lo, f.spec.y.hi),
+                    info.dimension_text(),
+                ],
+                inset: f
+                    .next
+                    .map(|(x, y)| draw::inset((&f.spec.x, &f.spec.y), &x, &y)),
+            })
+            .collect();
+        let png = chart::contact_sheet(
+            &format!("Zooming into the boundary: {}", title(spec)),
+            &format!(
+                "each frame {}× deeper around a calm, intricate stretch of boundary near the centre of the one before (white box); chaotic = share of pixels whose verdict flips when both axis values move one ulp up; {}",
+                tick_label(spec.zoom_factor),
+                note.unwrap_or("coordinates and box-counting dimension under each")
+            ),
+            &thumbs,
+        )?;
+        files.push(("frames/contact-sheet.png".into(), png.clone()));
+        sheet = Some(png);
+    }
+    let rows: Vec<output::FrameRow> = infos
+        .iter()
+        .map(|i| output::FrameRow {
+            name: if infos.len() > 1 {
+                format!("frame {}", i.frame)
+            } else {
+                "map".into()
+            },
+            zoom: i.zoom,
+            x: i.x.to_string(),
+            y: i.y.to_string(),
+            share: match spec.verdict() {
+                Verdict::Trained => i.trained_fraction,
+                Verdict::Converged => i.converged_fraction,
+            },
+            chaotic: i.chaos_text(),
+            dimension: i.dimension_text(),
+        })
+        .collect();
+    files.push((
+        "map.html".into(),
+        output::html(
+            &title(spec),
+            spec.verdict().name(),
+            &map_png,
+            sheet.as_deref(),
+            &rows,
+            &toml,
+        ),
+    ));
+    files.push(("map.toml".into(), toml.into_bytes()));
+    Ok(files)
+}
+
 fn interrupted(
     signal: &std::sync::atomic::AtomicUsize,
     out: &std::path::Path,
@@ -283,221 +487,157 @@ fn interrupted(
     .into()
 }
 
-/// Make a map as the command line asks: train, measure, draw and write.
-pub fn run(args: &MapArgs) -> anyhow::Result<()> {
+#[derive(Serialize)]
+struct Manifest<'a> {
+    #[serde(flatten)]
+    run: RunInfo,
+    config: &'a MapConfig,
+    pixels_per_frame: usize,
+    frames: &'a [FrameInfo],
+    /// Why a zoom sequence stopped before its last frame.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    zoom_note: Option<&'a str>,
+    diverged: usize,
+    files: Vec<String>,
+}
+
+/// Make a map: prepare the folder, train, measure, draw and write; the caller prints.
+pub fn make(config: &MapConfig, spec: &MapSpec, to: &Destination) -> anyhow::Result<Made> {
     let started = Instant::now();
     // From here on SIGINT/SIGTERM/SIGHUP are noted, not fatal: the map stops between pixel
     // tasks or files, removes its lock and says what to run.
     let signal = crate::signals::received();
     let stop = || crate::signals::pending(&signal).is_some();
-    let (config, spec) = resolve(args)?;
-    let mode = if args.force { Mode::Force } else { Mode::New };
-    let dir = OutDir::prepare(&args.out, mode, "--out", &output::LAYOUT)?;
+    let mode = if to.force { Mode::Force } else { Mode::New };
+    let dir = OutDir::prepare(&to.out, mode, "--out", &output::LAYOUT)?;
     let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = args.threads {
+    if let Some(t) = to.threads {
         builder = builder.num_threads(t);
     }
     let pool = builder.build().context("starting worker threads")?;
-    let frames_wanted = spec.zoom_sequence.max(1) as usize;
-    let pb = crate::progress::bar((spec.pixels() * frames_wanted) as u64, args.quiet);
-
-    let mut frames: Vec<Frame> = Vec::new();
-    let mut note = None;
-    let mut training = 0.0;
-    let mut current = Some((spec.clone(), 1.0));
-    while let Some((s, zoom)) = current.take() {
-        pb.set_message(format!("frame {} of {frames_wanted}", frames.len() + 1));
-        let t0 = Instant::now();
-        let Some(pixels) = pool.install(|| compute::compute_until(&s, &pb, &stop)) else {
-            pb.finish_and_clear();
-            return Err(interrupted(&signal, &args.out, false));
-        };
-        training += t0.elapsed().as_secs_f64();
-        let (frame, mask) = measure_frame(s, zoom, pixels);
-        let (w, h) = (frame.spec.x.n as usize - 1, frame.spec.y.n as usize - 1);
-        if frames.len() + 1 < frames_wanted {
-            match fractal::zoom_target(&mask, w, h) {
-                Some((bi, bj)) => {
-                    // Block (i, j) is centred between pixels i and i + 1.
-                    let (cx, cy) = (
-                        frame.spec.x.at((bi + 0.5) / f64::from(frame.spec.x.n)),
-                        frame.spec.y.at((bj + 0.5) / f64::from(frame.spec.y.n)),
-                    );
-                    let f = frame.spec.zoom_factor;
-                    match frame.spec.zoomed(cx, cy, f) {
-                        Ok(next) => current = Some((next, zoom * f)),
-                        Err(e) => note = Some(format!("zoom sequence stopped: {e}")),
-                    }
-                }
-                None => {
-                    note = Some(format!(
-                        "zoom sequence stopped after frame {}: it has no boundary to zoom into",
-                        frames.len() + 1
-                    ))
-                }
-            }
-        }
-        frames.push(frame);
-    }
+    let wanted = spec.zoom_sequence.max(1) as usize;
+    let pb = crate::progress::bar((nets_per_frame(spec) * wanted) as u64, to.quiet);
+    let Some((frames, training, note)) = frames(spec, &pool, &pb, &stop) else {
+        pb.finish_and_clear();
+        return Err(interrupted(&signal, &to.out, false));
+    };
     pb.finish_and_clear();
 
-    let first = &frames[0];
-    let (nx, ny) = (spec.x.n as usize, spec.y.n as usize);
-    let toml = config.to_toml();
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let colours = chart::colours(&first.pixels, spec.measure, spec.epochs);
-    let map_png = chart::chart_png(&chart::MapChart {
-        title: title(&spec),
-        subtitle: subtitle(first),
-        x: &spec.x,
-        y: &spec.y,
-        colours: &colours,
-        measure: spec.measure,
-        epochs: spec.epochs,
-    })?;
-    files.push(("map.png".into(), map_png.clone()));
-    files.push(("map-raw.png".into(), chart::raw_png(nx, ny, &colours)?));
-    drop(colours);
-    files.extend(output::npy_files(&first.pixels, nx, ny));
-    if spec.csv {
-        let xs: Vec<f64> = (0..spec.x.n).map(|i| spec.x.value(i)).collect();
-        let ys: Vec<f64> = (0..spec.y.n).map(|j| spec.y.value(j)).collect();
-        files.push(("map.csv".into(), output::csv(&first.pixels, &xs, &ys)));
-    }
-    let mut sheet = None;
-    if frames_wanted > 1 {
-        let frame_colours: Vec<_> = frames
-            .iter()
-            .map(|f| chart::colours(&f.pixels, spec.measure, spec.epochs))
-            .collect();
-        for (k, (f, c)) in frames.iter().zip(&frame_colours).enumerate() {
-            let png = chart::chart_png(&chart::MapChart {
-                title: format!("{} — frame {}", title(&f.spec), k + 1),
-                subtitle: subtitle(f),
-                x: &f.spec.x,
-                y: &f.spec.y,
-                colours: c,
-                measure: spec.measure,
-                epochs: spec.epochs,
-            })?;
-            files.push((format!("frames/frame-{:02}.png", k + 1), png));
-        }
-        let thumbs: Vec<chart::Frame> = frames
-            .iter()
-            .zip(&frame_colours)
-            .enumerate()
-            .map(|(k, (f, c))| chart::Frame {
-                nx: f.spec.x.n as usize,
-                ny: f.spec.y.n as usize,
-                colours: c,
-                label: [
-                    format!("frame {}: zoom {}×", k + 1, tick_label(f.zoom)),
-                    format!("dimension {}", dimension_text(&f.dimension)),
-                ],
-            })
-            .collect();
-        let png = chart::contact_sheet(
-            &format!("Zooming into the boundary: {}", title(&spec)),
-            &format!(
-                "each frame {}× deeper around an intricate stretch of boundary near the centre of the one before; {}",
-                tick_label(spec.zoom_factor),
-                note.clone()
-                    .unwrap_or_else(|| "box-counting dimension under each".into())
-            ),
-            &thumbs,
-        )?;
-        files.push(("frames/contact-sheet.png".into(), png.clone()));
-        sheet = Some(png);
-    }
-    let rows: Vec<output::FrameRow> = frames
-        .iter()
-        .enumerate()
-        .map(|(k, f)| output::FrameRow {
-            name: if frames.len() > 1 {
-                format!("frame {}", k + 1)
-            } else {
-                "map".into()
-            },
-            zoom: f.zoom,
-            x: f.spec.x.to_string(),
-            y: f.spec.y.to_string(),
-            trained: f.trained,
-            dimension: dimension_text(&f.dimension),
-        })
-        .collect();
-    files.push((
-        "map.html".into(),
-        output::html(&title(&spec), &map_png, sheet.as_deref(), &rows, &toml),
-    ));
-    files.push(("map.toml".into(), toml.into_bytes()));
-    let net_epochs = frames.len() as f64 * spec.pixels() as f64 * f64::from(spec.epochs);
+    let infos: Vec<FrameInfo> = frames.iter().enumerate().map(|(k, f)| f.info(k)).collect();
+    let mut files = render(config, spec, &frames, &infos, note.as_deref())?;
+    let nets: usize = frames.iter().map(|f| nets_per_frame(&f.spec)).sum();
+    let net_epochs = nets as f64 * f64::from(spec.epochs);
     let mut names: Vec<String> = files.iter().map(|f| f.0.clone()).collect();
     names.push("manifest.json".into());
     let manifest = Manifest {
-        tool: "xorsweep map",
-        version: env!("CARGO_PKG_VERSION"),
-        config: &config,
-        precision: spec.precision.name(),
-        lane_type: batch::lane_name(spec.precision),
-        lane_width: batch::lane_width(spec.precision),
-        cpu_features_compiled: crate::cpu::compiled_features(),
-        cpu_features_host: crate::cpu::host_features(),
-        threads: pool.current_num_threads(),
+        run: RunInfo::new(
+            "xorsweep map",
+            spec.precision,
+            pool.current_num_threads(),
+            net_epochs,
+            (started.elapsed().as_secs_f64(), training),
+        ),
+        config,
         pixels_per_frame: spec.pixels(),
-        frames: frames
-            .iter()
-            .enumerate()
-            .map(|(k, f)| FrameInfo {
-                frame: k + 1,
-                zoom: f.zoom,
-                x: f.spec.x.to_string(),
-                y: f.spec.y.to_string(),
-                trained_fraction: f.trained,
-                dimension: f.dimension.clone(),
-            })
-            .collect(),
-        net_epochs,
-        wall_seconds: started.elapsed().as_secs_f64(),
-        training_seconds: training,
-        net_epochs_per_second: net_epochs / training,
-        diverged: first.pixels.iter().filter(|p| p.diverged).count(),
+        frames: &infos,
+        zoom_note: note.as_deref(),
+        diverged: frames[0].pixels.iter().filter(|p| p.diverged).count(),
         files: names,
     };
     let mut json = serde_json::to_vec_pretty(&manifest)?;
     json.push(b'\n');
     files.push(("manifest.json".into(), json));
     if !output::write_outputs(&dir, &files, &stop)? {
-        return Err(interrupted(&signal, &args.out, true));
+        return Err(interrupted(&signal, &to.out, true));
     }
+    Ok(Made {
+        out: to.out.clone(),
+        nx: spec.x.n,
+        ny: spec.y.n,
+        epochs: spec.epochs,
+        frames: infos,
+        nets,
+        training_seconds: training,
+        net_epochs,
+        note,
+    })
+}
 
-    if !args.quiet {
-        println!(
-            "trained {} nets ({}×{}{}, {} epochs) in {:.2} s ({:.1} M net-epochs/s)",
-            frames.len() * spec.pixels(),
-            nx,
-            ny,
-            if frames.len() > 1 {
-                format!(" × {} frames", frames.len())
+impl Made {
+    /// What the terminal shows after a map (unless --quiet).
+    pub fn summary(&self) -> String {
+        let frames = self.frames.len();
+        let mut lines = vec![format!(
+            "trained {} nets ({}×{}{}, {} epochs, with the nudged sample of the chaotic share) in {:.2} s ({:.1} M net-epochs/s)",
+            self.nets,
+            self.nx,
+            self.ny,
+            if frames > 1 {
+                format!(" × {frames} frames")
             } else {
                 String::new()
             },
-            spec.epochs,
-            training,
-            net_epochs / training / 1e6
-        );
-        for (k, f) in frames.iter().enumerate() {
-            println!(
-                "frame {} (zoom {}×): {:.1}% trained, boundary dimension {}",
-                k + 1,
+            self.epochs,
+            self.training_seconds,
+            self.net_epochs / self.training_seconds / 1e6
+        )];
+        for f in &self.frames {
+            let share = if f.boundary == "converged" {
+                f.converged_fraction
+            } else {
+                f.trained_fraction
+            };
+            lines.push(format!(
+                "frame {} (zoom {}×): {:.1}% {}, {}, boundary {}",
+                f.frame,
                 tick_label(f.zoom),
-                100.0 * f.trained,
-                dimension_text(&f.dimension)
-            );
+                100.0 * share,
+                f.boundary,
+                f.chaos_text(),
+                f.dimension_text()
+            ));
         }
-        if let Some(n) = &note {
-            println!("note: {n}");
+        if let Some(n) = &self.note {
+            lines.push(format!("note: {n}"));
+        }
+        lines.join("\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(share: f64) -> FrameInfo {
+        let sample = Sample::of(4, 1);
+        let verdicts = [true, true, false, false];
+        let flipped = (share * 4.0).round() as usize;
+        let nudged: Vec<bool> = (0..4).map(|k| verdicts[k] != (k < flipped)).collect();
+        FrameInfo {
+            frame: 1,
+            zoom: 1.0,
+            x: "lr:1..2:4".parse().unwrap(),
+            y: "w11:0..1:1".parse().unwrap(),
+            trained_fraction: 0.5,
+            converged_fraction: 0.5,
+            boundary: "trained",
+            chaotic_share: Chaos::measure(&verdicts, &sample, &nudged),
+            dimension: Some(Dimension {
+                value: 1.5,
+                stderr: Some(0.02),
+                sizes: vec![2, 4, 8],
+                counts: vec![100, 35, 12],
+            }),
+            rounding_dominated: share > chaos::ROUNDING_DOMINATED,
         }
     }
-    println!("results in {}", crate::escape::shown(&args.out));
-    Ok(())
+
+    #[test]
+    fn a_rounding_dominated_frame_has_no_fractal_dimension() {
+        assert_eq!(info(0.25).dimension_text(), "dimension 1.500 ± 0.020");
+        let noisy = info(0.5).dimension_text();
+        assert!(noisy.starts_with("rounding-dominated"), "{noisy}");
+        assert!(noisy.contains("not a fractal dimension"), "{noisy}");
+        assert_eq!(info(0.5).chaos_text(), "chaotic 50.0\u{a0}% (all pixels)");
+    }
 }

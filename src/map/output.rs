@@ -81,13 +81,16 @@ pub struct FrameRow {
     pub zoom: f64,
     pub x: String,
     pub y: String,
-    pub trained: f64,
+    /// Share of pixels trained (or converged, as the map's boundary is).
+    pub share: f64,
+    pub chaotic: String,
     pub dimension: String,
 }
 
 /// map.html: the map, the zoom sequence and their dimensions on one self-contained page.
 pub fn html(
     title: &str,
+    verdict: &str,
     map_png: &[u8],
     sheet_png: Option<&[u8]>,
     rows: &[FrameRow],
@@ -96,20 +99,26 @@ pub fn html(
     let mut h = String::new();
     let _ = write!(
         h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{t}</title>\n<style>\nbody {{ font-family: 'DejaVu Sans', system-ui, sans-serif; margin: 0 auto; max-width: 1400px; padding: 1.5em 2em 4em; color: #222; line-height: 1.45; }}\nimg {{ max-width: 100%; height: auto; border: 1px solid #ddd; }}\ntable {{ border-collapse: collapse; font-size: 0.9em; }}\nth, td {{ padding: 0.25em 0.7em; border-bottom: 1px solid #e3e3e3; text-align: left; }}\nth {{ background: #f3f3f3; }}\npre {{ background: #f6f6f6; padding: 0.8em; overflow: auto; }}\n</style>\n</head>\n<body>\n<h1>{t}</h1>\n<p>One 2-2-1 XOR net per pixel, trained from the same base net with the hyperparameters of its place on the axes. Trained = all four outputs on the right side of 0.5 at the end. The boundary between trained and untrained pixels is measured by box counting (slope of log(boxes) against log(1/box side)).</p>\n<figure><img src=\"{src}\" alt=\"trainability map\"></figure>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{t}</title>\n<style>\nbody {{ font-family: 'DejaVu Sans', system-ui, sans-serif; margin: 0 auto; max-width: 1400px; padding: 1.5em 2em 4em; color: #222; line-height: 1.45; }}\nimg {{ max-width: 100%; height: auto; border: 1px solid #ddd; }}\ntable {{ border-collapse: collapse; font-size: 0.9em; }}\nth, td {{ padding: 0.25em 0.7em; border-bottom: 1px solid #e3e3e3; text-align: left; }}\nth {{ background: #f3f3f3; }}\npre {{ background: #f6f6f6; padding: 0.8em; overflow: auto; }}\n</style>\n</head>\n<body>\n<h1>{t}</h1>\n<p>One 2-2-1 XOR net per pixel, trained from the same base net with the hyperparameters of its place on the axes. Trained = all four outputs on the right side of 0.5 at the end; converged = every loss finite and the mean of loss/loss₀ over the epochs below 1. The boundary between {verdict} and other pixels is measured by box counting (slope of log(boxes) against log(1/box side)). Chaotic = share of pixels whose verdict flips when both axis values move one ulp up; above 25 % the box count measures rounding, not a fractal boundary.</p>\n<figure><img src=\"{src}\" alt=\"trainability map\"></figure>\n",
         t = esc(title),
-        src = data_uri(map_png)
+        src = data_uri(map_png),
+        verdict = esc(verdict)
     );
-    h.push_str("<h2>Frames and boundary dimensions</h2>\n<table>\n<tr><th>frame</th><th>zoom</th><th>x</th><th>y</th><th>trained</th><th>boundary dimension</th></tr>\n");
+    let _ = write!(
+        h,
+        "<h2>Frames and boundary dimensions</h2>\n<table>\n<tr><th>frame</th><th>zoom</th><th>x</th><th>y</th><th>{}</th><th>chaotic share</th><th>boundary</th></tr>\n",
+        esc(verdict)
+    );
     for r in rows {
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{}×</td><td><code>{}</code></td><td><code>{}</code></td><td>{:.1}%</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}×</td><td><code>{}</code></td><td><code>{}</code></td><td>{:.1}%</td><td>{}</td><td>{}</td></tr>",
             esc(&r.name),
             crate::report::charts::axis::tick_label(r.zoom),
             esc(&r.x),
             esc(&r.y),
-            100.0 * r.trained,
+            100.0 * r.share,
+            esc(&r.chaotic),
             esc(&r.dimension)
         );
     }
@@ -196,6 +205,7 @@ mod tests {
             mean_loss: -3.4028235e38,
             solved_epoch: 4_294_967_000.0,
             trained: true,
+            converged: true,
             diverged: true,
         };
         let xs = [-1.2345678901234567e-300, 1e300];

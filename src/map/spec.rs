@@ -6,11 +6,16 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
+use serde_with::{DeserializeFromStr, SerializeDisplay};
 
 use crate::error::UsageError;
-use crate::sweep::spec::{Init, InitSpec};
-use crate::train::{MAX_EPOCHS, PARAM_NAMES, Precision};
+use crate::hints::Offer;
+use crate::hyper::{Choices, TrainerAxes, Values};
+use crate::sweep::spec::{INIT_SCHEMES, Init, InitSpec};
+use crate::train::{Hyper, MAX_EPOCHS, Options, PARAM_NAMES, Precision};
 
+/// The most frames of a zoom sequence (10× a frame reaches 10^15, past f64's resolution).
+pub const MAX_FRAMES: u32 = 16;
 /// The most pixels along one axis.
 pub const MAX_N: u32 = 8192;
 /// The most memory a map may plan for (its results, `.npy` files, images and CSV).
@@ -41,6 +46,10 @@ pub enum AxisKind {
     Scale,
     /// An offset added to one base weight (index in storage order).
     Weight(usize),
+    /// Momentum β in [0, 1) of every step.
+    Momentum,
+    /// Weight decay λ ≥ 0 of every step.
+    WeightDecay,
 }
 
 impl AxisKind {
@@ -51,6 +60,7 @@ impl AxisKind {
             AxisKind::Eps => 1,
             AxisKind::Weight(_) => 2,
             AxisKind::Lr | AxisKind::LrHidden | AxisKind::LrOut => 3,
+            AxisKind::Momentum | AxisKind::WeightDecay => 4,
         }
     }
 
@@ -67,6 +77,8 @@ impl AxisKind {
             AxisKind::Eps => "ε: distance from a symmetric net".into(),
             AxisKind::Scale => "scale of the initial weights".into(),
             AxisKind::Weight(k) => format!("offset added to initial {}", PARAM_NAMES[k]),
+            AxisKind::Momentum => "momentum β".into(),
+            AxisKind::WeightDecay => "weight decay λ".into(),
         }
     }
 
@@ -82,7 +94,15 @@ impl AxisKind {
 }
 
 /// The axes with a name of their own (the others are the weights, [`PARAM_NAMES`]).
-pub const NAMED_AXES: [&str; 5] = ["lr", "lr-hidden", "lr-out", "eps", "scale"];
+pub const NAMED_AXES: [&str; 7] = [
+    "lr",
+    "lr-hidden",
+    "lr-out",
+    "momentum",
+    "weight-decay",
+    "eps",
+    "scale",
+];
 
 /// Every axis name: what completions offer and a misspelt axis is suggested from.
 pub fn axis_names() -> impl Iterator<Item = &'static str> {
@@ -98,11 +118,14 @@ impl FromStr for AxisKind {
             "lr-out" => AxisKind::LrOut,
             "eps" => AxisKind::Eps,
             "scale" => AxisKind::Scale,
+            "momentum" => AxisKind::Momentum,
+            "weight-decay" => AxisKind::WeightDecay,
             _ => match PARAM_NAMES.iter().position(|n| *n == s) {
                 Some(k) => AxisKind::Weight(k),
                 None => {
                     return Err(format!(
-                        "unknown axis '{s}'{} (expected {} or a weight: {})",
+                        "unknown axis '{}'{} (expected {} or a weight: {})",
+                        crate::escape::escape(s),
                         crate::hints::suggestion(s, axis_names()),
                         NAMED_AXES.join(", "),
                         PARAM_NAMES.join(" ")
@@ -121,6 +144,8 @@ impl fmt::Display for AxisKind {
             AxisKind::LrOut => "lr-out",
             AxisKind::Eps => "eps",
             AxisKind::Scale => "scale",
+            AxisKind::Momentum => "momentum",
+            AxisKind::WeightDecay => "weight-decay",
             AxisKind::Weight(k) => PARAM_NAMES[*k],
         })
     }
@@ -128,7 +153,7 @@ impl fmt::Display for AxisKind {
 
 /// One axis of a map: `AXIS:LO..HI:N[:log]`. Pixel `i` sits at the centre of the `i`-th of `n`
 /// equal steps from LO to HI (in log space on a log axis), so the picture spans exactly LO..HI.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, SerializeDisplay, DeserializeFromStr)]
 pub struct AxisSpec {
     pub kind: AxisKind,
     pub lo: f64,
@@ -256,6 +281,18 @@ impl AxisSpec {
             }
             prev = v;
         }
+        if self.kind == AxisKind::Momentum && (self.lo < 0.0 || self.hi > 1.0) {
+            return Err(format!(
+                "momentum must be in [0, 1): the range {:?}..{:?} must lie within 0..1 (pixels sit inside it)",
+                self.lo, self.hi
+            ));
+        }
+        if self.kind == AxisKind::WeightDecay && self.lo < 0.0 {
+            return Err(format!(
+                "weight decay must be 0 or positive: the range starts at {:?}",
+                self.lo
+            ));
+        }
         Ok(self)
     }
 
@@ -294,21 +331,24 @@ impl AxisSpec {
     }
 }
 
-/// What colours map.png (all four are saved as `.npy` either way).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What colours map.png (all four measures are saved as `.npy` either way) and, for
+/// `converged`, which verdict the boundary separates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, SerializeDisplay, DeserializeFromStr)]
 pub enum Measure {
     FinalLoss,
     MeanLoss,
     SolvedEpoch,
     Trained,
+    Converged,
 }
 
 impl Measure {
-    pub const ALL: [Measure; 4] = [
+    pub const ALL: [Measure; 5] = [
         Measure::FinalLoss,
         Measure::MeanLoss,
         Measure::SolvedEpoch,
         Measure::Trained,
+        Measure::Converged,
     ];
 
     pub fn name(self) -> &'static str {
@@ -317,6 +357,7 @@ impl Measure {
             Measure::MeanLoss => "mean-loss",
             Measure::SolvedEpoch => "solved-epoch",
             Measure::Trained => "trained",
+            Measure::Converged => "converged",
         }
     }
 }
@@ -326,9 +367,12 @@ impl FromStr for Measure {
     fn from_str(s: &str) -> Result<Self, String> {
         Measure::ALL
             .into_iter()
-            .find(|m| m.name() == s)
+            .find(|m| m.name() == s.trim())
             .ok_or_else(|| {
-                format!("unknown measure '{s}' (expected final-loss, mean-loss, solved-epoch or trained)")
+                format!(
+                    "unknown measure '{}' (expected final-loss, mean-loss, solved-epoch, trained or converged)",
+                    s.escape_default()
+                )
             })
     }
 }
@@ -339,26 +383,74 @@ impl fmt::Display for Measure {
     }
 }
 
-/// A map as `map.toml` holds it: every field present once resolved.
+/// Which verdict a map's boundary separates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// All four outputs on the right side of 0.5 after the last epoch (ours).
+    Trained,
+    /// The paper's criterion: every loss finite and the mean of loss/loss₀ over epochs 0..=E
+    /// below 1 (training converges rather than diverges).
+    Converged,
+}
+
+impl Verdict {
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Trained => "trained",
+            Verdict::Converged => "converged",
+        }
+    }
+}
+
+/// `--zoom CX,CY,F`: zoom F-fold (F ≥ 1) around (CX, CY).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Zoom {
+    pub cx: f64,
+    pub cy: f64,
+    pub factor: f64,
+}
+
+impl FromStr for Zoom {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Zoom, String> {
+        let parts: Vec<&str> = s.split(',').collect();
+        let [cx, cy, f] = parts[..] else {
+            return Err(format!("'{s}' is not CX,CY,F"));
+        };
+        let (cx, cy, factor) = (number(cx, "CX")?, number(cy, "CY")?, number(f, "F")?);
+        if factor < 1.0 {
+            return Err(format!("factor {factor} must be at least 1"));
+        }
+        Ok(Zoom { cx, cy, factor })
+    }
+}
+
+/// A map as `map.toml` holds it: every field a parsed, checked type that prints back
+/// canonically, so a zoomed map's axes are the config's axes and nothing is re-synced by hand.
+///
+/// Unknown keys are refused by [`MapConfig::patch_from_toml`] (serde's `deny_unknown_fields`
+/// does not combine with the flattened trainer).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct MapConfig {
+    /// The trainer every pixel shares, one value each (`lr`, `activation`, `output`, `loss`,
+    /// `batch`, `momentum`, `weight_decay`; `lr_hidden` with `lr_out`): absent ones are the
+    /// lesson's, and an axis overrides what it varies.
+    #[serde(flatten)]
+    pub trainer: TrainerAxes,
     /// Horizontal axis: `AXIS:LO..HI:N[:log]`.
-    pub x: String,
+    pub x: AxisSpec,
     /// Vertical axis: `AXIS:LO..HI:N[:log]`.
-    pub y: String,
+    pub y: AxisSpec,
     /// The base net every pixel starts from: lesson or a sweep init scheme (one ε).
-    pub init: String,
+    pub init: InitSpec,
     /// Seed of the base net's draw and of the ε direction.
     pub seed: u64,
-    /// Learning rate of any layer no axis sets.
-    pub lr: f64,
     /// Gradient steps per net.
     pub epochs: u32,
     pub precision: Precision,
     /// Colouring of map.png; absent: trained pixels by first solved epoch, the rest by loss.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub measure: Option<String>,
+    pub measure: Option<Measure>,
     /// Frames of a zoom sequence (0: none).
     #[serde(default)]
     pub zoom_sequence: u32,
@@ -380,11 +472,14 @@ pub const DEFAULT_Y: &str = "lr-out:0.1..1000:512:log";
 impl Default for MapConfig {
     fn default() -> Self {
         MapConfig {
-            x: DEFAULT_X.into(),
-            y: DEFAULT_Y.into(),
-            init: "lesson".into(),
+            trainer: TrainerAxes {
+                lr: Some(Values::List(vec![crate::baseline::LESSON_LR])),
+                ..TrainerAxes::default()
+            },
+            x: DEFAULT_X.parse().expect("the default axes parse"),
+            y: DEFAULT_Y.parse().expect("the default axes parse"),
+            init: InitSpec::Lesson,
             seed: crate::sweep::config::DEFAULT_SEED,
-            lr: crate::baseline::LESSON_LR,
             epochs: 1000,
             precision: Precision::F64,
             measure: None,
@@ -395,21 +490,116 @@ impl Default for MapConfig {
     }
 }
 
-/// Fields a config file or the command line sets (absent: keep what is there).
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// Fields a config file or the command line sets (absent: keep what is there): one struct is
+/// both the flags of `xorsweep map` and the keys of map.toml (`--zoom-sequence` is
+/// `zoom_sequence`).
+#[derive(clap::Args, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct MapPatch {
-    pub x: Option<String>,
-    pub y: Option<String>,
-    pub init: Option<String>,
+    /// The trainer every pixel shares (one value each; --lr-hidden/--lr-out together, or --lr,
+    /// set the rates no axis sets) [default: the lesson's, learning rate 2].
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub trainer: TrainerAxes,
+    /// Horizontal axis AXIS:LO..HI:N or AXIS:LO..HI:N:log. AXIS: lr, lr-hidden, lr-out,
+    /// momentum, weight-decay, eps, scale or a weight w11 w12 b1 w21 w22 b2 v1 v2 c (an offset
+    /// added to it); N up to 8192 [default: lr-hidden:0.1..1000:512:log].
+    #[arg(
+        long,
+        value_name = "AXIS",
+        allow_hyphen_values = true,
+        value_parser = Offer::parsed(axis_names(), |s: &str| s.parse::<AxisSpec>()),
+        hide_possible_values = true
+    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<AxisSpec>,
+    /// Vertical axis, as --x [default: lr-out:0.1..1000:512:log].
+    #[arg(
+        long,
+        value_name = "AXIS",
+        allow_hyphen_values = true,
+        value_parser = Offer::parsed(axis_names(), |s: &str| s.parse::<AxisSpec>()),
+        hide_possible_values = true
+    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<AxisSpec>,
+    /// The base net every pixel starts from: lesson, or one draw of uniform:A, normal:SIGMA,
+    /// symmetric:A or near-symmetric:A:EPS [default: lesson].
+    #[arg(
+        long,
+        value_name = "SPEC",
+        allow_hyphen_values = true,
+        value_parser = Offer::parsed(INIT_SCHEMES, |s: &str| s.parse::<InitSpec>()),
+        hide_possible_values = true
+    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub init: Option<InitSpec>,
+    /// Seed of the base draw and of the ε direction [default: 2026].
+    #[arg(long, value_name = "S", allow_negative_numbers = true)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
-    pub lr: Option<f64>,
+    /// Gradient steps per net [default: 1000].
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub epochs: Option<u32>,
+    /// Arithmetic of the lanes: f64 or f32 [default: f64].
+    #[arg(long, value_name = "P")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precision: Option<Precision>,
-    pub measure: Option<String>,
+    /// Colouring of map.png: final-loss, mean-loss, solved-epoch, trained or converged (the
+    /// paper's criterion: every loss finite and mean loss/loss₀ below 1; the boundary is then
+    /// between converging and diverging nets) [default: trained nets by first solved epoch, the
+    /// others by final loss].
+    #[arg(long, value_name = "MEASURE")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measure: Option<Measure>,
+    /// Render up to K frames into frames/, each --zoom-factor deeper around an intricate stretch
+    /// of boundary near the centre of the one before (where few pixels are chaotic), plus a
+    /// contact sheet; stops after a frame whose chaotic share is above 25 %.
+    #[arg(long, value_name = "K", allow_negative_numbers = true)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zoom_sequence: Option<u32>,
+    /// Depth of each frame of --zoom-sequence over the one before [default: 10].
+    #[arg(long, value_name = "F", allow_hyphen_values = true)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zoom_factor: Option<f64>,
+    /// Also write map.csv (one row per pixel).
+    #[arg(long, num_args = 0, default_missing_value = "true")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub csv: Option<bool>,
+}
+
+/// Every key a map's TOML file may hold, read off a patch with every field set (so the list is
+/// the struct's own, declared nowhere else).
+fn known_keys() -> Vec<String> {
+    let one = || Some(Values::List(vec![1.0]));
+    let full = MapPatch {
+        trainer: TrainerAxes {
+            lr: one(),
+            lr_hidden: one(),
+            lr_out: one(),
+            momentum: one(),
+            weight_decay: one(),
+            activation: Some(Choices(vec![Default::default()])),
+            output: Some(Choices(vec![Default::default()])),
+            loss: Some(Choices(vec![Default::default()])),
+            batch: Some(Choices(vec![Default::default()])),
+        },
+        x: Some(MapConfig::default().x),
+        y: Some(MapConfig::default().y),
+        init: Some(InitSpec::Lesson),
+        seed: Some(0),
+        epochs: Some(1),
+        precision: Some(Precision::F64),
+        measure: Some(Measure::Trained),
+        zoom_sequence: Some(1),
+        zoom_factor: Some(10.0),
+        csv: Some(true),
+    };
+    toml::Table::try_from(&full)
+        .expect("a MapPatch always serialises")
+        .keys()
+        .cloned()
+        .collect()
 }
 
 impl MapConfig {
@@ -417,12 +607,12 @@ impl MapConfig {
         macro_rules! take {
             ($($f:ident),*) => { $( if let Some(v) = p.$f { self.$f = v; } )* };
         }
+        self.trainer.apply(p.trainer);
         take!(
             x,
             y,
             init,
             seed,
-            lr,
             epochs,
             precision,
             zoom_sequence,
@@ -435,6 +625,27 @@ impl MapConfig {
         self
     }
 
+    /// A map.toml's (or any `--config` file's) keys as a patch; unknown keys and bad values are
+    /// refused naming the file and line.
+    pub fn patch_from_toml(text: &str, path: &str) -> Result<MapPatch, UsageError> {
+        let err = |e: &toml::de::Error| crate::error::toml_error("--config", path, text, e);
+        let table: toml::Table = toml::from_str(text).map_err(|e| err(&e))?;
+        let known = known_keys();
+        if let Some(key) = table.keys().find(|k| !known.contains(k)) {
+            let line = text
+                .lines()
+                .position(|l| l.trim_start().starts_with(key.as_str()))
+                .map(|i| format!(", line {}", i + 1))
+                .unwrap_or_default();
+            return Err(UsageError::new(format!(
+                "--config {path}{line}: unknown field '{}' (known: {})",
+                key.escape_default(),
+                known.join(", ")
+            )));
+        }
+        toml::from_str(text).map_err(|e| err(&e))
+    }
+
     pub fn to_toml(&self) -> String {
         let body = toml::to_string(self).expect("a MapConfig always serialises");
         format!("# xorsweep map; rerun with: xorsweep map --config map.toml\n{body}")
@@ -445,18 +656,17 @@ impl MapConfig {
         fn flag(f: &'static str) -> impl Fn(String) -> UsageError {
             move |e| UsageError::new(format!("{f}: {e}"))
         }
-        let x: AxisSpec = self.x.parse().map_err(flag("--x"))?;
-        let y: AxisSpec = self.y.parse().map_err(flag("--y"))?;
+        let (x, y) = (
+            self.x.checked().map_err(flag("--x"))?,
+            self.y.checked().map_err(flag("--y"))?,
+        );
         if x.kind.clashes(y.kind) {
             return Err(UsageError::new(format!(
                 "--y: axis '{}' sets what --x '{}' already sets; pick two different axes",
                 y.kind, x.kind
             )));
         }
-        let init = match InitSpec::parse(&self.init)
-            .map_err(flag("--init"))?
-            .expand()[..]
-        {
+        let init = match self.init.expand()[..] {
             [one] => one,
             _ => {
                 return Err(UsageError::new(
@@ -464,20 +674,16 @@ impl MapConfig {
                 ));
             }
         };
-        crate::hyper::check_lr(self.lr).map_err(flag("--lr"))?;
+        let (hyper, options) = self.trainer_of_every_pixel([x.kind, y.kind])?;
         if self.epochs == 0 || self.epochs > MAX_EPOCHS {
             return Err(UsageError::new(format!(
                 "--epochs: must be between 1 and {MAX_EPOCHS}"
             )));
         }
-        let measure = match &self.measure {
-            Some(m) => Some(m.parse::<Measure>().map_err(flag("--measure"))?),
-            None => None,
-        };
-        if self.zoom_sequence > 12 {
-            return Err(UsageError::new(
-                "--zoom-sequence: at most 12 frames (10^12-fold is past f64's resolution)",
-            ));
+        if self.zoom_sequence > MAX_FRAMES {
+            return Err(UsageError::new(format!(
+                "--zoom-sequence: at most {MAX_FRAMES} frames (a sequence stops anyway where f64 can no longer tell neighbouring pixels apart)"
+            )));
         }
         if !(self.zoom_factor.is_finite() && self.zoom_factor > 1.0 && self.zoom_factor <= 1e6) {
             return Err(UsageError::new(format!(
@@ -509,14 +715,86 @@ impl MapConfig {
             y,
             init,
             seed: self.seed,
-            lr: self.lr,
+            hyper,
+            options,
             epochs: self.epochs,
             precision: self.precision,
-            measure,
+            measure: self.measure,
             zoom_sequence: self.zoom_sequence,
             zoom_factor: self.zoom_factor,
             csv: self.csv,
         })
+    }
+
+    /// The trainer of every pixel before the axes act: one value of each hyperparameter, none
+    /// of them one an axis varies. Errors name the flag.
+    fn trainer_of_every_pixel(&self, axes: [AxisKind; 2]) -> Result<(Hyper, Options), UsageError> {
+        let t = &self.trainer;
+        t.check()?;
+        let one = |name: &str, v: &Option<Values>| -> Result<Option<f64>, UsageError> {
+            match v.as_ref().map(Values::values).as_deref() {
+                None => Ok(None),
+                Some([x]) => Ok(Some(*x)),
+                Some(_) => Err(UsageError::new(format!(
+                    "{}: a map takes one value (it sets every pixel); to vary it, make it an axis: --x {}:LO..HI:N",
+                    crate::hyper::flag(name),
+                    name.replace('_', "-")
+                ))),
+            }
+        };
+        fn single<T: Copy + Default>(name: &str, c: &Option<Choices<T>>) -> Result<T, UsageError> {
+            match c.as_ref().map(|c| &c.0[..]) {
+                None => Ok(T::default()),
+                Some([x]) => Ok(*x),
+                Some(_) => Err(UsageError::new(format!(
+                    "--{name}: a map takes one value (it sets every pixel); make one map per value"
+                ))),
+            }
+        }
+        let lr = one("lr", &t.lr)?;
+        let (lr_hidden, lr_out) = (one("lr_hidden", &t.lr_hidden)?, one("lr_out", &t.lr_out)?);
+        let momentum = one("momentum", &t.momentum)?;
+        let weight_decay = one("weight_decay", &t.weight_decay)?;
+        let options = Options {
+            activation: single("activation", &t.activation)?,
+            output: single("output", &t.output)?,
+            loss: single("loss", &t.loss)?,
+            batch: single("batch", &t.batch)?,
+        };
+        for (set, kinds, flag) in [
+            (
+                lr_hidden.is_some(),
+                [AxisKind::LrHidden, AxisKind::Lr],
+                "--lr-hidden",
+            ),
+            (
+                lr_out.is_some(),
+                [AxisKind::LrOut, AxisKind::Lr],
+                "--lr-out",
+            ),
+            (momentum.is_some(), [AxisKind::Momentum; 2], "--momentum"),
+            (
+                weight_decay.is_some(),
+                [AxisKind::WeightDecay; 2],
+                "--weight-decay",
+            ),
+        ] {
+            if let Some(axis) = axes.iter().find(|a| set && kinds.contains(a)) {
+                return Err(UsageError::new(format!(
+                    "{flag}: the axis '{axis}' varies it; drop {flag} or pick another axis"
+                )));
+            }
+        }
+        let lr = lr.unwrap_or(crate::baseline::LESSON_LR);
+        Ok((
+            Hyper {
+                lr_hidden: lr_hidden.unwrap_or(lr),
+                lr_out: lr_out.unwrap_or(lr),
+                momentum: momentum.unwrap_or(0.0),
+                weight_decay: weight_decay.unwrap_or(0.0),
+            },
+            options,
+        ))
     }
 }
 
@@ -527,7 +805,9 @@ pub struct MapSpec {
     pub y: AxisSpec,
     pub init: Init,
     pub seed: u64,
-    pub lr: f64,
+    /// Every pixel's trainer before the axes act.
+    pub hyper: Hyper,
+    pub options: Options,
     pub epochs: u32,
     pub precision: Precision,
     pub measure: Option<Measure>,
@@ -549,24 +829,39 @@ impl MapSpec {
     pub fn pixels(&self) -> usize {
         self.x.n as usize * self.y.n as usize
     }
+
+    /// The verdict whose boundary the map measures: converged with `--measure converged`,
+    /// trained otherwise.
+    pub fn verdict(&self) -> Verdict {
+        if self.measure == Some(Measure::Converged) {
+            Verdict::Converged
+        } else {
+            Verdict::Trained
+        }
+    }
 }
 
-/// `--zoom CX,CY,F`.
-pub fn parse_zoom(s: &str) -> Result<(f64, f64, f64), UsageError> {
-    let e = |m: String| UsageError::new(format!("--zoom: {m}"));
-    let parts: Vec<&str> = s.split(',').collect();
-    let [cx, cy, f] = parts[..] else {
-        return Err(e(format!("'{s}' is not CX,CY,F")));
-    };
-    let (cx, cy, f) = (
-        number(cx, "CX").map_err(e)?,
-        number(cy, "CY").map_err(e)?,
-        number(f, "F").map_err(e)?,
-    );
-    if f < 1.0 {
-        return Err(e(format!("factor {f} must be at least 1")));
+/// Resolve a map from defaults, an optional config file's patch, the flags' patch and an
+/// optional zoom, in that order: the config (as map.toml will record it) and its spec.
+pub fn resolve(
+    file: Option<MapPatch>,
+    flags: MapPatch,
+    zoom: Option<Zoom>,
+) -> Result<(MapConfig, MapSpec), UsageError> {
+    let mut config = MapConfig::default();
+    if let Some(p) = file {
+        config = config.apply(p);
     }
-    Ok((cx, cy, f))
+    config = config.apply(flags);
+    let mut spec = config.validate()?;
+    if let Some(z) = zoom {
+        spec = spec
+            .zoomed(z.cx, z.cy, z.factor)
+            .map_err(|e| UsageError::new(format!("--zoom: {e}")))?;
+        config.x = spec.x;
+        config.y = spec.y;
+    }
+    Ok((config, spec))
 }
 
 #[cfg(test)]
@@ -602,7 +897,7 @@ mod tests {
     #[test]
     fn default_config_round_trips_through_toml() {
         let c = MapConfig {
-            measure: Some("trained".into()),
+            measure: Some(Measure::Trained),
             ..MapConfig::default()
         };
         let back: MapConfig = toml::from_str(&c.to_toml()).unwrap();

@@ -25,7 +25,7 @@ use crate::escape::shown;
 use crate::outdir::{self, Mode, OutDir};
 use crate::report::aggregate::{Aggregator, CellResult};
 use crate::report::findings::Finding;
-use crate::report::manifest::Manifest;
+use crate::report::manifest::{Manifest, RunInfo};
 use crate::report::runs_parquet::{RunColumns, RunsParquet};
 use crate::report::{self, ChartOptions, schema};
 use crate::sweep::chunk::{self, ChunkData, Expect};
@@ -34,7 +34,6 @@ use crate::sweep::plan::{GridSize, Plan};
 use crate::sweep::shard::Shard;
 use crate::sweep::spec::Init;
 use crate::sweep::work;
-use crate::train::batch;
 use crate::{signals, sketch};
 
 /// Files a sweep writes at the top of its folder besides the reports.
@@ -664,30 +663,27 @@ pub(super) fn manifest(
     nets: u64,
     finished: &Finished,
 ) -> anyhow::Result<()> {
+    let mut run = RunInfo::new(
+        "xorsweep",
+        plan.config.precision,
+        threads,
+        nets as f64 * f64::from(plan.config.epochs),
+        (finished.wall_seconds, finished.training_seconds),
+    );
+    // A resumed or merged sweep's speed is of the chunks trained now, not of every net.
+    run.net_epochs_per_second = finished.net_epochs_per_second;
     let m = Manifest {
-        tool: "xorsweep",
-        version: env!("CARGO_PKG_VERSION"),
-        created: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+        run,
         config: &plan.config,
         config_hash: plan.config.hash(),
         master_seed: plan.config.seed,
-        precision: plan.config.precision.name(),
-        lane_type: batch::lane_name(plan.config.precision),
-        lane_width: batch::lane_width(plan.config.precision),
-        cpu_features_compiled: crate::cpu::compiled_features(),
-        cpu_features_host: crate::cpu::host_features(),
-        threads,
         cells: plan.cells.len(),
         nets,
-        net_epochs: nets as f64 * f64::from(plan.config.epochs),
         chunks: plan.chunks(),
         chunks_trained_now: finished.chunks_trained,
         shard,
         curve_quantile_relative_accuracy: sketch::RELATIVE_ACCURACY,
         runs_csv: plan.config.runs_csv.to_string(),
-        wall_seconds: finished.wall_seconds,
-        training_seconds: finished.training_seconds,
-        net_epochs_per_second: finished.net_epochs_per_second,
     };
     dir.write(MANIFEST_FILE, &m.to_json())
 }

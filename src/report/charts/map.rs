@@ -1,10 +1,7 @@
-//! The pictures of a trainability map: map.png (one pixel per net inside the usual chart frame,
-//! with title, hyperparameter axes and colour bars), map-raw.png (the bare grid) and the contact
-//! sheet of a zoom sequence. Colours come from one function, so all three agree.
-//!
-//! Default colouring: trained nets by their first solved epoch in viridis, untrained nets by
-//! their final loss in OrRd; the two palettes share no colour, so the boundary between them is
-//! the edge between blue-green-yellow and orange-red. Diverged nets are black.
+//! Pixel-grid pictures: a chart with one pixel per grid cell inside the usual frame (title,
+//! axes, colour bars), the bare grid, and a contact sheet of several grids side by side. The
+//! caller (a trainability map) computes the colours, axes and colour bars; nothing here knows
+//! what the cells are.
 
 use std::cell::Cell;
 
@@ -14,102 +11,16 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::Axis;
 use super::{anchored, colour, heading, png, text, text_at};
-use crate::map::compute::Pixel;
-use crate::map::spec::{AxisSpec, Measure};
 
-/// How the pixels are coloured, and the colour bars that say so.
-struct Legend {
-    bars: Vec<Bar>,
+/// One colour bar: its axis, what it shows and its palette (of the fraction up the axis).
+pub struct Bar {
+    pub axis: Axis,
+    pub desc: String,
+    pub palette: fn(f64) -> RGBColor,
 }
 
-struct Bar {
-    axis: Axis,
-    desc: String,
-    palette: fn(f64) -> RGBColor,
-}
-
-/// Untrained final losses are shown on 0..0.5 (a net answering 0.5 everywhere has loss 0.25).
-const LOSS_SPAN: f64 = 0.5;
-
-fn trained_colour(t: f64) -> RGBColor {
-    if t < 0.5 {
-        colour::LIGHT_GREY
-    } else {
-        colour::viridis(0.35)
-    }
-}
-
-fn legend(measure: Option<Measure>, epochs: u32) -> Legend {
-    let epoch_axis = Axis::epochs(f64::from(epochs));
-    let bars = match measure {
-        None => vec![
-            Bar {
-                axis: epoch_axis,
-                desc: "trained: first solved epoch".into(),
-                palette: colour::viridis,
-            },
-            Bar {
-                axis: Axis::linear(0.0, LOSS_SPAN, 5),
-                desc: "untrained: final loss".into(),
-                palette: colour::or_rd,
-            },
-        ],
-        Some(Measure::FinalLoss) => vec![Bar {
-            axis: Axis::log(1e-4, 1.0),
-            desc: "final loss (MSE)".into(),
-            palette: colour::viridis,
-        }],
-        Some(Measure::MeanLoss) => vec![Bar {
-            axis: Axis::linear(0.0, 1.0, 5),
-            desc: "mean of loss / initial loss".into(),
-            palette: colour::viridis,
-        }],
-        Some(Measure::SolvedEpoch) => vec![Bar {
-            axis: epoch_axis,
-            desc: "first solved epoch (grey: never)".into(),
-            palette: colour::viridis,
-        }],
-        Some(Measure::Trained) => vec![Bar {
-            axis: Axis::categories(vec!["untrained".into(), "trained".into()]),
-            desc: "all four outputs right at the end".into(),
-            palette: trained_colour,
-        }],
-    };
-    Legend { bars }
-}
-
-/// The fraction of the way up `axis` of plot coordinate `t`.
-fn along(axis: &Axis, t: Option<f64>) -> f64 {
-    let r = axis.range();
-    t.map_or(f64::NAN, |t| (t - r.start) / (r.end - r.start))
-}
-
-/// The colour of every pixel (row-major, row 0 = the lowest y).
-pub fn colours(pixels: &[Pixel], measure: Option<Measure>, epochs: u32) -> Vec<RGBColor> {
-    let epoch_axis = Axis::epochs(f64::from(epochs));
-    let loss_axis = Axis::log(1e-4, 1.0);
-    pixels
-        .iter()
-        .map(|p| {
-            if p.diverged {
-                return BLACK;
-            }
-            let epoch = || along(&epoch_axis, epoch_axis.to(f64::from(p.solved_epoch)));
-            match measure {
-                None if p.trained => colour::viridis(epoch()),
-                None => colour::or_rd(f64::from(p.final_loss) / LOSS_SPAN),
-                Some(Measure::FinalLoss) => {
-                    let t = along(&loss_axis, loss_axis.to(f64::from(p.final_loss)));
-                    colour::viridis(if t.is_nan() { 0.0 } else { t })
-                }
-                Some(Measure::MeanLoss) => colour::viridis(f64::from(p.mean_loss)),
-                Some(Measure::SolvedEpoch) if p.solved_epoch.is_nan() => colour::LIGHT_GREY,
-                Some(Measure::SolvedEpoch) => colour::viridis(epoch()),
-                Some(Measure::Trained) => trained_colour(if p.trained { 1.0 } else { 0.0 }),
-            }
-        })
-        .collect()
-}
+/// A rectangle inside a grid as fractions of its width and height: [x0, x1, y0, y1], y up.
+pub type Inset = [f64; 4];
 
 /// The bare grid as PNG: one pixel per net, the lowest y at the bottom.
 pub fn raw_png(nx: usize, ny: usize, colours: &[RGBColor]) -> anyhow::Result<Vec<u8>> {
@@ -129,24 +40,40 @@ pub fn raw_png(nx: usize, ny: usize, colours: &[RGBColor]) -> anyhow::Result<Vec
     Ok(out)
 }
 
-/// A map axis as a chart axis.
-fn chart_axis(a: &AxisSpec) -> Axis {
-    if a.log {
-        Axis::log_zoomable(a.lo, a.hi)
-    } else {
-        Axis::linear(a.lo, a.hi, 8)
-    }
-}
-
-/// Everything map.png shows.
+/// Everything a grid chart shows.
 pub struct MapChart<'a> {
     pub title: String,
     pub subtitle: String,
-    pub x: &'a AxisSpec,
-    pub y: &'a AxisSpec,
+    pub x: Axis,
+    pub y: Axis,
+    pub x_desc: String,
+    pub y_desc: String,
+    pub nx: usize,
+    pub ny: usize,
     pub colours: &'a [RGBColor],
-    pub measure: Option<Measure>,
-    pub epochs: u32,
+    pub bars: Vec<Bar>,
+    /// A rectangle outlined on the grid (the next frame of a zoom sequence).
+    pub inset: Option<Inset>,
+}
+
+/// Outline `inset` of a grid drawn at (x0, y0) (top left), `w` × `h` pixels, in white over
+/// black so that it shows on any colour.
+fn outline(
+    area: &super::Area,
+    (x0, y0): (i32, i32),
+    (w, h): (u32, u32),
+    inset: Inset,
+) -> anyhow::Result<()> {
+    let [fx0, fx1, fy0, fy1] = inset;
+    let px = |f: f64| x0 + (f.clamp(0.0, 1.0) * f64::from(w)).round() as i32;
+    let py = |f: f64| y0 + ((1.0 - f.clamp(0.0, 1.0)) * f64::from(h)).round() as i32;
+    let (a, b) = ((px(fx0), py(fy1)), (px(fx1), py(fy0)));
+    area.draw(&Rectangle::new(
+        [(a.0 - 1, a.1 - 1), (b.0 + 1, b.1 + 1)],
+        BLACK.stroke_width(1),
+    ))?;
+    area.draw(&Rectangle::new([a, b], WHITE.stroke_width(1)))?;
+    Ok(())
 }
 
 /// Width of one colour bar with its ticks and description.
@@ -159,12 +86,11 @@ pub fn chart_png(c: &MapChart) -> anyhow::Result<Vec<u8>> {
         super::fonts_registered(),
         "the embedded DejaVu Sans font does not load"
     );
-    let (nx, ny) = (c.x.n as usize, c.y.n as usize);
+    let (nx, ny) = (c.nx, c.ny);
     let k = 480usize.div_ceil(nx.max(ny)).max(1) as u32;
     let want = (k * nx as u32, k * ny as u32);
-    let legend = legend(c.measure, c.epochs);
-    let bars_w = BAR_WIDTH * legend.bars.len() as u32;
-    let (x, y) = (chart_axis(c.x), chart_axis(c.y));
+    let bars_w = BAR_WIDTH * c.bars.len() as u32;
+    let (x, y) = (&c.x, &c.y);
     // Lay out once, then correct the canvas by what the plotting area came out as.
     let mut canvas = (want.0 + 200 + bars_w, want.1 + 260);
     let mut attempt = 0;
@@ -177,14 +103,7 @@ pub fn chart_png(c: &MapChart) -> anyhow::Result<Vec<u8>> {
             let area = heading(root, &c.title, &c.subtitle)?;
             let (w, _) = area.dim_in_pixel();
             let (main, bar_area) = area.split_horizontally(w.saturating_sub(bars_w));
-            let chart = super::plot(
-                &main,
-                None,
-                &x,
-                &y,
-                &c.x.kind.description(),
-                &c.y.kind.description(),
-            )?;
+            let chart = super::plot(&main, None, x, y, &c.x_desc, &c.y_desc)?;
             let (cols, rows) = chart.plotting_area().get_pixel_range();
             let (pw, ph) = (
                 (cols.end - cols.start) as u32,
@@ -206,13 +125,13 @@ pub fn chart_png(c: &MapChart) -> anyhow::Result<Vec<u8>> {
                     main.draw_pixel(at, &c.colours[j * nx + i])?;
                 }
             }
-            let n = legend.bars.len() as u32;
+            if let Some(inset) = c.inset {
+                let at = (cols.start - base.0, rows.start - base.1);
+                outline(&main, at, (pw, ph), inset)?;
+            }
+            let n = c.bars.len() as u32;
             let bar_rows = rows.clone();
-            for (b, area) in legend
-                .bars
-                .iter()
-                .zip(bar_area.split_evenly((1, n as usize)))
-            {
+            for (b, area) in c.bars.iter().zip(bar_area.split_evenly((1, n as usize))) {
                 super::colour_bar_with(&area, &b.axis, &b.desc, bar_rows.clone(), &b.palette)?;
             }
             Ok(())
@@ -234,8 +153,10 @@ pub struct Frame<'a> {
     pub nx: usize,
     pub ny: usize,
     pub colours: &'a [RGBColor],
-    /// Two short lines under the frame.
-    pub label: [String; 2],
+    /// Short lines under the frame.
+    pub label: Vec<String>,
+    /// A rectangle outlined on the frame (the next frame of a zoom sequence).
+    pub inset: Option<Inset>,
 }
 
 /// The frames of a zoom sequence side by side (up to four a row), each scaled to 360 pixels.
@@ -249,13 +170,15 @@ pub fn contact_sheet(title: &str, subtitle: &str, frames: &[Frame]) -> anyhow::R
     let per_row = frames.len().clamp(1, 4) as u32;
     let rows = (frames.len() as u32).div_ceil(per_row).max(1);
     let w = (per_row * (SIDE + GAP) + GAP).max(900);
-    let h = 130 + rows * (SIDE + 70);
+    let lines = frames.iter().map(|f| f.label.len()).max().unwrap_or(0) as u32;
+    let below = 16 + 22 * lines;
+    let h = 130 + rows * (SIDE + below);
     png(w, h, |root| {
         let area = heading(root, title, subtitle)?;
         let base = area.get_base_pixel();
         for (f, frame) in frames.iter().enumerate() {
             let (r, c) = (f as u32 / per_row, f as u32 % per_row);
-            let (x0, y0) = ((GAP + c * (SIDE + GAP)) as i32, (r * (SIDE + 70)) as i32);
+            let (x0, y0) = ((GAP + c * (SIDE + GAP)) as i32, (r * (SIDE + below)) as i32);
             for py in 0..SIDE {
                 let j = frame.ny - 1 - (py as usize * frame.ny / SIDE as usize);
                 for px in 0..SIDE {
@@ -270,6 +193,9 @@ pub fn contact_sheet(title: &str, subtitle: &str, frames: &[Frame]) -> anyhow::R
                 [(x0 - 1, y0 - 1), (x0 + SIDE as i32, y0 + SIDE as i32)],
                 colour::GREY.stroke_width(1),
             ))?;
+            if let Some(inset) = frame.inset {
+                outline(&area, (x0, y0), (SIDE, SIDE), inset)?;
+            }
             for (l, line) in frame.label.iter().enumerate() {
                 text_at(
                     &area,
