@@ -14,7 +14,7 @@ use crate::train::Precision;
 
 /// The subcommands, as `xorsweep man SUBCOMMAND` takes them (a test checks the list against
 /// [`Command`]).
-pub const SUBCOMMANDS: [&str; 9] = [
+pub const SUBCOMMANDS: [&str; 10] = [
     "baseline",
     "sweep",
     "replay",
@@ -24,6 +24,7 @@ pub const SUBCOMMANDS: [&str; 9] = [
     "completions",
     "man",
     "map",
+    "compare",
 ];
 
 /// Exit codes, shown in `--help` and the man page.

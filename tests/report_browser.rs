@@ -553,10 +553,11 @@ fn check_page(p: &mut Page) {
 
 /// Every example net retrained in the page ends where xorsweep's trainer did. JavaScript and
 /// Rust both compute in f64, and the page follows src/train/reference.rs operation by operation,
-/// so only exp(), tanh() and ln() may differ, in their last bit; a well-conditioned net (`strict`:
-/// the lesson's weights at a modest learning rate) then agrees to 1e-9 in every weight and in
-/// its solved epoch. A chaotic net (large steps) may amplify a last-bit difference, so of all the
-/// nets at least 85% must agree to 1e-9 (measured: 94 of 96 and 7 of 8 in the sweeps below; a
+/// so only exp(), tanh() and ln() may differ: the lanes' by up to 4 ulp (lane.rs), which over a
+/// run of a few hundred epochs grows to about 3e-8 at most in a well-conditioned net (`strict`:
+/// the lesson's weights at a modest learning rate), held to 1e-7 in every weight and in its solved
+/// epoch (the oracle tests' relative tolerance). A chaotic net (large steps) may amplify a
+/// last-bit difference, so of all the nets at least 85% must agree to 1e-7 (measured: 94 of 96 and 7 of 8 in the sweeps below; a
 /// diverged net agrees when both trainers end with non-finite weights). Returns the strictly checked nets and their deviation.
 fn check_retraining(p: &mut Page, strict: impl Fn(&str, f64) -> bool) -> Vec<(u64, f64)> {
     let r = p.eval(
@@ -571,18 +572,18 @@ fn check_retraining(p: &mut Page, strict: impl Fn(&str, f64) -> bool) -> Vec<(u6
     for row in rows {
         let dev = row[3].as_f64().unwrap_or(f64::INFINITY);
         if strict(row[2].as_str().unwrap(), row[6].as_f64().unwrap()) {
-            assert!(dev <= 1e-9, "net {row}: weights differ by {dev:e}");
+            assert!(dev <= 1e-7, "net {row}: weights differ by {dev:e}");
             assert_eq!(row[4], row[5], "net {row}: solved epoch");
             checked.push((row[0].as_u64().unwrap(), dev));
         }
     }
     let close = rows
         .iter()
-        .filter(|r| r[3].as_f64().is_some_and(|d| d <= 1e-9))
+        .filter(|r| r[3].as_f64().is_some_and(|d| d <= 1e-7))
         .count();
     assert!(
         close * 100 >= rows.len() * 85,
-        "only {close} of {} nets agree to 1e-9",
+        "only {close} of {} nets agree to 1e-7",
         rows.len()
     );
     if std::env::var_os("XORSWEEP_RETRAIN_DETAIL").is_some() {

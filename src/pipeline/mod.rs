@@ -636,9 +636,8 @@ pub(super) fn new_sink<'a>(
     let runs = match plan.config.runs_format {
         RunsFormat::Csv => {
             let mut w = temp;
-            w.write_all(&schema::runs_header()).map_err(|e| {
-                RuntimeError::new(format!("cannot write {RUNS_CSV}: {e}; {hint}"))
-            })?;
+            w.write_all(&schema::runs_header())
+                .map_err(|e| RuntimeError::new(format!("cannot write {RUNS_CSV}: {e}; {hint}")))?;
             RunsWriter::Csv(w)
         }
         RunsFormat::Parquet => {
