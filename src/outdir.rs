@@ -52,6 +52,8 @@ pub struct Layout<'a> {
     pub outputs: &'a [&'a str],
     /// Subfolders it writes into besides [`CHUNKS`] (their files are its own, by name).
     pub subfolders: &'a [&'a str],
+    /// Files written before any result (a sweep's sweep.toml): alone, they are no results.
+    pub setup: &'a [&'a str],
     /// Whether the command can finish an interrupted run of itself (`--resume`).
     pub resumable: bool,
     /// The file written last, once every other is complete: a folder of ours without it holds
@@ -174,10 +176,9 @@ impl OutDir {
             RuntimeError::new(format!("{flag} {shown}: cannot list the folder: {e}"))
         })?;
         let has_results = names.iter().any(|n| {
-            !matches!(
-                n.as_str(),
-                MARKER | LOCK | CHUNKS | crate::pipeline::CONFIG_FILE
-            ) && !n.starts_with(TMP_PREFIX)
+            !matches!(n.as_str(), MARKER | LOCK | CHUNKS)
+                && !layout.setup.contains(&n.as_str())
+                && !n.starts_with(TMP_PREFIX)
         }) || has_chunk_files(path);
         let unfinished = layout
             .finished_by

@@ -161,6 +161,7 @@ pub const FINISHED_BY: &str = "manifest.json";
 pub const LAYOUT: Layout = Layout {
     outputs: &OUTPUTS,
     subfolders: &[FRAMES],
+    setup: &[],
     resumable: false,
     finished_by: Some(FINISHED_BY),
 };

@@ -69,6 +69,7 @@ pub(super) fn layout<'a>(names: &'a [&'a str], resumable: bool) -> outdir::Layou
     outdir::Layout {
         outputs: names,
         subfolders: &[],
+        setup: &[CONFIG_FILE],
         resumable,
         finished_by: None,
     }
