@@ -177,6 +177,15 @@ pub struct MapArgs {
     /// No progress bar and no summary (the output folder is still printed).
     #[arg(short, long)]
     pub quiet: bool,
+    /// Print what the map made as JSON on stdout (its folder, files, and per frame the
+    /// trained share, chaotic share and boundary dimension) instead of the summary.
+    #[arg(long)]
+    pub json: bool,
+    /// Make the map's checks (it refuses what the map refuses, with the same message and exit
+    /// code), then print its pixels, frames, net-epochs, an estimate of its time from a short
+    /// calibration run, and the files it would write; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Args, Debug)]

@@ -186,21 +186,60 @@ fn map(args: &MapArgs, argv: &[String]) -> anyhow::Result<()> {
             None => e,
         })?;
     check_threads(args.threads)?;
-    let made = map::make(
-        &config,
-        &spec,
-        &map::Destination {
-            out: args.out.clone(),
-            force: args.force,
-            threads: args.threads,
-            quiet: args.quiet,
-        },
-    )?;
+    let to = map::Destination {
+        out: args.out.clone(),
+        force: args.force,
+        threads: args.threads,
+        quiet: args.quiet,
+    };
+    if args.dry_run {
+        let d = map::dry_run(&spec, &to)?;
+        if args.json {
+            println!("{}", serde_json::to_string_pretty(&d)?);
+        } else {
+            print!("{}", render_map_dry_run(&d));
+        }
+        return Ok(());
+    }
+    let made = map::make(&config, &spec, &to)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&made)?);
+        return Ok(());
+    }
     if !args.quiet {
         println!("{}", made.summary());
     }
-    println!("results in {}", xorsweep::escape::shown(&made.out));
+    println!(
+        "results in {} (open {})",
+        xorsweep::escape::shown(&made.out),
+        xorsweep::escape::shown(&made.html)
+    );
     Ok(())
+}
+
+fn render_map_dry_run(d: &xorsweep::map::DryRun) -> String {
+    let frames = if d.frames > 1 {
+        format!(" × up to {} frames", d.frames)
+    } else {
+        String::new()
+    };
+    let mut s = format!(
+        "dry run (nothing written):\n  {}×{} = {} pixels{frames}, {} epochs each; with the nudged sample of the chaotic share at most {} nets = {:.3e} net-epochs\n  calibrated on this machine: {:.1} M net-epochs/s on {}\n  estimated time: {}\n  would write in {}:\n",
+        d.nx,
+        d.ny,
+        d.pixels_per_frame,
+        d.epochs,
+        d.nets,
+        d.net_epochs,
+        d.calibrated_net_epochs_per_second / 1e6,
+        xorsweep::bench::render::plural(d.threads, "thread"),
+        human_seconds(d.estimated_seconds),
+        xorsweep::escape::shown(&d.out)
+    );
+    for f in &d.files {
+        s.push_str(&format!("    {f}\n"));
+    }
+    s
 }
 
 /// The most nets one benchmark repeat may hold in memory (about 100 bytes each).

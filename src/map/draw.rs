@@ -1,15 +1,19 @@
 //! The pictures of a trainability map: its colours and colour bars, drawn by the pixel-grid
 //! charts of `report::charts::map` (map.png, map-raw.png and the contact sheet).
 //!
-//! Default colouring: trained nets by their first solved epoch in viridis, untrained nets by
-//! their final loss in OrRd; the two palettes share no colour, so the boundary between them is
-//! the edge between blue-green-yellow and orange-red. Diverged nets are black.
+//! Two words, used alike here, in map.html, the terminal and a sweep: a net is *trained* when
+//! all four outputs are right after the last epoch, and *solved* at the first epoch all four are
+//! right (a net can solve and lose it again). Default colouring: trained nets by the epoch they
+//! first solved in viridis, the others by their final loss in OrRd; the two palettes share no
+//! colour, so the boundary between them is the edge between blue-green-yellow and orange-red.
+//! Diverged nets are black.
 
 use plotters::style::{BLACK, RGBColor};
+use serde::Serialize;
 
 use super::compute::Pixel;
 use super::spec::{AxisSpec, Measure};
-use crate::report::charts::axis::Axis;
+use crate::report::charts::axis::{Axis, Scale as AxisScale, tick_label};
 use crate::report::charts::colour;
 use crate::report::charts::map::{Bar, Inset};
 
@@ -24,48 +28,247 @@ fn two_colour(t: f64) -> RGBColor {
     }
 }
 
-/// The colour bars of a measure.
-pub fn bars(measure: Option<Measure>, epochs: u32) -> Vec<Bar> {
-    let epoch_axis = Axis::epochs(f64::from(epochs));
-    match measure {
-        None => vec![
-            Bar {
-                axis: epoch_axis,
-                desc: "trained: first solved epoch".into(),
-                palette: colour::viridis,
-            },
-            Bar {
-                axis: Axis::linear(0.0, LOSS_SPAN, 5),
-                desc: "untrained: final loss".into(),
-                palette: colour::or_rd,
-            },
-        ],
-        Some(Measure::FinalLoss) => vec![Bar {
-            axis: Axis::log(1e-4, 1.0),
-            desc: "final loss".into(),
-            palette: colour::viridis,
-        }],
-        Some(Measure::MeanLoss) => vec![Bar {
-            axis: Axis::linear(0.0, 1.0, 5),
-            desc: "mean of loss / initial loss".into(),
-            palette: colour::viridis,
-        }],
-        Some(Measure::SolvedEpoch) => vec![Bar {
-            axis: epoch_axis,
-            desc: "first solved epoch (grey: never)".into(),
-            palette: colour::viridis,
-        }],
-        Some(Measure::Trained) => vec![Bar {
-            axis: Axis::categories(vec!["untrained".into(), "trained".into()]),
-            desc: "all four outputs right at the end".into(),
-            palette: two_colour,
-        }],
-        Some(Measure::Converged) => vec![Bar {
-            axis: Axis::linear(0.0, 1.0, 5),
-            desc: "converged: mean loss / initial loss (orange-red: diverges)".into(),
-            palette: colour::viridis,
-        }],
+/// The colour bars of a measure, for a frame of `pixels` (a bar whose colours clamp says so at
+/// its end: "≥ 0.5").
+pub fn bars(measure: Option<Measure>, epochs: u32, pixels: &[Pixel]) -> Vec<Bar> {
+    legend(measure, epochs, pixels)
+        .scales
+        .into_iter()
+        .map(|s| s.bar)
+        .collect()
+}
+
+/// Does any pixel that `show` picks lie below (`.0`) or above (`.1`) the span `lo..=hi` of `v`?
+fn beyond(
+    pixels: &[Pixel],
+    show: impl Fn(&Pixel) -> bool,
+    v: fn(&Pixel) -> f32,
+    lo: f64,
+    hi: f64,
+) -> (bool, bool) {
+    let values = || {
+        pixels
+            .iter()
+            .filter(|p| !p.diverged && show(p))
+            .map(|p| f64::from(v(p)))
+    };
+    (values().any(|x| x < lo), values().any(|x| x > hi))
+}
+
+/// A bar over `axis`, its end labels marked "≤"/"≥" where colours clamp.
+fn bar(axis: &Axis, desc: &str, palette: fn(f64) -> RGBColor, clamped: (bool, bool)) -> Bar {
+    let r = axis.range();
+    let mut ticks = axis.ticks().to_vec();
+    for (at, sign, wanted) in [(r.start, "≤", clamped.0), (r.end, "≥", clamped.1)] {
+        if let Some(t) = ticks
+            .iter_mut()
+            .find(|t| (t.0 - at).abs() < 1e-9 * (r.end - r.start))
+        {
+            if wanted {
+                t.1 = format!("{sign}\u{a0}{}", t.1);
+            }
+        }
     }
+    Bar {
+        range: r,
+        ticks,
+        minor: axis.minor().to_vec(),
+        desc: desc.into(),
+        palette,
+    }
+}
+
+/// The epoch bar: log(1 + epoch) from epoch 0 (labelled "0": the true start) to the last
+/// epoch, ticked at 1, 10, 100, … and at the last epoch where that is well clear of them.
+fn epoch_bar(epochs: u32, desc: &str) -> Bar {
+    let axis = Axis::epochs(f64::from(epochs));
+    let mut b = bar(&axis, desc, colour::viridis, (false, false));
+    let end = b.range.end;
+    let last = b.ticks.last().map_or(0.0, |t| t.0);
+    if end - last > 0.08 * end {
+        b.ticks.push((end, tick_label(f64::from(epochs))));
+    }
+    b
+}
+
+/// How map.html reads a pixel's outcome back from its colour in map.png.
+#[derive(Serialize)]
+pub struct Legend {
+    /// Colours that each mean one outcome: (red, green, blue) and the outcome.
+    pub classes: Vec<([u8; 3], String)>,
+    /// The colour bars, each with its palette sampled.
+    pub scales: Vec<Scale>,
+}
+
+/// One colour bar as map.html reads it.
+#[derive(Serialize)]
+pub struct Scale {
+    #[serde(skip)]
+    pub bar: Bar,
+    /// The palette at 256 evenly spaced fractions of the way up.
+    pub palette: Vec<[u8; 3]>,
+    /// The bar's coordinate at its ends and how a value maps to it: "linear", "log" (log10 x)
+    /// or "epoch" (log10(1 + epoch)).
+    pub lo: f64,
+    pub hi: f64,
+    pub scale: &'static str,
+    /// Whether colours clamp at the bottom or top (values beyond show as the end colour).
+    pub clamped: (bool, bool),
+    /// The outcome, with `{v}` where the value read from the colour goes.
+    pub text: String,
+}
+
+fn scale(axis: &Axis, b: Bar, clamped: (bool, bool), text: String) -> Scale {
+    let r = axis.range();
+    Scale {
+        palette: (0..256)
+            .map(|k| {
+                let c = (b.palette)(f64::from(k) / 255.0);
+                [c.0, c.1, c.2]
+            })
+            .collect(),
+        lo: r.start,
+        hi: r.end,
+        scale: match axis.scale {
+            AxisScale::Linear => "linear",
+            AxisScale::Log => "log",
+            AxisScale::Epoch => "epoch",
+        },
+        clamped,
+        text,
+        bar: b,
+    }
+}
+
+fn rgb(c: RGBColor) -> [u8; 3] {
+    [c.0, c.1, c.2]
+}
+
+/// The colour bars of a measure and what map.html needs to read colours back. The words:
+/// *trained* = all four outputs right after the last epoch; *solved* (as in a sweep) = all four
+/// right at some epoch, the solved epoch being the first.
+pub fn legend(measure: Option<Measure>, epochs: u32, pixels: &[Pixel]) -> Legend {
+    let diverged = (rgb(BLACK), "diverged (a loss not finite)".to_string());
+    let epoch = |desc: &str, text: &str| {
+        let b = epoch_bar(epochs, desc);
+        scale(
+            &Axis::epochs(f64::from(epochs)),
+            b,
+            (false, false),
+            text.into(),
+        )
+    };
+    let (classes, scales) = match measure {
+        None => {
+            let loss = Axis::linear(0.0, LOSS_SPAN, 5);
+            let c = beyond(pixels, |p| !p.trained, |p| p.final_loss, 0.0, LOSS_SPAN);
+            (
+                vec![diverged],
+                vec![
+                    epoch(
+                        "trained: epoch first solved (log scale)",
+                        "trained (all four right after the last epoch), first solved at epoch {v}",
+                    ),
+                    scale(
+                        &loss,
+                        bar(&loss, "not trained: final loss", colour::or_rd, c),
+                        c,
+                        "not trained, final loss {v}".into(),
+                    ),
+                ],
+            )
+        }
+        Some(Measure::FinalLoss) => {
+            let a = Axis::log(1e-4, 1.0);
+            let c = beyond(pixels, |_| true, |p| p.final_loss, 1e-4, 1.0);
+            (
+                vec![diverged],
+                vec![scale(
+                    &a,
+                    bar(&a, "final loss", colour::viridis, c),
+                    c,
+                    "final loss {v}".into(),
+                )],
+            )
+        }
+        Some(Measure::MeanLoss) => {
+            let a = Axis::linear(0.0, 1.0, 5);
+            let c = beyond(pixels, |_| true, |p| p.mean_loss, 0.0, 1.0);
+            (
+                vec![diverged],
+                vec![scale(
+                    &a,
+                    bar(&a, "mean of loss / initial loss", colour::viridis, c),
+                    c,
+                    "mean of loss / initial loss {v}".into(),
+                )],
+            )
+        }
+        Some(Measure::SolvedEpoch) => (
+            vec![
+                diverged,
+                (
+                    rgb(colour::LIGHT_GREY),
+                    "never solved (never all four right)".into(),
+                ),
+            ],
+            vec![epoch(
+                "epoch first solved (log scale; grey: never)",
+                "first solved at epoch {v}",
+            )],
+        ),
+        Some(Measure::Trained) => {
+            let a = Axis::categories(vec!["not trained".into(), "trained".into()]);
+            (
+                vec![
+                    diverged,
+                    (
+                        rgb(two_colour(0.0)),
+                        "not trained (an output wrong after the last epoch)".into(),
+                    ),
+                    (
+                        rgb(two_colour(1.0)),
+                        "trained (all four right after the last epoch)".into(),
+                    ),
+                ],
+                vec![scale(
+                    &a,
+                    bar(
+                        &a,
+                        "all four outputs right after the last epoch",
+                        two_colour,
+                        (false, false),
+                    ),
+                    (false, false),
+                    String::new(),
+                )],
+            )
+        }
+        Some(Measure::Converged) => {
+            let a = Axis::linear(0.0, 1.0, 5);
+            (
+                vec![
+                    diverged,
+                    (
+                        rgb(colour::or_rd(0.75)),
+                        "not converged (mean of loss / initial loss 1 or more)".into(),
+                    ),
+                ],
+                vec![scale(
+                    &a,
+                    bar(
+                        &a,
+                        "converged: mean loss / initial loss (orange-red: not)",
+                        colour::viridis,
+                        (false, false),
+                    ),
+                    (false, false),
+                    "converged, mean of loss / initial loss {v}".into(),
+                )],
+            )
+        }
+    };
+    Legend { classes, scales }
 }
 
 /// The fraction of the way up `axis` of plot coordinate `t`.

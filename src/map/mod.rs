@@ -44,6 +44,86 @@ pub struct Destination {
     pub quiet: bool,
 }
 
+impl Destination {
+    fn mode(&self) -> Mode {
+        if self.force { Mode::Force } else { Mode::New }
+    }
+
+    fn pool(&self) -> anyhow::Result<rayon::ThreadPool> {
+        let mut builder = rayon::ThreadPoolBuilder::new();
+        if let Some(t) = self.threads {
+            builder = builder.num_threads(t);
+        }
+        builder.build().context("starting worker threads")
+    }
+}
+
+/// The files a map of `spec` writes, frames at most as `frames/…` (a zoom sequence may stop
+/// sooner), manifest.json last.
+fn file_names(spec: &MapSpec) -> Vec<String> {
+    let mut names: Vec<String> = output::OUTPUTS
+        .iter()
+        .filter(|f| spec.csv || **f != "map.csv")
+        .map(|f| f.to_string())
+        .collect();
+    if spec.zoom_sequence > 1 {
+        let n = spec.zoom_sequence;
+        names.insert(
+            names.len() - 1,
+            format!(
+                "{}/frame-01.png … frame-{n:02}.png (up to {n} frames)",
+                output::FRAMES
+            ),
+        );
+        names.insert(
+            names.len() - 1,
+            format!("{}/contact-sheet.png", output::FRAMES),
+        );
+    }
+    names
+}
+
+/// Size up a map without writing anything (see [`DryRun`]): the run's own checks of the
+/// output folder and threads first, so that it refuses what the run would refuse.
+pub fn dry_run(spec: &MapSpec, to: &Destination) -> anyhow::Result<DryRun> {
+    OutDir::check(&to.out, to.mode(), "--out", &output::LAYOUT)?;
+    let pool = to.pool()?;
+    let threads = pool.current_num_threads();
+    // Calibrate on the map's own first rows: about 512 nets a thread, at most 200 epochs.
+    let rows = (512 * threads as u32).div_ceil(spec.x.n).clamp(1, spec.y.n);
+    let sample = MapSpec {
+        y: AxisSpec { n: rows, ..spec.y },
+        epochs: spec.epochs.min(200),
+        ..spec.clone()
+    };
+    let hidden = indicatif::ProgressBar::hidden();
+    // Best of three short runs: a busy machine only ever slows a run down.
+    let mut best = f64::INFINITY;
+    for _ in 0..3 {
+        let t = Instant::now();
+        std::hint::black_box(pool.install(|| compute::compute(&sample, &hidden)));
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    let rate = sample.pixels() as f64 * f64::from(sample.epochs) / best.max(1e-9);
+    let frames = spec.zoom_sequence.max(1);
+    let nets = nets_per_frame(spec) * frames as usize;
+    let net_epochs = nets as f64 * f64::from(spec.epochs);
+    Ok(DryRun {
+        out: to.out.clone(),
+        nx: spec.x.n,
+        ny: spec.y.n,
+        pixels_per_frame: spec.pixels(),
+        frames,
+        epochs: spec.epochs,
+        nets,
+        net_epochs,
+        threads,
+        calibrated_net_epochs_per_second: rate,
+        estimated_seconds: net_epochs / rate,
+        files: file_names(spec),
+    })
+}
+
 /// One computed frame: its spec, pixels, boundary and chaos.
 struct Frame {
     spec: MapSpec,
@@ -111,10 +191,14 @@ fn percent(f: f64) -> String {
     format!("{:.1}\u{a0}%", 100.0 * f)
 }
 
-/// What a finished map reports.
-#[derive(Debug)]
+/// What a finished map reports (`map --json` prints it).
+#[derive(Debug, Serialize)]
 pub struct Made {
     pub out: PathBuf,
+    /// The page to open: `out`/map.html.
+    pub html: PathBuf,
+    /// Every file written in `out`, manifest.json last.
+    pub files: Vec<String>,
     pub nx: u32,
     pub ny: u32,
     pub epochs: u32,
@@ -125,6 +209,28 @@ pub struct Made {
     pub net_epochs: f64,
     /// Why a zoom sequence stopped early.
     pub note: Option<String>,
+}
+
+/// What `map --dry-run` reports: the map's size, an estimate of its time from a short
+/// calibration run of its own first pixels, and the files it would write. Nothing is written.
+#[derive(Debug, Serialize)]
+pub struct DryRun {
+    pub out: PathBuf,
+    pub nx: u32,
+    pub ny: u32,
+    pub pixels_per_frame: usize,
+    /// Frames at most (a zoom sequence may stop sooner).
+    pub frames: u32,
+    pub epochs: u32,
+    /// Nets at most: every frame's pixels and the nudged sample of its chaotic share.
+    pub nets: usize,
+    pub net_epochs: f64,
+    pub threads: usize,
+    /// Net-epochs per second of the calibration run (this machine, these threads).
+    pub calibrated_net_epochs_per_second: f64,
+    pub estimated_seconds: f64,
+    /// The files the map would write in `out`.
+    pub files: Vec<String>,
 }
 
 impl Frame {
@@ -171,7 +277,10 @@ fn subtitle(f: &Frame, info: &FrameInfo) -> String {
         parts.push(trainer);
     }
     parts.push(match s.verdict() {
-        Verdict::Trained => format!("{} trained", percent(f.trained)),
+        Verdict::Trained => format!(
+            "{} trained (all four outputs right after the last epoch)",
+            percent(f.trained)
+        ),
         Verdict::Converged => format!("{} converged", percent(f.converged)),
     });
     parts.push(format!(
@@ -338,7 +447,7 @@ fn chart_of(
     info: &FrameInfo,
     colours: &[plotters::style::RGBColor],
     title: String,
-) -> anyhow::Result<Vec<u8>> {
+) -> anyhow::Result<(Vec<u8>, chart::Placement)> {
     chart::chart_png(&chart::MapChart {
         title,
         subtitle: subtitle(f, info),
@@ -349,11 +458,94 @@ fn chart_of(
         nx: f.spec.x.n as usize,
         ny: f.spec.y.n as usize,
         colours,
-        bars: draw::bars(spec.measure, spec.epochs),
+        bars: draw::bars(spec.measure, spec.epochs, &f.pixels),
         inset: f
             .next
             .map(|(x, y)| draw::inset((&f.spec.x, &f.spec.y), &x, &y)),
     })
+}
+
+/// One axis as map.html reads it: the pixel values are computed there as [`AxisSpec::value`]
+/// computes them.
+#[derive(Serialize)]
+struct PageAxis {
+    name: String,
+    lo: f64,
+    hi: f64,
+    n: u32,
+    log: bool,
+}
+
+impl PageAxis {
+    fn of(a: &AxisSpec) -> PageAxis {
+        PageAxis {
+            name: a.kind.to_string(),
+            lo: a.lo,
+            hi: a.hi,
+            n: a.n,
+            log: a.log,
+        }
+    }
+}
+
+/// What map.html's script needs: where the grid lies in map.png, the axes, how colours read
+/// back as outcomes, and the zoom factor of the command a click prints.
+#[derive(Serialize)]
+struct Page {
+    placed: chart::Placement,
+    nx: u32,
+    ny: u32,
+    x: PageAxis,
+    y: PageAxis,
+    legend: draw::Legend,
+    zoom_factor: f64,
+}
+
+/// The smallest step between neighbouring pixels of an axis (at its low end on a log axis).
+fn pixel_step(a: &AxisSpec) -> f64 {
+    if a.n > 1 {
+        a.value(1) - a.value(0)
+    } else {
+        a.hi - a.lo
+    }
+}
+
+/// `x` with just enough digits to tell it from a value `step` away: "17.1712", "0.1",
+/// "2.5e-9".
+fn resolving(x: f64, step: f64) -> String {
+    if x == 0.0 || !x.is_finite() || step.is_nan() || step <= 0.0 {
+        return format!("{x}");
+    }
+    let digits = ((x.abs() / step).log10().ceil() as i32 + 1).clamp(1, 17);
+    let m = x.abs();
+    if (1e-4..1e7).contains(&m) {
+        crate::format::significant(x, digits)
+    } else {
+        let s = format!("{:.*e}", (digits - 1) as usize, x);
+        match s.split_once('e') {
+            Some((mant, exp)) if mant.contains('.') => {
+                format!("{}e{exp}", mant.trim_end_matches('0').trim_end_matches('.'))
+            }
+            _ => s,
+        }
+    }
+}
+
+/// "0.1 – 1000": an axis's ends with the digits that tell its pixels apart.
+fn range_text(a: &AxisSpec) -> String {
+    let step = pixel_step(a);
+    format!("{} – {}", resolving(a.lo, step), resolving(a.hi, step))
+}
+
+/// "lr-hidden 0.1 – 1000, 1024 pixels, log".
+fn axis_text(a: &AxisSpec) -> String {
+    format!(
+        "{} {}, {} pixels{}",
+        a.kind,
+        range_text(a),
+        a.n,
+        if a.log { ", log" } else { "" }
+    )
 }
 
 /// Every file of a map but its manifest, as bytes.
@@ -369,7 +561,7 @@ fn render(
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let first = &frames[0];
     let colours = draw::colours(&first.pixels, spec.measure, spec.epochs);
-    let map_png = chart_of(spec, first, &infos[0], &colours, title(spec))?;
+    let (map_png, placed) = chart_of(spec, first, &infos[0], &colours, title(spec))?;
     files.push(("map.png".into(), map_png.clone()));
     files.push(("map-raw.png".into(), chart::raw_png(nx, ny, &colours)?));
     drop(colours);
@@ -386,7 +578,7 @@ fn render(
             .map(|f| draw::colours(&f.pixels, spec.measure, spec.epochs))
             .collect();
         for (k, ((f, info), c)) in frames.iter().zip(infos).zip(&frame_colours).enumerate() {
-            let png = chart_of(
+            let (png, _) = chart_of(
                 spec,
                 f,
                 info,
@@ -410,8 +602,8 @@ fn render(
                         tick_label(f.zoom),
                         info.chaos_text()
                     ),
-                    format!("{}: {} – {}", f.spec.x.kind, f.spec.x.lo, f.spec.x.hi),
-                    format!("{}: {} – {}", f.spec.y.kind, f.spec.y.lo, f.spec.y.hi),
+                    format!("{}: {}", f.spec.x.kind, range_text(&f.spec.x)),
+                    format!("{}: {}", f.spec.y.kind, range_text(&f.spec.y)),
                     info.dimension_text(),
                 ],
                 inset: f
@@ -440,8 +632,8 @@ fn render(
                 "map".into()
             },
             zoom: i.zoom,
-            x: i.x.to_string(),
-            y: i.y.to_string(),
+            x: axis_text(&i.x),
+            y: axis_text(&i.y),
             share: match spec.verdict() {
                 Verdict::Trained => i.trained_fraction,
                 Verdict::Converged => i.converged_fraction,
@@ -450,12 +642,22 @@ fn render(
             dimension: i.dimension_text(),
         })
         .collect();
+    let page = Page {
+        placed,
+        nx: spec.x.n,
+        ny: spec.y.n,
+        x: PageAxis::of(&spec.x),
+        y: PageAxis::of(&spec.y),
+        legend: draw::legend(spec.measure, spec.epochs, &first.pixels),
+        zoom_factor: spec.zoom_factor,
+    };
     files.push((
         "map.html".into(),
         output::html(
             &title(spec),
             spec.verdict().name(),
             &map_png,
+            &serde_json::to_string(&page)?,
             sheet.as_deref(),
             &rows,
             &toml,
@@ -508,13 +710,8 @@ pub fn make(config: &MapConfig, spec: &MapSpec, to: &Destination) -> anyhow::Res
     // tasks or files, removes its lock and says what to run.
     let signal = crate::signals::received();
     let stop = || crate::signals::pending(&signal).is_some();
-    let mode = if to.force { Mode::Force } else { Mode::New };
-    let dir = OutDir::prepare(&to.out, mode, "--out", &output::LAYOUT)?;
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = to.threads {
-        builder = builder.num_threads(t);
-    }
-    let pool = builder.build().context("starting worker threads")?;
+    let dir = OutDir::prepare(&to.out, to.mode(), "--out", &output::LAYOUT)?;
+    let pool = to.pool()?;
     let wanted = spec.zoom_sequence.max(1) as usize;
     let pb = crate::progress::bar((nets_per_frame(spec) * wanted) as u64, to.quiet);
     let Some((frames, training, note)) = frames(spec, &pool, &pb, &stop) else {
@@ -552,6 +749,8 @@ pub fn make(config: &MapConfig, spec: &MapSpec, to: &Destination) -> anyhow::Res
     }
     Ok(Made {
         out: to.out.clone(),
+        html: to.out.join("map.html"),
+        files: files.into_iter().map(|f| f.0).collect(),
         nx: spec.x.n,
         ny: spec.y.n,
         epochs: spec.epochs,
@@ -568,7 +767,7 @@ impl Made {
     pub fn summary(&self) -> String {
         let frames = self.frames.len();
         let mut lines = vec![format!(
-            "trained {} nets ({}×{}{}, {} epochs, with the nudged sample of the chaotic share) in {:.2} s ({:.1} M net-epochs/s)",
+            "ran {} nets ({}×{}{}, {} epochs each, with the nudged sample of the chaotic share) in {:.2} s ({:.1} M net-epochs/s)",
             self.nets,
             self.nx,
             self.ny,
@@ -587,8 +786,13 @@ impl Made {
             } else {
                 f.trained_fraction
             };
+            let defined = match f.boundary {
+                _ if f.frame > 1 => "",
+                "trained" => " (all four outputs right after the last epoch)",
+                _ => " (every loss finite, mean loss/loss₀ below 1)",
+            };
             lines.push(format!(
-                "frame {} (zoom {}×): {:.1}% {}, {}, boundary {}",
+                "frame {} (zoom {}×): {:.1}% {}{defined}, {}, boundary {}",
                 f.frame,
                 tick_label(f.zoom),
                 100.0 * share,

@@ -87,11 +87,18 @@ pub struct FrameRow {
     pub dimension: String,
 }
 
-/// map.html: the map, the zoom sequence and their dimensions on one self-contained page.
+/// The page's style and script (the hover readout and the zoom command).
+const CSS: &str = include_str!("map.css");
+const JS: &str = include_str!("map.js");
+
+/// map.html: the map (pointing at a net shows its axis values and outcome, a click the command
+/// that zooms there), the zoom sequence and their dimensions on one self-contained page that
+/// fits a phone. `page` is the script's data as JSON.
 pub fn html(
     title: &str,
     verdict: &str,
     map_png: &[u8],
+    page: &str,
     sheet_png: Option<&[u8]>,
     rows: &[FrameRow],
     toml: &str,
@@ -99,20 +106,20 @@ pub fn html(
     let mut h = String::new();
     let _ = write!(
         h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{t}</title>\n<style>\nbody {{ font-family: 'DejaVu Sans', system-ui, sans-serif; margin: 0 auto; max-width: 1400px; padding: 1.5em 2em 4em; color: #222; line-height: 1.45; }}\nimg {{ max-width: 100%; height: auto; border: 1px solid #ddd; }}\ntable {{ border-collapse: collapse; font-size: 0.9em; }}\nth, td {{ padding: 0.25em 0.7em; border-bottom: 1px solid #e3e3e3; text-align: left; }}\nth {{ background: #f3f3f3; }}\npre {{ background: #f6f6f6; padding: 0.8em; overflow: auto; }}\n</style>\n</head>\n<body>\n<h1>{t}</h1>\n<p>One 2-2-1 XOR net per pixel, trained from the same base net with the hyperparameters of its place on the axes. Trained = all four outputs on the right side of 0.5 at the end; converged = every loss finite and the mean of loss/loss₀ over the epochs below 1. The boundary between {verdict} and other pixels is measured by box counting (slope of log(boxes) against log(1/box side)). Chaotic = share of pixels whose verdict flips when both axis values move one ulp up; above 25 % the box count measures rounding, not a fractal boundary.</p>\n<figure><img src=\"{src}\" alt=\"trainability map\"></figure>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{t}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n<h1>{t}</h1>\n<p>One 2-2-1 XOR net per pixel, trained from the same base net with the hyperparameters of its place on the axes.</p>\n<dl>\n<dt>trained</dt><dd>all four outputs on the right side of 0.5 after the last epoch</dd>\n<dt>solved at epoch <i>e</i></dt><dd>all four right for the first time at epoch <i>e</i> (as in a sweep's <code>solved_epoch</code>; a net can solve and lose it again)</dd>\n<dt>converged</dt><dd>every loss finite and the mean of loss/loss₀ over the epochs below 1 (the paper's criterion)</dd>\n<dt>chaotic</dt><dd>the share of pixels whose verdict flips when both axis values move one ulp up; above 25 % the box count measures rounding, not a fractal boundary</dd>\n</dl>\n<p>The boundary between {verdict} and other pixels is measured by box counting (slope of log(boxes) against log(1/box side)).</p>\n<figure><img id=\"map-image\" src=\"{src}\" alt=\"trainability map\"><figcaption id=\"map-readout\" aria-live=\"polite\">Point at the map to read a net's axis values and outcome; click to get the command that zooms into that point.</figcaption></figure>\n<div class=\"zoom\"><pre id=\"map-zoom-command\">(click the map for the command that zooms into a point)</pre><button id=\"map-copy\" type=\"button\" hidden>copy</button></div>\n",
         t = esc(title),
         src = data_uri(map_png),
         verdict = esc(verdict)
     );
     let _ = write!(
         h,
-        "<h2>Frames and boundary dimensions</h2>\n<table>\n<tr><th>frame</th><th>zoom</th><th>x</th><th>y</th><th>{}</th><th>chaotic share</th><th>boundary</th></tr>\n",
+        "<h2>Frames and boundary dimensions</h2>\n<div class=\"scroll\"><table>\n<tr><th>frame</th><th>zoom</th><th>x</th><th>y</th><th>{}</th><th>chaotic share</th><th>boundary</th></tr>\n",
         esc(verdict)
     );
     for r in rows {
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{}×</td><td><code>{}</code></td><td><code>{}</code></td><td>{:.1}%</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}×</td><td>{}</td><td>{}</td><td>{:.1}%</td><td>{}</td><td>{}</td></tr>",
             esc(&r.name),
             crate::report::charts::axis::tick_label(r.zoom),
             esc(&r.x),
@@ -122,7 +129,7 @@ pub fn html(
             esc(&r.dimension)
         );
     }
-    h.push_str("</table>\n");
+    h.push_str("</table></div>\n");
     if let Some(sheet) = sheet_png {
         let _ = writeln!(
             h,
@@ -132,8 +139,9 @@ pub fn html(
     }
     let _ = write!(
         h,
-        "<h2>Rerun</h2>\n<p><code>xorsweep map --config map.toml --out DIR</code> with this map.toml:</p>\n<pre>{}</pre>\n</body>\n</html>\n",
-        esc(toml)
+        "<h2>Rerun</h2>\n<p><code>xorsweep map --config map.toml --out DIR</code> with this map.toml:</p>\n<pre>{}</pre>\n<script type=\"application/json\" id=\"map-data\">{}</script>\n<script>\n{JS}</script>\n</body>\n</html>\n",
+        esc(toml),
+        page.replace("</", "<\\/")
     );
     h.into_bytes()
 }

@@ -248,6 +248,11 @@ impl Axis {
     pub fn ticks(&self) -> &[(f64, String)] {
         &self.ticks
     }
+
+    /// The unlabelled grid lines (plot coordinates).
+    pub fn minor(&self) -> &[f64] {
+        &self.minor
+    }
 }
 
 /// A plotters coordinate on plot coordinates with an [`Axis`]'s ticks as its key points (the

@@ -4,19 +4,36 @@
 //! what the cells are.
 
 use std::cell::Cell;
+use std::ops::Range;
 
 use image::ImageEncoder;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::Axis;
-use super::{anchored, colour, heading, png, text, text_at};
+use super::{Area, anchored, colour, heading, png, text, text_at};
 
-/// One colour bar: its axis, what it shows and its palette (of the fraction up the axis).
+/// One colour bar: its ends and ticks (in one coordinate, as an [`Axis`] plots), what it shows
+/// and its palette (of the fraction of the way up).
 pub struct Bar {
-    pub axis: Axis,
+    pub range: Range<f64>,
+    /// Labelled ticks: (coordinate, label).
+    pub ticks: Vec<(f64, String)>,
+    /// Unlabelled ticks.
+    pub minor: Vec<f64>,
     pub desc: String,
     pub palette: fn(f64) -> RGBColor,
+}
+
+/// Where map.png put its grid, in the image's pixels: what map.html needs to find a net under
+/// the pointer.
+#[derive(Clone, Copy, Debug, serde::Serialize)]
+pub struct Placement {
+    /// The grid: left, top, width, height.
+    pub grid: [u32; 4],
+    /// The zoom box's white rectangle (left, top, right, bottom; its black border one pixel
+    /// outside), if one is drawn.
+    pub outline: Option<[i32; 4]>,
 }
 
 /// A rectangle inside a grid as fractions of its width and height: [x0, x1, y0, y1], y up.
@@ -56,32 +73,102 @@ pub struct MapChart<'a> {
     pub inset: Option<Inset>,
 }
 
-/// Outline `inset` of a grid drawn at (x0, y0) (top left), `w` × `h` pixels, in white over
-/// black so that it shows on any colour.
-fn outline(
-    area: &super::Area,
-    (x0, y0): (i32, i32),
-    (w, h): (u32, u32),
-    inset: Inset,
-) -> anyhow::Result<()> {
+/// The white rectangle of `inset` on a grid at (x0, y0) (top left), `w` × `h` pixels:
+/// [left, top, right, bottom].
+fn outline_rect((x0, y0): (i32, i32), (w, h): (u32, u32), inset: Inset) -> [i32; 4] {
     let [fx0, fx1, fy0, fy1] = inset;
     let px = |f: f64| x0 + (f.clamp(0.0, 1.0) * f64::from(w)).round() as i32;
     let py = |f: f64| y0 + ((1.0 - f.clamp(0.0, 1.0)) * f64::from(h)).round() as i32;
-    let (a, b) = ((px(fx0), py(fy1)), (px(fx1), py(fy0)));
+    [px(fx0), py(fy1), px(fx1), py(fy0)]
+}
+
+/// Outline `inset` of a grid drawn at (x0, y0) (top left), `w` × `h` pixels, in white over
+/// black so that it shows on any colour.
+fn outline(area: &Area, at: (i32, i32), size: (u32, u32), inset: Inset) -> anyhow::Result<()> {
+    let [l, t, r, b] = outline_rect(at, size, inset);
     area.draw(&Rectangle::new(
-        [(a.0 - 1, a.1 - 1), (b.0 + 1, b.1 + 1)],
+        [(l - 1, t - 1), (r + 1, b + 1)],
         BLACK.stroke_width(1),
     ))?;
-    area.draw(&Rectangle::new([a, b], WHITE.stroke_width(1)))?;
+    area.draw(&Rectangle::new([(l, t), (r, b)], WHITE.stroke_width(1)))?;
+    Ok(())
+}
+
+/// Width of the gradient of a colour bar.
+const BAR_BODY: i32 = 26;
+/// Length of a labelled tick mark, and the gap between it and its label.
+const TICK: i32 = 6;
+const TICK_GAP: i32 = 5;
+
+/// A vertical colour bar in `area` (its slot beside the grid), level with the grid's absolute
+/// pixel rows `rows`: the gradient, tick marks that stop short of their labels, and its title
+/// turned on its side just right of its own labels.
+fn colour_bar(area: &Area, bar: &Bar, rows: Range<i32>) -> anyhow::Result<()> {
+    let base = area.get_base_pixel();
+    let (x0, x1) = (base.0 + 10, base.0 + 10 + BAR_BODY);
+    let (top, bottom) = (rows.start, rows.end - 1);
+    let r = &bar.range;
+    let y_of = |v: f64| {
+        let f = ((v - r.start) / (r.end - r.start)).clamp(0.0, 1.0);
+        bottom - (f * f64::from(bottom - top)).round() as i32
+    };
+    for y in top..=bottom {
+        let f = f64::from(bottom - y) / f64::from((bottom - top).max(1));
+        area.draw(&PathElement::new(
+            vec![(x0 - base.0, y - base.1), (x1 - base.0, y - base.1)],
+            (bar.palette)(f).stroke_width(1),
+        ))?;
+    }
+    area.draw(&Rectangle::new(
+        [(x0 - base.0, top - base.1), (x1 - base.0, bottom - base.1)],
+        colour::GREY.stroke_width(1),
+    ))?;
+    let tick = |y: i32, len: i32| {
+        area.draw(&PathElement::new(
+            vec![(x1 - base.0, y - base.1), (x1 + len - base.0, y - base.1)],
+            BLACK.stroke_width(1),
+        ))
+    };
+    for &m in &bar.minor {
+        tick(y_of(m), TICK / 2)?;
+    }
+    let style = text(16);
+    let width = |s: &str| style.font.box_size(s).map_or(0, |b| b.0) as i32;
+    let label_x = x1 + TICK + TICK_GAP;
+    let mut widest = 0;
+    for (v, label) in &bar.ticks {
+        let y = y_of(*v);
+        tick(y, TICK)?;
+        text_at(
+            area,
+            (label_x, y),
+            label,
+            anchored(style.clone(), HPos::Left, VPos::Center),
+        )?;
+        widest = widest.max(width(label));
+    }
+    let desc = text(18);
+    let height = desc.font.box_size("Ag").map_or(18, |b| b.1) as i32;
+    text_at(
+        area,
+        (label_x + widest + 10 + height, (top + bottom) / 2),
+        &bar.desc,
+        anchored(
+            desc.transform(FontTransform::Rotate90),
+            HPos::Center,
+            VPos::Top,
+        ),
+    )?;
     Ok(())
 }
 
 /// Width of one colour bar with its ticks and description.
 const BAR_WIDTH: u32 = 150;
 
-/// map.png. The canvas is sized so that the plotting area is exactly `k·nx` × `k·ny` pixels,
-/// `k` the smallest whole factor that makes it at least 480 pixels across (1 for large maps).
-pub fn chart_png(c: &MapChart) -> anyhow::Result<Vec<u8>> {
+/// map.png and where its grid lies. The canvas is sized so that the plotting area is exactly
+/// `k·nx` × `k·ny` pixels, `k` the smallest whole factor that makes it at least 480 pixels
+/// across (1 for large maps).
+pub fn chart_png(c: &MapChart) -> anyhow::Result<(Vec<u8>, Placement)> {
     anyhow::ensure!(
         super::fonts_registered(),
         "the embedded DejaVu Sans font does not load"
@@ -99,6 +186,10 @@ pub fn chart_png(c: &MapChart) -> anyhow::Result<Vec<u8>> {
         // extreme aspect ratio still gets a chart.
         let last = attempt == 2;
         let got = Cell::new((0u32, 0u32));
+        let placed = Cell::new(Placement {
+            grid: [0; 4],
+            outline: None,
+        });
         let bytes = png(canvas.0, canvas.1, |root| {
             let area = heading(root, &c.title, &c.subtitle)?;
             let (w, _) = area.dim_in_pixel();
@@ -113,6 +204,12 @@ pub fn chart_png(c: &MapChart) -> anyhow::Result<Vec<u8>> {
             if (pw, ph) != want && !last {
                 return Ok(());
             }
+            placed.set(Placement {
+                grid: [cols.start as u32, rows.start as u32, pw, ph],
+                outline: c
+                    .inset
+                    .map(|i| outline_rect((cols.start, rows.start), (pw, ph), i)),
+            });
             let base = main.get_base_pixel();
             for py in 0..ph {
                 let j = ny - 1 - (py as usize * ny / ph as usize).min(ny - 1);
@@ -129,16 +226,15 @@ pub fn chart_png(c: &MapChart) -> anyhow::Result<Vec<u8>> {
                 let at = (cols.start - base.0, rows.start - base.1);
                 outline(&main, at, (pw, ph), inset)?;
             }
-            let n = c.bars.len() as u32;
-            let bar_rows = rows.clone();
-            for (b, area) in c.bars.iter().zip(bar_area.split_evenly((1, n as usize))) {
-                super::colour_bar_with(&area, &b.axis, &b.desc, bar_rows.clone(), &b.palette)?;
+            let n = c.bars.len();
+            for (b, area) in c.bars.iter().zip(bar_area.split_evenly((1, n))) {
+                colour_bar(&area, b, rows.clone())?;
             }
             Ok(())
         })?;
         let (pw, ph) = got.get();
         if (pw, ph) == want || last {
-            return Ok(bytes);
+            return Ok((bytes, placed.get()));
         }
         canvas = (
             (canvas.0 as i64 + want.0 as i64 - pw as i64).max(200) as u32,
