@@ -596,3 +596,212 @@ fn chaotic_share_is_zero_on_a_smooth_plane_and_high_where_rounding_decides() {
     );
     assert!(chaotic > 0.05, "chaotic share {chaotic}");
 }
+
+/// A map small enough for a test: 16 × 12 nets, 120 epochs.
+const TINY: [&str; 7] = [
+    "map",
+    "--x",
+    "lr-hidden:0.5..80:16:log",
+    "--y",
+    "lr-out:1..60:12:log",
+    "--epochs",
+    "120",
+];
+
+/// Exit code and first line of stderr of `map` with `args` into `out`.
+fn map_outcome(args: &[&str], out: &Path) -> (Option<i32>, String, String) {
+    let o = xorsweep()
+        .args(TINY)
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap();
+    let first = String::from_utf8_lossy(&o.stderr)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    (
+        o.status.code(),
+        first,
+        String::from_utf8_lossy(&o.stdout).to_string(),
+    )
+}
+
+#[test]
+fn dry_run_writes_nothing_and_refuses_what_the_map_refuses() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("o");
+    let (code, _, text) = map_outcome(&["--dry-run", "--zoom-sequence", "3"], &out);
+    assert_eq!(code, Some(0));
+    for needle in [
+        "dry run (nothing written)",
+        "16×12 = 192 pixels × up to 3 frames",
+        "net-epochs",
+        "estimated time:",
+        "map.html",
+        "frames/contact-sheet.png",
+        "manifest.json",
+    ] {
+        assert!(text.contains(needle), "'{needle}' missing from:\n{text}");
+    }
+    assert!(!out.exists(), "a dry run writes nothing");
+
+    let (code, _, json) = map_outcome(&["--dry-run", "--json"], &out);
+    assert_eq!(code, Some(0));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["pixels_per_frame"], 192);
+    assert_eq!(v["frames"], 1);
+    assert_eq!(v["epochs"], 120);
+    // Every pixel and the nudged sample of the chaotic share (all pixels of a small map).
+    assert_eq!(v["nets"], 384);
+    assert_eq!(v["net_epochs"].as_f64(), Some(384.0 * 120.0));
+    assert!(v["estimated_seconds"].as_f64().unwrap() > 0.0);
+    let files: Vec<&str> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert!(
+        files.contains(&"map.html") && !files.contains(&"map.csv"),
+        "{files:?}"
+    );
+    assert!(!out.exists());
+
+    // A folder xorsweep did not make: the dry run refuses it as the map does, and neither
+    // touches it.
+    let foreign = d.path().join("foreign");
+    std::fs::create_dir(&foreign).unwrap();
+    std::fs::write(foreign.join("notes.txt"), "mine").unwrap();
+    let real = map_outcome(&["--quiet"], &foreign);
+    let dry = map_outcome(&["--dry-run"], &foreign);
+    assert_eq!(real.0, Some(2), "{}", real.1);
+    assert_eq!((dry.0, &dry.1), (real.0, &real.1));
+    let left: Vec<_> = std::fs::read_dir(&foreign).unwrap().collect();
+    assert_eq!(left.len(), 1);
+    assert_eq!(
+        std::fs::read_to_string(foreign.join("notes.txt")).unwrap(),
+        "mine"
+    );
+
+    // A bad spec: the same message and code with and without --dry-run.
+    let real = map_outcome(&["--zoom-sequence", "99"], &out);
+    let dry = map_outcome(&["--zoom-sequence", "99", "--dry-run"], &out);
+    assert_eq!(real.0, Some(2));
+    assert_eq!((dry.0, &dry.1), (real.0, &real.1));
+    assert!(!out.exists());
+}
+
+#[test]
+fn json_summary_terminal_line_and_the_page_s_hover_and_zoom_hooks() {
+    let d = tempfile::tempdir().unwrap();
+    let (a, b) = (d.path().join("a"), d.path().join("b"));
+    let (code, err, json) = map_outcome(&["--json"], &a);
+    assert_eq!(code, Some(0), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["out"].as_str(), a.to_str());
+    assert_eq!(v["html"].as_str(), a.join("map.html").to_str());
+    let files: Vec<&str> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert_eq!(files.last(), Some(&"manifest.json"));
+    for f in &files {
+        assert!(a.join(f).is_file(), "{f} listed but not written");
+    }
+    let frame = &v["frames"][0];
+    let share = frame["trained_fraction"].as_f64().unwrap();
+    assert!(share > 0.0 && share < 1.0, "{share}");
+    assert!(frame["chaotic_share"]["share"].as_f64().is_some());
+    assert!(frame["dimension"].is_null() || frame["dimension"]["value"].as_f64().is_some());
+
+    // Without --json the last line says where the page is.
+    let (code, _, text) = map_outcome(&[], &b);
+    assert_eq!(code, Some(0));
+    let page = b.join("map.html");
+    let last = text.lines().last().unwrap();
+    assert!(
+        last.contains(&format!("(open {})", page.display())),
+        "{last}"
+    );
+    assert!(
+        text.contains("trained (all four outputs right after the last epoch)"),
+        "{text}"
+    );
+
+    // The page: a viewport for phones, the readout and zoom-command hooks, and data that
+    // places the grid exactly where map.png has it.
+    let html = std::fs::read_to_string(&page).unwrap();
+    for hook in [
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+        "id=\"map-image\"",
+        "id=\"map-readout\"",
+        "id=\"map-zoom-command\"",
+        "addEventListener('mousemove'",
+        "addEventListener('click'",
+        "xorsweep map --config ",
+    ] {
+        assert!(html.contains(hook), "map.html lacks {hook}");
+    }
+    let data = html
+        .split("id=\"map-data\">")
+        .nth(1)
+        .and_then(|s| s.split("</script>").next())
+        .unwrap();
+    let data: serde_json::Value = serde_json::from_str(data).unwrap();
+    let grid: Vec<u32> = data["placed"]["grid"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap() as u32)
+        .collect();
+    let chart = image::open(b.join("map.png")).unwrap().to_rgb8();
+    let raw = image::open(b.join("map-raw.png")).unwrap().to_rgb8();
+    let (nx, ny) = raw.dimensions();
+    assert_eq!(
+        (data["nx"].as_u64(), data["ny"].as_u64()),
+        (Some(16), Some(12))
+    );
+    let (k, kh) = (grid[2] / nx, grid[3] / ny);
+    assert_eq!((grid[2], grid[3]), (k * nx, kh * ny));
+    for (i, j) in [(0, 0), (nx - 1, 0), (0, ny - 1), (nx - 1, ny - 1), (7, 5)] {
+        assert_eq!(
+            chart.get_pixel(grid[0] + i * k + k / 2, grid[1] + j * kh + kh / 2),
+            raw.get_pixel(i, j),
+            "cell ({i}, {j})"
+        );
+    }
+    // Every net's colour reads back: a class colour, or within reach of a bar's palette.
+    let classes: Vec<[u8; 3]> = data["legend"]["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| serde_json::from_value(c[0].clone()).unwrap())
+        .collect();
+    let palettes: Vec<Vec<[u8; 3]>> = data["legend"]["scales"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| serde_json::from_value(s["palette"].clone()).unwrap())
+        .collect();
+    let mut on_bars = 0;
+    for p in raw.pixels() {
+        let c = p.0;
+        if classes.contains(&c) {
+            continue;
+        }
+        let near = palettes.iter().flatten().any(|q| {
+            (0..3)
+                .map(|k| (i32::from(q[k]) - i32::from(c[k])).abs())
+                .sum::<i32>()
+                <= 12
+        });
+        assert!(near, "colour {c:?} is on no bar");
+        on_bars += 1;
+    }
+    assert!(on_bars > 0);
+}

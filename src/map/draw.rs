@@ -337,6 +337,43 @@ pub fn inset(outer: (&AxisSpec, &AxisSpec), x: &AxisSpec, y: &AxisSpec) -> Inset
 mod tests {
     use super::*;
 
+    fn pixel(trained: bool, final_loss: f32) -> Pixel {
+        Pixel {
+            final_loss,
+            mean_loss: 0.5,
+            solved_epoch: if trained { 12.0 } else { f32::NAN },
+            trained,
+            converged: true,
+            diverged: false,
+        }
+    }
+
+    #[test]
+    fn bars_say_where_colours_clamp_and_label_epochs_on_their_log_scale() {
+        let labels = |b: &Bar| b.ticks.iter().map(|t| t.1.clone()).collect::<Vec<_>>();
+        let within = [pixel(true, 0.01), pixel(false, 0.3)];
+        let b = bars(None, 300, &within);
+        assert_eq!(labels(&b[0]), ["0", "1", "10", "100", "300"]);
+        assert_eq!(labels(&b[1]).last().unwrap(), "0.5");
+        // A loss above 0.5 shows as 0.5's colour: the bar says "≥ 0.5".
+        let beyond = [pixel(true, 0.01), pixel(false, 0.7)];
+        assert_eq!(
+            labels(&bars(None, 300, &beyond)[1]).last().unwrap(),
+            "≥\u{a0}0.5"
+        );
+        // The last epoch is not labelled where a power of ten already sits at the top.
+        assert_eq!(
+            labels(&bars(None, 1000, &within)[0]),
+            ["0", "1", "10", "100", "1000"]
+        );
+        // Trained nets' losses (below 0.5 or not) do not mark the untrained bar.
+        let trained_high = [pixel(true, 0.7), pixel(false, 0.2)];
+        assert_eq!(
+            labels(&bars(None, 300, &trained_high)[1]).last().unwrap(),
+            "0.5"
+        );
+    }
+
     #[test]
     fn a_zoomed_axis_is_the_middle_of_its_parent() {
         let a: AxisSpec = "lr:1..10000:64:log".parse().unwrap();

@@ -281,7 +281,10 @@ fn subtitle(f: &Frame, info: &FrameInfo) -> String {
             "{} trained (all four outputs right after the last epoch)",
             percent(f.trained)
         ),
-        Verdict::Converged => format!("{} converged", percent(f.converged)),
+        Verdict::Converged => format!(
+            "{} converged (every loss finite, mean loss/loss₀ below 1)",
+            percent(f.converged)
+        ),
     });
     parts.push(format!(
         "{} boundary {}",
@@ -834,6 +837,26 @@ mod tests {
             }),
             rounding_dominated: share > chaos::ROUNDING_DOMINATED,
         }
+    }
+
+    #[test]
+    fn ranges_have_the_digits_that_tell_pixels_apart() {
+        assert_eq!(resolving(17.171234567, 3e-4), "17.1712");
+        assert_eq!(resolving(0.1, 9e-4), "0.1");
+        assert_eq!(resolving(1000.0, 9e-4), "1000");
+        assert_eq!(resolving(2.5e-9, 1e-11), "2.5e-9");
+        assert_eq!(resolving(-0.25, 0.01), "-0.25");
+        let a: AxisSpec = "lr-hidden:0.1..1000:1024:log".parse().unwrap();
+        assert_eq!(range_text(&a), "0.1 – 1000");
+        let z = a.zoomed(17.25, 1000.0).unwrap();
+        let text = range_text(&z);
+        let (lo, hi) = text.split_once(" – ").unwrap();
+        // Enough digits that the printed ends are within a pixel of the true ones, no more
+        // than two beyond that.
+        let step = pixel_step(&z);
+        assert!((lo.parse::<f64>().unwrap() - z.lo).abs() < step, "{text}");
+        assert!((hi.parse::<f64>().unwrap() - z.hi).abs() < step, "{text}");
+        assert!(lo.len() <= 9 && hi.len() <= 9, "{text}");
     }
 
     #[test]

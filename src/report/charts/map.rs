@@ -133,9 +133,7 @@ fn colour_bar(area: &Area, bar: &Bar, rows: Range<i32>) -> anyhow::Result<()> {
         tick(y_of(m), TICK / 2)?;
     }
     let style = text(16);
-    let width = |s: &str| style.font.box_size(s).map_or(0, |b| b.0) as i32;
     let label_x = x1 + TICK + TICK_GAP;
-    let mut widest = 0;
     for (v, label) in &bar.ticks {
         let y = y_of(*v);
         tick(y, TICK)?;
@@ -145,13 +143,15 @@ fn colour_bar(area: &Area, bar: &Bar, rows: Range<i32>) -> anyhow::Result<()> {
             label,
             anchored(style.clone(), HPos::Left, VPos::Center),
         )?;
-        widest = widest.max(width(label));
     }
     let desc = text(18);
     let height = desc.font.box_size("Ag").map_or(18, |b| b.1) as i32;
     text_at(
         area,
-        (label_x + widest + 10 + height, (top + bottom) / 2),
+        (
+            label_x + widest_label(bar) + 10 + height,
+            (top + bottom) / 2,
+        ),
         &bar.desc,
         anchored(
             desc.transform(FontTransform::Rotate90),
@@ -162,8 +162,21 @@ fn colour_bar(area: &Area, bar: &Bar, rows: Range<i32>) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Width of one colour bar with its ticks and description.
-const BAR_WIDTH: u32 = 150;
+/// The width of a bar's widest tick label.
+fn widest_label(bar: &Bar) -> i32 {
+    let style = text(16);
+    bar.ticks
+        .iter()
+        .map(|t| style.font.box_size(&t.1).map_or(0, |b| b.0) as i32)
+        .max()
+        .unwrap_or(0)
+}
+
+/// The width of a colour bar's slot: margin, gradient, ticks, labels, title and a gap after.
+fn bar_width(bar: &Bar) -> u32 {
+    let height = text(18).font.box_size("Ag").map_or(18, |b| b.1) as i32;
+    (10 + BAR_BODY + TICK + TICK_GAP + widest_label(bar) + 10 + height + 30) as u32
+}
 
 /// map.png and where its grid lies. The canvas is sized so that the plotting area is exactly
 /// `k·nx` × `k·ny` pixels, `k` the smallest whole factor that makes it at least 480 pixels
@@ -176,7 +189,7 @@ pub fn chart_png(c: &MapChart) -> anyhow::Result<(Vec<u8>, Placement)> {
     let (nx, ny) = (c.nx, c.ny);
     let k = 480usize.div_ceil(nx.max(ny)).max(1) as u32;
     let want = (k * nx as u32, k * ny as u32);
-    let bars_w = BAR_WIDTH * c.bars.len() as u32;
+    let bars_w: u32 = c.bars.iter().map(bar_width).sum();
     let (x, y) = (&c.x, &c.y);
     // Lay out once, then correct the canvas by what the plotting area came out as.
     let mut canvas = (want.0 + 200 + bars_w, want.1 + 260);
@@ -226,9 +239,11 @@ pub fn chart_png(c: &MapChart) -> anyhow::Result<(Vec<u8>, Placement)> {
                 let at = (cols.start - base.0, rows.start - base.1);
                 outline(&main, at, (pw, ph), inset)?;
             }
-            let n = c.bars.len();
-            for (b, area) in c.bars.iter().zip(bar_area.split_evenly((1, n))) {
-                colour_bar(&area, b, rows.clone())?;
+            let mut rest = bar_area;
+            for b in &c.bars {
+                let (slot, after) = rest.split_horizontally(bar_width(b));
+                colour_bar(&slot, b, rows.clone())?;
+                rest = after;
             }
             Ok(())
         })?;
@@ -265,7 +280,9 @@ pub fn contact_sheet(title: &str, subtitle: &str, frames: &[Frame]) -> anyhow::R
     const GAP: u32 = 24;
     let per_row = frames.len().clamp(1, 4) as u32;
     let rows = (frames.len() as u32).div_ceil(per_row).max(1);
-    let w = (per_row * (SIDE + GAP) + GAP).max(900);
+    // Wide enough for the title at the smallest size the heading shrinks it to.
+    let title_w = super::bold(16).font.box_size(title).map_or(0, |b| b.0) + 60;
+    let w = (per_row * (SIDE + GAP) + GAP).max(900).max(title_w);
     let lines = frames.iter().map(|f| f.label.len()).max().unwrap_or(0) as u32;
     let below = 16 + 22 * lines;
     let h = 130 + rows * (SIDE + below);
