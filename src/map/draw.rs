@@ -60,13 +60,11 @@ fn bar(axis: &Axis, desc: &str, palette: fn(f64) -> RGBColor, clamped: (bool, bo
     let r = axis.range();
     let mut ticks = axis.ticks().to_vec();
     for (at, sign, wanted) in [(r.start, "≤", clamped.0), (r.end, "≥", clamped.1)] {
-        if let Some(t) = ticks
+        let end = ticks
             .iter_mut()
-            .find(|t| (t.0 - at).abs() < 1e-9 * (r.end - r.start))
-        {
-            if wanted {
-                t.1 = format!("{sign}\u{a0}{}", t.1);
-            }
+            .find(|t| (t.0 - at).abs() < 1e-9 * (r.end - r.start));
+        if let (Some(t), true) = (end, wanted) {
+            t.1 = format!("{sign}\u{a0}{}", t.1);
         }
     }
     Bar {
