@@ -9,7 +9,8 @@
 //! trains (no I/O), [`fractal`] measures the boundary, [`chaos`] how much of it is rounding,
 //! [`draw`] colours the pictures (drawn by the pixel-grid charts of `report::charts::map`), and
 //! [`output`] turns it all into bytes and writes them through one function. [`make`] runs a
-//! map and returns what the caller prints.
+//! map and returns what the caller prints; [`dry_run`] makes the same checks and sizes it up
+//! without writing.
 
 pub mod chaos;
 pub mod compute;
