@@ -191,7 +191,7 @@ pub fn check_size(
         let shards =
             ((seconds / TIME_BUDGET_SECONDS).ceil() as u64).max(2) * shard.map_or(1, |s| s.count);
         return Err(UsageError::new(format!(
-            "sweep too large for one run: {:.3e} nets × {} epochs would take about {:.0} hours on {threads} threads (limit {:.0} h); split it with --shard K/{shards} (see README: Sharding) or use fewer --seeds, learning rates or --epochs",
+            "sweep too large for one run: {:.3e} nets × {} epochs would take about {:.0} hours on {threads} threads (limit {:.0} h); split it with --shard K/{shards} (see docs/sweeps.md: Sharding) or use fewer --seeds, learning rates or --epochs",
             size.nets as f64 * share,
             config.epochs,
             seconds / 3600.0,

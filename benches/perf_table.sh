@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# The performance table of docs/performance.md, measured in one session on this machine:
+# `xorsweep bench` (lanes, 1 and 2 threads), the roofline share (where `bench --roofline`
+# exists), the whole sweep of 1 048 576 nets × 500 epochs as a process with `--runs-csv none`
+# and `--runs-csv all`, and the JAX and numpy peer trainers, each in f64 and f32. Prints a
+# markdown table in M net-epochs/s (one net-epoch: one full-batch gradient step of one 2-2-1
+# net over the four XOR cases) with the CPU and the load average at start and end.
+#
+# Usage: benches/perf_table.sh [XORSWEEP] [PYTHON] [ANCHORS]
+#   XORSWEEP  the xorsweep binary           (default: target/release/xorsweep)
+#   PYTHON    a python with numpy and jax   (default: /work/venv-peers/bin/python, else python3)
+#   ANCHORS   folder of jax_xor.py and numpy_xor.py (default: ../shared/anchors)
+# Environment: THREADS (default 2), REPEATS (bench repeats, default 3), NETS (default 1048576,
+# a multiple of 16) and EPOCHS (default 500) for a quick try, KEEP=1 keeps the scratch folder
+# (raw logs). A python without jax or numpy gives "n/a" rows.
+# About 3 minutes on 2 idle AVX-512 cores; the runs.csv of the `all` sweep needs ~600 MB of
+# disk in the scratch folder ($TMPDIR), deleted after each sweep.
+set -euo pipefail
+
+XS=${1:-target/release/xorsweep}
+PY=${2:-}
+ANCHORS=${3:-../shared/anchors}
+if [ -z "$PY" ]; then
+    if [ -x /work/venv-peers/bin/python ]; then PY=/work/venv-peers/bin/python; else PY=python3; fi
+fi
+THREADS=${THREADS:-2}
+REPEATS=${REPEATS:-3}
+NETS=${NETS:-1048576}
+EPOCHS=${EPOCHS:-500}
+# The whole sweep: 16 learning rates × 65 536 seeds of one init = 1 048 576 nets.
+SWEEP_ARGS=(--lr 0.5..8:16:log --init uniform:1 --seeds $((NETS / 16)) --epochs "$EPOCHS")
+# Peers: JAX on all cores (its default), numpy on one core in 16k-net chunks (its fastest);
+# -E E runs epochs 0..=E, E + 1 gradient steps.
+JAX_ARGS=(-N "$NETS" -E 199 --reps 3)
+NUMPY_ARGS=(-N 262144 -E 199 --chunk 16384 --reps 3)
+
+for f in "$XS" "$ANCHORS/jax_xor.py" "$ANCHORS/numpy_xor.py"; do
+    if [ ! -e "$f" ]; then
+        echo "perf_table.sh: $f not found (usage: benches/perf_table.sh [XORSWEEP] [PYTHON] [ANCHORS])" >&2
+        exit 2
+    fi
+done
+SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/perf_table.XXXXXX")
+if [ "${KEEP:-0}" != 1 ]; then trap 'rm -rf "$SCRATCH"' EXIT; fi
+START=$(date -u +%s)
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+say() { echo "[perf_table $(($(date -u +%s) - START)) s] $*" >&2; }
+
+# --- xorsweep bench: one JSON object per (precision, thread count) ---
+say "bench: simd, f64 and f32, $NETS nets × $EPOCHS epochs, 1 and $THREADS threads, $REPEATS repeats"
+"$XS" bench --impl simd --precision both --nets "$NETS" --epochs "$EPOCHS" \
+    --threads "$THREADS" --repeats "$REPEATS" --json > "$SCRATCH/bench.jsonl"
+
+# --- roofline share, where this build has it ---
+ROOFLINE=none
+if "$XS" bench --help | grep -q -- --roofline; then
+    ROOFLINE=yes
+    for p in f64 f32; do
+        say "bench --roofline: $p"
+        "$XS" bench --roofline --impl simd --precision "$p" --nets "$NETS" --epochs "$EPOCHS" \
+            --threads 1 --repeats 1 --json > "$SCRATCH/roofline-$p.out" 2>&1 || true
+    done
+fi
+
+# --- the whole sweep, as a process ---
+for p in f64 f32; do
+    for rows in none all; do
+        say "sweep: $p, --runs-csv $rows"
+        out="$SCRATCH/sweep-$p-$rows"
+        t0=$(date +%s.%N)
+        /usr/bin/time -f '%M' -o "$SCRATCH/rss-$p-$rows" \
+            "$XS" sweep "${SWEEP_ARGS[@]}" --precision "$p" --runs-csv "$rows" \
+            --threads "$THREADS" --quiet -o "$out" > /dev/null
+        t1=$(date +%s.%N)
+        echo "$t0 $t1" > "$SCRATCH/wall-$p-$rows"
+        du -sb "$out" | cut -f1 > "$SCRATCH/bytes-$p-$rows"
+        rm -rf "$out"
+    done
+done
+
+# --- the peers ---
+for p in f64 f32; do
+    say "jax: $p ${JAX_ARGS[*]}"
+    "$PY" "$ANCHORS/jax_xor.py" "${JAX_ARGS[@]}" --dtype "$p" > "$SCRATCH/jax-$p.out" 2>&1 ||
+        echo "jax failed (see $SCRATCH/jax-$p.out)" >&2
+    say "numpy: $p ${NUMPY_ARGS[*]}"
+    "$PY" "$ANCHORS/numpy_xor.py" "${NUMPY_ARGS[@]}" --dtype "$p" > "$SCRATCH/numpy-$p.out" 2>&1 ||
+        echo "numpy failed (see $SCRATCH/numpy-$p.out)" >&2
+done
+LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
+say "done"
+
+# --- the table ---
+CPU=$(lscpu | sed -n 's/^Model name: *//p' | head -1)
+FLAGS=$(grep -o -w -E 'avx512f|avx2|amx_tile|avx512_fp16' /proc/cpuinfo | sort -u | tr '\n' ' ')
+PEERS=$("$PY" -c 'import numpy, jax; print("numpy", numpy.__version__ + ", jax", jax.__version__)' 2>/dev/null || echo "numpy/jax not importable")
+"$PY" - "$SCRATCH" "$NETS" "$EPOCHS" "$THREADS" "$ROOFLINE" <<'EOF'
+import json, re, sys
+from pathlib import Path
+
+scratch, nets, epochs, threads, roofline = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+d = Path(scratch)
+work = nets * epochs
+
+bench = {}
+for line in (d / "bench.jsonl").read_text().splitlines():
+    m = json.loads(line)
+    bench[(m["precision"], m["threads"])] = m["median"]
+
+def sweep(p, rows):
+    t0, t1 = map(float, (d / f"wall-{p}-{rows}").read_text().split())
+    return work / (t1 - t0)
+
+def peer(name, p):
+    f = d / f"{name}-{p}.out"
+    m = re.search(r"->\s*([0-9.eE+-]+) net-epochs/s", f.read_text()) if f.exists() else None
+    return float(m.group(1)) if m else None
+
+def roof(p):
+    """The roofline share from `bench --roofline`'s output: a JSON field named *roofline* or
+    *share* (a fraction or a percentage), else a 'roofline … NN %' line."""
+    if roofline != "yes":
+        return "n/a"
+    text = (d / f"roofline-{p}.out").read_text()
+    def walk(o):
+        if isinstance(o, dict):
+            for k, v in o.items():
+                if isinstance(v, (int, float)) and ("roofline" in k or "share" in k):
+                    yield v
+                else:
+                    yield from walk(v)
+        elif isinstance(o, list):
+            for v in o:
+                yield from walk(v)
+    for line in text.splitlines():
+        try:
+            for v in walk(json.loads(line)):
+                return f"{100 * v:.0f} %" if v <= 1.5 else f"{v:.0f} %"
+        except ValueError:
+            pass
+    m = re.search(r"roofline[^\n]*?([0-9.]+)\s*%", text, re.I)
+    return f"{m.group(1)} %" if m else "n/a (see bench --roofline)"
+
+M = lambda x: "n/a" if x is None else f"{x / 1e6:.1f}"
+R = lambda a, b: "" if a is None or b is None else f"{a / b:.2f}×"
+rows = []
+s = {(p, r): sweep(p, r) for p in ("f64", "f32") for r in ("none", "all")}
+jax = {p: peer("jax", p) for p in ("f64", "f32")}
+npy = {p: peer("numpy", p) for p in ("f64", "f32")}
+b2 = {p: bench.get((p, threads)) for p in ("f64", "f32")}
+print("| M net-epochs/s | f64 | f32 | f64 sweep/bench | f32 sweep/bench | f64 sweep/JAX | f32 sweep/JAX |")
+print("|---|---|---|---|---|---|---|")
+print(f"| `bench --impl simd`, 1 thread | {M(bench.get(('f64', 1)))} | {M(bench.get(('f32', 1)))} | | | | |")
+print(f"| `bench --impl simd`, {threads} threads | {M(b2['f64'])} | {M(b2['f32'])} | | | | |")
+print(f"| roofline share (`bench --roofline`, 1 thread) | {roof('f64')} | {roof('f32')} | | | | |")
+for r in ("none", "all"):
+    print(f"| **whole sweep, `--runs-csv {r}`**, {threads} threads | {M(s[('f64', r)])} | {M(s[('f32', r)])} "
+          f"| {R(s[('f64', r)], b2['f64'])} | {R(s[('f32', r)], b2['f32'])} "
+          f"| {R(s[('f64', r)], jax['f64'])} | {R(s[('f32', r)], jax['f32'])} |")
+print(f"| JAX (jit + vmap + fori_loop), all cores | {M(jax['f64'])} | {M(jax['f32'])} | | | | |")
+print(f"| numpy (broadcast, 16k-net chunks), 1 core | {M(npy['f64'])} | {M(npy['f32'])} | | | | |")
+print()
+for p in ("f64", "f32"):
+    for r in ("none", "all"):
+        rss = int((d / f"rss-{p}-{r}").read_text().split()[-1]) / 1024
+        mb = int((d / f"bytes-{p}-{r}").read_text()) / 1e6
+        t0, t1 = map(float, (d / f"wall-{p}-{r}").read_text().split())
+        print(f"- sweep {p} --runs-csv {r}: {t1 - t0:.2f} s wall, peak RSS {rss:.0f} MB, folder {mb:.0f} MB")
+EOF
+echo
+echo "- CPU: $CPU ($(nproc) cores; $FLAGS)"
+echo "- load average (1, 5, 15 min): $LOAD_START at start, $LOAD_END at end"
+echo "- $PEERS; xorsweep $("$XS" --version | cut -d' ' -f2), $(date -u '+%Y-%m-%d %H:%M UTC'), $(($(date -u +%s) - START)) s in all"
+echo "- bench: \`xorsweep bench --impl simd --precision both --nets $NETS --epochs $EPOCHS --threads $THREADS --repeats $REPEATS\` (median of the repeats)"
+echo "- sweep: \`xorsweep sweep ${SWEEP_ARGS[*]} --precision P --runs-csv none|all --threads $THREADS --quiet\` ($NETS nets; whole process wall time)"
+echo "- JAX: \`jax_xor.py ${JAX_ARGS[*]} --dtype P\`; numpy: \`numpy_xor.py ${NUMPY_ARGS[*]} --dtype P\` (median of the repeats)"
