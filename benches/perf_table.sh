@@ -31,7 +31,7 @@ EPOCHS=${EPOCHS:-500}
 SWEEP_ARGS=(--lr 0.5..8:16:log --init uniform:1 --seeds $((NETS / 16)) --epochs "$EPOCHS")
 # Peers: JAX on all cores (its default), numpy on one core in 16k-net chunks (its fastest);
 # -E E runs epochs 0..=E, E + 1 gradient steps.
-JAX_ARGS=(-N "$NETS" -E 199 --reps 3)
+JAX_ARGS=(-N "$NETS" -E 99 --reps 3)
 NUMPY_ARGS=(-N 262144 -E 199 --chunk 16384 --reps 3)
 
 for f in "$XS" "$ANCHORS/jax_xor.py" "$ANCHORS/numpy_xor.py"; do
@@ -68,9 +68,9 @@ for p in f64 f32; do
         say "sweep: $p, --runs-csv $rows"
         out="$SCRATCH/sweep-$p-$rows"
         t0=$(date +%s.%N)
-        /usr/bin/time -f '%M' -o "$SCRATCH/rss-$p-$rows" \
+        /usr/bin/time -f '%M %U %S' -o "$SCRATCH/time-$p-$rows" \
             "$XS" sweep "${SWEEP_ARGS[@]}" --precision "$p" --runs-csv "$rows" \
-            --threads "$THREADS" --quiet -o "$out" > /dev/null
+            --threads "$THREADS" --quiet -o "$out" > /dev/null 2> "$SCRATCH/sweep-$p-$rows.err"
         t1=$(date +%s.%N)
         echo "$t0 $t1" > "$SCRATCH/wall-$p-$rows"
         du -sb "$out" | cut -f1 > "$SCRATCH/bytes-$p-$rows"
@@ -162,10 +162,13 @@ print(f"| numpy (broadcast, 16k-net chunks), 1 core | {M(npy['f64'])} | {M(npy['
 print()
 for p in ("f64", "f32"):
     for r in ("none", "all"):
-        rss = int((d / f"rss-{p}-{r}").read_text().split()[-1]) / 1024
+        rss_kb, user, sys_ = (d / f"time-{p}-{r}").read_text().split()[-3:]
+        cpu = float(user) + float(sys_)
         mb = int((d / f"bytes-{p}-{r}").read_text()) / 1e6
         t0, t1 = map(float, (d / f"wall-{p}-{r}").read_text().split())
-        print(f"- sweep {p} --runs-csv {r}: {t1 - t0:.2f} s wall, peak RSS {rss:.0f} MB, folder {mb:.0f} MB")
+        print(f"- sweep {p} --runs-csv {r}: {t1 - t0:.2f} s wall, {cpu:.2f} s CPU "
+              f"({work / cpu / 1e6:.1f} M net-epochs per CPU-second), peak RSS {int(rss_kb) / 1024:.0f} MB, "
+              f"folder at the end {mb:.0f} MB")
 EOF
 echo
 echo "- CPU: $CPU ($(nproc) cores; $FLAGS)"
