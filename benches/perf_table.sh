@@ -105,16 +105,19 @@ work = nets * epochs
 bench = {}
 for line in (d / "bench.jsonl").read_text().splitlines():
     m = json.loads(line)
-    bench[(m["precision"], m["threads"])] = m["median"]
+    bench[(m["precision"], m["threads"])] = (m["median"], m["min"], m["max"])
 
 def sweep(p, rows):
     t0, t1 = map(float, (d / f"wall-{p}-{rows}").read_text().split())
     return work / (t1 - t0)
 
 def peer(name, p):
+    """(median, min, max) of the peer's timed repeats, from its `rep i: … net-epochs/s` lines."""
     f = d / f"{name}-{p}.out"
-    m = re.search(r"->\s*([0-9.eE+-]+) net-epochs/s", f.read_text()) if f.exists() else None
-    return float(m.group(1)) if m else None
+    text = f.read_text() if f.exists() else ""
+    m = re.search(r"->\s*([0-9.eE+-]+) net-epochs/s", text)
+    reps = [float(x) for x in re.findall(r"^rep \d+: .*?([0-9.eE+-]+) net-epochs/s", text, re.M)]
+    return (float(m.group(1)), min(reps), max(reps)) if m and reps else None
 
 def roof(p):
     """The roofline share from `bench --roofline`'s output: a JSON field named *roofline* or
@@ -141,20 +144,27 @@ def roof(p):
     m = re.search(r"roofline[^\n]*?([0-9.]+)\s*%", text, re.I)
     return f"{m.group(1)} %" if m else "n/a (see bench --roofline)"
 
-M = lambda x: "n/a" if x is None else f"{x / 1e6:.1f}"
-R = lambda a, b: "" if a is None or b is None else f"{a / b:.2f}×"
+def M(x):
+    """A rate in M net-epochs/s; a (median, min, max) triple as `median (min–max)`."""
+    if x is None:
+        return "n/a"
+    if isinstance(x, tuple):
+        return f"{x[0] / 1e6:.1f} ({x[1] / 1e6:.1f}–{x[2] / 1e6:.1f})"
+    return f"{x / 1e6:.1f}"
+med = lambda x: x[0] if isinstance(x, tuple) else x
+R = lambda a, b: "" if a is None or b is None else f"{med(a) / med(b):.2f}×"
 rows = []
 s = {(p, r): sweep(p, r) for p in ("f64", "f32") for r in ("none", "all")}
 jax = {p: peer("jax", p) for p in ("f64", "f32")}
 npy = {p: peer("numpy", p) for p in ("f64", "f32")}
 b2 = {p: bench.get((p, threads)) for p in ("f64", "f32")}
-print("| M net-epochs/s | f64 | f32 | f64 sweep/bench | f32 sweep/bench | f64 sweep/JAX | f32 sweep/JAX |")
+print("| M net-epochs/s: median (min–max of the repeats) | f64 | f32 | f64 sweep/bench | f32 sweep/bench | f64 sweep/JAX | f32 sweep/JAX |")
 print("|---|---|---|---|---|---|---|")
 print(f"| `bench --impl simd`, 1 thread | {M(bench.get(('f64', 1)))} | {M(bench.get(('f32', 1)))} | | | | |")
 print(f"| `bench --impl simd`, {threads} threads | {M(b2['f64'])} | {M(b2['f32'])} | | | | |")
 print(f"| roofline share (`bench --roofline`, 1 thread) | {roof('f64')} | {roof('f32')} | | | | |")
 for r in ("none", "all"):
-    print(f"| **whole sweep, `--runs-csv {r}`**, {threads} threads | {M(s[('f64', r)])} | {M(s[('f32', r)])} "
+    print(f"| **whole sweep, `--runs-csv {r}`**, {threads} threads, one run | {M(s[('f64', r)])} | {M(s[('f32', r)])} "
           f"| {R(s[('f64', r)], b2['f64'])} | {R(s[('f32', r)], b2['f32'])} "
           f"| {R(s[('f64', r)], jax['f64'])} | {R(s[('f32', r)], jax['f32'])} |")
 print(f"| JAX (jit + vmap + fori_loop), all cores | {M(jax['f64'])} | {M(jax['f32'])} | | | | |")
