@@ -46,21 +46,13 @@ START=$(date -u +%s)
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 say() { echo "[perf_table $(($(date -u +%s) - START)) s] $*" >&2; }
 
-# --- xorsweep bench: one JSON object per (precision, thread count) ---
-say "bench: simd, f64 and f32, $NETS nets × $EPOCHS epochs, 1 and $THREADS threads, $REPEATS repeats"
-"$XS" bench --impl simd --precision both --nets "$NETS" --epochs "$EPOCHS" \
+# --- xorsweep bench: one JSON object per (precision, thread count); with the roofline where
+# this build has `bench --roofline` (a `roofline` object on each 1-thread lane measurement) ---
+ROOFLINE=()
+if "$XS" bench --help | grep -q -- --roofline; then ROOFLINE=(--roofline); fi
+say "bench ${ROOFLINE[*]}: simd, f64 and f32, $NETS nets × $EPOCHS epochs, 1 and $THREADS threads, $REPEATS repeats"
+"$XS" bench "${ROOFLINE[@]}" --impl simd --precision both --nets "$NETS" --epochs "$EPOCHS" \
     --threads "$THREADS" --repeats "$REPEATS" --json > "$SCRATCH/bench.jsonl"
-
-# --- roofline share, where this build has it ---
-ROOFLINE=none
-if "$XS" bench --help | grep -q -- --roofline; then
-    ROOFLINE=yes
-    for p in f64 f32; do
-        say "bench --roofline: $p"
-        "$XS" bench --roofline --impl simd --precision "$p" --nets "$NETS" --epochs "$EPOCHS" \
-            --threads 1 --repeats 1 --json > "$SCRATCH/roofline-$p.out" 2>&1 || true
-    done
-fi
 
 # --- the whole sweep, as a process ---
 for p in f64 f32; do
@@ -94,18 +86,20 @@ say "done"
 CPU=$(lscpu | sed -n 's/^Model name: *//p' | head -1)
 FLAGS=$(grep -o -w -E 'avx512f|avx2|amx_tile|avx512_fp16' /proc/cpuinfo | sort -u | tr '\n' ' ')
 PEERS=$("$PY" -c 'import numpy, jax; print("numpy", numpy.__version__ + ", jax", jax.__version__)' 2>/dev/null || echo "numpy/jax not importable")
-"$PY" - "$SCRATCH" "$NETS" "$EPOCHS" "$THREADS" "$ROOFLINE" <<'EOF'
+"$PY" - "$SCRATCH" "$NETS" "$EPOCHS" "$THREADS" <<'EOF'
 import json, re, sys
 from pathlib import Path
 
-scratch, nets, epochs, threads, roofline = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+scratch, nets, epochs, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 d = Path(scratch)
 work = nets * epochs
 
-bench = {}
+bench, roofline = {}, {}
 for line in (d / "bench.jsonl").read_text().splitlines():
     m = json.loads(line)
     bench[(m["precision"], m["threads"])] = (m["median"], m["min"], m["max"])
+    if m["threads"] == 1 and isinstance(m.get("roofline"), dict):
+        roofline[m["precision"]] = m["roofline"]
 
 def sweep(p, rows):
     t0, t1 = map(float, (d / f"wall-{p}-{rows}").read_text().split())
@@ -120,29 +114,11 @@ def peer(name, p):
     return (float(m.group(1)), min(reps), max(reps)) if m and reps else None
 
 def roof(p):
-    """The roofline share from `bench --roofline`'s output: a JSON field named *roofline* or
-    *share* (a fraction or a percentage), else a 'roofline … NN %' line."""
-    if roofline != "yes":
+    """The 1-thread lane measurement's share of this core's issue limit, ± its uncertainty."""
+    r = roofline.get(p)
+    if r is None:
         return "n/a"
-    text = (d / f"roofline-{p}.out").read_text()
-    def walk(o):
-        if isinstance(o, dict):
-            for k, v in o.items():
-                if isinstance(v, (int, float)) and ("roofline" in k or "share" in k):
-                    yield v
-                else:
-                    yield from walk(v)
-        elif isinstance(o, list):
-            for v in o:
-                yield from walk(v)
-    for line in text.splitlines():
-        try:
-            for v in walk(json.loads(line)):
-                return f"{100 * v:.0f} %" if v <= 1.5 else f"{v:.0f} %"
-        except ValueError:
-            pass
-    m = re.search(r"roofline[^\n]*?([0-9.]+)\s*%", text, re.I)
-    return f"{m.group(1)} %" if m else "n/a (see bench --roofline)"
+    return f"{100 * r['share']:.0f} ± {100 * r['share_error']:.0f} %"
 
 def M(x):
     """A rate in M net-epochs/s; a (median, min, max) triple as `median (min–max)`."""
@@ -162,7 +138,7 @@ print("| M net-epochs/s: median (min–max of the repeats) | f64 | f32 | f64 swe
 print("|---|---|---|---|---|---|---|")
 print(f"| `bench --impl simd`, 1 thread | {M(bench.get(('f64', 1)))} | {M(bench.get(('f32', 1)))} | | | | |")
 print(f"| `bench --impl simd`, {threads} threads | {M(b2['f64'])} | {M(b2['f32'])} | | | | |")
-print(f"| roofline share (`bench --roofline`, 1 thread) | {roof('f64')} | {roof('f32')} | | | | |")
+print(f"| roofline share of the 1-thread bench (`bench --roofline`) | {roof('f64')} | {roof('f32')} | | | | |")
 for r in ("none", "all"):
     print(f"| **whole sweep, `--runs-csv {r}`**, {threads} threads, one run | {M(s[('f64', r)])} | {M(s[('f32', r)])} "
           f"| {R(s[('f64', r)], b2['f64'])} | {R(s[('f32', r)], b2['f32'])} "
@@ -184,6 +160,6 @@ echo
 echo "- CPU: $CPU ($(nproc) cores; $FLAGS)"
 echo "- load average (1, 5, 15 min): $LOAD_START at start, $LOAD_END at end"
 echo "- $PEERS; xorsweep $("$XS" --version | cut -d' ' -f2), $(date -u '+%Y-%m-%d %H:%M UTC'), $(($(date -u +%s) - START)) s in all"
-echo "- bench: \`xorsweep bench --impl simd --precision both --nets $NETS --epochs $EPOCHS --threads $THREADS --repeats $REPEATS\` (median of the repeats)"
+echo "- bench: \`xorsweep bench ${ROOFLINE[*]} --impl simd --precision both --nets $NETS --epochs $EPOCHS --threads $THREADS --repeats $REPEATS\` (median of the repeats)"
 echo "- sweep: \`xorsweep sweep ${SWEEP_ARGS[*]} --precision P --runs-csv none|all --threads $THREADS --quiet\` ($NETS nets; whole process wall time)"
 echo "- JAX: \`jax_xor.py ${JAX_ARGS[*]} --dtype P\`; numpy: \`numpy_xor.py ${NUMPY_ARGS[*]} --dtype P\` (median of the repeats)"
