@@ -7,7 +7,7 @@
 //! come from the chunks' mergeable histograms ([`crate::sketch`]), whose merging is integer
 //! addition, so the result is the same in any thread count, chunk size or shard split.
 
-use super::stats::{CellSummary, CurveBand, median_ci95, quartiles, wilson_95};
+use super::stats::{CellSummary, CurveBand, median, median_ci95, quartiles, wilson_95};
 use crate::sketch::Histogram;
 use crate::sweep::chunk::ChunkData;
 use crate::sweep::plan::{Cell, Plan};
@@ -91,14 +91,13 @@ impl Filling {
                 .filter(|x| !x.is_nan())
                 .fold(f64::INFINITY, f64::min),
             final_loss: quartiles(self.final_loss),
-            final_mse_median: quartiles(self.final_mse)[1],
+            final_mse_median: median(self.final_mse),
             diverged: self.diverged,
-            median_hidden_gap: quartiles(self.hidden_gap)[1],
+            median_hidden_gap: median(self.hidden_gap),
             target: tracks_target.then(|| {
                 let reached = self.target_epoch.len() as u64;
-                let median =
-                    quartiles(self.target_epoch.iter().map(|&e| f64::from(e)).collect())[1];
-                (reached, median)
+                let epochs = self.target_epoch.iter().map(|&e| f64::from(e)).collect();
+                (reached, median(epochs))
             }),
         };
         let n = nets.max(1) as f64;
