@@ -5,6 +5,7 @@
 pub mod aggregate;
 pub mod charts;
 pub mod csv;
+pub mod csv_row;
 pub mod findings;
 pub mod html;
 pub mod manifest;

@@ -415,16 +415,15 @@ pub fn for_each_kept_row(
 /// The runs.csv lines of one chunk's kept nets (no header): appended in chunk order, they make
 /// the file.
 pub fn runs_rows(plan: &Plan, which: RunsCsv, chunk: &ChunkData) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(Vec::with_capacity(match which {
-            RunsCsv::All => chunk.nets.len() * 700,
-            _ => 0,
-        }));
-    for_each_kept_row(plan, which, chunk, |row| {
-        w.serialize(row).expect("in memory")
+    let mut out = Vec::with_capacity(match which {
+        RunsCsv::All => chunk.nets.len() * 700,
+        _ => 0,
     });
-    w.into_inner().expect("in memory")
+    for_each_kept_row(plan, which, chunk, |row| {
+        super::csv_row::append(row, &mut out)
+            .expect("RunRow's fields are scalars, strings, options and unit variants")
+    });
+    out
 }
 
 /// One row of summary.csv: one cell, over every one of its nets.
@@ -792,6 +791,36 @@ mod tests {
             .collect();
         for x in special.into_iter().chain(powers).chain(bits).chain(typical) {
             assert_eq!(shortest(x, str::to_string), ryu(x), "{x:e}");
+        }
+    }
+
+    #[test]
+    fn runs_rows_are_the_csv_crate_s_bytes() {
+        // Inits with and without scale and eps, a diverging rate (NaN and inf columns), nets
+        // that never solve (empty solved_epoch), a chunk split inside a cell.
+        let plan = Plan::new(crate::sweep::config::SweepConfig {
+            trainer: crate::hyper::TrainerAxes {
+                lr: Some("0.5,2,1e6".parse().unwrap()),
+                ..Default::default()
+            },
+            init: ["lesson", "near-symmetric:1:1e-6", "normal:1"]
+                .map(|s| s.parse().unwrap())
+                .to_vec(),
+            seeds: 5,
+            epochs: 60,
+            chunk_nets: 4,
+            ..Default::default()
+        });
+        let mut scratch = crate::sweep::work::Scratch::default();
+        for k in 0..plan.chunks() {
+            let data = crate::sweep::work::train_chunk(&plan, k, &mut scratch);
+            let mut w = csv::WriterBuilder::new()
+                .has_headers(false)
+                .from_writer(Vec::new());
+            for_each_kept_row(&plan, RunsCsv::All, &data, |row| w.serialize(row).unwrap());
+            let want = String::from_utf8(w.into_inner().unwrap()).unwrap();
+            let got = String::from_utf8(runs_rows(&plan, RunsCsv::All, &data)).unwrap();
+            assert_eq!(got, want, "chunk {k}");
         }
     }
 
