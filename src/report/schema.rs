@@ -5,9 +5,10 @@
 //! names and order are a contract other scripts rely on; new columns go at the end (and read as
 //! empty from older files).
 //!
-//! Numbers are written by the csv crate (ryu: the shortest text that reads back to the same
-//! f64, in exponent form for very small or large values); "never" and "not applicable" are empty
-//! cells; booleans are 0/1 so a spreadsheet reads them as numbers.
+//! Numbers are the shortest text that reads back to the same f64, in exponent form for very
+//! small or large values (`num`); "never" and "not applicable" are empty cells; booleans are 0/1
+//! so a spreadsheet reads them as numbers. The per-cell files go through the csv crate, runs.csv
+//! rows through [`super::csv_row`] (the same bytes, several times faster).
 
 use std::borrow::Cow;
 
