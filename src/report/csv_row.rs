@@ -93,7 +93,7 @@ macro_rules! refuse {
     };
 }
 
-impl<'r> ser::Serializer for &'r mut Record<'_> {
+impl ser::Serializer for &mut Record<'_> {
     type Ok = ();
     type Error = Unsupported;
     type SerializeSeq = Impossible<(), Unsupported>;
