@@ -42,7 +42,13 @@ fn nets(width: usize) -> Vec<Net> {
 
 /// Every number of an outcome, as bits (NaN payloads included).
 fn outcome_bits(o: &Outcome) -> Vec<u64> {
-    let mut b: Vec<u64> = o.params.0.iter().chain(&o.outputs).map(|x| x.to_bits()).collect();
+    let mut b: Vec<u64> = o
+        .params
+        .0
+        .iter()
+        .chain(&o.outputs)
+        .map(|x| x.to_bits())
+        .collect();
     b.extend([o.final_loss, o.final_mse, o.hidden_gap].map(f64::to_bits));
     b.extend([o.solved_epoch, o.target_epoch].map(|e| e.map_or(u64::MAX, u64::from)));
     b.extend([u64::from(o.correct), u64::from(o.diverged)]);
@@ -77,11 +83,19 @@ fn assert_same(name: &str, got: &Trained, want: &Trained) {
     assert_eq!(got.0.len(), want.0.len(), "{name}");
     assert_eq!(got.1.len(), want.1.len(), "{name}");
     for (i, ((g, gc), (w, wc))) in got.0.iter().zip(&want.0).enumerate() {
-        assert_eq!(outcome_bits(g), outcome_bits(w), "{name} net {i}: {g:?} vs {w:?}");
+        assert_eq!(
+            outcome_bits(g),
+            outcome_bits(w),
+            "{name} net {i}: {g:?} vs {w:?}"
+        );
         assert_eq!(curve_bits(gc), curve_bits(wc), "{name} net {i} curve");
     }
     for (i, (g, w)) in got.1.iter().zip(&want.1).enumerate() {
-        assert_eq!(map_bits(g), map_bits(w), "{name} map net {i}: {g:?} vs {w:?}");
+        assert_eq!(
+            map_bits(g),
+            map_bits(w),
+            "{name} map net {i}: {g:?} vs {w:?}"
+        );
     }
 }
 
@@ -99,9 +113,21 @@ fn every_k_trains_alike<V: Vector>() {
         V::NAME,
         nets.len()
     );
-    assert_same(Multi::<V, 2>::NAME, &trained::<Multi<V, 2>>(&nets, &spec), &one);
-    assert_same(Multi::<V, 3>::NAME, &trained::<Multi<V, 3>>(&nets, &spec), &one);
-    assert_same(Multi::<V, 4>::NAME, &trained::<Multi<V, 4>>(&nets, &spec), &one);
+    assert_same(
+        Multi::<V, 2>::NAME,
+        &trained::<Multi<V, 2>>(&nets, &spec),
+        &one,
+    );
+    assert_same(
+        Multi::<V, 3>::NAME,
+        &trained::<Multi<V, 3>>(&nets, &spec),
+        &one,
+    );
+    assert_same(
+        Multi::<V, 4>::NAME,
+        &trained::<Multi<V, 4>>(&nets, &spec),
+        &one,
+    );
 }
 
 macro_rules! stamp {
@@ -137,11 +163,15 @@ fn the_builds_lanes_train_like_one_vector_however_cut() {
         );
         assert_same(name, &whole, &one);
         let mut cut: Trained = (Vec::new(), Vec::new());
-        let mut at = 0;
-        for len in [1, 13, 3 * V::WIDTH + 1, 50, usize::MAX].into_iter().cycle() {
+        let mut at = 0usize;
+        for len in [1, 13, 3 * V::WIDTH + 1, 50, usize::MAX]
+            .into_iter()
+            .cycle()
+        {
             let piece = &nets[at..nets.len().min(at.saturating_add(len))];
             cut.0.extend(batch::train(precision, piece, &spec));
-            cut.1.extend(batch::train_map(precision, piece, spec.epochs));
+            cut.1
+                .extend(batch::train_map(precision, piece, spec.epochs));
             at += piece.len();
             if at == nets.len() {
                 break;
