@@ -529,8 +529,8 @@ fn run_map_lanes<V: Lane, K: Kind, const STATEFUL: bool>(
     }
 }
 
-/// The widest vector supported: f32x16.
-const MAX_WIDTH: usize = 16;
+/// The widest batch supported: four f32x16 ([`super::lane::Multi`]).
+const MAX_WIDTH: usize = 64;
 
 /// Load a vector of at most `V::WIDTH` networks of one [`Kind`] into vectors. A partial vector
 /// is padded with copies of its first network (whose results the caller discards). Also says
