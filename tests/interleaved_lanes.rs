@@ -99,7 +99,9 @@ fn assert_same(name: &str, got: &Trained, want: &Trained) {
     }
 }
 
-/// K = 2, 3, 4 against K = 1 in lanes of `V`; the nets include solved, diverged and NaN ones.
+/// K = 2 (the build's choice on AVX-512) and K = 3 (odd: a tail that fills no whole multiple)
+/// against K = 1 in lanes of `V`; the nets include solved, diverged and NaN ones. K = 4 is left
+/// out only for build time: every K instantiates all 24 option loops of both kernels.
 fn every_k_trains_alike<V: Vector>() {
     let (nets, spec) = (nets(V::WIDTH), spec());
     let one = trained::<V>(&nets, &spec);
@@ -121,11 +123,6 @@ fn every_k_trains_alike<V: Vector>() {
     assert_same(
         Multi::<V, 3>::NAME,
         &trained::<Multi<V, 3>>(&nets, &spec),
-        &one,
-    );
-    assert_same(
-        Multi::<V, 4>::NAME,
-        &trained::<Multi<V, 4>>(&nets, &spec),
         &one,
     );
 }
