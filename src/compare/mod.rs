@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::error::UsageError;
 use crate::report::SUMMARY_CSV;
-use crate::report::findings::{epochs, share};
+use crate::format::{epochs, share};
 use crate::report::schema::{SummaryRow, read_csv, write_csv};
 use crate::report::terminal::wrap;
 

@@ -26,7 +26,7 @@ use anyhow::Context;
 use serde::Serialize;
 
 use crate::outdir::{Mode, OutDir};
-use crate::report::charts::axis::tick_label;
+use crate::format::tick as tick_label;
 use crate::report::charts::map as chart;
 use crate::report::manifest::RunInfo;
 use chaos::{Chaos, Sample};

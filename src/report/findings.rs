@@ -24,7 +24,7 @@
 
 use serde::Serialize;
 
-use super::charts::axis::sig_label;
+use crate::format::{NONE, epochs, opt_epochs, share, share_range, value as lr};
 use super::charts::data::{Cell, ChartData, Group};
 
 /// A rate is a candidate for the speed claim when its solved share's upper 95 % bound reaches
@@ -246,55 +246,14 @@ pub fn finding(g: &Group) -> Finding {
             "{} solves {} in {} epochs, {} solves {} in {}",
             lr(best.lr),
             share(best.solved_fraction),
-            best.median_solved_epoch.map_or("–".into(), epochs),
+            opt_epochs(best.median_solved_epoch),
             lr(fast.lr),
             share(fast.solved_fraction),
-            fast.median_solved_epoch.map_or("–".into(), epochs),
+            opt_epochs(fast.median_solved_epoch),
         ));
     }
     f.sentence = sentence(&f, g);
     f
-}
-
-/// A solved share for reading: whole percents from 10 % to 90 %, one decimal outside (so 0.5 %
-/// is not "0 %" and 99.5 % not "100 %"), "<0.1%" and ">99.9%" at the very ends; exactly 0 and
-/// 1 as "0%" and "100%".
-pub fn share(f: f64) -> String {
-    if !f.is_finite() {
-        "–".into()
-    } else if f > 0.0 && f < 0.001 {
-        "<0.1%".into()
-    } else if f > 0.999 && f < 1.0 {
-        ">99.9%".into()
-    } else if f == 0.0 || f == 1.0 || (0.1..=0.9).contains(&f) {
-        format!("{:.0}%", 100.0 * f)
-    } else {
-        format!("{:.1}%", 100.0 * f)
-    }
-}
-
-/// A range of shares: "76–84%", or one share when both ends read the same.
-pub fn share_range(lo: f64, hi: f64) -> String {
-    let (a, b) = (share(lo), share(hi));
-    if a == b {
-        a
-    } else {
-        format!("{}–{b}", a.trim_end_matches('%'))
-    }
-}
-
-/// A learning rate for reading (3 significant digits).
-pub fn lr(x: f64) -> String {
-    sig_label(x, 3)
-}
-
-/// An epoch count for reading.
-pub fn epochs(x: f64) -> String {
-    if x.is_finite() {
-        format!("{x:.0}")
-    } else {
-        "–".into()
-    }
 }
 
 /// A cell's speed: "80 epochs (95% interval 74–88)", "82 epochs (one net)", or with too few
@@ -384,7 +343,7 @@ fn sentence(f: &Finding, g: &Group) -> String {
             "{} (one net per rate, so no intervals): solved XOR at {at}; fastest at {}, epoch {}.",
             f.init,
             lr(fast.lr),
-            fast.median_solved_epoch.map_or("–".into(), epochs)
+            opt_epochs(fast.median_solved_epoch)
         );
     }
     let tied = f.tied_best_lrs.len();
@@ -394,7 +353,7 @@ fn sentence(f: &Finding, g: &Group) -> String {
             f.init,
             share(best.solved_fraction),
             best.solved_ci95
-                .map_or("–".into(), |(a, b)| share_range(a, b))
+                .map_or(NONE.into(), |(a, b)| share_range(a, b))
         )
     } else {
         format!(
@@ -672,21 +631,5 @@ mod tests {
             f.sentence,
             "lesson (one net per rate, so no intervals): solved XOR at 3 of 4 rates, all but 8; fastest at 16, epoch 82."
         );
-    }
-
-    #[test]
-    fn shares_keep_a_decimal_below_ten_and_above_ninety_percent() {
-        assert_eq!(share(0.0), "0%");
-        assert_eq!(share(0.005), "0.5%");
-        assert_eq!(share(0.0975), "9.8%");
-        assert_eq!(share(0.1), "10%");
-        assert_eq!(share(0.84), "84%");
-        assert_eq!(share(0.965), "96.5%");
-        assert_eq!(share(0.9999), ">99.9%");
-        assert_eq!(share(0.0004), "<0.1%");
-        assert_eq!(share(1.0), "100%");
-        assert_eq!(share_range(0.76, 0.84), "76–84%");
-        assert_eq!(share_range(0.003, 0.02), "0.3–2.0%");
-        assert_eq!(share_range(1.0, 1.0), "100%");
     }
 }

@@ -15,13 +15,13 @@ use std::fmt::Write;
 use base64::Engine;
 use serde::Serialize;
 
-use super::charts::axis::sig_label;
 use super::charts::data::{Cell, ChartData, Example, closest};
 use super::charts::loss_by_lr;
 use super::charts::{Chart, ChartOptions, Rendered};
 use super::findings::{self, Finding};
 use super::schema::ROLE_FIRST;
 use crate::baseline::LESSON_LR;
+use crate::format::{self, NONE};
 use crate::train::{Activation, Batch, Loss, N_PARAMS, OutputUnit};
 
 /// The best MSE an exactly symmetric net can reach: it can fit at most three of the four cases.
@@ -44,51 +44,6 @@ pub fn esc(s: &str) -> String {
         }
     }
     out
-}
-
-/// A number for reading: 4 significant digits, "–" for none.
-fn n4(x: f64) -> String {
-    if x.is_nan() {
-        "–".into()
-    } else {
-        sig_label(x, 4)
-    }
-}
-
-/// A loss or gap for the table: 3 significant digits, "–" for none.
-fn n3(x: f64) -> String {
-    if x.is_nan() {
-        "–".into()
-    } else {
-        sig_label(x, 3)
-    }
-}
-
-fn opt_n4(x: Option<f64>) -> String {
-    x.map_or("–".into(), n4)
-}
-
-/// An epoch count, exact: whole, or with the .5 a median of two can have.
-fn epoch(x: f64) -> String {
-    if x.is_nan() {
-        "–".into()
-    } else if x.fract() == 0.0 {
-        format!("{x:.0}")
-    } else {
-        format!("{x:.1}")
-    }
-}
-
-fn opt_epoch(x: Option<f64>) -> String {
-    x.map_or("–".into(), epoch)
-}
-
-fn pct(f: f64) -> String {
-    if f.is_finite() {
-        format!("{:.1}%", 100.0 * f)
-    } else {
-        "–".into()
-    }
 }
 
 /// The whole page.
@@ -176,7 +131,7 @@ fn target_note(h: &mut String, data: &ChartData, target: f64) {
             esc(&g.scheme.label())
         );
         if let Some((lr, e)) = fastest {
-            let _ = write!(h, "; fastest at learning rate {}: median epoch {e}", n3(lr));
+            let _ = write!(h, "; fastest at learning rate {}: median epoch {}", format::value(lr), format::epochs(e));
         }
         h.push_str("</li>\n");
     }
@@ -256,21 +211,21 @@ fn headline_section(h: &mut String, data: &ChartData) {
                     let i = b.epoch.iter().position(|&x| x == last_printed)?;
                     Some(format!(
                         "loss {} at epoch {last_printed}, the lesson's last printed line; ",
-                        n4(b.loss[i])
+                        format::measured(b.loss[i])
                     ))
                 })
                 .unwrap_or_default();
             let _ = writeln!(
                 h,
                 "<li><strong>The lesson's net</strong> (its fixed weights, learning rate {}): {}final loss {} after {} epochs; {}.</li>",
-                n4(e.lr),
+                format::value(e.lr),
                 esc(&printed),
-                n4(e.final_loss),
+                format::measured(e.final_loss),
                 data.cells
                     .iter()
                     .find(|c| c.cell == e.cell)
                     .and_then(|c| c.curve.epoch.last())
-                    .map_or("all".into(), |x| n4(*x)),
+                    .map_or("all".into(), |x| format::epochs(*x)),
                 esc(&solved)
             );
         }
@@ -298,8 +253,8 @@ fn headline_section(h: &mut String, data: &ChartData) {
         let _ = writeln!(
             h,
             "<li><strong>Exactly symmetric nets</strong> (both hidden units identical): {solved} of {nets} solved XOR; best final loss {} against the bound 1/6 = {}: {verdict}.</li>",
-            sig_label(best, 6),
-            sig_label(SYMMETRIC_BOUND, 6)
+            format::significant(best, 6),
+            format::significant(SYMMETRIC_BOUND, 6)
         );
     }
     h.push_str("</ul>\n");
@@ -341,29 +296,29 @@ fn group_row(h: &mut String, f: &Finding) {
     } else {
         f64::NAN
     };
-    let dash = || "–".to_string();
+    let dash = || NONE.to_string();
     let (rates, there, best, fast, fast_e) = match (&f.best, &f.fastest) {
         (Some(b), Some(fa)) => {
             let there = f
                 .tied_solved_range
-                .map_or_else(dash, |(lo, hi)| findings::share_range(lo, hi));
+                .map_or_else(dash, |(lo, hi)| format::share_range(lo, hi));
             let best = match b.solved_ci95 {
                 Some((lo, hi)) => format!(
                     "{} at {} ({})",
-                    findings::share(b.solved_fraction),
-                    n4(b.lr),
-                    findings::share_range(lo, hi)
+                    format::share(b.solved_fraction),
+                    format::value(b.lr),
+                    format::share_range(lo, hi)
                 ),
                 None => format!(
                     "{} at {} (one net)",
-                    findings::share(b.solved_fraction),
-                    n4(b.lr)
+                    format::share(b.solved_fraction),
+                    format::value(b.lr)
                 ),
             };
             let fast = f
                 .fastest_lrs
                 .iter()
-                .map(|&x| n4(x))
+                .map(|&x| format::value(x))
                 .collect::<Vec<_>>()
                 .join(", ");
             (
@@ -382,7 +337,7 @@ fn group_row(h: &mut String, f: &Finding) {
         esc(&f.init),
         f.nets,
         f.solved,
-        findings::share(overall),
+        format::share(overall),
         esc(&rates),
         esc(&there),
         esc(&best),
@@ -869,10 +824,10 @@ impl Td {
         Td::num(n.to_string(), n.to_string())
     }
     fn real(x: f64) -> Td {
-        Td::num(key(x), n4(x))
+        Td::num(key(x), format::measured(x))
     }
     fn opt_real(x: Option<f64>) -> Td {
-        Td::num(opt_key(x), opt_n4(x))
+        Td::num(opt_key(x), x.map_or(NONE.into(), format::value))
     }
 }
 
@@ -880,8 +835,8 @@ fn cell_row(c: &Cell) -> [Td; 16] {
     let [e1, em, e3] = c.solved_epoch;
     let [l1, lm, l3] = c.final_loss;
     let epoch_iqr = match (e1, e3) {
-        (Some(a), Some(b)) => format!("[{}, {}]", epoch(a), epoch(b)),
-        _ => "–".into(),
+        (Some(a), Some(b)) => format!("[{}, {}]", format::epochs(a), format::epochs(b)),
+        _ => NONE.into(),
     };
     [
         Td::text(esc(&c.scheme.label())),
@@ -891,16 +846,16 @@ fn cell_row(c: &Cell) -> [Td; 16] {
         Td::opt_real(c.scheme.eps),
         Td::count(c.nets),
         Td::count(c.solved),
-        Td::num(key(c.solved_fraction), pct(c.solved_fraction)),
+        Td::num(key(c.solved_fraction), format::share(c.solved_fraction)),
         Td::pair(
             key(c.solved_ci95.0),
             key(c.solved_ci95.1),
-            format!("[{}, {}]", pct(c.solved_ci95.0), pct(c.solved_ci95.1)),
+            format!("[{}, {}]", format::share(c.solved_ci95.0), format::share(c.solved_ci95.1)),
         ),
-        Td::num(opt_key(em), opt_epoch(em)),
+        Td::num(opt_key(em), format::opt_epochs(em)),
         Td::pair(opt_key(e1), opt_key(e3), epoch_iqr),
         Td::real(lm),
-        Td::pair(key(l1), key(l3), format!("[{}, {}]", n4(l1), n4(l3))),
+        Td::pair(key(l1), key(l3), format!("[{}, {}]", format::measured(l1), format::measured(l3))),
         Td::real(c.final_loss_best),
         Td::real(c.median_hidden_gap),
         Td::count(c.diverged),

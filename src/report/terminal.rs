@@ -5,7 +5,8 @@
 //! line is wrapped at the width. What it says comes from [`super::findings`], the same findings
 //! report.html and the charts word.
 
-use super::findings::{Finding, epochs, lr, share_range};
+use super::findings::Finding;
+use crate::format::{epochs, opt_epochs, share_range, value as lr};
 
 /// The width a summary is laid out for when the terminal does not say.
 pub const DEFAULT_COLUMNS: usize = 80;
@@ -91,7 +92,7 @@ fn row(f: &Finding, label: String) -> [String; 5] {
     } else {
         lr(fast.lr)
     };
-    let median = fast.median_solved_epoch.map_or("–".into(), epochs);
+    let median = opt_epochs(fast.median_solved_epoch);
     let speed = match fast.median_solved_epoch_ci95 {
         _ if f.one_net_per_rate => median,
         Some((a, b)) => format!("{median} ({}–{})", epochs(a), epochs(b)),
@@ -122,7 +123,7 @@ fn rows(findings: &[Finding]) -> Vec<(Option<[String; 5]>, String)> {
                     out.push((None, format!("{base}, by ε:")));
                     folded = Some(base);
                 }
-                let eps = f.eps.map_or(String::new(), |e| format!("  ε {e:e}"));
+                let eps = f.eps.map_or(String::new(), |e| format!("  ε {}", lr(e)));
                 out.push((Some(row(f, eps)), String::new()));
             }
             None => {

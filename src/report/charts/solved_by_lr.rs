@@ -10,6 +10,7 @@ use plotters::prelude::*;
 use super::axis::Axis;
 use super::data::{Cell, ChartData, Group};
 use super::{Area, Rendered, colour, finite_range, heading, line, png};
+use crate::format;
 use crate::report::findings;
 
 pub const FILE: &str = "solved_by_lr.png";
@@ -69,9 +70,9 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
             ": for {}, learning rates {} all solve {} of nets, but the median epoch of solving runs from {} to {}",
             g.scheme.label(),
             findings::rates_text(g, &v.tied),
-            findings::share_range(a, b),
-            findings::epochs(slowest),
-            v.fastest.solved_epoch[1].map_or("–".into(), findings::epochs),
+            format::share_range(a, b),
+            format::epochs(slowest),
+            v.fastest.solved_epoch[1].map_or("–".into(), format::epochs),
         ));
     }
     caption.push('.');
