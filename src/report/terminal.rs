@@ -5,7 +5,7 @@
 //! line is wrapped at the width. What it says comes from [`super::findings`], the same findings
 //! report.html and the charts word.
 
-use super::findings::Finding;
+use super::findings::{self, Finding};
 use crate::format::{epochs, opt_epochs, share_range, value as lr};
 
 /// The width a summary is laid out for when the terminal does not say.
@@ -264,7 +264,7 @@ fn blocks(findings: &[Finding], width: usize) -> Vec<String> {
 pub fn render(findings: &[Finding], width: usize) -> String {
     let width = width.max(MIN_COLUMNS);
     let mut lines = vec!["What the sweep found:".to_string()];
-    for s in super::findings::overview(findings) {
+    for s in findings::overview(findings) {
         lines.extend(wrap(&s, width, 2, 2));
     }
     lines.push(String::new());
@@ -272,8 +272,8 @@ pub fn render(findings: &[Finding], width: usize) -> String {
     let notes: Vec<String> = findings
         .iter()
         .filter_map(|f| {
-            let mut s = match &f.trade_off_text {
-                Some(t) => format!("{}: reliability or speed: {t}.", f.init),
+            let mut s = match findings::trade_off(f) {
+                Some(t) => format!("{}: {t}", f.init),
                 None if f.one_net_per_rate => f.sentence.clone(),
                 None => String::new(),
             };
