@@ -7,7 +7,8 @@
 //!
 //! | what | format | e.g. |
 //! | --- | --- | --- |
-//! | a hyperparameter or axis value (learning rate, scale, ε, momentum) | [`value`] | `8.788`, `0.5`, `1e-6` |
+//! | a hyperparameter or axis value (learning rate, scale, momentum) | [`value`] | `8.788`, `0.5`, `1e-6` |
+//! | ε of a near-symmetric init | [`exponent`] | `1e-3`, `1e-12` |
 //! | a measured quantity (loss, hidden gap, an output) | [`measured`] | `0.01034`, `1.2e-5` |
 //! | a chart tick or a number in a cramped label | [`tick`], [`fixed`] | `13.5`, `0.0769`, `0.50` |
 //! | a loss as the lesson prints it (no exponent) | [`decimal`] | `0.000978` |
@@ -54,6 +55,12 @@ pub fn significant(x: f64, digits: usize) -> String {
 /// typed one, or a snapped range point: [`crate::hyper::Values`]) reads exactly as typed.
 pub fn value(x: f64) -> String {
     significant(x, VALUE_DIGITS)
+}
+
+/// A value read as a power of ten (the ε of near-symmetric inits, 1e-12 to 0.1): exact, in
+/// exponent form ("1e-3", "2.5e-7"), as the init's label (`near-symmetric:1:1e-3`) spells it.
+pub fn exponent(x: f64) -> String {
+    format!("{x:e}")
 }
 
 /// A measured quantity (a loss, a hidden gap): [`MEASURED_DIGITS`] significant digits; NaN as
@@ -105,9 +112,10 @@ pub fn share(f: f64) -> String {
     } else if f > 0.999 && f < 1.0 {
         ">99.9%".into()
     } else if f == 0.0 || f == 1.0 || (0.1..=0.9).contains(&f) {
-        format!("{:.0}%", 100.0 * f)
+        // Halves rounded up (not to even, as `{:.0}` would): report.js's Math.round does so.
+        format!("{:.0}%", (100.0 * f).round())
     } else {
-        format!("{:.1}%", 100.0 * f)
+        format!("{:.1}%", (100.0 * f * 10.0).round() / 10.0)
     }
 }
 
@@ -208,6 +216,7 @@ mod tests {
         assert_eq!(value(32.0), "32");
         assert_eq!(value(0.17753), "0.1775");
         assert_eq!(value(1e-6), "1e-6");
+        assert_eq!(exponent(0.001), "1e-3");
         assert_eq!(tick(1000.0), "1000");
         assert_eq!(tick(0.5), "0.5");
         assert_eq!(tick(0.07692166378204152), "0.0769");

@@ -418,16 +418,10 @@ impl Setting {
             parts.push(o.batch.to_string());
         }
         if self.momentum != 0.0 {
-            parts.push(format!(
-                "momentum {}",
-                crate::format::value(self.momentum)
-            ));
+            parts.push(format!("momentum {}", crate::format::value(self.momentum)));
         }
         if self.weight_decay != 0.0 {
-            parts.push(format!(
-                "decay {}",
-                crate::format::value(self.weight_decay)
-            ));
+            parts.push(format!("decay {}", crate::format::value(self.weight_decay)));
         }
         if let Some(lr_out) = self.lr_out {
             parts.push(format!("lr_out {}", crate::format::value(lr_out)));
@@ -622,7 +616,10 @@ mod hyper_tests {
         assert!((g - exact).abs() <= SNAP_TOLERANCE * exact && g != exact);
         assert_eq!(snap(3.999999999999999), 4.0);
         assert_eq!(snap(0.07692166378204152), 0.0769216637820);
-        assert_eq!(Values::parse("0.5..8.0:5:log").unwrap().to_string(), "0.5..8:5:log");
+        assert_eq!(
+            Values::parse("0.5..8.0:5:log").unwrap().to_string(),
+            "0.5..8:5:log"
+        );
     }
 
     #[test]

@@ -25,8 +25,8 @@ use std::time::Instant;
 use anyhow::Context;
 use serde::Serialize;
 
-use crate::outdir::{Mode, OutDir};
 use crate::format::tick as tick_label;
+use crate::outdir::{Mode, OutDir};
 use crate::report::charts::map as chart;
 use crate::report::manifest::RunInfo;
 use chaos::{Chaos, Sample};

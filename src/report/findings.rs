@@ -24,8 +24,8 @@
 
 use serde::Serialize;
 
-use crate::format::{self, NONE, epochs, opt_epochs, share, share_range, value as lr};
 use super::charts::data::{Cell, ChartData, Group};
+use crate::format::{self, NONE, epochs, opt_epochs, share, share_range, value as lr};
 
 /// A rate is a candidate for the speed claim when its solved share's upper 95 % bound reaches
 /// this fraction of the best rate's lower bound: it may solve about as often as the best.

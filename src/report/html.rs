@@ -207,9 +207,12 @@ fn config_view(data: &ChartData, sweep_toml: &str) -> ConfigView {
     ConfigView {
         cells: data.cells.len(),
         nets: data.cells.iter().map(|c| c.nets).sum(),
-        sample: table
-            .as_ref()
-            .and_then(|t| t.get("runs_csv")?.as_str()?.strip_prefix("sample:").map(str::to_string)),
+        sample: table.as_ref().and_then(|t| {
+            t.get("runs_csv")?
+                .as_str()?
+                .strip_prefix("sample:")
+                .map(str::to_string)
+        }),
         target: table
             .as_ref()
             .and_then(|t| t.get("target_loss")?.as_float())
@@ -298,7 +301,10 @@ fn headline(data: &ChartData) -> Headline {
         .filter(|(g, f)| g.scheme.is_independent() && f.best.is_some())
         .map(|(_, f)| {
             // The sentence opens with the init's name.
-            let rest = f.sentence.strip_prefix(f.init.as_str()).unwrap_or(&f.sentence);
+            let rest = f
+                .sentence
+                .strip_prefix(f.init.as_str())
+                .unwrap_or(&f.sentence);
             (f.init.clone(), rest.to_string())
         })
         .collect();
@@ -839,7 +845,10 @@ impl CellRow {
             lr: Td::value(Some(c.lr)),
             cell: Td::count(c.cell),
             scale: Td::value(c.scheme.scale),
-            eps: Td::value(c.scheme.eps),
+            eps: Td::num(
+                opt_key(c.scheme.eps),
+                c.scheme.eps.map_or(NONE.into(), format::exponent),
+            ),
             nets: Td::count(c.nets),
             solved: Td::count(c.solved),
             share: Td::num(key(c.solved_fraction), format::share(c.solved_fraction)),

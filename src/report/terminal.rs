@@ -6,7 +6,7 @@
 //! report.html and the charts word.
 
 use super::findings::{self, Finding};
-use crate::format::{epochs, opt_epochs, share_range, value as lr};
+use crate::format::{epochs, exponent, opt_epochs, share_range, value as lr};
 
 /// The width a summary is laid out for when the terminal does not say.
 pub const DEFAULT_COLUMNS: usize = 80;
@@ -123,7 +123,9 @@ fn rows(findings: &[Finding]) -> Vec<(Option<[String; 5]>, String)> {
                     out.push((None, format!("{base}, by ε:")));
                     folded = Some(base);
                 }
-                let eps = f.eps.map_or(String::new(), |e| format!("  ε {}", lr(e)));
+                let eps = f
+                    .eps
+                    .map_or(String::new(), |e| format!("  ε {}", exponent(e)));
                 out.push((Some(row(f, eps)), String::new()));
             }
             None => {

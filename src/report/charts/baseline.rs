@@ -7,12 +7,12 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::Axis;
-use crate::format;
 use super::{
     Area, ChartData, Plot, Rendered, anchored, colour, finite_range, heading, line, png, segments,
     text, text_at,
 };
 use crate::baseline::{LESSON_PRINT_EVERY, LESSON_STEPS};
+use crate::format;
 use crate::train::Params;
 
 pub const FILE: &str = "baseline_loss.png";
@@ -82,7 +82,13 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
         }
         Ok(())
     })?;
-    let ends = |i: usize| format!("{} at epoch {}", format::decimal(b.loss[i], 3), format::epochs(b.epoch[i]));
+    let ends = |i: usize| {
+        format!(
+            "{} at epoch {}",
+            format::decimal(b.loss[i], 3),
+            format::epochs(b.epoch[i])
+        )
+    };
     let caption = format!(
         "The lesson's net trained by the reference trainer at learning rate {}: its loss goes from {} to {}; the dots are the values the lesson prints{}.",
         format::value(b.lr),
@@ -143,7 +149,10 @@ fn mark_solved(
         colour::GREY.stroke_width(2),
     )])?;
     let (sx, sy) = chart.backend_coord(&(px, y0));
-    let note = format!("solved: all 4 cases right from epoch {}", format::epochs(epoch));
+    let note = format!(
+        "solved: all 4 cases right from epoch {}",
+        format::epochs(epoch)
+    );
     let style = text(16).color(&colour::GREY);
     let width = style.font.box_size(&note).map_or(300, |b| b.0 as i32);
     let right = chart.plotting_area().get_pixel_range().0.end;

@@ -9,10 +9,10 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::Axis;
-use crate::format;
 use super::data::{ChartData, Example};
 use super::{Area, Rendered, anchored, colour, colour_bar, heading, png, text, text_at};
 use crate::baseline::LESSON_LR;
+use crate::format;
 use crate::train::{XOR_CASES, sigmoid};
 
 pub const FILE: &str = "decision_boundaries.png";

@@ -13,9 +13,9 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use crate::format;
 use super::data::{Cell, ChartData};
 use super::{Area, Rendered, anchored, colour, heading, png, text};
+use crate::format;
 use crate::report::stats::wilson_95;
 
 pub const FILE: &str = "what_matters.png";
@@ -68,7 +68,10 @@ fn factors(c: &Cell, per_layer: bool) -> Vec<(&'static str, String)> {
     let o = &s.options;
     let mut v = vec![
         ("init", c.scheme.init_label()),
-        (if per_layer { "lr_hidden" } else { "lr" }, format::value(c.lr)),
+        (
+            if per_layer { "lr_hidden" } else { "lr" },
+            format::value(c.lr),
+        ),
         ("activation", o.activation.to_string()),
         ("output", o.output.to_string()),
         ("loss", o.loss.to_string()),

@@ -8,12 +8,10 @@
 use plotters::prelude::*;
 
 use super::axis::Axis;
-use crate::format;
 use super::data::ChartData;
 use super::loss_by_lr::{chosen, shown_note};
-use super::{
-    ChartOptions, Rendered, colour, end_labels, heading, legend, line, png, segments,
-};
+use super::{ChartOptions, Rendered, colour, end_labels, heading, legend, line, png, segments};
+use crate::format;
 
 pub const FILE: &str = "epochs_to_solve.png";
 

@@ -7,9 +7,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::Axis;
-use crate::format;
 use super::data::{Cell, ChartData};
 use super::{Rendered, anchored, colour, colour_bar, heading, png, text, text_at};
+use crate::format;
 
 pub const FILE: &str = "convergence_heatmap.png";
 

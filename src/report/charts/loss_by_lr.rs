@@ -6,12 +6,12 @@
 use plotters::prelude::*;
 
 use super::axis::Axis;
-use crate::format;
 use super::data::{Cell, ChartData, Group};
 use super::{
     ChartOptions, Rendered, band, colour, finite_range, heading, line, pick_evenly, png, segments,
 };
 use crate::baseline::LESSON_LR;
+use crate::format;
 use crate::report::findings::Verdict;
 
 pub const FILE: &str = "loss_by_lr.png";

@@ -9,13 +9,13 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::Axis;
-use crate::format;
 use super::data::{Cell, ChartData, closest};
 use super::{
-    Area, Rendered, anchored, colour, end_labels, finite_range, heading, line, png,
-    segments, start_labels, text, text_at,
+    Area, Rendered, anchored, colour, end_labels, finite_range, heading, line, png, segments,
+    start_labels, text, text_at,
 };
 use crate::baseline::LESSON_LR;
+use crate::format;
 
 pub const FILE: &str = "symmetry_breaking.png";
 
@@ -57,7 +57,7 @@ fn choose(data: &ChartData) -> Option<Chosen<'_>> {
 
 /// How a near-symmetric cell's line is labelled: by ε, with the scale if scales differ.
 fn eps_label(c: &Cell, scales_differ: bool) -> String {
-    let eps = c.scheme.eps.map_or("?".into(), format::value);
+    let eps = c.scheme.eps.map_or("?".into(), format::exponent);
     match (scales_differ, c.scheme.scale) {
         (true, Some(a)) => format!("ε = {eps} (A = {})", format::value(a)),
         _ => format!("ε = {eps}"),
@@ -108,7 +108,7 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
             format!(
                 "{} at ε = {}",
                 format::share(c.solved_fraction),
-                c.scheme.eps.map_or("?".into(), format::value)
+                c.scheme.eps.map_or("?".into(), format::exponent)
             )
         };
         caption.push_str(&format!(" (from {} to {})", at(a), at(b)));
