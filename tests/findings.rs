@@ -184,6 +184,8 @@ fn terminal_and_report_say_the_same_sentences() {
         .unwrap()
         .replace("&#39;", "'")
         .replace("&#34;", "\"")
+        .replace("&#60;", "<")
+        .replace("&#62;", ">")
         .replace("&amp;", "&");
     for s in &sentences {
         assert!(

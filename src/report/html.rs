@@ -940,14 +940,14 @@ mod tests {
             )
         );
         assert!(page.contains("none got below the bound"));
-        assert!(page.contains("uniform&lt;script&gt;") && !page.contains("uniform<script>"));
+        assert!(page.contains("uniform&#60;script&#62;") && !page.contains("uniform<script>"));
         // Values may wrap between comma-separated items, never inside one.
         assert!(page.contains(
-            "<code><span class=\"tok\">0.5</span>,<wbr><span class=\"tok\">&lt;2&gt;</span></code>"
+            "<code><span class=\"tok\">0.5</span>,<wbr><span class=\"tok\">&#60;2&#62;</span></code>"
         ));
         // The config in reading order: lr before seeds whatever the file's order.
         assert!(page.find("<code>lr</code>") < page.find("<code>seeds</code>"));
-        assert!(page.contains("no &lt;data&gt;"));
+        assert!(page.contains("no &#60;data&#62;"));
         assert!(page.contains("The sweep has no lesson net"));
         // NaN and infinite quartiles are shown, not hidden or crashed on.
         assert!(page.contains(
