@@ -233,7 +233,7 @@ fn render_map_dry_run(d: &xorsweep::map::DryRun) -> String {
         d.net_epochs,
         d.calibrated_net_epochs_per_second / 1e6,
         xorsweep::bench::render::plural(d.threads, "thread"),
-        human_seconds(d.estimated_seconds),
+        xorsweep::format::seconds(d.estimated_seconds),
         xorsweep::escape::shown(&d.out)
     );
     for f in &d.files {
