@@ -15,6 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_with::{DeserializeFromStr, SerializeDisplay};
 
 use crate::error::UsageError;
+use crate::format::exact;
 use crate::train::{Activation, Batch, Hyper, Loss, Options, OutputUnit};
 
 /// A list of numbers: `0.5,1,2`, a linear range `0.1..4:40` or a geometric one `0.05..32:16:log`.
@@ -42,6 +43,25 @@ pub fn parse_number(s: &str) -> Result<f64, String> {
     } else {
         Err(format!("'{t}' is not a finite number"))
     }
+}
+
+/// How far (relative) [`snap`] may move a computed range point: far above the few ulps that
+/// computing `start + (end − start)·t` or `exp(ln start + (ln end − ln start)·t)` can be off by,
+/// far below any difference a learning rate, scale or ε can make in a sweep.
+pub const SNAP_TOLERANCE: f64 = 1e-12;
+
+/// `x` (a computed range point) as the shortest decimal within [`SNAP_TOLERANCE`] of it,
+/// relative: the point the range means when the arithmetic lands a few ulps off it (4, not
+/// 3.999999999999999; 0.7, not 0.7000000000000001). A decimal of 13 significant digits is
+/// always that close, so a snapped point has at most 13; an exact round point stays itself.
+pub fn snap(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    (1..=13)
+        .filter_map(|digits| format!("{:.*e}", digits - 1, x).parse::<f64>().ok())
+        .find(|y| (y - x).abs() <= SNAP_TOLERANCE * x.abs())
+        .unwrap_or(x)
 }
 
 impl Values {
@@ -143,7 +163,8 @@ impl Values {
         self.len() == 0
     }
 
-    /// The numbers, in order.
+    /// The numbers, in order. A range's ends are the typed numbers; the points between are
+    /// [`snap`]ped, so `0.5..8:5:log` is 0.5, 1, 2, 4, 8 and not 3.999999999999999.
     pub fn values(&self) -> Vec<f64> {
         // Ranges have at least 2 points (checked by `parse`).
         let spaced = |start: f64, end: f64, n: u32, f: &dyn Fn(f64) -> f64| -> Vec<f64> {
@@ -151,7 +172,7 @@ impl Values {
                 .map(|i| match i {
                     0 => start,
                     i if i == n - 1 => end,
-                    i => f(f64::from(i) / f64::from(n - 1)),
+                    i => snap(f(f64::from(i) / f64::from(n - 1))),
                 })
                 .collect()
         };
@@ -181,12 +202,14 @@ impl fmt::Display for Values {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Values::List(v) => {
-                let parts: Vec<String> = v.iter().map(|x| format!("{x:?}")).collect();
+                let parts: Vec<String> = v.iter().map(|&x| exact(x)).collect();
                 f.write_str(&parts.join(","))
             }
-            Values::Linear { start, end, points } => write!(f, "{start:?}..{end:?}:{points}"),
+            Values::Linear { start, end, points } => {
+                write!(f, "{}..{}:{points}", exact(*start), exact(*end))
+            }
             Values::Geometric { start, end, points } => {
-                write!(f, "{start:?}..{end:?}:{points}:log")
+                write!(f, "{}..{}:{points}:log", exact(*start), exact(*end))
             }
         }
     }
@@ -215,7 +238,7 @@ impl<'de> Deserialize<'de> for Values {
             Text(String),
         }
         match Raw::deserialize(d)? {
-            Raw::Number(x) => Values::parse(&format!("{x:?}")),
+            Raw::Number(x) => Values::parse(&exact(x)),
             Raw::Text(s) => Values::parse(&s),
         }
         .map_err(serde::de::Error::custom)
@@ -377,7 +400,7 @@ impl Setting {
     }
 
     /// The parts that are not the lesson's, as a person reads them: `tanh · momentum 0.9`
-    /// (empty for the lesson's trainer). Numbers to 4 significant digits.
+    /// (empty for the lesson's trainer). Numbers as [`crate::format::value`] spells them.
     pub fn describe(&self) -> String {
         let o = &self.options;
         let d = Options::LESSON;
@@ -395,19 +418,13 @@ impl Setting {
             parts.push(o.batch.to_string());
         }
         if self.momentum != 0.0 {
-            parts.push(format!(
-                "momentum {}",
-                crate::format::significant(self.momentum, 4)
-            ));
+            parts.push(format!("momentum {}", crate::format::value(self.momentum)));
         }
         if self.weight_decay != 0.0 {
-            parts.push(format!(
-                "decay {}",
-                crate::format::significant(self.weight_decay, 4)
-            ));
+            parts.push(format!("decay {}", crate::format::value(self.weight_decay)));
         }
         if let Some(lr_out) = self.lr_out {
-            parts.push(format!("lr_out {}", crate::format::significant(lr_out, 4)));
+            parts.push(format!("lr_out {}", crate::format::value(lr_out)));
         }
         parts.join(" · ")
     }
@@ -583,6 +600,26 @@ mod hyper_tests {
         let t = TrainerAxes::from_arg_matches(&m).map_err(|e| e.to_string())?;
         t.check().map_err(|e| e.0)?;
         Ok(t)
+    }
+
+    #[test]
+    fn range_points_are_snapped_to_their_round_decimal() {
+        let v = |s: &str| Values::parse(s).unwrap().values();
+        assert_eq!(v("0.5..8:5:log"), [0.5, 1.0, 2.0, 4.0, 8.0]);
+        assert_eq!(v("0.1..10:3:log"), [0.1, 1.0, 10.0]);
+        assert_eq!(v("1e-12..0.1:12:log")[3], 1e-9);
+        assert_eq!(v("0..1:11")[7], 0.7);
+        assert_eq!(v("0.1..4:40")[1], 0.2);
+        // Not round: left within the tolerance of the geometric point, 13 digits at most.
+        let g = v("0.05..32:16:log")[9];
+        let exact = (0.05f64.ln() + (32f64.ln() - 0.05f64.ln()) * 0.6).exp();
+        assert!((g - exact).abs() <= SNAP_TOLERANCE * exact && g != exact);
+        assert_eq!(snap(3.999999999999999), 4.0);
+        assert_eq!(snap(0.07692166378204152), 0.0769216637820);
+        assert_eq!(
+            Values::parse("0.5..8.0:5:log").unwrap().to_string(),
+            "0.5..8:5:log"
+        );
     }
 
     #[test]

@@ -233,7 +233,7 @@ fn render_map_dry_run(d: &xorsweep::map::DryRun) -> String {
         d.net_epochs,
         d.calibrated_net_epochs_per_second / 1e6,
         xorsweep::bench::render::plural(d.threads, "thread"),
-        human_seconds(d.estimated_seconds),
+        xorsweep::format::seconds(d.estimated_seconds),
         xorsweep::escape::shown(&d.out)
     );
     for f in &d.files {
@@ -353,9 +353,9 @@ fn render_dry_run(d: &pipeline::DryRun, out: &std::path::Path) -> String {
         d.net_epochs,
         d.calibrated_net_epochs_per_second / 1e6,
         xorsweep::bench::render::plural(d.threads, "thread"),
-        human_seconds(d.estimated_seconds),
-        human_bytes(d.peak_memory_bytes),
-        human_bytes(d.peak_disk_bytes),
+        xorsweep::format::seconds(d.estimated_seconds),
+        xorsweep::format::bytes(d.peak_memory_bytes),
+        xorsweep::format::bytes(d.peak_disk_bytes),
         out.display()
     );
     if let Some(hw) = d.solved_share_ci95_half_width_worst {
@@ -372,32 +372,6 @@ fn render_dry_run(d: &pipeline::DryRun, out: &std::path::Path) -> String {
         s.push_str(&format!("{w}\n"));
     }
     s
-}
-
-/// A size in binary units with one decimal: `812 B`, `72.0 MiB`, `23.2 GiB`.
-fn human_bytes(b: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut x = b as f64;
-    let mut unit = 0;
-    while x >= 1024.0 && unit + 1 < UNITS.len() {
-        x /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{b} B")
-    } else {
-        format!("{x:.1} {}", UNITS[unit])
-    }
-}
-
-fn human_seconds(s: f64) -> String {
-    if s < 120.0 {
-        format!("{s:.1} s")
-    } else if s < 7200.0 {
-        format!("{:.1} min", s / 60.0)
-    } else {
-        format!("{:.1} h", s / 3600.0)
-    }
 }
 
 fn report_finished(done: &Finished, quiet: bool, json: bool) -> anyhow::Result<()> {

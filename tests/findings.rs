@@ -140,3 +140,72 @@ fn the_summary_fits_the_terminal_and_opens_with_sentences() {
         }
     }
 }
+
+/// The terminal summary and report.html say what the sweep found in the same sentences (both
+/// read them from src/report/findings.rs), and the solved-by-learning-rate chart's caption
+/// repeats the sentence on speed within a tie.
+#[test]
+fn terminal_and_report_say_the_same_sentences() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let run = xorsweep()
+        .args(["sweep", "--init", "lesson", "--init", "uniform:1"])
+        .args(["--init", "symmetric:1", "--lr", "0.5..8:5:log"])
+        .args([
+            "--seeds",
+            "24",
+            "--epochs",
+            "3000",
+            "--runs-csv",
+            "none",
+            "-o",
+        ])
+        .arg(&out)
+        // Wide enough that no sentence is wrapped.
+        .env("COLUMNS", "2000")
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let text = String::from_utf8(run.stdout).unwrap();
+    let sentences: Vec<&str> = text
+        .lines()
+        .skip_while(|l| *l != "What the sweep found:")
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .map(str::trim)
+        .collect();
+    // The counts, the most reliable rate, speed within a tie, the symmetric bound.
+    assert_eq!(sentences.len(), 4, "{text}");
+    let html = std::fs::read_to_string(out.join("report.html"))
+        .unwrap()
+        .replace("&#39;", "'")
+        .replace("&#34;", "\"")
+        .replace("&#60;", "<")
+        .replace("&#62;", ">")
+        .replace("&amp;", "&");
+    for s in &sentences {
+        assert!(
+            html.contains(&format!("<li>{s}</li>")),
+            "not in report.html: {s}"
+        );
+    }
+    let speed = sentences
+        .iter()
+        .find(|s| s.contains("tie on solved share"))
+        .unwrap();
+    let caption = html
+        .split("<figcaption>")
+        .find(|c| c.contains("solved_by_lr.png"))
+        .unwrap();
+    assert!(caption.contains(speed), "{caption}");
+    // The snapped range: learning rate 4, not 3.999999999999999.
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert!(
+        summary.contains(",4,") && !summary.contains("3.99999"),
+        "{summary}"
+    );
+}

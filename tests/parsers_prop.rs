@@ -1,7 +1,8 @@
-//! Property tests of the little languages: arbitrary input never panics, valid specs round-trip.
+//! Property tests of the little languages: arbitrary input never panics, valid specs round-trip,
+//! range points are snapped short.
 
 use proptest::prelude::*;
-use xorsweep::hyper::{TrainerAxes, Values, check_lr};
+use xorsweep::hyper::{SNAP_TOLERANCE, TrainerAxes, Values, check_lr};
 use xorsweep::sweep::config::{RunsCsv, RunsFormat, SweepConfig};
 use xorsweep::sweep::shard::Shard;
 use xorsweep::sweep::spec::InitSpec;
@@ -80,6 +81,30 @@ proptest! {
             prop_assert_eq!(xs.len(), points as usize);
             prop_assert_eq!(xs[0], start);
             if points > 1 { prop_assert_eq!(*xs.last().unwrap(), end); }
+        }
+    }
+
+    /// Every point between a range's ends is snapped: at most 13 significant digits (so it
+    /// prints short) and within the stated tolerance of the point the arithmetic computed.
+    #[test]
+    fn range_points_are_short_and_within_the_snap_tolerance(v in values()) {
+        let (start, end, points, log) = match v {
+            Values::Linear { start, end, points } => (start, end, points, false),
+            Values::Geometric { start, end, points } => (start, end, points, true),
+            Values::List(_) => return Ok(()),
+        };
+        let xs = v.values();
+        for (i, &x) in xs.iter().enumerate().skip(1).take(points as usize - 2) {
+            let t = i as f64 / f64::from(points - 1);
+            let exact = if log {
+                (start.ln() + (end.ln() - start.ln()) * t).exp()
+            } else {
+                start + (end - start) * t
+            };
+            prop_assert!((x - exact).abs() <= SNAP_TOLERANCE * exact.abs(), "{} at {}: {} vs {}", v, i, x, exact);
+            let shortest = format!("{x:e}");
+            let digits = shortest.split('e').next().unwrap().chars().filter(char::is_ascii_digit).count();
+            prop_assert!(digits <= 13, "{} at {}: {}", v, i, shortest);
         }
     }
 

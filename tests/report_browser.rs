@@ -605,6 +605,76 @@ fn check_retraining(p: &mut Page, strict: impl Fn(&str, f64) -> bool) -> Vec<(u6
     checked
 }
 
+/// The page's number formats (report.js's `fmt`, `pct`, `epochText`) spell numbers as
+/// src/format.rs does: measured values and learning rates at 3 and 4 digits across the range
+/// where the two languages switch to exponents differently, shares at every k/40 and k/16
+/// (exact halves of a percent), and epochs whole and half. Excluded: values exactly halfway
+/// between two 3- or 4-digit decimals (Rust rounds those to even, JavaScript up), which no
+/// learning rate or measured loss of a sweep lands on.
+fn check_formats_match_format_rs(p: &mut Page) {
+    use xorsweep::format;
+    let values = [
+        0.0888,
+        0.000978,
+        1.2e-5,
+        8.788484346448943,
+        13.520496761025612,
+        123456.7,
+        2e6,
+        2.5e7,
+        -0.25,
+        0.07692166378204152,
+        1e-7,
+        3.999999999999999,
+        0.16666666,
+        0.5,
+        32.0,
+        1e-3,
+        999999.0,
+        0.0009999,
+        -1e-9,
+        0.0,
+    ];
+    let shares: Vec<f64> = (0..=40)
+        .map(|k| f64::from(k) / 40.0)
+        .chain((0..=16).map(|k| f64::from(k) / 16.0))
+        .chain([
+            0.0004,
+            0.9995,
+            0.845,
+            0.965,
+            0.0975,
+            0.005,
+            0.999,
+            0.001,
+            0.0044268315026814095,
+        ])
+        .collect();
+    let epochs = [0.0, 82.0, 1345.5, 3746.0, 20000.0];
+    let got = p.eval(&format!(
+        "(() => {{ const f = window.xorsweepFormat; return [{v}.map(x => f.significant(x, 3)), {v}.map(x => f.significant(x, 4)), {s}.map(f.share), {e}.map(f.epochs)]; }})()",
+        v = json!(values),
+        s = json!(shares),
+        e = json!(epochs)
+    ));
+    let want = json!([
+        values
+            .iter()
+            .map(|&x| format::significant(x, 3))
+            .collect::<Vec<_>>(),
+        values.iter().map(|&x| format::value(x)).collect::<Vec<_>>(),
+        shares.iter().map(|&x| format::share(x)).collect::<Vec<_>>(),
+        epochs
+            .iter()
+            .map(|&x| format::epochs(x))
+            .collect::<Vec<_>>(),
+    ]);
+    assert_eq!(
+        got, want,
+        "report.js and format.rs spell numbers differently"
+    );
+}
+
 #[test]
 fn report_works_in_headless_chromium_at_phone_and_laptop_width() {
     let Some(chromium) = find_chromium() else {
@@ -692,7 +762,7 @@ fn report_works_in_headless_chromium_at_phone_and_laptop_width() {
     assert!(
         footer.contains(env!("CARGO_PKG_VERSION"))
             && footer.contains("xorsweep sweep ")
-            && footer.contains(" --lr 0.5..8.0:4:log "),
+            && footer.contains(" --lr 0.5..8:4:log "),
         "{footer}"
     );
     drop(page);
@@ -705,6 +775,7 @@ fn report_works_in_headless_chromium_at_phone_and_laptop_width() {
         json!([hash, chosen[1], chosen[2]]),
         "a link with the selection"
     );
+    check_formats_match_format_rs(&mut page);
     drop(page);
 
     // Every trainer option: the lesson's net under each combination of hidden activation,

@@ -18,8 +18,8 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::error::UsageError;
+use crate::format::{epochs, share};
 use crate::report::SUMMARY_CSV;
-use crate::report::findings::{epochs, share};
 use crate::report::schema::{SummaryRow, read_csv, write_csv};
 use crate::report::terminal::wrap;
 

@@ -13,7 +13,8 @@ use serde::Serialize;
 
 use super::compute::Pixel;
 use super::spec::{AxisSpec, Measure};
-use crate::report::charts::axis::{Axis, Scale as AxisScale, tick_label};
+use crate::format::tick as tick_label;
+use crate::report::charts::axis::{Axis, Scale as AxisScale};
 use crate::report::charts::colour;
 use crate::report::charts::map::{Bar, Inset};
 

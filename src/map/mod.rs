@@ -25,8 +25,8 @@ use std::time::Instant;
 use anyhow::Context;
 use serde::Serialize;
 
+use crate::format::tick as tick_label;
 use crate::outdir::{Mode, OutDir};
-use crate::report::charts::axis::tick_label;
 use crate::report::charts::map as chart;
 use crate::report::manifest::RunInfo;
 use chaos::{Chaos, Sample};
@@ -523,7 +523,7 @@ fn resolving(x: f64, step: f64) -> String {
     let digits = ((x.abs() / step).log10().ceil() as i32 + 1).clamp(1, 17);
     let m = x.abs();
     if (1e-4..1e7).contains(&m) {
-        crate::format::significant(x, digits)
+        crate::format::decimal(x, digits as usize)
     } else {
         let s = format!("{:.*e}", (digits - 1) as usize, x);
         match s.split_once('e') {

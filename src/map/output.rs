@@ -121,7 +121,7 @@ pub fn html(
             h,
             "<tr><td>{}</td><td>{}×</td><td>{}</td><td>{}</td><td>{:.1}%</td><td>{}</td><td>{}</td></tr>",
             esc(&r.name),
-            crate::report::charts::axis::tick_label(r.zoom),
+            crate::format::tick(r.zoom),
             esc(&r.x),
             esc(&r.y),
             100.0 * r.share,

@@ -24,8 +24,8 @@
 
 use serde::Serialize;
 
-use super::charts::axis::sig_label;
 use super::charts::data::{Cell, ChartData, Group};
+use crate::format::{self, NONE, epochs, opt_epochs, share, share_range, value as lr};
 
 /// A rate is a candidate for the speed claim when its solved share's upper 95 % bound reaches
 /// this fraction of the best rate's lower bound: it may solve about as often as the best.
@@ -206,6 +206,9 @@ pub struct Finding {
     pub trade_off_text: Option<String>,
     /// The finding in a sentence or two.
     pub sentence: String,
+    /// The lowest final loss of any of its nets (NaN when none is finite).
+    #[serde(skip)]
+    pub final_loss_best: f64,
 }
 
 /// The findings of every init scheme, in the sweep's order.
@@ -240,61 +243,26 @@ pub fn finding(g: &Group) -> Finding {
         trade_off: v.as_ref().is_some_and(Verdict::trade_off),
         trade_off_text: None,
         sentence: String::new(),
+        final_loss_best: g
+            .cells
+            .iter()
+            .map(|c| c.final_loss_best)
+            .filter(|x| !x.is_nan())
+            .fold(f64::NAN, f64::min),
     };
     if let (true, Some(best), Some(fast)) = (f.trade_off, &f.best, &f.fastest) {
         f.trade_off_text = Some(format!(
             "{} solves {} in {} epochs, {} solves {} in {}",
             lr(best.lr),
             share(best.solved_fraction),
-            best.median_solved_epoch.map_or("–".into(), epochs),
+            opt_epochs(best.median_solved_epoch),
             lr(fast.lr),
             share(fast.solved_fraction),
-            fast.median_solved_epoch.map_or("–".into(), epochs),
+            opt_epochs(fast.median_solved_epoch),
         ));
     }
     f.sentence = sentence(&f, g);
     f
-}
-
-/// A solved share for reading: whole percents from 10 % to 90 %, one decimal outside (so 0.5 %
-/// is not "0 %" and 99.5 % not "100 %"), "<0.1%" and ">99.9%" at the very ends; exactly 0 and
-/// 1 as "0%" and "100%".
-pub fn share(f: f64) -> String {
-    if !f.is_finite() {
-        "–".into()
-    } else if f > 0.0 && f < 0.001 {
-        "<0.1%".into()
-    } else if f > 0.999 && f < 1.0 {
-        ">99.9%".into()
-    } else if f == 0.0 || f == 1.0 || (0.1..=0.9).contains(&f) {
-        format!("{:.0}%", 100.0 * f)
-    } else {
-        format!("{:.1}%", 100.0 * f)
-    }
-}
-
-/// A range of shares: "76–84%", or one share when both ends read the same.
-pub fn share_range(lo: f64, hi: f64) -> String {
-    let (a, b) = (share(lo), share(hi));
-    if a == b {
-        a
-    } else {
-        format!("{}–{b}", a.trim_end_matches('%'))
-    }
-}
-
-/// A learning rate for reading (3 significant digits).
-pub fn lr(x: f64) -> String {
-    sig_label(x, 3)
-}
-
-/// An epoch count for reading.
-pub fn epochs(x: f64) -> String {
-    if x.is_finite() {
-        format!("{x:.0}")
-    } else {
-        "–".into()
-    }
 }
 
 /// A cell's speed: "80 epochs (95% interval 74–88)", "82 epochs (one net)", or with too few
@@ -384,7 +352,7 @@ fn sentence(f: &Finding, g: &Group) -> String {
             "{} (one net per rate, so no intervals): solved XOR at {at}; fastest at {}, epoch {}.",
             f.init,
             lr(fast.lr),
-            fast.median_solved_epoch.map_or("–".into(), epochs)
+            opt_epochs(fast.median_solved_epoch)
         );
     }
     let tied = f.tied_best_lrs.len();
@@ -394,7 +362,7 @@ fn sentence(f: &Finding, g: &Group) -> String {
             f.init,
             share(best.solved_fraction),
             best.solved_ci95
-                .map_or("–".into(), |(a, b)| share_range(a, b))
+                .map_or(NONE.into(), |(a, b)| share_range(a, b))
         )
     } else {
         format!(
@@ -419,13 +387,103 @@ fn sentence(f: &Finding, g: &Group) -> String {
     } else {
         s.push_str(&format!("; tied on speed with {}.", rate_list(&others)));
     }
-    if let Some(t) = &f.trade_off_text {
-        s.push_str(&format!(" Reliability and speed differ: {t}."));
+    if let Some(t) = trade_off(f) {
+        s.push(' ');
+        s.push_str(&t);
     }
     s
 }
 
-/// Two or three plain sentences of what the whole sweep found, for the top of a summary.
+/// Where the most reliable rate is not among the fastest, the two sides in a sentence:
+/// "Reliability and speed differ: 8.788 solves 96.5% in 3746 epochs, 13.52 solves 93.5% in 137."
+pub fn trade_off(f: &Finding) -> Option<String> {
+    let t = f.trade_off_text.as_ref()?;
+    Some(format!("Reliability and speed differ: {t}."))
+}
+
+/// The best MSE an exactly symmetric net can reach: it can fit at most three of the four cases.
+pub const SYMMETRIC_BOUND: f64 = 1.0 / 6.0;
+
+/// Where the learning rate mostly sets speed: of the schemes with several tied-best rates whose
+/// median epochs to solve differ more than twofold, the one where they differ most (independent
+/// random inits first: near-clones are slow for another reason).
+pub fn widest_speed_spread(findings: &[Finding]) -> Option<&Finding> {
+    findings
+        .iter()
+        .filter(|f| !f.one_net_per_rate && f.tied_best_lrs.len() > 1)
+        .filter_map(|f| {
+            let fast = f.fastest.as_ref()?.median_solved_epoch?;
+            let slow = f.tied_medians.iter().copied().fold(fast, f64::max);
+            Some((f, fast, slow))
+        })
+        .filter(|(_, fast, slow)| *slow > 2.0 * fast)
+        .max_by(|a, b| {
+            let independent = |f: &Finding| !f.family.contains("symmetric");
+            independent(a.0)
+                .cmp(&independent(b.0))
+                .then((a.2 / a.1).total_cmp(&(b.2 / b.1)))
+        })
+        .map(|(f, _, _)| f)
+}
+
+/// The learning rate's effect on speed within a tie on solved share, in a sentence: "For
+/// uniform:1, learning rates 0.5–8 (5 rates) tie on solved share (68–88%), but their median
+/// epoch of solving runs from 1592 to 117." None where the tie has one rate.
+pub fn speed_spread(f: &Finding) -> Option<String> {
+    let (Some(fast), Some(rates), Some((lo, hi))) =
+        (&f.fastest, &f.tied_best_text, f.tied_solved_range)
+    else {
+        return None;
+    };
+    let fast = fast.median_solved_epoch?;
+    let slow = f.tied_medians.iter().copied().fold(fast, f64::max);
+    (f.tied_best_lrs.len() > 1).then(|| {
+        format!(
+            "For {}, learning rates {rates} tie on solved share ({}), but their median epoch of solving runs from {} to {}.",
+            f.init,
+            share_range(lo, hi),
+            epochs(slow),
+            epochs(fast)
+        )
+    })
+}
+
+/// What exactly symmetric nets did against the bound the symmetry argument sets, in a
+/// sentence, and whether it contradicts the argument (a net below the bound). None when the
+/// sweep has no exactly symmetric init.
+pub fn symmetric_verdict(findings: &[Finding]) -> Option<(String, bool)> {
+    let sym: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.family == "symmetric")
+        .collect();
+    if sym.is_empty() {
+        return None;
+    }
+    let nets: u64 = sym.iter().map(|f| f.nets).sum();
+    let solved: u64 = sym.iter().map(|f| f.solved).sum();
+    let best = sym
+        .iter()
+        .map(|f| f.final_loss_best)
+        .filter(|x| !x.is_nan())
+        .fold(f64::INFINITY, f64::min);
+    let below = best < SYMMETRIC_BOUND;
+    let verdict = if below {
+        "below the bound: this contradicts the symmetry argument"
+    } else {
+        "none got below the bound, as the symmetry argument says"
+    };
+    Some((
+        format!(
+            "Exactly symmetric nets (both hidden units identical): {solved} of {nets} solved XOR; best final loss {} against the bound 1/6 = {}: {verdict}.",
+            format::significant(best, 6),
+            format::significant(SYMMETRIC_BOUND, 6)
+        ),
+        below,
+    ))
+}
+
+/// Two to four plain sentences of what the whole sweep found, for the top of the terminal
+/// summary and of report.html.
 pub fn overview(findings: &[Finding]) -> Vec<String> {
     let mut out = Vec::new();
     let nets: u64 = findings.iter().map(|f| f.nets).sum();
@@ -461,31 +519,8 @@ pub fn overview(findings: &[Finding]) -> Vec<String> {
         s.push('.');
         out.push(s);
     }
-    // The learning rate's effect on speed, where the tied-best span the widest range of medians.
-    // Independent random inits first: near-clones are slow for another reason.
-    let spread = findings
-        .iter()
-        .filter(|f| !f.one_net_per_rate && f.tied_best_lrs.len() > 1)
-        .filter_map(|f| {
-            let fast = f.fastest.as_ref()?.median_solved_epoch?;
-            let slow = f.tied_medians.iter().copied().fold(fast, f64::max);
-            Some((f, fast, slow))
-        })
-        .filter(|(_, fast, slow)| *slow > 2.0 * fast)
-        .max_by(|a, b| {
-            let independent = |f: &Finding| !f.family.contains("symmetric");
-            independent(a.0)
-                .cmp(&independent(b.0))
-                .then((a.2 / a.1).total_cmp(&(b.2 / b.1)))
-        });
-    if let Some((f, fast, slow)) = spread {
-        out.push(format!(
-            "Within a tie on solved share the learning rate mostly sets speed: for {} the median epochs to solve run from {} to {}.",
-            f.init,
-            epochs(slow),
-            epochs(fast)
-        ));
-    }
+    out.extend(widest_speed_spread(findings).and_then(speed_spread));
+    out.extend(symmetric_verdict(findings).map(|(s, _)| s));
     out
 }
 
@@ -672,21 +707,5 @@ mod tests {
             f.sentence,
             "lesson (one net per rate, so no intervals): solved XOR at 3 of 4 rates, all but 8; fastest at 16, epoch 82."
         );
-    }
-
-    #[test]
-    fn shares_keep_a_decimal_below_ten_and_above_ninety_percent() {
-        assert_eq!(share(0.0), "0%");
-        assert_eq!(share(0.005), "0.5%");
-        assert_eq!(share(0.0975), "9.8%");
-        assert_eq!(share(0.1), "10%");
-        assert_eq!(share(0.84), "84%");
-        assert_eq!(share(0.965), "96.5%");
-        assert_eq!(share(0.9999), ">99.9%");
-        assert_eq!(share(0.0004), "<0.1%");
-        assert_eq!(share(1.0), "100%");
-        assert_eq!(share_range(0.76, 0.84), "76–84%");
-        assert_eq!(share_range(0.003, 0.02), "0.3–2.0%");
-        assert_eq!(share_range(1.0, 1.0), "100%");
     }
 }

@@ -10,22 +10,18 @@
 //! open full size on tap through a CSS `:target` overlay, without the script. Narrow screens get
 //! a page no wider than themselves: wide tables scroll inside their own box.
 
-use std::fmt::Write;
-
+use askama::Template;
 use base64::Engine;
 use serde::Serialize;
 
-use super::charts::axis::sig_label;
 use super::charts::data::{Cell, ChartData, Example, closest};
 use super::charts::loss_by_lr;
 use super::charts::{Chart, ChartOptions, Rendered};
 use super::findings::{self, Finding};
 use super::schema::ROLE_FIRST;
 use crate::baseline::LESSON_LR;
+use crate::format::{self, NONE};
 use crate::train::{Activation, Batch, Loss, N_PARAMS, OutputUnit};
-
-/// The best MSE an exactly symmetric net can reach: it can fit at most three of the four cases.
-pub const SYMMETRIC_BOUND: f64 = 1.0 / 6.0;
 
 const STYLE: &str = include_str!("report.css");
 const SCRIPT: &str = include_str!("report.js");
@@ -46,49 +42,27 @@ pub fn esc(s: &str) -> String {
     out
 }
 
-/// A number for reading: 4 significant digits, "–" for none.
-fn n4(x: f64) -> String {
-    if x.is_nan() {
-        "–".into()
-    } else {
-        sig_label(x, 4)
-    }
-}
-
-/// A loss or gap for the table: 3 significant digits, "–" for none.
-fn n3(x: f64) -> String {
-    if x.is_nan() {
-        "–".into()
-    } else {
-        sig_label(x, 3)
-    }
-}
-
-fn opt_n4(x: Option<f64>) -> String {
-    x.map_or("–".into(), n4)
-}
-
-/// An epoch count, exact: whole, or with the .5 a median of two can have.
-fn epoch(x: f64) -> String {
-    if x.is_nan() {
-        "–".into()
-    } else if x.fract() == 0.0 {
-        format!("{x:.0}")
-    } else {
-        format!("{x:.1}")
-    }
-}
-
-fn opt_epoch(x: Option<f64>) -> String {
-    x.map_or("–".into(), epoch)
-}
-
-fn pct(f: f64) -> String {
-    if f.is_finite() {
-        format!("{:.1}%", 100.0 * f)
-    } else {
-        "–".into()
-    }
+/// report.html's template (`templates/report.html`): every field is text to show (escaped by
+/// the template) unless its name says otherwise.
+#[derive(Template)]
+#[template(path = "report.html")]
+struct Page<'a> {
+    /// report.css, inlined as it is.
+    style: &'a str,
+    /// report.js, inlined as it is.
+    script: &'a str,
+    config: ConfigView,
+    headline: Headline,
+    figures: Vec<Figure>,
+    /// Charts not drawn: (file, why).
+    skipped: Vec<(String, String)>,
+    /// The explorer's data, JSON with every "<" escaped (so inlined as it is).
+    explorer: Option<String>,
+    /// The every-cell table's headings and whether each shows by default (1) or not (0).
+    columns: Vec<(&'static str, u8)>,
+    rows: Vec<CellRow>,
+    version: &'static str,
+    command: String,
 }
 
 /// The whole page.
@@ -98,24 +72,27 @@ pub fn page(
     sweep_toml: &str,
     opts: &ChartOptions,
 ) -> Vec<u8> {
-    let mut h = String::new();
-    h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    h.push_str("<title>xorsweep report</title>\n<style>");
-    h.push_str(STYLE);
-    h.push_str("</style>\n</head>\n<body>\n");
-    h.push_str("<h1>xorsweep: what decides whether a 2-2-1 net learns XOR</h1>\n");
-    h.push_str("<p class=\"lede\">Many tiny sigmoid networks (h₁ = σ(w₁₁x₁ + w₁₂x₂ + b₁), h₂ = σ(w₂₁x₁ + w₂₂x₂ + b₂), out = σ(v₁h₁ + v₂h₂ + c)) trained by full-batch gradient descent on the four XOR cases, across learning rates (the gradient-descent step size η) and initialisations. A net counts as <em>solved</em> once all four outputs are on the right side of 0.5.</p>\n");
-    config_section(&mut h, data, sweep_toml);
-    headline_section(&mut h, data);
-    charts_section(&mut h, charts);
-    explorer_section(&mut h, data, opts, sweep_toml);
-    summary_section(&mut h, data);
-    footer(&mut h, sweep_toml);
-    h.push_str("<script>");
-    h.push_str(SCRIPT);
-    h.push_str("</script>\n</body>\n</html>\n");
-    h.into_bytes()
+    let (figures, skipped) = figures(charts);
+    let page = Page {
+        style: STYLE,
+        script: SCRIPT,
+        config: config_view(data, sweep_toml),
+        headline: headline(data),
+        figures,
+        skipped,
+        explorer: explorer_json(data, opts, sweep_toml),
+        columns: CELL_COLUMNS
+            .iter()
+            .map(|&(name, shown)| (name, u8::from(shown)))
+            .collect(),
+        rows: data.cells.iter().map(CellRow::new).collect(),
+        version: env!("CARGO_PKG_VERSION"),
+        command: command_line(sweep_toml)
+            .unwrap_or_else(|| "xorsweep sweep --config sweep.toml".into()),
+    };
+    page.render()
+        .expect("the report template writes to a String, which cannot fail")
+        .into_bytes()
 }
 
 /// sweep.toml's keys in the order a reader wants them (what was swept, how much, then the
@@ -131,9 +108,41 @@ const CONFIG_ORDER: [(&str, &str); 8] = [
     ("chunk_nets", "nets per work chunk"),
 ];
 
-/// A config value as text pieces that may wrap between them but never inside one: list items,
-/// and the comma-separated values within an item.
-fn config_value(v: &toml::Value) -> String {
+/// "The sweep": its size and sweep.toml, key by key.
+struct ConfigView {
+    cells: usize,
+    nets: u64,
+    /// sweep.toml's keys in reading order; None when it does not parse (then `raw` is shown).
+    table: Option<Vec<ConfigRow>>,
+    raw: String,
+    /// `N` of `runs_csv = sample:N`.
+    sample: Option<String>,
+    target: Option<TargetNote>,
+}
+
+/// One key of sweep.toml: its name, a few words of what it is, and its value as list items of
+/// comma-separated parts (the page may wrap between parts, never inside one).
+struct ConfigRow {
+    key: String,
+    what: Option<&'static str>,
+    items: Vec<Vec<String>>,
+}
+
+/// With `--target-loss`: per init, how many nets got their loss below it and how fast.
+struct TargetNote {
+    target: String,
+    rows: Vec<TargetRow>,
+}
+
+struct TargetRow {
+    init: String,
+    reached: u64,
+    nets: u64,
+    /// The learning rate where the median epoch of reaching the target is lowest, and it.
+    fastest: Option<(String, String)>,
+}
+
+fn config_items(v: &toml::Value) -> Vec<Vec<String>> {
     let items: Vec<String> = match v {
         toml::Value::String(s) => vec![s.clone()],
         toml::Value::Array(a) => a
@@ -144,251 +153,224 @@ fn config_value(v: &toml::Value) -> String {
     };
     items
         .iter()
-        .map(|item| {
-            let parts: Vec<String> = item
-                .split(',')
-                .map(|p| format!("<span class=\"tok\">{}</span>", esc(p)))
-                .collect();
-            parts.join(",<wbr>")
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+        .map(|item| item.split(',').map(str::to_string).collect())
+        .collect()
 }
 
-/// With `--target-loss`: per init, how many nets got their loss below it and how fast.
-fn target_note(h: &mut String, data: &ChartData, target: f64) {
-    let _ = writeln!(
-        h,
-        "<p>Nets whose loss went below the target loss {target} (<code>--target-loss</code>), per init: share of nets, and the median epoch of the first such loss at the learning rate where that median is lowest.</p>\n<ul class=\"plain\">"
-    );
-    for g in data.groups() {
-        let (nets, reached) = g.cells.iter().fold((0, 0), |(n, k), c| {
-            (n + c.nets, k + c.target.map_or(0, |t| t.0))
-        });
-        let fastest = g
+fn target_note(data: &ChartData, target: f64) -> TargetNote {
+    let rows = data
+        .groups()
+        .iter()
+        .map(|g| {
+            let (nets, reached) = g.cells.iter().fold((0, 0), |(n, k), c| {
+                (n + c.nets, k + c.target.map_or(0, |t| t.0))
+            });
+            let fastest = g
+                .cells
+                .iter()
+                .filter_map(|c| Some((c.lr, c.target?.1?)))
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(lr, e)| (format::value(lr), format::epochs(e)));
+            TargetRow {
+                init: g.scheme.label(),
+                reached,
+                nets,
+                fastest,
+            }
+        })
+        .collect();
+    TargetNote {
+        target: format::value(target),
+        rows,
+    }
+}
+
+fn config_view(data: &ChartData, sweep_toml: &str) -> ConfigView {
+    let table = sweep_toml.parse::<toml::Table>().ok();
+    let rows = table.as_ref().map(|table| {
+        let known = CONFIG_ORDER
+            .iter()
+            .filter_map(|(k, what)| Some((*k, Some(*what), table.get(*k)?)));
+        let rest = table
+            .iter()
+            .filter(|(k, _)| CONFIG_ORDER.iter().all(|(o, _)| o != k))
+            .map(|(k, v)| (k.as_str(), None, v));
+        known
+            .chain(rest)
+            .map(|(key, what, v)| ConfigRow {
+                key: key.to_string(),
+                what,
+                items: config_items(v),
+            })
+            .collect()
+    });
+    ConfigView {
+        cells: data.cells.len(),
+        nets: data.cells.iter().map(|c| c.nets).sum(),
+        sample: table.as_ref().and_then(|t| {
+            t.get("runs_csv")?
+                .as_str()?
+                .strip_prefix("sample:")
+                .map(str::to_string)
+        }),
+        target: table
+            .as_ref()
+            .and_then(|t| t.get("target_loss")?.as_float())
+            .map(|t| target_note(data, t)),
+        table: rows,
+        raw: sweep_toml.to_string(),
+    }
+}
+
+/// "Headline numbers": what the sweep found (the terminal summary's sentences), the lesson's
+/// net, the symmetric bound, the per-scheme findings and their table.
+struct Headline {
+    overview: Vec<String>,
+    lesson: Option<LessonLine>,
+    /// The symmetric nets' sentence, and whether it contradicts the symmetry argument.
+    symmetric: Option<(String, bool)>,
+    /// Independent random inits' findings: (init, the sentence after the init's name).
+    plain: Vec<(String, String)>,
+    groups: Vec<GroupRow>,
+}
+
+/// The lesson's own net at its own learning rate.
+struct LessonLine {
+    lr: String,
+    /// "loss 0.0888 at epoch 999, the lesson's last printed line; " (or empty).
+    printed: String,
+    final_loss: String,
+    epochs: String,
+    solved: String,
+}
+
+/// One init scheme's row of the headline table.
+struct GroupRow {
+    init: String,
+    nets: u64,
+    solved: u64,
+    overall: String,
+    rates: String,
+    there: String,
+    best: String,
+    fastest: String,
+    fastest_epochs: String,
+}
+
+fn lesson_line(data: &ChartData) -> Option<LessonLine> {
+    let e = data
+        .example_near("lesson", LESSON_LR)
+        .filter(|e| e.lr == LESSON_LR)?;
+    // What the lesson's own printout ends with: the loss at its last printed epoch.
+    let last_printed = f64::from(crate::baseline::LESSON_STEPS - 1);
+    let printed = data
+        .baseline
+        .as_ref()
+        .and_then(|b| {
+            let i = b.epoch.iter().position(|&x| x == last_printed)?;
+            Some(format!(
+                "loss {} at epoch {}, the lesson's last printed line; ",
+                format::measured(b.loss[i]),
+                format::epochs(last_printed)
+            ))
+        })
+        .unwrap_or_default();
+    Some(LessonLine {
+        lr: format::value(e.lr),
+        printed,
+        final_loss: format::measured(e.final_loss),
+        epochs: data
             .cells
             .iter()
-            .filter_map(|c| Some((c.lr, c.target?.1?)))
-            .min_by(|a, b| a.1.total_cmp(&b.1));
-        let _ = write!(
-            h,
-            "<li><span class=\"tok\">{}</span>: {reached} of {nets} nets",
-            esc(&g.scheme.label())
-        );
-        if let Some((lr, e)) = fastest {
-            let _ = write!(h, "; fastest at learning rate {}: median epoch {e}", n3(lr));
-        }
-        h.push_str("</li>\n");
-    }
-    h.push_str("</ul>\n");
+            .find(|c| c.cell == e.cell)
+            .and_then(|c| c.curve.epoch.last())
+            .map_or("all".into(), |x| format::epochs(*x)),
+        solved: match e.solved_epoch {
+            Some(s) => format!("solved XOR at epoch {s} (all four cases right from then on)"),
+            None => format!("did not solve XOR ({} of 4 cases right)", e.correct),
+        },
+    })
 }
 
-fn config_section(h: &mut String, data: &ChartData, sweep_toml: &str) {
-    h.push_str("<h2>The sweep</h2>\n");
-    let nets: u64 = data.cells.iter().map(|c| c.nets).sum();
-    let _ = writeln!(
-        h,
-        "<p>{} cells (init scheme × learning rate), {} nets in all. The configuration, as written to <code>sweep.toml</code> (rerun it with <code class=\"tok\">xorsweep sweep --config sweep.toml</code>):</p>",
-        data.cells.len(),
-        nets
-    );
-    match sweep_toml.parse::<toml::Table>() {
-        Ok(table) => {
-            h.push_str("<div class=\"scroll\">\n<table class=\"config\">\n<tbody>\n");
-            let known = CONFIG_ORDER
-                .iter()
-                .filter_map(|(k, what)| Some((*k, Some(*what), table.get(*k)?)));
-            let rest = table
-                .iter()
-                .filter(|(k, _)| CONFIG_ORDER.iter().all(|(o, _)| o != k))
-                .map(|(k, v)| (k.as_str(), None, v));
-            for (k, what, v) in known.chain(rest) {
-                let _ = writeln!(
-                    h,
-                    "<tr><th><code>{}</code>{}</th><td><code>{}</code></td></tr>",
-                    esc(k),
-                    what.map_or(String::new(), |w| format!(
-                        "<br><span class=\"hint\">{w}</span>"
-                    )),
-                    config_value(v)
-                );
-            }
-            h.push_str("</tbody>\n</table>\n</div>\n");
-            if let Some(n) = table
-                .get("runs_csv")
-                .and_then(|v| v.as_str())
-                .and_then(|v| v.strip_prefix("sample:"))
-            {
-                let _ = writeln!(
-                    h,
-                    "<p class=\"note\"><strong>runs.csv is a sample</strong>: about {} nets spread evenly over the sweep (<code>runs_csv = sample:{}</code>), not every net. Counts and shares from it are not the sweep's; this page, summary.csv and curves.csv cover all {nets} nets.</p>",
-                    esc(n),
-                    esc(n)
-                );
-            }
-            if let Some(t) = table.get("target_loss").and_then(|v| v.as_float()) {
-                target_note(h, data, t);
-            }
-        }
-        Err(_) => {
-            let _ = writeln!(h, "<pre>{}</pre>", esc(sweep_toml));
-        }
-    }
-}
-
-fn headline_section(h: &mut String, data: &ChartData) {
-    h.push_str("<h2>Headline numbers</h2>\n<ul>\n");
-    match data
-        .example_near("lesson", LESSON_LR)
-        .filter(|e| e.lr == LESSON_LR)
-    {
-        Some(e) => {
-            let solved = match e.solved_epoch {
-                Some(s) => format!("solved XOR at epoch {s} (all four cases right from then on)"),
-                None => format!("did not solve XOR ({} of 4 cases right)", e.correct),
-            };
-            // What the lesson's own printout ends with: the loss at its last printed epoch.
-            let last_printed = f64::from(crate::baseline::LESSON_STEPS - 1);
-            let printed = data
-                .baseline
-                .as_ref()
-                .and_then(|b| {
-                    let i = b.epoch.iter().position(|&x| x == last_printed)?;
-                    Some(format!(
-                        "loss {} at epoch {last_printed}, the lesson's last printed line; ",
-                        n4(b.loss[i])
-                    ))
-                })
-                .unwrap_or_default();
-            let _ = writeln!(
-                h,
-                "<li><strong>The lesson's net</strong> (its fixed weights, learning rate {}): {}final loss {} after {} epochs; {}.</li>",
-                n4(e.lr),
-                esc(&printed),
-                n4(e.final_loss),
-                data.cells
-                    .iter()
-                    .find(|c| c.cell == e.cell)
-                    .and_then(|c| c.curve.epoch.last())
-                    .map_or("all".into(), |x| n4(*x)),
-                esc(&solved)
-            );
-        }
-        None => h.push_str("<li>The sweep has no lesson net at learning rate 2.</li>\n"),
-    }
-    let symmetric: Vec<&Cell> = data
-        .cells
-        .iter()
-        .filter(|c| c.scheme.init == "symmetric")
-        .collect();
-    if !symmetric.is_empty() {
-        let nets: u64 = symmetric.iter().map(|c| c.nets).sum();
-        let solved: u64 = symmetric.iter().map(|c| c.solved).sum();
-        let best = symmetric
-            .iter()
-            .map(|c| c.final_loss_best)
-            .filter(|x| !x.is_nan())
-            .fold(f64::INFINITY, f64::min);
-        let verdict = if best >= SYMMETRIC_BOUND {
-            "none got below the bound, as the symmetry argument says".to_string()
-        } else {
-            "<span class=\"warn\">below the bound: this contradicts the symmetry argument</span>"
-                .to_string()
-        };
-        let _ = writeln!(
-            h,
-            "<li><strong>Exactly symmetric nets</strong> (both hidden units identical): {solved} of {nets} solved XOR; best final loss {} against the bound 1/6 = {}: {verdict}.</li>",
-            sig_label(best, 6),
-            sig_label(SYMMETRIC_BOUND, 6)
-        );
-    }
-    h.push_str("</ul>\n");
+fn headline(data: &ChartData) -> Headline {
     let groups = data.groups();
-    if groups.is_empty() {
-        return;
-    }
-    let plain: Vec<Finding> = groups
+    let found: Vec<Finding> = groups.iter().map(findings::finding).collect();
+    let plain = groups
         .iter()
-        .filter(|g| g.scheme.is_independent())
-        .map(findings::finding)
-        .filter(|f| f.best.is_some())
-        .collect();
-    if !plain.is_empty() {
-        h.push_str("<p>No sweep of this size can rank learning rates whose solved shares have overlapping 95% intervals, so the best is a range: per init, the learning rates tied with the best one; and, of the rates whose share may be within 10% of the best's (the upper end of its 95% interval reaches 0.9 times the best's lower end), the fastest by median epoch of solving, with its 95% order-statistic interval.</p>\n<ul class=\"plain\">\n");
-        for f in plain {
+        .zip(&found)
+        .filter(|(g, f)| g.scheme.is_independent() && f.best.is_some())
+        .map(|(_, f)| {
             // The sentence opens with the init's name.
             let rest = f
                 .sentence
                 .strip_prefix(f.init.as_str())
                 .unwrap_or(&f.sentence);
-            let _ = writeln!(h, "<li><strong>{}</strong>{}</li>", esc(&f.init), esc(rest));
-        }
-        h.push_str("</ul>\n");
+            (f.init.clone(), rest.to_string())
+        })
+        .collect();
+    Headline {
+        overview: findings::overview(&found),
+        lesson: lesson_line(data),
+        symmetric: findings::symmetric_verdict(&found),
+        plain,
+        groups: found.iter().map(GroupRow::new).collect(),
     }
-    h.push_str(
-        "<p>Per init scheme: solved share over all its learning rates, the learning rates tied with its best (95% intervals of the solved share overlap the best one's), and the fastest of the rates whose share may be within 10% of the best's, by median epoch of solving (rates tied on speed: their 95% intervals of the median overlap):</p>\n",
-    );
-    h.push_str("<div class=\"scroll\">\n<table class=\"headline\">\n<thead><tr><th>init</th><th class=\"n\">nets</th><th class=\"n\">solved overall</th><th class=\"n\">learning rates tied with the best</th><th class=\"n\">solved there</th><th class=\"n\">best share (95% interval)</th><th class=\"n\">fastest (tied on speed)</th><th class=\"n\">its median epochs to solve (95% interval)</th></tr></thead>\n<tbody>\n");
-    for g in &groups {
-        group_row(h, &findings::finding(g));
-    }
-    h.push_str("</tbody>\n</table>\n</div>\n");
 }
 
-fn group_row(h: &mut String, f: &Finding) {
-    let overall = if f.nets > 0 {
-        f.solved as f64 / f.nets as f64
-    } else {
-        f64::NAN
-    };
-    let dash = || "–".to_string();
-    let (rates, there, best, fast, fast_e) = match (&f.best, &f.fastest) {
-        (Some(b), Some(fa)) => {
-            let there = f
-                .tied_solved_range
-                .map_or_else(dash, |(lo, hi)| findings::share_range(lo, hi));
-            let best = match b.solved_ci95 {
-                Some((lo, hi)) => format!(
-                    "{} at {} ({})",
-                    findings::share(b.solved_fraction),
-                    n4(b.lr),
-                    findings::share_range(lo, hi)
-                ),
-                None => format!(
-                    "{} at {} (one net)",
-                    findings::share(b.solved_fraction),
-                    n4(b.lr)
-                ),
-            };
-            let fast = f
-                .fastest_lrs
-                .iter()
-                .map(|&x| n4(x))
-                .collect::<Vec<_>>()
-                .join(", ");
-            (
-                f.tied_best_text.clone().unwrap_or_else(dash),
-                there,
-                best,
-                fast,
-                findings::speed(fa),
-            )
+impl GroupRow {
+    fn new(f: &Finding) -> GroupRow {
+        let overall = if f.nets > 0 {
+            f.solved as f64 / f.nets as f64
+        } else {
+            f64::NAN
+        };
+        let dash = || NONE.to_string();
+        let (rates, there, best, fastest, fastest_epochs) = match (&f.best, &f.fastest) {
+            (Some(b), Some(fa)) => {
+                let there = f
+                    .tied_solved_range
+                    .map_or_else(dash, |(lo, hi)| format::share_range(lo, hi));
+                let best = match b.solved_ci95 {
+                    Some((lo, hi)) => format!(
+                        "{} at {} ({})",
+                        format::share(b.solved_fraction),
+                        format::value(b.lr),
+                        format::share_range(lo, hi)
+                    ),
+                    None => format!(
+                        "{} at {} (one net)",
+                        format::share(b.solved_fraction),
+                        format::value(b.lr)
+                    ),
+                };
+                let fast = f
+                    .fastest_lrs
+                    .iter()
+                    .map(|&x| format::value(x))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                (
+                    f.tied_best_text.clone().unwrap_or_else(dash),
+                    there,
+                    best,
+                    fast,
+                    findings::speed(fa),
+                )
+            }
+            _ => (dash(), dash(), dash(), dash(), dash()),
+        };
+        GroupRow {
+            init: f.init.clone(),
+            nets: f.nets,
+            solved: f.solved,
+            overall: format::share(overall),
+            rates,
+            there,
+            best,
+            fastest,
+            fastest_epochs,
         }
-        _ => (dash(), dash(), dash(), dash(), dash()),
-    };
-    let _ = writeln!(
-        h,
-        "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{} ({})</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-        esc(&f.init),
-        f.nets,
-        f.solved,
-        findings::share(overall),
-        esc(&rates),
-        esc(&there),
-        esc(&best),
-        esc(&fast),
-        esc(&fast_e)
-    );
+    }
 }
 
 /// Width and height from a PNG's IHDR chunk (0 × 0 if it is not a PNG).
@@ -401,8 +383,21 @@ fn png_size(png: &[u8]) -> (u32, u32) {
     }
 }
 
-fn charts_section(h: &mut String, charts: &[Rendered]) {
-    h.push_str("<h2 id=\"charts\">Charts</h2>\n<p class=\"hint\">Tap or click a chart to see it full size. <span class=\"js-only-inline\">The charts are drawn in the page, one panel per row on a narrow screen; point at (or tap) a line or a dot to read its values.</span></p>\n");
+/// One chart as the page shows it.
+struct Figure {
+    /// The file name without ".png": the figure's anchor.
+    id: String,
+    png_base64: String,
+    width: u32,
+    height: u32,
+    title: String,
+    file: String,
+    caption: String,
+}
+
+/// The charts drawn, and (file, why) of those not drawn.
+fn figures(charts: &[Rendered]) -> (Vec<Figure>, Vec<(String, String)>) {
+    let mut figures = Vec::new();
     let mut skipped = Vec::new();
     for r in charts {
         match r {
@@ -412,30 +407,21 @@ fn charts_section(h: &mut String, charts: &[Rendered]) {
                 caption,
                 png,
             }) => {
-                let id = file.trim_end_matches(".png");
-                let (w, ht) = png_size(png);
-                let _ = writeln!(
-                    h,
-                    "<div class=\"fig\" id=\"at-{id}\">\n<figure id=\"fig-{id}\" data-chart=\"{id}\">\n<a class=\"close\" href=\"#at-{id}\" aria-label=\"close\">✕ close</a>\n<a class=\"png\" href=\"#fig-{id}\"><img src=\"data:image/png;base64,{}\" width=\"{w}\" height=\"{ht}\" alt=\"{}\" data-file=\"{}\"></a>\n<div class=\"live\"></div>\n<figcaption>{} <span class=\"hint\">(also saved as <code>{}</code>; <a class=\"png-link\" href=\"#fig-{id}\">the PNG, full size</a>)</span></figcaption>\n</figure>\n</div>",
-                    base64::engine::general_purpose::STANDARD.encode(png),
-                    esc(title),
-                    esc(file),
-                    esc(caption),
-                    esc(file)
-                );
+                let (width, height) = png_size(png);
+                figures.push(Figure {
+                    id: file.trim_end_matches(".png").to_string(),
+                    png_base64: base64::engine::general_purpose::STANDARD.encode(png),
+                    width,
+                    height,
+                    title: title.clone(),
+                    file: file.to_string(),
+                    caption: caption.clone(),
+                });
             }
-            Rendered::Skipped { file, why } => {
-                skipped.push(format!("<li><code>{}</code>: {}</li>", esc(file), esc(why)))
-            }
+            Rendered::Skipped { file, why } => skipped.push((file.to_string(), why.clone())),
         }
     }
-    if !skipped.is_empty() {
-        let _ = writeln!(
-            h,
-            "<p>Not drawn for this sweep:</p>\n<ul>\n{}\n</ul>",
-            skipped.join("\n")
-        );
-    }
+    (figures, skipped)
 }
 
 /// A number for the embedded JSON: 4 significant digits (the charts cannot show more), None
@@ -722,39 +708,6 @@ fn symmetry_cells(data: &ChartData) -> Option<SymmetryJson> {
     })
 }
 
-fn explorer_section(h: &mut String, data: &ChartData, opts: &ChartOptions, sweep_toml: &str) {
-    let Some(json) = explorer_json(data, opts, sweep_toml) else {
-        return;
-    };
-    h.push_str("<h2>Explorer</h2>\n<p class=\"no-js\">The explorer draws any cell's curves, retrains its example nets in the browser and shows them learning; it needs JavaScript. Everything else it shows is also in the charts above and the table below.</p>\n");
-    h.push_str(r#"<section id="explorer" class="js-only">
-<p>Pick an init and a learning rate, or a cell of the grid (the share of nets solved), to see that cell's loss, when its nets solve, and watch one of its nets learn. The selection is kept in the page's address, so a link to it opens it.</p>
-<div class="controls"><label>init <select id="ex-init"></select></label><label>learning rate <select id="ex-lr"></select></label></div>
-<div class="scroll grid" id="ex-grid"></div>
-<p id="ex-title" aria-live="polite"></p>
-<div class="panels">
-<figure><svg id="ex-loss" viewBox="0 0 360 250" role="img" aria-label="loss over training"></svg><figcaption>Loss over training: median net (line) and middle 50% of nets (band).</figcaption></figure>
-<figure><svg id="ex-solved" viewBox="0 0 360 250" role="img" aria-label="share solved by epoch"></svg><figcaption>Share of the cell's nets solved by each epoch.</figcaption></figure>
-</div>
-<h3 id="watch">Watch a net learn</h3>
-<p>The net is retrained here, in the page, from its initial weights by the same steps as xorsweep's reference trainer (<code>src/train/reference.rs</code>), then you can move through its epochs.</p>
-<div class="controls" id="w-nets" role="group" aria-label="which net"></div>
-<div class="controls"><button type="button" id="w-play">▶ play</button><label class="grow">epoch <input type="range" id="w-epoch" min="0" max="0" value="0"></label><output id="w-epoch-out" for="w-epoch"></output></div>
-<div class="panels">
-<figure><svg id="w-loss" viewBox="0 0 360 250" role="img" aria-label="this net's loss"></svg><figcaption>This net's loss at every epoch; the line marks the epoch shown.</figcaption></figure>
-<figure><canvas id="w-boundary" width="240" height="240" aria-label="decision boundary at the epoch shown"></canvas><figcaption id="w-boundary-note"></figcaption></figure>
-<figure><table id="w-out" class="outs"><thead><tr><th>x₁ x₂</th><th class="n">target</th><th class="n">output</th><th></th></tr></thead><tbody></tbody></table><figcaption id="w-state" aria-live="polite"></figcaption></figure>
-</div>
-<p id="w-check"></p>
-<p class="replay">Check this net on the command line (in the sweep's folder): <code id="w-replay"></code> <button type="button" id="w-copy">copy</button> <span id="w-replay-note" class="hint"></span></p>
-</section>
-"#);
-    let _ = writeln!(
-        h,
-        "<script type=\"application/json\" id=\"xs-data\">{json}</script>"
-    );
-}
-
 /// A shell word: as it is when it has no character a shell treats specially, else single-quoted.
 fn shell_word(s: &str) -> String {
     let plain = !s.is_empty()
@@ -786,18 +739,6 @@ fn command_line(sweep_toml: &str) -> Option<String> {
         }
     }
     Some(words.join(" "))
-}
-
-/// The page's footer: the version that wrote it and the command that reruns it. The date is in
-/// manifest.json (`created`): the page itself is the same bytes whenever the same sweep is run.
-fn footer(h: &mut String, sweep_toml: &str) {
-    let _ = write!(
-        h,
-        "<footer>\n<p>Written by xorsweep {}. The sweep's command line (from sweep.toml): <code class=\"cmd\">{}</code>. When it ran: <code>created</code> in manifest.json, beside this file.</p>\n</footer>\n",
-        env!("CARGO_PKG_VERSION"),
-        esc(&command_line(sweep_toml)
-            .unwrap_or_else(|| "xorsweep sweep --config sweep.toml".into()))
-    );
 }
 
 /// The every-cell table's columns: heading, and whether it shows by default (the defaults fit a
@@ -835,7 +776,7 @@ fn key(x: f64) -> String {
         _ if x.is_nan() => String::new(),
         f64::INFINITY => "Infinity".into(),
         f64::NEG_INFINITY => "-Infinity".into(),
-        _ => format!("{x}"),
+        _ => format::exact(x),
     }
 }
 
@@ -844,13 +785,6 @@ fn opt_key(x: Option<f64>) -> String {
 }
 
 impl Td {
-    fn text(text: String) -> Td {
-        Td {
-            v: None,
-            w: None,
-            text,
-        }
-    }
     fn num(v: String, text: String) -> Td {
         Td {
             v: Some(v),
@@ -868,81 +802,78 @@ impl Td {
     fn count(n: u64) -> Td {
         Td::num(n.to_string(), n.to_string())
     }
-    fn real(x: f64) -> Td {
-        Td::num(key(x), n4(x))
+    /// A hyperparameter's value.
+    fn value(x: Option<f64>) -> Td {
+        Td::num(opt_key(x), x.map_or(NONE.into(), format::value))
     }
-    fn opt_real(x: Option<f64>) -> Td {
-        Td::num(opt_key(x), opt_n4(x))
+    /// A measured quantity.
+    fn measured(x: f64) -> Td {
+        Td::num(key(x), format::measured(x))
     }
 }
 
-fn cell_row(c: &Cell) -> [Td; 16] {
-    let [e1, em, e3] = c.solved_epoch;
-    let [l1, lm, l3] = c.final_loss;
-    let epoch_iqr = match (e1, e3) {
-        (Some(a), Some(b)) => format!("[{}, {}]", epoch(a), epoch(b)),
-        _ => "–".into(),
-    };
-    [
-        Td::text(esc(&c.scheme.label())),
-        Td::real(c.lr),
-        Td::count(c.cell),
-        Td::opt_real(c.scheme.scale),
-        Td::opt_real(c.scheme.eps),
-        Td::count(c.nets),
-        Td::count(c.solved),
-        Td::num(key(c.solved_fraction), pct(c.solved_fraction)),
-        Td::pair(
-            key(c.solved_ci95.0),
-            key(c.solved_ci95.1),
-            format!("[{}, {}]", pct(c.solved_ci95.0), pct(c.solved_ci95.1)),
-        ),
-        Td::num(opt_key(em), opt_epoch(em)),
-        Td::pair(opt_key(e1), opt_key(e3), epoch_iqr),
-        Td::real(lm),
-        Td::pair(key(l1), key(l3), format!("[{}, {}]", n4(l1), n4(l3))),
-        Td::real(c.final_loss_best),
-        Td::real(c.median_hidden_gap),
-        Td::count(c.diverged),
-    ]
+/// One row of the every-cell table, its columns in [`CELL_COLUMNS`]' order.
+struct CellRow {
+    init: String,
+    lr: Td,
+    cell: Td,
+    scale: Td,
+    eps: Td,
+    nets: Td,
+    solved: Td,
+    share: Td,
+    share_ci: Td,
+    epochs_median: Td,
+    epochs_quartiles: Td,
+    loss_median: Td,
+    loss_quartiles: Td,
+    loss_best: Td,
+    hidden_gap: Td,
+    diverged: Td,
 }
 
-fn summary_section(h: &mut String, data: &ChartData) {
-    h.push_str("<h2>Every cell</h2>\n");
-    h.push_str("<p>summary.csv, every number to 4 significant digits (the CSV has them exactly); init as <code>--init</code> spells it, with the trainer setting after “·” when the sweep varies it. Epochs to solve: median and quartiles over the nets that solved; final loss: median and quartiles over all nets; hidden gap: median at the end; the interval is the 95% Wilson interval of the solved share; “–” means none.</p>\n");
-    h.push_str("<div class=\"controls js-only\"><label>filter <input type=\"search\" id=\"cell-filter\" placeholder=\"e.g. uniform:1 8.79\" aria-controls=\"cells\"></label><span id=\"cell-count\" aria-live=\"polite\"></span><details id=\"cell-columns\"><summary>columns</summary><div class=\"choices\"></div></details><span class=\"hint\">Click a column heading to sort. A number finds the cells that show it rounded (8.79 finds 8.788; 84% finds 84.5%).</span></div>\n");
-    h.push_str("<div class=\"scroll cells\">\n<table id=\"cells\">\n<thead><tr>");
-    for (i, (name, shown)) in CELL_COLUMNS.iter().enumerate() {
-        let class = if i == 0 { "" } else { " class=\"n\"" };
-        let _ = write!(
-            h,
-            "<th{class} data-shown=\"{}\">{}</th>",
-            u8::from(*shown),
-            esc(name)
-        );
-    }
-    h.push_str("</tr></thead>\n<tbody>\n");
-    for c in &data.cells {
-        h.push_str("<tr>");
-        for (i, td) in cell_row(c).into_iter().enumerate() {
-            let tag = if i == 0 {
-                "th scope=\"row\""
-            } else {
-                "td class=\"n\""
-            };
-            let _ = write!(h, "<{tag}");
-            if let Some(v) = &td.v {
-                let _ = write!(h, " data-v=\"{v}\"");
-            }
-            if let Some(w) = &td.w {
-                let _ = write!(h, " data-w=\"{w}\"");
-            }
-            let close = if i == 0 { "th" } else { "td" };
-            let _ = write!(h, ">{}</{close}>", td.text);
+impl CellRow {
+    fn new(c: &Cell) -> CellRow {
+        let [e1, em, e3] = c.solved_epoch;
+        let [l1, lm, l3] = c.final_loss;
+        let epoch_iqr = match (e1, e3) {
+            (Some(a), Some(b)) => format!("[{}, {}]", format::epochs(a), format::epochs(b)),
+            _ => NONE.into(),
+        };
+        CellRow {
+            init: c.scheme.label(),
+            lr: Td::value(Some(c.lr)),
+            cell: Td::count(c.cell),
+            scale: Td::value(c.scheme.scale),
+            eps: Td::num(
+                opt_key(c.scheme.eps),
+                c.scheme.eps.map_or(NONE.into(), format::exponent),
+            ),
+            nets: Td::count(c.nets),
+            solved: Td::count(c.solved),
+            share: Td::num(key(c.solved_fraction), format::share(c.solved_fraction)),
+            share_ci: Td::pair(
+                key(c.solved_ci95.0),
+                key(c.solved_ci95.1),
+                format!(
+                    "[{}, {}]",
+                    format::share(c.solved_ci95.0),
+                    format::share(c.solved_ci95.1)
+                ),
+            ),
+            epochs_median: Td::num(opt_key(em), format::opt_epochs(em)),
+            epochs_quartiles: Td::pair(opt_key(e1), opt_key(e3), epoch_iqr),
+            loss_median: Td::measured(lm),
+            loss_quartiles: Td::pair(
+                key(l1),
+                key(l3),
+                format!("[{}, {}]", format::measured(l1), format::measured(l3)),
+            ),
+            loss_best: Td::measured(c.final_loss_best),
+            hidden_gap: Td::measured(c.median_hidden_gap),
+            diverged: Td::count(c.diverged),
         }
-        h.push_str("</tr>\n");
     }
-    h.push_str("</tbody>\n</table>\n</div>\n");
 }
 
 #[cfg(test)]
@@ -1009,14 +940,14 @@ mod tests {
             )
         );
         assert!(page.contains("none got below the bound"));
-        assert!(page.contains("uniform&lt;script&gt;") && !page.contains("uniform<script>"));
+        assert!(page.contains("uniform&#60;script&#62;") && !page.contains("uniform<script>"));
         // Values may wrap between comma-separated items, never inside one.
         assert!(page.contains(
-            "<code><span class=\"tok\">0.5</span>,<wbr><span class=\"tok\">&lt;2&gt;</span></code>"
+            "<code><span class=\"tok\">0.5</span>,<wbr><span class=\"tok\">&#60;2&#62;</span></code>"
         ));
         // The config in reading order: lr before seeds whatever the file's order.
         assert!(page.find("<code>lr</code>") < page.find("<code>seeds</code>"));
-        assert!(page.contains("no &lt;data&gt;"));
+        assert!(page.contains("no &#60;data&#62;"));
         assert!(page.contains("The sweep has no lesson net"));
         // NaN and infinite quartiles are shown, not hidden or crashed on.
         assert!(page.contains(

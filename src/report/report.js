@@ -9,13 +9,33 @@
   doc.documentElement.classList.add('js');
   var SVG = 'http://www.w3.org/2000/svg';
 
-  // ---- Numbers: one format, 4 significant digits ("–" for none). ----
+  // ---- Numbers, spelled as src/format.rs spells them (tests/report_browser.rs compares the two).
+  // fmt: format::significant with 4 digits by default (format::value, format::measured), "–" for
+  // none or NaN; pct: format::share; epochText: format::epochs.
   function fmt(x, digits) {
-    if (x === null || x === undefined || !isFinite(x)) return '–';
-    return String(Number(x.toPrecision(digits || 4)));
+    if (x === null || x === undefined || isNaN(x)) return '–';
+    if (!isFinite(x)) return x > 0 ? 'inf' : '-inf';
+    var r = Number(x.toPrecision(digits || 4));
+    if (r === 0) return '0';
+    var a = Math.abs(r);
+    // Both languages write the shortest digits that read back; format.rs uses an exponent
+    // outside [0.001, 10⁶), JavaScript only outside [10⁻⁶, 10²¹).
+    return a >= 1e-3 && a < 1e6 ? String(r) : r.toExponential().replace('e+', 'e');
   }
-  function pct(x) { return (x === null || x === undefined || !isFinite(x)) ? '–' : (100 * x).toFixed(1) + '%'; }
-  function epochText(e) { return e === null || e === undefined ? '–' : String(e); }
+  function pct(f) {
+    if (f === null || f === undefined || !isFinite(f)) return '–';
+    if (f > 0 && f < 0.001) return '<0.1%';
+    if (f > 0.999 && f < 1) return '>99.9%';
+    var p = 100 * f;
+    if (f === 0 || f === 1 || (f >= 0.1 && f <= 0.9)) return Math.round(p).toFixed(0) + '%';
+    return (Math.round(p * 10) / 10).toFixed(1) + '%';
+  }
+  function epochText(e) {
+    if (e === null || e === undefined || !isFinite(e)) return '–';
+    return e % 1 === 0 ? e.toFixed(0) : e.toFixed(1);
+  }
+  // Exposed for the browser test, to hold these to format.rs.
+  window.xorsweepFormat = { significant: fmt, share: pct, epochs: epochText };
 
   var holder = doc.getElementById('xs-data');
   var data = holder ? JSON.parse(holder.textContent) : null;
@@ -306,7 +326,7 @@
   function cellsOf(ids) { return ids.map(function (id) { return byId[id]; }).filter(Boolean); }
   function pick(arr, f) { return arr.map(f); }
   function lrText(v) { return 'learning rate ' + fmt(v); }
-  function epochT(v) { return 'epoch ' + fmt(v, 6); }
+  function epochT(v) { return 'epoch ' + epochText(v); }
   function shareText(c) { return function (v) { return pct(v) + ' solved (' + c.solved + ' of ' + c.nets + ')'; }; }
 
   // ---- The charts, drawn in the page from the embedded data. ----
@@ -345,7 +365,7 @@
           series: [{ type: 'line', x: lrs, y: med, colour: ORANGE },
             { type: 'pts', name: g.label, x: lrs, y: med, lo: pick(cs, function (c) { return c.se[0]; }),
               hi: pick(cs, function (c) { return c.se[2]; }), colour: ORANGE, xText: lrText,
-              yText: function (v, i) { return 'median epoch ' + fmt(v, 6) + ', quartiles ' + fmt(cs[i].se[0], 6) + '–' + fmt(cs[i].se[2], 6); } }] });
+              yText: function (v, i) { return 'median epoch ' + epochText(v) + ', quartiles ' + epochText(cs[i].se[0]) + '–' + epochText(cs[i].se[2]); } }] });
       });
       return true;
     },
@@ -449,7 +469,7 @@
           y: lossAxis(near.map(function (c) { return c.se[0]; }).concat(near.map(function (c) { return c.se[2]; })), 'epoch (log scale)'),
           series: [{ type: 'pts', name: '', x: eps, y: med, lo: pick(near, function (c) { return c.se[0]; }), hi: pick(near, function (c) { return c.se[2]; }),
             colour: ORANGE, xText: function (v) { return 'ε = ' + fmt(v); },
-            yText: function (v, i) { return 'median epoch ' + fmt(v, 6) + ' over ' + near[i].solved + ' solved nets'; } }] });
+            yText: function (v, i) { return 'median epoch ' + epochText(v) + ' over ' + near[i].solved + ' solved nets'; } }] });
       }
       return true;
     },
@@ -933,7 +953,7 @@
     doc.getElementById('ex-title').textContent = c.init + ' at learning rate ' + fmt(c.lr) + ': ' +
       c.solved + ' of ' + c.nets + ' nets solved XOR (' + pct(c.share) + ', 95% interval ' +
       pct(c.ci[0]) + '–' + pct(c.ci[1]) + ')' +
-      (c.se[1] !== null ? '; median epoch of solving ' + fmt(c.se[1], 6) : '') + '.';
+      (c.se[1] !== null ? '; median epoch of solving ' + epochText(c.se[1]) : '') + '.';
     lossChart(c);
     solvedChart(c);
     watch(c, role || 'first');

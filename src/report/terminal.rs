@@ -5,7 +5,8 @@
 //! line is wrapped at the width. What it says comes from [`super::findings`], the same findings
 //! report.html and the charts word.
 
-use super::findings::{Finding, epochs, lr, share_range};
+use super::findings::{self, Finding};
+use crate::format::{epochs, exponent, opt_epochs, share_range, value as lr};
 
 /// The width a summary is laid out for when the terminal does not say.
 pub const DEFAULT_COLUMNS: usize = 80;
@@ -91,7 +92,7 @@ fn row(f: &Finding, label: String) -> [String; 5] {
     } else {
         lr(fast.lr)
     };
-    let median = fast.median_solved_epoch.map_or("–".into(), epochs);
+    let median = opt_epochs(fast.median_solved_epoch);
     let speed = match fast.median_solved_epoch_ci95 {
         _ if f.one_net_per_rate => median,
         Some((a, b)) => format!("{median} ({}–{})", epochs(a), epochs(b)),
@@ -122,7 +123,9 @@ fn rows(findings: &[Finding]) -> Vec<(Option<[String; 5]>, String)> {
                     out.push((None, format!("{base}, by ε:")));
                     folded = Some(base);
                 }
-                let eps = f.eps.map_or(String::new(), |e| format!("  ε {e:e}"));
+                let eps = f
+                    .eps
+                    .map_or(String::new(), |e| format!("  ε {}", exponent(e)));
                 out.push((Some(row(f, eps)), String::new()));
             }
             None => {
@@ -263,7 +266,7 @@ fn blocks(findings: &[Finding], width: usize) -> Vec<String> {
 pub fn render(findings: &[Finding], width: usize) -> String {
     let width = width.max(MIN_COLUMNS);
     let mut lines = vec!["What the sweep found:".to_string()];
-    for s in super::findings::overview(findings) {
+    for s in findings::overview(findings) {
         lines.extend(wrap(&s, width, 2, 2));
     }
     lines.push(String::new());
@@ -271,8 +274,8 @@ pub fn render(findings: &[Finding], width: usize) -> String {
     let notes: Vec<String> = findings
         .iter()
         .filter_map(|f| {
-            let mut s = match &f.trade_off_text {
-                Some(t) => format!("{}: reliability or speed: {t}.", f.init),
+            let mut s = match findings::trade_off(f) {
+                Some(t) => format!("{}: {t}", f.init),
                 None if f.one_net_per_rate => f.sentence.clone(),
                 None => String::new(),
             };

@@ -14,7 +14,7 @@ use rand_distr::{Distribution, Normal};
 use super::config::SweepConfig;
 use super::spec::Init;
 use crate::baseline::LESSON_LR;
-use crate::format::significant;
+use crate::format;
 use crate::hyper::Setting;
 use crate::train::{Hyper, Net, Params, TrainSpec};
 
@@ -37,7 +37,7 @@ impl Cell {
     /// trainer's non-default parts after it (`uniform:1 @ lr 8.788 · tanh · momentum 0.9`).
     pub fn label(&self) -> String {
         let setting = self.setting.describe();
-        let lr = significant(self.lr, 4);
+        let lr = format::value(self.lr);
         match (setting.is_empty(), self.setting.lr_out.is_some()) {
             (true, _) => format!("{} @ lr {lr}", self.init),
             (false, false) => format!("{} @ lr {lr} · {setting}", self.init),
@@ -308,10 +308,6 @@ mod tests {
 
     #[test]
     fn labels_read_well() {
-        assert_eq!(significant(8.78793, 4), "8.788");
-        assert_eq!(significant(0.05, 4), "0.05");
-        assert_eq!(significant(32.0, 4), "32");
-        assert_eq!(significant(0.17753, 4), "0.1775");
         let p = plan(1);
         assert_eq!(p.cells[0].label(), "lesson @ lr 0.5");
     }

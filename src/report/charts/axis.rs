@@ -8,6 +8,8 @@ use std::ops::Range;
 
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 
+use crate::format;
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Scale {
     Linear,
@@ -46,7 +48,7 @@ impl Axis {
             .map(|k| {
                 let v = k as f64 * step;
                 let v = if v.abs() < step * 1e-9 { 0.0 } else { v };
-                (v, format!("{v:.decimals$}"))
+                (v, format::fixed(v, decimals))
             })
             .collect();
         Axis {
@@ -92,7 +94,7 @@ impl Axis {
             let label_all = decades.len() + n25 < 2;
             for (m, v) in in_range {
                 if label_all || (decades.len() <= 1 && (m == 2 || m == 5)) {
-                    ticks.push((v, tick_label(10f64.powf(v))));
+                    ticks.push((v, format::tick(10f64.powf(v))));
                 } else {
                     minor.push(v);
                 }
@@ -150,7 +152,7 @@ impl Axis {
             scale: Scale::Linear,
             range: -0.03..1.05,
             ticks: (0..=5)
-                .map(|i| (f64::from(i) / 5.0, format!("{}%", 20 * i)))
+                .map(|i| (f64::from(i) / 5.0, format::share_short(f64::from(i) / 5.0)))
                 .collect(),
             minor: (0..5).map(|i| (f64::from(i) + 0.5) / 5.0).collect(),
         }
@@ -171,7 +173,7 @@ impl Axis {
         let mut minor = Vec::new();
         let mut p = 1.0f64;
         while p <= max.max(1.0) {
-            ticks.push(((1.0 + p).log10(), tick_label(p)));
+            ticks.push(((1.0 + p).log10(), format::tick(p)));
             for m in 2..=9 {
                 let e = f64::from(m) * p;
                 if e <= max {
@@ -305,7 +307,7 @@ fn widen(lo: f64, hi: f64, pad: f64) -> (f64, f64) {
 /// 10ᵈ as text: "10⁻⁴" in superscript style, else plainly ("0.001", "1", "1000").
 pub fn power_label(d: i32, superscript: bool) -> String {
     if !superscript {
-        return tick_label(10f64.powi(d));
+        return format::tick(10f64.powi(d));
     }
     const SUP: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
     let mut s = String::from("10");
@@ -318,79 +320,12 @@ pub fn power_label(d: i32, superscript: bool) -> String {
     s
 }
 
-/// A number for a tick or a cell: at most 3 significant digits, no trailing zeros, plain
-/// between 0.001 and 10⁶, else like "2.5e-7".
-pub fn tick_label(x: f64) -> String {
-    sig_label(x, 3)
-}
-
-/// A number with at most `digits` significant digits, no trailing zeros, plain between 0.001
-/// and 10⁶ (and never "-0"), scientific outside; "NaN", "inf" and "-inf" as such.
-pub fn sig_label(x: f64, digits: usize) -> String {
-    if !x.is_finite() {
-        return format!("{x}");
-    }
-    let digits = digits.max(1);
-    let rounded: f64 = format!("{:.*e}", digits - 1, x).parse().unwrap_or(x);
-    if rounded == 0.0 {
-        return "0".into();
-    }
-    let a = rounded.abs();
-    if (1e-3..1e6).contains(&a) {
-        format!("{rounded}")
-    } else {
-        let s = format!("{rounded:e}");
-        s.replace("e-0", "e-")
-    }
-}
-
-/// A number with at most `digits` significant digits written out in decimals (no exponent),
-/// as the lesson prints losses: "0.0888", "0.000978".
-pub fn decimal_label(x: f64, digits: usize) -> String {
-    if !x.is_finite() || x == 0.0 {
-        return sig_label(x, digits);
-    }
-    let mag = x.abs().log10().floor() as i32;
-    let decimals = (digits.max(1) as i32 - 1 - mag).clamp(0, 17) as usize;
-    let s = format!("{x:.decimals$}");
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    };
-    if s == "-0" { "0".into() } else { s }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn labels(a: &Axis) -> Vec<&str> {
         a.ticks().iter().map(|t| t.1.as_str()).collect()
-    }
-
-    #[test]
-    fn numbers_read_well() {
-        assert_eq!(tick_label(1000.0), "1000");
-        assert_eq!(tick_label(0.5), "0.5");
-        assert_eq!(tick_label(0.07692166378204152), "0.0769");
-        assert_eq!(tick_label(13.520496761025612), "13.5");
-        assert_eq!(tick_label(2.0), "2");
-        assert_eq!(tick_label(1e-6), "1e-6");
-        assert_eq!(tick_label(2.5e-7), "2.5e-7");
-        assert_eq!(tick_label(-0.0), "0");
-        assert_eq!(tick_label(1e-300 * 1e-300), "0");
-        assert_eq!(tick_label(f64::NAN), "NaN");
-        assert_eq!(tick_label(f64::INFINITY), "inf");
-        assert_eq!(sig_label(0.16666666, 4), "0.1667");
-        assert_eq!(sig_label(20000.0, 2), "20000");
-        assert_eq!(decimal_label(0.25178813017184287, 3), "0.252");
-        assert_eq!(decimal_label(9.78325611426522e-4, 3), "0.000978");
-        assert_eq!(decimal_label(0.0034022868367758422, 3), "0.0034");
-        assert_eq!(decimal_label(6.354893653794946e-5, 3), "0.0000635");
-        assert_eq!(decimal_label(1234.4, 3), "1234");
-        assert_eq!(decimal_label(0.0, 3), "0");
-        assert_eq!(decimal_label(f64::NAN, 3), "NaN");
     }
 
     #[test]

@@ -6,12 +6,13 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::axis::{Axis, decimal_label, tick_label};
+use super::axis::Axis;
 use super::{
     Area, ChartData, Plot, Rendered, anchored, colour, finite_range, heading, line, png, segments,
     text, text_at,
 };
 use crate::baseline::{LESSON_PRINT_EVERY, LESSON_STEPS};
+use crate::format;
 use crate::train::Params;
 
 pub const FILE: &str = "baseline_loss.png";
@@ -49,7 +50,7 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
     let subtitle = format!(
         "weights {}, learning rate {}; ● the losses the lesson prints every {LESSON_PRINT_EVERY} epochs",
         lesson_weights(),
-        tick_label(b.lr)
+        format::value(b.lr)
     );
 
     let png = png(1200, 800, |root| {
@@ -62,7 +63,7 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
             (area.clone(), None)
         };
         let x_end = if split { lesson_end } else { last_epoch };
-        let caption = split.then(|| format!("the lesson's {} epochs", tick_label(lesson_end)));
+        let caption = split.then(|| format!("the lesson's {} epochs", format::epochs(lesson_end)));
         let x = Axis::linear(0.0, x_end.max(1.0), 8);
         let mut chart = super::plot(&left, caption.as_deref(), &x, &y, EPOCH, LOSS)?;
         draw_curve(&mut chart, &b.epoch, &b.loss, &x, &y)?;
@@ -74,17 +75,23 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
                 continue;
             };
             chart.draw_series([Circle::new(p, 6, colour::VERMILLION.filled())])?;
-            label_point(&left, &chart, p, &decimal_label(*l, 3))?;
+            label_point(&left, &chart, p, &format::decimal(*l, 3))?;
         }
         if let Some(right) = right {
             draw_whole_run(&right, b, &y, lesson_end, last_epoch)?;
         }
         Ok(())
     })?;
-    let ends = |i: usize| format!("{} at epoch {}", decimal_label(b.loss[i], 3), b.epoch[i]);
+    let ends = |i: usize| {
+        format!(
+            "{} at epoch {}",
+            format::decimal(b.loss[i], 3),
+            format::epochs(b.epoch[i])
+        )
+    };
     let caption = format!(
         "The lesson's net trained by the reference trainer at learning rate {}: its loss goes from {} to {}; the dots are the values the lesson prints{}.",
-        tick_label(b.lr),
+        format::value(b.lr),
         ends(0),
         ends(b.loss.len() - 1),
         solved
@@ -106,7 +113,7 @@ fn lesson_weights() -> String {
         .chunks(3)
         .map(|unit| {
             unit.iter()
-                .map(|w| tick_label(*w).replace('-', "−"))
+                .map(|w| format::value(*w).replace('-', "−"))
                 .collect::<Vec<_>>()
                 .join(" ")
         })
@@ -142,7 +149,10 @@ fn mark_solved(
         colour::GREY.stroke_width(2),
     )])?;
     let (sx, sy) = chart.backend_coord(&(px, y0));
-    let note = format!("solved: all 4 cases right from epoch {}", tick_label(epoch));
+    let note = format!(
+        "solved: all 4 cases right from epoch {}",
+        format::epochs(epoch)
+    );
     let style = text(16).color(&colour::GREY);
     let width = style.font.box_size(&note).map_or(300, |b| b.0 as i32);
     let right = chart.plotting_area().get_pixel_range().0.end;
@@ -188,7 +198,7 @@ fn draw_whole_run(
     last: f64,
 ) -> anyhow::Result<()> {
     let x = Axis::linear(0.0, last, 4);
-    let caption = format!("the whole run, to epoch {}", tick_label(last));
+    let caption = format!("the whole run, to epoch {}", format::epochs(last));
     let mut chart = super::plot(area, Some(&caption), &x, y, EPOCH, LOSS)?;
     let (y0, y1) = (y.range().start, y.range().end);
     chart.draw_series([Rectangle::new(
@@ -200,7 +210,7 @@ fn draw_whole_run(
         && let Some(p) = x.to(e).zip(y.to(l))
     {
         chart.draw_series([Circle::new(p, 6, colour::BLUE.filled())])?;
-        label_point(area, &chart, p, &decimal_label(l, 3))?;
+        label_point(area, &chart, p, &format::decimal(l, 3))?;
     }
     let (sx, sy) = chart.backend_coord(&(lesson_end, y1));
     text_at(

@@ -8,10 +8,11 @@ use std::ops::Range;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::axis::{Axis, sig_label, tick_label};
+use super::axis::Axis;
 use super::data::{ChartData, Example};
 use super::{Area, Rendered, anchored, colour, colour_bar, heading, png, text, text_at};
 use crate::baseline::LESSON_LR;
+use crate::format;
 use crate::train::{XOR_CASES, sigmoid};
 
 pub const FILE: &str = "decision_boundaries.png";
@@ -121,7 +122,7 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
     if let Some(e) = lesson {
         caption.push_str(&format!(
             "The lesson's net at learning rate {} (run {}) {}",
-            tick_label(e.lr),
+            format::value(e.lr),
             e.run,
             verdict(e)
         ));
@@ -131,7 +132,7 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
         caption.push_str(&format!(
             " {} net at learning rate {} (run {}) {}: with identical hidden units its boundary is one straight line, which cannot separate XOR",
             e.scheme.label(),
-            tick_label(e.lr),
+            format::value(e.lr),
             e.run,
             verdict(e)
         ));
@@ -160,7 +161,7 @@ fn verdict(e: &Example) -> String {
 fn panel(area: &Area, e: &Example, what: &str) -> anyhow::Result<Range<i32>> {
     let caption = format!(
         "{what}, learning rate {}: {}",
-        tick_label(e.lr),
+        format::value(e.lr),
         if e.diverged {
             "diverged".to_string()
         } else if e.correct == 4 {
@@ -230,7 +231,7 @@ fn panel(area: &Area, e: &Example, what: &str) -> anyhow::Result<Range<i32>> {
             Circle::new((x1, x2), 11, edge.stroke_width(2)),
         ])?;
         let (px, py) = chart.backend_coord(&(x1, x2));
-        let label = format!("target {}, out {}", target, sig_label(out, 2));
+        let label = format!("target {}, out {}", target, format::significant(out, 2));
         let style = anchored(text(15), HPos::Center, VPos::Top);
         let (tw, th) = style.font.box_size(&label).unwrap_or((120, 16));
         let (lx, ly) = (px, py + 18);

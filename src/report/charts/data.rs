@@ -45,10 +45,10 @@ impl Scheme {
     pub fn init_label(&self) -> String {
         let mut s = self.init.clone();
         if let Some(a) = self.scale {
-            s.push_str(&format!(":{a}"));
+            s.push_str(&format!(":{}", crate::format::exact(a)));
         }
         if let Some(e) = self.eps {
-            s.push_str(&format!(":{e:e}"));
+            s.push_str(&format!(":{}", crate::format::exponent(e)));
         }
         s
     }

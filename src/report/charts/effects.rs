@@ -13,9 +13,9 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::axis::tick_label;
 use super::data::{Cell, ChartData};
 use super::{Area, Rendered, anchored, colour, heading, png, text};
+use crate::format;
 use crate::report::stats::wilson_95;
 
 pub const FILE: &str = "what_matters.png";
@@ -68,16 +68,19 @@ fn factors(c: &Cell, per_layer: bool) -> Vec<(&'static str, String)> {
     let o = &s.options;
     let mut v = vec![
         ("init", c.scheme.init_label()),
-        (if per_layer { "lr_hidden" } else { "lr" }, tick_label(c.lr)),
+        (
+            if per_layer { "lr_hidden" } else { "lr" },
+            format::value(c.lr),
+        ),
         ("activation", o.activation.to_string()),
         ("output", o.output.to_string()),
         ("loss", o.loss.to_string()),
         ("batch", o.batch.to_string()),
-        ("momentum", tick_label(s.momentum)),
-        ("weight_decay", tick_label(s.weight_decay)),
+        ("momentum", format::value(s.momentum)),
+        ("weight_decay", format::value(s.weight_decay)),
     ];
     if let Some(out) = s.lr_out {
-        v.push(("lr_out", tick_label(out)));
+        v.push(("lr_out", format::value(out)));
     }
     v
 }
@@ -173,9 +176,9 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
     let caption = format!(
         "Solved share at each value of each hyperparameter, pooled over the others. {} moves it most: {} at {} against {} at {}{}.",
         top.name,
-        super::percent(best.share()),
+        format::share(best.share()),
         best.value,
-        super::percent(worst.share()),
+        format::share(worst.share()),
         worst.value,
         if top.clear() {
             " (the 95% intervals do not overlap)"
@@ -215,7 +218,7 @@ fn panel(area: &Area, e: &Effect) -> anyhow::Result<()> {
             }
         })
         .y_labels(6)
-        .y_label_formatter(&|y| format!("{:.0}%", 100.0 * y))
+        .y_label_formatter(&|y| format::share_short(*y))
         .y_desc("solved")
         .label_style(text(16))
         .axis_desc_style(text(16))
@@ -232,7 +235,7 @@ fn panel(area: &Area, e: &Effect) -> anyhow::Result<()> {
             colour::BLUE.filled(),
         )))?;
         chart.draw_series(std::iter::once(Text::new(
-            super::percent(l.share()),
+            format::share_short(l.share()),
             (x, (l.ci.1 + 0.03).min(0.97)),
             anchored(text(14), HPos::Center, VPos::Bottom),
         )))?;

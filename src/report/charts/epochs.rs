@@ -7,12 +7,11 @@
 
 use plotters::prelude::*;
 
-use super::axis::{Axis, tick_label};
+use super::axis::Axis;
 use super::data::ChartData;
 use super::loss_by_lr::{chosen, shown_note};
-use super::{
-    ChartOptions, Rendered, colour, end_labels, heading, legend, line, percent, png, segments,
-};
+use super::{ChartOptions, Rendered, colour, end_labels, heading, legend, line, png, segments};
+use crate::format;
 
 pub const FILE: &str = "epochs_to_solve.png";
 
@@ -48,7 +47,7 @@ pub fn draw(data: &ChartData, opts: &ChartOptions) -> anyhow::Result<Rendered> {
     let title = format!("When nets solve XOR, by learning rate ({scheme} init)");
     let subtitle = format!(
         "share of the {nets} nets per learning rate with all four cases right by each epoch; never = not within the {} epochs trained{}",
-        tick_label(max_epoch),
+        format::epochs(max_epoch),
         shown_note(&ch.group, cells.len())
     );
     let colours = colour::distinct(cells.len());
@@ -66,14 +65,14 @@ pub fn draw(data: &ChartData, opts: &ChartOptions) -> anyhow::Result<Rendered> {
         for (c, col) in cells.iter().zip(&colours) {
             let label = format!(
                 "learning rate {} — {} never{}",
-                tick_label(c.lr),
-                percent(1.0 - c.solved_fraction),
+                format::value(c.lr),
+                format::share(1.0 - c.solved_fraction),
                 ch.role(c)
             );
             let (sx, sy) = steps(&c.curve.epoch, &c.curve.solved);
             let segs = segments(&sx, &sy, &x, &y);
             if let Some(&end) = segs.last().and_then(|s| s.last()) {
-                ends.push((end, format!("lr {}", tick_label(c.lr)), *col));
+                ends.push((end, format!("lr {}", format::value(c.lr)), *col));
             }
             line(&mut chart, segs, col.stroke_width(3), Some(&label))?;
         }

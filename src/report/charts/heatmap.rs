@@ -6,9 +6,10 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::axis::{Axis, tick_label};
+use super::axis::Axis;
 use super::data::{Cell, ChartData};
-use super::{Rendered, anchored, colour, colour_bar, heading, percent, png, text, text_at};
+use super::{Rendered, anchored, colour, colour_bar, heading, png, text, text_at};
+use crate::format;
 
 pub const FILE: &str = "convergence_heatmap.png";
 
@@ -57,7 +58,7 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
     }
     let mut sub = vec![nets_text];
     if epochs > 0.0 {
-        sub.push(format!("{} epochs each", tick_label(epochs)));
+        sub.push(format!("{} epochs each", format::epochs(epochs)));
     }
     sub.extend(kinds.iter().map(|k| k.to_string()));
     sub.push("solved = all four outputs on the right side of\u{a0}0.5".into());
@@ -71,7 +72,7 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
                 if stagger {
                     String::new()
                 } else {
-                    tick_label(l)
+                    format::value(l)
                 }
             })
             .collect(),
@@ -114,7 +115,7 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
                     let p = chart.backend_coord(&(c as f64, r as f64));
                     let (s, col) = match cell {
                         Some(k) => (
-                            percent(k.solved_fraction),
+                            format::share_short(k.solved_fraction),
                             colour::text_on(colour::viridis(k.solved_fraction)),
                         ),
                         None => ("–".to_string(), BLACK),
@@ -136,7 +137,7 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
                 text_at(
                     &main,
                     (px, y),
-                    &tick_label(l),
+                    &format::value(l),
                     anchored(text(15), HPos::Center, VPos::Top),
                 )?;
             }
@@ -160,7 +161,7 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
         caption.push_str(&format!(
             "; the best is {} at learning rate {} ({} of {} nets)",
             b.scheme.label(),
-            tick_label(b.lr),
+            format::value(b.lr),
             b.solved,
             b.nets
         ));

@@ -5,12 +5,13 @@
 
 use plotters::prelude::*;
 
-use super::axis::{Axis, tick_label};
+use super::axis::Axis;
 use super::data::{Cell, ChartData, Group};
 use super::{
     ChartOptions, Rendered, band, colour, finite_range, heading, line, pick_evenly, png, segments,
 };
 use crate::baseline::LESSON_LR;
+use crate::format;
 use crate::report::findings::Verdict;
 
 pub const FILE: &str = "loss_by_lr.png";
@@ -137,7 +138,7 @@ pub fn draw(data: &ChartData, opts: &ChartOptions) -> anyhow::Result<Rendered> {
         let area = heading(root, &title, &subtitle)?;
         let panels = area.split_evenly((rows, cols));
         for (i, (c, col)) in cells.iter().zip(&colours).enumerate() {
-            let caption = format!("learning rate {}{}", tick_label(c.lr), ch.short_role(c));
+            let caption = format!("learning rate {}{}", format::value(c.lr), ch.short_role(c));
             let mut chart = super::plot(
                 &panels[i],
                 Some(&caption),

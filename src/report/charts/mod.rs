@@ -602,19 +602,6 @@ fn finite_range(v: impl IntoIterator<Item = f64>, positive: bool) -> Option<(f64
         })
 }
 
-/// A percentage for a legend or a cell: "12%", "0.5%", "100%".
-fn percent(f: f64) -> String {
-    if !f.is_finite() {
-        return "–".into();
-    }
-    let p = 100.0 * f;
-    if p > 0.0 && p < 1.0 {
-        format!("{}%", axis::sig_label(p, 1))
-    } else {
-        format!("{p:.0}%")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -694,18 +681,13 @@ mod tests {
     }
 
     #[test]
-    fn ranges_and_percentages() {
+    fn finite_ranges() {
         assert_eq!(
             finite_range([3.0, f64::NAN, -1.0, f64::INFINITY], false),
             Some((-1.0, 3.0))
         );
         assert_eq!(finite_range([0.0, -1.0, 2.0], true), Some((2.0, 2.0)));
         assert_eq!(finite_range([f64::NAN], false), None);
-        assert_eq!(percent(0.12), "12%");
-        assert_eq!(percent(0.004), "0.4%");
-        assert_eq!(percent(1.0), "100%");
-        assert_eq!(percent(0.0), "0%");
-        assert_eq!(percent(f64::NAN), "–");
     }
 
     /// A sweep where everything went wrong: NaN and infinite losses, gaps and weights.

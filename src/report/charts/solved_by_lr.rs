@@ -54,27 +54,12 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
     let mut caption = String::from(
         "Solved share (top, with 95% Wilson interval) and median epoch of solving (bottom, log scale) against the learning rate, one panel per init",
     );
-    if let Some((g, v)) = groups
-        .iter()
-        .find_map(|g| g.verdict().map(|v| (g, v)))
-        .filter(|(_, v)| v.tied.len() > 1)
-    {
-        let (a, b) = v.share_range();
-        let slowest = v
-            .tied
-            .iter()
-            .filter_map(|c| c.solved_epoch[1])
-            .fold(f64::NEG_INFINITY, f64::max);
-        caption.push_str(&format!(
-            ": for {}, learning rates {} all solve {} of nets, but the median epoch of solving runs from {} to {}",
-            g.scheme.label(),
-            findings::rates_text(g, &v.tied),
-            findings::share_range(a, b),
-            findings::epochs(slowest),
-            v.fastest.solved_epoch[1].map_or("–".into(), findings::epochs),
-        ));
+    // The same sentence the terminal summary and report.html's overview say.
+    let found: Vec<findings::Finding> = groups.iter().map(findings::finding).collect();
+    match findings::widest_speed_spread(&found).and_then(findings::speed_spread) {
+        Some(spread) => caption.push_str(&format!(". {spread}")),
+        None => caption.push('.'),
     }
-    caption.push('.');
     Ok(Rendered::Chart(super::Chart {
         file: FILE,
         title,

@@ -8,13 +8,14 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::axis::{Axis, tick_label};
+use super::axis::Axis;
 use super::data::{Cell, ChartData, closest};
 use super::{
-    Area, Rendered, anchored, colour, end_labels, finite_range, heading, line, percent, png,
-    segments, start_labels, text, text_at,
+    Area, Rendered, anchored, colour, end_labels, finite_range, heading, line, png, segments,
+    start_labels, text, text_at,
 };
 use crate::baseline::LESSON_LR;
+use crate::format;
 
 pub const FILE: &str = "symmetry_breaking.png";
 
@@ -56,9 +57,9 @@ fn choose(data: &ChartData) -> Option<Chosen<'_>> {
 
 /// How a near-symmetric cell's line is labelled: by ε, with the scale if scales differ.
 fn eps_label(c: &Cell, scales_differ: bool) -> String {
-    let eps = c.scheme.eps.map_or("?".into(), tick_label);
+    let eps = c.scheme.eps.map_or("?".into(), format::exponent);
     match (scales_differ, c.scheme.scale) {
-        (true, Some(a)) => format!("ε = {eps} (A = {})", tick_label(a)),
+        (true, Some(a)) => format!("ε = {eps} (A = {})", format::value(a)),
         _ => format!("ε = {eps}"),
     }
 }
@@ -73,7 +74,7 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
     let title = "Symmetry breaking: identical and nearly identical hidden units".to_string();
     let subtitle = format!(
         "learning rate {}; hidden gap = max |difference| between the two hidden units' weights",
-        tick_label(ch.lr)
+        format::value(ch.lr)
     );
     let png = png(1500, 760, |root| {
         let area = heading(root, &title, &subtitle)?;
@@ -106,8 +107,8 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
         let at = |c: &Cell| {
             format!(
                 "{} at ε = {}",
-                percent(c.solved_fraction),
-                c.scheme.eps.map_or("?".into(), tick_label)
+                format::share(c.solved_fraction),
+                c.scheme.eps.map_or("?".into(), format::exponent)
             )
         };
         caption.push_str(&format!(" (from {} to {})", at(a), at(b)));
@@ -246,7 +247,7 @@ fn eps_panels(area: &Area, ch: &Chosen) -> anyhow::Result<()> {
             s.scheme.label(),
             s.solved,
             s.nets,
-            percent(s.solved_fraction)
+            format::share(s.solved_fraction)
         ));
     }
     let (cols, rows) = chart.plotting_area().get_pixel_range();
