@@ -101,7 +101,14 @@ impl Ops {
 
     /// Every operation counted.
     pub fn total(&self) -> u64 {
-        self.fma + self.add + self.div + self.compare + self.select + self.logic + self.int + self.test
+        self.fma
+            + self.add
+            + self.div
+            + self.compare
+            + self.select
+            + self.logic
+            + self.int
+            + self.test
     }
 
     /// Operations other than multiply/fma, add and divide: compare, select, logic, integer, test.
@@ -341,8 +348,20 @@ macro_rules! counting_types {
     };
 }
 
-counting_types!(CountF64, f64, CountU64, u64, log2_e = std::f64::consts::LOG2_E);
-counting_types!(CountF32, f32, CountU32, u32, log2_e = std::f32::consts::LOG2_E);
+counting_types!(
+    CountF64,
+    f64,
+    CountU64,
+    u64,
+    log2_e = std::f64::consts::LOG2_E
+);
+counting_types!(
+    CountF32,
+    f32,
+    CountU32,
+    u32,
+    log2_e = std::f32::consts::LOG2_E
+);
 impl_f64_lane!(CountF64, 1, CountU64);
 impl_f32_lane!(CountF32, 1, CountU32);
 
@@ -438,7 +457,14 @@ mod tests {
         // Not the lesson's options: the stateful loop, as with momentum. The loss is not
         // computed in an unlogged epoch, and bce's δout has no g′: 2 mul fewer per case.
         let bce = per_vector_epoch(Precision::F64, bce, 0.0, 0.0);
-        assert_eq!(bce, Ops { fma: momentum.fma - 8, add: momentum.add - 4, ..momentum });
+        assert_eq!(
+            bce,
+            Ops {
+                fma: momentum.fma - 8,
+                add: momentum.add - 4,
+                ..momentum
+            }
+        );
         let online = Options {
             batch: Batch::Online,
             output: OutputUnit::Sigmoid,
