@@ -28,6 +28,7 @@
 //!   5): T = max(fma/R_fma + (add + other)/R_add, div/R_div).
 //! - Ports apart (AMD Zen: two FMA pipes and two add pipes): T = max(fma/R_fma, add/R_add,
 //!   div/R_div), `other` assumed to fit in the slack.
+//!
 //! The divider is taken as its own unit in both (its issue uops on the shared ports are not
 //! counted). The issue limit is lanes/T net-epochs per second. Which model applies is read off
 //! the probe: fma+add pairs complete at 1/(1/R_fma + 1/R_add) per second if the ports are
