@@ -420,8 +420,12 @@ mod tests {
 
     #[test]
     fn limits_by_hand() {
-        // Shared: (8 + 4 + 4)/4 = 4 s per vector against 1/0.25 = 4 s of divider: 4 s, 8 lanes.
-        let s = Limit::of(&OPS, 8, &rates(2.0), Ports::Shared);
+        // Shared: (8 + 4 + 4)/4 = 4 s per vector against 1/0.5 = 2 s of divider: 4 s, 8 lanes.
+        let half = ProbeRates {
+            div: exact(0.5),
+            ..rates(2.0)
+        };
+        let s = Limit::of(&OPS, 8, &half, Ports::Shared);
         assert_eq!((s.net_epochs_per_second, s.bound), (2.0, Bound::Ports));
         // Apart: max(8/4, 4/4, 1/0.25) = 4 s of divider.
         let a = Limit::of(&OPS, 8, &rates(4.0), Ports::Apart);
