@@ -212,6 +212,11 @@ pub struct BenchArgs {
     /// One JSON object per measured configuration instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Also measure this core's vector FMA, add and divide rates, count the kernel's vector
+    /// operations per net-epoch, and give each 1-thread lane measurement's share of the issue
+    /// limit they set (in the JSON: a `roofline` object).
+    #[arg(long)]
+    pub roofline: bool,
     /// The trainers measured: every combination of the options given (--activation, --output,
     /// --loss, --batch, --momentum, --weight-decay); the lesson's when none is. The nets' learning
     /// rates are bench's own (uniform in [0.5, 4]).

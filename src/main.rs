@@ -295,6 +295,12 @@ fn bench(args: &BenchArgs) -> anyhow::Result<()> {
     if matches!(args.implementation, ImplArg::Simd | ImplArg::All) {
         configs.extend(precisions.iter().map(|&p| (Impl::Simd, p)));
     }
+    if args.roofline && !configs.iter().any(|&(i, _)| i == Impl::Simd) {
+        return Err(UsageError::new(
+            "--roofline: measures the lane trainer; use --impl simd or all",
+        )
+        .into());
+    }
     let mut thread_counts = vec![1, threads];
     thread_counts.dedup();
     let axes = &args.trainer;
@@ -313,13 +319,25 @@ fn bench(args: &BenchArgs) -> anyhow::Result<()> {
             bench::render::header(threads, args.nets, args.epochs, args.repeats)
         );
     }
+    // The probe first, on an idle core (before rayon's pools exist), once per precision.
+    let mut probes = Vec::new();
+    if args.roofline {
+        for &(_, precision) in configs.iter().filter(|c| c.0 == Impl::Simd) {
+            let rates = bench::roofline::probe(precision);
+            if !args.json {
+                print!("{}", bench::render::probe(&rates));
+                std::io::stdout().flush()?;
+            }
+            probes.push((precision, rates));
+        }
+    }
     let mut all = Vec::new();
     for setting in &settings {
         let nets = bench::setting_nets(args.nets, setting);
         let trainer = bench::trainer_name(setting);
         for &(implementation, precision) in &configs {
             for &t in &thread_counts {
-                let m = bench::measure(
+                let mut m = bench::measure(
                     &trainer,
                     implementation,
                     precision,
@@ -328,10 +346,19 @@ fn bench(args: &BenchArgs) -> anyhow::Result<()> {
                     args.epochs,
                     args.repeats,
                 )?;
+                if implementation == Impl::Simd
+                    && t == 1
+                    && let Some(&(_, rates)) = probes.iter().find(|p| p.0 == precision)
+                {
+                    m.roofline = Some(bench::roofline::of(&m, setting, rates));
+                }
                 if args.json {
                     println!("{}", serde_json::to_string(&m)?);
                 } else {
                     print!("{}", bench::render::measurement(&m));
+                    if let Some(r) = &m.roofline {
+                        print!("{}", bench::render::roofline(r));
+                    }
                 }
                 std::io::stdout().flush()?;
                 all.push(m);

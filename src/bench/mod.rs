@@ -1,10 +1,12 @@
 //! `xorsweep bench`: net-epochs per second of the scalar reference and the lane trainers, on 1
 //! thread and on all threads, with median and spread over repeats. One net-epoch is one
 //! full-batch gradient step of one 2-2-1 net over the four XOR cases. [`measure`] runs and times;
-//! [`ratio`] holds the pure arithmetic of the comparisons; [`render`] prints.
+//! [`ratio`] holds the pure arithmetic of the comparisons; [`render`] prints; [`roofline`] sets a
+//! single-thread rate against this core's issue limit (`--roofline`).
 
 pub mod ratio;
 pub mod render;
+pub mod roofline;
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -54,6 +56,25 @@ pub struct Measurement {
     pub max: f64,
     /// Median absolute deviation of the rates.
     pub mad: f64,
+    /// On 1 thread: net-epochs per CPU-second of the thread that trained, per repeat (time the
+    /// core was lent to other processes left out; `--roofline` compares these to the probe's).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cpu_rates: Vec<f64>,
+    /// With `--roofline`, for the lane trainer on 1 thread: the share of this core's limit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub roofline: Option<roofline::Roofline>,
+}
+
+impl Measurement {
+    /// Median, extremes and MAD of the rates.
+    pub fn spread(&self) -> ratio::Spread {
+        ratio::Spread {
+            median: self.median,
+            min: self.min,
+            max: self.max,
+            mad: self.mad,
+        }
+    }
 }
 
 /// Seeded random nets like the peer scripts' (uniform[−1, 1] weights, lr uniform in [0.5, 4]),
@@ -139,11 +160,20 @@ pub fn measure(
         .build()?;
     let spec = bench_spec(epochs);
     let work = nets.len() as f64 * f64::from(epochs);
+    let mut cpu_rates = Vec::new();
     let rates: Vec<f64> = (0..repeats.max(1))
         .map(|_| {
             let t = Instant::now();
-            let trained = pool.install(|| train_all(implementation, precision, nets, &spec));
+            // On 1 thread the closure and all its work run on the pool's one worker.
+            let (trained, cpu) = pool.install(|| {
+                let c0 = thread_cpu_seconds();
+                let trained = train_all(implementation, precision, nets, &spec);
+                (trained, c0.zip(thread_cpu_seconds()).map(|(a, b)| b - a))
+            });
             assert_eq!(trained, nets.len(), "every net trained once");
+            if let (1, Some(c)) = (threads, cpu) {
+                cpu_rates.push(work / c);
+            }
             work / t.elapsed().as_secs_f64()
         })
         .collect();
@@ -164,5 +194,20 @@ pub fn measure(
         max: s.max,
         mad: s.mad,
         rates,
+        cpu_rates,
+        roofline: None,
     })
+}
+
+/// CPU seconds the calling thread has run, where the platform tells (Linux, macOS, the BSDs):
+/// unlike wall time, not inflated while other processes hold the core.
+pub fn thread_cpu_seconds() -> Option<f64> {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec that outlives the call; clock_gettime writes
+    // only into it, and an unsupported clock is reported through the return value.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    (rc == 0).then_some(ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9)
 }

@@ -1,7 +1,7 @@
 //! The arithmetic of benchmark comparisons, kept apart from measuring and printing.
 
 /// Median, extremes and median absolute deviation of a set of rates.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 pub struct Spread {
     pub median: f64,
     pub min: f64,

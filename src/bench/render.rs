@@ -1,15 +1,11 @@
 //! Printing benchmark results, hyperfine style: one block per configuration, then comparisons.
 
 use super::ratio::{Spread, scaling, speedup};
+use super::roofline::{Limit, Ports, ProbeRates, Roofline};
 use super::{Impl, Measurement};
 
 fn spread(m: &Measurement) -> Spread {
-    Spread {
-        median: m.median,
-        min: m.min,
-        max: m.max,
-        mad: m.mad,
-    }
+    m.spread()
 }
 
 fn label(m: &Measurement) -> String {
@@ -111,4 +107,81 @@ pub fn comparisons(all: &[Measurement]) -> String {
         s.insert(0, '\n');
     }
     s
+}
+
+/// A rate in G/s to three significant digits, with its MAD: "5.72 G ± 0.03".
+fn giga(r: &Spread) -> String {
+    let d = if r.median >= 10e9 {
+        1
+    } else if r.median >= 1e9 {
+        2
+    } else {
+        3
+    };
+    format!("{:.d$} G ± {:.d$}", r.median / 1e9, r.mad / 1e9)
+}
+
+/// The probe's rates of one lane type.
+pub fn probe(r: &ProbeRates) -> String {
+    let ports = match Ports::judge(r) {
+        Ports::Shared => "FMA and add share ports",
+        Ports::Apart => "FMA and add have ports apart",
+    };
+    format!(
+        "roofline probe, {} ops/s on 1 thread (median ± MAD of {}):\n  \
+         fma {}, add {}, div {}\n  fma+add pairs {}: {ports}\n\n",
+        r.lane_type,
+        super::roofline::PROBE_REPEATS,
+        giga(&r.fma),
+        giga(&r.add),
+        giga(&r.div),
+        giga(&r.fma_add_pairs),
+    )
+}
+
+/// A measurement's roofline, under its measurement line.
+pub fn roofline(r: &Roofline) -> String {
+    let o = &r.ops_per_net_epoch;
+    let (chosen, other, name, other_name, other_share) = match r.ports {
+        Ports::Shared => (
+            &r.limit_shared,
+            &r.limit_apart,
+            "shared",
+            "apart",
+            r.share_apart,
+        ),
+        Ports::Apart => (
+            &r.limit_apart,
+            &r.limit_shared,
+            "apart",
+            "shared",
+            r.share_shared,
+        ),
+    };
+    let limit = |l: &Limit| {
+        (
+            format!("{:.1} M", l.net_epochs_per_second / 1e6),
+            l.bound.name(),
+        )
+    };
+    let ((lim, bound), (other_lim, other_bound)) = (limit(chosen), limit(other));
+    format!(
+        "  vector ops per net-epoch ({}, {} nets each): {:.2} mul/fma,\n    \
+         {:.2} add, {:.2} div, {:.2} other (compare, select, logic, integer)\n  \
+         issue limit per core, ports {name}: {lim} net-epochs/s ({bound})\n    \
+         ports {other_name}: {other_lim} ({other_bound})\n  \
+         kernel: {:.1} M net-epochs per CPU-second ± {:.1} on 1 thread,\n    \
+         {:.1} ± {:.1} % of the limit ({:.1} % if ports {other_name})\n",
+        r.rates.lane_type,
+        r.lanes,
+        o.fma,
+        o.add,
+        o.div,
+        o.other,
+        r.measured / 1e6,
+        r.measured_mad / 1e6,
+        100.0 * r.share,
+        100.0 * r.share_error,
+        100.0 * other_share,
+    )
 }

@@ -364,6 +364,9 @@ macro_rules! impl_f32_lane {
     };
 }
 
+// Also instantiated by `super::count` on its counting types, so that the op count runs this code.
+pub(crate) use {impl_f32_lane, impl_f64_lane, impl_lane};
+
 impl_f64_lane!(f64x4, 4, u64x4);
 impl_f64_lane!(f64x8, 8, u64x8);
 impl_f32_lane!(f32x8, 8, u32x8);

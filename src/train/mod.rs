@@ -6,6 +6,7 @@
 //! path is tested against the oracle.
 
 pub mod batch;
+pub mod count;
 pub mod lane;
 pub mod options;
 pub mod reference;
