@@ -22,7 +22,7 @@ use crate::train::{
     Activation, Batch, Hyper, Loss, Net, Options, Outcome, OutputUnit, Params, Precision,
 };
 
-/// An f64 as the shortest text that reads back to it ([`shortest`]).
+/// An f64 as the shortest text that reads back to it ([`crate::format::exact`]).
 ///
 /// A serializer that is not human-readable (runs.parquet's, [`super::runs_parquet`]) gets the
 /// f64 itself, so that typed formats keep typed columns.
@@ -30,27 +30,7 @@ fn num<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
     if !s.is_human_readable() {
         return s.serialize_f64(*x);
     }
-    shortest(*x, |text| s.serialize_str(text))
-}
-
-/// `f` of the shortest text that reads back to `x`, without a trailing ".0", so that runs.csv
-/// spells numbers like summary.csv does (`2`, `0.5`, `1e-12`). Written by zmij (several times
-/// faster than ryu, which matters for a million-row runs.csv) and spelled as ryu spells it: no
-/// `+` in a positive exponent (`1e300`), `NaN`, `inf`, `-inf`.
-fn shortest<R>(x: f64, f: impl FnOnce(&str) -> R) -> R {
-    let mut buf = zmij::Buffer::new();
-    let text = if x.is_nan() {
-        "NaN"
-    } else if x.is_infinite() {
-        if x > 0.0 { "inf" } else { "-inf" }
-    } else {
-        buf.format_finite(x)
-    };
-    match text.split_once("e+") {
-        // Only for |x| ≥ 1e16: not worth a buffer of its own.
-        Some((mantissa, power)) => f(&format!("{mantissa}e{power}")),
-        None => f(text.strip_suffix(".0").unwrap_or(text)),
-    }
+    crate::format::exact_with(*x, |text| s.serialize_str(text))
 }
 
 fn opt_num<S: serde::Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
@@ -791,7 +771,7 @@ mod tests {
             .map(|_| 10f64.powf(rng.random_range(-30.0..20.0)))
             .collect();
         for x in special.into_iter().chain(powers).chain(bits).chain(typical) {
-            assert_eq!(shortest(x, str::to_string), ryu(x), "{x:e}");
+            assert_eq!(crate::format::exact(x), ryu(x), "{x:e}");
         }
     }
 

@@ -50,7 +50,7 @@ use std::ops::{Add, BitAnd, BitOr, Div, Mul, Not, Shl, Shr, Sub};
 use serde::Serialize;
 
 use super::batch;
-use super::lane::{Lane, impl_f32_lane, impl_f64_lane, impl_lane};
+use super::lane::{Lane, Vector, impl_f32_lane, impl_f64_lane, impl_lane};
 use super::{Hyper, Net, Options, Params, Precision, TrainSpec};
 
 /// Kinds of vector operation, by the execution units they need.
