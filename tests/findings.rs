@@ -199,6 +199,7 @@ fn terminal_and_report_say_the_same_sentences() {
         .unwrap();
     let caption = html
         .split("<figcaption>")
+        .filter_map(|c| c.split("</figcaption>").next())
         .find(|c| c.contains("solved_by_lr.png"))
         .unwrap();
     assert!(caption.contains(speed), "{caption}");

@@ -101,7 +101,8 @@ fn assert_same(name: &str, got: &Trained, want: &Trained) {
     }
 }
 
-/// K = 3 against K = 1 in lanes of `V`; the nets include solved, diverged and NaN ones.
+/// K = 3 against K = 1 in lanes of `V`; the nets include solved (over 1 in 20 in 240 epochs),
+/// diverged and NaN ones.
 fn k3_trains_like_k1<V: Vector>() {
     let (nets, spec) = (nets(V::WIDTH), spec());
     let one = trained::<V>(&nets, &spec);
@@ -110,7 +111,7 @@ fn k3_trains_like_k1<V: Vector>() {
     let diverged = outcomes().filter(|o| o.diverged).count();
     let solved = outcomes().filter(|o| o.solved_epoch.is_some()).count();
     assert!(
-        nan > 0 && diverged > nan && solved > nets.len() / 4,
+        nan > 0 && diverged > nan && solved * 20 > nets.len(),
         "{}: {nan} NaN, {diverged} diverged, {solved} solved of {}: the nets miss a case",
         V::NAME,
         nets.len()
