@@ -71,7 +71,12 @@ pub enum Command {
     },
     /// Measure training throughput (net-epochs per second) of the scalar reference and the lanes.
     #[command(
-        after_help = "Examples:\n  xorsweep bench\n  xorsweep bench --impl simd --precision f64 --nets 262144 --epochs 2000 -j 2\n  xorsweep bench --json > bench.jsonl"
+        after_help = "Examples:\n  xorsweep bench\n  xorsweep bench --impl simd --precision f64 --nets 262144 --epochs 2000 -j 2\n  xorsweep bench --json > bench.jsonl",
+        // Bench draws its own learning rates (and refuses these flags with a message that says
+        // so): not listed in its help.
+        mut_arg("lr", |a| a.hide(true)),
+        mut_arg("lr_hidden", |a| a.hide(true)),
+        mut_arg("lr_out", |a| a.hide(true))
     )]
     Bench(Box<BenchArgs>),
     /// Redraw the charts and report.html of a sweep's output folder from its CSV files and
@@ -129,7 +134,13 @@ pub enum Command {
     /// rates, momentum, weight decay, offsets or scale of the initial weights), the boundary's
     /// fractal dimension and chaotic share, zooms.
     #[command(
-        after_help = "Examples:\n  xorsweep map                                     # the lesson's lr-hidden × lr-out plane, 512²\n  xorsweep map --x lr-hidden:0.1..1000:1024:log --y lr-out:0.1..1000:1024:log -o lr-plane\n  xorsweep map --x eps:1e-12..1e-1:512:log --y lr:0.1..100:512:log --init symmetric:1 -o eps\n  xorsweep map --zoom-sequence 4 -o zoom            # 4 frames, each 10× deeper\n  xorsweep map --activation tanh --output linear --measure converged -o tanh  # the paper's condition\n  xorsweep map --x momentum:0..0.99:256 --y lr:0.1..100:256:log -o momentum\n  xorsweep map --config lr-plane/map.toml --zoom 1.3,1.5,100 -o deeper"
+        after_help = "Examples:\n  xorsweep map                                     # the lesson's lr-hidden × lr-out plane, 512²\n  xorsweep map --x lr-hidden:0.1..1000:1024:log --y lr-out:0.1..1000:1024:log -o lr-plane\n  xorsweep map --x eps:1e-12..1e-1:512:log --y lr:0.1..100:512:log --init symmetric:1 -o eps\n  xorsweep map --zoom-sequence 4 -o zoom            # 4 frames, each 10× deeper\n  xorsweep map --activation tanh --output linear --measure converged -o tanh  # the paper's condition\n  xorsweep map --x momentum:0..0.99:256 --y lr:0.1..100:256:log -o momentum\n  xorsweep map --config lr-plane/map.toml --zoom 1.3,1.5,100 -o deeper",
+        // The sweep's defaults are lists; a map sets one value for every pixel but its axes.
+        mut_arg("lr", |a| a.help("Learning rate of both layers, one value for every pixel (unless an axis varies it) [default: 2, the lesson's]")),
+        mut_arg("lr_hidden", |a| a.help("Learning rate of the hidden layer (w11 w12 b1 w21 w22 b2), with --lr-out instead of --lr: one value each")),
+        mut_arg("lr_out", |a| a.help("Learning rate of the output unit (v1 v2 c), with --lr-hidden: one value each")),
+        mut_arg("momentum", |a| a.help("Momentum β in [0, 1), one value (unless an axis varies it) [default: 0]")),
+        mut_arg("weight_decay", |a| a.help("Weight decay λ ≥ 0, one value (unless an axis varies it) [default: 0]"))
     )]
     Map(Box<MapArgs>),
     /// Compare two sweeps cell by cell: the change in solved share (with its 95% Newcombe

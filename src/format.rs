@@ -179,10 +179,14 @@ pub fn exact_with<R>(x: f64, f: impl FnOnce(&str) -> R) -> R {
     } else {
         buf.format_finite(x)
     };
-    match text.split_once("e+") {
+    // A byte search: `split_once("e+")` set up a substring searcher per number (2.6 % of a
+    // `--runs-csv all` sweep's CPU time).
+    match text.bytes().position(|b| b == b'e') {
         // Only for |x| ≥ 1e16: not worth a buffer of its own.
-        Some((mantissa, power)) => f(&format!("{mantissa}e{power}")),
-        None => f(text.strip_suffix(".0").unwrap_or(text)),
+        Some(e) if text.as_bytes().get(e + 1) == Some(&b'+') => {
+            f(&format!("{}e{}", &text[..e], &text[e + 2..]))
+        }
+        _ => f(text.strip_suffix(".0").unwrap_or(text)),
     }
 }
 

@@ -175,6 +175,8 @@ pub struct Builder {
     lo: u32,
     hi: u32,
     block: Vec<u32>,
+    /// [`Builder::take_into`]'s output, swapped with the histogram it adds into.
+    merged: Vec<(u32, u32)>,
 }
 
 /// Interleaved histograms of a [`Builder`].
@@ -189,6 +191,7 @@ impl Default for Builder {
             lo: u32::MAX,
             hi: 0,
             block: vec![0; BLOCK],
+            merged: Vec::new(),
         }
     }
 }
@@ -226,20 +229,41 @@ impl Builder {
 
     /// The histogram of everything added since the last call; the builder is empty again.
     pub fn take(&mut self) -> Histogram {
-        let mut h = Vec::new();
-        if self.lo <= self.hi {
-            let (lo, hi) = (self.lo as usize, self.hi as usize);
-            let range = &mut self.counts[lo * LANES..(hi + 1) * LANES];
-            for (k, lanes) in range.chunks_exact_mut(LANES).enumerate() {
-                let c: u32 = lanes.iter().sum();
-                if c != 0 {
-                    h.push(((lo + k) as u32, c));
-                    lanes.fill(0);
-                }
-            }
+        let mut h = Histogram::default();
+        self.take_into(&mut h);
+        h
+    }
+
+    /// Add everything added since the last call into `h` (as [`Histogram::merge`] of
+    /// [`Builder::take`]'s histogram would, without allocating once the buffers have grown: a
+    /// sweep's chunk adds up its blocks' histograms this way, ~100 per block); the builder is
+    /// empty again.
+    pub fn take_into(&mut self, h: &mut Histogram) {
+        if self.lo > self.hi {
+            return;
         }
+        let (lo, hi) = (self.lo as usize, self.hi as usize);
+        let out = &mut self.merged;
+        out.clear();
+        let mut old = h.0.iter().copied().peekable();
+        let range = &mut self.counts[lo * LANES..(hi + 1) * LANES];
+        for (k, lanes) in range.chunks_exact_mut(LANES).enumerate() {
+            let c: u32 = lanes.iter().sum();
+            if c == 0 {
+                continue;
+            }
+            lanes.fill(0);
+            let b = (lo + k) as u32;
+            while let Some(&(ob, oc)) = old.peek().filter(|&&(ob, _)| ob < b) {
+                out.push((ob, oc));
+                old.next();
+            }
+            let same = old.next_if(|&(ob, _)| ob == b).map_or(0, |(_, oc)| oc);
+            out.push((b, c + same));
+        }
+        out.extend(old);
+        std::mem::swap(&mut h.0, out);
         (self.lo, self.hi) = (u32::MAX, 0);
-        Histogram(h)
     }
 }
 
@@ -398,5 +422,29 @@ mod tests {
         assert_eq!(forward, whole);
         assert_eq!(backward, whole);
         assert_eq!(whole.total(), 5000);
+    }
+
+    #[test]
+    fn take_into_is_merge_of_take() {
+        // Parts that overlap, interleave, and miss each other's buckets; values spread over
+        // many octaves, with zeros, NaN and ∞, so that every branch of the merge runs.
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let mut b = Builder::default();
+        let (mut by_take, mut by_merge) = (Histogram::default(), Histogram::default());
+        for part in 0..40 {
+            let values: Vec<f64> = (0..rng.random_range(0..300))
+                .map(|_| match rng.random_range(0..50) {
+                    0 => 0.0,
+                    1 => f64::NAN,
+                    2 => f64::INFINITY,
+                    _ => 10f64.powf(rng.random_range(-3.0..1.0) + f64::from(part % 7)),
+                })
+                .collect();
+            b.add_all(&values);
+            b.take_into(&mut by_take);
+            by_merge.merge(&histogram(values));
+            assert_eq!(by_take, by_merge, "after part {part}");
+        }
+        assert!(by_take.0.len() > 1000, "{} buckets", by_take.0.len());
     }
 }

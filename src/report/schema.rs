@@ -779,19 +779,7 @@ mod tests {
     fn runs_rows_are_the_csv_crate_s_bytes() {
         // Inits with and without scale and eps, a diverging rate (NaN and inf columns), nets
         // that never solve (empty solved_epoch), a chunk split inside a cell.
-        let plan = Plan::new(crate::sweep::config::SweepConfig {
-            trainer: crate::hyper::TrainerAxes {
-                lr: Some("0.5,2,1e6".parse().unwrap()),
-                ..Default::default()
-            },
-            init: ["lesson", "near-symmetric:1:1e-6", "normal:1"]
-                .map(|s| s.parse().unwrap())
-                .to_vec(),
-            seeds: 5,
-            epochs: 60,
-            chunk_nets: 4,
-            ..Default::default()
-        });
+        let plan = crate::sweep::plan::mixed_plan(5, 60, 4);
         let mut scratch = crate::sweep::work::Scratch::default();
         for k in 0..plan.chunks() {
             let data = crate::sweep::work::train_chunk(&plan, k, &mut scratch);

@@ -251,6 +251,26 @@ fn symmetric(uniform: &mut impl FnMut(f64) -> f64, a: f64) -> Params {
     Params([w1, w2, b, w1, w2, b, v, v, c])
 }
 
+/// A small plan of every kind of cell a test of chunks wants: the lesson, a near-symmetric and a
+/// random init, rates 0.5, 2 and 1e6 (diverging: NaN and inf outcomes), `seeds` nets per random
+/// cell, `epochs` epochs, chunks of `chunk_nets` (split inside cells when it does not divide them).
+#[cfg(test)]
+pub fn mixed_plan(seeds: u32, epochs: u32, chunk_nets: u32) -> Plan {
+    Plan::new(SweepConfig {
+        trainer: crate::hyper::TrainerAxes {
+            lr: Some("0.5,2,1e6".parse().unwrap()),
+            ..Default::default()
+        },
+        init: ["lesson", "near-symmetric:1:1e-6", "normal:1"]
+            .map(|s| s.parse().unwrap())
+            .to_vec(),
+        seeds,
+        epochs,
+        chunk_nets,
+        ..Default::default()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
