@@ -18,10 +18,20 @@
 //! 2-vCPU VM), `bench --impl simd --nets 262144 --epochs 500 --threads 1` as net-epochs per CPU
 //! second, medians of 3 alternated runs (spread ±3 %): f64x8 ×1/2/3/4: 70/90/83/86 M; f32x16
 //! ×1/2/3/4: 172/215/190/211 M. K = 2 gains 1.27× (f64) and 1.25× (f32); more does not pay
-//! here: the loop's ~40 live vectors per chain spill beyond 2 (32 registers), and the 12
-//! divisions per epoch (1 per 16 cycles for 8 f64 on this core, 1 per 10 for 16 f32) are
-//! near their throughput bound at K = 2. Without AVX-512 K = 1: f64x8 and f32x16 are already
-//! two registers there (not measured with more).
+//! here: the loop's ~40 live vectors per chain spill beyond 2 (32 registers). Without AVX-512
+//! K = 1: f64x8 and f32x16 are already two registers there (not measured with more).
+//!
+//! ## Why a division, not a reciprocal estimate
+//! The 12 divisions per epoch (one per sigmoid) looked like the next bound at K = 2, and AVX-512
+//! has a 14-bit reciprocal estimate (`vrcp14`) that Newton steps refine (y ← y + y·(1 − d·y): two
+//! FMAs a step; two steps in f64, one in f32, within about an ulp). Tried on the sigmoid with
+//! K = 2 (`bench --impl simd --nets 262144 --epochs 500 --threads 1`, net-epochs per CPU second,
+//! 3 alternated rounds, same Xeon): f64 83.0/83.0/83.4 M against 86.9/92.6/92.5 M with the
+//! division, f32 221.7/219.2/214.3 M against 218.3/220.2/222.2 M. The divider is not what
+//! limits the loop (it runs beside the FMA ports; the Newton steps add FMAs where those are the
+//! bound), so the division stays: it is also correctly rounded, the same on every x86 CPU and
+//! lane width (the estimate's bits are the vendor's, and AVX2 has none for f64), which keeps a
+//! sweep's shards byte-identical across the machines of a cluster.
 //!
 //! ## exp
 //! `wide`'s own `exp` handles every corner of the f64 range and costs ~80 instructions. Ours is
