@@ -2,9 +2,10 @@
 # The performance table of docs/performance.md, measured in one session on this machine:
 # `xorsweep bench` (lanes, 1 and 2 threads), the roofline share (where `bench --roofline`
 # exists), the whole sweep of 1 048 576 nets × 500 epochs as a process with `--runs-csv none`
-# and `--runs-csv all`, and the JAX and numpy peer trainers, each in f64 and f32. Prints a
-# markdown table in M net-epochs/s (one net-epoch: one full-batch gradient step of one 2-2-1
-# net over the four XOR cases) with the CPU and the load average at start and end.
+# and `--runs-csv all`, a 1024² map of as many epochs, and the JAX and numpy peer trainers,
+# each in f64 and f32. Prints a markdown table in M net-epochs/s (one net-epoch: one full-batch
+# gradient step of one 2-2-1 net over the four XOR cases) with the CPU and the load average at
+# start and end.
 #
 # Usage: benches/perf_table.sh [XORSWEEP] [PYTHON] [ANCHORS]
 #   XORSWEEP  the xorsweep binary           (default: target/release/xorsweep)
@@ -70,6 +71,20 @@ for p in f64 f32; do
     done
 done
 
+# --- the map: one net per pixel, SIDE² pixels (SIDE² ≤ NETS), as a process ---
+SIDE=$(python3 -c "import math; print(math.isqrt($NETS))")
+MAP_ARGS=(--x "lr-hidden:0.1..1000:$SIDE:log" --y "lr-out:0.1..1000:$SIDE:log" --epochs "$EPOCHS")
+for p in f64 f32; do
+    say "map: $p, $SIDE² pixels"
+    out="$SCRATCH/map-$p"
+    t0=$(date +%s.%N)
+    "$XS" map "${MAP_ARGS[@]}" --precision "$p" --threads "$THREADS" --quiet -o "$out" \
+        > /dev/null 2> "$SCRATCH/map-$p.err"
+    t1=$(date +%s.%N)
+    echo "$t0 $t1" > "$SCRATCH/wall-map-$p"
+    rm -rf "$out"
+done
+
 # --- the peers ---
 for p in f64 f32; do
     say "jax: $p ${JAX_ARGS[*]}"
@@ -86,11 +101,12 @@ say "done"
 CPU=$(lscpu | sed -n 's/^Model name: *//p' | head -1)
 FLAGS=$(grep -o -w -E 'avx512f|avx2|amx_tile|avx512_fp16' /proc/cpuinfo | sort -u | tr '\n' ' ')
 PEERS=$("$PY" -c 'import numpy, jax; print("numpy", numpy.__version__ + ", jax", jax.__version__)' 2>/dev/null || echo "numpy/jax not importable")
-"$PY" - "$SCRATCH" "$NETS" "$EPOCHS" "$THREADS" <<'EOF'
+"$PY" - "$SCRATCH" "$NETS" "$EPOCHS" "$THREADS" "$SIDE" <<'EOF'
 import json, re, sys
 from pathlib import Path
 
 scratch, nets, epochs, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+side = int(sys.argv[5])
 d = Path(scratch)
 work = nets * epochs
 
@@ -143,6 +159,12 @@ for r in ("none", "all"):
     print(f"| **whole sweep, `--runs-csv {r}`**, {threads} threads, one run | {M(s[('f64', r)])} | {M(s[('f32', r)])} "
           f"| {R(s[('f64', r)], b2['f64'])} | {R(s[('f32', r)], b2['f32'])} "
           f"| {R(s[('f64', r)], jax['f64'])} | {R(s[('f32', r)], jax['f32'])} |")
+mp = {}
+for p in ("f64", "f32"):
+    t0, t1 = map(float, (d / f"wall-map-{p}").read_text().split())
+    mp[p] = side * side * epochs / (t1 - t0)
+print(f"| **map**, {side}² pixels × {epochs} epochs, {threads} threads, one run | {M(mp['f64'])} | {M(mp['f32'])} "
+      f"| {R(mp['f64'], b2['f64'])} | {R(mp['f32'], b2['f32'])} | | |")
 print(f"| JAX (jit + vmap + fori_loop), all cores | {M(jax['f64'])} | {M(jax['f32'])} | | | | |")
 print(f"| numpy (broadcast, 16k-net chunks), 1 core | {M(npy['f64'])} | {M(npy['f32'])} | | | | |")
 print()
@@ -162,4 +184,5 @@ echo "- load average (1, 5, 15 min): $LOAD_START at start, $LOAD_END at end"
 echo "- $PEERS; xorsweep $("$XS" --version | cut -d' ' -f2), $(date -u '+%Y-%m-%d %H:%M UTC'), $(($(date -u +%s) - START)) s in all"
 echo "- bench: \`xorsweep bench ${ROOFLINE[*]} --impl simd --precision both --nets $NETS --epochs $EPOCHS --threads $THREADS --repeats $REPEATS\` (median of the repeats)"
 echo "- sweep: \`xorsweep sweep ${SWEEP_ARGS[*]} --precision P --runs-csv none|all --threads $THREADS --quiet\` ($NETS nets; whole process wall time)"
+echo "- map: \`xorsweep map ${MAP_ARGS[*]} --precision P --threads $THREADS --quiet\` (whole process wall time, its PNGs and page included)"
 echo "- JAX: \`jax_xor.py ${JAX_ARGS[*]} --dtype P\`; numpy: \`numpy_xor.py ${NUMPY_ARGS[*]} --dtype P\` (median of the repeats)"

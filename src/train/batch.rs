@@ -20,9 +20,13 @@
 //! only the stateful loop: one loop each keeps the build's code size (and compile time) at 25
 //! loops per lane type rather than 48.
 //!
+//! The f32 lanes train with subnormal numbers flushed to zero ([`super::flush`]: saturated f32
+//! sigmoids otherwise cost the kernel 2× through microcode assists).
+//!
 //! One precision dispatch: [`with_lanes`] picks the lane type of a precision for a
 //! [`WithLanes`] visitor; every public entry point goes through it.
 
+use super::flush::FlushF32;
 use super::lane::{F32Lanes, F64Lanes, Lane};
 use super::options::{Activation, Batch, Loss, OutputUnit};
 use super::{
@@ -681,6 +685,7 @@ pub fn train_flat_with<V: Lane>(
 ) {
     let w = V::WIDTH;
     assert!(w <= MAX_WIDTH, "lane width {w} above {MAX_WIDTH}");
+    let _flush = flush_if_f32::<V>();
     let n = nets.len();
     let n_log = spec.log_epochs.len();
     outcomes.clear();
@@ -775,6 +780,7 @@ pub fn train_map_with<V: Lane>(nets: &[Net], epochs: u32) -> Vec<MapOutcome> {
         "lane width {} above {MAX_WIDTH}",
         V::WIDTH
     );
+    let _flush = flush_if_f32::<V>();
     let mut lane_buf = vec![0.0; V::WIDTH];
     let mut results = Vec::with_capacity(nets.len());
     for (_, run) in runs(nets) {
@@ -790,6 +796,11 @@ pub fn train_map_with<V: Lane>(nets: &[Net], epochs: u32) -> Vec<MapOutcome> {
         );
     }
     results
+}
+
+/// Subnormals flushed to zero while f32 lanes train ([`super::flush`]); nothing for f64.
+fn flush_if_f32<V: Lane>() -> Option<FlushF32> {
+    (V::PRECISION == Precision::F32).then(FlushF32::new)
 }
 
 /// Code to run with the lane type of a precision.

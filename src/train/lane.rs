@@ -19,7 +19,10 @@
 //! second, medians of 3 alternated runs (spread ±3 %): f64x8 ×1/2/3/4: 70/90/83/86 M; f32x16
 //! ×1/2/3/4: 172/215/190/211 M. K = 2 gains 1.27× (f64) and 1.25× (f32); more does not pay
 //! here: the loop's ~40 live vectors per chain spill beyond 2 (32 registers). Without AVX-512
-//! K = 1: f64x8 and f32x16 are already two registers there (not measured with more).
+//! K = 1: f64x8 and f32x16 are already two ymm registers each there, and a second pair spills
+//! the 16 ymm registers. Measured with an AVX2 build (`-C target-cpu=x86-64-v3`) on the same
+//! Xeon core, same bench, 3 rounds: K = 1 f64 57.8–69.5 M, f32 170–181 M; K = 2 f64 53.5–54.4 M,
+//! f32 132–137 M (the AVX-512 build: 100–102 M and 238–242 M).
 //!
 //! ## Why a division, not a reciprocal estimate
 //! The 12 divisions per epoch (one per sigmoid) looked like the next bound at K = 2, and AVX-512

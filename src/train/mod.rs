@@ -7,6 +7,7 @@
 
 pub mod batch;
 pub mod count;
+pub mod flush;
 pub mod lane;
 pub mod options;
 pub mod reference;
