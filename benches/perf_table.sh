@@ -14,7 +14,7 @@
 # Environment: THREADS (default 2), REPEATS (bench repeats, default 3), NETS (default 1048576,
 # a multiple of 16) and EPOCHS (default 500) for a quick try, KEEP=1 keeps the scratch folder
 # (raw logs). A python without jax or numpy gives "n/a" rows.
-# About 3 minutes on 2 idle AVX-512 cores; the runs.csv of the `all` sweep needs ~600 MB of
+# About 2 minutes on 2 idle AVX-512 cores; the runs.csv of the `all` sweep needs ~600 MB of
 # disk in the scratch folder ($TMPDIR), deleted after each sweep.
 set -euo pipefail
 
