@@ -114,4 +114,23 @@ mod tests {
         assert!(r.is_err());
         assert!(half_min() > 0.0, "subnormals after the panic");
     }
+
+    #[test]
+    fn f32_training_leaves_the_thread_as_it_found_it() {
+        use crate::train::{Hyper, Net, Options, Params, Precision, TrainSpec, batch};
+        // Rates that saturate the sigmoids: the flush is in use.
+        let nets: Vec<Net> = (0..40)
+            .map(|i| Net {
+                init: Params([0.5, -0.4, 0.1, 0.9, 0.3, -0.2, 0.8, -0.6, 0.05]),
+                hyper: Hyper::lr(10f64.powi(i % 4)),
+                options: Options::LESSON,
+            })
+            .collect();
+        let spec = TrainSpec::new(50, vec![0, 50], None);
+        let runs = batch::train(Precision::F32, &nets, &spec);
+        assert_eq!(runs.len(), 40);
+        assert!(half_min() > 0.0, "subnormals after training f32 lanes");
+        batch::train_map(Precision::F32, &nets, 50);
+        assert!(half_min() > 0.0, "subnormals after an f32 map");
+    }
 }
