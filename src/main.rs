@@ -467,15 +467,16 @@ fn main() -> ExitCode {
     }
     // A sweep's workers allocate each chunk's outcomes and bytes (~1 MB each) and the consumer
     // frees them: glibc served those from fresh mmaps (or trimmed them back to the OS), so
-    // every chunk paid page faults that zeroed ~2 MB — 10 % of a 1M-net × 500-epoch f32 sweep's
-    // CPU (perf, Sapphire Rapids). Kept in the heap up to 32 MiB (glibc's largest mmap
+    // every chunk paid page faults that zeroed ~2 MB — 3–6 % of a 1M-net × 500-epoch f32
+    // sweep's CPU (perf, Sapphire Rapids). Kept in the heap up to 32 MiB (glibc's largest mmap
     // threshold on 64-bit; a larger value is refused), freed memory is reused.
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: called first thing in main, before any other thread exists or allocates much;
     // mallopt only changes glibc's allocation thresholds.
     unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
-        libc::mallopt(libc::M_TRIM_THRESHOLD, 128 << 20);
+        let taken = libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20)
+            + libc::mallopt(libc::M_TRIM_THRESHOLD, 128 << 20);
+        debug_assert_eq!(taken, 2, "glibc refused a threshold");
     }
     // Arguments as the OS gives them: a non-UTF-8 one is a usage error, not a panic.
     let mut argv = Vec::new();

@@ -48,6 +48,7 @@ pub fn train_chunk(plan: &Plan, k: u64, scratch: &mut Scratch) -> ChunkData {
 
 /// [`train_chunk`] with `block` nets trained at a time.
 fn train_chunk_in_blocks(plan: &Plan, k: u64, scratch: &mut Scratch, block: usize) -> ChunkData {
+    assert!(block > 0, "blocks of at least one net");
     let runs = plan.chunk_runs(k);
     let Scratch {
         sketch,

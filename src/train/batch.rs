@@ -799,7 +799,7 @@ pub fn train_map_with<V: Lane>(nets: &[Net], epochs: u32) -> Vec<MapOutcome> {
 }
 
 /// Subnormals flushed to zero while f32 lanes train ([`super::flush`]); nothing for f64.
-fn flush_if_f32<V: Lane>() -> Option<FlushF32> {
+pub(crate) fn flush_if_f32<V: Lane>() -> Option<FlushF32> {
     (V::PRECISION == Precision::F32).then(FlushF32::new)
 }
 

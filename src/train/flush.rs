@@ -1,7 +1,8 @@
 //! Flush-to-zero while the f32 lanes train.
 //!
-//! Why: a saturated sigmoid in f32 (large learning rates: a map's 100..1000, a sweep's 32) gives
-//! outputs near 2⁻¹²⁶, and products such as δ·h·(1 − h) of them are subnormal numbers; on x86
+//! Why: saturated units in f32 (large learning rates: a map's 100..1000, the default sweep's top
+//! rates up to 32) give outputs near 2⁻¹²⁶, and products such as δ·h·(1 − h) of them are
+//! subnormal numbers; on x86
 //! every vector operation with a subnormal input or result takes a microcode assist. A 1024² map
 //! × 500 epochs over rates 100..1000 took 2.25× the CPU time of one over 0.1..1 in f32 (5.18 s
 //! against 2.30 s, Sapphire Rapids), while f64, whose subnormals start at 2⁻¹⁰²², did not slow
@@ -11,8 +12,20 @@
 //! and DAZ (a subnormal input reads as 0) set, and [`FlushF32`] puts the thread's own setting back
 //! when it is dropped (also on a panic). What it changes: only values below 2⁻¹²⁶ ≈ 1.2e−38,
 //! which become 0 — the same on every x86-64 CPU, so f32 results stay byte-identical across
-//! threads, chunks, shards and machines. The f64 lanes and the scalar reference never run under
-//! it. On other architectures it does nothing.
+//! threads, chunks, shards and machines. The f32 sigmoid itself never gets there (its exp is
+//! clamped so that σ ≥ 1.6e−38, see [`super::lane`]), so bce's ln(out) stays finite; gradients
+//! of saturated units that would be subnormal become 0. The f64 work around the f32 kernel in
+//! the same call (loading the batch, the outcomes' mse and hidden gap) runs under it too, on
+//! values far above f64's subnormals (2⁻¹⁰²²). The f64 lanes and the scalar reference never run
+//! under it. On other architectures it does nothing.
+//!
+//! A caveat, accepted on purpose: Rust's documentation of `_mm_setcsr` calls changing these bits
+//! undefined behaviour, because the compiler assumes the default floating-point environment (it
+//! may fold constants or move register-only arithmetic across the change). Here the guard is
+//! set at the entry of the training functions and dropped at their exit, the arithmetic between
+//! starts from loads of the nets and ends in stores of the results, which the asm's memory
+//! effects keep on their side, and the constants the kernel folds are normal numbers that FTZ and
+//! DAZ leave alone. Every call runs the same compiled code, so results are deterministic.
 
 /// MXCSR bits: flush to zero (results) and denormals are zero (inputs).
 #[cfg(target_arch = "x86_64")]
@@ -92,9 +105,12 @@ mod tests {
             let _flush = FlushF32::new();
             #[cfg(target_arch = "x86_64")]
             assert_eq!(half_min(), 0.0, "FTZ inside");
-            // DAZ: a subnormal input reads as zero.
+            // DAZ: a subnormal input reads as zero (the product would be a normal number).
             #[cfg(target_arch = "x86_64")]
-            assert_eq!(black_box(f32::from_bits(1)) * black_box(2.0f32), 0.0);
+            assert_eq!(
+                black_box(f32::from_bits(0x007f_ffff)) * black_box(4.0f32),
+                0.0
+            );
             // Normal numbers are untouched.
             assert_eq!(
                 black_box(f32::MIN_POSITIVE) * black_box(2.0f32),
@@ -118,7 +134,7 @@ mod tests {
     #[test]
     fn f32_training_leaves_the_thread_as_it_found_it() {
         use crate::train::{Hyper, Net, Options, Params, Precision, TrainSpec, batch};
-        // Rates that saturate the sigmoids: the flush is in use.
+        // Rates that saturate the sigmoids.
         let nets: Vec<Net> = (0..40)
             .map(|i| Net {
                 init: Params([0.5, -0.4, 0.1, 0.9, 0.3, -0.2, 0.8, -0.6, 0.05]),
@@ -126,6 +142,10 @@ mod tests {
                 options: Options::LESSON,
             })
             .collect();
+        // The flush is taken for the f32 lanes and only for them.
+        use crate::train::lane::{F32Lanes, F64Lanes};
+        assert!(batch::flush_if_f32::<F32Lanes>().is_some());
+        assert!(batch::flush_if_f32::<F64Lanes>().is_none());
         let spec = TrainSpec::new(50, vec![0, 50], None);
         let runs = batch::train(Precision::F32, &nets, &spec);
         assert_eq!(runs.len(), 40);

@@ -43,10 +43,12 @@
 //! built from exponent bits: about 20 instructions. (Estrin's shorter dependency chain and
 //! Chebyshev-fitted coefficients were tried: the first measured slower, the second saves no
 //! operation at equal accuracy.) Inputs are first clamped to the range where 2^n is a normal number
-//! ([-708, 709] in f64, [-87, 88] in f32). Inside that range it is within 2 ulp of the standard
-//! library (tested over the whole range the trainer uses). Outside it only the sigmoid of a
-//! pre-activation beyond ±709 (±88 in f32) changes, by less than 1e-307 (1e-38) absolute:
-//! σ(z) for such z is 0 or 1 to within that. NaN propagates.
+//! ([-708, 709] in f64; [-87, 87] in f32, one short of it so that a sigmoid 1/(1 + e^87) ≈ 1.6e−38
+//! is a normal number too: the f32 lanes train with subnormals flushed to zero, see
+//! [`super::flush`], and bce's ln(out) must not meet a 0 that was a tiny output). Inside that
+//! range it is within 2 ulp of the standard library (tested over the whole range the trainer
+//! uses). Outside it only the sigmoid of a pre-activation beyond ±709 (±87 in f32) changes, by
+//! less than 1e-307 (1.7e-38) absolute: σ(z) for such z is 0 or 1 to within that. NaN propagates.
 //!
 //! ## tanh
 //! For the tanh hidden units: with x = 2|z|, tanh|z| = m/(m+2) where m = e^x − 1, and the sign of
@@ -361,7 +363,7 @@ macro_rules! impl_f32_lane {
             $bits,
             mantissa = 23,
             bias = 127,
-            clamp = [-87.0, 88.0],
+            clamp = [-87.0, 87.0],
             ln2 = [355.0 / 512.0, -2.121_944_4e-4],
             poly = [
                 1.0 / 5040.0,
