@@ -127,21 +127,24 @@ mod tests {
     fn a_chunk_is_the_same_in_any_blocks() {
         // Cells of 6 and 1 nets (the lesson's), a diverging rate, chunks of 16 nets that split
         // cells and hold several first nets.
-        let plan = crate::sweep::plan::mixed_plan(6, 60, 16);
+        let mut plan = crate::sweep::plan::mixed_plan(6, 60, 16);
         let mut scratch = Scratch::default();
         let mut firsts = 0;
-        for k in 0..plan.chunks() {
-            let whole = train_chunk_in_blocks(&plan, k, &mut scratch, usize::MAX / 2);
-            firsts += whole.cells.iter().filter(|c| c.first_net.is_some()).count();
-            for block in [1, 5, 16, 33] {
-                let blocks = train_chunk_in_blocks(&plan, k, &mut scratch, block);
-                // Compared as saved (bit patterns: a diverged net's NaN equals itself).
-                assert!(
-                    encode("", k, &blocks) == encode("", k, &whole),
-                    "chunk {k} in blocks of {block}"
-                );
+        for precision in [crate::train::Precision::F64, crate::train::Precision::F32] {
+            plan.config.precision = precision;
+            for k in 0..plan.chunks() {
+                let whole = train_chunk_in_blocks(&plan, k, &mut scratch, usize::MAX / 2);
+                firsts += whole.cells.iter().filter(|c| c.first_net.is_some()).count();
+                for block in [1, 5, 16, 33] {
+                    let blocks = train_chunk_in_blocks(&plan, k, &mut scratch, block);
+                    // Compared as saved (bit patterns: a diverged net's NaN equals itself).
+                    assert!(
+                        encode("", k, &blocks) == encode("", k, &whole),
+                        "{precision:?} chunk {k} in blocks of {block}"
+                    );
+                }
             }
         }
-        assert!(firsts == 9 && plan.chunks() > 1, "{firsts} first nets");
+        assert!(firsts == 2 * 9 && plan.chunks() > 1, "{firsts} first nets");
     }
 }
