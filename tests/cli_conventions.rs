@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::xorsweep;
+use common::{run_ok, xorsweep};
 
 #[test]
 fn completions_and_man_page() {
@@ -79,17 +79,12 @@ fn short_flags_dry_run_and_json() {
     assert!(v["estimated_seconds"].as_f64().unwrap() > 0.0);
     assert!(v["peak_memory_bytes"].as_u64().unwrap() > 0);
 
-    let run = xorsweep()
-        .arg("sweep")
-        .args(tiny)
-        .args(["-q", "-j", "1", "--json", "-o"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
+    let run = run_ok(
+        xorsweep()
+            .arg("sweep")
+            .args(tiny)
+            .args(["-q", "-j", "1", "--json", "-o"])
+            .arg(&out),
     );
     let v: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
     let summary = v["summary"].as_array().unwrap();

@@ -5,39 +5,23 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::xorsweep;
+use common::{run_ok, xorsweep};
 
 fn sweep(dir: &Path, name: &str, args: &[&str]) -> PathBuf {
     let out = dir.join(name);
-    let run = xorsweep()
-        .args(["sweep", "--init", "uniform:1", "--seeds", "200", "-q"])
-        .args(["--runs-csv", "none"])
-        .args(args)
-        .arg("-o")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
+    run_ok(
+        xorsweep()
+            .args(["sweep", "--init", "uniform:1", "--seeds", "200", "-q"])
+            .args(["--runs-csv", "none"])
+            .args(args)
+            .arg("-o")
+            .arg(&out),
     );
     out
 }
 
 fn compare_json(a: &Path, b: &Path) -> serde_json::Value {
-    let run = xorsweep()
-        .arg("compare")
-        .args([a, b])
-        .arg("--json")
-        .output()
-        .unwrap();
-    assert_eq!(
-        run.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let run = run_ok(xorsweep().arg("compare").args([a, b]).arg("--json"));
     serde_json::from_slice(&run.stdout).unwrap()
 }
 

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::xorsweep;
+use common::{run_ok, xorsweep};
 
 /// Learning rates of the default sweep around where uniform:0.1 and uniform:0.25 solve best:
 /// 13.5 is the fastest by far but solves a few percent less often than 8.79, which 200 seeds
@@ -148,27 +148,22 @@ fn the_summary_fits_the_terminal_and_opens_with_sentences() {
 fn terminal_and_report_say_the_same_sentences() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let run = xorsweep()
-        .args(["sweep", "--init", "lesson", "--init", "uniform:1"])
-        .args(["--init", "symmetric:1", "--lr", "0.5..8:5:log"])
-        .args([
-            "--seeds",
-            "24",
-            "--epochs",
-            "3000",
-            "--runs-csv",
-            "none",
-            "-o",
-        ])
-        .arg(&out)
-        // Wide enough that no sentence is wrapped.
-        .env("COLUMNS", "2000")
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
+    let run = run_ok(
+        xorsweep()
+            .args(["sweep", "--init", "lesson", "--init", "uniform:1"])
+            .args(["--init", "symmetric:1", "--lr", "0.5..8:5:log"])
+            .args([
+                "--seeds",
+                "24",
+                "--epochs",
+                "3000",
+                "--runs-csv",
+                "none",
+                "-o",
+            ])
+            .arg(&out)
+            // Wide enough that no sentence is wrapped.
+            .env("COLUMNS", "2000"),
     );
     let text = String::from_utf8(run.stdout).unwrap();
     let sentences: Vec<&str> = text

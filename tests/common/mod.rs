@@ -37,6 +37,17 @@ pub fn xorsweep() -> Command {
     Command::new(env!("CARGO_BIN_EXE_xorsweep"))
 }
 
+/// Run `cmd`, assert that it exited 0 (its stderr in the failure message), and return its output.
+pub fn run_ok(cmd: &mut Command) -> std::process::Output {
+    let run = cmd.output().unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    run
+}
+
 /// Saved chunk files (`chunk-*.bin`, not temporary files) in `out/chunks`.
 pub fn saved_chunks(out: &Path) -> usize {
     std::fs::read_dir(out.join("chunks"))
