@@ -11,6 +11,29 @@ use crate::map::spec::{MapPatch, Zoom};
 use crate::sweep::config::ConfigPatch;
 use crate::sweep::spec::INIT_SCHEMES;
 use crate::train::Precision;
+use crate::train::options::HyperParam;
+
+/// The command line: the derived definitions, with every numeric trainer flag of `map` saying
+/// that a map takes one value of it (the sweep's help speaks of lists).
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command().mut_subcommand("map", |map| {
+        let numbers = HyperParam::ALL.iter().filter(|p| !p.is_rate());
+        numbers.fold(map, |map, p| {
+            map.mut_arg(p.name(), |a| {
+                let help = a.get_help().map(ToString::to_string).unwrap_or_default();
+                a.help(format!(
+                    "{help} A map takes one value, for every pixel, unless an axis varies it."
+                ))
+            })
+        })
+    })
+}
+
+/// Parse `argv` as [`command`] defines it.
+pub fn parse(argv: &[String]) -> Result<Cli, clap::Error> {
+    let matches = command().try_get_matches_from(argv)?;
+    <Cli as clap::FromArgMatches>::from_arg_matches(&matches)
+}
 
 /// The subcommands, as `xorsweep man SUBCOMMAND` takes them (a test checks the list against
 /// [`Command`]).
@@ -138,9 +161,7 @@ pub enum Command {
         // The sweep's defaults are lists; a map sets one value for every pixel but its axes.
         mut_arg("lr", |a| a.help("Learning rate of both layers, one value for every pixel (unless an axis varies it) [default: 2, the lesson's]")),
         mut_arg("lr_hidden", |a| a.help("Learning rate of the hidden layer (w11 w12 b1 w21 w22 b2), with --lr-out instead of --lr: one value each")),
-        mut_arg("lr_out", |a| a.help("Learning rate of the output unit (v1 v2 c), with --lr-hidden: one value each")),
-        mut_arg("momentum", |a| a.help("Momentum β in [0, 1), one value (unless an axis varies it) [default: 0]")),
-        mut_arg("weight_decay", |a| a.help("Weight decay λ ≥ 0, one value (unless an axis varies it) [default: 0]"))
+        mut_arg("lr_out", |a| a.help("Learning rate of the output unit (v1 v2 c), with --lr-hidden: one value each"))
     )]
     Map(Box<MapArgs>),
     /// Compare two sweeps cell by cell: the change in solved share (with its 95% Newcombe
@@ -229,7 +250,7 @@ pub struct BenchArgs {
     #[arg(long)]
     pub roofline: bool,
     /// The trainers measured: every combination of the options given (--activation, --output,
-    /// --loss, --batch, --momentum, --weight-decay); the lesson's when none is. The nets' learning
+    /// --loss, --batch, --momentum, …: every trainer flag); the lesson's when none is. The nets' learning
     /// rates are bench's own (uniform in [0.5, 4]).
     #[command(flatten)]
     pub trainer: crate::hyper::TrainerAxes,

@@ -1,10 +1,83 @@
-//! A bad value in a config file is reported where it is: the file, line and column, not the
-//! flag that would have set it. Checks run on the resolved configuration (file, then flags) and
-//! name the flag (`--epochs: must be …`); when that flag was not given on the command line, the
-//! value came from the file, and the message is pointed at the key there.
+//! Config files (a sweep's or a map's `--config`, sweep.toml) are read here, one way for all:
+//! keys no struct has are refused, and a bad value in a file is reported where it is: the file,
+//! line and column of its key, in words. Checks that run later on the resolved configuration
+//! (file, then flags) name the flag (`--epochs: must be …`); when that flag was not given on the
+//! command line, the value came from the file, and [`locate`] points the message at the key.
+
+use serde::de::DeserializeOwned;
 
 use crate::error::UsageError;
 use crate::escape::escape;
+
+/// `flag path` as a message starts it (`--config c.toml`, or just the path; callers pass the
+/// path as shown, escaped).
+fn source(flag: &str, path: &str) -> String {
+    if flag.is_empty() {
+        path.to_string()
+    } else {
+        format!("{flag} {path}")
+    }
+}
+
+/// A TOML file's error as one line naming the flag, the file, and the line and column.
+pub fn toml_error(flag: &str, path: &str, text: &str, e: &toml::de::Error) -> UsageError {
+    let at = e
+        .span()
+        .map(|s| {
+            let (line, column) = line_column(text, s.start);
+            format!(", line {line}, column {column}")
+        })
+        .unwrap_or_default();
+    let msg = e.message().trim().replace('\n', " ");
+    UsageError::new(format!("{}{at}: {msg}", source(flag, path)))
+}
+
+/// The TOML `text` of the config file `path` as a `T` whose keys are `known`: a key not in it
+/// is refused, and so is a value `T` does not take, each at its line and column. (Serde reports
+/// a flattened struct's bad value at line 1, column 1, so the culprit is found by reading the
+/// keys one at a time.)
+pub fn parse<T: DeserializeOwned>(
+    text: &str,
+    path: &str,
+    flag: &str,
+    known: &[String],
+) -> Result<T, UsageError> {
+    // A document a plain table cannot hold (an integer above i64's range, which a u64 seed may
+    // be) is left to the typed parse, which reports syntax errors at their line and column.
+    let table: toml::Table = toml::from_str(text).unwrap_or_default();
+    let at = |key: &str| {
+        find_key(text, key)
+            .map(|(line, column)| format!(", line {line}, column {column}"))
+            .unwrap_or_default()
+    };
+    if let Some(key) = table.keys().find(|k| !known.contains(k)) {
+        return Err(UsageError::new(format!(
+            "{}{}: unknown field '{}'{} (known: {})",
+            source(flag, path),
+            at(key),
+            escape(key),
+            crate::hints::suggestion(key, known.iter().map(String::as_str)),
+            known.join(", ")
+        )));
+    }
+    toml::from_str(text).map_err(|e| {
+        let culprit = table.iter().find_map(|(key, value)| {
+            let one = toml::Table::from_iter([(key.clone(), value.clone())]);
+            T::deserialize(toml::Value::Table(one))
+                .err()
+                .map(|e| (key, e))
+        });
+        match culprit {
+            Some((key, e)) => UsageError::new(format!(
+                "{}{}: {key}: {}",
+                source(flag, path),
+                at(key),
+                escape(e.message().trim()).replace('\n', " ")
+            )),
+            None => toml_error(flag, path, text, &e),
+        }
+    })
+}
 
 /// The line and column (1-based, in characters) of byte `at` of `text`.
 pub fn line_column(text: &str, at: usize) -> (usize, usize) {
@@ -15,7 +88,7 @@ pub fn line_column(text: &str, at: usize) -> (usize, usize) {
 }
 
 /// The line and column of the value of top-level `key` in the TOML `text`, if it is there.
-fn find_key(text: &str, key: &str) -> Option<(usize, usize)> {
+pub fn find_key(text: &str, key: &str) -> Option<(usize, usize)> {
     let table = toml::de::DeTable::parse(text).ok()?;
     table
         .get_ref()

@@ -38,16 +38,3 @@ impl Interrupted {
         (128 + self.signal).clamp(0, 255) as u8
     }
 }
-
-/// A TOML file's error as one line naming the flag, the file, and the line and column.
-pub fn toml_error(flag: &str, path: &str, text: &str, e: &toml::de::Error) -> UsageError {
-    let at = e
-        .span()
-        .map(|s| {
-            let (line, column) = crate::config_file::line_column(text, s.start);
-            format!(", line {line}, column {column}")
-        })
-        .unwrap_or_default();
-    let msg = e.message().trim().replace('\n', " ");
-    UsageError::new(format!("{flag} {path}{at}: {msg}"))
-}

@@ -16,6 +16,7 @@ use serde_with::{DeserializeFromStr, SerializeDisplay};
 
 use crate::error::UsageError;
 use crate::format::exact;
+use crate::train::options::{ChoiceParam, HyperParam};
 use crate::train::{Activation, Batch, Hyper, Loss, Options, OutputUnit};
 
 /// A list of numbers: `0.5,1,2`, a linear range `0.1..4:40` or a geometric one `0.05..32:16:log`.
@@ -228,20 +229,42 @@ impl Serialize for Values {
     }
 }
 
-/// A TOML file may write one number bare (`momentum = 0.9`) or any spec as a string.
+/// A TOML file may write one number bare (`momentum = 0.9`), a list of numbers (`[0, 0.9]`) or
+/// any spec as a string (`"0..0.9:10"`).
 impl<'de> Deserialize<'de> for Values {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Number(f64),
-            Text(String),
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Values;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "a number, a list of numbers or a range as text (0.9, [0, 0.9], \"0.1..4:40\")",
+                )
+            }
+            fn visit_f64<E: serde::de::Error>(self, x: f64) -> Result<Values, E> {
+                Values::parse(&exact(x)).map_err(E::custom)
+            }
+            fn visit_i64<E: serde::de::Error>(self, x: i64) -> Result<Values, E> {
+                self.visit_f64(x as f64)
+            }
+            fn visit_u64<E: serde::de::Error>(self, x: u64) -> Result<Values, E> {
+                self.visit_f64(x as f64)
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Values, E> {
+                Values::parse(s).map_err(E::custom)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Values, A::Error> {
+                let mut parts = Vec::new();
+                while let Some(x) = seq.next_element::<f64>()? {
+                    parts.push(exact(x));
+                }
+                Values::parse(&parts.join(",")).map_err(serde::de::Error::custom)
+            }
         }
-        match Raw::deserialize(d)? {
-            Raw::Number(x) => Values::parse(&exact(x)),
-            Raw::Text(s) => Values::parse(&s),
-        }
-        .map_err(serde::de::Error::custom)
+        d.deserialize_any(Visitor)
     }
 }
 
@@ -280,192 +303,212 @@ pub fn check_lr(x: f64) -> Result<(), String> {
     }
 }
 
-fn check_momentum(x: f64) -> Result<(), String> {
-    if (0.0..1.0).contains(&x) {
-        Ok(())
-    } else {
-        Err(format!(
-            "momentum {x} must be in [0, 1) (0 is plain gradient descent)"
-        ))
-    }
-}
-
-fn check_decay(x: f64) -> Result<(), String> {
-    if x >= 0.0 && x.is_finite() {
-        Ok(())
-    } else {
-        Err(format!("weight decay {x} must be 0 or positive and finite"))
-    }
-}
-
 /// The default learning rates: from gentle to violent.
 pub const DEFAULT_LR: &str = "0.05..32:16:log";
 
-/// The trainer's hyperparameters as the axes of a grid. Each is optional: absent means the
-/// lesson's value (and, for `lr`, the default rates). The same struct is the command-line flags
-/// of sweep, map and bench (`#[command(flatten)]`), the keys of their TOML files and of
-/// sweep.toml (`#[serde(flatten)]`); the CSV columns carry the same names.
-#[derive(clap::Args, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct TrainerAxes {
-    /// Learning rates of both layers: a list 0.5,1,2, a range 0.1..4:40 or a geometric range
-    /// 0.05..32:16:log [default: 0.05..32:16:log].
-    #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lr: Option<Values>,
-    /// Learning rates of the hidden layer (w11 w12 b1 w21 w22 b2), with --lr-out instead of
-    /// --lr: the grid is their product.
-    #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lr_hidden: Option<Values>,
-    /// Learning rates of the output unit (v1 v2 c), with --lr-hidden.
-    #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lr_out: Option<Values>,
-    /// Momentum β in [0, 1): v ← β·v + g, p ← p − η·v [default: 0, plain gradient descent].
-    #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub momentum: Option<Values>,
-    /// Weight decay λ ≥ 0: g ← g + λ·p on every step (coupled L2) [default: 0].
-    #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub weight_decay: Option<Values>,
-    /// Hidden activation(s): sigmoid, tanh, relu, identity [default: sigmoid].
-    #[arg(long, value_name = "LIST")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub activation: Option<Choices<Activation>>,
-    /// Output unit(s): sigmoid, linear [default: sigmoid].
-    #[arg(long, value_name = "LIST")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub output: Option<Choices<OutputUnit>>,
-    /// Loss(es): mse, bce (bce needs the sigmoid output) [default: mse].
-    #[arg(long, value_name = "LIST")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub loss: Option<Choices<Loss>>,
-    /// Steps per epoch: full (one, mean gradient) or online (one per case: 00, 01, 10, 11)
-    /// [default: full].
-    #[arg(long, value_name = "LIST")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub batch: Option<Choices<Batch>>,
+/// Declares [`TrainerAxes`] from the trainer's table ([`crate::train::options`]): one optional
+/// field per hyperparameter, named as the table names it, plus `lr` (both layers' rates).
+macro_rules! trainer_axes {
+    (
+        numbers { $($(#[$doc:meta])* $f:ident $v:ident { $($info:tt)* },)* }
+        appended { $($(#[$adoc:meta])* $af:ident $av:ident { $($ainfo:tt)* },)* }
+        choices { $($(#[$cdoc:meta])* $c:ident $t:ident { $($cinfo:tt)* },)* }
+    ) => {
+        /// The trainer's hyperparameters as the axes of a grid. Each is optional: absent means
+        /// the lesson's value (and, for `lr`, the default rates). The same struct is the
+        /// command-line flags of sweep, map and bench (`#[command(flatten)]`), the keys of their
+        /// TOML files and of sweep.toml (`#[serde(flatten)]`); the CSV columns carry the same
+        /// names.
+        #[derive(clap::Args, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+        pub struct TrainerAxes {
+            /// Learning rates of both layers: a list 0.5,1,2, a range 0.1..4:40 or a geometric
+            /// range 0.05..32:16:log [default: 0.05..32:16:log].
+            #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub lr: Option<Values>,
+            $(
+                $(#[$doc])*
+                #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub $f: Option<Values>,
+            )*
+            $(
+                $(#[$cdoc])*
+                #[arg(long, value_name = "LIST")]
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub $c: Option<Choices<$t>>,
+            )*
+            $(
+                $(#[$adoc])*
+                #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub $af: Option<Values>,
+            )*
+        }
+
+        impl TrainerAxes {
+            /// The values given for `p`, if any.
+            pub fn values(&self, p: HyperParam) -> Option<&Values> {
+                match p {
+                    $(HyperParam::$v => self.$f.as_ref(),)*
+                    $(HyperParam::$av => self.$af.as_ref(),)*
+                }
+            }
+
+            /// The names given for `c`, if any (each value's name).
+            pub fn names(&self, c: ChoiceParam) -> Option<Vec<&'static str>> {
+                match c {
+                    $(ChoiceParam::$t => self.$c.as_ref().map(|v| v.0.iter().map(|x| x.name()).collect()),)*
+                }
+            }
+
+            /// Every option setting the categorical axes make, in grid order (the first varies
+            /// slowest).
+            pub fn options(&self) -> Vec<Options> {
+                let mut out = vec![Options::LESSON];
+                $(
+                    if let Some(Choices(values)) = &self.$c {
+                        out = out
+                            .iter()
+                            .flat_map(|o| values.iter().map(move |&x| Options { $c: x, ..*o }))
+                            .collect();
+                    }
+                )*
+                out
+            }
+
+            /// How many option settings there are.
+            fn options_count(&self) -> u64 {
+                1 $(* self.$c.as_ref().map_or(1, |c| c.0.len() as u64))*
+            }
+
+            /// Take every hyperparameter `patch` sets. Rates replace rates: `--lr` over a
+            /// file's `lr_hidden`/`lr_out` drops them, and the other way round.
+            pub fn apply(&mut self, patch: TrainerAxes) {
+                if patch.lr.is_some() {
+                    self.lr_hidden = None;
+                    self.lr_out = None;
+                }
+                if patch.lr_hidden.is_some() || patch.lr_out.is_some() {
+                    self.lr = None;
+                }
+                if patch.lr.is_some() {
+                    self.lr = patch.lr;
+                }
+                $( if patch.$f.is_some() { self.$f = patch.$f; } )*
+                $( if patch.$af.is_some() { self.$af = patch.$af; } )*
+                $( if patch.$c.is_some() { self.$c = patch.$c; } )*
+            }
+
+            /// Every field set (to one value): what reading a config file's known keys off a
+            /// serialised struct needs.
+            pub fn full() -> TrainerAxes {
+                let one = || Some(Values::List(vec![1.0]));
+                TrainerAxes {
+                    lr: one(),
+                    $($f: one(),)*
+                    $($af: one(),)*
+                    $($c: Some(Choices(vec![Default::default()])),)*
+                }
+            }
+        }
+    };
 }
 
-/// The numeric hyperparameters by field name, with their checks (the flag is the name with
-/// dashes).
-type Check = fn(f64) -> Result<(), String>;
-
-fn numeric(t: &TrainerAxes) -> [(&'static str, Option<&Values>, Check); 5] {
-    [
-        ("lr", t.lr.as_ref(), check_lr),
-        ("lr_hidden", t.lr_hidden.as_ref(), check_lr),
-        ("lr_out", t.lr_out.as_ref(), check_lr),
-        ("momentum", t.momentum.as_ref(), check_momentum),
-        ("weight_decay", t.weight_decay.as_ref(), check_decay),
-    ]
-}
-
-/// `lr_hidden` → `--lr-hidden`.
-pub fn flag(name: &str) -> String {
-    format!("--{}", name.replace('_', "-"))
-}
+crate::train::options::hyperparameters!(trainer_axes);
 
 /// Everything that sets a net's trainer except the learning rate of a cell's lr axis: the
-/// categorical options, momentum, weight decay and, when the layers have rates of their own, the
-/// output layer's rate. The cells of one setting differ only in their (hidden) learning rate.
+/// categorical options and every numeric hyperparameter but the rates, which are 0 here where
+/// the cell sets them: `lr_hidden` always, `lr_out` unless the layers have rates of their own
+/// (a per-layer sweep, `--lr-hidden` × `--lr-out`). The cells of one setting differ only in
+/// their (hidden) learning rate.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Setting {
     pub options: Options,
-    pub momentum: f64,
-    pub weight_decay: f64,
-    /// `Some` in a per-layer sweep (--lr-hidden × --lr-out): η of v1 v2 c.
-    pub lr_out: Option<f64>,
+    pub hyper: Hyper,
 }
 
 impl Setting {
     /// The lesson's trainer with one learning rate.
     pub const LESSON: Setting = Setting {
         options: Options::LESSON,
-        momentum: 0.0,
-        weight_decay: 0.0,
-        lr_out: None,
+        hyper: Hyper::rates(0.0, 0.0),
     };
+
+    /// The setting of a net trained with `hyper` and `options`; `per_layer`: its output rate
+    /// is its own, not its cell's.
+    pub fn of(hyper: &Hyper, options: Options, per_layer: bool) -> Setting {
+        let lr_out = if per_layer { hyper.lr_out } else { 0.0 };
+        Setting {
+            options,
+            hyper: Hyper {
+                lr_hidden: 0.0,
+                lr_out,
+                ..*hyper
+            },
+        }
+    }
+
+    /// The output layer's own rate, in a per-layer sweep.
+    pub fn lr_out(&self) -> Option<f64> {
+        (self.hyper.lr_out > 0.0).then_some(self.hyper.lr_out)
+    }
 
     /// The trainer of a cell of this setting at learning rate `lr` (the hidden layer's, and the
     /// output's too unless the setting has its own).
     pub fn hyper(&self, lr: f64) -> Hyper {
         Hyper {
             lr_hidden: lr,
-            lr_out: self.lr_out.unwrap_or(lr),
-            momentum: self.momentum,
-            weight_decay: self.weight_decay,
+            lr_out: self.lr_out().unwrap_or(lr),
+            ..self.hyper
         }
     }
 
     /// The parts that are not the lesson's, as a person reads them: `tanh · momentum 0.9`
     /// (empty for the lesson's trainer). Numbers as [`crate::format::value`] spells them.
     pub fn describe(&self) -> String {
-        let o = &self.options;
-        let d = Options::LESSON;
-        let mut parts: Vec<String> = Vec::new();
-        if o.activation != d.activation {
-            parts.push(o.activation.to_string());
-        }
-        if o.output != d.output {
-            parts.push(format!("{} output", o.output));
-        }
-        if o.loss != d.loss {
-            parts.push(o.loss.to_string());
-        }
-        if o.batch != d.batch {
-            parts.push(o.batch.to_string());
-        }
-        if self.momentum != 0.0 {
-            parts.push(format!("momentum {}", crate::format::value(self.momentum)));
-        }
-        if self.weight_decay != 0.0 {
-            parts.push(format!("decay {}", crate::format::value(self.weight_decay)));
-        }
-        if let Some(lr_out) = self.lr_out {
-            parts.push(format!("lr_out {}", crate::format::value(lr_out)));
-        }
-        parts.join(" · ")
+        let (o, d) = (&self.options, Options::LESSON);
+        let choices = ChoiceParam::ALL
+            .iter()
+            .filter(|&&c| o.name_of(c) != d.name_of(c))
+            .map(|&c| o.label_of(c));
+        let numbers = setting_order()
+            .into_iter()
+            .filter(|&p| self.hyper.get(p) != Setting::LESSON.hyper.get(p))
+            .map(|p| format!("{} {}", p.word(), crate::format::value(self.hyper.get(p))));
+        choices.chain(numbers).collect::<Vec<_>>().join(" · ")
     }
 }
 
-impl TrainerAxes {
-    /// Take every hyperparameter `patch` sets. Rates replace rates: `--lr` over a file's
-    /// `lr_hidden`/`lr_out` drops them, and the other way round.
-    pub fn apply(&mut self, patch: TrainerAxes) {
-        if patch.lr.is_some() {
-            self.lr_hidden = None;
-            self.lr_out = None;
-        }
-        if patch.lr_hidden.is_some() || patch.lr_out.is_some() {
-            self.lr = None;
-        }
-        macro_rules! take {
-            ($($f:ident),*) => { $( if patch.$f.is_some() { self.$f = patch.$f; } )* };
-        }
-        take!(
-            lr,
-            lr_hidden,
-            lr_out,
-            momentum,
-            weight_decay,
-            activation,
-            output,
-            loss,
-            batch
-        );
-    }
+/// The numeric hyperparameters of a setting in grid (and label) order: every one but the rates
+/// in the table's order, then the output layer's own rate (in a per-layer sweep), varying
+/// fastest.
+fn setting_order() -> Vec<HyperParam> {
+    let (rates, others): (Vec<HyperParam>, Vec<HyperParam>) =
+        HyperParam::ALL.iter().partition(|p| p.is_rate());
+    others
+        .into_iter()
+        .chain(rates.into_iter().filter(|&p| p.name() == "lr_out"))
+        .collect()
+}
 
+impl TrainerAxes {
     /// The checks of one source (flags or a file): values in range, rates given one way, and no
     /// combination that is not a trainer. Errors name the flag.
     pub fn check(&self) -> Result<(), UsageError> {
-        for (name, values, ok) in numeric(self) {
-            if let Some(v) = values {
+        let named = |flag: String| move |e: String| UsageError::new(format!("{flag}: {e}"));
+        if let Some(v) = &self.lr {
+            v.values()
+                .into_iter()
+                .try_for_each(check_lr)
+                .map_err(named("--lr".into()))?;
+        }
+        for &p in HyperParam::ALL {
+            if let Some(v) = self.values(p) {
                 v.values()
                     .into_iter()
-                    .try_for_each(ok)
-                    .map_err(|e| UsageError::new(format!("{}: {e}", flag(name))))?;
+                    .try_for_each(|x| p.check(x))
+                    .map_err(named(p.flag()))?;
             }
         }
         if self.lr.is_some() && (self.lr_hidden.is_some() || self.lr_out.is_some()) {
@@ -483,12 +526,9 @@ impl TrainerAxes {
                 "{given}: needs {missing} too (the grid is their product; for one rate of both layers use --lr)"
             )));
         }
-        if self.loss.as_ref().is_some_and(|l| l.0.contains(&Loss::Bce))
-            && self.outputs().contains(&OutputUnit::Linear)
-        {
-            return Err(UsageError::new(
-                "--loss: bce needs the sigmoid output (it takes ln out and ln(1−out)); with --output linear use --loss mse",
-            ));
+        if let Some(bad) = self.options().iter().find(|o| o.check().is_err()) {
+            let e = bad.check().unwrap_err();
+            return Err(UsageError::new(format!("--loss: {e}")));
         }
         Ok(())
     }
@@ -509,78 +549,38 @@ impl TrainerAxes {
         }
     }
 
-    fn activations(&self) -> Vec<Activation> {
-        self.activation
-            .as_ref()
-            .map_or(vec![Activation::default()], |c| c.0.clone())
-    }
-    fn outputs(&self) -> Vec<OutputUnit> {
-        self.output
-            .as_ref()
-            .map_or(vec![OutputUnit::default()], |c| c.0.clone())
-    }
-    fn losses(&self) -> Vec<Loss> {
-        self.loss
-            .as_ref()
-            .map_or(vec![Loss::default()], |c| c.0.clone())
-    }
-    fn batches(&self) -> Vec<Batch> {
-        self.batch
-            .as_ref()
-            .map_or(vec![Batch::default()], |c| c.0.clone())
-    }
-    fn numbers(v: &Option<Values>) -> Vec<f64> {
-        v.as_ref().map_or(vec![0.0], Values::values)
-    }
-
     /// How many settings [`TrainerAxes::settings`] gives, without expanding the number ranges.
     pub fn setting_count(&self) -> u64 {
-        let len = |v: &Option<Values>| v.as_ref().map_or(1, |v| v.len() as u64);
-        [
-            self.activations().len() as u64,
-            self.outputs().len() as u64,
-            self.losses().len() as u64,
-            self.batches().len() as u64,
-            len(&self.momentum),
-            len(&self.weight_decay),
-            len(&self.lr_out),
-        ]
-        .into_iter()
-        .fold(1u64, u64::saturating_mul)
+        setting_order()
+            .into_iter()
+            .map(|p| self.values(p).map_or(1, |v| v.len() as u64))
+            .fold(self.options_count(), u64::saturating_mul)
     }
 
-    /// Every setting of the grid, in a fixed order (activation, output, loss, batch, momentum,
-    /// weight decay, output rate; the last varies fastest). One setting, the lesson's, when no
-    /// option is given.
+    /// Every setting of the grid, in a fixed order (the options, then the numbers; the last
+    /// varies fastest). One setting, the lesson's, when no option is given.
     pub fn settings(&self) -> Vec<Setting> {
-        let lr_outs: Vec<Option<f64>> = match &self.lr_out {
-            Some(v) => v.values().into_iter().map(Some).collect(),
-            None => vec![None],
-        };
-        let mut out = Vec::new();
-        for &activation in &self.activations() {
-            for &output in &self.outputs() {
-                for &loss in &self.losses() {
-                    for &batch in &self.batches() {
-                        for &momentum in &Self::numbers(&self.momentum) {
-                            for &weight_decay in &Self::numbers(&self.weight_decay) {
-                                for &lr_out in &lr_outs {
-                                    out.push(Setting {
-                                        options: Options {
-                                            activation,
-                                            output,
-                                            loss,
-                                            batch,
-                                        },
-                                        momentum,
-                                        weight_decay,
-                                        lr_out,
-                                    });
-                                }
-                            }
-                        }
-                    }
-                }
+        let mut out: Vec<Setting> = self
+            .options()
+            .into_iter()
+            .map(|options| Setting {
+                options,
+                ..Setting::LESSON
+            })
+            .collect();
+        for p in setting_order() {
+            if let Some(v) = self.values(p) {
+                let values = v.values();
+                out = out
+                    .iter()
+                    .flat_map(|s| {
+                        values.iter().map(move |&x| {
+                            let mut s = *s;
+                            s.hyper.set(p, x);
+                            s
+                        })
+                    })
+                    .collect();
             }
         }
         out
@@ -646,7 +646,7 @@ mod hyper_tests {
         assert_eq!(s.len(), 12);
         assert_eq!(t.setting_count(), 12);
         assert_eq!(s[0], Setting::LESSON);
-        assert_eq!(s[1].momentum, 0.5);
+        assert_eq!(s[1].hyper.momentum, 0.5);
         assert_eq!(s[11].describe(), "tanh · online · momentum 0.9");
         let per_layer = axes(&["--lr-hidden", "1,2", "--lr-out", "0.5..8:5:log"]).unwrap();
         assert_eq!(per_layer.setting_count(), 5);
@@ -659,7 +659,7 @@ mod hyper_tests {
         for (args, needle) in [
             (vec!["--momentum", "1"], "--momentum"),
             (vec!["--momentum", "-0.1"], "--momentum"),
-            (vec!["--weight-decay", "-1e-3"], "--weight-decay"),
+            (vec!["--clip", "-1e-3"], "--clip"),
             (vec!["--activation", "softmax"], "--activation"),
             (vec!["--loss", "bce", "--output", "linear"], "--loss"),
             (
@@ -682,10 +682,9 @@ mod hyper_tests {
     #[test]
     fn a_file_may_write_numbers_bare_and_flags_replace_rates() {
         let t: TrainerAxes =
-            toml::from_str("momentum = 0.9\nweight_decay = \"0,1e-4\"\nlr_hidden = 1\nlr_out = 2")
-                .unwrap();
+            toml::from_str("momentum = 0.9\nclip = \"0,1e-4\"\nlr_hidden = 1\nlr_out = 2").unwrap();
         assert_eq!(t.momentum.as_ref().unwrap().values(), vec![0.9]);
-        assert_eq!(t.weight_decay.as_ref().unwrap().values(), vec![0.0, 1e-4]);
+        assert_eq!(t.clip.as_ref().unwrap().values(), vec![0.0, 1e-4]);
         let mut file = t;
         file.apply(TrainerAxes {
             lr: Some("0.5".parse().unwrap()),

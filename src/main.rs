@@ -3,7 +3,6 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
 use xorsweep::cli::{
     BenchArgs, BenchPrecision, Cli, Command, ImplArg, MapArgs, check_threads, resume_command,
 };
@@ -121,7 +120,7 @@ fn run(cli: Cli, argv: &[String]) -> anyhow::Result<ExitCode> {
             );
         }
         Command::Completions { shell } => {
-            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut cmd = xorsweep::cli::command();
             clap_complete::generate(shell, &mut cmd, "xorsweep", &mut std::io::stdout());
         }
         Command::Man { subcommand, dir } => match dir {
@@ -494,7 +493,7 @@ fn main() -> ExitCode {
             }
         }
     }
-    let cli = match Cli::try_parse_from(&argv) {
+    let cli = match xorsweep::cli::parse(&argv) {
         Ok(cli) => cli,
         // Help and version go to stdout as clap prints them; an error echoes the argument it
         // names, so it is printed escaped.

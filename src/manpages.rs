@@ -6,15 +6,12 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use clap::CommandFactory;
-
-use crate::cli::Cli;
 use crate::error::{RuntimeError, UsageError};
 
 /// The command tree as the pages show it: built (so each subcommand knows its full name,
 /// `xorsweep-sweep`), without clap's `help` subcommand.
 fn command() -> clap::Command {
-    let mut cmd = Cli::command().disable_help_subcommand(true);
+    let mut cmd = crate::cli::command().disable_help_subcommand(true);
     cmd.build();
     cmd
 }

@@ -24,11 +24,11 @@ fn find_row(path: &Path, run: u64) -> Result<RunRow<'static>, UsageError> {
         .iter()
         .map(String::from)
         .collect();
-    use crate::report::schema::{RUNS_COLUMNS, RUNS_COLUMNS_ADDED};
-    if let Some(missing) = RUNS_COLUMNS
-        .iter()
-        .filter(|c| !RUNS_COLUMNS_ADDED.contains(c))
-        .find(|c| !header.iter().any(|h| h == *c))
+    let added = crate::report::schema::runs_columns_added();
+    if let Some(missing) = crate::report::schema::runs_columns()
+        .into_iter()
+        .filter(|c| !added.contains(c))
+        .find(|c| !header.contains(c))
     {
         return Err(UsageError::new(format!(
             "replay: {shown} is not a runs.csv of this xorsweep (no column '{missing}')"
@@ -97,12 +97,8 @@ pub fn round_every(epochs: u32) -> u32 {
 
 /// The trainer's parts that are not the lesson's, for the replay's first line.
 fn trainer_note(net: &crate::train::Net) -> String {
-    let setting = crate::hyper::Setting {
-        options: net.options,
-        momentum: net.hyper.momentum,
-        weight_decay: net.hyper.weight_decay,
-        lr_out: (net.hyper.lr_out != net.hyper.lr_hidden).then_some(net.hyper.lr_out),
-    };
+    let per_layer = net.hyper.lr_out != net.hyper.lr_hidden;
+    let setting = crate::hyper::Setting::of(&net.hyper, net.options, per_layer);
     let d = setting.describe();
     if d.is_empty() { d } else { format!(" · {d}") }
 }

@@ -226,6 +226,53 @@ fn bad_config_files() {
         "lr = \"-2\"",
         &["--config", "line 1", "learning rate", "positive"],
     );
+    // A bad value is reported at its own key, in words (serde's untagged-enum and flattened-struct
+    // messages said "line 1, column 1" whatever the line).
+    run(
+        "seeds = 3\nepochs = 10\nactivation = \"softmax\"\n",
+        &[
+            "sweep.toml, line 3, column 14",
+            "activation",
+            "sigmoid, tanh",
+        ],
+    );
+    for bad in ["true", "{ a = 1 }"] {
+        let text = format!("seeds = 3\n\nmomentum = {bad}\n");
+        run(
+            &text,
+            &[
+                "sweep.toml, line 3, column 12",
+                "momentum",
+                "a list of numbers",
+            ],
+        );
+        let stderr = xorsweep()
+            .args(["sweep", "--config", cfg.to_str().unwrap()])
+            .output()
+            .unwrap()
+            .stderr;
+        let stderr = String::from_utf8_lossy(&stderr);
+        assert!(
+            !stderr.contains("untagged") && !stderr.contains("Raw"),
+            "{stderr}"
+        );
+    }
+    // A TOML list of numbers is a list of values.
+    let ok = d.path().join("list.toml");
+    std::fs::write(&ok, "momentum = [0, 0.9]\nseeds = 2\nepochs = 5\n").unwrap();
+    let dry = xorsweep()
+        .args(["sweep", "--dry-run", "--config", ok.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        dry.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dry.stderr)
+    );
+    run(
+        "seeds = 3\nlr = 1\nloss = \"bce\"\noutput = \"linear\"\n",
+        &["line 3", "bce"],
+    );
     refuses(
         &[
             "sweep",

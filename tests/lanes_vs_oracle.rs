@@ -200,14 +200,13 @@ struct Oracle {
 /// `n` with its weights and numeric hyperparameters rounded to f32, as the f32 lanes load them.
 fn in_f32(n: &Net) -> Net {
     let r = |x: f64| x as f32 as f64;
+    let mut hyper = n.hyper;
+    for &p in xorsweep::train::options::HyperParam::ALL {
+        hyper.set(p, r(hyper.get(p)));
+    }
     Net {
         init: Params(n.init.0.map(r)),
-        hyper: xorsweep::train::Hyper {
-            lr_hidden: r(n.hyper.lr_hidden),
-            lr_out: r(n.hyper.lr_out),
-            momentum: r(n.hyper.momentum),
-            weight_decay: r(n.hyper.weight_decay),
-        },
+        hyper,
         options: n.options,
     }
 }

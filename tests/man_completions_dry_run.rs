@@ -113,7 +113,7 @@ fn completions_offer_schemes_axes_and_value_lists() {
     let schemes = "compgen -W \"lesson uniform normal symmetric near-symmetric\"";
     assert!(bash.matches(schemes).count() >= 4, "{bash}");
     assert!(
-        bash.matches("compgen -W \"lr lr-hidden lr-out momentum weight-decay eps scale w11 w12 b1 w21 w22 b2 v1 v2 c\"")
+        bash.matches("compgen -W \"lr lr-hidden lr-out momentum weight-decay clip eps scale w11 w12 b1 w21 w22 b2 v1 v2 c\"")
             .count()
             >= 2
     );

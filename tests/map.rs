@@ -294,7 +294,14 @@ fn bad_specs_name_the_flag_and_write_nothing() {
     let x = |s: &'static str| ["--x", s];
     refuses(&x("beta:0.1..1:8"), &["--x", "unknown axis 'beta'"]);
     refuses(&x("momentum:0.1..1.5:8"), &["--x", "momentum", "[0, 1)"]);
-    refuses(&x("weight-decay:-1..1:8"), &["--x", "weight decay"]);
+    refuses(
+        &x("clip:-0.5..1:8"),
+        &["--x", "clip", "0 (no clipping) or positive"],
+    );
+    refuses(
+        &x("weight-decay:-1..1:8"),
+        &["--x", "weight_decay", "pixel 0", "-0.875"],
+    );
     refuses(&["--momentum", "0.1,0.5"], &["--momentum", "one value"]);
     refuses(&["--momentum", "1"], &["--momentum", "[0, 1)"]);
     refuses(&["--weight-decay", "-0.1"], &["--weight-decay"]);
@@ -381,6 +388,19 @@ fn bad_specs_name_the_flag_and_write_nothing() {
     refuses(
         &["--config", bad.to_str().unwrap()],
         &["--config", "line 2"],
+    );
+    // A key that begins like a known one is still unknown, at its own line (the map's line finder
+    // once took `epochs_x` for `epochs`); a bad value is reported at its key, in words.
+    std::fs::write(&bad, "epochs = 5\n\nepochs_x = 3\n").unwrap();
+    refuses(
+        &["--config", bad.to_str().unwrap()],
+        &["--config", "line 3, column 12", "unknown field 'epochs_x'"],
+    );
+    let lines = "seed = 1\n".repeat(0) + &"# comment\n".repeat(12) + "activation = \"softmax\"\n";
+    std::fs::write(&bad, lines).unwrap();
+    refuses(
+        &["--config", bad.to_str().unwrap()],
+        &["--config", "line 13", "activation", "sigmoid"],
     );
     refuses(
         &["--config", "/nonexistent/map.toml"],

@@ -363,12 +363,7 @@ impl Roofline {
 /// `rates` probed for its precision, both timed in CPU seconds of the thread that ran them. The operations are counted from the kernel now (see
 /// [`crate::train::count`]).
 pub fn of(m: &super::Measurement, setting: &crate::hyper::Setting, rates: ProbeRates) -> Roofline {
-    let ops = crate::train::count::per_vector_epoch(
-        m.precision,
-        setting.options,
-        setting.momentum,
-        setting.weight_decay,
-    );
+    let ops = crate::train::count::per_vector_epoch(m.precision, setting.options, setting.hyper);
     let measured = if m.cpu_rates.is_empty() {
         m.spread()
     } else {

@@ -1,6 +1,6 @@
 //! `xorsweep compare A B`: what changed between two sweeps (200 against 400 seeds, f32 against
 //! f64, two epoch budgets). Cells are matched by their hyperparameters — the summary.csv
-//! columns in [`KEY_COLUMNS`] that either file has — never by position, so sweeps over
+//! columns of [`key_of`] — never by position, so sweeps over
 //! different grids compare the cells they share and name the rest. Per cell: the difference in
 //! solved share (B − A) with its 95 % interval ([`newcombe`]), and the difference in median
 //! epoch of solving with both medians' order-statistic intervals. A difference is flagged when
@@ -22,23 +22,30 @@ use crate::format::{epochs, share};
 use crate::report::SUMMARY_CSV;
 use crate::report::schema::{SummaryRow, read_csv, write_csv};
 use crate::report::terminal::wrap;
+use crate::train::options::{ChoiceParam, HyperParam};
 
-/// The summary.csv columns that name a cell's hyperparameters: a cell of A matches the cell of
-/// B with the same values in every one of these that either file has (absent reads as empty).
-pub const KEY_COLUMNS: [&str; 12] = [
-    "init",
-    "scale",
-    "eps",
-    "lr",
-    "lr_hidden",
-    "lr_out",
-    "momentum",
-    "weight_decay",
-    "activation",
-    "output",
-    "loss",
-    "batch",
-];
+/// What names a cell: its init with its scale and ε, its learning rate and its whole trainer
+/// (every column of the trainer table; a column a file predates reads as the lesson's value, a
+/// rate as the cell's `lr`), each as the file's exact text. A cell of A matches the cell of B
+/// with the same key, so files written before a hyperparameter existed still match.
+fn key_of(r: &SummaryRow) -> Vec<String> {
+    let t = r.trainer();
+    let hyper = t.hyper(r.lr);
+    let number = |x: Option<f64>| x.map(crate::format::exact).unwrap_or_default();
+    let mut key = vec![
+        r.init.clone(),
+        number(r.scale),
+        number(r.eps),
+        number(Some(r.lr)),
+    ];
+    key.extend(HyperParam::ALL.iter().map(|&p| number(Some(hyper.get(p)))));
+    key.extend(
+        ChoiceParam::ALL
+            .iter()
+            .map(|&c| t.options.name_of(c).to_string()),
+    );
+    key
+}
 
 /// The largest summary.csv compare reads (a sweep has at most 5 000 cells of ~0.5 kB).
 pub const MAX_SUMMARY_BYTES: u64 = 64 << 20;
@@ -107,7 +114,7 @@ fn label(r: &SummaryRow) -> String {
     }
 }
 
-/// Read DIR/summary.csv: its rows and each row's values in [`KEY_COLUMNS`] (empty when absent).
+/// Read DIR/summary.csv: its rows, each with its [`key_of`].
 fn read_side(dir: &Path, which: &str) -> anyhow::Result<Vec<Keyed>> {
     let path = dir.join(SUMMARY_CSV);
     let shown = path.display();
@@ -129,25 +136,13 @@ fn read_side(dir: &Path, which: &str) -> anyhow::Result<Vec<Keyed>> {
     let name = shown.to_string();
     let rows: Vec<SummaryRow> =
         read_csv(&name, &bytes).map_err(|e| UsageError::new(format!("compare: {e:#}")))?;
-    let mut reader = csv::Reader::from_reader(&bytes[..]);
-    let header = reader
-        .headers()
-        .map_err(|e| UsageError::new(format!("compare: {shown}: {e}")))?
-        .clone();
-    let at: Vec<Option<usize>> = KEY_COLUMNS
-        .iter()
-        .map(|k| header.iter().position(|h| h == *k))
-        .collect();
-    let mut out = Vec::with_capacity(rows.len());
-    for (record, row) in reader.records().zip(rows) {
-        let record = record.map_err(|e| UsageError::new(format!("compare: {shown}: {e}")))?;
-        let key = at
-            .iter()
-            .map(|i| i.and_then(|i| record.get(i)).unwrap_or("").to_string())
-            .collect();
-        out.push(Keyed { key, row });
-    }
-    Ok(out)
+    Ok(rows
+        .into_iter()
+        .map(|row| Keyed {
+            key: key_of(&row),
+            row,
+        })
+        .collect())
 }
 
 fn side(r: &SummaryRow) -> Side {

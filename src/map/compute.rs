@@ -94,10 +94,7 @@ impl Base {
                 }
                 AxisKind::Weight(k) => p.0[k] += v,
                 AxisKind::Lr => (rates.lr_hidden, rates.lr_out) = (v, v),
-                AxisKind::LrHidden => rates.lr_hidden = v,
-                AxisKind::LrOut => rates.lr_out = v,
-                AxisKind::Momentum => rates.momentum = v,
-                AxisKind::WeightDecay => rates.weight_decay = v,
+                AxisKind::Hyper(h) => rates.set(h, v),
             }
         }
         (p, rates)
@@ -251,7 +248,13 @@ mod tests {
             .abs()
                 < 1e-15
         );
-        let (w, r) = base.net([(AxisKind::Weight(8), 0.5), (AxisKind::LrOut, 7.0)]);
+        let (w, r) = base.net([
+            (AxisKind::Weight(8), 0.5),
+            (
+                AxisKind::Hyper(crate::train::options::HyperParam::LrOut),
+                7.0,
+            ),
+        ]);
         assert_eq!(w.0[8], base.params.0[8] + 0.5);
         assert_eq!(r, Hyper::rates(2.0, 7.0));
     }

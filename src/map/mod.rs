@@ -29,10 +29,11 @@ use crate::format::tick as tick_label;
 use crate::outdir::{Mode, OutDir};
 use crate::report::charts::map as chart;
 use crate::report::manifest::RunInfo;
+use crate::train::options::HyperParam;
 use chaos::{Chaos, Sample};
 use compute::Pixel;
 use fractal::Dimension;
-use spec::{AxisKind, AxisSpec, MapConfig, MapSpec, Verdict};
+use spec::{AxisSpec, MapConfig, MapSpec, Verdict};
 
 /// Where and how a map is made (the command line's part that is not the map itself).
 #[derive(Clone, Debug)]
@@ -304,24 +305,17 @@ fn subtitle(f: &Frame, info: &FrameInfo) -> String {
 /// rate 2` (the lesson's options are not named).
 fn trainer_text(s: &MapSpec) -> String {
     let kinds = [s.x.kind, s.y.kind];
-    let setting = crate::hyper::Setting {
-        options: s.options,
-        momentum: if kinds.contains(&AxisKind::Momentum) {
-            0.0
-        } else {
-            s.hyper.momentum
-        },
-        weight_decay: if kinds.contains(&AxisKind::WeightDecay) {
-            0.0
-        } else {
-            s.hyper.weight_decay
-        },
-        lr_out: None,
-    };
+    let mut hyper = s.hyper;
+    for &p in HyperParam::ALL {
+        if kinds.iter().any(|k| k.sets(p)) {
+            hyper.set(p, p.default());
+        }
+    }
+    let setting = crate::hyper::Setting::of(&hyper, s.options, false);
     let mut parts = vec![setting.describe()];
-    let sets = |k: AxisKind| kinds.contains(&k) || kinds.contains(&AxisKind::Lr);
+    let sets = |p: HyperParam| kinds.iter().any(|k| k.sets(p));
     let (h, o) = (s.hyper.lr_hidden, s.hyper.lr_out);
-    match (sets(AxisKind::LrHidden), sets(AxisKind::LrOut)) {
+    match (sets(HyperParam::LrHidden), sets(HyperParam::LrOut)) {
         (false, false) if h == o => parts.push(format!("learning rate {}", tick_label(h))),
         (false, false) => parts.push(format!(
             "learning rates {} (hidden), {} (output)",

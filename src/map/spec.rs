@@ -10,8 +10,9 @@ use serde_with::{DeserializeFromStr, SerializeDisplay};
 
 use crate::error::UsageError;
 use crate::hints::Offer;
-use crate::hyper::{Choices, TrainerAxes, Values};
+use crate::hyper::{TrainerAxes, Values};
 use crate::sweep::spec::{INIT_SCHEMES, Init, InitSpec};
+use crate::train::options::{ChoiceParam, HyperParam};
 use crate::train::{Hyper, MAX_EPOCHS, Options, PARAM_NAMES, Precision};
 
 /// The most frames of a zoom sequence (10× a frame reaches 10^15, past f64's resolution).
@@ -35,10 +36,8 @@ pub const FRAME_BYTES_PER_PIXEL: u64 = 20;
 pub enum AxisKind {
     /// The learning rate of both layers.
     Lr,
-    /// The learning rate of w11 w12 b1 w21 w22 b2.
-    LrHidden,
-    /// The learning rate of v1 v2 c.
-    LrOut,
+    /// A numeric hyperparameter of the trainer: a layer's learning rate, momentum, decay, …
+    Hyper(HyperParam),
     /// The gap of a near-symmetric net: the base made symmetric (hidden unit 2 a copy of unit 1),
     /// then w21 w22 b2 v2 shifted by ε times a fixed seeded direction.
     Eps,
@@ -46,10 +45,6 @@ pub enum AxisKind {
     Scale,
     /// An offset added to one base weight (index in storage order).
     Weight(usize),
-    /// Momentum β in [0, 1) of every step.
-    Momentum,
-    /// Weight decay λ ≥ 0 of every step.
-    WeightDecay,
 }
 
 impl AxisKind {
@@ -59,8 +54,9 @@ impl AxisKind {
             AxisKind::Scale => 0,
             AxisKind::Eps => 1,
             AxisKind::Weight(_) => 2,
-            AxisKind::Lr | AxisKind::LrHidden | AxisKind::LrOut => 3,
-            AxisKind::Momentum | AxisKind::WeightDecay => 4,
+            AxisKind::Lr => 3,
+            AxisKind::Hyper(p) if p.is_rate() => 3,
+            AxisKind::Hyper(_) => 4,
         }
     }
 
@@ -72,41 +68,48 @@ impl AxisKind {
     pub fn description(self) -> String {
         match self {
             AxisKind::Lr => "learning rate (both layers)".into(),
-            AxisKind::LrHidden => "learning rate of the hidden layer".into(),
-            AxisKind::LrOut => "learning rate of the output unit".into(),
+            AxisKind::Hyper(p) => p.axis_description().into(),
             AxisKind::Eps => "ε: distance from a symmetric net".into(),
             AxisKind::Scale => "scale of the initial weights".into(),
             AxisKind::Weight(k) => format!("offset added to initial {}", PARAM_NAMES[k]),
-            AxisKind::Momentum => "momentum β".into(),
-            AxisKind::WeightDecay => "weight decay λ".into(),
+        }
+    }
+
+    /// Whether the axis sets hyperparameter `p` (`lr` sets both rates).
+    pub fn sets(self, p: HyperParam) -> bool {
+        match self {
+            AxisKind::Lr => p.is_rate(),
+            AxisKind::Hyper(q) => q == p,
+            _ => false,
+        }
+    }
+
+    /// What a value of the axis must be, if the trainer restricts it (a rate, momentum, …).
+    fn check(self, x: f64) -> Result<(), String> {
+        match self {
+            AxisKind::Lr => crate::hyper::check_lr(x),
+            AxisKind::Hyper(p) => p.check(x),
+            _ => Ok(()),
         }
     }
 
     /// Do two axes set the same thing (so that one would hide the other)?
     pub fn clashes(self, other: AxisKind) -> bool {
         use AxisKind::*;
-        self == other
-            || matches!(
-                (self, other),
-                (Lr, LrHidden | LrOut) | (LrHidden | LrOut, Lr)
-            )
+        self == other || matches!((self, other), (Lr, Hyper(p)) | (Hyper(p), Lr) if p.is_rate())
     }
 }
 
-/// The axes with a name of their own (the others are the weights, [`PARAM_NAMES`]).
-pub const NAMED_AXES: [&str; 7] = [
-    "lr",
-    "lr-hidden",
-    "lr-out",
-    "momentum",
-    "weight-decay",
-    "eps",
-    "scale",
-];
+/// The axes with a name of their own (the others are the weights, [`PARAM_NAMES`]): `lr`, every
+/// numeric hyperparameter, `eps` and `scale`.
+pub fn named_axes() -> impl Iterator<Item = &'static str> {
+    let hyper = HyperParam::ALL.iter().map(|p| p.axis_name());
+    std::iter::once("lr").chain(hyper).chain(["eps", "scale"])
+}
 
 /// Every axis name: what completions offer and a misspelt axis is suggested from.
 pub fn axis_names() -> impl Iterator<Item = &'static str> {
-    NAMED_AXES.into_iter().chain(PARAM_NAMES)
+    named_axes().chain(PARAM_NAMES)
 }
 
 impl FromStr for AxisKind {
@@ -114,23 +117,22 @@ impl FromStr for AxisKind {
     fn from_str(s: &str) -> Result<Self, String> {
         Ok(match s {
             "lr" => AxisKind::Lr,
-            "lr-hidden" => AxisKind::LrHidden,
-            "lr-out" => AxisKind::LrOut,
             "eps" => AxisKind::Eps,
             "scale" => AxisKind::Scale,
-            "momentum" => AxisKind::Momentum,
-            "weight-decay" => AxisKind::WeightDecay,
-            _ => match PARAM_NAMES.iter().position(|n| *n == s) {
-                Some(k) => AxisKind::Weight(k),
-                None => {
-                    return Err(format!(
-                        "unknown axis '{}'{} (expected {} or a weight: {})",
-                        crate::escape::escape(s),
-                        crate::hints::suggestion(s, axis_names()),
-                        NAMED_AXES.join(", "),
-                        PARAM_NAMES.join(" ")
-                    ));
-                }
+            _ => match HyperParam::ALL.iter().find(|p| p.axis_name() == s) {
+                Some(&p) => AxisKind::Hyper(p),
+                None => match PARAM_NAMES.iter().position(|n| *n == s) {
+                    Some(k) => AxisKind::Weight(k),
+                    None => {
+                        return Err(format!(
+                            "unknown axis '{}'{} (expected {} or a weight: {})",
+                            crate::escape::escape(s),
+                            crate::hints::suggestion(s, axis_names()),
+                            named_axes().collect::<Vec<_>>().join(", "),
+                            PARAM_NAMES.join(" ")
+                        ));
+                    }
+                },
             },
         })
     }
@@ -140,12 +142,9 @@ impl fmt::Display for AxisKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             AxisKind::Lr => "lr",
-            AxisKind::LrHidden => "lr-hidden",
-            AxisKind::LrOut => "lr-out",
+            AxisKind::Hyper(p) => p.axis_name(),
             AxisKind::Eps => "eps",
             AxisKind::Scale => "scale",
-            AxisKind::Momentum => "momentum",
-            AxisKind::WeightDecay => "weight-decay",
             AxisKind::Weight(k) => PARAM_NAMES[*k],
         })
     }
@@ -269,10 +268,20 @@ impl AxisSpec {
         if self.hi - self.lo == 0.0 || (self.log && self.hi.ln() - self.lo.ln() == 0.0) {
             return Err("the range is too narrow to tell pixels apart".into());
         }
-        // As for a sweep's ranges: every pixel a value of its own, or the picture repeats.
+        // As for a sweep's ranges: every pixel a value of its own, or the picture repeats; and
+        // every pixel's value one its hyperparameter may take (pixels sit inside LO..HI).
         let mut prev = self.value(0);
-        for i in 1..self.n {
+        for i in 0..self.n {
             let v = self.value(i);
+            self.kind.check(v).map_err(|e| {
+                format!(
+                    "pixel {i} of the range {:?}..{:?} is at {v:?}, and {e}",
+                    self.lo, self.hi
+                )
+            })?;
+            if i == 0 {
+                continue;
+            }
             if !(v > prev && v.is_finite()) {
                 return Err(format!(
                     "the range {:?}..{:?} repeats the value {prev:?} at {} pixels (floating point cannot tell them apart): use fewer pixels or a wider range",
@@ -280,18 +289,6 @@ impl AxisSpec {
                 ));
             }
             prev = v;
-        }
-        if self.kind == AxisKind::Momentum && (self.lo < 0.0 || self.hi > 1.0) {
-            return Err(format!(
-                "momentum must be in [0, 1): the range {:?}..{:?} must lie within 0..1 (pixels sit inside it)",
-                self.lo, self.hi
-            ));
-        }
-        if self.kind == AxisKind::WeightDecay && self.lo < 0.0 {
-            return Err(format!(
-                "weight decay must be 0 or positive: the range starts at {:?}",
-                self.lo
-            ));
         }
         Ok(self)
     }
@@ -432,9 +429,8 @@ impl FromStr for Zoom {
 /// does not combine with the flattened trainer).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MapConfig {
-    /// The trainer every pixel shares, one value each (`lr`, `activation`, `output`, `loss`,
-    /// `batch`, `momentum`, `weight_decay`; `lr_hidden` with `lr_out`): absent ones are the
-    /// lesson's, and an axis overrides what it varies.
+    /// The trainer every pixel shares, one value of each hyperparameter (`lr`, or `lr_hidden`
+    /// with `lr_out`): absent ones are the lesson's, and an axis overrides what it varies.
     #[serde(flatten)]
     pub trainer: TrainerAxes,
     /// Horizontal axis: `AXIS:LO..HI:N[:log]`.
@@ -500,9 +496,10 @@ pub struct MapPatch {
     #[command(flatten)]
     #[serde(flatten)]
     pub trainer: TrainerAxes,
-    /// Horizontal axis AXIS:LO..HI:N or AXIS:LO..HI:N:log. AXIS: lr, lr-hidden, lr-out,
-    /// momentum, weight-decay, eps, scale or a weight w11 w12 b1 w21 w22 b2 v1 v2 c (an offset
-    /// added to it); N up to 8192 [default: lr-hidden:0.1..1000:512:log].
+    /// Horizontal axis AXIS:LO..HI:N or AXIS:LO..HI:N:log. AXIS: lr, a trainer hyperparameter
+    /// (lr-hidden, lr-out, momentum, …: the numeric flags' names), eps, scale or a weight w11
+    /// w12 b1 w21 w22 b2 v1 v2 c (an offset added to it); N up to 8192 [default:
+    /// lr-hidden:0.1..1000:512:log].
     #[arg(
         long,
         value_name = "AXIS",
@@ -571,19 +568,8 @@ pub struct MapPatch {
 /// Every key a map's TOML file may hold, read off a patch with every field set (so the list is
 /// the struct's own, declared nowhere else).
 fn known_keys() -> Vec<String> {
-    let one = || Some(Values::List(vec![1.0]));
     let full = MapPatch {
-        trainer: TrainerAxes {
-            lr: one(),
-            lr_hidden: one(),
-            lr_out: one(),
-            momentum: one(),
-            weight_decay: one(),
-            activation: Some(Choices(vec![Default::default()])),
-            output: Some(Choices(vec![Default::default()])),
-            loss: Some(Choices(vec![Default::default()])),
-            batch: Some(Choices(vec![Default::default()])),
-        },
+        trainer: TrainerAxes::full(),
         x: Some(MapConfig::default().x),
         y: Some(MapConfig::default().y),
         init: Some(InitSpec::Lesson),
@@ -628,22 +614,7 @@ impl MapConfig {
     /// A map.toml's (or any `--config` file's) keys as a patch; unknown keys and bad values are
     /// refused naming the file and line.
     pub fn patch_from_toml(text: &str, path: &str) -> Result<MapPatch, UsageError> {
-        let err = |e: &toml::de::Error| crate::error::toml_error("--config", path, text, e);
-        let table: toml::Table = toml::from_str(text).map_err(|e| err(&e))?;
-        let known = known_keys();
-        if let Some(key) = table.keys().find(|k| !known.contains(k)) {
-            let line = text
-                .lines()
-                .position(|l| l.trim_start().starts_with(key.as_str()))
-                .map(|i| format!(", line {}", i + 1))
-                .unwrap_or_default();
-            return Err(UsageError::new(format!(
-                "--config {path}{line}: unknown field '{}' (known: {})",
-                key.escape_default(),
-                known.join(", ")
-            )));
-        }
-        toml::from_str(text).map_err(|e| err(&e))
+        crate::config_file::parse(text, path, "--config", &known_keys())
     }
 
     pub fn to_toml(&self) -> String {
@@ -731,70 +702,40 @@ impl MapConfig {
     fn trainer_of_every_pixel(&self, axes: [AxisKind; 2]) -> Result<(Hyper, Options), UsageError> {
         let t = &self.trainer;
         t.check()?;
-        let one = |name: &str, v: &Option<Values>| -> Result<Option<f64>, UsageError> {
-            match v.as_ref().map(Values::values).as_deref() {
+        let one = |flag: &str, v: Option<&Values>| -> Result<Option<f64>, UsageError> {
+            match v.map(Values::values).as_deref() {
                 None => Ok(None),
                 Some([x]) => Ok(Some(*x)),
                 Some(_) => Err(UsageError::new(format!(
-                    "{}: a map takes one value (it sets every pixel); to vary it, make it an axis: --x {}:LO..HI:N",
-                    crate::hyper::flag(name),
-                    name.replace('_', "-")
+                    "{flag}: a map takes one value (it sets every pixel); to vary it, make it an axis: --x {}:LO..HI:N",
+                    flag.trim_start_matches('-')
                 ))),
             }
         };
-        fn single<T: Copy + Default>(name: &str, c: &Option<Choices<T>>) -> Result<T, UsageError> {
-            match c.as_ref().map(|c| &c.0[..]) {
-                None => Ok(T::default()),
-                Some([x]) => Ok(*x),
-                Some(_) => Err(UsageError::new(format!(
-                    "--{name}: a map takes one value (it sets every pixel); make one map per value"
-                ))),
-            }
-        }
-        let lr = one("lr", &t.lr)?;
-        let (lr_hidden, lr_out) = (one("lr_hidden", &t.lr_hidden)?, one("lr_out", &t.lr_out)?);
-        let momentum = one("momentum", &t.momentum)?;
-        let weight_decay = one("weight_decay", &t.weight_decay)?;
-        let options = Options {
-            activation: single("activation", &t.activation)?,
-            output: single("output", &t.output)?,
-            loss: single("loss", &t.loss)?,
-            batch: single("batch", &t.batch)?,
-        };
-        for (set, kinds, flag) in [
-            (
-                lr_hidden.is_some(),
-                [AxisKind::LrHidden, AxisKind::Lr],
-                "--lr-hidden",
-            ),
-            (
-                lr_out.is_some(),
-                [AxisKind::LrOut, AxisKind::Lr],
-                "--lr-out",
-            ),
-            (momentum.is_some(), [AxisKind::Momentum; 2], "--momentum"),
-            (
-                weight_decay.is_some(),
-                [AxisKind::WeightDecay; 2],
-                "--weight-decay",
-            ),
-        ] {
-            if let Some(axis) = axes.iter().find(|a| set && kinds.contains(a)) {
+        let lr = one("--lr", t.lr.as_ref())?.unwrap_or(crate::baseline::LESSON_LR);
+        let mut hyper = Hyper::lr(lr);
+        for &p in HyperParam::ALL {
+            let Some(x) = one(&p.flag(), t.values(p))? else {
+                continue;
+            };
+            if let Some(axis) = axes.iter().find(|a| a.sets(p)) {
+                let flag = p.flag();
                 return Err(UsageError::new(format!(
                     "{flag}: the axis '{axis}' varies it; drop {flag} or pick another axis"
                 )));
             }
+            hyper.set(p, x);
         }
-        let lr = lr.unwrap_or(crate::baseline::LESSON_LR);
-        Ok((
-            Hyper {
-                lr_hidden: lr_hidden.unwrap_or(lr),
-                lr_out: lr_out.unwrap_or(lr),
-                momentum: momentum.unwrap_or(0.0),
-                weight_decay: weight_decay.unwrap_or(0.0),
-            },
-            options,
-        ))
+        if let Some(&c) = ChoiceParam::ALL
+            .iter()
+            .find(|&&c| t.names(c).is_some_and(|v| v.len() > 1))
+        {
+            return Err(UsageError::new(format!(
+                "--{}: a map takes one value (it sets every pixel); make one map per value",
+                c.name()
+            )));
+        }
+        Ok((hyper, t.options()[0]))
     }
 }
 
@@ -888,9 +829,14 @@ mod tests {
 
     #[test]
     fn clashing_axes() {
-        assert!(AxisKind::Lr.clashes(AxisKind::LrOut));
+        let (hidden, out) = (
+            AxisKind::Hyper(HyperParam::LrHidden),
+            AxisKind::Hyper(HyperParam::LrOut),
+        );
+        assert!(AxisKind::Lr.clashes(out));
         assert!(AxisKind::Weight(2).clashes(AxisKind::Weight(2)));
-        assert!(!AxisKind::LrHidden.clashes(AxisKind::LrOut));
+        assert!(!hidden.clashes(out));
+        assert!(!AxisKind::Lr.clashes(AxisKind::Hyper(HyperParam::Momentum)));
         assert!(!AxisKind::Weight(0).clashes(AxisKind::Weight(1)));
     }
 

@@ -8,7 +8,8 @@
 
 use super::aggregate::{CellResult, Example};
 use super::schema::{
-    CurveRow, ExampleRow, ROLE_FIRST, ROLE_FIRST_FAILED, ROLE_FIRST_SOLVED, SummaryRow, write_csv,
+    CurveRow, ExampleRow, ROLE_FIRST, ROLE_FIRST_FAILED, ROLE_FIRST_SOLVED, SummaryRow,
+    TrainerColumns, write_csv,
 };
 use super::stats::{CellSummary, CurveBand};
 use crate::sweep::plan::{Cell, Plan, initial_params};
@@ -43,16 +44,9 @@ pub fn summary_csv(rows: &[CellSummary]) -> Vec<u8> {
             target_reached_fraction: s.target.map(|t| t.0 as f64 / s.nets as f64),
             target_epoch_median: s.target.and_then(|t| finite(t.1)),
             final_mse_median: Some(s.final_mse_median),
-            lr_hidden: Some(hyper.lr_hidden),
-            lr_out: Some(hyper.lr_out),
-            momentum: Some(hyper.momentum),
-            weight_decay: Some(hyper.weight_decay),
-            activation: options.activation,
-            output: options.output,
-            loss: options.loss,
-            batch: options.batch,
             solved_epoch_median_ci95_low: s.solved_epoch_median_ci95.map(|c| c.0),
             solved_epoch_median_ci95_high: s.solved_epoch_median_ci95.map(|c| c.1),
+            ..SummaryRow::trained_with(&TrainerColumns::of(&hyper, options))
         }
     }))
 }
@@ -191,14 +185,6 @@ fn example_row(plan: &Plan, cell: &Cell, role: &str, run: u64, o: &Outcome) -> E
         correct: o.correct,
         solved_epoch: o.solved_epoch.map(u64::from),
         diverged: u8::from(o.diverged),
-        lr_hidden: Some(hyper.lr_hidden),
-        lr_out: Some(hyper.lr_out),
-        momentum: Some(hyper.momentum),
-        weight_decay: Some(hyper.weight_decay),
-        activation: options.activation,
-        output: options.output,
-        loss: options.loss,
-        batch: options.batch,
         role: role.to_string(),
         w11_init: Some(i[0]),
         w12_init: Some(i[1]),
@@ -209,5 +195,6 @@ fn example_row(plan: &Plan, cell: &Cell, role: &str, run: u64, o: &Outcome) -> E
         v1_init: Some(i[6]),
         v2_init: Some(i[7]),
         c_init: Some(i[8]),
+        ..ExampleRow::trained_with(&TrainerColumns::of(&hyper, options))
     }
 }

@@ -18,10 +18,10 @@ use super::charts::data::{Cell, ChartData, Example, closest};
 use super::charts::loss_by_lr;
 use super::charts::{Chart, ChartOptions, Rendered};
 use super::findings::{self, Finding};
-use super::schema::ROLE_FIRST;
+use super::schema::{ROLE_FIRST, TrainerColumns};
 use crate::baseline::LESSON_LR;
 use crate::format::{self, NONE};
-use crate::train::{Activation, Batch, Loss, N_PARAMS, OutputUnit};
+use crate::train::N_PARAMS;
 
 const STYLE: &str = include_str!("report.css");
 const SCRIPT: &str = include_str!("report.js");
@@ -440,8 +440,12 @@ struct ExampleJson {
     p: Vec<Option<f64>>,
     /// Initial weights (exact), when examples.csv has them.
     p0: Option<[f64; N_PARAMS]>,
-    /// How it was trained beyond the learning rate.
-    o: TrainerJson,
+    /// How it was trained beyond the learning rate, named as examples.csv's columns (and so as
+    /// sweep.toml's keys and the flags); absent numbers are the lesson's (`lr` for both layers).
+    o: TrainerColumns,
+    /// The trainer as a person reads it (`tanh · momentum 0.9`; empty for the lesson's), rates
+    /// aside.
+    d: String,
     correct: u8,
     solved: Option<u64>,
     loss: Option<f64>,
@@ -461,35 +465,13 @@ impl ExampleJson {
                 .map(|x| x.is_finite().then_some(*x))
                 .collect(),
             p0: e.init_params.filter(|p| p.iter().all(|x| x.is_finite())),
-            o: TrainerJson {
-                activation: e.options.activation,
-                output: e.options.output,
-                loss: e.options.loss,
-                batch: e.options.batch,
-                lr_hidden: e.lr_hidden,
-                lr_out: e.lr_out,
-                momentum: e.momentum,
-                weight_decay: e.weight_decay,
-            },
+            o: e.trainer,
+            d: e.trainer.setting(e.lr, false).describe(),
             correct: e.correct,
             solved: e.solved_epoch,
             loss: e.final_loss.is_finite().then_some(e.final_loss),
         }
     }
-}
-
-/// A net's trainer, named as examples.csv's columns (and so as sweep.toml's keys and the
-/// flags); absent numbers are the lesson's (`lr` for both layers, no momentum, no decay).
-#[derive(Serialize)]
-struct TrainerJson {
-    activation: Activation,
-    output: OutputUnit,
-    loss: Loss,
-    batch: Batch,
-    lr_hidden: Option<f64>,
-    lr_out: Option<f64>,
-    momentum: Option<f64>,
-    weight_decay: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -547,6 +529,9 @@ struct SymmetryJson {
 
 #[derive(Serialize)]
 struct ExplorerJson {
+    /// The lesson's trainer but its rates: what the page's trainer takes where an example's
+    /// columns are absent.
+    lesson: TrainerColumns,
     epochs: Vec<Vec<f64>>,
     inits: Vec<String>,
     lrs: Vec<f64>,
@@ -652,6 +637,7 @@ fn explorer_json(data: &ChartData, opts: &ChartOptions, sweep_toml: &str) -> Opt
     });
     let config = sweep_toml.parse::<toml::Table>().ok();
     let json = serde_json::to_string(&ExplorerJson {
+        lesson: TrainerColumns::lesson(),
         epochs,
         inits,
         lrs,

@@ -44,9 +44,9 @@
 
   // ---- The trainer: src/train/reference.rs, line by line. ----
   var CASES = [[0, 0, 0], [0, 1, 1], [1, 0, 1], [1, 1, 0]];
-  // The lesson's trainer; examples.csv's columns override it when present.
-  var LESSON = { activation: 'sigmoid', output: 'sigmoid', loss: 'mse', batch: 'full',
-    momentum: 0, weight_decay: 0 };
+  // The lesson's trainer (from the table in src/train/options.rs, rates aside); examples.csv's
+  // columns override it when present.
+  var LESSON = (data && data.lesson) || {};
   function trainerOptions(ex, lr) {
     var o = {};
     Object.keys(LESSON).forEach(function (k) { o[k] = LESSON[k]; });
@@ -109,7 +109,16 @@
   function correct(outs) {
     return outs.filter(function (v, i) { return CASES[i][2] > 0.5 ? v > 0.5 : v < 0.5; }).length;
   }
-  function applyStep(p, vel, o, grad) {
+  // Clipping by norm: g·(c/‖g‖) where ‖g‖ > c > 0, ‖g‖² summed in parameter order.
+  function clip(grad, c) {
+    if (!c) return grad;
+    var n2 = grad[0] * grad[0];
+    for (var k = 1; k < 9; k++) n2 += grad[k] * grad[k];
+    var norm = Math.sqrt(n2);
+    return norm > c ? grad.map(function (g) { return g * (c / norm); }) : grad;
+  }
+  function applyStep(p, vel, o, grad0) {
+    var grad = clip(grad0, o.clip);
     for (var k = 0; k < 9; k++) {
       var g = grad[k];
       if (o.weight_decay !== 0) g += o.weight_decay * p[k];
@@ -848,8 +857,7 @@
     var got = run.at(epochs), dev = 0;
     exN.p.forEach(function (w, k) { dev = Math.max(dev, ok(w) && ok(got[k]) ? Math.abs(w - got[k]) : (ok(w) === ok(got[k]) ? 0 : Infinity)); });
     var same = run.solved === exN.solved;
-    check.textContent = 'Retrained here from its initial weights (' + o.activation + ' hidden units, ' + o.output + ' output, ' + o.loss +
-      ' loss, ' + o.batch + ' batch' + (o.momentum ? ', momentum ' + fmt(o.momentum) : '') + (o.weight_decay ? ', weight decay ' + fmt(o.weight_decay) : '') +
+    check.textContent = 'Retrained here from its initial weights (' + (exN.d || 'the lesson\u2019s trainer') +
       (o.lr_hidden !== o.lr_out ? ', learning rates ' + fmt(o.lr_hidden) + ' hidden / ' + fmt(o.lr_out) + ' output' : '') +
       '): its final weights differ from examples.csv\u2019s by at most ' + (dev === 0 ? '0 (identical)' : dev.toExponential(1)) +
       (same ? '; it solves at the same epoch (' + epochText(exN.solved) + ').' : '; xorsweep says it solved at epoch ' + epochText(exN.solved) + ', the page at ' + epochText(run.solved) + ' (this net is sensitive to rounding: browsers\u2019 exp() may differ in the last bit).');

@@ -18,6 +18,7 @@ use crate::hyper::Setting;
 use crate::sweep::chunk::ChunkData;
 use crate::sweep::config::RunsCsv;
 use crate::sweep::plan::{Cell, Plan, initial_params};
+use crate::train::options::{ChoiceParam, HyperParam};
 use crate::train::{
     Activation, Batch, Hyper, Loss, Net, Options, Outcome, OutputUnit, Params, Precision,
 };
@@ -40,8 +41,135 @@ fn opt_num<S: serde::Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Erro
     }
 }
 
+/// The trainer columns of a row, with the lesson's values for files that predate them: the
+/// numbers in [`HyperParam::ALL`]'s order (absent: not in the file), the options.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TrainerColumns {
+    pub numbers: [Option<f64>; HyperParam::COUNT],
+    pub options: Options,
+}
+
+impl TrainerColumns {
+    /// The columns of a net trained with `hyper` and `options`: every one written.
+    pub fn of(hyper: &Hyper, options: Options) -> TrainerColumns {
+        TrainerColumns {
+            numbers: std::array::from_fn(|k| Some(hyper.get(HyperParam::ALL[k]))),
+            options,
+        }
+    }
+
+    /// The lesson's trainer, its rates absent (they are a cell's).
+    pub fn lesson() -> TrainerColumns {
+        TrainerColumns {
+            numbers: std::array::from_fn(|k| {
+                let p = HyperParam::ALL[k];
+                (!p.is_rate()).then(|| p.default())
+            }),
+            options: Options::LESSON,
+        }
+    }
+
+    pub fn get(&self, p: HyperParam) -> Option<f64> {
+        self.numbers[p as usize]
+    }
+
+    /// The trainer of the row's net: absent rates are its cell's `lr`, other absent numbers
+    /// the lesson's.
+    pub fn hyper(&self, lr: f64) -> Hyper {
+        let mut h = Hyper::lr(lr);
+        for &p in HyperParam::ALL {
+            if let Some(x) = self.get(p) {
+                h.set(p, x);
+            }
+        }
+        h
+    }
+
+    /// Whether the row's layers have rates of their own (its cell's `lr` is `lr_hidden`).
+    pub fn per_layer(&self, lr: f64) -> bool {
+        let h = self.hyper(lr);
+        h.lr_out != h.lr_hidden
+    }
+
+    /// The row's setting: all but its learning rate (`per_layer`: of the whole sweep).
+    pub fn setting(&self, lr: f64, per_layer: bool) -> Setting {
+        Setting::of(&self.hyper(lr), self.options, per_layer)
+    }
+}
+
+/// The trainer's columns, named as examples.csv names them (and so as sweep.toml's keys and the
+/// flags), absent numbers left out: what the report's page reads.
+impl Serialize for TrainerColumns {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        for &c in ChoiceParam::ALL {
+            m.serialize_entry(c.name(), self.options.name_of(c))?;
+        }
+        for &p in HyperParam::ALL {
+            if let Some(x) = self.get(p) {
+                m.serialize_entry(p.name(), &x)?;
+            }
+        }
+        m.end()
+    }
+}
+
+/// Declares a row struct with the trainer's columns: `[struct Row { fields before } { fields
+/// after }]`. The table's `numbers` and `choices` go between the two groups, its `appended`
+/// numbers at the end (new columns go at the end); `trainer()` reads them, `trained_with`
+/// makes a row with them set (the other fields default, for `..` in a struct literal).
+macro_rules! trainer_row {
+    (
+        [$(#[$m:meta])* pub struct $name:ident $(<$lt:lifetime>)? { $($before:tt)* } { $($after:tt)* }]
+        numbers { $($(#[$doc:meta])* $f:ident $v:ident { $($info:tt)* },)* }
+        appended { $($(#[$adoc:meta])* $af:ident $av:ident { $($ainfo:tt)* },)* }
+        choices { $($(#[$cdoc:meta])* $c:ident $t:ident { $($cinfo:tt)* },)* }
+    ) => {
+        $(#[$m])*
+        pub struct $name $(<$lt>)? {
+            $($before)*
+            $(
+                #[serde(default, serialize_with = "opt_num")]
+                pub $f: Option<f64>,
+            )*
+            $(
+                #[serde(default)]
+                pub $c: $t,
+            )*
+            $($after)*
+            $(
+                #[serde(default, serialize_with = "opt_num")]
+                pub $af: Option<f64>,
+            )*
+        }
+
+        impl $(<$lt>)? $name $(<$lt>)? {
+            /// The row's trainer columns (absent numbers: a file that predates them).
+            pub fn trainer(&self) -> TrainerColumns {
+                TrainerColumns {
+                    numbers: [$(self.$f,)* $(self.$af,)*],
+                    options: Options { $($c: self.$c,)* },
+                }
+            }
+
+            /// A row with the trainer columns of `t` and every other field its default.
+            pub fn trained_with(t: &TrainerColumns) -> Self {
+                let [$($f,)* $($af,)*] = t.numbers;
+                Self {
+                    $($f,)*
+                    $($af,)*
+                    $($c: t.options.$c,)*
+                    ..Default::default()
+                }
+            }
+        }
+    };
+}
+
+crate::train::options::hyperparameters!(trainer_row [
 /// One row of runs.csv: one net.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RunRow<'a> {
     pub run: u64,
     pub init: Cow<'a, str>,
@@ -113,95 +241,34 @@ pub struct RunRow<'a> {
     /// Mean squared error of the final weights, whatever the loss (compares across losses).
     #[serde(default, serialize_with = "opt_num")]
     pub final_mse: Option<f64>,
-    /// The trainer (see `hyper::TrainerAxes`): always written, the lesson's values included;
-    /// read as the lesson's (with `lr` for both layers) from files that predate them.
-    #[serde(default, serialize_with = "opt_num")]
-    pub lr_hidden: Option<f64>,
-    #[serde(default, serialize_with = "opt_num")]
-    pub lr_out: Option<f64>,
-    #[serde(default, serialize_with = "opt_num")]
-    pub momentum: Option<f64>,
-    #[serde(default, serialize_with = "opt_num")]
-    pub weight_decay: Option<f64>,
-    #[serde(default)]
-    pub activation: Activation,
-    #[serde(default)]
-    pub output: OutputUnit,
-    #[serde(default)]
-    pub loss: Loss,
-    #[serde(default)]
-    pub batch: Batch,
+} {
     /// 1 if the net solved XOR at some epoch (`solved_epoch` is set), else 0: a spreadsheet's
     /// share of solved nets is the column's mean. Empty in files of older versions.
     #[serde(default)]
     pub solved: u8,
+}]);
+
+/// The columns of runs.csv, in order: the row struct's fields (serde's names for them).
+pub fn runs_columns() -> Vec<String> {
+    let header = runs_header();
+    let mut r = csv::Reader::from_reader(&header[..]);
+    r.headers()
+        .expect("the header is one CSV record")
+        .iter()
+        .map(str::to_string)
+        .collect()
 }
 
-/// Columns of runs.csv that earlier versions did not write: a file without them still reads
-/// (they default, see [`RunRow`]).
-pub const RUNS_COLUMNS_ADDED: [&str; 10] = [
-    "final_mse",
-    "lr_hidden",
-    "lr_out",
-    "momentum",
-    "weight_decay",
-    "activation",
-    "output",
-    "loss",
-    "batch",
-    "solved",
-];
-
-/// The header line of runs.csv, in column order.
-pub const RUNS_COLUMNS: [&str; 47] = [
-    "run",
-    "init",
-    "lr",
-    "epochs",
-    "seed",
-    "precision",
-    "scale",
-    "eps",
-    "w11_init",
-    "w12_init",
-    "b1_init",
-    "w21_init",
-    "w22_init",
-    "b2_init",
-    "v1_init",
-    "v2_init",
-    "c_init",
-    "w11",
-    "w12",
-    "b1",
-    "w21",
-    "w22",
-    "b2",
-    "v1",
-    "v2",
-    "c",
-    "final_loss",
-    "out_00",
-    "out_01",
-    "out_10",
-    "out_11",
-    "correct",
-    "solved_epoch",
-    "hidden_gap",
-    "diverged",
-    "target_epoch",
-    "label",
-    "final_mse",
-    "lr_hidden",
-    "lr_out",
-    "momentum",
-    "weight_decay",
-    "activation",
-    "output",
-    "loss",
-    "batch",
-    "solved",
-];
+/// Columns of runs.csv that the first versions did not write: a file without them still reads
+/// (they default, see [`RunRow`]). Every column from `final_mse` on.
+pub fn runs_columns_added() -> Vec<String> {
+    let all = runs_columns();
+    let first = all
+        .iter()
+        .position(|c| c == "final_mse")
+        .unwrap_or(all.len());
+    all[first..].to_vec()
+}
 
 impl<'a> RunRow<'a> {
     /// The row of global run `run` of `cell`, with its outcome; `label` is [`Cell::label`].
@@ -249,15 +316,8 @@ impl<'a> RunRow<'a> {
             target_epoch: None,
             label: Cow::Borrowed(label),
             final_mse: None,
-            lr_hidden: Some(hyper.lr_hidden),
-            lr_out: Some(hyper.lr_out),
-            momentum: Some(hyper.momentum),
-            weight_decay: Some(hyper.weight_decay),
-            activation: options.activation,
-            output: options.output,
-            loss: options.loss,
-            batch: options.batch,
             solved: 0,
+            ..RunRow::trained_with(&TrainerColumns::of(&hyper, options))
         }
         .with_outcome(o)
     }
@@ -296,12 +356,7 @@ impl<'a> RunRow<'a> {
         let t = self.trainer();
         Net {
             init: self.initial_params(),
-            hyper: Hyper {
-                lr_hidden: t.lr_hidden.unwrap_or(self.lr),
-                lr_out: t.lr_out.unwrap_or(self.lr),
-                momentum: t.momentum.unwrap_or(0.0),
-                weight_decay: t.weight_decay.unwrap_or(0.0),
-            },
+            hyper: t.hyper(self.lr),
             options: t.options,
         }
     }
@@ -340,11 +395,16 @@ pub fn keep_run(plan: &Plan, which: RunsCsv, cell: &Cell, run: u64) -> bool {
     }
 }
 
-/// The header line of runs.csv.
+/// The header line of runs.csv: the row struct's field names.
 pub fn runs_header() -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(RUNS_COLUMNS).expect("in memory");
-    w.into_inner().expect("in memory")
+    w.serialize(RunRow::default()).expect("in memory");
+    let bytes = w.into_inner().expect("in memory");
+    let end = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| i + 1);
+    bytes[..end].to_vec()
 }
 
 /// How many rows runs.csv (or runs.parquet) gets under `which`: counted per cell, without
@@ -407,8 +467,9 @@ pub fn runs_rows(plan: &Plan, which: RunsCsv, chunk: &ChunkData) -> Vec<u8> {
     out
 }
 
+crate::train::options::hyperparameters!(trainer_row [
 /// One row of summary.csv: one cell, over every one of its nets.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SummaryRow {
     pub cell: u64,
     pub init: String,
@@ -458,31 +519,14 @@ pub struct SummaryRow {
     /// Median of the final MSE (equal to final_loss_median for the lesson's loss).
     #[serde(default, serialize_with = "opt_num")]
     pub final_mse_median: Option<f64>,
-    /// The trainer (see `hyper::TrainerAxes`): always written, the lesson's values included;
-    /// read as the lesson's (with `lr` for both layers) from files that predate them.
-    #[serde(default, serialize_with = "opt_num")]
-    pub lr_hidden: Option<f64>,
-    #[serde(default, serialize_with = "opt_num")]
-    pub lr_out: Option<f64>,
-    #[serde(default, serialize_with = "opt_num")]
-    pub momentum: Option<f64>,
-    #[serde(default, serialize_with = "opt_num")]
-    pub weight_decay: Option<f64>,
-    #[serde(default)]
-    pub activation: Activation,
-    #[serde(default)]
-    pub output: OutputUnit,
-    #[serde(default)]
-    pub loss: Loss,
-    #[serde(default)]
-    pub batch: Batch,
+} {
     /// Distribution-free 95 % interval of `solved_epoch_median` (order statistics of the solved
     /// nets' epochs, the binomial sign-test interval); empty below 6 solved nets.
     #[serde(default, serialize_with = "opt_num")]
     pub solved_epoch_median_ci95_low: Option<f64>,
     #[serde(default, serialize_with = "opt_num")]
     pub solved_epoch_median_ci95_high: Option<f64>,
-}
+}]);
 
 /// One row of curves.csv: a cell's statistics at one logged epoch (`kind = cell`), or one net's
 /// values (`kind = net`: a cell's first net; `kind = baseline`: the lesson's run by the reference
@@ -522,9 +566,10 @@ pub struct CurveRow {
     pub net_hidden_gap: Option<f64>,
 }
 
+crate::train::options::hyperparameters!(trainer_row [
 /// One row of examples.csv: a cell's first net with its final weights (the decision-boundary
 /// chart and the report's explorer draw from it).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ExampleRow {
     pub run: u64,
     pub cell: u64,
@@ -558,24 +603,7 @@ pub struct ExampleRow {
     pub correct: u8,
     pub solved_epoch: Option<u64>,
     pub diverged: u8,
-    /// The trainer (see `hyper::TrainerAxes`): always written, the lesson's values included;
-    /// read as the lesson's (with `lr` for both layers) from files that predate them.
-    #[serde(default, serialize_with = "opt_num")]
-    pub lr_hidden: Option<f64>,
-    #[serde(default, serialize_with = "opt_num")]
-    pub lr_out: Option<f64>,
-    #[serde(default, serialize_with = "opt_num")]
-    pub momentum: Option<f64>,
-    #[serde(default, serialize_with = "opt_num")]
-    pub weight_decay: Option<f64>,
-    #[serde(default)]
-    pub activation: Activation,
-    #[serde(default)]
-    pub output: OutputUnit,
-    #[serde(default)]
-    pub loss: Loss,
-    #[serde(default)]
-    pub batch: Batch,
+} {
     /// Which net of its cell this is: `first` (replicate 0), `first_solved` or `first_failed`
     /// (the cell's first net that solved XOR, or did not, when that is not its first net).
     /// Files older than this column hold only first nets and read as empty.
@@ -601,60 +629,7 @@ pub struct ExampleRow {
     pub v2_init: Option<f64>,
     #[serde(default, serialize_with = "opt_num")]
     pub c_init: Option<f64>,
-}
-
-/// The trainer columns of a summary.csv or examples.csv row, with the lesson's values for files
-/// that predate them.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct TrainerColumns {
-    pub lr_hidden: Option<f64>,
-    pub lr_out: Option<f64>,
-    pub momentum: Option<f64>,
-    pub weight_decay: Option<f64>,
-    pub options: Options,
-}
-
-impl TrainerColumns {
-    /// Whether the row's layers have rates of their own (its cell's `lr` is `lr_hidden`).
-    pub fn per_layer(&self, lr: f64) -> bool {
-        self.lr_out
-            .is_some_and(|out| out != self.lr_hidden.unwrap_or(lr))
-    }
-
-    /// The row's setting: all but its learning rate (`per_layer`: of the whole sweep).
-    pub fn setting(&self, lr: f64, per_layer: bool) -> Setting {
-        Setting {
-            options: self.options,
-            momentum: self.momentum.unwrap_or(0.0),
-            weight_decay: self.weight_decay.unwrap_or(0.0),
-            lr_out: per_layer.then(|| self.lr_out.unwrap_or(lr)),
-        }
-    }
-}
-
-/// The rows that carry the trainer columns.
-macro_rules! trainer_columns {
-    ($($row:ty),*) => {$(
-        impl $row {
-            pub fn trainer(&self) -> TrainerColumns {
-                TrainerColumns {
-                    lr_hidden: self.lr_hidden,
-                    lr_out: self.lr_out,
-                    momentum: self.momentum,
-                    weight_decay: self.weight_decay,
-                    options: Options {
-                        activation: self.activation,
-                        output: self.output,
-                        loss: self.loss,
-                        batch: self.batch,
-                    },
-                }
-            }
-        }
-    )*};
-}
-
-trainer_columns!(SummaryRow, ExampleRow, RunRow<'_>);
+}]);
 
 /// [`ExampleRow::role`] of a cell's first net, and of its first nets that solved and failed.
 pub const ROLE_FIRST: &str = "first";

@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 use serde_with::{DeserializeFromStr, SerializeDisplay};
 
 use super::spec::{INIT_SCHEMES, InitSpec};
+use crate::config_file;
 use crate::error::UsageError;
 use crate::hints::Offer;
 use crate::hyper::TrainerAxes;
@@ -37,7 +38,7 @@ pub const DEFAULT_EPOCHS: u32 = 20_000;
 /// spec is a parsed, checked type that prints back canonically, so `2` and `2.0` are one sweep
 /// for resume and merge, and nothing downstream parses a string again.
 ///
-/// Unknown keys are refused by [`check_keys`] (serde's `deny_unknown_fields` does not combine with
+/// Unknown keys are refused by [`config_file::parse`] (serde's `deny_unknown_fields` does not combine with
 /// the flattened trainer axes).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SweepConfig {
@@ -189,27 +190,19 @@ impl SweepConfig {
 
     /// Parse a TOML config file's text (`path` names it in errors).
     pub fn patch_from_toml(text: &str, path: &str) -> Result<ConfigPatch, UsageError> {
-        check_keys(text, path, "--config")?;
-        let patch: ConfigPatch = toml::from_str(text)
-            .map_err(|e| crate::error::toml_error("--config", path, text, &e))?;
-        patch.trainer.check().map_err(|e| {
-            // The message starts with the flag (`--lr: …`): point at the key's line.
-            let key = e.0.split(':').next().unwrap_or_default();
-            let line = line_of(text, &key.trim_start_matches('-').replace('-', "_"));
-            UsageError::new(format!("--config {path}{line}: {}", e.0))
-        })?;
+        let patch: ConfigPatch = config_file::parse(text, path, "--config", &known_keys())?;
+        // The message starts with the flag (`--lr: …`): point it at the key in the file.
+        patch
+            .trainer
+            .check()
+            .map_err(|e| config_file::locate(e, text, path, |_| false))?;
         Ok(patch)
     }
 
     /// Read a sweep.toml that xorsweep wrote (resume, merge, plot), checked like a config file.
     pub fn from_sweep_toml(text: &str, path: &str) -> Result<SweepConfig, String> {
-        check_keys(text, path, "").map_err(|e| e.0.trim().to_string())?;
-        let config: SweepConfig = toml::from_str(text).map_err(|e| {
-            crate::error::toml_error("", path, text, &e)
-                .0
-                .trim()
-                .to_string()
-        })?;
+        let config: SweepConfig =
+            config_file::parse(text, path, "", &known_keys()).map_err(|e| e.0)?;
         config.check().map_err(|e| format!("{path}: {e}"))?;
         Ok(config)
     }
@@ -356,59 +349,12 @@ fn known_keys() -> Vec<String> {
         runs_format: RunsFormat::Parquet,
         ..SweepConfig::default()
     };
-    let some = Some("1".parse().expect("1 parses"));
-    full.trainer = TrainerAxes {
-        lr: some.clone(),
-        lr_hidden: some.clone(),
-        lr_out: some.clone(),
-        momentum: some.clone(),
-        weight_decay: some,
-        activation: Some("sigmoid".parse().expect("a name parses")),
-        output: Some("sigmoid".parse().expect("a name parses")),
-        loss: Some("mse".parse().expect("a name parses")),
-        batch: Some("full".parse().expect("a name parses")),
-    };
+    full.trainer = TrainerAxes::full();
     toml::Table::try_from(&full)
         .expect("a SweepConfig always serialises")
         .keys()
         .cloned()
         .collect()
-}
-
-/// `, line N` of the line that sets `key` in a TOML text, or nothing.
-fn line_of(text: &str, key: &str) -> String {
-    text.lines()
-        .position(|l| {
-            l.trim_start()
-                .strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with('='))
-        })
-        .map(|i| format!(", line {}", i + 1))
-        .unwrap_or_default()
-}
-
-/// Refuse a key no sweep has (a typo would otherwise be ignored), naming the file and line.
-fn check_keys(text: &str, path: &str, flag: &str) -> Result<(), UsageError> {
-    let table: toml::Table = match toml::from_str(text) {
-        Ok(t) => t,
-        // The typed parse that follows reports syntax errors with their line and column.
-        Err(_) => return Ok(()),
-    };
-    let known = known_keys();
-    if let Some(key) = table.keys().find(|k| !known.contains(k)) {
-        let line = line_of(text, key);
-        let prefix = if flag.is_empty() {
-            String::new()
-        } else {
-            format!("{flag} ")
-        };
-        return Err(UsageError::new(format!(
-            "{prefix}{path}{line}: unknown field '{}' (known: {})",
-            key.escape_default(),
-            known.join(", ")
-        )));
-    }
-    Ok(())
 }
 
 /// The format of the per-net rows: runs.csv (text, for spreadsheets) or runs.parquet (typed

@@ -38,7 +38,7 @@ impl Cell {
     pub fn label(&self) -> String {
         let setting = self.setting.describe();
         let lr = format::value(self.lr);
-        match (setting.is_empty(), self.setting.lr_out.is_some()) {
+        match (setting.is_empty(), self.setting.lr_out().is_some()) {
             (true, _) => format!("{} @ lr {lr}", self.init),
             (false, false) => format!("{} @ lr {lr} · {setting}", self.init),
             (false, true) => format!("{} @ lr_hidden {lr} · {setting}", self.init),

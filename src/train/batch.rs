@@ -260,23 +260,28 @@ struct Rates<V> {
     /// η·[`step_factor`] per layer: the plain update's step sizes.
     hidden_k: V,
     out_k: V,
-    /// η per layer, β, λ and the factor, for momentum and weight decay.
+    /// η per layer, β, λ, the clipping norm c and the factor, for the stateful step.
     hidden: V,
     out: V,
     momentum: V,
     decay: V,
+    clip: V,
     factor: V,
-    /// Lanes with β ≠ 0, with λ ≠ 0, with neither.
+    /// Lanes with β ≠ 0, with λ ≠ 0, with c ≠ 0, with none of them.
     moves: V,
     decays: V,
+    clips: V,
     plain: V,
+    /// Whether any lane clips (the norm is computed only then).
+    any_clip: bool,
 }
 
 impl<V: Lane> Rates<V> {
-    fn new(hidden: V, out: V, momentum: V, decay: V, factor: f64) -> Self {
+    fn new(hidden: V, out: V, [momentum, decay, clip]: [V; 3], factor: f64) -> Self {
         let (zero, factor) = (V::splat(0.0), V::splat(factor));
         let moves = momentum.ne(zero);
         let decays = decay.ne(zero);
+        let clips = clip.ne(zero);
         Rates {
             hidden_k: hidden * factor,
             out_k: out * factor,
@@ -284,20 +289,37 @@ impl<V: Lane> Rates<V> {
             out,
             momentum,
             decay,
+            clip,
             factor,
             moves,
             decays,
-            plain: (moves | decays).and_not(zero.lt(V::splat(1.0))),
+            clips,
+            plain: (moves | decays | clips).and_not(zero.lt(V::splat(1.0))),
+            any_clip: !clips.and_not(zero.lt(V::splat(1.0))).all(),
         }
     }
+}
+
+/// Gradient clipping by norm where c ≠ 0, as the reference: g·(c/‖g‖) where ‖g‖ > c, ‖g‖²
+/// summed in storage order.
+#[inline(always)]
+fn clip<V: Lane>(g: [V; 9], r: &Rates<V>) -> [V; 9] {
+    let mut norm2 = g[0] * g[0];
+    for x in &g[1..] {
+        norm2 = norm2 + *x * *x;
+    }
+    let norm = norm2.sqrt();
+    let over = norm.gt(r.clip) & r.clips;
+    let scale = r.clip / norm;
+    g.map(|x| V::select(over, x * scale, x))
 }
 
 /// One step with gradient `grad` (as the loops compute it: the reference's step gradient divided
 /// by [`step_factor`], and halved where [`doubled`]).
 ///
-/// Plain (`STATEFUL = false`, or a lane with β = λ = 0): p ← p − (η·factor)·grad, the lesson's
-/// update. Otherwise as the reference: g = grad·factor; g ← g + λ·p where λ ≠ 0; v ← β·v + g and
-/// the step is v where β ≠ 0, else the step is g; p ← p − η·step.
+/// Plain (`STATEFUL = false`, or a lane with β = λ = c = 0): p ← p − (η·factor)·grad, the
+/// lesson's update. Otherwise as the reference: g = grad·factor, clipped where c ≠ 0; g ← g + λ·p
+/// where λ ≠ 0; v ← β·v + g and the step is v where β ≠ 0, else the step is g; p ← p − η·step.
 #[inline(always)]
 fn apply<V: Lane, K: Kind, const STATEFUL: bool>(
     p: &mut State<V>,
@@ -305,20 +327,27 @@ fn apply<V: Lane, K: Kind, const STATEFUL: bool>(
     r: &Rates<V>,
     grad: [V; 9],
 ) {
+    let g_raw = if doubled(K::OPTIONS) {
+        grad.map(|g| g + g)
+    } else {
+        grad
+    };
     // Parameters 0..6 are the hidden layer's, 6..9 the output unit's (unrolled: no branch).
-    for (k, g_raw) in grad.into_iter().enumerate() {
-        let g_raw = if doubled(K::OPTIONS) {
-            g_raw + g_raw
-        } else {
-            g_raw
-        };
-        let eta_k = if k < 6 { r.hidden_k } else { r.out_k };
-        if !STATEFUL {
+    if !STATEFUL {
+        for (k, g_raw) in g_raw.into_iter().enumerate() {
+            let eta_k = if k < 6 { r.hidden_k } else { r.out_k };
             p[k] = p[k] - eta_k * g_raw;
-            continue;
         }
-        let eta = if k < 6 { r.hidden } else { r.out };
-        let g = g_raw * r.factor;
+        return;
+    }
+    let g = g_raw.map(|g| g * r.factor);
+    let g = if r.any_clip { clip(g, r) } else { g };
+    for (k, (g_raw, g)) in g_raw.into_iter().zip(g).enumerate() {
+        let (eta_k, eta) = if k < 6 {
+            (r.hidden_k, r.hidden)
+        } else {
+            (r.out_k, r.out)
+        };
         let g = V::select(r.decays, g + r.decay * p[k], g);
         vel[k] = V::select(r.moves, r.momentum * vel[k] + g, vel[k]);
         let step = V::select(r.moves, vel[k], g);
@@ -553,13 +582,14 @@ fn load_batch<V: Lane, K: Kind>(nets: &[Net], lane_buf: &mut [f64]) -> (State<V>
     let rates = Rates::new(
         lanes(&|n| n.hyper.lr_hidden),
         lanes(&|n| n.hyper.lr_out),
-        lanes(&|n| n.hyper.momentum),
-        lanes(&|n| n.hyper.weight_decay),
+        [
+            lanes(&|n| n.hyper.momentum),
+            lanes(&|n| n.hyper.weight_decay),
+            lanes(&|n| n.hyper.clip),
+        ],
         step_factor(K::OPTIONS),
     );
-    let stateful = nets
-        .iter()
-        .any(|n| n.hyper.momentum != 0.0 || n.hyper.weight_decay != 0.0);
+    let stateful = nets.iter().any(|n| n.hyper.stateful());
     (init, rates, stateful)
 }
 

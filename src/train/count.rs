@@ -237,6 +237,11 @@ macro_rules! counting_types {
                 bump(OpClass::Logic);
                 $v(self.0.abs())
             }
+            /// On the divider, as a division.
+            fn sqrt(self) -> Self {
+                bump(OpClass::Div);
+                $v(self.0.sqrt())
+            }
             /// By the mask's sign bit, as the AVX-512 and AVX2 blends.
             fn select(self, if_true: Self, if_false: Self) -> Self {
                 bump(OpClass::Select);
@@ -375,23 +380,17 @@ fn count_run<V: Lane>(net: &Net, epochs: u32) -> Ops {
     take()
 }
 
-/// Vector operations of one epoch of one vector of nets trained with `options`, momentum
-/// `momentum` and weight decay `weight_decay` in `precision` (see the module docs for what is
-/// counted). One vector holds [`batch::lane_width`] nets. Panics on options [`Options::check`]
-/// refuses.
-pub fn per_vector_epoch(
-    precision: Precision,
-    options: Options,
-    momentum: f64,
-    weight_decay: f64,
-) -> Ops {
+/// Vector operations of one epoch of one vector of nets trained with `options` and the
+/// numbers of `hyper` but its rates (momentum, decay, clipping) in `precision` (see the module
+/// docs for what is counted). One vector holds [`batch::lane_width`] nets. Panics on options
+/// [`Options::check`] refuses.
+pub fn per_vector_epoch(precision: Precision, options: Options, hyper: Hyper) -> Ops {
     let net = Net {
         init: Params([0.0; super::N_PARAMS]),
         hyper: Hyper {
             lr_hidden: 0.0,
             lr_out: 0.0,
-            momentum,
-            weight_decay,
+            ..hyper
         },
         options,
     };
@@ -411,13 +410,13 @@ pub fn per_vector_epoch(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::train::options::{Activation, Batch, Loss, OutputUnit};
+    use crate::train::options::{Activation, Batch, HyperParam, Loss, OutputUnit};
     use crate::train::{Outcome, lane};
 
     /// The module docs' tally of the lesson's epoch.
     #[test]
     fn lesson_count_is_the_tally() {
-        let f64_ops = per_vector_epoch(Precision::F64, Options::LESSON, 0.0, 0.0);
+        let f64_ops = per_vector_epoch(Precision::F64, Options::LESSON, Hyper::LESSON);
         let tally = Ops {
             fma: 249,
             add: 106,
@@ -430,7 +429,7 @@ mod tests {
         };
         assert_eq!(f64_ops, tally);
         assert_eq!(f64_ops.total(), 414);
-        let f32_ops = per_vector_epoch(Precision::F32, Options::LESSON, 0.0, 0.0);
+        let f32_ops = per_vector_epoch(Precision::F32, Options::LESSON, Hyper::LESSON);
         assert_eq!(f32_ops, Ops { fma: 189, ..tally });
         assert_eq!(f32_ops.total(), 354);
     }
@@ -439,14 +438,21 @@ mod tests {
     /// lesson (no exact tally: these pin directions that cannot hold by accident).
     #[test]
     fn options_change_the_count() {
-        let lesson = per_vector_epoch(Precision::F64, Options::LESSON, 0.0, 0.0);
-        let momentum = per_vector_epoch(Precision::F64, Options::LESSON, 0.9, 0.0);
+        let lesson = per_vector_epoch(Precision::F64, Options::LESSON, Hyper::LESSON);
+        let momentum = per_vector_epoch(
+            Precision::F64,
+            Options::LESSON,
+            Hyper {
+                momentum: 0.9,
+                ..Hyper::LESSON
+            },
+        );
         assert!(momentum.select > lesson.select && momentum.fma > lesson.fma);
         let relu = Options {
             activation: Activation::Relu,
             ..Options::LESSON
         };
-        let relu = per_vector_epoch(Precision::F64, relu, 0.0, 0.0);
+        let relu = per_vector_epoch(Precision::F64, relu, Hyper::LESSON);
         // Eight hidden sigmoids (16 fma, 4 add, 3 int, 1 div each) fewer.
         assert_eq!(relu.div, lesson.div - 8);
         assert_eq!(relu.int, lesson.int - 24);
@@ -456,7 +462,7 @@ mod tests {
         };
         // Not the lesson's options: the stateful loop, as with momentum. The loss is not
         // computed in an unlogged epoch, and bce's δout has no g′: 2 mul fewer per case.
-        let bce = per_vector_epoch(Precision::F64, bce, 0.0, 0.0);
+        let bce = per_vector_epoch(Precision::F64, bce, Hyper::LESSON);
         assert_eq!(
             bce,
             Ops {
@@ -472,7 +478,10 @@ mod tests {
         };
         // Online: the epoch's forward pass of all four cases (12 sigmoids: the verdict's, and
         // case 00's step) and one of each later case after its predecessor's step (3 each).
-        assert_eq!(per_vector_epoch(Precision::F64, online, 0.0, 0.0).div, 21);
+        assert_eq!(
+            per_vector_epoch(Precision::F64, online, Hyper::LESSON).div,
+            21
+        );
     }
 
     fn bits(o: &[(Outcome, crate::train::Curve)]) -> Vec<Vec<u64>> {
@@ -513,7 +522,12 @@ mod tests {
         all.retain(|o| o.check().is_ok());
         assert_eq!(all.len(), 24);
         for options in all {
-            for (momentum, decay) in [(0.0, 0.0), (0.9, 1e-3)] {
+            // The plain loop, and the stateful one with every number not a rate set to 0.5.
+            let mut stateful = Hyper::LESSON;
+            for &p in HyperParam::ALL.iter().filter(|p| !p.is_rate()) {
+                stateful.set(p, 0.5);
+            }
+            for hyper in [Hyper::LESSON, stateful] {
                 let nets: Vec<Net> = (0..5)
                     .map(|i| Net {
                         init: Params(std::array::from_fn(|k| {
@@ -522,8 +536,7 @@ mod tests {
                         hyper: Hyper {
                             lr_hidden: 0.5 + i as f64,
                             lr_out: 0.7 + i as f64,
-                            momentum,
-                            weight_decay: decay,
+                            ..hyper
                         },
                         options,
                     })
@@ -531,12 +544,12 @@ mod tests {
                 assert_eq!(
                     bits(&batch::train_with::<CountF64>(&nets, &spec)),
                     bits(&batch::train_with::<lane::F64Lanes>(&nets, &spec)),
-                    "f64 {options:?} β {momentum}"
+                    "f64 {options:?} {hyper:?}"
                 );
                 assert_eq!(
                     bits(&batch::train_with::<CountF32>(&nets, &spec)),
                     bits(&batch::train_with::<lane::F32Lanes>(&nets, &spec)),
-                    "f32 {options:?} β {momentum}"
+                    "f32 {options:?} {hyper:?}"
                 );
             }
         }

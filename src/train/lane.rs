@@ -111,6 +111,8 @@ pub trait Lane:
     fn abs(self) -> Self;
     /// Lane-wise maximum (either operand when one is NaN: callers handle NaN themselves).
     fn max(self, rhs: Self) -> Self;
+    /// Square root, correctly rounded (as `f64::sqrt`).
+    fn sqrt(self) -> Self;
     /// `self · a + b`, fused.
     fn mul_add(self, a: Self, b: Self) -> Self;
     /// `!self & rhs` on masks.
@@ -306,6 +308,10 @@ macro_rules! impl_lane {
                 self.fast_max(rhs)
             }
             #[inline(always)]
+            fn sqrt(self) -> Self {
+                $v::sqrt(self)
+            }
+            #[inline(always)]
             fn mul_add(self, a: Self, b: Self) -> Self {
                 $v::mul_add(self, a, b)
             }
@@ -494,6 +500,10 @@ impl<V: Vector, const K: usize> Lane for Multi<V, K> {
     #[inline(always)]
     fn max(self, rhs: Self) -> Self {
         self.pair(rhs, V::max)
+    }
+    #[inline(always)]
+    fn sqrt(self) -> Self {
+        self.each(V::sqrt)
     }
     #[inline(always)]
     fn mul_add(self, a: Self, b: Self) -> Self {

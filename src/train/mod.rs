@@ -77,9 +77,12 @@ impl fmt::Display for Params {
 }
 
 /// Arithmetic a batch is trained in. The oracle is always f64.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Precision {
+    #[default]
     F64,
     F32,
 }

@@ -138,19 +138,237 @@ impl Options {
     }
 }
 
-/// The numeric hyperparameters of one net's trainer: one value per lane.
+/// THE TABLE: every hyperparameter of the trainer, declared once. Each numeric one is a row: its
+/// field (= the TOML key and CSV column; the flag and map axis are the name with dashes), its
+/// [`HyperParam`] variant, the flag's help, the lesson's value, the check every value passes
+/// (with the words of its error), the word a label uses, how a map axis describes it, and
+/// whether it is a learning rate. The categorical ones ([`Options`]) follow with how a label
+/// writes them.
 ///
-/// - `lr_hidden` (η for w11 w12 b1 w21 w22 b2) and `lr_out` (η for v1 v2 c);
-/// - `momentum` β in [0, 1): v ← β·v + g (v = 0 at the start), p ← p − η·v, per step;
-///   β = 0 is plain gradient descent, p ← p − η·g;
-/// - `weight_decay` λ ≥ 0: g ← g + λ·p added to each step's gradient (coupled L2); λ = 0 adds
-///   nothing.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Hyper {
-    pub lr_hidden: f64,
-    pub lr_out: f64,
-    pub momentum: f64,
-    pub weight_decay: f64,
+/// Everything else is derived from it: [`HyperParam`] and [`Hyper`] here; the flags and TOML
+/// keys of sweep, map and bench (`crate::hyper::TrainerAxes`); the grid's settings; the CSV and
+/// Parquet trainer columns (`crate::report::schema`, a macro because the csv crate cannot
+/// flatten a struct); the JSON the report's page reads; the map's axes. A new hyperparameter is
+/// a row here plus its arithmetic in [`super::reference`], [`super::batch`] and the page's
+/// trainer (report.js), and the tests' list of trainers.
+///
+/// Columns: `numbers` were written by the first version with trainer options and sit in the
+/// middle of every CSV row; `appended` came later and sit at the end (older files read them as
+/// the lesson's value).
+///
+/// Called as `hyperparameters!(callback EXTRA)`: expands to `callback! { EXTRA numbers {…}
+/// appended {…} choices {…} }`, one entry `/// doc  field Variant { … }` each.
+macro_rules! hyperparameters {
+    ($callback:ident $($extra:tt)*) => {
+        $callback! {
+            $($extra)*
+            numbers {
+                /// Learning rates of the hidden layer (w11 w12 b1 w21 w22 b2), with --lr-out
+                /// instead of --lr: the grid is their product.
+                lr_hidden LrHidden {
+                    default: 2.0, ok: |x: f64| x > 0.0 && x.is_finite(),
+                    must: "positive and finite", word: "lr_hidden",
+                    axis: "learning rate of the hidden layer", rate: true,
+                },
+                /// Learning rates of the output unit (v1 v2 c), with --lr-hidden.
+                lr_out LrOut {
+                    default: 2.0, ok: |x: f64| x > 0.0 && x.is_finite(),
+                    must: "positive and finite", word: "lr_out",
+                    axis: "learning rate of the output unit", rate: true,
+                },
+                /// Momentum β in [0, 1): v ← β·v + g, p ← p − η·v [default: 0, plain gradient
+                /// descent].
+                momentum Momentum {
+                    default: 0.0, ok: |x: f64| (0.0..1.0).contains(&x),
+                    must: "in [0, 1) (0 is plain gradient descent)", word: "momentum",
+                    axis: "momentum β", rate: false,
+                },
+                /// Weight decay λ ≥ 0: g ← g + λ·p on every step (coupled L2) [default: 0].
+                weight_decay WeightDecay {
+                    default: 0.0, ok: |x: f64| x >= 0.0 && x.is_finite(),
+                    must: "0 or positive and finite", word: "decay",
+                    axis: "weight decay λ", rate: false,
+                },
+            }
+            appended {
+                /// Gradient clipping by norm, c ≥ 0: g ← g·c/‖g‖ when ‖g‖ > c, over all nine
+                /// parameters of each step, before weight decay [default: 0, no clipping].
+                clip Clip {
+                    default: 0.0, ok: |x: f64| x >= 0.0 && x.is_finite(),
+                    must: "0 (no clipping) or positive and finite", word: "clip",
+                    axis: "gradient norm clip c", rate: false,
+                },
+            }
+            choices {
+                /// Hidden activation(s): sigmoid, tanh, relu, identity [default: sigmoid].
+                activation Activation { label: |v: Activation| v.to_string() },
+                /// Output unit(s): sigmoid, linear [default: sigmoid].
+                output OutputUnit { label: |v: OutputUnit| format!("{v} output") },
+                /// Loss(es): mse, bce (bce needs the sigmoid output) [default: mse].
+                loss Loss { label: |v: Loss| v.to_string() },
+                /// Steps per epoch: full (one, mean gradient) or online (one per case: 00, 01,
+                /// 10, 11) [default: full].
+                batch Batch { label: |v: Batch| v.to_string() },
+            }
+        }
+    };
+}
+pub(crate) use hyperparameters;
+
+/// Derives [`HyperParam`], [`Hyper`] and the per-choice helpers of [`Options`] from the table.
+macro_rules! define_hyper {
+    (
+        numbers { $($(#[$doc:meta])* $f:ident $v:ident { $($info:tt)* },)* }
+        appended { $($(#[$adoc:meta])* $af:ident $av:ident { $($ainfo:tt)* },)* }
+        choices { $($(#[$cdoc:meta])* $c:ident $t:ident { label: $label:expr },)* }
+    ) => {
+        /// A numeric hyperparameter of the trainer: one value per net (per SIMD lane).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum HyperParam { $($v,)* $($av,)* }
+
+        /// The numeric hyperparameters of one net's trainer (see [`hyperparameters!`] for what
+        /// each means): one value per lane, loaded into vectors like the weights.
+        #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+        pub struct Hyper { $(pub $f: f64,)* $(pub $af: f64,)* }
+
+        impl HyperParam {
+            /// Every numeric hyperparameter, in the table's order.
+            pub const ALL: &'static [HyperParam] = &[$(HyperParam::$v,)* $(HyperParam::$av,)*];
+
+            /// The field: TOML key and CSV column (`weight_decay`).
+            pub fn name(self) -> &'static str {
+                match self { $(HyperParam::$v => stringify!($f),)* $(HyperParam::$av => stringify!($af),)* }
+            }
+
+            fn info(self) -> Info {
+                match self {
+                    $(HyperParam::$v => define_hyper!(@info $($info)*),)*
+                    $(HyperParam::$av => define_hyper!(@info $($ainfo)*),)*
+                }
+            }
+        }
+
+        impl Hyper {
+            /// The lesson's trainer: every value its default (learning rate 2).
+            pub const LESSON: Hyper = Hyper {
+                $($f: define_hyper!(@default $($info)*),)*
+                $($af: define_hyper!(@default $($ainfo)*),)*
+            };
+
+            pub fn get(&self, p: HyperParam) -> f64 {
+                match p { $(HyperParam::$v => self.$f,)* $(HyperParam::$av => self.$af,)* }
+            }
+
+            pub fn set(&mut self, p: HyperParam, x: f64) {
+                match p { $(HyperParam::$v => self.$f = x,)* $(HyperParam::$av => self.$af = x,)* }
+            }
+        }
+
+        /// A categorical hyperparameter: one value per vector of nets ([`Options`]).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum ChoiceParam { $($t,)* }
+
+        impl ChoiceParam {
+            pub const ALL: &'static [ChoiceParam] = &[$(ChoiceParam::$t,)*];
+
+            /// The field: flag (with `--`), TOML key and CSV column.
+            pub fn name(self) -> &'static str {
+                match self { $(ChoiceParam::$t => stringify!($c),)* }
+            }
+
+            /// Every value's name, the lesson's first.
+            pub fn names(self) -> Vec<&'static str> {
+                match self { $(ChoiceParam::$t => $t::ALL.iter().map(|x| x.name()).collect(),)* }
+            }
+        }
+
+        impl Options {
+            /// The value of `c`, as its name.
+            pub fn name_of(&self, c: ChoiceParam) -> &'static str {
+                match c { $(ChoiceParam::$t => self.$c.name(),)* }
+            }
+
+            /// How a label writes `c`'s value (`linear output`).
+            pub fn label_of(&self, c: ChoiceParam) -> String {
+                match c { $(ChoiceParam::$t => ($label)(self.$c),)* }
+            }
+        }
+    };
+    (@info default: $d:expr, ok: $ok:expr, must: $must:literal, word: $word:literal,
+        axis: $axis:literal, rate: $rate:literal,) => {
+        Info { ok: $ok, must: $must, word: $word, axis: $axis, rate: $rate }
+    };
+    (@default default: $d:expr, $($rest:tt)*) => { $d };
+}
+
+/// A numeric hyperparameter's row of the table, past its name.
+struct Info {
+    ok: fn(f64) -> bool,
+    must: &'static str,
+    word: &'static str,
+    axis: &'static str,
+    rate: bool,
+}
+
+hyperparameters!(define_hyper);
+
+impl HyperParam {
+    /// How many there are.
+    pub const COUNT: usize = HyperParam::ALL.len();
+
+    /// The flag: `--weight-decay`.
+    pub fn flag(self) -> String {
+        format!("--{}", self.axis_name())
+    }
+
+    /// The name with dashes, as a map axis writes it: `weight-decay`.
+    pub fn axis_name(self) -> &'static str {
+        static NAMES: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+            HyperParam::ALL
+                .iter()
+                .map(|p| p.name().replace('_', "-"))
+                .collect()
+        });
+        &NAMES[self as usize]
+    }
+
+    /// The lesson's value.
+    pub fn default(self) -> f64 {
+        Hyper::LESSON.get(self)
+    }
+
+    /// Whether `x` is a value this hyperparameter may take; the error says what it must be.
+    pub fn check(self, x: f64) -> Result<(), String> {
+        let i = self.info();
+        if (i.ok)(x) {
+            Ok(())
+        } else {
+            Err(format!("{} {x} must be {}", self.name(), i.must))
+        }
+    }
+
+    /// The word a label puts before the value: `momentum 0.9`, `decay 1e-4`.
+    pub fn word(self) -> &'static str {
+        self.info().word
+    }
+
+    /// How a chart's axis describes it: `weight decay λ`.
+    pub fn axis_description(self) -> &'static str {
+        self.info().axis
+    }
+
+    /// Whether it is a learning rate (a cell's rate axis sets it; a sweep's `--lr` sets both).
+    pub fn is_rate(self) -> bool {
+        self.info().rate
+    }
+
+    /// The hyperparameter named `name` (field or axis spelling: `weight_decay`, `weight-decay`).
+    pub fn from_name(name: &str) -> Option<HyperParam> {
+        HyperParam::ALL
+            .iter()
+            .copied()
+            .find(|p| p.name() == name || p.axis_name() == name)
+    }
 }
 
 impl Hyper {
@@ -164,8 +382,7 @@ impl Hyper {
         Hyper {
             lr_hidden,
             lr_out,
-            momentum: 0.0,
-            weight_decay: 0.0,
+            ..Hyper::LESSON
         }
     }
 
@@ -174,23 +391,19 @@ impl Hyper {
         if k < 6 { self.lr_hidden } else { self.lr_out }
     }
 
+    /// Whether a step needs more than p ← p − η·g: any value that is not plain gradient
+    /// descent's (momentum, decay, clipping).
+    pub fn stateful(&self) -> bool {
+        HyperParam::ALL
+            .iter()
+            .any(|&p| !p.is_rate() && self.get(p) != p.default())
+    }
+
     /// Values no trainer accepts, named after the hyperparameter.
     pub fn check(&self) -> Result<(), String> {
-        for (name, x) in [("lr_hidden", self.lr_hidden), ("lr_out", self.lr_out)] {
-            if !(x > 0.0 && x.is_finite()) {
-                return Err(format!("{name} {x} must be positive and finite"));
-            }
-        }
-        if !(0.0..1.0).contains(&self.momentum) {
-            return Err(format!("momentum {} must be in [0, 1)", self.momentum));
-        }
-        if !(self.weight_decay >= 0.0 && self.weight_decay.is_finite()) {
-            return Err(format!(
-                "weight_decay {} must be 0 or positive and finite",
-                self.weight_decay
-            ));
-        }
-        Ok(())
+        HyperParam::ALL
+            .iter()
+            .try_for_each(|&p| p.check(self.get(p)))
     }
 }
 
@@ -228,19 +441,24 @@ mod tests {
         };
         assert!(bce_linear.check().unwrap_err().contains("bce"));
         assert!(Options::LESSON.check().is_ok());
-        let momentum = |m| Hyper {
-            momentum: m,
-            ..Hyper::lr(1.0)
+        let with = |p: HyperParam, x: f64| {
+            let mut h = Hyper::lr(1.0);
+            h.set(p, x);
+            h.check()
         };
-        assert!(momentum(0.9).check().is_ok());
-        assert!(momentum(1.0).check().is_err());
-        assert!(momentum(-0.1).check().is_err());
-        let decay = |d| Hyper {
-            weight_decay: d,
-            ..Hyper::lr(1.0)
-        };
-        assert!(decay(0.0).check().is_ok());
-        assert!(decay(-1e-3).check().is_err());
-        assert!(decay(f64::NAN).check().is_err());
+        let momentum = HyperParam::from_name("momentum").unwrap();
+        assert!(with(momentum, 0.9).is_ok());
+        assert!(with(momentum, 1.0).unwrap_err().contains("[0, 1)"));
+        assert!(with(momentum, -0.1).is_err());
+        let decay = HyperParam::from_name("weight-decay").unwrap();
+        assert!(with(decay, 0.0).is_ok());
+        assert!(with(decay, -1e-3).is_err());
+        assert!(with(decay, f64::NAN).is_err());
+        for &p in HyperParam::ALL {
+            assert!(p.check(p.default()).is_ok(), "{p:?}");
+            assert!(p.check(f64::INFINITY).is_err(), "{p:?}");
+            assert_eq!(HyperParam::from_name(p.axis_name()), Some(p));
+        }
+        assert!(!Hyper::lr(0.5).stateful());
     }
 }

@@ -135,10 +135,29 @@ pub fn forward(p: &Params, options: &Options) -> Forward {
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Velocity(pub [f64; N_PARAMS]);
 
-/// One step with gradient `grad`: weight decay, momentum, then p ← p − η·v with the η of each
-/// parameter's layer.
+/// Gradient clipping by norm (c > 0): g·(c/‖g‖) when ‖g‖ > c, with ‖g‖² summed over the nine
+/// parameters in storage order; c = 0 clips nothing. A NaN norm clips nothing (NaN > c is false).
+fn clip(grad: [f64; N_PARAMS], c: f64) -> [f64; N_PARAMS] {
+    if c == 0.0 {
+        return grad;
+    }
+    let mut norm2 = grad[0] * grad[0];
+    for g in &grad[1..] {
+        norm2 += g * g;
+    }
+    let norm = norm2.sqrt();
+    if norm > c {
+        let scale = c / norm;
+        grad.map(|g| g * scale)
+    } else {
+        grad
+    }
+}
+
+/// One step with gradient `grad`: clipping, weight decay, momentum, then p ← p − η·v with the
+/// η of each parameter's layer.
 fn apply_step(p: &mut Params, v: &mut Velocity, hyper: &Hyper, grad: [f64; N_PARAMS]) {
-    for (k, mut g) in grad.into_iter().enumerate() {
+    for (k, mut g) in clip(grad, hyper.clip).into_iter().enumerate() {
         // weight decay: g ← g + λ·p (λ = 0 adds nothing)
         if hyper.weight_decay != 0.0 {
             g += hyper.weight_decay * p.0[k];
@@ -232,5 +251,50 @@ pub fn lesson(hyper: Hyper) -> Net {
         init: Params::LESSON,
         hyper,
         options: Options::LESSON,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clipping_scales_a_long_gradient_to_c_and_leaves_a_short_one() {
+        let mut g = [0.0; N_PARAMS];
+        (g[0], g[8]) = (3.0, -4.0);
+        let clipped = clip(g, 2.5);
+        assert_eq!((clipped[0], clipped[8]), (1.5, -2.0));
+        assert_eq!(clip(g, 5.0), g);
+        assert_eq!(clip(g, 10.0), g);
+        assert_eq!(clip(g, 0.0), g);
+        let nan = clip([f64::NAN; N_PARAMS], 1.0);
+        assert!(nan.iter().all(|x| x.is_nan()));
+    }
+
+    #[test]
+    fn a_clipped_lesson_trains_differently_and_each_step_is_at_most_c() {
+        let spec = TrainSpec::new(200, vec![], None);
+        let plain = train(&lesson(Hyper::lr(2.0)), &spec).0;
+        let clipped_hyper = Hyper {
+            clip: 0.001,
+            ..Hyper::lr(2.0)
+        };
+        let clipped = train(&lesson(clipped_hyper), &spec).0;
+        assert_ne!(plain.params, clipped.params);
+        // Every step moves the weights by at most η·c (no momentum, no decay).
+        let (mut p, mut v) = (Params::LESSON, Velocity::default());
+        for _ in 0..50 {
+            let before = p;
+            epoch(&mut p, &mut v, &clipped_hyper, &Options::LESSON);
+            let moved: f64 = (0..N_PARAMS)
+                .map(|k| (p.0[k] - before.0[k]).powi(2))
+                .sum::<f64>()
+                .sqrt();
+            assert!(moved <= 2.0 * 0.001 * (1.0 + 1e-12), "{moved}");
+            assert!(
+                moved > 2.0 * 0.001 * 0.999,
+                "the lesson's gradient is long: {moved}"
+            );
+        }
     }
 }

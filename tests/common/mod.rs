@@ -232,6 +232,27 @@ pub fn trainers() -> Vec<Trainer> {
             },
         },
         Trainer {
+            name: "clip 0.05",
+            options: lesson,
+            hyper: |lr| Hyper {
+                clip: 0.05,
+                ..Hyper::lr(lr)
+            },
+        },
+        Trainer {
+            name: "online, clip 0.5, momentum 0.9, decay 1e-3",
+            options: Options {
+                batch: Batch::Online,
+                ..lesson
+            },
+            hyper: |lr| Hyper {
+                clip: 0.5,
+                momentum: 0.9,
+                weight_decay: 1e-3,
+                ..Hyper::lr(lr * 0.05)
+            },
+        },
+        Trainer {
             name: "relu, bce, online, momentum 0.5",
             options: Options {
                 activation: Activation::Relu,

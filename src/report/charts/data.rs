@@ -15,7 +15,7 @@ use crate::hyper::Setting;
 use crate::report::schema::{
     CurveRow, ExampleRow, ROLE_FIRST, SummaryRow, TrainerColumns, read_csv,
 };
-use crate::train::{N_PARAMS, Options};
+use crate::train::N_PARAMS;
 
 /// A group of cells that differ only in their learning rate: an initialisation scheme as the CSV
 /// files name it (`init` plus its scale and ε, if any) trained with one [`Setting`] (the trainer's
@@ -142,11 +142,7 @@ pub struct Example {
     pub init_params: Option<[f64; N_PARAMS]>,
     /// How it was trained beyond its learning rate (the lesson's trainer in files that predate
     /// these columns; per-layer rates absent there mean `lr` for both layers).
-    pub options: Options,
-    pub lr_hidden: Option<f64>,
-    pub lr_out: Option<f64>,
-    pub momentum: Option<f64>,
-    pub weight_decay: Option<f64>,
+    pub trainer: TrainerColumns,
 }
 
 /// Cells of one scheme, in the order of summary.csv (ascending learning rate).
@@ -251,16 +247,7 @@ impl ChartData {
                 .into_iter()
                 .map(|r| Example {
                     init_params: r.initial_params().map(|p| p.0),
-                    options: Options {
-                        activation: r.activation,
-                        output: r.output,
-                        loss: r.loss,
-                        batch: r.batch,
-                    },
-                    lr_hidden: r.lr_hidden,
-                    lr_out: r.lr_out,
-                    momentum: r.momentum,
-                    weight_decay: r.weight_decay,
+                    trainer: r.trainer(),
                     run: r.run,
                     cell: r.cell,
                     scheme: scheme(&r.init, r.scale, r.eps, r.trainer(), r.lr),

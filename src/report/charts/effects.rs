@@ -17,6 +17,7 @@ use super::data::{Cell, ChartData};
 use super::{Area, Rendered, anchored, colour, heading, png, text};
 use crate::format;
 use crate::report::stats::wilson_95;
+use crate::train::options::{ChoiceParam, HyperParam};
 
 pub const FILE: &str = "what_matters.png";
 
@@ -65,21 +66,21 @@ impl Effect {
 /// The hyperparameters a cell is described by, as (name, value as a person reads it).
 fn factors(c: &Cell, per_layer: bool) -> Vec<(&'static str, String)> {
     let s = &c.scheme.setting;
-    let o = &s.options;
     let mut v = vec![
         ("init", c.scheme.init_label()),
         (
             if per_layer { "lr_hidden" } else { "lr" },
             format::value(c.lr),
         ),
-        ("activation", o.activation.to_string()),
-        ("output", o.output.to_string()),
-        ("loss", o.loss.to_string()),
-        ("batch", o.batch.to_string()),
-        ("momentum", format::value(s.momentum)),
-        ("weight_decay", format::value(s.weight_decay)),
     ];
-    if let Some(out) = s.lr_out {
+    v.extend(
+        ChoiceParam::ALL
+            .iter()
+            .map(|&p| (p.name(), s.options.name_of(p).to_string())),
+    );
+    let numbers = HyperParam::ALL.iter().filter(|p| !p.is_rate());
+    v.extend(numbers.map(|&p| (p.name(), format::value(s.hyper.get(p)))));
+    if let Some(out) = s.lr_out() {
         v.push(("lr_out", format::value(out)));
     }
     v
@@ -99,7 +100,7 @@ pub fn effects(data: &ChartData) -> Vec<Effect> {
     if !varies {
         return Vec::new();
     }
-    let per_layer = cells.iter().any(|c| c.scheme.setting.lr_out.is_some());
+    let per_layer = cells.iter().any(|c| c.scheme.setting.lr_out().is_some());
     let mut out: Vec<Effect> = Vec::new();
     for c in &cells {
         for (name, value) in factors(c, per_layer) {

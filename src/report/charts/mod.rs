@@ -736,11 +736,10 @@ mod tests {
             diverged: true,
             role: String::new(),
             init_params: None,
-            options: Default::default(),
-            lr_hidden: None,
-            lr_out: None,
-            momentum: None,
-            weight_decay: None,
+            trainer: crate::report::schema::TrainerColumns::of(
+                &crate::train::Hyper::lr(2.0),
+                Default::default(),
+            ),
         };
         ChartData {
             cells: vec![
