@@ -11,7 +11,7 @@ mod common;
 use common::{frozen_after_chunks, signal_frozen, xorsweep};
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::Field;
-use xorsweep::report::runs_parquet::ROW_GROUP_ROWS;
+use xorsweep::report::runs::parquet::ROW_GROUP_ROWS;
 
 /// A grid with every kind of cell: lesson (no scale or eps), uniform, symmetric (never solves),
 /// near-symmetric (eps), and a target loss that some nets reach and some do not.

@@ -13,8 +13,12 @@ use crate::error::{Interrupted, UsageError};
 use crate::escape::shown;
 use crate::fsio;
 use crate::outdir::{self, Mode, OutDir};
+use crate::report::ChartOptions;
+use crate::report::runs::csv::CsvRuns;
+use crate::report::runs::parquet::RunsParquet;
+use crate::report::runs::{RunsSink, Temp};
 use crate::signals;
-use crate::sweep::config::SweepConfig;
+use crate::sweep::config::{RunsFormat, SweepConfig};
 use crate::sweep::plan::Plan;
 use crate::sweep::shard::Shard;
 
@@ -185,53 +189,87 @@ pub fn merge(
     }
     dir.write(CONFIG_FILE, plan.config.to_toml().as_bytes())
         .map_err(|e| with_hint(e, MERGE_HINT))?;
-    let sink = new_sink(&plan, &dir, MERGE_HINT)?;
-    let threads = rayon::current_num_threads();
-    let stopped = |s: i32| -> anyhow::Error {
-        Interrupted {
-            signal: s,
-            message: format!(
-                "interrupted by {}: the shards are untouched and {} holds no merged results. Merge again with the same command (add --force if it says the folder is not empty)",
-                signals::name(s),
-                shown(out)
-            ),
-        }
-        .into()
-    };
     if let Some(s) = signals::pending(&signal) {
-        return Err(stopped(s));
+        return Err(stopped(s, out));
     }
-    let streamed = stream(
-        &plan,
-        &dir,
-        &sources,
-        0..plan.chunks(),
-        threads,
-        Some(sink),
-        true,
-    )?;
-    if let Some(s) = streamed.interrupted {
-        return Err(stopped(s));
-    }
-    let summary = write_reports(
-        &plan,
-        &dir,
-        streamed.sink.expect("merge aggregates"),
-        &charts,
-    )?;
-    let mut finished = Finished {
-        out: out.to_path_buf(),
-        nets: plan.total_runs,
-        shard: None,
-        chunks_trained: 0,
-        training_seconds: 0.0,
-        wall_seconds: 0.0,
-        net_epochs_per_second: 0.0,
-        already_complete: false,
-        summary,
+    let merged = Merged {
+        plan: &plan,
+        dir: &dir,
+        sources: &sources,
+        out,
+        started,
+        charts: &charts,
     };
-    finished.wall_seconds = started.elapsed().as_secs_f64();
-    manifest(&plan, &dir, None, threads, plan.total_runs, &finished)
-        .map_err(|e| with_hint(e, MERGE_HINT))?;
-    Ok(finished)
+    match plan.config.runs_format {
+        RunsFormat::Csv => merged.write::<CsvRuns>(),
+        RunsFormat::Parquet => merged.write::<RunsParquet<Temp>>(),
+    }
+}
+
+/// A merge interrupted by signal `s`: what is left, and what to run.
+fn stopped(s: i32, out: &Path) -> anyhow::Error {
+    Interrupted {
+        signal: s,
+        message: format!(
+            "interrupted by {}: the shards are untouched and {} holds no merged results. Merge again with the same command (add --force if it says the folder is not empty)",
+            signals::name(s),
+            shown(out)
+        ),
+    }
+    .into()
+}
+
+/// A merge whose shards are checked and whose folder is ready.
+struct Merged<'a> {
+    plan: &'a Plan,
+    dir: &'a OutDir,
+    sources: &'a [Source],
+    out: &'a Path,
+    started: Instant,
+    charts: &'a ChartOptions,
+}
+
+impl Merged<'_> {
+    /// Stream every chunk into runs file `R` and the aggregates, then write the reports.
+    fn write<R: RunsSink>(self) -> anyhow::Result<Finished> {
+        let Merged {
+            plan,
+            dir,
+            sources,
+            out,
+            started,
+            charts,
+        } = self;
+        let sink = new_sink::<R>(plan, dir, MERGE_HINT)?;
+        let threads = rayon::current_num_threads();
+        let streamed = stream(
+            plan,
+            dir,
+            sources,
+            0..plan.chunks(),
+            threads,
+            Some(sink),
+            true,
+        )?;
+        if let Some(s) = streamed.interrupted {
+            return Err(stopped(s, out));
+        }
+        let sink = streamed.sink.expect("merge aggregates");
+        let summary = write_reports(plan, dir, sink, charts)?;
+        let mut finished = Finished {
+            out: out.to_path_buf(),
+            nets: plan.total_runs,
+            shard: None,
+            chunks_trained: 0,
+            training_seconds: 0.0,
+            wall_seconds: 0.0,
+            net_epochs_per_second: 0.0,
+            already_complete: false,
+            summary,
+        };
+        finished.wall_seconds = started.elapsed().as_secs_f64();
+        manifest(plan, dir, None, threads, plan.total_runs, &finished)
+            .map_err(|e| with_hint(e, MERGE_HINT))?;
+        Ok(finished)
+    }
 }

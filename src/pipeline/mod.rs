@@ -3,44 +3,37 @@
 //! training, the chunk format) and `report/` (aggregates, CSV, charts), and it writes every file
 //! through [`OutDir`].
 //!
-//! Training threads only compute: each takes the next chunk, trains it, encodes it and formats
-//! its runs.csv rows. One consumer (this thread) takes the chunks in run order, writes each chunk
-//! file (fsyncs batched about once a second, then the folder), appends the rows to runs.csv and
-//! folds the chunk into the per-cell aggregates. Chunks may finish out of order; workers never
-//! run more than a small window ahead of the consumer, so memory stays bounded whatever the
-//! number of nets.
+//! [`stream`] trains (or reads) the chunks and pushes them, in run order, into a [`Sink`]: the
+//! runs file the sweep's `--runs-format` picks (a [`RunsSink`], chosen once here, generic below)
+//! and the per-cell aggregator.
 
-use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::BufWriter;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex, mpsc};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::baseline::{LESSON_LR, baseline_curve};
 use crate::error::{Interrupted, RuntimeError, UsageError};
-use crate::escape::shown;
 use crate::outdir::{self, Mode, OutDir};
 use crate::report::aggregate::{Aggregator, CellResult};
 use crate::report::findings::Finding;
 use crate::report::manifest::{Manifest, RunInfo};
-use crate::report::runs_parquet::{RunColumns, RunsParquet};
+use crate::report::runs::csv::CsvRuns;
+use crate::report::runs::parquet::RunsParquet;
+use crate::report::runs::{RunsSink, Temp};
 use crate::report::{self, ChartOptions, schema};
-use crate::sweep::chunk::{self, ChunkData, Expect};
-use crate::sweep::config::{RunsCsv, RunsFormat, SweepConfig};
+use crate::sweep::chunk;
+use crate::sweep::config::{RunsFormat, SweepConfig};
 use crate::sweep::plan::{GridSize, Plan};
 use crate::sweep::shard::Shard;
 use crate::sweep::spec::Init;
-use crate::sweep::work;
 use crate::{signals, sketch};
 
 /// Files a sweep writes at the top of its folder besides the reports.
 pub const CONFIG_FILE: &str = "sweep.toml";
 pub const MANIFEST_FILE: &str = "manifest.json";
-pub const RUNS_CSV: &str = "runs.csv";
-pub const RUNS_PARQUET: &str = "runs.parquet";
+pub const RUNS_CSV: &str = CsvRuns::FILE;
+pub const RUNS_PARQUET: &str = <RunsParquet<Temp> as RunsSink>::FILE;
 
 /// The file the per-net rows go to.
 pub fn runs_file(format: RunsFormat) -> &'static str {
@@ -201,415 +194,28 @@ pub fn check_size(
     Ok(size)
 }
 
-/// Where the consumer gets chunk `k` from.
-pub(super) enum Source {
-    /// Saved earlier (resume) or by a shard (merge): read and check it.
-    Disk(PathBuf),
-    /// Trained now by the workers.
-    Train,
-}
-
-/// A chunk the workers trained: its data, its file's bytes, its rows of runs.csv or
-/// runs.parquet.
-struct Trained {
-    k: u64,
-    data: ChunkData,
-    bytes: Vec<u8>,
-    rows: Option<Rows>,
-}
-
-/// One chunk's kept rows, made by the thread that trained it.
-enum Rows {
-    Csv(Vec<u8>),
-    Parquet(RunColumns),
-}
-
-impl Rows {
-    fn of_chunk(plan: &Plan, which: RunsCsv, data: &ChunkData) -> Rows {
-        match plan.config.runs_format {
-            RunsFormat::Csv => Rows::Csv(schema::runs_rows(plan, which, data)),
-            RunsFormat::Parquet => Rows::Parquet(RunColumns::of_chunk(plan, which, data)),
-        }
-    }
-}
-
-type Temp = BufWriter<tempfile::NamedTempFile>;
-
-/// The per-net rows' file while it is written: runs.csv or runs.parquet, under a temporary
-/// name until the reports are written.
-enum RunsWriter {
-    Csv(Temp),
-    Parquet(Box<RunsParquet<Temp>>),
-}
-
-impl RunsWriter {
-    fn append(&mut self, rows: Rows) -> anyhow::Result<()> {
-        match (self, rows) {
-            (RunsWriter::Csv(w), Rows::Csv(rows)) => w
-                .write_all(&rows)
-                .map_err(|e| RuntimeError::new(format!("cannot write {RUNS_CSV}: {e}")).into()),
-            (RunsWriter::Parquet(w), Rows::Parquet(rows)) => w
-                .append(rows)
-                .map_err(|e| RuntimeError::new(format!("cannot write {RUNS_PARQUET}: {e}")).into()),
-            _ => unreachable!("the rows are made in the sink's format"),
-        }
-    }
-
-    /// The finished file, synced, with its final name.
-    fn finish(self) -> anyhow::Result<(tempfile::NamedTempFile, &'static str)> {
-        let (temp, name) = match self {
-            RunsWriter::Csv(w) => (
-                w.into_inner().map_err(|e| {
-                    RuntimeError::new(format!("cannot write {RUNS_CSV}: {}", e.error()))
-                })?,
-                RUNS_CSV,
-            ),
-            RunsWriter::Parquet(w) => (
-                w.finish()
-                    .map_err(|e| RuntimeError::new(format!("cannot write {RUNS_PARQUET}: {e}")))?
-                    .into_inner()
-                    .map_err(|e| {
-                        RuntimeError::new(format!("cannot write {RUNS_PARQUET}: {}", e.error()))
-                    })?,
-                RUNS_PARQUET,
-            ),
-        };
-        temp.as_file()
-            .sync_all()
-            .map_err(|e| RuntimeError::new(format!("cannot write {name}: {e}")))?;
-        Ok((temp, name))
-    }
-}
-
-/// What the consumer does with each chunk besides saving it.
-pub(super) struct Sink<'a> {
-    runs: RunsWriter,
-    which: RunsCsv,
-    aggregator: Aggregator<'a>,
-    /// What a write error adds: what is kept and the command that continues.
-    hint: &'static str,
-}
-
-/// What a sweep's write error keeps, and how to continue.
-pub(super) const SWEEP_HINT: &str =
-    "the completed chunks are kept: fix the problem and rerun with --resume";
-
-/// A write error with `hint` added: what is kept and the command that continues. Other errors
-/// (a usage error found on the way) are left as they are.
-pub(super) fn with_hint(e: anyhow::Error, hint: &str) -> anyhow::Error {
-    if e.is::<RuntimeError>() {
-        RuntimeError::new(format!("{e:#}; {hint}")).into()
-    } else {
-        e
-    }
-}
-
-/// The outcome of streaming a sweep's chunks.
-pub(super) struct Streamed<'a> {
-    pub(super) sink: Option<Sink<'a>>,
-    chunks_trained: u64,
-    nets_trained: u64,
-    training_seconds: f64,
-    interrupted: Option<i32>,
-}
-
-pub(super) fn read_chunk(
-    plan: &Plan,
-    hash: &str,
-    path: &Path,
-    k: u64,
-) -> Result<ChunkData, String> {
-    let expect = Expect {
-        config_hash: hash,
-        k,
-        runs: plan.chunk_runs(k),
-        cells: plan.chunk_cells(k),
-        parts: plan.chunk_parts(k),
-        n_log: plan.train.log_epochs.len(),
-    };
-    let bytes = crate::fsio::read(path, chunk::max_len(&expect)).map_err(|e| e.to_string())?;
-    chunk::decode(&bytes, &expect).map_err(|e| format!("{}: {e}", shown(path)))
-}
-
-/// Chunks a worker may run ahead of the consumer, per thread.
-pub(super) const WINDOW_PER_THREAD: u64 = 2;
-/// How often written chunk files are fsynced (batched, off the training threads).
-const SYNC_EVERY: Duration = Duration::from_secs(1);
-
-/// Files written but not yet fsynced, and the folder to fsync after them.
-struct Syncer {
-    dir: PathBuf,
-    files: Vec<File>,
-    last: Instant,
-}
-
-impl Syncer {
-    fn sync(&mut self) -> anyhow::Result<()> {
-        for f in self.files.drain(..) {
-            f.sync_all().map_err(|e| {
-                RuntimeError::new(format!(
-                    "cannot save chunks in {}: {e}; {SWEEP_HINT}",
-                    self.dir.display()
-                ))
-            })?;
-        }
-        File::open(&self.dir)
-            .and_then(|d| d.sync_all())
-            .map_err(|e| {
-                RuntimeError::new(format!(
-                    "cannot save chunks in {}: {e}; {SWEEP_HINT}",
-                    self.dir.display()
-                ))
-            })?;
-        self.last = Instant::now();
-        Ok(())
-    }
-}
-
-/// Stream the chunks `mine` of `plan`, in order: those marked [`Source::Disk`] are read, the
-/// others trained by `threads` workers. Trained chunks are saved in `dir`'s chunks folder; every
-/// chunk goes into `sink` (runs.csv rows and aggregates) when there is one.
-pub(super) fn stream<'a>(
-    plan: &'a Plan,
-    dir: &OutDir,
-    sources: &[Source],
-    mine: Range<u64>,
-    threads: usize,
-    mut sink: Option<Sink<'a>>,
-    quiet: bool,
-) -> anyhow::Result<Streamed<'a>> {
-    // What a read or write error adds (a shard, with no sink, is a sweep).
-    let hint = sink.as_ref().map_or(SWEEP_HINT, |s| s.hint);
-    let hash = plan.config.hash();
-    let todo: Vec<u64> = mine
-        .clone()
-        .filter(|&k| matches!(sources[(k - mine.start) as usize], Source::Train))
-        .collect();
-    let epochs = u64::from(plan.config.epochs);
-    let nets_of = |k: u64| plan.chunk_runs(k).end - plan.chunk_runs(k).start;
-    let todo_nets: u64 = todo.iter().map(|&k| nets_of(k)).sum();
-    let chunk_dir = if todo.is_empty() {
-        None
-    } else {
-        Some(dir.chunk_dir()?)
-    };
-    let pb = crate::progress::bar(todo_nets * epochs, quiet);
-    let signal = signals::received();
-    let stop = AtomicBool::new(false);
-    let next = AtomicUsize::new(0);
-    // The next chunk the consumer needs; workers wait while they are a window ahead of it.
-    let consumed = Mutex::new(mine.start);
-    let advanced = Condvar::new();
-    let window = WINDOW_PER_THREAD * threads as u64 + 1;
-    let want_rows = sink
-        .as_ref()
-        .map(|s| s.which != RunsCsv::None)
-        .unwrap_or(false);
-    let which = sink.as_ref().map_or(RunsCsv::None, |s| s.which);
-    let train_start = Instant::now();
-    let (tx, rx) = mpsc::sync_channel::<Trained>(window as usize);
-
-    let mut consumer = |rx: mpsc::Receiver<Trained>| -> anyhow::Result<(Option<i32>, u64)> {
-        let mut pending: BTreeMap<u64, Trained> = BTreeMap::new();
-        let mut saved = 0u64;
-        let mut died = false;
-        let mut syncer = chunk_dir.clone().map(|d| Syncer {
-            dir: d,
-            files: Vec::new(),
-            last: Instant::now(),
-        });
-        let save = |t: &Trained, syncer: &mut Option<Syncer>| -> anyhow::Result<()> {
-            let s = syncer.as_mut().expect("a chunks folder when training");
-            let path = dir.chunk_path(t.k);
-            let mut tmp = dir.temp_file_in(&s.dir)?;
-            tmp.write_all(&t.bytes).map_err(|e| {
-                RuntimeError::new(format!(
-                    "cannot save {} ({e}); the completed chunks are kept: fix the problem and rerun with --resume",
-                    path.display()
-                ))
-            })?;
-            let file = tmp.persist(&path).map_err(|e| {
-                RuntimeError::new(format!(
-                    "cannot save {} ({}); the completed chunks are kept: fix the problem and rerun with --resume",
-                    path.display(),
-                    e.error
-                ))
-            })?;
-            s.files.push(file);
-            if s.last.elapsed() >= SYNC_EVERY {
-                s.sync()?;
-            }
-            Ok(())
-        };
-        let mut interrupted = None;
-        for k in mine.clone() {
-            let data = match &sources[(k - mine.start) as usize] {
-                Source::Disk(path) => {
-                    // Reading saved chunks (a resume, a merge) stops for a signal too.
-                    if let Some(s) = signals::pending(&signal) {
-                        interrupted = Some(s);
-                        break;
-                    }
-                    read_chunk(plan, &hash, path, k).map_err(|e| {
-                        RuntimeError::new(format!("chunk {k} unreadable: {e}; {hint}"))
-                    })?
-                }
-                Source::Train => {
-                    let t = loop {
-                        if let Some(t) = pending.remove(&k) {
-                            break Some(t);
-                        }
-                        match rx.recv() {
-                            Ok(t) => {
-                                pending.insert(t.k, t);
-                            }
-                            Err(_) => break None,
-                        }
-                    };
-                    let Some(t) = t else {
-                        // The workers stopped before this chunk: a signal, or a worker died.
-                        interrupted = signals::pending(&signal);
-                        died = interrupted.is_none();
-                        break;
-                    };
-                    save(&t, &mut syncer)?;
-                    saved += 1;
-                    if let (Some(s), Some(rows)) = (sink.as_mut(), t.rows) {
-                        s.runs.append(rows).map_err(|e| with_hint(e, hint))?;
-                    }
-                    t.data
-                }
-            };
-            if let Some(s) = sink.as_mut() {
-                if !matches!(sources[(k - mine.start) as usize], Source::Train)
-                    && s.which != RunsCsv::None
-                {
-                    s.runs
-                        .append(Rows::of_chunk(plan, s.which, &data))
-                        .map_err(|e| with_hint(e, hint))?;
-                }
-                s.aggregator.add(&data);
-            }
-            *consumed.lock().unwrap_or_else(|e| e.into_inner()) = k + 1;
-            advanced.notify_all();
-        }
-        // Whatever the workers finished beyond an interruption is saved too.
-        for t in pending.values() {
-            save(t, &mut syncer)?;
-            saved += 1;
-        }
-        if let Some(s) = syncer.as_mut() {
-            s.sync()?;
-        }
-        if died {
-            return Err(RuntimeError::new(
-                "a training thread stopped unexpectedly; the completed chunks are kept: rerun with --resume",
-            )
-            .into());
-        }
-        Ok((interrupted, saved))
-    };
-
-    let worker = |tx: mpsc::SyncSender<Trained>| {
-        let mut scratch = work::Scratch::default();
-        loop {
-            if stop.load(Ordering::SeqCst) || signals::pending(&signal).is_some() {
-                return;
-            }
-            let i = next.fetch_add(1, Ordering::SeqCst);
-            let Some(&k) = todo.get(i) else { return };
-            {
-                let mut c = consumed.lock().unwrap_or_else(|e| e.into_inner());
-                while k >= *c + window {
-                    if stop.load(Ordering::SeqCst) || signals::pending(&signal).is_some() {
-                        return;
-                    }
-                    c = advanced
-                        .wait_timeout(c, Duration::from_millis(50))
-                        .unwrap_or_else(|e| e.into_inner())
-                        .0;
-                }
-            }
-            // A bug that panics here must stop the sweep, not leave the consumer waiting for
-            // this chunk forever: the panic is caught, everyone stops, the consumer reports it.
-            let trained = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                let data = work::train_chunk(plan, k, &mut scratch);
-                let bytes = chunk::encode(&hash, k, &data);
-                let rows = want_rows.then(|| Rows::of_chunk(plan, which, &data));
-                (data, bytes, rows)
-            }));
-            let Ok((data, bytes, rows)) = trained else {
-                stop.store(true, Ordering::SeqCst);
-                advanced.notify_all();
-                return;
-            };
-            pb.inc(data.nets.len() as u64 * epochs);
-            let rate = pb.position() as f64 / train_start.elapsed().as_secs_f64().max(1e-9);
-            pb.set_message(format!("{:.1} M net-epochs/s", rate / 1e6));
-            if tx
-                .send(Trained {
-                    k,
-                    data,
-                    bytes,
-                    rows,
-                })
-                .is_err()
-            {
-                return;
-            }
-        }
-    };
-
-    let result = std::thread::scope(|s| {
-        for _ in 0..threads.min(todo.len()) {
-            let tx = tx.clone();
-            s.spawn(|| worker(tx));
-        }
-        drop(tx);
-        // However the consumer ends (an error, even a panic), the workers stop: they see `stop`,
-        // or a closed channel when they send.
-        struct StopOnDrop<'a>(&'a AtomicBool, &'a Condvar);
-        impl Drop for StopOnDrop<'_> {
-            fn drop(&mut self) {
-                self.0.store(true, Ordering::SeqCst);
-                self.1.notify_all();
-            }
-        }
-        let _stop = StopOnDrop(&stop, &advanced);
-        consumer(rx)
-    });
-    let training_seconds = train_start.elapsed().as_secs_f64();
-    pb.finish_and_clear();
-    let (interrupted, chunks_trained) = result?;
-    Ok(Streamed {
-        sink,
-        chunks_trained,
-        nets_trained: if interrupted.is_some() { 0 } else { todo_nets },
-        training_seconds,
-        interrupted,
-    })
-}
-
-/// Turn a finished stream into the reports: runs.csv, then every per-cell file, all through
-/// `dir`.
-pub(super) fn write_reports(
+/// Turn a finished stream into the reports: the runs file, then every per-cell file, all
+/// through `dir`.
+fn write_reports<R: RunsSink>(
     plan: &Plan,
     dir: &OutDir,
-    sink: Sink,
+    sink: Sink<R>,
     charts: &ChartOptions,
 ) -> anyhow::Result<Vec<Finding>> {
     let hint = sink.hint;
     write_reports_unhinted(plan, dir, sink, charts).map_err(|e| with_hint(e, hint))
 }
 
-fn write_reports_unhinted(
+fn write_reports_unhinted<R: RunsSink>(
     plan: &Plan,
     dir: &OutDir,
-    sink: Sink,
+    sink: Sink<R>,
     charts: &ChartOptions,
 ) -> anyhow::Result<Vec<Finding>> {
-    let (runs, name) = sink.runs.finish()?;
-    runs.persist(dir.join(name))
+    let name = R::FILE;
+    sink.runs
+        .finish()?
+        .persist(dir.join(name))
         .map_err(|e| RuntimeError::new(format!("cannot write {name}: {}", e.error)))?;
     let cells: Vec<CellResult> = sink.aggregator.finish();
     let has_baseline = plan
@@ -624,31 +230,18 @@ fn write_reports_unhinted(
     Ok(summary)
 }
 
-pub(super) fn new_sink<'a>(
+/// The sink of a sweep that writes reports: its runs file, started in a temporary file of
+/// `dir`, and the aggregator.
+fn new_sink<'a, R: RunsSink>(
     plan: &'a Plan,
     dir: &OutDir,
     hint: &'static str,
-) -> anyhow::Result<Sink<'a>> {
-    let temp = BufWriter::with_capacity(
-        1 << 20,
-        dir.temp_file_in(dir.path())
-            .map_err(|e| with_hint(e, hint))?,
-    );
-    let runs = match plan.config.runs_format {
-        RunsFormat::Csv => {
-            let mut w = temp;
-            w.write_all(&schema::runs_header())
-                .map_err(|e| RuntimeError::new(format!("cannot write {RUNS_CSV}: {e}; {hint}")))?;
-            RunsWriter::Csv(w)
-        }
-        RunsFormat::Parquet => {
-            RunsWriter::Parquet(Box::new(RunsParquet::new(temp).map_err(|e| {
-                RuntimeError::new(format!("cannot write {RUNS_PARQUET}: {e}; {hint}"))
-            })?))
-        }
-    };
+) -> anyhow::Result<Sink<'a, R>> {
+    let temp = dir
+        .temp_file_in(dir.path())
+        .map_err(|e| with_hint(e, hint))?;
     Ok(Sink {
-        runs,
+        runs: R::create(BufWriter::with_capacity(1 << 20, temp)).map_err(|e| with_hint(e, hint))?,
         which: plan.config.runs_csv,
         aggregator: Aggregator::new(plan),
         hint,
@@ -782,74 +375,107 @@ pub fn sweep(config: SweepConfig, opts: &SweepOptions) -> anyhow::Result<Finishe
             Source::Train
         });
     }
-    // A shard's nets are parts of cells that other shards finish: it keeps its chunks and a
-    // manifest, and `merge` writes the reports.
-    let sink = if opts.shard.is_none() {
-        Some(new_sink(&plan, &dir, SWEEP_HINT)?)
-    } else {
-        None
-    };
-    let streamed = stream(
-        &plan,
-        &dir,
-        &sources,
-        mine.clone(),
+    let run = Run {
+        plan: &plan,
+        dir: &dir,
+        sources: &sources,
+        mine,
         threads,
-        sink,
-        opts.quiet,
-    )?;
-    if let Some(signal) = streamed.interrupted {
-        // Chunks checked intact before this run, and those it saved.
-        let before = sources
-            .iter()
-            .filter(|s| matches!(s, Source::Disk(_)))
-            .count() as u64;
-        let saved = before + streamed.chunks_trained;
-        return Err(Interrupted {
-            signal,
-            message: format!(
-                "interrupted by {}: {saved} of {} chunks are saved in {}. Resume with:\n  {}",
-                signals::name(signal),
-                mine.end - mine.start,
-                opts.out.display(),
-                opts.resume_command
-            ),
+        started,
+        charts: &charts,
+    };
+    match plan.config.runs_format {
+        RunsFormat::Csv => run.finish::<CsvRuns>(opts),
+        RunsFormat::Parquet => run.finish::<RunsParquet<Temp>>(opts),
+    }
+}
+
+/// A sweep whose folder is ready and whose chunks' sources are known.
+struct Run<'a> {
+    plan: &'a Plan,
+    dir: &'a OutDir,
+    sources: &'a [Source],
+    mine: Range<u64>,
+    threads: usize,
+    started: Instant,
+    charts: &'a ChartOptions,
+}
+
+impl Run<'_> {
+    /// Train and stream the chunks, then write the reports into runs file `R` and the rest.
+    fn finish<R: RunsSink>(self, opts: &SweepOptions) -> anyhow::Result<Finished> {
+        let Run {
+            plan,
+            dir,
+            sources,
+            mine,
+            threads,
+            started,
+            charts,
+        } = self;
+        // A shard's nets are parts of cells that other shards finish: it keeps its chunks and a
+        // manifest, and `merge` writes the reports.
+        let sink = match opts.shard {
+            None => Some(new_sink::<R>(plan, dir, SWEEP_HINT)?),
+            Some(_) => None,
+        };
+        let streamed = stream(plan, dir, sources, mine.clone(), threads, sink, opts.quiet)?;
+        if let Some(signal) = streamed.interrupted {
+            // Chunks checked intact before this run, and those it saved.
+            let before = sources
+                .iter()
+                .filter(|s| matches!(s, Source::Disk(_)))
+                .count() as u64;
+            let saved = before + streamed.chunks_trained;
+            return Err(Interrupted {
+                signal,
+                message: format!(
+                    "interrupted by {}: {saved} of {} chunks are saved in {}. Resume with:\n  {}",
+                    signals::name(signal),
+                    mine.end - mine.start,
+                    opts.out.display(),
+                    opts.resume_command
+                ),
+            }
+            .into());
         }
-        .into());
+        let summary = match streamed.sink {
+            Some(sink) => write_reports(plan, dir, sink, charts)?,
+            None => Vec::new(),
+        };
+        let nets: u64 = mine
+            .clone()
+            .map(|k| plan.chunk_runs(k).end - plan.chunk_runs(k).start)
+            .sum();
+        let mut finished = Finished {
+            out: opts.out.clone(),
+            nets: streamed.nets_trained,
+            shard: opts.shard.clone(),
+            chunks_trained: streamed.chunks_trained,
+            training_seconds: streamed.training_seconds,
+            wall_seconds: 0.0,
+            net_epochs_per_second: streamed.nets_trained as f64 * f64::from(plan.config.epochs)
+                / streamed.training_seconds.max(1e-9),
+            already_complete: false,
+            summary,
+        };
+        finished.wall_seconds = started.elapsed().as_secs_f64();
+        manifest(plan, dir, opts.shard.as_ref(), threads, nets, &finished)
+            .map_err(|e| with_hint(e, SWEEP_HINT))?;
+        if !(opts.keep_chunks || opts.shard.is_some()) {
+            dir.remove_chunks()?;
+        }
+        Ok(finished)
     }
-    let summary = match streamed.sink {
-        Some(sink) => write_reports(&plan, &dir, sink, &charts)?,
-        None => Vec::new(),
-    };
-    let nets: u64 = mine
-        .clone()
-        .map(|k| plan.chunk_runs(k).end - plan.chunk_runs(k).start)
-        .sum();
-    let mut finished = Finished {
-        out: opts.out.clone(),
-        nets: streamed.nets_trained,
-        shard: opts.shard.clone(),
-        chunks_trained: streamed.chunks_trained,
-        training_seconds: streamed.training_seconds,
-        wall_seconds: 0.0,
-        net_epochs_per_second: streamed.nets_trained as f64 * f64::from(plan.config.epochs)
-            / streamed.training_seconds.max(1e-9),
-        already_complete: false,
-        summary,
-    };
-    finished.wall_seconds = started.elapsed().as_secs_f64();
-    manifest(&plan, &dir, opts.shard.as_ref(), threads, nets, &finished)
-        .map_err(|e| with_hint(e, SWEEP_HINT))?;
-    if !(opts.keep_chunks || opts.shard.is_some()) {
-        dir.remove_chunks()?;
-    }
-    Ok(finished)
 }
 
 mod dry_run;
 mod merge;
 mod plot;
+mod stream;
 mod validate;
+
+use stream::{SWEEP_HINT, Sink, Source, WINDOW_PER_THREAD, read_chunk, stream, with_hint};
 
 pub use dry_run::{DryRun, dry_run};
 pub use merge::merge;

@@ -5,11 +5,10 @@
 pub mod aggregate;
 pub mod charts;
 pub mod csv;
-pub mod csv_row;
 pub mod findings;
 pub mod html;
 pub mod manifest;
-pub mod runs_parquet;
+pub mod runs;
 pub mod schema;
 pub mod stats;
 pub mod terminal;

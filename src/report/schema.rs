@@ -8,7 +8,7 @@
 //! Numbers are the shortest text that reads back to the same f64, in exponent form for very
 //! small or large values (`num`); "never" and "not applicable" are empty cells; booleans are 0/1
 //! so a spreadsheet reads them as numbers. The per-cell files go through the csv crate, runs.csv
-//! rows through [`super::csv_row`] (the same bytes, several times faster).
+//! rows through [`super::runs::csv_row`] (the same bytes, several times faster).
 
 use std::borrow::Cow;
 
@@ -25,7 +25,7 @@ use crate::train::{
 
 /// An f64 as the shortest text that reads back to it ([`crate::format::exact`]).
 ///
-/// A serializer that is not human-readable (runs.parquet's, [`super::runs_parquet`]) gets the
+/// A serializer that is not human-readable (runs.parquet's, [`super::runs::parquet`]) gets the
 /// f64 itself, so that typed formats keep typed columns.
 fn num<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
     if !s.is_human_readable() {
@@ -461,7 +461,7 @@ pub fn runs_rows(plan: &Plan, which: RunsCsv, chunk: &ChunkData) -> Vec<u8> {
         _ => 0,
     });
     for_each_kept_row(plan, which, chunk, |row| {
-        super::csv_row::append(row, &mut out)
+        super::runs::csv_row::append(row, &mut out)
             .expect("RunRow's fields are scalars, strings, options and unit variants")
     });
     out

@@ -24,7 +24,8 @@ use serde::Deserialize;
 use serde::de::{self, IntoDeserializer, Visitor};
 use serde::ser::{self, Serialize};
 
-use super::schema::{self, RunRow};
+use super::{RunsSink, Temp, cannot_write, synced};
+use crate::report::schema::{self, RunRow};
 use crate::sweep::chunk::ChunkData;
 use crate::sweep::config::RunsCsv;
 use crate::sweep::plan::Plan;
@@ -318,6 +319,39 @@ impl<W: Write + Send> RunsParquet<W> {
     pub fn finish(mut self) -> parquet::errors::Result<W> {
         self.flush()?;
         self.writer.into_inner()
+    }
+}
+
+/// runs.parquet as the pipeline writes it: into the sweep's temporary file.
+impl RunsSink for RunsParquet<Temp> {
+    type Rows = RunColumns;
+    const FILE: &'static str = "runs.parquet";
+
+    fn create(out: Temp) -> anyhow::Result<Self> {
+        RunsParquet::new(out).map_err(|e| cannot_write(Self::FILE, parquet_error(e)))
+    }
+
+    fn rows(plan: &Plan, which: RunsCsv, chunk: &ChunkData) -> RunColumns {
+        RunColumns::of_chunk(plan, which, chunk)
+    }
+
+    fn append(&mut self, rows: RunColumns) -> anyhow::Result<()> {
+        RunsParquet::append(self, rows).map_err(|e| cannot_write(Self::FILE, parquet_error(e)))
+    }
+
+    fn finish(self) -> anyhow::Result<tempfile::NamedTempFile> {
+        let out =
+            RunsParquet::finish(self).map_err(|e| cannot_write(Self::FILE, parquet_error(e)))?;
+        synced(out, Self::FILE)
+    }
+}
+
+/// The parquet crate's error in words: an I/O error as the system says it (no "External: "
+/// prefix), anything else as the crate says it.
+fn parquet_error(e: parquet::errors::ParquetError) -> String {
+    match e {
+        parquet::errors::ParquetError::External(inner) => inner.to_string(),
+        other => other.to_string(),
     }
 }
 
