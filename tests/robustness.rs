@@ -628,3 +628,94 @@ fn config_file_values_are_reported_at_their_line_and_column() {
     }
     assert!(!d.path().join("m").exists());
 }
+
+/// A line of /proc/PID/status (`SigCgt`, `State`), or None once the process is gone.
+fn proc_status(pid: u32, key: &str) -> Option<String> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    text.lines()
+        .find_map(|l| l.strip_prefix(key)?.strip_prefix(':'))
+        .map(|v| v.trim().to_string())
+}
+
+/// Whether process `pid` has a handler for `signal` installed (its bit in SigCgt).
+fn catches(pid: u32, signal: libc::c_int) -> bool {
+    proc_status(pid, "SigCgt")
+        .and_then(|mask| u64::from_str_radix(&mask, 16).ok())
+        .is_some_and(|mask| mask & (1 << (signal - 1)) != 0)
+}
+
+#[test]
+fn compare_stops_on_sigterm_with_128_plus_n() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("s");
+    sweep(&out, &[]);
+    // 5000 valid cells (a sweep's most): the comparison has work ahead of it once its handler
+    // is installed, which the test sees in /proc (SigCgt) before freezing it there.
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    let header = summary.lines().next().unwrap();
+    let one = format!("{header}\n{}\n", summary.lines().nth(1).unwrap());
+    let mut big = format!("{header}\n");
+    for k in 0..5000 {
+        let lr = (k + 1).to_string();
+        let mut row = with_value(&one, 0, "lr", &lr);
+        for column in ["lr_hidden", "lr_out", "cell"] {
+            row = with_value(&row, 0, column, &lr);
+        }
+        big.push_str(row.lines().nth(1).unwrap());
+        big.push('\n');
+    }
+    std::fs::write(out.join("summary.csv"), big).unwrap();
+    let ok = run(&["compare", s(&out), s(&out)]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    // A try whose process finished before it was frozen says nothing; another is started.
+    for _ in 0..50 {
+        let mut child = Std::new(BIN)
+            .args(["compare", s(&out), s(&out)])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        let mut ended = false;
+        while !catches(pid, libc::SIGTERM) {
+            if child.try_wait().unwrap().is_some() {
+                ended = true;
+                break;
+            }
+            std::hint::spin_loop();
+        }
+        if ended {
+            continue;
+        }
+        // Not waited for yet: the pid is this child's even if it has just ended.
+        send(pid, libc::SIGSTOP);
+        // Stopped, or already ended (a zombie until waited for).
+        let state = loop {
+            match proc_status(pid, "State") {
+                Some(s) if s.starts_with('T') || s.starts_with('Z') => break s,
+                Some(_) => std::hint::spin_loop(),
+                None => break "gone".into(),
+            }
+        };
+        if !state.starts_with('T') {
+            let _ = child.wait();
+            continue;
+        }
+        let (code, stderr) = signal_frozen(child, libc::SIGTERM);
+        if code == Some(0) {
+            continue; // frozen after its last check, while printing: it had finished
+        }
+        assert_eq!(code, Some(143), "{stderr}");
+        assert!(
+            stderr.contains("compare") && stderr.contains("SIGTERM"),
+            "{stderr}"
+        );
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+        return;
+    }
+    panic!("compare finished before it could be frozen in 50 tries");
+}
