@@ -428,9 +428,36 @@ fn replay_refuses_duplicate_runs_and_impossible_values_naming_the_column() {
         &with_value(&runs, 1, "epochs", "4294967296"),
         &["column epochs"],
     );
+    // A rate that disagrees with the rates replay trains with (issue 26): never "reproduced".
+    let lr = with_value(&runs, 1, "lr", "1e308");
+    let msg = replay(
+        &lr,
+        &[
+            "run 1",
+            "columns lr (1e308), lr_hidden",
+            "lr_out",
+            "disagree",
+        ],
+    );
+    assert!(!msg.contains("reproduces"), "{msg}");
+    let out_only = with_value(&runs, 1, "lr_hidden", "");
+    replay(&out_only, &["run 1", "lr_hidden and lr_out", "empty"]);
+    replay(
+        &with_value(&runs, 1, "lr_out", "-3"),
+        &["column lr_out", "-3"],
+    );
     // The same file untouched replays fine.
     std::fs::write(&csv, &runs).unwrap();
     assert!(run(&["replay", s(&csv), "1"]).status.success());
+    // A runs.parquet: what to use instead, not a CSV parse error.
+    let pq = d.path().join("p");
+    sweep(&pq, &["--runs-format", "parquet"]);
+    let parquet = pq.join("runs.parquet");
+    fails(
+        &run(&["replay", s(&parquet), "3"]),
+        2,
+        &["runs.parquet", "Parquet file", "runs.csv", "--runs-format"],
+    );
 }
 
 #[test]
