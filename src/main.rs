@@ -127,7 +127,7 @@ fn run(cli: Cli, argv: &[String]) -> anyhow::Result<ExitCode> {
         Command::Man { subcommand, dir } => match dir {
             Some(dir) => {
                 for path in xorsweep::manpages::write_all(&dir)? {
-                    println!("wrote {}", path.display());
+                    println!("wrote {}", xorsweep::escape::shown(&path));
                 }
             }
             None => {

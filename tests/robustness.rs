@@ -746,3 +746,158 @@ fn compare_stops_on_sigterm_with_128_plus_n() {
     }
     panic!("compare finished before it could be frozen in 50 tries");
 }
+
+/// Run with files limited to `bytes` bytes (RLIMIT_FSIZE) and SIGXFSZ ignored, so a write past
+/// the limit fails with EFBIG as a write to a full disk fails with ENOSPC: a start or a write
+/// that fails part way, on any machine, without filling a disk.
+fn file_size_limited(args: &[&str], bytes: u64) -> Output {
+    let mut cmd = Std::new(BIN);
+    cmd.args(args);
+    // SAFETY: signal and setrlimit are async-signal-safe and touch only our stack.
+    unsafe {
+        cmd.pre_exec(move || {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let lim = libc::rlimit {
+                rlim_cur: bytes,
+                rlim_max: bytes,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    run_with(&mut cmd)
+}
+
+#[test]
+fn a_start_that_cannot_write_leaves_no_lock_and_the_rerun_works() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("s");
+    let args = [
+        "sweep",
+        "--quiet",
+        "--lr",
+        "1,2",
+        "--seeds",
+        "4",
+        "--epochs",
+        "20",
+        "--out",
+        s(&out),
+    ];
+    // Not even the lock's pid fits.
+    let o = file_size_limited(&args, 0);
+    fails(&o, 1, &["cannot write there"]);
+    assert!(!out.join(".xorsweep.lock").exists());
+    let o = run(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!out.join(".xorsweep.lock").exists());
+}
+
+/// The names of the entries of `dir`, sorted.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn man_dir_writes_all_pages_or_none() {
+    let d = tempfile::tempdir().unwrap();
+    let full = d.path().join("full");
+    let o = run(&["man", "--dir", s(&full)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut sizes: Vec<u64> = listing(&full)
+        .iter()
+        .map(|n| std::fs::metadata(full.join(n)).unwrap().len())
+        .collect();
+    sizes.sort_unstable();
+    assert!(sizes.len() > 3 && sizes[0] < sizes[sizes.len() - 1]);
+    // Room for the smaller pages, not for the largest: the write fails part way.
+    let limit = sizes[sizes.len() - 1] - 1;
+    let fresh = d.path().join("fresh");
+    let o = file_size_limited(&["man", "--dir", s(&fresh)], limit);
+    fails(&o, 1, &["man --dir", "no page was written"]);
+    assert!(!fresh.exists(), "{:?}", listing(&fresh));
+    // In a folder that was there: nothing of it left behind, nothing else touched.
+    let there = d.path().join("there");
+    std::fs::create_dir(&there).unwrap();
+    std::fs::write(there.join("notes.txt"), "mine").unwrap();
+    let o = file_size_limited(&["man", "--dir", s(&there)], limit);
+    fails(&o, 1, &["no page was written"]);
+    assert_eq!(listing(&there), ["notes.txt"]);
+    // A folder name with a terminal escape is echoed escaped.
+    let evil = d.path().join("m\u{1b}]0;x\u{7}");
+    let o = run(&["man", "--dir", s(&evil)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        !stdout.contains('\u{1b}') && !stdout.contains('\u{7}'),
+        "{stdout:?}"
+    );
+    assert!(stdout.contains("m\\x1b]0;x\\x07"), "{stdout}");
+    assert_eq!(listing(&evil), listing(&full));
+}
+
+#[test]
+fn a_failed_merge_says_to_rerun_it_and_the_plain_rerun_works() {
+    let d = tempfile::tempdir().unwrap();
+    let shard = |k: &str| -> PathBuf {
+        let dir = d.path().join(format!("shard{k}"));
+        let shard = format!("{k}/2");
+        let mut args = vec!["sweep", "--quiet", "--epochs", "10", "--chunk-nets", "4"];
+        args.extend_from_slice(MANY_CELLS);
+        args.extend_from_slice(&["--shard", &shard, "--out", s(&dir)]);
+        let o = run(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        dir
+    };
+    let (a, b) = (shard("0"), shard("1"));
+    let out = d.path().join("merged");
+    let args = ["merge", s(&out), s(&a), s(&b)];
+    // The small files fit, the reports of 500 cells do not.
+    let o = file_size_limited(&args, 64 << 10);
+    let msg = fails(&o, 1, &["run the same merge again"]);
+    assert!(!msg.contains("--force"), "{msg}");
+    assert!(!out.join(".xorsweep.lock").exists());
+    assert!(!out.join("manifest.json").exists());
+    let o = run(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.join("manifest.json").is_file());
+    // What a merge that failed writing its last file leaves (every report, no manifest.json,
+    // written last) is replaced by the same command too, without --force.
+    std::fs::remove_file(out.join("manifest.json")).unwrap();
+    let o = run(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.join("manifest.json").is_file());
+}
+
+#[test]
+fn a_parquet_write_error_is_said_in_xorsweeps_words() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("s");
+    // Many nets in small chunks: runs.parquet outgrows the limit before any other file does.
+    let args = [
+        "sweep",
+        "--quiet",
+        "--lr",
+        "1",
+        "--seeds",
+        "20000",
+        "--epochs",
+        "5",
+        "--chunk-nets",
+        "256",
+        "--runs-format",
+        "parquet",
+        "--out",
+        s(&out),
+    ];
+    let o = file_size_limited(&args, 256 << 10);
+    let msg = fails(&o, 1, &["runs.parquet", "File too large", "--resume"]);
+    assert!(!msg.contains("External"), "{msg}");
+}

@@ -248,9 +248,10 @@ impl RunsWriter {
             (RunsWriter::Csv(w), Rows::Csv(rows)) => w
                 .write_all(&rows)
                 .map_err(|e| RuntimeError::new(format!("cannot write {RUNS_CSV}: {e}")).into()),
-            (RunsWriter::Parquet(w), Rows::Parquet(rows)) => w
-                .append(rows)
-                .map_err(|e| RuntimeError::new(format!("cannot write {RUNS_PARQUET}: {e}")).into()),
+            (RunsWriter::Parquet(w), Rows::Parquet(rows)) => w.append(rows).map_err(|e| {
+                RuntimeError::new(format!("cannot write {RUNS_PARQUET}: {}", parquet_why(&e)))
+                    .into()
+            }),
             _ => unreachable!("the rows are made in the sink's format"),
         }
     }
@@ -266,7 +267,12 @@ impl RunsWriter {
             ),
             RunsWriter::Parquet(w) => (
                 w.finish()
-                    .map_err(|e| RuntimeError::new(format!("cannot write {RUNS_PARQUET}: {e}")))?
+                    .map_err(|e| {
+                        RuntimeError::new(format!(
+                            "cannot write {RUNS_PARQUET}: {}",
+                            parquet_why(&e)
+                        ))
+                    })?
                     .into_inner()
                     .map_err(|e| {
                         RuntimeError::new(format!("cannot write {RUNS_PARQUET}: {}", e.error()))
@@ -278,6 +284,21 @@ impl RunsWriter {
             .sync_all()
             .map_err(|e| RuntimeError::new(format!("cannot write {name}: {e}")))?;
         Ok((temp, name))
+    }
+}
+
+/// A Parquet writer's error in the words of the other writers: the I/O error underneath (a full
+/// disk: "No space left on device (os error 28)") rather than the library's "External: …", or
+/// the library's own message without its variant's name.
+fn parquet_why(e: &parquet::errors::ParquetError) -> String {
+    use parquet::errors::ParquetError;
+    match e {
+        ParquetError::External(inner) => match inner.downcast_ref::<std::io::Error>() {
+            Some(io) => io.to_string(),
+            None => inner.to_string(),
+        },
+        ParquetError::General(m) => m.clone(),
+        other => other.to_string(),
     }
 }
 
@@ -643,7 +664,10 @@ pub(super) fn new_sink<'a>(
         }
         RunsFormat::Parquet => {
             RunsWriter::Parquet(Box::new(RunsParquet::new(temp).map_err(|e| {
-                RuntimeError::new(format!("cannot write {RUNS_PARQUET}: {e}; {hint}"))
+                RuntimeError::new(format!(
+                    "cannot write {RUNS_PARQUET}: {}; {hint}",
+                    parquet_why(&e)
+                ))
             })?))
         }
     };
@@ -854,3 +878,23 @@ mod validate;
 pub use dry_run::{DryRun, dry_run};
 pub use merge::merge;
 pub use plot::{Skipped, plot};
+
+#[cfg(test)]
+mod tests {
+    use parquet::errors::ParquetError;
+
+    #[test]
+    fn parquet_errors_are_said_as_the_other_writers_say_them() {
+        let io = || std::io::Error::from_raw_os_error(libc::ENOSPC);
+        let full = ParquetError::External(Box::new(io()));
+        // What the library would say, and what xorsweep says instead.
+        assert!(full.to_string().starts_with("External"), "{full}");
+        let why = super::parquet_why(&full);
+        assert_eq!(why, io().to_string());
+        assert!(!why.contains("External"), "{why}");
+        assert_eq!(
+            super::parquet_why(&ParquetError::General("bad".into())),
+            "bad"
+        );
+    }
+}
