@@ -156,12 +156,59 @@ pub struct Finished {
 /// The longest sane single run, and a conservative per-thread speed for estimating it.
 const TIME_BUDGET_SECONDS: f64 = 48.0 * 3600.0;
 const ASSUMED_NET_EPOCHS_PER_THREAD: f64 = 15e6;
-/// The most cells one sweep may have: each is a row of summary.csv, ~60 rows of curves.csv and
-/// ~30 KB of memory until the reports are written. `xorsweep map` is the tool for fine grids.
-pub const MAX_CELLS: u64 = 5000;
+/// The most cells one sweep may have (declared with the plan, where compare's checks see it too).
+pub use crate::sweep::plan::MAX_CELLS;
 /// Memory for one cell's exact quartiles (final loss, hidden gap, solved epoch: 20 bytes a net).
 const CELL_MEMORY_BYTES: u64 = 160 << 20;
 pub(super) const CELL_BYTES_PER_NET: u64 = 20;
+
+/// The grid's axes of more than one value, as (flag, values): what makes a grid big, for the
+/// message that refuses it. An axis left at its default says so (`--init 21 (default)`), so
+/// the message never seems to name a flag that was not given. A config file's keys carry the
+/// flags' names.
+fn grid_axes(config: &SweepConfig) -> Vec<(&'static str, String)> {
+    let t = &config.trainer;
+    let default = SweepConfig::default();
+    let values = |v: &Option<crate::hyper::Values>| v.as_ref().map_or(1, |v| v.len());
+    let marked = |n: usize, is_default: bool| {
+        if is_default {
+            format!("{n} (default)")
+        } else {
+            n.to_string()
+        }
+    };
+    let (rate, rates) = if t.per_layer() {
+        ("--lr-hidden", values(&t.lr_hidden).to_string())
+    } else {
+        let axis = t.lr_axis();
+        (
+            "--lr",
+            marked(axis.len(), axis == default.trainer.lr_axis()),
+        )
+    };
+    let inits: usize = config.init.iter().map(|s| s.count()).sum();
+    let choices = |n: Option<usize>| n.unwrap_or(1);
+    let more = [
+        ("--lr-out", values(&t.lr_out)),
+        ("--momentum", values(&t.momentum)),
+        ("--weight-decay", values(&t.weight_decay)),
+        (
+            "--activation",
+            choices(t.activation.as_ref().map(|c| c.0.len())),
+        ),
+        ("--output", choices(t.output.as_ref().map(|c| c.0.len()))),
+        ("--loss", choices(t.loss.as_ref().map(|c| c.0.len()))),
+        ("--batch", choices(t.batch.as_ref().map(|c| c.0.len()))),
+    ];
+    [
+        ("--init", marked(inits, config.init == default.init)),
+        (rate, rates),
+    ]
+    .into_iter()
+    .chain(more.into_iter().map(|(f, n)| (f, n.to_string())))
+    .filter(|(_, n)| !matches!(n.as_str(), "0" | "1" | "1 (default)"))
+    .collect()
+}
 
 /// Refuse grids that cannot finish sanely here, counted from the specs before anything is
 /// built or allocated, and say what to change.
@@ -172,8 +219,15 @@ pub fn check_size(
 ) -> Result<GridSize, UsageError> {
     let size = GridSize::of(config);
     if size.cells > MAX_CELLS {
+        let axes = grid_axes(config);
+        let product = axes
+            .iter()
+            .map(|(flag, n)| format!("{flag} {n}"))
+            .collect::<Vec<_>>()
+            .join(" × ");
+        let flags = axes.iter().map(|a| a.0).collect::<Vec<_>>().join(", ");
         return Err(UsageError::new(format!(
-            "--lr × --init: {} cells, more than {MAX_CELLS} (each is a row of summary.csv and a band of curves.csv); use fewer learning rates or ε values, or `xorsweep map` for fine grids",
+            "{product}: {} cells, more than {MAX_CELLS} (each is a row of summary.csv and a band of curves.csv); give fewer values to {flags}, or use `xorsweep map` for fine grids",
             size.cells
         )));
     }
