@@ -156,6 +156,53 @@ fn check_rates(row: &RunRow, run: u64) -> Result<(), UsageError> {
     }
 }
 
+/// How the replayed `outcome` differs from the recorded `row`, bit for bit (the CSV's numbers
+/// round-trip exactly), one "column: recorded x, replayed y" per difference.
+fn differences(row: &RunRow, outcome: &crate::train::Outcome) -> Vec<String> {
+    let replayed = row.clone().with_outcome(outcome);
+    let o = outcome;
+    let recorded = row.final_params().0;
+    let mut differ: Vec<String> = PARAM_NAMES
+        .iter()
+        .zip(recorded.iter().zip(o.params.0))
+        .filter(|(_, (a, b))| !same(**a, *b))
+        .map(|(p, (a, b))| format!("{p}: recorded {a}, replayed {b}"))
+        .collect();
+    let pairs = [
+        ("out_00", row.out_00, replayed.out_00),
+        ("out_01", row.out_01, replayed.out_01),
+        ("out_10", row.out_10, replayed.out_10),
+        ("out_11", row.out_11, replayed.out_11),
+        ("final_loss", row.final_loss, replayed.final_loss),
+        ("hidden_gap", row.hidden_gap, replayed.hidden_gap),
+    ];
+    differ.extend(
+        pairs
+            .iter()
+            .filter(|(_, a, b)| !same(*a, *b))
+            .map(|(c, a, b)| format!("{c}: recorded {a}, replayed {b}")),
+    );
+    if row.correct != replayed.correct {
+        differ.push(format!(
+            "correct: recorded {}, replayed {}",
+            row.correct, replayed.correct
+        ));
+    }
+    if row.solved_epoch != replayed.solved_epoch {
+        differ.push(format!(
+            "solved_epoch: recorded {:?}, replayed {:?}",
+            row.solved_epoch, replayed.solved_epoch
+        ));
+    }
+    if row.diverged != replayed.diverged {
+        differ.push(format!(
+            "diverged: recorded {}, replayed {}",
+            row.diverged, replayed.diverged
+        ));
+    }
+    differ
+}
+
 /// Replay run `run` of `path`; returns the text to print and whether it reproduced the row.
 pub fn replay(path: &Path, run: u64, every: Option<u32>) -> Result<(String, bool), UsageError> {
     let row = find_row(path, run)?;
@@ -228,48 +275,7 @@ pub fn replay(path: &Path, run: u64, every: Option<u32>) -> Result<(String, bool
         if outcome.diverged { ", DIVERGED" } else { "" }
     ));
 
-    // Compare with the recorded row, bit for bit (the CSV's numbers round-trip exactly).
-    let replayed = row.clone().with_outcome(&outcome);
-    let o = &outcome;
-    let recorded = row.final_params().0;
-    let mut differ: Vec<String> = PARAM_NAMES
-        .iter()
-        .zip(recorded.iter().zip(o.params.0))
-        .filter(|(_, (a, b))| !same(**a, *b))
-        .map(|(p, (a, b))| format!("{p}: recorded {a}, replayed {b}"))
-        .collect();
-    let pairs = [
-        ("out_00", row.out_00, replayed.out_00),
-        ("out_01", row.out_01, replayed.out_01),
-        ("out_10", row.out_10, replayed.out_10),
-        ("out_11", row.out_11, replayed.out_11),
-        ("final_loss", row.final_loss, replayed.final_loss),
-        ("hidden_gap", row.hidden_gap, replayed.hidden_gap),
-    ];
-    differ.extend(
-        pairs
-            .iter()
-            .filter(|(_, a, b)| !same(*a, *b))
-            .map(|(c, a, b)| format!("{c}: recorded {a}, replayed {b}")),
-    );
-    if row.correct != replayed.correct {
-        differ.push(format!(
-            "correct: recorded {}, replayed {}",
-            row.correct, replayed.correct
-        ));
-    }
-    if row.solved_epoch != replayed.solved_epoch {
-        differ.push(format!(
-            "solved_epoch: recorded {:?}, replayed {:?}",
-            row.solved_epoch, replayed.solved_epoch
-        ));
-    }
-    if row.diverged != replayed.diverged {
-        differ.push(format!(
-            "diverged: recorded {}, replayed {}",
-            row.diverged, replayed.diverged
-        ));
-    }
+    let differ = differences(&row, &outcome);
     if differ.is_empty() {
         text.push_str("reproduces the recorded row exactly\n");
     } else {

@@ -438,6 +438,20 @@ pub fn render(c: &Comparison, width: usize) -> String {
             ]
         })
         .collect();
+    lines.extend(flagged_table(&rows, width));
+    lines.push(String::new());
+    lines.extend(wrap(
+        "*: significant at 95%. Every cell, flagged or not: --json or --csv FILE.",
+        width,
+        0,
+        0,
+    ));
+    lines.join("\n") + "\n"
+}
+
+/// The flagged cells' rows (cell, A, B, difference, medians) as a table of aligned columns, or
+/// one block per cell where the table would be wider than `width`.
+fn flagged_table(rows: &[[String; 5]], width: usize) -> Vec<String> {
     let head = ["cell", "A", "B", "B − A (95% CI)", "median epochs"];
     let w: Vec<usize> = (0..5)
         .map(|i| {
@@ -464,27 +478,20 @@ pub fn render(c: &Comparison, width: usize) -> String {
             .map(|r| line([&r[0], &r[1], &r[2], &r[3], &r[4]])),
     );
     if table.iter().all(|l| l.chars().count() <= width) {
-        lines.extend(table);
-    } else {
-        for r in &rows {
-            lines.extend(wrap(&r[0], width, 0, 2));
-            lines.extend(wrap(
-                &format!("share {} → {}: {}", r[1], r[2], r[3]),
-                width,
-                2,
-                4,
-            ));
-            lines.extend(wrap(&format!("median epochs {}", r[4]), width, 2, 4));
-        }
+        return table;
     }
-    lines.push(String::new());
-    lines.extend(wrap(
-        "*: significant at 95%. Every cell, flagged or not: --json or --csv FILE.",
-        width,
-        0,
-        0,
-    ));
-    lines.join("\n") + "\n"
+    let mut lines = Vec::new();
+    for r in rows {
+        lines.extend(wrap(&r[0], width, 0, 2));
+        lines.extend(wrap(
+            &format!("share {} → {}: {}", r[1], r[2], r[3]),
+            width,
+            2,
+            4,
+        ));
+        lines.extend(wrap(&format!("median epochs {}", r[4]), width, 2, 4));
+    }
+    lines
 }
 
 /// One row of the comparison CSV.
