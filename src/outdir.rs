@@ -536,7 +536,7 @@ pub fn write_new_file(path: &Path, bytes: &[u8], flag: &str) -> anyhow::Result<(
     b.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
     let mut tmp = b
         .tempfile_in(&dir)
-        .map_err(|e| RuntimeError::new(format!("cannot write in {}: {e}", dir.display())))?;
+        .map_err(|e| cannot_write_there(flag, &dir, e))?;
     tmp.write_all(bytes)
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(|e| RuntimeError::new(format!("cannot write {}: {e}", path.display())))?;
