@@ -126,7 +126,7 @@ fn run(cli: Cli, argv: &[String]) -> anyhow::Result<ExitCode> {
         Command::Man { subcommand, dir } => match dir {
             Some(dir) => {
                 for path in xorsweep::manpages::write_all(&dir)? {
-                    println!("wrote {}", path.display());
+                    println!("wrote {}", xorsweep::escape::shown(&path));
                 }
             }
             None => {
@@ -498,6 +498,21 @@ fn main() -> ExitCode {
         // Help and version go to stdout as clap prints them; an error echoes the argument it
         // names, so it is printed escaped.
         Err(e) if e.use_stderr() => {
+            // clap drops escape sequences when it renders (its own styling is such sequences):
+            // a value of `1 ESC ]0;x BEL` would read as "'1' is not a number". The same parse
+            // of the arguments written out (`1\x1b]0;x\x07`) fails the same way and shows them.
+            let escaped: Vec<String> = argv
+                .iter()
+                .map(|a| xorsweep::escape::escape(a).into_owned())
+                .collect();
+            let e = if escaped != argv {
+                xorsweep::cli::parse(&escaped)
+                    .err()
+                    .filter(clap::Error::use_stderr)
+                    .unwrap_or(e)
+            } else {
+                e
+            };
             eprint!(
                 "{}",
                 xorsweep::escape::escape_message(&e.render().to_string())

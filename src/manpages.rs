@@ -54,11 +54,14 @@ fn is_ours(bytes: &[u8]) -> bool {
         .any(|l| l.starts_with(".TH xorsweep"))
 }
 
-/// Write every page into `dir` (made if missing), each through a temporary file renamed into
-/// place. A file of the same name that is not an earlier xorsweep page is never replaced:
-/// checked for every page before any is written.
+/// Write every page into `dir` (made if missing): all of them or none. Each is first written
+/// to a temporary file beside it and synced; only when every page is written are they renamed
+/// into place, so a full disk or an unwritable folder leaves no partial set of pages (a folder
+/// this call made is removed again; nothing it did not write is touched). A file of the same
+/// name that is not an earlier xorsweep page is never replaced: checked for every page before
+/// any is written.
 pub fn write_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let shown = dir.display();
+    let shown = crate::escape::shown(dir);
     if fs::symlink_metadata(dir).is_ok() && !dir.is_dir() {
         return Err(UsageError::new(format!(
             "man --dir {shown}: exists and is not a folder; choose a folder"
@@ -78,20 +81,46 @@ pub fn write_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
             }
         }
     }
+    let made = !dir.exists();
     fs::create_dir_all(dir).map_err(|e| {
         UsageError::new(format!("man --dir {shown}: cannot create the folder: {e}"))
     })?;
-    let mut written = Vec::new();
+    let written = write_pages(dir, &shown, pages);
+    if written.is_err() && made {
+        // Empty again (every page was a temporary file, removed on the way out): ours to remove.
+        let _ = fs::remove_dir(dir);
+    }
+    written
+}
+
+/// The pages into `dir` as described at [`write_all`]: temporary files first, renamed once all
+/// are written; on an error every temporary file is removed (dropped) and no page renamed.
+fn write_pages(
+    dir: &Path,
+    shown: &str,
+    pages: Vec<(String, Vec<u8>)>,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let mut temps = Vec::new();
     for (name, page) in pages {
-        let path = dir.join(&name);
-        let fail = |e: std::io::Error| {
-            RuntimeError::new(format!("man --dir {shown}: cannot write {name}: {e}"))
+        let fail = |e: std::io::Error| -> anyhow::Error {
+            let e = crate::outdir::cannot_write_there("man --dir", dir, e);
+            if e.is::<UsageError>() {
+                UsageError::new(format!("{e}; no page was written")).into()
+            } else {
+                RuntimeError::new(format!(
+                    "man --dir {shown}: cannot write {name}: {}; no page was written",
+                    e.root_cause()
+                ))
+                .into()
+            }
         };
         let mut tmp = tempfile::Builder::new()
             .prefix(".xorsweep-tmp-")
             .tempfile_in(dir)
             .map_err(fail)?;
-        tmp.write_all(&page).map_err(fail)?;
+        tmp.write_all(&page)
+            .and_then(|_| tmp.as_file().sync_all())
+            .map_err(fail)?;
         // Readable by everyone, as man pages are (a temporary file starts private).
         #[cfg(unix)]
         {
@@ -100,9 +129,25 @@ pub fn write_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
                 .set_permissions(fs::Permissions::from_mode(0o644))
                 .map_err(fail)?;
         }
-
-        tmp.persist(&path).map_err(|e| fail(e.error))?;
-        written.push(path);
+        temps.push((dir.join(&name), tmp));
     }
-    Ok(written)
+    // Renames in one folder do not need space; should one fail all the same, the pages this
+    // call added are taken back (an earlier xorsweep page it replaced stays replaced).
+    let mut written: Vec<(PathBuf, bool)> = Vec::new();
+    for (path, tmp) in temps {
+        let new = fs::symlink_metadata(&path).is_err();
+        if let Err(e) = tmp.persist(&path) {
+            for (p, _) in written.iter().filter(|(_, new)| *new) {
+                let _ = fs::remove_file(p);
+            }
+            return Err(RuntimeError::new(format!(
+                "man --dir {shown}: cannot write {}: {}",
+                crate::escape::shown(&path),
+                e.error
+            ))
+            .into());
+        }
+        written.push((path, new));
+    }
+    Ok(written.into_iter().map(|(p, _)| p).collect())
 }

@@ -293,7 +293,7 @@ impl OutDir {
         );
         let mut file = options
             .open(&lock_path)
-            .map_err(|e| RuntimeError::new(format!("{flag} {shown}: cannot write there: {e}")))?;
+            .map_err(|e| cannot_write_there(flag, path, e))?;
         // The file opened is the one checked, and it is nobody else's: a hard link planted as
         // the lock file would otherwise have its target truncated and overwritten below.
         #[cfg(unix)]
@@ -350,9 +350,15 @@ impl OutDir {
                 return Self::lock(path, flag);
             }
         }
-        file.set_len(0)
+        if let Err(e) = file
+            .set_len(0)
             .and_then(|_| file.write_all(format!("{}\n", std::process::id()).as_bytes()))
-            .map_err(|e| RuntimeError::new(format!("{flag} {shown}: cannot write there: {e}")))?;
+        {
+            // The lock is ours (held): a start that fails here (a full disk) leaves no lock
+            // file behind, as a run that fails later does (`Drop`).
+            let _ = fs::remove_file(&lock_path);
+            return Err(cannot_write_there(flag, path, e));
+        }
         Ok(file)
     }
 
@@ -476,6 +482,23 @@ impl OutDir {
     }
 }
 
+/// A folder the user named that cannot be written: a usage error (exit 2) when the folder is
+/// not writable — permissions or a read-only file system, like a folder that cannot be created:
+/// the fix is another folder — and a runtime error (exit 1) otherwise (a full disk, an I/O
+/// error: the fix is to the machine, and a rerun then works).
+pub fn cannot_write_there(flag: &str, path: &Path, e: std::io::Error) -> anyhow::Error {
+    let shown = crate::escape::shown(path);
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+            UsageError::new(format!(
+                "{flag} {shown}: cannot write there ({e}); choose a folder you can write to"
+            ))
+            .into()
+        }
+        _ => RuntimeError::new(format!("{flag} {shown}: cannot write there: {e}")).into(),
+    }
+}
+
 fn not_a_real_folder(dir: &Path) -> UsageError {
     UsageError::new(format!(
         "{} is not a real folder (a symlink or a file): xorsweep writes only into folders of its own; remove it",
@@ -513,7 +536,7 @@ pub fn write_new_file(path: &Path, bytes: &[u8], flag: &str) -> anyhow::Result<(
     b.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
     let mut tmp = b
         .tempfile_in(&dir)
-        .map_err(|e| RuntimeError::new(format!("cannot write in {}: {e}", dir.display())))?;
+        .map_err(|e| cannot_write_there(flag, &dir, e))?;
     tmp.write_all(bytes)
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(|e| RuntimeError::new(format!("cannot write {}: {e}", path.display())))?;
@@ -541,4 +564,31 @@ pub fn has_chunk_files(out: &Path) -> bool {
         d.flatten()
             .any(|e| is_chunk_file(&e.file_name().to_string_lossy()))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unwritable_folder_is_a_usage_error_and_a_full_disk_a_runtime_one() {
+        let p = Path::new("/ro/out");
+        for errno in [libc::EROFS, libc::EACCES, libc::EPERM] {
+            let e = cannot_write_there("--out", p, std::io::Error::from_raw_os_error(errno));
+            assert!(e.is::<UsageError>(), "{errno}: {e}");
+            assert!(
+                e.to_string().contains("choose a folder you can write to"),
+                "{e}"
+            );
+        }
+        for errno in [libc::ENOSPC, libc::EIO, libc::EFBIG] {
+            let e = cannot_write_there("--out", p, std::io::Error::from_raw_os_error(errno));
+            assert!(e.is::<RuntimeError>(), "{errno}: {e}");
+            assert!(
+                e.to_string()
+                    .starts_with("--out /ro/out: cannot write there"),
+                "{e}"
+            );
+        }
+    }
 }

@@ -1,12 +1,16 @@
 //! `xorsweep replay RUNS_CSV RUN_ID`: retrain one recorded net from its initial weights and
 //! hyperparameters with the same trainer the sweep used, print a lesson-style trace, and check
-//! that it reproduces the recorded row exactly.
+//! that it reproduces the recorded row exactly. It trains with the row's trainer columns, so
+//! it first checks that they agree with each other (a row whose `lr` differs from the rate it
+//! would train with is refused, naming the columns). A runs.parquet is refused with what to run
+//! instead.
 
 use std::path::Path;
 
 use crate::baseline;
 use crate::error::UsageError;
 use crate::escape::{escape, shown};
+use crate::format::exact;
 use crate::fsio;
 use crate::report::schema::RunRow;
 use crate::train::{PARAM_NAMES, TrainSpec, batch};
@@ -17,7 +21,16 @@ fn find_row(path: &Path, run: u64) -> Result<RunRow<'static>, UsageError> {
     let shown = shown(path);
     let (file, _) =
         fsio::open(path, u64::MAX).map_err(|e| UsageError::new(format!("replay: {e}")))?;
-    let mut reader = csv::Reader::from_reader(std::io::BufReader::new(file));
+    let mut file = std::io::BufReader::new(file);
+    // A sweep run with --runs-format parquet wrote runs.parquet instead: say what to do.
+    let head = std::io::BufRead::fill_buf(&mut file)
+        .map_err(|e| UsageError::new(format!("replay: cannot read {shown}: {e}")))?;
+    if head.starts_with(b"PAR1") {
+        return Err(UsageError::new(format!(
+            "replay: {shown} is a Parquet file (runs.parquet); replay reads runs.csv: rerun the sweep without --runs-format parquet (the same runs, bit for bit) and replay its runs.csv"
+        )));
+    }
+    let mut reader = csv::Reader::from_reader(file);
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| UsageError::new(format!("replay: {shown} is not a CSV file: {e}")))?
@@ -107,6 +120,85 @@ fn same(a: f64, b: f64) -> bool {
     a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
 }
 
+/// The row's rate columns against each other and against what replay trains with
+/// ([`RunRow::net`]: `lr_hidden` and `lr_out`, or `lr` for both in files that predate them). A
+/// row's `lr` is its cell's rate, the hidden layer's, so it must equal `lr_hidden`; only
+/// `lr_out` may differ (a per-layer sweep). A row that disagrees would print one rate and
+/// train at another, then claim to reproduce itself.
+fn check_rates(row: &RunRow, run: u64) -> Result<(), UsageError> {
+    let refuse = |why: String| {
+        UsageError::new(format!(
+            "replay: run {run}: {why}; a sweep never writes such a row: use the runs.csv the sweep wrote"
+        ))
+    };
+    for (column, x) in [("lr_hidden", row.lr_hidden), ("lr_out", row.lr_out)] {
+        if let Some(x) = x {
+            crate::hyper::check_lr(x).map_err(|e| refuse(format!("column {column}: {e}")))?;
+        }
+    }
+    match (row.lr_hidden, row.lr_out) {
+        (None, None) => Ok(()),
+        (Some(h), Some(o)) if h.to_bits() != row.lr.to_bits() => Err(refuse(format!(
+            "columns lr ({}), lr_hidden ({}) and lr_out ({}) disagree: lr is not the hidden layer's rate it would train with",
+            exact(row.lr),
+            exact(h),
+            exact(o)
+        ))),
+        (Some(_), Some(_)) => Ok(()),
+        (Some(_), None) | (None, Some(_)) => Err(refuse(format!(
+            "columns lr_hidden and lr_out: one is empty and the other holds {}",
+            exact(row.lr_hidden.or(row.lr_out).unwrap_or(f64::NAN))
+        ))),
+    }
+}
+
+/// How the replayed `outcome` differs from the recorded `row`, bit for bit (the CSV's numbers
+/// round-trip exactly), one "column: recorded x, replayed y" per difference.
+fn differences(row: &RunRow, outcome: &crate::train::Outcome) -> Vec<String> {
+    let replayed = row.clone().with_outcome(outcome);
+    let o = outcome;
+    let recorded = row.final_params().0;
+    let mut differ: Vec<String> = PARAM_NAMES
+        .iter()
+        .zip(recorded.iter().zip(o.params.0))
+        .filter(|(_, (a, b))| !same(**a, *b))
+        .map(|(p, (a, b))| format!("{p}: recorded {a}, replayed {b}"))
+        .collect();
+    let pairs = [
+        ("out_00", row.out_00, replayed.out_00),
+        ("out_01", row.out_01, replayed.out_01),
+        ("out_10", row.out_10, replayed.out_10),
+        ("out_11", row.out_11, replayed.out_11),
+        ("final_loss", row.final_loss, replayed.final_loss),
+        ("hidden_gap", row.hidden_gap, replayed.hidden_gap),
+    ];
+    differ.extend(
+        pairs
+            .iter()
+            .filter(|(_, a, b)| !same(*a, *b))
+            .map(|(c, a, b)| format!("{c}: recorded {a}, replayed {b}")),
+    );
+    if row.correct != replayed.correct {
+        differ.push(format!(
+            "correct: recorded {}, replayed {}",
+            row.correct, replayed.correct
+        ));
+    }
+    if row.solved_epoch != replayed.solved_epoch {
+        differ.push(format!(
+            "solved_epoch: recorded {:?}, replayed {:?}",
+            row.solved_epoch, replayed.solved_epoch
+        ));
+    }
+    if row.diverged != replayed.diverged {
+        differ.push(format!(
+            "diverged: recorded {}, replayed {}",
+            row.diverged, replayed.diverged
+        ));
+    }
+    differ
+}
+
 /// Replay run `run` of `path`; returns the text to print and whether it reproduced the row.
 pub fn replay(path: &Path, run: u64, every: Option<u32>) -> Result<(String, bool), UsageError> {
     let row = find_row(path, run)?;
@@ -117,6 +209,7 @@ pub fn replay(path: &Path, run: u64, every: Option<u32>) -> Result<(String, bool
     };
     let init = row.initial_params();
     crate::hyper::check_lr(row.lr).map_err(|_| bad("lr", row.lr.to_string()))?;
+    check_rates(&row, run)?;
     if !["lesson", "uniform", "normal", "symmetric", "near-symmetric"].contains(&&*row.init) {
         return Err(bad("init", escape(&row.init).into_owned()));
     }
@@ -178,48 +271,7 @@ pub fn replay(path: &Path, run: u64, every: Option<u32>) -> Result<(String, bool
         if outcome.diverged { ", DIVERGED" } else { "" }
     ));
 
-    // Compare with the recorded row, bit for bit (the CSV's numbers round-trip exactly).
-    let replayed = row.clone().with_outcome(&outcome);
-    let o = &outcome;
-    let recorded = row.final_params().0;
-    let mut differ: Vec<String> = PARAM_NAMES
-        .iter()
-        .zip(recorded.iter().zip(o.params.0))
-        .filter(|(_, (a, b))| !same(**a, *b))
-        .map(|(p, (a, b))| format!("{p}: recorded {a}, replayed {b}"))
-        .collect();
-    let pairs = [
-        ("out_00", row.out_00, replayed.out_00),
-        ("out_01", row.out_01, replayed.out_01),
-        ("out_10", row.out_10, replayed.out_10),
-        ("out_11", row.out_11, replayed.out_11),
-        ("final_loss", row.final_loss, replayed.final_loss),
-        ("hidden_gap", row.hidden_gap, replayed.hidden_gap),
-    ];
-    differ.extend(
-        pairs
-            .iter()
-            .filter(|(_, a, b)| !same(*a, *b))
-            .map(|(c, a, b)| format!("{c}: recorded {a}, replayed {b}")),
-    );
-    if row.correct != replayed.correct {
-        differ.push(format!(
-            "correct: recorded {}, replayed {}",
-            row.correct, replayed.correct
-        ));
-    }
-    if row.solved_epoch != replayed.solved_epoch {
-        differ.push(format!(
-            "solved_epoch: recorded {:?}, replayed {:?}",
-            row.solved_epoch, replayed.solved_epoch
-        ));
-    }
-    if row.diverged != replayed.diverged {
-        differ.push(format!(
-            "diverged: recorded {}, replayed {}",
-            row.diverged, replayed.diverged
-        ));
-    }
+    let differ = differences(&row, &outcome);
     if differ.is_empty() {
         text.push_str("reproduces the recorded row exactly\n");
     } else {

@@ -398,3 +398,80 @@ fn a_shard_folder_holds_chunks_not_reports() {
     assert!(out.join("chunks").is_dir() && out.join("manifest.json").is_file());
     assert!(!out.join("runs.csv").exists() && !out.join("report.html").exists());
 }
+
+/// The stderr of `args`, which must exit 2.
+fn refused_with(args: &[&str]) -> String {
+    let out = xorsweep().args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    stderr
+}
+
+#[test]
+fn size_errors_name_the_flags_that_make_the_grid_big() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("o");
+    let o = out.to_str().unwrap();
+    let rates = "0.1..100:80:log";
+    let per_layer = ["--lr-hidden", rates, "--lr-out", rates];
+    let one_init = ["sweep", "--init", "uniform:1", "--out", o];
+    let args: Vec<&str> = one_init.iter().chain(&per_layer).copied().collect();
+    refuses(
+        &args,
+        &["--lr-hidden 80 × --lr-out 80: 6400 cells", "more than 5000"],
+    );
+    let err = refused_with(&args);
+    assert!(
+        !err.contains("--lr ") && !err.contains("--init") && !err.contains("ε"),
+        "{err}"
+    );
+    let decay = [
+        "--lr",
+        "1",
+        "--momentum",
+        "0..0.9:100",
+        "--weight-decay",
+        "0..0.1:100",
+    ];
+    let args: Vec<&str> = one_init.iter().chain(&decay).copied().collect();
+    refuses(
+        &args,
+        &[
+            "--momentum 100 × --weight-decay 100: 10000 cells",
+            "--momentum, --weight-decay",
+        ],
+    );
+    let err = refused_with(&args);
+    assert!(!err.contains("--lr") && !err.contains("--init"), "{err}");
+    // Axes left at their defaults count too, and say so.
+    let args: Vec<&str> = ["sweep", "--out", o]
+        .iter()
+        .chain(&per_layer)
+        .copied()
+        .collect();
+    refuses(
+        &args,
+        &["--init ", " (default) × --lr-hidden 80 × --lr-out 80"],
+    );
+    refuses(
+        &[
+            "sweep",
+            "--init",
+            "near-symmetric:1:1e-6..1e-1:400",
+            "--out",
+            o,
+        ],
+        &["--init 400 × --lr 16 (default): 6400 cells"],
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn an_escape_in_a_value_is_echoed_escaped_not_stripped() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("o");
+    let o = out.to_str().unwrap();
+    let err = refused_with(&["sweep", "--lr", "1\u{1b}]0;x\u{7}", "--out", o]);
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+    assert!(err.contains("1\\x1b]0;x\\x07"), "{err}");
+}

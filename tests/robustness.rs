@@ -428,9 +428,36 @@ fn replay_refuses_duplicate_runs_and_impossible_values_naming_the_column() {
         &with_value(&runs, 1, "epochs", "4294967296"),
         &["column epochs"],
     );
+    // A rate that disagrees with the rates replay trains with (issue 26): never "reproduced".
+    let lr = with_value(&runs, 1, "lr", "1e308");
+    let msg = replay(
+        &lr,
+        &[
+            "run 1",
+            "columns lr (1e308), lr_hidden",
+            "lr_out",
+            "disagree",
+        ],
+    );
+    assert!(!msg.contains("reproduces"), "{msg}");
+    let out_only = with_value(&runs, 1, "lr_hidden", "");
+    replay(&out_only, &["run 1", "lr_hidden and lr_out", "empty"]);
+    replay(
+        &with_value(&runs, 1, "lr_out", "-3"),
+        &["column lr_out", "-3"],
+    );
     // The same file untouched replays fine.
     std::fs::write(&csv, &runs).unwrap();
     assert!(run(&["replay", s(&csv), "1"]).status.success());
+    // A runs.parquet: what to use instead, not a CSV parse error.
+    let pq = d.path().join("p");
+    sweep(&pq, &["--runs-format", "parquet"]);
+    let parquet = pq.join("runs.parquet");
+    fails(
+        &run(&["replay", s(&parquet), "3"]),
+        2,
+        &["runs.parquet", "Parquet file", "runs.csv", "--runs-format"],
+    );
 }
 
 #[test]
@@ -627,4 +654,250 @@ fn config_file_values_are_reported_at_their_line_and_column() {
         );
     }
     assert!(!d.path().join("m").exists());
+}
+
+/// A line of /proc/PID/status (`SigCgt`, `State`), or None once the process is gone.
+fn proc_status(pid: u32, key: &str) -> Option<String> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    text.lines()
+        .find_map(|l| l.strip_prefix(key)?.strip_prefix(':'))
+        .map(|v| v.trim().to_string())
+}
+
+/// Whether process `pid` has a handler for `signal` installed (its bit in SigCgt).
+fn catches(pid: u32, signal: libc::c_int) -> bool {
+    proc_status(pid, "SigCgt")
+        .and_then(|mask| u64::from_str_radix(&mask, 16).ok())
+        .is_some_and(|mask| mask & (1 << (signal - 1)) != 0)
+}
+
+#[test]
+fn compare_stops_on_sigterm_with_128_plus_n() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("s");
+    sweep(&out, &[]);
+    // 5000 valid cells (a sweep's most): the comparison has work ahead of it once its handler
+    // is installed, which the test sees in /proc (SigCgt) before freezing it there.
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    let header = summary.lines().next().unwrap();
+    let one = format!("{header}\n{}\n", summary.lines().nth(1).unwrap());
+    let mut big = format!("{header}\n");
+    for k in 0..5000 {
+        let lr = (k + 1).to_string();
+        let mut row = with_value(&one, 0, "lr", &lr);
+        for column in ["lr_hidden", "lr_out", "cell"] {
+            row = with_value(&row, 0, column, &lr);
+        }
+        big.push_str(row.lines().nth(1).unwrap());
+        big.push('\n');
+    }
+    std::fs::write(out.join("summary.csv"), big).unwrap();
+    let ok = run(&["compare", s(&out), s(&out)]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    // A try whose process finished before it was frozen says nothing; another is started.
+    for _ in 0..50 {
+        let mut child = Std::new(BIN)
+            .args(["compare", s(&out), s(&out)])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        let mut ended = false;
+        while !catches(pid, libc::SIGTERM) {
+            if child.try_wait().unwrap().is_some() {
+                ended = true;
+                break;
+            }
+            std::hint::spin_loop();
+        }
+        if ended {
+            continue;
+        }
+        // Not waited for yet: the pid is this child's even if it has just ended.
+        send(pid, libc::SIGSTOP);
+        // Stopped, or already ended (a zombie until waited for).
+        let state = loop {
+            match proc_status(pid, "State") {
+                Some(s) if s.starts_with('T') || s.starts_with('Z') => break s,
+                Some(_) => std::hint::spin_loop(),
+                None => break "gone".into(),
+            }
+        };
+        if !state.starts_with('T') {
+            let _ = child.wait();
+            continue;
+        }
+        let (code, stderr) = signal_frozen(child, libc::SIGTERM);
+        if code == Some(0) {
+            continue; // frozen after its last check, while printing: it had finished
+        }
+        assert_eq!(code, Some(143), "{stderr}");
+        assert!(
+            stderr.contains("compare") && stderr.contains("SIGTERM"),
+            "{stderr}"
+        );
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+        return;
+    }
+    panic!("compare finished before it could be frozen in 50 tries");
+}
+
+/// Run with files limited to `bytes` bytes (RLIMIT_FSIZE) and SIGXFSZ ignored, so a write past
+/// the limit fails with EFBIG as a write to a full disk fails with ENOSPC: a start or a write
+/// that fails part way, on any machine, without filling a disk.
+fn file_size_limited(args: &[&str], bytes: u64) -> Output {
+    let mut cmd = Std::new(BIN);
+    cmd.args(args);
+    // SAFETY: signal and setrlimit are async-signal-safe and touch only our stack.
+    unsafe {
+        cmd.pre_exec(move || {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let lim = libc::rlimit {
+                rlim_cur: bytes,
+                rlim_max: bytes,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    run_with(&mut cmd)
+}
+
+#[test]
+fn a_start_that_cannot_write_leaves_no_lock_and_the_rerun_works() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("s");
+    let args = [
+        "sweep",
+        "--quiet",
+        "--lr",
+        "1,2",
+        "--seeds",
+        "4",
+        "--epochs",
+        "20",
+        "--out",
+        s(&out),
+    ];
+    // Not even the lock's pid fits.
+    let o = file_size_limited(&args, 0);
+    fails(&o, 1, &["cannot write there"]);
+    assert!(!out.join(".xorsweep.lock").exists());
+    let o = run(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!out.join(".xorsweep.lock").exists());
+}
+
+/// The names of the entries of `dir`, sorted.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn man_dir_writes_all_pages_or_none() {
+    let d = tempfile::tempdir().unwrap();
+    let full = d.path().join("full");
+    let o = run(&["man", "--dir", s(&full)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut sizes: Vec<u64> = listing(&full)
+        .iter()
+        .map(|n| std::fs::metadata(full.join(n)).unwrap().len())
+        .collect();
+    sizes.sort_unstable();
+    assert!(sizes.len() > 3 && sizes[0] < sizes[sizes.len() - 1]);
+    // Room for the smaller pages, not for the largest: the write fails part way.
+    let limit = sizes[sizes.len() - 1] - 1;
+    let fresh = d.path().join("fresh");
+    let o = file_size_limited(&["man", "--dir", s(&fresh)], limit);
+    fails(&o, 1, &["man --dir", "no page was written"]);
+    assert!(!fresh.exists(), "{:?}", listing(&fresh));
+    // In a folder that was there: nothing of it left behind, nothing else touched.
+    let there = d.path().join("there");
+    std::fs::create_dir(&there).unwrap();
+    std::fs::write(there.join("notes.txt"), "mine").unwrap();
+    let o = file_size_limited(&["man", "--dir", s(&there)], limit);
+    fails(&o, 1, &["no page was written"]);
+    assert_eq!(listing(&there), ["notes.txt"]);
+    // A folder name with a terminal escape is echoed escaped.
+    let evil = d.path().join("m\u{1b}]0;x\u{7}");
+    let o = run(&["man", "--dir", s(&evil)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        !stdout.contains('\u{1b}') && !stdout.contains('\u{7}'),
+        "{stdout:?}"
+    );
+    assert!(stdout.contains("m\\x1b]0;x\\x07"), "{stdout}");
+    assert_eq!(listing(&evil), listing(&full));
+}
+
+#[test]
+fn a_failed_merge_says_to_rerun_it_and_the_plain_rerun_works() {
+    let d = tempfile::tempdir().unwrap();
+    let shard = |k: &str| -> PathBuf {
+        let dir = d.path().join(format!("shard{k}"));
+        let shard = format!("{k}/2");
+        let mut args = vec!["sweep", "--quiet", "--epochs", "10", "--chunk-nets", "4"];
+        args.extend_from_slice(MANY_CELLS);
+        args.extend_from_slice(&["--shard", &shard, "--out", s(&dir)]);
+        let o = run(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        dir
+    };
+    let (a, b) = (shard("0"), shard("1"));
+    let out = d.path().join("merged");
+    let args = ["merge", s(&out), s(&a), s(&b)];
+    // The small files fit, the reports of 500 cells do not.
+    let o = file_size_limited(&args, 64 << 10);
+    let msg = fails(&o, 1, &["run the same merge again"]);
+    assert!(!msg.contains("--force"), "{msg}");
+    assert!(!out.join(".xorsweep.lock").exists());
+    assert!(!out.join("manifest.json").exists());
+    let o = run(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.join("manifest.json").is_file());
+    // What a merge that failed writing its last file leaves (every report, no manifest.json,
+    // written last) is replaced by the same command too, without --force.
+    std::fs::remove_file(out.join("manifest.json")).unwrap();
+    let o = run(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.join("manifest.json").is_file());
+}
+
+#[test]
+fn a_parquet_write_error_is_said_in_xorsweeps_words() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("s");
+    // Many nets in small chunks: runs.parquet outgrows the limit before any other file does.
+    let args = [
+        "sweep",
+        "--quiet",
+        "--lr",
+        "1",
+        "--seeds",
+        "20000",
+        "--epochs",
+        "5",
+        "--chunk-nets",
+        "256",
+        "--runs-format",
+        "parquet",
+        "--out",
+        s(&out),
+    ];
+    let o = file_size_limited(&args, 256 << 10);
+    let msg = fails(&o, 1, &["runs.parquet", "File too large", "--resume"]);
+    assert!(!msg.contains("External"), "{msg}");
 }

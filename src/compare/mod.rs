@@ -7,8 +7,14 @@
 //! its interval excludes 0 (share) or the two medians' intervals do not overlap (speed); with
 //! many cells some flags are chance, and the output says how many.
 //!
-//! Reads only the two summary.csv files (through [`crate::report::schema::SummaryRow`]);
-//! writes nothing but the optional CSV, as a new file.
+//! Reads only the two summary.csv files (through [`crate::report::schema::SummaryRow`]), and
+//! those as every command reads a file it is given: through [`crate::fsio`] (a FIFO or a device
+//! is refused, never waited on or read without end) and checked row by row with the checks
+//! `plot` makes ([`crate::report::checks`]), because a comparison of impossible numbers would
+//! look like a measured one. Two sweeps with no cell in common are refused with the columns that
+//! keep them apart. Labels and paths are escaped where they are shown ([`crate::escape`]): they
+//! come from files and folder names. A signal stops it with exit 128 + N like the other
+//! commands. Writes nothing but the optional CSV, as a new file.
 
 pub mod newcombe;
 
@@ -17,12 +23,27 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::error::UsageError;
+use crate::error::{Interrupted, UsageError};
+use crate::escape::{escape, shown};
 use crate::format::{epochs, share};
 use crate::report::SUMMARY_CSV;
+use crate::report::checks;
 use crate::report::schema::{SummaryRow, read_csv, write_csv};
 use crate::report::terminal::wrap;
 use crate::train::options::{ChoiceParam, HyperParam};
+use crate::{fsio, signals};
+
+/// The columns of [`key_of`], in its order.
+fn key_columns() -> Vec<&'static str> {
+    let trainer = HyperParam::ALL
+        .iter()
+        .map(|p| p.name())
+        .chain(ChoiceParam::ALL.iter().map(|c| c.name()));
+    ["init", "scale", "eps", "lr"]
+        .into_iter()
+        .chain(trainer)
+        .collect()
+}
 
 /// What names a cell: its init with its scale and ε, its learning rate and its whole trainer
 /// (every column of the trainer table; a column a file predates reads as the lesson's value, a
@@ -114,35 +135,47 @@ fn label(r: &SummaryRow) -> String {
     }
 }
 
-/// Read DIR/summary.csv: its rows, each with its [`key_of`].
+/// Read DIR/summary.csv through [`fsio`] (a regular file of at most [`MAX_SUMMARY_BYTES`], so
+/// a FIFO or a device is refused at once) and check every row with the checks `plot` makes
+/// ([`checks::summary_row`]): its rows, each with its [`key_of`]. Every refusal names the file, and a value's refusal its line and column.
 fn read_side(dir: &Path, which: &str) -> anyhow::Result<Vec<Keyed>> {
     let path = dir.join(SUMMARY_CSV);
-    let shown = path.display();
-    let meta = std::fs::metadata(&path).map_err(|e| {
-        UsageError::new(format!(
-            "compare: {which} {} has no readable {SUMMARY_CSV} ({e}); give the output folder of `xorsweep sweep` or `merge`",
-            dir.display()
-        ))
+    let shown = shown(&path);
+    let bytes = fsio::read(&path, MAX_SUMMARY_BYTES).map_err(|e| {
+        UsageError::new(if !e.is_missing() {
+            format!("compare: {which}: {e}; give the output folder of `xorsweep sweep` or `merge`")
+        } else if dir.is_dir() {
+            format!(
+                "compare: {which} {} holds no {SUMMARY_CSV}; give the output folder of a finished `xorsweep sweep` or `merge` (a shard's folder has none: merge the shards first)",
+                crate::escape::shown(dir)
+            )
+        } else {
+            format!(
+                "compare: {which} {} is not a folder, so it has no {SUMMARY_CSV}; give the output folder of `xorsweep sweep` or `merge`",
+                crate::escape::shown(dir)
+            )
+        })
     })?;
-    if meta.len() > MAX_SUMMARY_BYTES {
-        return Err(UsageError::new(format!(
-            "compare: {shown} is {} bytes, more than the {MAX_SUMMARY_BYTES} a sweep's summary can be; is it a summary.csv of xorsweep?",
-            meta.len()
-        ))
-        .into());
-    }
-    let bytes = std::fs::read(&path)
-        .map_err(|e| UsageError::new(format!("compare: cannot read {shown}: {e}")))?;
-    let name = shown.to_string();
     let rows: Vec<SummaryRow> =
-        read_csv(&name, &bytes).map_err(|e| UsageError::new(format!("compare: {e:#}")))?;
-    Ok(rows
-        .into_iter()
-        .map(|row| Keyed {
+        read_csv(&shown, &bytes).map_err(|e| UsageError::new(format!("compare: {e:#}")))?;
+    checks::cell_count(rows.len()).map_err(|e| UsageError::new(format!("compare: {shown} {e}")))?;
+    // The records again, for each row's line number.
+    let mut reader = csv::Reader::from_reader(&bytes[..]);
+    let mut out = Vec::with_capacity(rows.len());
+    for (record, row) in reader.records().zip(rows) {
+        let record = record.map_err(|e| UsageError::new(format!("compare: {shown}: {e}")))?;
+        let line = record.position().map_or(0, |p| p.line());
+        checks::summary_row(&row).map_err(|e| {
+            UsageError::new(format!(
+                "compare: {shown}: line {line}: {e}; a summary.csv as xorsweep writes it cannot hold that (was it edited? rerun the sweep or `xorsweep merge` to rewrite it)"
+            ))
+        })?;
+        out.push(Keyed {
             key: key_of(&row),
             row,
-        })
-        .collect())
+        });
+    }
+    Ok(out)
 }
 
 fn side(r: &SummaryRow) -> Side {
@@ -182,16 +215,73 @@ fn diff(a: &SummaryRow, b: &SummaryRow) -> CellDiff {
     }
 }
 
+/// A signal received so far stops the comparison: nothing has been written or printed yet.
+fn stopped(signal: &std::sync::atomic::AtomicUsize) -> Result<(), Interrupted> {
+    match signals::pending(signal) {
+        None => Ok(()),
+        Some(s) => Err(Interrupted {
+            signal: s,
+            message: format!(
+                "compare: interrupted by {}; nothing was written",
+                signals::name(s)
+            ),
+        }),
+    }
+}
+
+/// Why two sweeps share no cell: the key columns whose values never meet (A's and B's values,
+/// a few of each), or, when every column has a value in both, that no combination does.
+fn no_common_cell(ra: &[Keyed], rb: &[Keyed]) -> String {
+    let values = |rows: &[Keyed], i: usize| -> Vec<String> {
+        let mut v: Vec<String> = rows.iter().map(|k| k.key[i].clone()).collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let spell = |v: &[String]| -> String {
+        let v: Vec<String> = v
+            .iter()
+            .map(|x| {
+                if x.is_empty() {
+                    "(none)".into()
+                } else {
+                    x.clone()
+                }
+            })
+            .collect();
+        some(&v)
+    };
+    let apart: Vec<String> = key_columns()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, column)| {
+            let (va, vb) = (values(ra, i), values(rb, i));
+            va.iter()
+                .all(|x| !vb.contains(x))
+                .then(|| format!("{column} is {} in A, {} in B", spell(&va), spell(&vb)))
+        })
+        .collect();
+    if apart.is_empty() {
+        "each column has values in both, but no cell of A has all of a cell of B's".into()
+    } else {
+        apart.join("; ")
+    }
+}
+
 /// Compare the sweeps in folders `a` and `b` (see the module docs). Bad input (no
 /// summary.csv, a malformed one, a cell twice in one file) is a [`UsageError`].
 pub fn compare(a: &Path, b: &Path) -> anyhow::Result<Comparison> {
-    let (ra, rb) = (read_side(a, "A")?, read_side(b, "B")?);
+    let signal = signals::received();
+    let ra = read_side(a, "A")?;
+    stopped(&signal)?;
+    let rb = read_side(b, "B")?;
+    stopped(&signal)?;
     let mut index: HashMap<&[String], usize> = HashMap::new();
     for (i, k) in rb.iter().enumerate() {
         if index.insert(&k.key, i).is_some() {
             return Err(UsageError::new(format!(
                 "compare: {} lists the cell {} twice; is it a summary.csv of one sweep?",
-                b.join(SUMMARY_CSV).display(),
+                shown(&b.join(SUMMARY_CSV)),
                 label(&k.row)
             ))
             .into());
@@ -205,7 +295,7 @@ pub fn compare(a: &Path, b: &Path) -> anyhow::Result<Comparison> {
         if seen_a.insert(&k.key, ()).is_some() {
             return Err(UsageError::new(format!(
                 "compare: {} lists the cell {} twice; is it a summary.csv of one sweep?",
-                a.join(SUMMARY_CSV).display(),
+                shown(&a.join(SUMMARY_CSV)),
                 label(&k.row)
             ))
             .into());
@@ -218,6 +308,16 @@ pub fn compare(a: &Path, b: &Path) -> anyhow::Result<Comparison> {
             None => only_in_a.push(label(&k.row)),
         }
     }
+    if cells.is_empty() {
+        return Err(UsageError::new(format!(
+            "compare: A {} and B {} have no cell in common: {}; compare sweeps that share some of their grid (the same --init and trainer flags, overlapping --lr)",
+            shown(a),
+            shown(b),
+            no_common_cell(&ra, &rb)
+        ))
+        .into());
+    }
+    stopped(&signal)?;
     let only_in_b: Vec<String> = rb
         .iter()
         .zip(&used_b)
@@ -262,7 +362,7 @@ fn some(labels: &[String]) -> String {
     let mut s = labels
         .iter()
         .take(SHOWN)
-        .cloned()
+        .map(|l| escape(l).into_owned())
         .collect::<Vec<_>>()
         .join(", ");
     if labels.len() > SHOWN {
@@ -280,7 +380,11 @@ pub fn render(c: &Comparison, width: usize) -> String {
     say(
         format!(
             "A = {} ({} cells), B = {} ({} cells): {} cells in common.",
-            c.a, c.cells_a, c.b, c.cells_b, c.shared
+            escape(&c.a),
+            c.cells_a,
+            escape(&c.b),
+            c.cells_b,
+            c.shared
         ),
         &mut lines,
     );
@@ -325,7 +429,7 @@ pub fn render(c: &Comparison, width: usize) -> String {
         .map(|d| {
             let mark = |b: bool| if b { " *" } else { "" };
             [
-                d.label.clone(),
+                escape(&d.label).into_owned(),
                 share(d.a.solved_fraction),
                 share(d.b.solved_fraction),
                 format!(
@@ -344,6 +448,20 @@ pub fn render(c: &Comparison, width: usize) -> String {
             ]
         })
         .collect();
+    lines.extend(flagged_table(&rows, width));
+    lines.push(String::new());
+    lines.extend(wrap(
+        "*: significant at 95%. Every cell, flagged or not: --json or --csv FILE.",
+        width,
+        0,
+        0,
+    ));
+    lines.join("\n") + "\n"
+}
+
+/// The flagged cells' rows (cell, A, B, difference, medians) as a table of aligned columns, or
+/// one block per cell where the table would be wider than `width`.
+fn flagged_table(rows: &[[String; 5]], width: usize) -> Vec<String> {
     let head = ["cell", "A", "B", "B − A (95% CI)", "median epochs"];
     let w: Vec<usize> = (0..5)
         .map(|i| {
@@ -370,27 +488,20 @@ pub fn render(c: &Comparison, width: usize) -> String {
             .map(|r| line([&r[0], &r[1], &r[2], &r[3], &r[4]])),
     );
     if table.iter().all(|l| l.chars().count() <= width) {
-        lines.extend(table);
-    } else {
-        for r in &rows {
-            lines.extend(wrap(&r[0], width, 0, 2));
-            lines.extend(wrap(
-                &format!("share {} → {}: {}", r[1], r[2], r[3]),
-                width,
-                2,
-                4,
-            ));
-            lines.extend(wrap(&format!("median epochs {}", r[4]), width, 2, 4));
-        }
+        return table;
     }
-    lines.push(String::new());
-    lines.extend(wrap(
-        "*: significant at 95%. Every cell, flagged or not: --json or --csv FILE.",
-        width,
-        0,
-        0,
-    ));
-    lines.join("\n") + "\n"
+    let mut lines = Vec::new();
+    for r in rows {
+        lines.extend(wrap(&r[0], width, 0, 2));
+        lines.extend(wrap(
+            &format!("share {} → {}: {}", r[1], r[2], r[3]),
+            width,
+            2,
+            4,
+        ));
+        lines.extend(wrap(&format!("median epochs {}", r[4]), width, 2, 4));
+    }
+    lines
 }
 
 /// One row of the comparison CSV.

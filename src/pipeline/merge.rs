@@ -23,8 +23,9 @@ use crate::sweep::plan::Plan;
 use crate::sweep::shard::Shard;
 
 /// What a merge's write error keeps, and how to continue (merge has no --resume).
-const MERGE_HINT: &str =
-    "the shards are untouched: fix the problem and run the same merge again with --force";
+/// A merge's folder without manifest.json (written last) is an unfinished merge, which the
+/// same command replaces without --force.
+const MERGE_HINT: &str = "the shards are untouched: fix the problem and run the same merge again";
 
 #[derive(serde::Deserialize)]
 struct ShardManifest {
@@ -183,7 +184,11 @@ pub fn merge(
     }
     let mode = if force { Mode::Force } else { Mode::New };
     let names = output_names();
-    let dir = OutDir::prepare(out, mode, "merge: OUT", &layout(&names, false))?;
+    let layout = outdir::Layout {
+        finished_by: Some(MANIFEST_FILE),
+        ..layout(&names, false)
+    };
+    let dir = OutDir::prepare(out, mode, "merge: OUT", &layout)?;
     if let Some(warning) = super::runs_csv_warning(&plan) {
         eprintln!("{warning}");
     }
@@ -211,7 +216,7 @@ fn stopped(s: i32, out: &Path) -> anyhow::Error {
     Interrupted {
         signal: s,
         message: format!(
-            "interrupted by {}: the shards are untouched and {} holds no merged results. Merge again with the same command (add --force if it says the folder is not empty)",
+            "interrupted by {}: the shards are untouched and {} holds no merged results. Merge again with the same command",
             signals::name(s),
             shown(out)
         ),

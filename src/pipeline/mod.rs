@@ -27,6 +27,7 @@ use crate::sweep::config::{RunsFormat, SweepConfig};
 use crate::sweep::plan::{GridSize, Plan};
 use crate::sweep::shard::Shard;
 use crate::sweep::spec::Init;
+use crate::train::options::{ChoiceParam, HyperParam};
 use crate::{signals, sketch};
 
 /// Files a sweep writes at the top of its folder besides the reports.
@@ -149,12 +150,54 @@ pub struct Finished {
 /// The longest sane single run, and a conservative per-thread speed for estimating it.
 const TIME_BUDGET_SECONDS: f64 = 48.0 * 3600.0;
 const ASSUMED_NET_EPOCHS_PER_THREAD: f64 = 15e6;
-/// The most cells one sweep may have: each is a row of summary.csv, ~60 rows of curves.csv and
-/// ~30 KB of memory until the reports are written. `xorsweep map` is the tool for fine grids.
-pub const MAX_CELLS: u64 = 5000;
+/// The most cells one sweep may have (declared with the plan, where compare's checks see it too).
+pub use crate::sweep::plan::MAX_CELLS;
 /// Memory for one cell's exact quartiles (final loss, hidden gap, solved epoch: 20 bytes a net).
 const CELL_MEMORY_BYTES: u64 = 160 << 20;
 pub(super) const CELL_BYTES_PER_NET: u64 = 20;
+
+/// The grid's axes of more than one value, as (flag, values): what makes a grid big, for the
+/// message that refuses it. An axis left at its default says so (`--init 21 (default)`), so
+/// the message never seems to name a flag that was not given. A config file's keys carry the
+/// flags' names.
+fn grid_axes(config: &SweepConfig) -> Vec<(String, String)> {
+    let t = &config.trainer;
+    let default = SweepConfig::default();
+    let marked = |n: usize, is_default: bool| {
+        if is_default {
+            format!("{n} (default)")
+        } else {
+            n.to_string()
+        }
+    };
+    let axis = t.lr_axis();
+    let rate = match t.per_layer() {
+        true => ("--lr-hidden".to_string(), axis.len().to_string()),
+        false => (
+            "--lr".to_string(),
+            marked(axis.len(), axis == default.trainer.lr_axis()),
+        ),
+    };
+    let inits: usize = config.init.iter().map(|s| s.count()).sum();
+    let numbers = HyperParam::ALL
+        .iter()
+        .filter(|p| p.name() != "lr_hidden")
+        .map(|&p| (p.flag(), t.values(p).map_or(1, |v| v.len())));
+    let choices = ChoiceParam::ALL
+        .iter()
+        .map(|&c| (format!("--{}", c.name()), t.names(c).map_or(1, |v| v.len())));
+    [
+        (
+            "--init".to_string(),
+            marked(inits, config.init == default.init),
+        ),
+        rate,
+    ]
+    .into_iter()
+    .chain(numbers.chain(choices).map(|(f, n)| (f, n.to_string())))
+    .filter(|(_, n)| !matches!(n.as_str(), "0" | "1" | "1 (default)"))
+    .collect()
+}
 
 /// Refuse grids that cannot finish sanely here, counted from the specs before anything is
 /// built or allocated, and say what to change.
@@ -165,8 +208,19 @@ pub fn check_size(
 ) -> Result<GridSize, UsageError> {
     let size = GridSize::of(config);
     if size.cells > MAX_CELLS {
+        let axes = grid_axes(config);
+        let product = axes
+            .iter()
+            .map(|(flag, n)| format!("{flag} {n}"))
+            .collect::<Vec<_>>()
+            .join(" × ");
+        let flags = axes
+            .iter()
+            .map(|a| a.0.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
         return Err(UsageError::new(format!(
-            "--lr × --init: {} cells, more than {MAX_CELLS} (each is a row of summary.csv and a band of curves.csv); use fewer learning rates or ε values, or `xorsweep map` for fine grids",
+            "{product}: {} cells, more than {MAX_CELLS} (each is a row of summary.csv and a band of curves.csv); give fewer values to {flags}, or use `xorsweep map` for fine grids",
             size.cells
         )));
     }

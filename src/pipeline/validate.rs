@@ -6,6 +6,7 @@
 
 use std::collections::HashSet;
 
+use crate::report::checks::{self, fraction, non_negative};
 use crate::report::schema::{CurveRow, SummaryRow, read_csv};
 use crate::sweep::plan::{Plan, curve_epochs};
 
@@ -30,33 +31,18 @@ pub fn examples_limit(plan: &Plan) -> u64 {
     summary_limit(plan)
 }
 
-fn fraction(column: &str, x: f64) -> Result<(), String> {
-    if (0.0..=1.0).contains(&x) {
-        Ok(())
-    } else {
-        Err(format!("column {column} holds {x}, not a share in [0, 1]"))
-    }
-}
-
+/// An epoch of a run of `epochs` epochs (the shared checks have made it a number ≥ 0).
 fn epoch(column: &str, x: Option<f64>, epochs: u32) -> Result<(), String> {
     match x {
-        Some(e) if !(0.0..=f64::from(epochs)).contains(&e) => Err(format!(
+        Some(e) if e > f64::from(epochs) => Err(format!(
             "column {column} holds {e}, not an epoch of a {epochs}-epoch run"
         )),
         _ => Ok(()),
     }
 }
 
-/// A loss or hidden gap: NaN stands for a diverged net; anything else is at least 0.
-fn non_negative(column: &str, x: Option<f64>) -> Result<(), String> {
-    match x {
-        Some(v) if v < 0.0 || v == f64::NEG_INFINITY => Err(format!(
-            "column {column} holds {v}, which cannot be negative"
-        )),
-        _ => Ok(()),
-    }
-}
-
+/// A row's values against the plan's cell; every check that needs no plan is
+/// [`checks::summary_row`]'s, shared with `compare`.
 fn summary_row(plan: &Plan, r: &SummaryRow) -> Result<(), String> {
     let cell = plan.cells.get(r.cell as usize).ok_or_else(|| {
         format!(
@@ -77,63 +63,9 @@ fn summary_row(plan: &Plan, r: &SummaryRow) -> Result<(), String> {
             r.nets, r.cell, cell.nets
         ));
     }
-    for (column, count) in [("solved", Some(r.solved)), ("diverged", Some(r.diverged))]
-        .into_iter()
-        .chain([("target_reached", r.target_reached)])
-    {
-        if let Some(k) = count
-            && k > r.nets
-        {
-            return Err(format!(
-                "column {column} holds {k}, more than the cell's {} nets",
-                r.nets
-            ));
-        }
-    }
-    for (column, x) in [
-        ("solved_fraction", Some(r.solved_fraction)),
-        ("solved_ci95_low", Some(r.solved_ci95_low)),
-        ("solved_ci95_high", Some(r.solved_ci95_high)),
-        ("target_reached_fraction", r.target_reached_fraction),
-    ] {
-        if let Some(x) = x {
-            fraction(column, x)?;
-        }
-    }
-    let share = r.solved as f64 / r.nets.max(1) as f64;
-    if (r.solved_fraction - share).abs() > 1e-12 {
-        return Err(format!(
-            "column solved_fraction holds {}, but {} solved of {} nets is {share}",
-            r.solved_fraction, r.solved, r.nets
-        ));
-    }
-    // The Wilson interval holds the share (up to rounding at 0 and 1).
-    let slack = 1e-9;
-    if !(r.solved_ci95_low <= r.solved_fraction + slack
-        && r.solved_fraction <= r.solved_ci95_high + slack)
-    {
-        return Err(format!(
-            "columns solved_ci95_low and solved_ci95_high ({}, {}) do not hold solved_fraction {}",
-            r.solved_ci95_low, r.solved_ci95_high, r.solved_fraction
-        ));
-    }
-    let epochs = plan.config.epochs;
-    for (column, x) in [
-        ("solved_epoch_q1", r.solved_epoch_q1),
-        ("solved_epoch_median", r.solved_epoch_median),
-        ("solved_epoch_q3", r.solved_epoch_q3),
-        ("target_epoch_median", r.target_epoch_median),
-    ] {
-        epoch(column, x, epochs)?;
-    }
-    for (column, x) in [
-        ("final_loss_q1", r.final_loss_q1),
-        ("final_loss_median", r.final_loss_median),
-        ("final_loss_q3", r.final_loss_q3),
-        ("final_loss_best", r.final_loss_best),
-        ("median_hidden_gap", r.median_hidden_gap),
-    ] {
-        non_negative(column, x)?;
+    checks::summary_row(r)?;
+    for (column, x) in checks::epoch_columns(r) {
+        epoch(column, x, plan.config.epochs)?;
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 
 pub mod aggregate;
 pub mod charts;
+pub mod checks;
 pub mod csv;
 pub mod findings;
 pub mod html;

@@ -73,6 +73,11 @@ pub fn curve_epochs(epochs: u32) -> Vec<u32> {
     v
 }
 
+/// The most cells one sweep may have: each is a row of summary.csv, ~60 rows of curves.csv and
+/// ~30 KB of memory until the reports are written. `xorsweep map` is the tool for fine grids.
+/// `pipeline` refuses larger grids; `compare` refuses a summary.csv with more rows.
+pub const MAX_CELLS: u64 = 5000;
+
 /// How big a configuration's grid is, counted from its specs without building it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct GridSize {

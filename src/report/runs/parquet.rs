@@ -346,11 +346,17 @@ impl RunsSink for RunsParquet<Temp> {
     }
 }
 
-/// The parquet crate's error in words: an I/O error as the system says it (no "External: "
-/// prefix), anything else as the crate says it.
+/// A Parquet writer's error in the words of the other writers: the I/O error underneath (a full
+/// disk: "No space left on device (os error 28)") rather than the library's "External: …", or
+/// the library's own message without its variant's name.
 fn parquet_error(e: parquet::errors::ParquetError) -> String {
+    use parquet::errors::ParquetError;
     match e {
-        parquet::errors::ParquetError::External(inner) => inner.to_string(),
+        ParquetError::External(inner) => match inner.downcast_ref::<std::io::Error>() {
+            Some(io) => io.to_string(),
+            None => inner.to_string(),
+        },
+        ParquetError::General(m) => m,
         other => other.to_string(),
     }
 }
@@ -798,5 +804,24 @@ impl CellSerializer<'_> {
             }
             _ => Err(Self::mismatch(self.column.name, what)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn parquet_errors_are_said_as_the_other_writers_say_them() {
+        use parquet::errors::ParquetError;
+        let io = || std::io::Error::from_raw_os_error(libc::ENOSPC);
+        let full = ParquetError::External(Box::new(io()));
+        // What the library would say, and what xorsweep says instead.
+        assert!(full.to_string().starts_with("External"), "{full}");
+        let why = super::parquet_error(full);
+        assert_eq!(why, io().to_string());
+        assert!(!why.contains("External"), "{why}");
+        assert_eq!(
+            super::parquet_error(ParquetError::General("bad".into())),
+            "bad"
+        );
     }
 }
