@@ -188,6 +188,31 @@ fn terminal_and_report_say_the_same_sentences() {
             "not in report.html: {s}"
         );
     }
+    // The uniform:1 sentence against summary.csv, recomputed here with an interval of the
+    // test's own (Wilson's, written out below): the most reliable rate and every rate whose
+    // interval overlaps its interval are named, with their shares.
+    let uniform = sentences
+        .iter()
+        .find(|s| s.contains("uniform:1") && s.contains("tie on solved share"))
+        .unwrap_or_else(|| panic!("no uniform:1 tie in {sentences:?}"));
+    let summary_csv = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    let (want_rates, (lo, hi)) = best_and_tied(&summary_csv, "uniform");
+    assert!(
+        want_rates.len() > 1,
+        "this sweep's uniform:1 has a tie: {want_rates:?}"
+    );
+    let said = percents(uniform);
+    assert!(
+        // Shares are printed to the digits that tell them apart: a whole percent here.
+        said.iter()
+            .any(|&(a, b)| (a - lo * 100.0).abs() <= 0.5 && (b - hi * 100.0).abs() <= 0.5),
+        "{uniform}: the tied shares are {lo}–{hi} by summary.csv"
+    );
+    let range = format!("{}–{}", want_rates[0], want_rates[want_rates.len() - 1]);
+    assert!(
+        uniform.contains(&range),
+        "{uniform}: tied rates {want_rates:?}"
+    );
     let speed = sentences
         .iter()
         .find(|s| s.contains("tie on solved share"))
@@ -204,4 +229,54 @@ fn terminal_and_report_say_the_same_sentences() {
         summary.contains(",4,") && !summary.contains("3.99999"),
         "{summary}"
     );
+}
+
+/// Wilson's 95 % score interval of `k` of `n`, as any textbook writes it.
+fn wilson(k: f64, n: f64) -> (f64, f64) {
+    let (z, p) = (1.959964, k / n);
+    let centre = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
+    let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / (1.0 + z * z / n);
+    (centre - half, centre + half)
+}
+
+/// From summary.csv text: the learning rates (as written) of `init`'s most reliable cell and of
+/// every cell whose Wilson interval overlaps that cell's, in order, and the lowest and highest
+/// solved share among them.
+fn best_and_tied(summary: &str, init: &str) -> (Vec<String>, (f64, f64)) {
+    let mut rows = summary.lines();
+    let header: Vec<&str> = rows.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (ci, cl, cn, cs) = (col("init"), col("lr"), col("nets"), col("solved"));
+    let cells: Vec<(String, f64, (f64, f64))> = rows
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|r| r[ci] == init)
+        .map(|r| {
+            let (n, k): (f64, f64) = (r[cn].parse().unwrap(), r[cs].parse().unwrap());
+            (r[cl].to_string(), k / n, wilson(k, n))
+        })
+        .collect();
+    let best = cells
+        .iter()
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .unwrap()
+        .clone();
+    let tied: Vec<&(String, f64, (f64, f64))> = cells
+        .iter()
+        .filter(|c| c.2.0 <= best.2.1 && best.2.0 <= c.2.1)
+        .collect();
+    let shares = tied.iter().map(|c| c.1);
+    let lo = shares.clone().fold(f64::INFINITY, f64::min);
+    let hi = shares.fold(0.0, f64::max);
+    (tied.iter().map(|c| c.0.clone()).collect(), (lo, hi))
+}
+
+/// Every "A–B%" range of percentages in `text`.
+fn percents(text: &str) -> Vec<(f64, f64)> {
+    text.split('%')
+        .filter_map(|part| {
+            let tail = part.rsplit(['(', ' ']).next()?;
+            let (a, b) = tail.split_once('–')?;
+            Some((a.parse().ok()?, b.parse().ok()?))
+        })
+        .collect()
 }

@@ -35,7 +35,7 @@ fn by_reference_with(
 }
 
 fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-9f64.max(1e-7 * a.abs().max(b.abs()))
+    common::oracle::close(a, b, common::oracle::F64_LANES)
 }
 
 /// Every pixel of a small f64 map over the lesson's lr-hidden × lr-out plane, including its
@@ -68,8 +68,8 @@ fn map_pixels_match_nets_trained_one_at_a_time_by_the_reference() {
         let nudges: [fn(f64) -> f64; 4] = [
             f64::next_up,
             f64::next_down,
-            |x| x * (1.0 + 1e-13),
-            |x| x * (1.0 - 1e-13),
+            |x| x * (1.0 + common::oracle::NUDGE),
+            |x| x * (1.0 - common::oracle::NUDGE),
         ];
         let stable = nudges.iter().all(|nudge| {
             let o = by_reference(Params(p.0.map(nudge)), r, epochs);

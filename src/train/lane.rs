@@ -14,7 +14,7 @@
 //! the next epoch needs this one's weights, so one vector leaves most of the core idle.
 //! [`Multi`] trains K independent vectors in one loop (each operation applied to each in turn),
 //! so the core overlaps K chains; results are bit for bit those of one vector
-//! (tests/interleaved_lanes.rs). Measured on an Intel Xeon (Sapphire Rapids, AVX-512; a shared
+//! (tests/lanes/interleaved.rs). Measured on an Intel Xeon (Sapphire Rapids, AVX-512; a shared
 //! 2-vCPU VM), `bench --impl simd --nets 262144 --epochs 500 --threads 1` as net-epochs per CPU
 //! second, medians of 3 alternated runs (spread ±3 %): f64x8 ×1/2/3/4: 70/90/83/86 M; f32x16
 //! ×1/2/3/4: 172/215/190/211 M. K = 2 gains 1.27× (f64) and 1.25× (f32); more does not pay
@@ -55,13 +55,13 @@
 //! z put back. m comes from a Taylor polynomial of (e^x − 1)/x for x < 1 (degree 17 in f64, 9 in
 //! f32: truncation below half an ulp) and from our `exp` above; there is no cancellation in either
 //! branch (e^x − 1 ≥ 1.7 for x ≥ 1). Within 4 ulp of the standard library's tanh over the whole
-//! line (tests/lane_exp.rs); ±1 beyond ±354 (±44 in f32) where `exp` clamps; NaN propagates.
+//! line (tests/lanes/exp.rs); ±1 beyond ±354 (±44 in f32) where `exp` clamps; NaN propagates.
 //!
 //! ## ln
 //! For the cross-entropy loss: x = m·2^e with m in [√½, √2) read off the bits (subnormals scaled
 //! up first), ln m = 2·atanh(s) with s = (m−1)/(m+1), |s| ≤ 0.172, as an odd series to s²¹ (s¹¹
 //! in f32), plus e·ln2 in two parts (Cody–Waite). Within 2 ulp of the standard library
-//! (tests/lane_exp.rs) for every positive x, subnormals included; ln 0 = −∞, ln ∞ = ∞, negative
+//! (tests/lanes/exp.rs) for every positive x, subnormals included; ln 0 = −∞, ln ∞ = ∞, negative
 //! and NaN inputs give NaN.
 
 use std::ops::{Add, BitAnd, BitOr, Div, Mul, Sub};

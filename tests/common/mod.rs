@@ -1,6 +1,8 @@
 //! Shared helpers for the integration tests.
 #![allow(dead_code)]
 
+pub mod oracle;
+
 use std::path::Path;
 use std::process::{Child, Command as Std, Stdio};
 use std::time::{Duration, Instant};

@@ -1,8 +1,6 @@
 //! Accuracy of the lanes' own `exp` and `sigmoid` against the standard library, lane by lane.
 
-mod common;
-
-use common::ulps;
+use crate::common::ulps;
 use wide::{f32x8, f32x16, f64x4, f64x8};
 use xorsweep::train::lane::Lane;
 

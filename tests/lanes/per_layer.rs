@@ -2,12 +2,11 @@
 //! the scalar reference, the sweep's lane kernel and the trainability map's lane kernel.
 //!
 //! The map's kernel (a separate loop) must give the sweep kernel's final loss and verdicts bit
-//! for bit in every lane type. With unequal rates the f64 lanes are held to the oracle with the tolerances of `lanes_vs_oracle.rs`, on the
-//! nets whose oracle run is well conditioned (its outcome survives a 1e-13 relative nudge of the
-//! initial weights both ways; the test fails if fewer than two thirds qualify).
+//! for bit in every lane type. With unequal rates the f64 lanes are held to the oracle with `common::oracle`'s tolerances, on the
+//! nets whose oracle run is stable under its nudge (the test fails if fewer than two thirds
+//! qualify).
 
-mod common;
-
+use crate::common::oracle::{F64_LANES, assert_enough, assert_f64_match, close, stable};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use wide::{f32x8, f32x16, f64x4, f64x8};
@@ -29,7 +28,7 @@ fn nets_of(inits: &[Params], rates: &[Hyper]) -> Vec<Net> {
 /// Random nets with a random rate per layer, each log-uniform in [0.05, 40].
 fn nets_with_rates(seed: u64, n: usize) -> Vec<(Params, Hyper)> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    common::random_nets(seed, n)
+    crate::common::random_nets(seed, n)
         .into_iter()
         .map(|(p, _)| {
             let mut lr = || rng.random_range(0.05f64.ln()..40f64.ln()).exp();
@@ -41,7 +40,7 @@ fn nets_with_rates(seed: u64, n: usize) -> Vec<(Params, Hyper)> {
 /// In lane type `V`: the map kernel (a separate loop) gives the sweep kernel's final loss and
 /// verdicts bit for bit, saturated and non-finite nets included.
 fn map_kernel_agrees_with_the_sweep_kernel<V: Lane>() {
-    let nets = common::random_nets(41, 3 * V::WIDTH + 5);
+    let nets = crate::common::random_nets(41, 3 * V::WIDTH + 5);
     let (mut inits, mut lrs): (Vec<Params>, Vec<f64>) = nets.into_iter().unzip();
     // Saturating rates, and non-finite weights: the kernels must agree on divergence too.
     lrs[1] = 1e300;
@@ -84,7 +83,7 @@ fn map_kernel_agrees_with_the_sweep_kernel_in_every_lane_type() {
 #[test]
 fn each_rate_moves_only_its_layer() {
     let spec = TrainSpec::new(1, vec![], None);
-    let (p, lr) = common::random_nets(9, 1)[0];
+    let (p, lr) = crate::common::random_nets(9, 1)[0];
     let (both, _) = reference::train(&net(p, Hyper::lr(lr)), &spec);
     let (hidden_only, _) = reference::train(&net(p, Hyper::rates(lr, 0.0)), &spec);
     let (out_only, _) = reference::train(&net(p, Hyper::rates(0.0, lr)), &spec);
@@ -120,10 +119,6 @@ fn each_rate_moves_only_its_layer() {
     }
 }
 
-fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-9f64.max(1e-7 * a.abs().max(b.abs())) || a == b
-}
-
 #[test]
 fn f64_lanes_with_per_layer_rates_match_the_oracle() {
     let nets = nets_with_rates(2026, 240);
@@ -133,44 +128,26 @@ fn f64_lanes_with_per_layer_rates_match_the_oracle() {
     let map = batch::train_map(Precision::F64, &nets_of(&inits, &rates), spec.epochs);
     let mut compared = 0;
     let mut unequal = 0;
-    for (((p, r), (got, got_curve)), m) in nets.iter().zip(&lanes).zip(&map) {
-        let (want, want_curve) = reference::train(&net(*p, *r), &spec);
-        let stable = [1e-13, -1e-13].iter().all(|&rel| {
-            let nudged = Params(p.0.map(|x| x * (1.0 + rel)));
-            let (o, _) = reference::train(&net(nudged, *r), &spec);
-            o.correct == want.correct
-                && o.solved_epoch == want.solved_epoch
-                && (o.final_loss - want.final_loss).abs() <= 1e-9
-                && o.params
-                    .0
-                    .iter()
-                    .zip(want.params.0)
-                    .all(|(a, b)| (a - b).abs() <= 1e-9)
-        });
-        if !stable {
+    for (((p, r), got), m) in nets.iter().zip(&lanes).zip(&map) {
+        let n = net(*p, *r);
+        let want = reference::train(&n, &spec);
+        if !stable(&n, &spec, &want.0) {
             continue;
         }
         compared += 1;
         unequal += usize::from((r.lr_hidden / r.lr_out).ln().abs() > 1.0);
-        let ctx = format!("init {p} rates {r:?}: lanes {got:?} oracle {want:?}");
-        assert_eq!(got.correct, want.correct, "{ctx}");
-        assert_eq!(got.solved_epoch, want.solved_epoch, "{ctx}");
-        assert!(close(got.final_loss, want.final_loss), "final loss: {ctx}");
-        for k in 0..9 {
-            assert!(close(got.params.0[k], want.params.0[k]), "param {k}: {ctx}");
-        }
-        for (a, b) in got_curve.loss.iter().zip(&want_curve.loss) {
-            assert!(close(*a, *b), "loss curve {a} vs {b}: {ctx}");
-        }
-        assert!(close(m.final_loss, want.final_loss), "map kernel: {ctx}");
+        let ctx = format!("init {p} rates {r:?}");
+        assert_f64_match(got, &want, &ctx);
+        let want = want.0;
+        let ctx = format!("{ctx}: map {m:?} reference {want:?}");
+        assert!(
+            close(m.final_loss, want.final_loss, F64_LANES),
+            "map kernel: {ctx}"
+        );
         assert_eq!(m.solved, want.correct == 4, "map kernel: {ctx}");
         assert_eq!(m.solved_epoch, want.solved_epoch, "map kernel: {ctx}");
     }
-    assert!(
-        compared * 3 >= nets.len() * 2,
-        "only {compared} of {} nets were stable enough to compare",
-        nets.len()
-    );
+    assert_enough(compared, nets.len(), (2, 3), "per-layer rates");
     assert!(
         unequal * 2 >= compared,
         "most compared nets have rates e-fold apart"

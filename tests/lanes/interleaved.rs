@@ -3,16 +3,14 @@
 //! whole multiple) in this build's vector types, and the lanes this build uses (whatever K it
 //! picked: 2 on AVX-512) however the nets are cut into calls. Only these two K per type: each K
 //! instantiates all 24 option loops of both kernels, and the build time of this file is CI's.
-//! (f64x4 and f32x8 are held to the oracle in lanes_vs_oracle.rs; `Multi` is the same code over
+//! (f64x4 and f32x8 are held to the oracle in lanes/vs_oracle.rs; `Multi` is the same code over
 //! any vector type.)
 //!
-//! The nets mix every trainer of `common::trainers` in short runs (options change every three
+//! The nets mix every trainer of `crate::common::trainers` in short runs (options change every three
 //! nets: most batches are partial, padded) and long runs (several full batches and an odd tail),
 //! with some rates scaled to diverge (×1e3) or to overflow into NaN (1e300).
 
-mod common;
-
-use common::{trainer_nets, trainers};
+use crate::common::{trainer_nets, trainers};
 use xorsweep::train::lane::{F32Vector, F64Vector, Lane, Multi, Vector};
 use xorsweep::train::{Curve, MapOutcome, Net, Outcome, TrainSpec, batch};
 

@@ -2,10 +2,9 @@
 //! huge learning rates are data: the `diverged` flag is set iff a final weight or the loss is not
 //! finite, and the lanes agree with the oracle on it.
 
-mod common;
+use crate::common::{trainer_nets, trainers};
 
-use common::{trainer_nets, trainers};
-
+use crate::common::oracle::{NUDGE, nudged};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use wide::{f32x8, f32x16, f64x4, f64x8};
@@ -122,12 +121,8 @@ fn huge_learning_rates_diverge_flagged_exactly_and_as_the_oracle_says() {
                 // lanes' clamped exp keeps σ inside (0, 1) by 1e-308, so their loss stays finite.
                 let stable = lr <= 1e3
                     && net.options.loss != xorsweep::train::Loss::Bce
-                    && [1e-13, -1e-13].iter().all(|&rel| {
-                        let nudged = Net {
-                            init: Params(net.init.0.map(|x| x * (1.0 + rel))),
-                            ..*net
-                        };
-                        reference::train(&nudged, &spec).0.diverged == oracle[i].diverged
+                    && [NUDGE, -NUDGE].iter().all(|&rel| {
+                        reference::train(&nudged(net, rel), &spec).0.diverged == oracle[i].diverged
                     });
                 if stable {
                     assert_eq!(f64_lanes[i].0.diverged, oracle[i].diverged, "f64 {what}");
