@@ -3,7 +3,7 @@
 //! progress line) is written by one of the named formats below, so the same value reads the same
 //! everywhere and typing what one place shows into the report's filter finds it. report.js
 //! mirrors [`significant`] and [`share`] for the numbers it computes in the page
-//! (`tests/report_browser.rs` holds the two to the same strings).
+//! (`tests/cli/report_browser.rs` holds the two to the same strings).
 //!
 //! | what | format | e.g. |
 //! | --- | --- | --- |

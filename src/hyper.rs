@@ -1,8 +1,9 @@
-//! Every hyperparameter of the lesson's trainer, declared once: its name (the field), flag
-//! (`--lr-hidden`), TOML key (`lr_hidden`), CSV column (`lr_hidden`), the language its values are
-//! written in, its default and its check. Sweep, map and bench take the same [`TrainerAxes`]
-//! (flattened into their clap arguments and their TOML files), so a hyperparameter added here is
-//! a flag, a config key and a column everywhere at once.
+//! The trainer's hyperparameters as the axes of a grid. Each is declared once, in the table of
+//! [`crate::train::options`] (name = flag = TOML key = CSV column, default, check, label); this
+//! module derives from that table what the grid needs: [`TrainerAxes`] (the flags of sweep, map
+//! and bench and the keys of their TOML files, by a macro over the table), the language a value
+//! list is written in ([`Values`], [`Choices`]), the grid's settings (one cartesian product over
+//! the table) and their labels ([`Setting::describe`]).
 //!
 //! Values go down from here once: a flag or TOML string is parsed into [`Values`] (numbers) or
 //! [`Choices`] (names), checked, expanded into [`Setting`]s and learning rates, and handed to the

@@ -5,7 +5,7 @@
 //! - [`Options`] are categorical (hidden activation, output unit, loss, batch): they change the
 //!   code of the epoch loop, so one vector of nets shares them and the lane trainer picks a
 //!   specialised loop for each combination.
-//! - [`Hyper`] are numeric (per-layer learning rates, momentum, weight decay): one value per lane,
+//! - [`Hyper`] are numeric (per-layer learning rates, momentum, weight decay, clipping): one value per lane,
 //!   loaded into vectors like the weights.
 //!
 //! The defaults are the lesson: sigmoid hidden units, a sigmoid output, mean squared error, one

@@ -1,8 +1,6 @@
 //! The lesson's weights placed at every kind of lane position reproduce the lesson's printout.
 
-mod common;
-
-use common::{lr_net, lr_nets};
+use crate::common::{lr_net, lr_nets};
 
 use xorsweep::baseline::{LESSON_LR, lesson_spec, render};
 use xorsweep::train::{Params, Precision, batch, reference};
@@ -15,7 +13,7 @@ fn lesson_weights_in_any_lane_print_the_baseline() {
     for precision in [Precision::F64, Precision::F32] {
         let w = batch::lane_width(precision);
         let n = 2 * w + 3; // two full vectors and a padded tail of three
-        let mut nets = common::random_nets(99, n);
+        let mut nets = crate::common::random_nets(99, n);
         let positions = [0, w / 2, w - 1, w, 2 * w, n - 1];
         for &i in &positions {
             nets[i] = (Params::LESSON, LESSON_LR);

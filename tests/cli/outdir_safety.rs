@@ -7,9 +7,7 @@ use std::process::{Command as Std, Stdio};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
-mod common;
-
-use common::{frozen_after_chunks, saved_chunks, send, signal_frozen, xorsweep};
+use crate::common::{frozen_after_chunks, saved_chunks, send, signal_frozen, xorsweep};
 
 fn tiny(out: &Path) -> Vec<String> {
     [

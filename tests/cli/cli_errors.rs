@@ -3,9 +3,7 @@
 
 use std::path::Path;
 
-mod common;
-
-use common::xorsweep;
+use crate::common::xorsweep;
 
 /// Run `args`, expect exit code 2 and a single-line message containing every `needles`.
 fn refuses(args: &[&str], needles: &[&str]) {

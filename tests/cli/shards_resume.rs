@@ -3,9 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command as Std, Stdio};
 
-mod common;
-
-use common::{frozen_after_chunks, signal_frozen, xorsweep};
+use crate::common::{frozen_after_chunks, signal_frozen, xorsweep};
 
 /// 3 + 3×40×3 = 363 nets in chunks of 16: 23 chunks.
 const SMALL: &[&str] = &[

@@ -6,9 +6,7 @@
 use std::fs::File;
 use std::path::Path;
 
-mod common;
-
-use common::{frozen_after_chunks, signal_frozen, xorsweep};
+use crate::common::{frozen_after_chunks, signal_frozen, xorsweep};
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::Field;
 use xorsweep::report::runs::parquet::ROW_GROUP_ROWS;

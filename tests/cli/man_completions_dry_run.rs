@@ -4,10 +4,8 @@
 
 use std::path::Path;
 
-mod common;
-
 use clap::CommandFactory;
-use common::xorsweep;
+use crate::common::xorsweep;
 use xorsweep::cli::{Cli, SUBCOMMANDS};
 
 /// How clap_mangen writes a long option in roff: `\-\-runs\-format`.

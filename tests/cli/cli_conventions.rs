@@ -1,9 +1,7 @@
 //! The CLI fits its ecosystem: completions for every shell, a man page, short flags, examples in
 //! every subcommand's help, a dry run that writes nothing, JSON for scripts.
 
-mod common;
-
-use common::{run_ok, xorsweep};
+use crate::common::{run_ok, xorsweep};
 
 #[test]
 fn completions_and_man_page() {

@@ -1,11 +1,9 @@
 //! `xorsweep compare A B`: no difference between a folder and itself, a significant one between
 //! 300 and 3000 epochs on the same grid, common cells of different grids, bad input refused.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::{run_ok, xorsweep};
+use crate::common::{run_ok, xorsweep};
 
 fn sweep(dir: &Path, name: &str, args: &[&str]) -> PathBuf {
     let out = dir.join(name);

@@ -2,9 +2,7 @@
 //! the seeds, the JSON carries every interval the claims rest on, and the terminal summary fits
 //! the terminal.
 
-mod common;
-
-use common::{run_ok, xorsweep};
+use crate::common::{run_ok, xorsweep};
 
 /// Learning rates of the default sweep around where uniform:0.1 and uniform:0.25 solve best:
 /// 13.5 is the fastest by far but solves a few percent less often than 8.79, which 200 seeds

@@ -2,9 +2,7 @@
 //! hang together. No speed is asserted: only that rates are positive and the share of the
 //! issue limit is a share (a kernel cannot run much above the rate its operations can issue).
 
-mod common;
-
-use common::xorsweep;
+use crate::common::xorsweep;
 use serde_json::Value;
 
 #[test]

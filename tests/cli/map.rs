@@ -1,12 +1,10 @@
 //! `xorsweep map`: pixels against the scalar reference, every output file, reruns from map.toml,
 //! the same bytes for any thread count, and every bad spec refused before anything is written.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::xorsweep;
+use crate::common::xorsweep;
 use indicatif::ProgressBar;
 use xorsweep::map::compute::{Base, compute};
 use xorsweep::map::spec::{MapConfig, MapPatch, Measure, resolve};
@@ -35,7 +33,7 @@ fn by_reference_with(
 }
 
 fn close(a: f64, b: f64) -> bool {
-    common::oracle::close(a, b, common::oracle::F64_LANES)
+    crate::common::oracle::close(a, b, crate::common::oracle::F64_LANES)
 }
 
 /// Every pixel of a small f64 map over the lesson's lr-hidden × lr-out plane, including its
@@ -68,8 +66,8 @@ fn map_pixels_match_nets_trained_one_at_a_time_by_the_reference() {
         let nudges: [fn(f64) -> f64; 4] = [
             f64::next_up,
             f64::next_down,
-            |x| x * (1.0 + common::oracle::NUDGE),
-            |x| x * (1.0 - common::oracle::NUDGE),
+            |x| x * (1.0 + crate::common::oracle::NUDGE),
+            |x| x * (1.0 - crate::common::oracle::NUDGE),
         ];
         let stable = nudges.iter().all(|nudge| {
             let o = by_reference(Params(p.0.map(nudge)), r, epochs);

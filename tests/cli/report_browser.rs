@@ -16,8 +16,6 @@
 //! Run it alone with `cargo test --test report_browser`; set $XORSWEEP_SCREENSHOTS to a folder
 //! to keep full-page screenshots of both widths.
 
-mod common;
-
 use std::fs;
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -694,7 +692,7 @@ fn report_works_in_headless_chromium_at_phone_and_laptop_width() {
     };
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    common::xorsweep()
+    crate::common::xorsweep()
         .args(["sweep", "--lr", "0.5..8:4:log", "--init", "uniform:1"])
         .args(["--init", "lesson", "--seeds", "16", "--epochs", "300"])
         .args(["--quiet", "--out"])
@@ -752,7 +750,7 @@ fn report_works_in_headless_chromium_at_phone_and_laptop_width() {
     let replay = chosen[2].as_str().unwrap();
     let args: Vec<&str> = replay.split(' ').collect();
     assert_eq!(&args[..3], ["xorsweep", "replay", "runs.csv"], "{replay}");
-    common::xorsweep()
+    crate::common::xorsweep()
         .current_dir(&out)
         .args(&args[1..])
         .timeout(Duration::from_secs(60))
@@ -781,7 +779,7 @@ fn report_works_in_headless_chromium_at_phone_and_laptop_width() {
     // Every trainer option: the lesson's net under each combination of hidden activation,
     // loss, batch, momentum and weight decay, and with a rate per layer, retrained in the page.
     let options = dir.path().join("options");
-    common::xorsweep()
+    crate::common::xorsweep()
         .args(["sweep", "--init", "lesson", "--lr", "0.5,2", "--activation"])
         .args([
             "sigmoid,tanh,relu",
@@ -804,7 +802,7 @@ fn report_works_in_headless_chromium_at_phone_and_laptop_width() {
         .assert()
         .success();
     let linear = dir.path().join("linear");
-    common::xorsweep()
+    crate::common::xorsweep()
         .args([
             "sweep",
             "--init",
@@ -876,7 +874,7 @@ fn report_works_in_headless_chromium_at_phone_and_laptop_width() {
 fn examples_csv_holds_each_cell_s_first_solving_and_failing_nets() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    common::xorsweep()
+    crate::common::xorsweep()
         .args([
             "sweep",
             "--lr",

@@ -9,9 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command as Std, Output, Stdio};
 use std::time::{Duration, Instant};
 
-mod common;
-
-use common::{send, signal_frozen};
+use crate::common::{send, signal_frozen};
 
 const BIN: &str = env!("CARGO_BIN_EXE_xorsweep");
 

@@ -1,6 +1,4 @@
-mod common;
-
-use common::{lr_net, lr_nets};
+use crate::common::{lr_net, lr_nets};
 use xorsweep::baseline::{LESSON_LR, lesson_spec, render};
 use xorsweep::train::{Params, Precision, batch, reference};
 
