@@ -327,19 +327,16 @@ fn apply<V: Lane, K: Kind, const STATEFUL: bool>(
     r: &Rates<V>,
     grad: [V; 9],
 ) {
-    let g_raw = if doubled(K::OPTIONS) {
-        grad.map(|g| g + g)
-    } else {
-        grad
-    };
+    let raw = |g: V| if doubled(K::OPTIONS) { g + g } else { g };
     // Parameters 0..6 are the hidden layer's, 6..9 the output unit's (unrolled: no branch).
     if !STATEFUL {
-        for (k, g_raw) in g_raw.into_iter().enumerate() {
+        for (k, g) in grad.into_iter().enumerate() {
             let eta_k = if k < 6 { r.hidden_k } else { r.out_k };
-            p[k] = p[k] - eta_k * g_raw;
+            p[k] = p[k] - eta_k * raw(g);
         }
         return;
     }
+    let g_raw = grad.map(raw);
     let g = g_raw.map(|g| g * r.factor);
     let g = if r.any_clip { clip(g, r) } else { g };
     for (k, (g_raw, g)) in g_raw.into_iter().zip(g).enumerate() {

@@ -262,6 +262,15 @@ macro_rules! define_hyper {
             pub fn set(&mut self, p: HyperParam, x: f64) {
                 match p { $(HyperParam::$v => self.$f = x,)* $(HyperParam::$av => self.$af = x,)* }
             }
+
+            /// Whether a step needs more than p ← p − η·g: any value but a rate that is not the
+            /// lesson's (momentum, decay, clipping). Written out field by field (the loaders ask
+            /// it of every net, so it must cost a few compares, not a walk over the table).
+            pub fn stateful(&self) -> bool {
+                false
+                    $(|| define_hyper!(@moves self.$f, $($info)*))*
+                    $(|| define_hyper!(@moves self.$af, $($ainfo)*))*
+            }
         }
 
         /// A categorical hyperparameter: one value per vector of nets ([`Options`]).
@@ -299,6 +308,10 @@ macro_rules! define_hyper {
         Info { ok: $ok, must: $must, word: $word, axis: $axis, rate: $rate }
     };
     (@default default: $d:expr, $($rest:tt)*) => { $d };
+    (@moves $x:expr, default: $d:expr, ok: $ok:expr, must: $must:literal, word: $word:literal,
+        axis: $axis:literal, rate: $rate:literal,) => {
+        (!$rate && $x != $d)
+    };
 }
 
 /// A numeric hyperparameter's row of the table, past its name.
@@ -389,14 +402,6 @@ impl Hyper {
     /// The learning rate of parameter `k` in storage order (0..6 hidden, 6..9 output).
     pub fn lr_of_param(&self, k: usize) -> f64 {
         if k < 6 { self.lr_hidden } else { self.lr_out }
-    }
-
-    /// Whether a step needs more than p ← p − η·g: any value that is not plain gradient
-    /// descent's (momentum, decay, clipping).
-    pub fn stateful(&self) -> bool {
-        HyperParam::ALL
-            .iter()
-            .any(|&p| !p.is_rate() && self.get(p) != p.default())
     }
 
     /// Values no trainer accepts, named after the hyperparameter.

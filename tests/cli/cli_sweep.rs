@@ -143,7 +143,10 @@ fn tiny_sweep_writes_typed_complete_csv() {
         .filter(|r| r["init"] == "lesson" && r["lr"] == "2")
         .collect();
     assert_eq!(base.len(), 1);
-    let (want, _) = reference::train(&crate::common::lr_net(Params::LESSON, LESSON_LR), &lesson_spec());
+    let (want, _) = reference::train(
+        &crate::common::lr_net(Params::LESSON, LESSON_LR),
+        &lesson_spec(),
+    );
     assert_eq!(LESSON_STEPS, 4001);
     for (k, col) in ["out_00", "out_01", "out_10", "out_11"].iter().enumerate() {
         let got: f64 = base[0][*col].parse().unwrap();

@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use clap::CommandFactory;
 use crate::common::xorsweep;
+use clap::CommandFactory;
 use xorsweep::cli::{Cli, SUBCOMMANDS};
 
 /// How clap_mangen writes a long option in roff: `\-\-runs\-format`.
