@@ -14,9 +14,10 @@ use serde::Serialize;
 use super::compute::Pixel;
 use super::spec::{AxisSpec, Measure};
 use crate::format::tick as tick_label;
+use crate::report::charts::Bar;
 use crate::report::charts::axis::{Axis, Scale as AxisScale};
 use crate::report::charts::colour;
-use crate::report::charts::map::{Bar, Inset};
+use crate::report::charts::map::Inset;
 
 /// Untrained final losses are shown on 0..0.5 (a net answering 0.5 everywhere has loss 0.25).
 const LOSS_SPAN: f64 = 0.5;
@@ -58,23 +59,18 @@ fn beyond(
 
 /// A bar over `axis`, its end labels marked "≤"/"≥" where colours clamp.
 fn bar(axis: &Axis, desc: &str, palette: fn(f64) -> RGBColor, clamped: (bool, bool)) -> Bar {
-    let r = axis.range();
-    let mut ticks = axis.ticks().to_vec();
+    let mut b = Bar::of(axis, desc, palette);
+    let r = b.range.clone();
     for (at, sign, wanted) in [(r.start, "≤", clamped.0), (r.end, "≥", clamped.1)] {
-        let end = ticks
+        let end = b
+            .ticks
             .iter_mut()
             .find(|t| (t.0 - at).abs() < 1e-9 * (r.end - r.start));
         if let (Some(t), true) = (end, wanted) {
             t.1 = format!("{sign}\u{a0}{}", t.1);
         }
     }
-    Bar {
-        range: r,
-        ticks,
-        minor: axis.minor().to_vec(),
-        desc: desc.into(),
-        palette,
-    }
+    b
 }
 
 /// The epoch bar: log(1 + epoch) from epoch 0 (labelled "0": the true start) to the last

@@ -14,7 +14,10 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::data::{Cell, ChartData};
-use super::{Area, Rendered, anchored, colour, heading, png, text};
+use super::{
+    Area, Backend, Heading, Hit, Hits, PAGE_WIDTH, Rendered, anchored, colour, heading, png, svg,
+    text,
+};
 use crate::format;
 use crate::report::stats::wilson_95;
 use crate::train::options::{ChoiceParam, HyperParam};
@@ -157,7 +160,15 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
         let area = heading(root, title, subtitle)?;
         let panels = area.split_evenly((rows, cols));
         for (e, p) in effects.iter().zip(&panels) {
-            panel(p, e)?;
+            panel(p, e, &mut Hits::new())?;
+        }
+        Ok(())
+    })?;
+    let top = Heading::new(PAGE_WIDTH, title, subtitle).height;
+    let svg = svg(top + 320 * n as u32, title, |root, hits| {
+        let area = heading(root, title, subtitle)?;
+        for (e, p) in effects.iter().zip(&area.split_evenly((n, 1))) {
+            panel(p, e, hits)?;
         }
         Ok(())
     })?;
@@ -192,10 +203,11 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
         title: title.into(),
         caption,
         png,
+        svg,
     }))
 }
 
-fn panel(area: &Area, e: &Effect) -> anyhow::Result<()> {
+fn panel<DB: Backend>(area: &Area<DB>, e: &Effect, hits: &mut Hits) -> anyhow::Result<()> {
     let k = e.levels.len();
     let mut chart = ChartBuilder::on(area)
         .margin(14)
@@ -240,6 +252,18 @@ fn panel(area: &Area, e: &Effect) -> anyhow::Result<()> {
             (x, (l.ci.1 + 0.03).min(0.97)),
             anchored(text(14), HPos::Center, VPos::Bottom),
         )))?;
+        let (hx, hy) = chart.backend_coord(&(x, l.share()));
+        hits.push(Hit {
+            x: hx,
+            y: hy,
+            say: format!(
+                "{} {}: {} solved, 95% interval {}",
+                e.name,
+                l.value,
+                format::share(l.share()),
+                format::share_range(l.ci.0, l.ci.1)
+            ),
+        });
     }
     Ok(())
 }

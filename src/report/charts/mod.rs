@@ -3,8 +3,13 @@
 //! whose data the sweep does not have (no lesson run, no symmetric nets, …) is skipped with the
 //! reason, which the HTML page states instead of showing it.
 //!
-//! Drawing is plotters on an in-memory RGB buffer, encoded to PNG by `image`; text uses DejaVu
-//! Sans embedded in the binary, so nothing depends on the fonts of the machine.
+//! Each chart is drawn once, by one function generic over the plotters [`Backend`]: onto an
+//! in-memory RGB buffer (the PNG file, encoded by `image`, text in DejaVu Sans embedded in the
+//! binary, so nothing depends on the fonts of the machine) and onto an SVG string (the picture
+//! report.html inlines), so the page and the files cannot disagree. The page's SVG is laid out
+//! for a phone ([`Layout::Page`]: [`PAGE_WIDTH`] pixels, panels stacked) and shown at its own
+//! size, so that no text is scaled below 11 px; the points a reader may ask about carry their
+//! readout ([`Hit`]), which the page's script shows.
 
 pub mod axis;
 mod baseline;
@@ -19,6 +24,7 @@ pub mod map;
 mod solved_by_lr;
 mod symmetry;
 
+use std::fmt::Write as _;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -35,10 +41,62 @@ pub use data::ChartData;
 /// The family name the embedded font is registered under.
 const FONT: &str = "sans-serif";
 
-/// The drawing area of a chart's bitmap.
-type Area<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
+/// What a chart is drawn on: the PNG's bitmap or the page's SVG.
+pub trait Backend: DrawingBackend<ErrorType = <Self as Backend>::Failure> {
+    type Failure: std::error::Error + Send + Sync + 'static;
+    /// Vectors (SVG): a wide line is one path, not pixel quads.
+    const VECTOR: bool;
+}
+
+impl<'a> Backend for BitMapBackend<'a> {
+    type Failure = <BitMapBackend<'a> as DrawingBackend>::ErrorType;
+    const VECTOR: bool = false;
+}
+
+impl Backend for SVGBackend<'_> {
+    type Failure = std::io::Error;
+    const VECTOR: bool = true;
+}
+
+/// The drawing area of a chart.
+type Area<DB> = DrawingArea<DB, Shift>;
 /// A chart with two [`Axis`] coordinates.
-type Plot<'a, 'b> = ChartContext<'a, BitMapBackend<'b>, Cartesian2d<axis::Coord, axis::Coord>>;
+type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<axis::Coord, axis::Coord>>;
+
+/// Which picture of a chart is drawn: the PNG file's, or the page's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    Png,
+    /// report.html's: [`PAGE_WIDTH`] wide, one panel per row, shown unscaled.
+    Page,
+}
+
+impl Layout {
+    /// Whether this is the page's narrow picture.
+    fn narrow(self) -> bool {
+        self == Layout::Page
+    }
+}
+
+/// The width of the page's charts: a 420-pixel phone screen less the page's margins, so they
+/// are shown at their own size and their text (at least [`PAGE_TEXT`]) is never scaled down.
+pub const PAGE_WIDTH: u32 = 380;
+
+/// The smallest text size the page's charts use. plotters writes an SVG text of size s at
+/// s / 1.24 pixels (the font's em, as the bitmap draws it), so 14 is 11.3 px.
+pub const PAGE_TEXT: u32 = 14;
+
+/// A point of the page's picture that answers the pointer: where it is (pixels of the
+/// picture) and what it reads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hit {
+    pub x: i32,
+    pub y: i32,
+    pub say: String,
+}
+
+/// What a chart's drawing collects besides the picture: the page's readouts.
+pub type Hits = Vec<Hit>;
 
 /// One drawn chart.
 #[derive(Clone, Debug)]
@@ -48,6 +106,8 @@ pub struct Chart {
     /// One sentence for the HTML page: what to look at.
     pub caption: String,
     pub png: Vec<u8>,
+    /// The page's picture: an `<svg>` element, its readouts on invisible marks (`data-say`).
+    pub svg: String,
 }
 
 /// A chart, or why it was not drawn.
@@ -126,7 +186,11 @@ fn fonts_registered() -> bool {
 }
 
 /// Draw on a `w`×`h` white canvas and encode it as PNG.
-fn png(w: u32, h: u32, draw: impl FnOnce(&Area) -> anyhow::Result<()>) -> anyhow::Result<Vec<u8>> {
+fn png(
+    w: u32,
+    h: u32,
+    draw: impl FnOnce(&Area<BitMapBackend>) -> anyhow::Result<()>,
+) -> anyhow::Result<Vec<u8>> {
     let mut buf = vec![255u8; (w * h * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
@@ -137,6 +201,42 @@ fn png(w: u32, h: u32, draw: impl FnOnce(&Area) -> anyhow::Result<()>) -> anyhow
     image::codecs::png::PngEncoder::new(&mut out)
         .write_image(&buf, w, h, image::ColorType::Rgb8)
         .context("encoding a chart as PNG")?;
+    Ok(out)
+}
+
+/// Draw the page's picture, [`PAGE_WIDTH`]×`h`, as an `<svg>` element: white behind, `title`
+/// as its accessible name, and one invisible circle per [`Hit`] carrying its readout.
+fn svg(
+    h: u32,
+    title: &str,
+    draw: impl FnOnce(&Area<SVGBackend>, &mut Hits) -> anyhow::Result<()>,
+) -> anyhow::Result<String> {
+    let mut out = String::new();
+    let mut hits = Hits::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (PAGE_WIDTH, h)).into_drawing_area();
+        root.fill(&WHITE)?;
+        draw(&root, &mut hits)?;
+        root.present().context("drawing a chart")?;
+    }
+    let open = format!(
+        "<svg class=\"chart\" role=\"img\" aria-label=\"{}\" ",
+        crate::report::html::esc(title)
+    );
+    let mut out = out.replacen("<svg ", &open, 1);
+    let end = out.rfind("</svg>").context("plotters wrote no </svg>")?;
+    let mut marks = String::from("<g class=\"hits\" fill=\"none\">\n");
+    for h in &hits {
+        let _ = writeln!(
+            marks,
+            "<circle cx=\"{}\" cy=\"{}\" r=\"9\" data-say=\"{}\"/>",
+            h.x,
+            h.y,
+            crate::report::html::esc(&h.say)
+        );
+    }
+    marks.push_str("</g>\n");
+    out.insert_str(end, &marks);
     Ok(out)
 }
 
@@ -154,40 +254,73 @@ fn anchored(style: TextStyle, h: HPos, v: VPos) -> TextStyle {
 
 /// Text at an absolute pixel position (as [`ChartContext::backend_coord`] gives it), drawn on
 /// `area` and so not clipped by a chart's plotting area.
-fn text_at(area: &Area, (x, y): (i32, i32), s: &str, style: TextStyle) -> anyhow::Result<()> {
+fn text_at<DB: Backend>(
+    area: &Area<DB>,
+    (x, y): (i32, i32),
+    s: &str,
+    style: TextStyle,
+) -> anyhow::Result<()> {
     let b = area.get_base_pixel();
     area.draw(&Text::new(s.to_string(), (x - b.0, y - b.1), style))?;
     Ok(())
 }
 
-/// Title and subtitle across the top, the title shrunk and the subtitle wrapped to fit the
-/// width; returns the area below them.
-fn heading<'a>(area: &Area<'a>, title: &str, subtitle: &str) -> anyhow::Result<Area<'a>> {
+/// A chart's title and subtitle laid out for a picture `w` wide: the title shrunk (and on a
+/// narrow picture wrapped), the subtitle wrapped, and the height they take.
+struct Heading {
+    size: u32,
+    titles: Vec<String>,
+    lines: Vec<String>,
+    height: u32,
+}
+
+impl Heading {
+    fn new(w: u32, title: &str, subtitle: &str) -> Heading {
+        let room = w.saturating_sub(if w > PAGE_WIDTH { 48 } else { 16 });
+        let width = |style: &TextStyle, s: &str| style.font.box_size(s).map_or(0, |b| b.0);
+        let mut size = 28;
+        while size > 16 && width(&bold(size), title) > room {
+            size -= 2;
+        }
+        let titles = wrap(title, room, |s| width(&bold(size), s));
+        let lines = wrap(subtitle, room, |s| width(&text(18), s));
+        let below = (size + 6) * (titles.len().max(1) as u32 - 1);
+        let height = match lines.len() {
+            0 => 56 + below,
+            n => below + 62 + 24 * n as u32,
+        };
+        Heading {
+            size,
+            titles,
+            lines,
+            height,
+        }
+    }
+}
+
+/// Title and subtitle across the top (see [`Heading`]); returns the area below them.
+fn heading<DB: Backend>(area: &Area<DB>, title: &str, subtitle: &str) -> anyhow::Result<Area<DB>> {
     let (w, _) = area.dim_in_pixel();
     let cx = (w / 2) as i32;
-    let room = w.saturating_sub(48);
-    let width = |style: &TextStyle, s: &str| style.font.box_size(s).map_or(0, |b| b.0);
-    let mut size = 28;
-    while size > 16 && width(&bold(size), title) > room {
-        size -= 2;
-    }
-    area.draw(&Text::new(
-        title.to_string(),
-        (cx, 14),
-        anchored(bold(size), HPos::Center, VPos::Top),
-    ))?;
-    let sub = text(18).color(&colour::GREY);
-    let lines = wrap(subtitle, room, |s| width(&sub, s));
-    let mut used = 56;
-    for (i, l) in lines.iter().enumerate() {
+    let h = Heading::new(w, title, subtitle);
+    let step = h.size as i32 + 6;
+    for (i, l) in h.titles.iter().enumerate() {
         area.draw(&Text::new(
             l.clone(),
-            (cx, 54 + 24 * i as i32),
+            (cx, 14 + step * i as i32),
+            anchored(bold(h.size), HPos::Center, VPos::Top),
+        ))?;
+    }
+    let below = step * h.titles.len().saturating_sub(1) as i32;
+    let sub = text(18).color(&colour::GREY);
+    for (i, l) in h.lines.iter().enumerate() {
+        area.draw(&Text::new(
+            l.clone(),
+            (cx, below + 54 + 24 * i as i32),
             anchored(sub.clone(), HPos::Center, VPos::Top),
         ))?;
-        used = 86 + 24 * i as u32;
     }
-    Ok(area.split_vertically(used).1)
+    Ok(area.split_vertically(h.height).1)
 }
 
 /// Words of `s` in as few lines no wider than `room` (by `width`) as greedy filling gives, but
@@ -228,15 +361,31 @@ fn greedy_wrap(s: &str, room: u32, width: &impl Fn(&str) -> u32) -> Vec<String> 
     lines
 }
 
-/// A chart with [`Axis`] coordinates and a drawn mesh: grid, ticks, labels.
-fn plot<'a, 'b>(
-    area: &'a Area<'b>,
+/// Whether `area` is (part of) the page's narrow picture.
+fn is_narrow<DB: Backend>(area: &Area<DB>) -> bool {
+    area.dim_in_pixel().0 <= PAGE_WIDTH
+}
+
+/// The largest size from `size` down to [`PAGE_TEXT`] at which `s` in `style` fits `room`
+/// pixels (the smallest if none does).
+fn fitting(size: u32, s: &str, room: u32, style: fn(u32) -> TextStyle<'static>) -> u32 {
+    (PAGE_TEXT..=size)
+        .rev()
+        .find(|&k| style(k).font.box_size(s).map_or(0, |b| b.0) <= room)
+        .unwrap_or(PAGE_TEXT)
+}
+
+/// A chart with [`Axis`] coordinates and a drawn mesh: grid, ticks, labels. Its caption and
+/// axis descriptions are shrunk (to [`PAGE_TEXT`] at least) where the area is too small for
+/// them.
+fn plot<'a, DB: Backend>(
+    area: &'a Area<DB>,
     caption: Option<&str>,
     x: &Axis,
     y: &Axis,
     x_desc: &str,
     y_desc: &str,
-) -> anyhow::Result<Plot<'a, 'b>> {
+) -> anyhow::Result<Plot<'a, DB>> {
     // Room for the widest tick label and the axis description.
     let widest = y
         .ticks()
@@ -244,14 +393,22 @@ fn plot<'a, 'b>(
         .map(|t| text(16).font.box_size(&t.1).map_or(60, |b| b.0))
         .max()
         .unwrap_or(0);
+    let (w, h) = area.dim_in_pixel();
     let mut b = ChartBuilder::on(area);
     b.margin(12)
-        .margin_right(36)
+        .margin_right(if is_narrow(area) { 16 } else { 36 })
         .x_label_area_size(64)
         .y_label_area_size(widest + 52);
     if let Some(c) = caption {
-        b.caption(c, bold(20));
+        b.caption(c, bold(fitting(20, c, w.saturating_sub(16), bold)));
     }
+    // The axis descriptions as large as 19 but no wider than the plot (or taller).
+    let desc = fitting(19, x_desc, w.saturating_sub(widest + 80), text).min(fitting(
+        19,
+        y_desc,
+        h.saturating_sub(100),
+        text,
+    ));
     let mut chart = b.build_cartesian_2d(x.spec(), y.spec())?;
     let (xf, yf) = (|v: &f64| x.label(*v), |v: &f64| y.label(*v));
     chart
@@ -261,7 +418,7 @@ fn plot<'a, 'b>(
         .x_label_formatter(&xf)
         .y_label_formatter(&yf)
         .label_style(text(16))
-        .axis_desc_style(text(19))
+        .axis_desc_style(text(desc))
         .bold_line_style(colour::LIGHT_GREY.stroke_width(1))
         .light_line_style(RGBColor(243, 243, 243).stroke_width(1))
         .axis_style(BLACK.stroke_width(1))
@@ -269,60 +426,151 @@ fn plot<'a, 'b>(
     Ok(chart)
 }
 
-/// A vertical colour bar for values 0..=1 coloured by viridis, ticked by `y` (whose range
-/// should be 0..1), level with the plot that spans the absolute pixel rows `rows`.
-fn colour_bar(area: &Area, y: &Axis, desc: &str, rows: Range<i32>) -> anyhow::Result<()> {
-    colour_bar_with(area, y, desc, rows, &colour::viridis)
+/// One colour bar: its ends and ticks (in one coordinate, as an [`Axis`] plots), what it shows
+/// and its palette (of the fraction of the way up).
+pub struct Bar {
+    pub range: Range<f64>,
+    /// Labelled ticks: (coordinate, label).
+    pub ticks: Vec<(f64, String)>,
+    /// Unlabelled ticks.
+    pub minor: Vec<f64>,
+    pub desc: String,
+    pub palette: fn(f64) -> RGBColor,
 }
 
-/// A vertical colour bar over the range of `y`, coloured by `palette` at the fraction 0..=1 of
-/// the way up, level with the plot that spans the absolute pixel rows `rows`.
-fn colour_bar_with(
-    area: &Area,
-    y: &Axis,
-    desc: &str,
+impl Bar {
+    /// A bar over `axis` (its range and ticks) coloured by `palette`.
+    pub fn of(axis: &Axis, desc: &str, palette: fn(f64) -> RGBColor) -> Bar {
+        Bar {
+            range: axis.range(),
+            ticks: axis.ticks().to_vec(),
+            minor: axis.minor().to_vec(),
+            desc: desc.into(),
+            palette,
+        }
+    }
+}
+
+/// Width of the gradient of a colour bar.
+const BAR_BODY: i32 = 26;
+/// Length of a labelled tick mark, and the gap between it and its label.
+const TICK: i32 = 6;
+const TICK_GAP: i32 = 5;
+
+/// A vertical colour bar in `area` (its slot beside the grid), level with the grid's absolute
+/// pixel rows `rows`: the gradient, tick marks that stop short of their labels, and its title
+/// turned on its side just right of its own labels.
+pub(crate) fn colour_bar<DB: Backend>(
+    area: &Area<DB>,
+    bar: &Bar,
     rows: Range<i32>,
-    palette: &dyn Fn(f64) -> RGBColor,
 ) -> anyhow::Result<()> {
-    let (top, bottom) = (
-        area.get_base_pixel().1,
-        area.get_base_pixel().1 + area.dim_in_pixel().1 as i32,
-    );
-    let mut chart = ChartBuilder::on(area)
-        .margin_top((rows.start - top).max(0) as u32)
-        .margin_bottom((bottom - rows.end).max(0) as u32)
-        .margin_left(8)
-        .margin_right(8)
-        .right_y_label_area_size(96)
-        .build_cartesian_2d(0.0..1.0, y.range())?
-        .set_secondary_coord(0.0..1.0, y.spec());
-    let yf = |v: &f64| y.label(*v);
-    chart
-        .configure_secondary_axes()
-        .y_desc(desc)
-        .y_label_formatter(&yf)
-        .label_style(text(16))
-        .axis_desc_style(text(19))
-        .draw()?;
-    let n = 200;
-    let r = y.range();
-    let at = |f: f64| r.start + (r.end - r.start) * f;
-    chart.draw_series((0..n).map(|i| {
-        let (a, b) = (f64::from(i) / f64::from(n), f64::from(i + 1) / f64::from(n));
-        Rectangle::new(
-            [(0.0, at(a)), (1.0, at(b))],
-            palette((a + b) / 2.0).filled(),
-        )
-    }))?;
-    chart.draw_series([Rectangle::new(
-        [(0.0, r.start), (1.0, r.end)],
+    let base = area.get_base_pixel();
+    let (x0, x1) = (base.0 + 10, base.0 + 10 + BAR_BODY);
+    let (top, bottom) = (rows.start, rows.end - 1);
+    let r = &bar.range;
+    let y_of = |v: f64| {
+        let f = ((v - r.start) / (r.end - r.start)).clamp(0.0, 1.0);
+        bottom - (f * f64::from(bottom - top)).round() as i32
+    };
+    for y in top..=bottom {
+        let f = f64::from(bottom - y) / f64::from((bottom - top).max(1));
+        area.draw(&PathElement::new(
+            vec![(x0 - base.0, y - base.1), (x1 - base.0, y - base.1)],
+            (bar.palette)(f).stroke_width(1),
+        ))?;
+    }
+    area.draw(&Rectangle::new(
+        [(x0 - base.0, top - base.1), (x1 - base.0, bottom - base.1)],
         colour::GREY.stroke_width(1),
-    )])?;
+    ))?;
+    let tick = |y: i32, len: i32| {
+        area.draw(&PathElement::new(
+            vec![(x1 - base.0, y - base.1), (x1 + len - base.0, y - base.1)],
+            BLACK.stroke_width(1),
+        ))
+    };
+    for &m in &bar.minor {
+        tick(y_of(m), TICK / 2)?;
+    }
+    let style = text(16);
+    let label_x = x1 + TICK + TICK_GAP;
+    for (v, label) in &bar.ticks {
+        let y = y_of(*v);
+        tick(y, TICK)?;
+        text_at(
+            area,
+            (label_x, y),
+            label,
+            anchored(style.clone(), HPos::Left, VPos::Center),
+        )?;
+    }
+    let desc = text(18);
+    let height = desc.font.box_size("Ag").map_or(18, |b| b.1) as i32;
+    text_at(
+        area,
+        (
+            label_x + widest_label(bar) + 10 + height,
+            (top + bottom) / 2,
+        ),
+        &bar.desc,
+        anchored(
+            desc.transform(FontTransform::Rotate90),
+            HPos::Center,
+            VPos::Top,
+        ),
+    )?;
     Ok(())
 }
 
+/// The width of a bar's widest tick label.
+fn widest_label(bar: &Bar) -> i32 {
+    let style = text(16);
+    bar.ticks
+        .iter()
+        .map(|t| style.font.box_size(&t.1).map_or(0, |b| b.0) as i32)
+        .max()
+        .unwrap_or(0)
+}
+
+/// The width of a colour bar's slot: margin, gradient, ticks, labels, title and a gap after.
+pub(crate) fn bar_width(bar: &Bar) -> u32 {
+    let height = text(18).font.box_size("Ag").map_or(18, |b| b.1) as i32;
+    (10 + BAR_BODY + TICK + TICK_GAP + widest_label(bar) + 10 + height + 30) as u32
+}
+
+/// Readouts along a series: up to `n` of its drawable points (within the x axis), spread
+/// evenly, each saying `say(i)` of its index `i`.
+fn curve_hits<DB: Backend>(
+    chart: &Plot<DB>,
+    (xs, ys): (&[f64], &[f64]),
+    (x, y): (&Axis, &Axis),
+    n: usize,
+    say: impl Fn(usize) -> String,
+    hits: &mut Hits,
+) {
+    let inside: Vec<(usize, (f64, f64))> = (0..xs.len().min(ys.len()))
+        .filter_map(|i| Some((i, (x.to_within(xs[i])?, y.to(ys[i])?))))
+        .collect();
+    for k in pick_evenly(inside.len(), n, &[]) {
+        let (i, p) = inside[k];
+        let (hx, hy) = chart.backend_coord(&p);
+        hits.push(Hit {
+            x: hx,
+            y: hy,
+            say: say(i),
+        });
+    }
+}
+
+/// A readout at the point `p` (plot coordinates) of `chart`.
+fn hit_at<DB: Backend>(chart: &Plot<DB>, p: (f64, f64), say: String, hits: &mut Hits) {
+    let (x, y) = chart.backend_coord(&p);
+    hits.push(Hit { x, y, say });
+}
+
 /// The absolute pixel rows of a chart's plotting area.
-fn plot_rows(chart: &Plot) -> Range<i32> {
+fn plot_rows<DB: Backend>(chart: &Plot<DB>) -> Range<i32> {
     chart.plotting_area().get_pixel_range().1
 }
 
@@ -347,8 +595,8 @@ fn segments(xs: &[f64], ys: &[f64], x: &Axis, y: &Axis) -> Vec<Vec<(f64, f64)>> 
 
 /// Draw a series as lines (one per drawable stretch; `style` at least 2 pixels wide) with a
 /// legend entry, if it has any.
-fn line<'a, 'b>(
-    chart: &mut Plot<'a, 'b>,
+fn line<DB: Backend>(
+    chart: &mut Plot<DB>,
     pts: Vec<Vec<(f64, f64)>>,
     style: ShapeStyle,
     label: Option<&str>,
@@ -366,6 +614,10 @@ fn line<'a, 'b>(
             .collect();
         // Thousands of sub-pixel steps make a wide line ragged: keep one point per 2 pixels.
         let kept: Vec<(i32, i32)> = thin(&px, 2).into_iter().map(|k| px[k]).collect();
+        if DB::VECTOR {
+            area.draw(&PathElement::new(kept, style))?;
+            continue;
+        }
         let fill = style.color.filled();
         for quad in stroke_quads(&kept, f64::from(style.stroke_width)) {
             area.draw(&Polygon::new(quad.to_vec(), fill))?;
@@ -418,8 +670,8 @@ fn stroke_quads(px: &[(i32, i32)], width: f64) -> Vec<[(i32, i32); 4]> {
 
 /// Shade between `lo` and `hi` (one polygon per stretch where both can be drawn, within the x
 /// axis).
-fn band<'a, 'b>(
-    chart: &mut Plot<'a, 'b>,
+fn band<DB: Backend>(
+    chart: &mut Plot<DB>,
     xs: &[f64],
     lo: &[f64],
     hi: &[f64],
@@ -475,9 +727,9 @@ fn pick_evenly(n: usize, k: usize, must: &[usize]) -> Vec<usize> {
 
 /// Label lines at their right ends: each label right-aligned at the plot's right edge, just
 /// above where its line ends (`at`: the line's last point), nudged apart so none overlap.
-fn end_labels(
-    area: &Area,
-    chart: &Plot,
+fn end_labels<DB: Backend>(
+    area: &Area<DB>,
+    chart: &Plot<DB>,
     labels: &[((f64, f64), String, RGBColor)],
 ) -> anyhow::Result<()> {
     side_labels(area, chart, labels, HPos::Right)
@@ -486,17 +738,17 @@ fn end_labels(
 /// Label lines at their left ends: each label left-aligned at the plot's left edge, just above
 /// where its line starts (`at`: the line's first point), nudged apart so none overlap, so that
 /// they stack in the order of the lines.
-fn start_labels(
-    area: &Area,
-    chart: &Plot,
+fn start_labels<DB: Backend>(
+    area: &Area<DB>,
+    chart: &Plot<DB>,
     labels: &[((f64, f64), String, RGBColor)],
 ) -> anyhow::Result<()> {
     side_labels(area, chart, labels, HPos::Left)
 }
 
-fn side_labels(
-    area: &Area,
-    chart: &Plot,
+fn side_labels<DB: Backend>(
+    area: &Area<DB>,
+    chart: &Plot<DB>,
     labels: &[((f64, f64), String, RGBColor)],
     side: HPos,
 ) -> anyhow::Result<()> {
@@ -579,7 +831,10 @@ fn thin(px: &[(i32, i32)], min: i32) -> Vec<usize> {
 }
 
 /// Draw the legend of `chart` at `pos`.
-fn legend<'a, 'b: 'a>(chart: &mut Plot<'a, 'b>, pos: SeriesLabelPosition) -> anyhow::Result<()> {
+fn legend<'a, DB: Backend + 'a>(
+    chart: &mut Plot<'a, DB>,
+    pos: SeriesLabelPosition,
+) -> anyhow::Result<()> {
     chart
         .configure_series_labels()
         .position(pos)
@@ -593,7 +848,7 @@ fn legend<'a, 'b: 'a>(chart: &mut Plot<'a, 'b>, pos: SeriesLabelPosition) -> any
 }
 
 /// Finite values of `v`, and their range (None if there are none).
-fn finite_range(v: impl IntoIterator<Item = f64>, positive: bool) -> Option<(f64, f64)> {
+pub(crate) fn finite_range(v: impl IntoIterator<Item = f64>, positive: bool) -> Option<(f64, f64)> {
     v.into_iter()
         .filter(|x| x.is_finite() && (!positive || *x > 0.0))
         .fold(None, |r, x| match r {
