@@ -167,15 +167,22 @@ pub fn exact(x: f64) -> String {
     exact_with(x, str::to_string)
 }
 
+/// A float the exact writer spells: f64, or f32 (map.csv's measures, as the lanes computed
+/// them: the shortest text that reads back to the same f32).
+pub trait Exact: zmij::Float + Copy + Into<f64> {}
+impl Exact for f32 {}
+impl Exact for f64 {}
+
 /// `f` of [`exact`]'s text, without allocating (for the CSV writers). Written by zmij (several
 /// times faster than ryu, which matters for a million-row runs.csv) and spelled as ryu spells it:
 /// no `+` in a positive exponent (`1e300`), `NaN`, `inf`, `-inf`.
-pub fn exact_with<R>(x: f64, f: impl FnOnce(&str) -> R) -> R {
+pub fn exact_with<X: Exact, R>(x: X, f: impl FnOnce(&str) -> R) -> R {
     let mut buf = zmij::Buffer::new();
-    let text = if x.is_nan() {
+    let v: f64 = x.into();
+    let text = if v.is_nan() {
         "NaN"
-    } else if x.is_infinite() {
-        if x > 0.0 { "inf" } else { "-inf" }
+    } else if v.is_infinite() {
+        if v > 0.0 { "inf" } else { "-inf" }
     } else {
         buf.format_finite(x)
     };

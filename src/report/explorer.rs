@@ -245,7 +245,7 @@ pub fn json(data: &ChartData, opts: &ChartOptions, sweep_toml: &str) -> Option<S
         lesson: TrainerColumns::lesson(),
         ef: epochs
             .iter()
-            .map(|e| Frame::of(&Axis::epochs(e.last().copied().unwrap_or(1.0)).sparse(2)))
+            .map(|e| Frame::of(&Axis::epochs(e.last().copied().unwrap_or(1.0))))
             .collect(),
         epochs,
         sf: Frame::of(&Axis::fraction()),
