@@ -1,9 +1,10 @@
 //! Numbers for people, spelled once. Every number a person reads (the terminal summary,
 //! report.html, chart labels and ticks, the `label` columns of the CSV files, the dry run, the
 //! progress line) is written by one of the named formats below, so the same value reads the same
-//! everywhere and typing what one place shows into the report's filter finds it. report.js
-//! mirrors [`significant`] and [`share`] for the numbers it computes in the page
-//! (`tests/report_browser.rs` holds the two to the same strings).
+//! everywhere and typing what one place shows into the report's filter finds it, and map.csv's
+//! numbers are [`exact_with`]'s. The page's trainer.js mirrors [`significant`] for the numbers a
+//! net computes as it trains in the page, and nothing else (`tests/report_browser.rs` holds the
+//! two to the same strings).
 //!
 //! | what | format | e.g. |
 //! | --- | --- | --- |
@@ -112,7 +113,7 @@ pub fn share(f: f64) -> String {
     } else if f > 0.999 && f < 1.0 {
         ">99.9%".into()
     } else if f == 0.0 || f == 1.0 || (0.1..=0.9).contains(&f) {
-        // Halves rounded up (not to even, as `{:.0}` would): report.js's Math.round does so.
+        // Halves rounded up (not to even, as `{:.0}` would).
         format!("{:.0}%", (100.0 * f).round())
     } else {
         format!("{:.1}%", (100.0 * f * 10.0).round() / 10.0)
