@@ -10,7 +10,7 @@ use super::axis::Axis;
 use super::data::Baseline;
 use super::{
     Area, Backend, ChartData, Heading, Hits, Layout, PAGE_WIDTH, Plot, Rendered, anchored, colour,
-    curve_hits, finite_range, heading, line, png, segments, svg, text, text_at,
+    curve_hits, finite_range, heading, is_narrow, line, png, segments, svg, text, text_at,
 };
 use crate::baseline::{LESSON_PRINT_EVERY, LESSON_STEPS};
 use crate::format;
@@ -222,11 +222,23 @@ fn mark_solved<DB: Backend>(
         5,
         colour::GREY.stroke_width(2),
     )])?;
+    // At the foot of the line; on the page's narrow plot, shorter and at its head, clear of
+    // the curve's labels.
+    let narrow = is_narrow(area);
     let (sx, sy) = chart.backend_coord(&(px, y0));
-    let note = format!(
-        "solved: all 4 cases right from epoch {}",
-        format::epochs(epoch)
-    );
+    let sy = if narrow {
+        chart.backend_coord(&(px, y1)).1 + 30
+    } else {
+        sy
+    };
+    let note = if narrow {
+        format!("solved from epoch {}", format::epochs(epoch))
+    } else {
+        format!(
+            "solved: all 4 cases right from epoch {}",
+            format::epochs(epoch)
+        )
+    };
     let style = text(16).color(&colour::GREY);
     let width = style.font.box_size(&note).map_or(300, |b| b.0 as i32);
     let cols = chart.plotting_area().get_pixel_range().0;

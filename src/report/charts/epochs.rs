@@ -98,8 +98,16 @@ fn picture<DB: Backend>(
         None,
         x,
         &y,
-        "epoch (gradient steps, log scale of 1 + epoch)",
-        "nets solved (cumulative share)",
+        if l.narrow() {
+            "epoch (log scale of 1 + epoch)"
+        } else {
+            "epoch (gradient steps, log scale of 1 + epoch)"
+        },
+        if l.narrow() {
+            "nets solved by then"
+        } else {
+            "nets solved (cumulative share)"
+        },
     )?;
     let mut ends = Vec::new();
     let mut labels = Vec::new();
