@@ -12,8 +12,10 @@
 //! readout ([`Hit`]), which the page's script shows.
 
 pub mod axis;
+mod bar;
 mod baseline;
 mod boundaries;
+mod canvas;
 pub mod colour;
 pub mod data;
 pub mod effects;
@@ -23,80 +25,25 @@ pub mod loss_by_lr;
 pub mod map;
 mod solved_by_lr;
 mod symmetry;
+mod text;
 
-use std::fmt::Write as _;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use anyhow::Context;
-use image::ImageEncoder;
-use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::text_anchor::{HPos, VPos};
 use rayon::prelude::*;
 
 use axis::Axis;
+pub use bar::Bar;
+use bar::{bar_width, colour_bar};
+use canvas::{Area, Hits, Plot, curve_hits, hit_at, is_narrow, png, svg};
+pub use canvas::{Backend, Hit, Layout, PAGE_TEXT, PAGE_WIDTH};
 pub use data::ChartData;
+use text::{Heading, anchored, bold, fitting, heading, text, text_at};
 
 /// The family name the embedded font is registered under.
 const FONT: &str = "sans-serif";
-
-/// What a chart is drawn on: the PNG's bitmap or the page's SVG.
-pub trait Backend: DrawingBackend<ErrorType = <Self as Backend>::Failure> {
-    type Failure: std::error::Error + Send + Sync + 'static;
-    /// Vectors (SVG): a wide line is one path, not pixel quads.
-    const VECTOR: bool;
-}
-
-impl<'a> Backend for BitMapBackend<'a> {
-    type Failure = <BitMapBackend<'a> as DrawingBackend>::ErrorType;
-    const VECTOR: bool = false;
-}
-
-impl Backend for SVGBackend<'_> {
-    type Failure = std::io::Error;
-    const VECTOR: bool = true;
-}
-
-/// The drawing area of a chart.
-type Area<DB> = DrawingArea<DB, Shift>;
-/// A chart with two [`Axis`] coordinates.
-type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<axis::Coord, axis::Coord>>;
-
-/// Which picture of a chart is drawn: the PNG file's, or the page's.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Layout {
-    Png,
-    /// report.html's: [`PAGE_WIDTH`] wide, one panel per row, shown unscaled.
-    Page,
-}
-
-impl Layout {
-    /// Whether this is the page's narrow picture.
-    fn narrow(self) -> bool {
-        self == Layout::Page
-    }
-}
-
-/// The width of the page's charts: a 420-pixel phone screen less the page's margins, so they
-/// are shown at their own size and their text (at least [`PAGE_TEXT`]) is never scaled down.
-pub const PAGE_WIDTH: u32 = 380;
-
-/// The smallest text size the page's charts use. plotters writes an SVG text of size s at
-/// s / 1.24 pixels (the font's em, as the bitmap draws it), so 14 is 11.3 px.
-pub const PAGE_TEXT: u32 = 14;
-
-/// A point of the page's picture that answers the pointer: where it is (pixels of the
-/// picture) and what it reads.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Hit {
-    pub x: i32,
-    pub y: i32,
-    pub say: String,
-}
-
-/// What a chart's drawing collects besides the picture: the page's readouts.
-pub type Hits = Vec<Hit>;
 
 /// One drawn chart.
 #[derive(Clone, Debug)]
@@ -185,196 +132,6 @@ fn fonts_registered() -> bool {
     })
 }
 
-/// Draw on a `w`×`h` white canvas and encode it as PNG.
-fn png(
-    w: u32,
-    h: u32,
-    draw: impl FnOnce(&Area<BitMapBackend>) -> anyhow::Result<()>,
-) -> anyhow::Result<Vec<u8>> {
-    let mut buf = vec![255u8; (w * h * 3) as usize];
-    {
-        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
-        draw(&root)?;
-        root.present().context("drawing a chart")?;
-    }
-    let mut out = Vec::new();
-    image::codecs::png::PngEncoder::new(&mut out)
-        .write_image(&buf, w, h, image::ColorType::Rgb8)
-        .context("encoding a chart as PNG")?;
-    Ok(out)
-}
-
-/// Draw the page's picture, [`PAGE_WIDTH`]×`h`, as an `<svg>` element: white behind, `title`
-/// as its accessible name, and one invisible circle per [`Hit`] carrying its readout.
-fn svg(
-    h: u32,
-    title: &str,
-    draw: impl FnOnce(&Area<SVGBackend>, &mut Hits) -> anyhow::Result<()>,
-) -> anyhow::Result<String> {
-    let mut out = String::new();
-    let mut hits = Hits::new();
-    {
-        let root = SVGBackend::with_string(&mut out, (PAGE_WIDTH, h)).into_drawing_area();
-        root.fill(&WHITE)?;
-        draw(&root, &mut hits)?;
-        root.present().context("drawing a chart")?;
-    }
-    let open = format!(
-        "<svg class=\"chart\" role=\"img\" aria-label=\"{}\" ",
-        crate::report::html::esc(title)
-    );
-    let mut out = out.replacen("<svg ", &open, 1);
-    let end = out.rfind("</svg>").context("plotters wrote no </svg>")?;
-    let mut marks = String::from("<g class=\"hits\" fill=\"none\">\n");
-    for h in &hits {
-        let _ = writeln!(
-            marks,
-            "<circle cx=\"{}\" cy=\"{}\" r=\"9\" data-say=\"{}\"/>",
-            h.x,
-            h.y,
-            crate::report::html::esc(&h.say)
-        );
-    }
-    marks.push_str("</g>\n");
-    out.insert_str(end, &marks);
-    Ok(out)
-}
-
-fn text<'a>(size: u32) -> TextStyle<'a> {
-    TextStyle::from((FONT, size).into_font()).color(&BLACK)
-}
-
-fn bold<'a>(size: u32) -> TextStyle<'a> {
-    TextStyle::from((FONT, size, FontStyle::Bold).into_font()).color(&BLACK)
-}
-
-fn anchored(style: TextStyle, h: HPos, v: VPos) -> TextStyle {
-    style.pos(Pos::new(h, v))
-}
-
-/// Text at an absolute pixel position (as [`ChartContext::backend_coord`] gives it), drawn on
-/// `area` and so not clipped by a chart's plotting area.
-fn text_at<DB: Backend>(
-    area: &Area<DB>,
-    (x, y): (i32, i32),
-    s: &str,
-    style: TextStyle,
-) -> anyhow::Result<()> {
-    let b = area.get_base_pixel();
-    area.draw(&Text::new(s.to_string(), (x - b.0, y - b.1), style))?;
-    Ok(())
-}
-
-/// A chart's title and subtitle laid out for a picture `w` wide: the title shrunk (and on a
-/// narrow picture wrapped), the subtitle wrapped, and the height they take.
-struct Heading {
-    size: u32,
-    titles: Vec<String>,
-    lines: Vec<String>,
-    height: u32,
-}
-
-impl Heading {
-    fn new(w: u32, title: &str, subtitle: &str) -> Heading {
-        let room = w.saturating_sub(if w > PAGE_WIDTH { 48 } else { 16 });
-        let width = |style: &TextStyle, s: &str| style.font.box_size(s).map_or(0, |b| b.0);
-        let mut size = 28;
-        while size > 16 && width(&bold(size), title) > room {
-            size -= 2;
-        }
-        let titles = wrap(title, room, |s| width(&bold(size), s));
-        let lines = wrap(subtitle, room, |s| width(&text(18), s));
-        let below = (size + 6) * (titles.len().max(1) as u32 - 1);
-        let height = match lines.len() {
-            0 => 56 + below,
-            n => below + 62 + 24 * n as u32,
-        };
-        Heading {
-            size,
-            titles,
-            lines,
-            height,
-        }
-    }
-}
-
-/// Title and subtitle across the top (see [`Heading`]); returns the area below them.
-fn heading<DB: Backend>(area: &Area<DB>, title: &str, subtitle: &str) -> anyhow::Result<Area<DB>> {
-    let (w, _) = area.dim_in_pixel();
-    let cx = (w / 2) as i32;
-    let h = Heading::new(w, title, subtitle);
-    let step = h.size as i32 + 6;
-    for (i, l) in h.titles.iter().enumerate() {
-        area.draw(&Text::new(
-            l.clone(),
-            (cx, 14 + step * i as i32),
-            anchored(bold(h.size), HPos::Center, VPos::Top),
-        ))?;
-    }
-    let below = step * h.titles.len().saturating_sub(1) as i32;
-    let sub = text(18).color(&colour::GREY);
-    for (i, l) in h.lines.iter().enumerate() {
-        area.draw(&Text::new(
-            l.clone(),
-            (cx, below + 54 + 24 * i as i32),
-            anchored(sub.clone(), HPos::Center, VPos::Top),
-        ))?;
-    }
-    Ok(area.split_vertically(h.height).1)
-}
-
-/// Words of `s` in as few lines no wider than `room` (by `width`) as greedy filling gives, but
-/// of even lengths, so that no word is left alone on the last line.
-fn wrap(s: &str, room: u32, width: impl Fn(&str) -> u32) -> Vec<String> {
-    let lines = greedy_wrap(s, room, &width);
-    let n = lines.len();
-    if n < 2 {
-        return lines;
-    }
-    // The narrowest room that still needs no more lines.
-    let (mut lo, mut hi) = (1, room);
-    while lo < hi {
-        let mid = lo + (hi - lo) / 2;
-        if greedy_wrap(s, mid, &width).len() <= n {
-            hi = mid;
-        } else {
-            lo = mid + 1;
-        }
-    }
-    greedy_wrap(s, hi, &width)
-}
-
-/// Words of `s` in lines no wider than `room` by `width`, each line as full as it can be (a
-/// longer word gets a line of its own). Words are split at plain spaces only, so a no-break
-/// space (U+00A0) keeps a phrase together.
-fn greedy_wrap(s: &str, room: u32, width: &impl Fn(&str) -> u32) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    for word in s.split(' ').filter(|w| !w.is_empty()) {
-        match lines.last_mut() {
-            Some(l) if width(&format!("{l} {word}")) <= room => {
-                l.push(' ');
-                l.push_str(word);
-            }
-            _ => lines.push(word.to_string()),
-        }
-    }
-    lines
-}
-
-/// Whether `area` is (part of) the page's narrow picture.
-fn is_narrow<DB: Backend>(area: &Area<DB>) -> bool {
-    area.dim_in_pixel().0 <= PAGE_WIDTH
-}
-
-/// The largest size from `size` down to [`PAGE_TEXT`] at which `s` in `style` fits `room`
-/// pixels (the smallest if none does).
-fn fitting(size: u32, s: &str, room: u32, style: fn(u32) -> TextStyle<'static>) -> u32 {
-    (PAGE_TEXT..=size)
-        .rev()
-        .find(|&k| style(k).font.box_size(s).map_or(0, |b| b.0) <= room)
-        .unwrap_or(PAGE_TEXT)
-}
-
 /// A chart with [`Axis`] coordinates and a drawn mesh: grid, ticks, labels. Its caption and
 /// axis descriptions are shrunk (to [`PAGE_TEXT`] at least) where the area is too small for
 /// them.
@@ -424,149 +181,6 @@ fn plot<'a, DB: Backend>(
         .axis_style(BLACK.stroke_width(1))
         .draw()?;
     Ok(chart)
-}
-
-/// One colour bar: its ends and ticks (in one coordinate, as an [`Axis`] plots), what it shows
-/// and its palette (of the fraction of the way up).
-pub struct Bar {
-    pub range: Range<f64>,
-    /// Labelled ticks: (coordinate, label).
-    pub ticks: Vec<(f64, String)>,
-    /// Unlabelled ticks.
-    pub minor: Vec<f64>,
-    pub desc: String,
-    pub palette: fn(f64) -> RGBColor,
-}
-
-impl Bar {
-    /// A bar over `axis` (its range and ticks) coloured by `palette`.
-    pub fn of(axis: &Axis, desc: &str, palette: fn(f64) -> RGBColor) -> Bar {
-        Bar {
-            range: axis.range(),
-            ticks: axis.ticks().to_vec(),
-            minor: axis.minor().to_vec(),
-            desc: desc.into(),
-            palette,
-        }
-    }
-}
-
-/// Width of the gradient of a colour bar.
-const BAR_BODY: i32 = 26;
-/// Length of a labelled tick mark, and the gap between it and its label.
-const TICK: i32 = 6;
-const TICK_GAP: i32 = 5;
-
-/// A vertical colour bar in `area` (its slot beside the grid), level with the grid's absolute
-/// pixel rows `rows`: the gradient, tick marks that stop short of their labels, and its title
-/// turned on its side just right of its own labels.
-pub(crate) fn colour_bar<DB: Backend>(
-    area: &Area<DB>,
-    bar: &Bar,
-    rows: Range<i32>,
-) -> anyhow::Result<()> {
-    let base = area.get_base_pixel();
-    let (x0, x1) = (base.0 + 10, base.0 + 10 + BAR_BODY);
-    let (top, bottom) = (rows.start, rows.end - 1);
-    let r = &bar.range;
-    let y_of = |v: f64| {
-        let f = ((v - r.start) / (r.end - r.start)).clamp(0.0, 1.0);
-        bottom - (f * f64::from(bottom - top)).round() as i32
-    };
-    for y in top..=bottom {
-        let f = f64::from(bottom - y) / f64::from((bottom - top).max(1));
-        area.draw(&PathElement::new(
-            vec![(x0 - base.0, y - base.1), (x1 - base.0, y - base.1)],
-            (bar.palette)(f).stroke_width(1),
-        ))?;
-    }
-    area.draw(&Rectangle::new(
-        [(x0 - base.0, top - base.1), (x1 - base.0, bottom - base.1)],
-        colour::GREY.stroke_width(1),
-    ))?;
-    let tick = |y: i32, len: i32| {
-        area.draw(&PathElement::new(
-            vec![(x1 - base.0, y - base.1), (x1 + len - base.0, y - base.1)],
-            BLACK.stroke_width(1),
-        ))
-    };
-    for &m in &bar.minor {
-        tick(y_of(m), TICK / 2)?;
-    }
-    let style = text(16);
-    let label_x = x1 + TICK + TICK_GAP;
-    for (v, label) in &bar.ticks {
-        let y = y_of(*v);
-        tick(y, TICK)?;
-        text_at(
-            area,
-            (label_x, y),
-            label,
-            anchored(style.clone(), HPos::Left, VPos::Center),
-        )?;
-    }
-    let desc = text(18);
-    let height = desc.font.box_size("Ag").map_or(18, |b| b.1) as i32;
-    text_at(
-        area,
-        (
-            label_x + widest_label(bar) + 10 + height,
-            (top + bottom) / 2,
-        ),
-        &bar.desc,
-        anchored(
-            desc.transform(FontTransform::Rotate90),
-            HPos::Center,
-            VPos::Top,
-        ),
-    )?;
-    Ok(())
-}
-
-/// The width of a bar's widest tick label.
-fn widest_label(bar: &Bar) -> i32 {
-    let style = text(16);
-    bar.ticks
-        .iter()
-        .map(|t| style.font.box_size(&t.1).map_or(0, |b| b.0) as i32)
-        .max()
-        .unwrap_or(0)
-}
-
-/// The width of a colour bar's slot: margin, gradient, ticks, labels, title and a gap after.
-pub(crate) fn bar_width(bar: &Bar) -> u32 {
-    let height = text(18).font.box_size("Ag").map_or(18, |b| b.1) as i32;
-    (10 + BAR_BODY + TICK + TICK_GAP + widest_label(bar) + 10 + height + 30) as u32
-}
-
-/// Readouts along a series: up to `n` of its drawable points (within the x axis), spread
-/// evenly, each saying `say(i)` of its index `i`.
-fn curve_hits<DB: Backend>(
-    chart: &Plot<DB>,
-    (xs, ys): (&[f64], &[f64]),
-    (x, y): (&Axis, &Axis),
-    n: usize,
-    say: impl Fn(usize) -> String,
-    hits: &mut Hits,
-) {
-    let inside: Vec<(usize, (f64, f64))> = (0..xs.len().min(ys.len()))
-        .filter_map(|i| Some((i, (x.to_within(xs[i])?, y.to(ys[i])?))))
-        .collect();
-    for k in pick_evenly(inside.len(), n, &[]) {
-        let (i, p) = inside[k];
-        let (hx, hy) = chart.backend_coord(&p);
-        hits.push(Hit {
-            x: hx,
-            y: hy,
-            say: say(i),
-        });
-    }
-}
-
-/// A readout at the point `p` (plot coordinates) of `chart`.
-fn hit_at<DB: Backend>(chart: &Plot<DB>, p: (f64, f64), say: String, hits: &mut Hits) {
-    let (x, y) = chart.backend_coord(&p);
-    hits.push(Hit { x, y, say });
 }
 
 /// The absolute pixel rows of a chart's plotting area.
@@ -921,18 +535,6 @@ mod tests {
         assert_eq!(spread(&[490, 495], 20, 0, 500), [480, 500]);
         assert_eq!(spread(&[-5], 20, 0, 500), [0]);
         assert!(spread(&[], 20, 0, 500).is_empty());
-    }
-
-    #[test]
-    fn wrapping_fills_lines() {
-        let by_chars = |s: &str| s.chars().count() as u32;
-        assert_eq!(wrap("aa bb cc dd", 5, by_chars), ["aa bb", "cc dd"]);
-        assert_eq!(wrap("aa bb cc dd", 20, by_chars), ["aa bb cc dd"]);
-        // Greedy would leave "dd" alone: balanced lines instead.
-        assert_eq!(wrap("aa bb cc dd", 8, by_chars), ["aa bb", "cc dd"]);
-        assert_eq!(wrap("aaaaaaa b", 5, by_chars), ["aaaaaaa", "b"]);
-        assert!(wrap("  ", 5, by_chars).is_empty());
-        assert_eq!(wrap("a\u{a0}b c", 3, by_chars), ["a\u{a0}b", "c"]);
     }
 
     #[test]
