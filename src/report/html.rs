@@ -31,22 +31,6 @@ const SCRIPT: [&str; 3] = [
     include_str!("explorer.js"),
 ];
 
-/// Text made safe for HTML content and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 /// report.html's template (`templates/report.html`): every field is text to show (escaped by
 /// the template) unless its name says otherwise.
 #[derive(Template)]
@@ -629,14 +613,6 @@ mod tests {
             target: None,
             curve: Default::default(),
         }
-    }
-
-    #[test]
-    fn escapes_markup() {
-        assert_eq!(
-            esc("a<b & \"c\" 'd'>"),
-            "a&lt;b &amp; &quot;c&quot; &#39;d&#39;&gt;"
-        );
     }
 
     #[test]

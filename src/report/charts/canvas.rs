@@ -90,6 +90,22 @@ pub(super) fn png(
     Ok(out)
 }
 
+/// Text made safe for the SVG's attribute values (the page inlines it as it is).
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// Draw the page's picture, [`PAGE_WIDTH`]×`h`, as an `<svg>` element: white behind, `title`
 /// as its accessible name, and one invisible circle per [`Hit`] carrying its readout.
 pub(super) fn svg(
@@ -107,7 +123,7 @@ pub(super) fn svg(
     }
     let open = format!(
         "<svg class=\"chart\" role=\"img\" aria-label=\"{}\" ",
-        crate::report::html::esc(title)
+        esc(title)
     );
     let mut out = out.replacen("<svg ", &open, 1);
     let end = out.rfind("</svg>").context("plotters wrote no </svg>")?;
@@ -118,7 +134,7 @@ pub(super) fn svg(
             "<circle cx=\"{}\" cy=\"{}\" r=\"9\" data-say=\"{}\"/>",
             h.x,
             h.y,
-            crate::report::html::esc(&h.say)
+            esc(&h.say)
         );
     }
     marks.push_str("</g>\n");
@@ -159,4 +175,17 @@ pub(super) fn curve_hits<DB: Backend>(
 pub(super) fn hit_at<DB: Backend>(chart: &Plot<DB>, p: (f64, f64), say: String, hits: &mut Hits) {
     let (x, y) = chart.backend_coord(&p);
     hits.push(Hit { x, y, say });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(
+            esc("a<b & \"c\" 'd'>"),
+            "a&lt;b &amp; &quot;c&quot; &#39;d&#39;&gt;"
+        );
+    }
 }
