@@ -1,9 +1,10 @@
 //! Numbers for people, spelled once. Every number a person reads (the terminal summary,
 //! report.html, chart labels and ticks, the `label` columns of the CSV files, the dry run, the
 //! progress line) is written by one of the named formats below, so the same value reads the same
-//! everywhere and typing what one place shows into the report's filter finds it. report.js
-//! mirrors [`significant`] and [`share`] for the numbers it computes in the page
-//! (`tests/cli/report_browser.rs` holds the two to the same strings).
+//! everywhere and typing what one place shows into the report's filter finds it, and map.csv's
+//! numbers are [`exact_with`]'s. The page's trainer.js mirrors [`significant`] for the numbers a
+//! net computes as it trains in the page, and nothing else (`tests/cli/report_browser.rs` holds the
+//! two to the same strings).
 //!
 //! | what | format | e.g. |
 //! | --- | --- | --- |
@@ -112,7 +113,7 @@ pub fn share(f: f64) -> String {
     } else if f > 0.999 && f < 1.0 {
         ">99.9%".into()
     } else if f == 0.0 || f == 1.0 || (0.1..=0.9).contains(&f) {
-        // Halves rounded up (not to even, as `{:.0}` would): report.js's Math.round does so.
+        // Halves rounded up (not to even, as `{:.0}` would).
         format!("{:.0}%", (100.0 * f).round())
     } else {
         format!("{:.1}%", (100.0 * f * 10.0).round() / 10.0)
@@ -167,15 +168,22 @@ pub fn exact(x: f64) -> String {
     exact_with(x, str::to_string)
 }
 
+/// A float the exact writer spells: f64, or f32 (map.csv's measures, as the lanes computed
+/// them: the shortest text that reads back to the same f32).
+pub trait Exact: zmij::Float + Copy + Into<f64> {}
+impl Exact for f32 {}
+impl Exact for f64 {}
+
 /// `f` of [`exact`]'s text, without allocating (for the CSV writers). Written by zmij (several
 /// times faster than ryu, which matters for a million-row runs.csv) and spelled as ryu spells it:
 /// no `+` in a positive exponent (`1e300`), `NaN`, `inf`, `-inf`.
-pub fn exact_with<R>(x: f64, f: impl FnOnce(&str) -> R) -> R {
+pub fn exact_with<X: Exact, R>(x: X, f: impl FnOnce(&str) -> R) -> R {
     let mut buf = zmij::Buffer::new();
-    let text = if x.is_nan() {
+    let v: f64 = x.into();
+    let text = if v.is_nan() {
         "NaN"
-    } else if x.is_infinite() {
-        if x > 0.0 { "inf" } else { "-inf" }
+    } else if v.is_infinite() {
+        if v > 0.0 { "inf" } else { "-inf" }
     } else {
         buf.format_finite(x)
     };

@@ -14,9 +14,10 @@ use serde::Serialize;
 use super::compute::Pixel;
 use super::spec::{AxisSpec, Measure};
 use crate::format::tick as tick_label;
+use crate::report::charts::Bar;
 use crate::report::charts::axis::{Axis, Scale as AxisScale};
 use crate::report::charts::colour;
-use crate::report::charts::map::{Bar, Inset};
+use crate::report::charts::map::Inset;
 
 /// Untrained final losses are shown on 0..0.5 (a net answering 0.5 everywhere has loss 0.25).
 const LOSS_SPAN: f64 = 0.5;
@@ -58,23 +59,18 @@ fn beyond(
 
 /// A bar over `axis`, its end labels marked "≤"/"≥" where colours clamp.
 fn bar(axis: &Axis, desc: &str, palette: fn(f64) -> RGBColor, clamped: (bool, bool)) -> Bar {
-    let r = axis.range();
-    let mut ticks = axis.ticks().to_vec();
+    let mut b = Bar::of(axis, desc, palette);
+    let r = b.range.clone();
     for (at, sign, wanted) in [(r.start, "≤", clamped.0), (r.end, "≥", clamped.1)] {
-        let end = ticks
+        let end = b
+            .ticks
             .iter_mut()
             .find(|t| (t.0 - at).abs() < 1e-9 * (r.end - r.start));
         if let (Some(t), true) = (end, wanted) {
             t.1 = format!("{sign}\u{a0}{}", t.1);
         }
     }
-    Bar {
-        range: r,
-        ticks,
-        minor: axis.minor().to_vec(),
-        desc: desc.into(),
-        palette,
-    }
+    b
 }
 
 /// The epoch bar: log(1 + epoch) from epoch 0 (labelled "0": the true start) to the last
@@ -147,7 +143,52 @@ fn rgb(c: RGBColor) -> [u8; 3] {
 /// *trained* = all four outputs right after the last epoch; *solved* (as in a sweep) = all four
 /// right at some epoch, the solved epoch being the first.
 pub fn legend(measure: Option<Measure>, epochs: u32, pixels: &[Pixel]) -> Legend {
-    let diverged = (rgb(BLACK), "diverged (a loss not finite)".to_string());
+    Legend {
+        classes: classes(measure),
+        scales: scales(measure, epochs, pixels),
+    }
+}
+
+/// The colours that are a class, not a value: diverged, and the measure's own.
+fn classes(measure: Option<Measure>) -> Vec<([u8; 3], String)> {
+    let mut out = vec![(rgb(BLACK), "diverged (a loss not finite)".to_string())];
+    match measure {
+        Some(Measure::SolvedEpoch) => out.push((
+            rgb(colour::LIGHT_GREY),
+            "never solved (never all four right)".into(),
+        )),
+        Some(Measure::Trained) => {
+            out.push((
+                rgb(two_colour(0.0)),
+                "not trained (an output wrong after the last epoch)".into(),
+            ));
+            out.push((
+                rgb(two_colour(1.0)),
+                "trained (all four right after the last epoch)".into(),
+            ));
+        }
+        Some(Measure::Converged) => out.push((
+            rgb(colour::or_rd(0.75)),
+            "not converged (mean of loss / initial loss 1 or more)".into(),
+        )),
+        _ => {}
+    }
+    out
+}
+
+/// A measure's bar over `a`, its ends marked where colours clamp, and its readout `text`.
+fn measured(
+    a: &Axis,
+    desc: &str,
+    palette: fn(f64) -> RGBColor,
+    clamped: (bool, bool),
+    text: &str,
+) -> Scale {
+    scale(a, bar(a, desc, palette, clamped), clamped, text.into())
+}
+
+/// The colour bars of a measure.
+fn scales(measure: Option<Measure>, epochs: u32, pixels: &[Pixel]) -> Vec<Scale> {
     let epoch = |desc: &str, text: &str| {
         let b = epoch_bar(epochs, desc);
         scale(
@@ -157,117 +198,68 @@ pub fn legend(measure: Option<Measure>, epochs: u32, pixels: &[Pixel]) -> Legend
             text.into(),
         )
     };
-    let (classes, scales) = match measure {
+    let none = (false, false);
+    match measure {
         None => {
             let loss = Axis::linear(0.0, LOSS_SPAN, 5);
             let c = beyond(pixels, |p| !p.trained, |p| p.final_loss, 0.0, LOSS_SPAN);
-            (
-                vec![diverged],
-                vec![
-                    epoch(
-                        "trained: epoch first solved (log scale)",
-                        "trained (all four right after the last epoch), first solved at epoch {v}",
-                    ),
-                    scale(
-                        &loss,
-                        bar(&loss, "not trained: final loss", colour::or_rd, c),
-                        c,
-                        "not trained, final loss {v}".into(),
-                    ),
-                ],
-            )
+            vec![
+                epoch(
+                    "trained: epoch first solved (log scale)",
+                    "trained (all four right after the last epoch), first solved at epoch {v}",
+                ),
+                measured(
+                    &loss,
+                    "not trained: final loss",
+                    colour::or_rd,
+                    c,
+                    "not trained, final loss {v}",
+                ),
+            ]
         }
         Some(Measure::FinalLoss) => {
             let a = Axis::log(1e-4, 1.0);
             let c = beyond(pixels, |_| true, |p| p.final_loss, 1e-4, 1.0);
-            (
-                vec![diverged],
-                vec![scale(
-                    &a,
-                    bar(&a, "final loss", colour::viridis, c),
-                    c,
-                    "final loss {v}".into(),
-                )],
-            )
+            vec![measured(
+                &a,
+                "final loss",
+                colour::viridis,
+                c,
+                "final loss {v}",
+            )]
         }
         Some(Measure::MeanLoss) => {
             let a = Axis::linear(0.0, 1.0, 5);
             let c = beyond(pixels, |_| true, |p| p.mean_loss, 0.0, 1.0);
-            (
-                vec![diverged],
-                vec![scale(
-                    &a,
-                    bar(&a, "mean of loss / initial loss", colour::viridis, c),
-                    c,
-                    "mean of loss / initial loss {v}".into(),
-                )],
-            )
+            let what = "mean of loss / initial loss";
+            vec![measured(
+                &a,
+                what,
+                colour::viridis,
+                c,
+                &format!("{what} {{v}}"),
+            )]
         }
-        Some(Measure::SolvedEpoch) => (
-            vec![
-                diverged,
-                (
-                    rgb(colour::LIGHT_GREY),
-                    "never solved (never all four right)".into(),
-                ),
-            ],
-            vec![epoch(
-                "epoch first solved (log scale; grey: never)",
-                "first solved at epoch {v}",
-            )],
-        ),
+        Some(Measure::SolvedEpoch) => vec![epoch(
+            "epoch first solved (log scale; grey: never)",
+            "first solved at epoch {v}",
+        )],
         Some(Measure::Trained) => {
             let a = Axis::categories(vec!["not trained".into(), "trained".into()]);
-            (
-                vec![
-                    diverged,
-                    (
-                        rgb(two_colour(0.0)),
-                        "not trained (an output wrong after the last epoch)".into(),
-                    ),
-                    (
-                        rgb(two_colour(1.0)),
-                        "trained (all four right after the last epoch)".into(),
-                    ),
-                ],
-                vec![scale(
-                    &a,
-                    bar(
-                        &a,
-                        "all four outputs right after the last epoch",
-                        two_colour,
-                        (false, false),
-                    ),
-                    (false, false),
-                    String::new(),
-                )],
-            )
+            let desc = "all four outputs right after the last epoch";
+            vec![measured(&a, desc, two_colour, none, "")]
         }
         Some(Measure::Converged) => {
             let a = Axis::linear(0.0, 1.0, 5);
-            (
-                vec![
-                    diverged,
-                    (
-                        rgb(colour::or_rd(0.75)),
-                        "not converged (mean of loss / initial loss 1 or more)".into(),
-                    ),
-                ],
-                vec![scale(
-                    &a,
-                    bar(
-                        &a,
-                        "converged: mean loss / initial loss (orange-red: not)",
-                        colour::viridis,
-                        (false, false),
-                    ),
-                    (false, false),
-                    "converged, mean of loss / initial loss {v}".into(),
-                )],
-            )
+            vec![measured(
+                &a,
+                "converged: mean loss / initial loss (orange-red: not)",
+                colour::viridis,
+                none,
+                "converged, mean of loss / initial loss {v}",
+            )]
         }
-    };
-    Legend { classes, scales }
+    }
 }
 
 /// The fraction of the way up `axis` of plot coordinate `t`.

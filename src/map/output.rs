@@ -3,12 +3,13 @@
 
 use std::fmt::Write as _;
 
+use askama::Template;
 use base64::Engine;
 
 use super::compute::Pixel;
 use super::spec::CSV_BYTES_PER_PIXEL;
+use crate::format;
 use crate::outdir::{Layout, OutDir};
-use crate::report::html::esc;
 
 /// A 2-D little-endian f32 array in NPY format 1.0, shape (ny, nx), C order: `values` row by
 /// row, row 0 first.
@@ -43,26 +44,27 @@ pub fn npy_files(pixels: &[Pixel], nx: usize, ny: usize) -> Vec<(String, Vec<u8>
 }
 
 /// map.csv: one row per pixel (x, y and every measure), the lowest y first. Every number is
-/// printed in its shortest round-trip form (`{:?}`: `1e300`, `1e-7`), so a row is at most
-/// [`CSV_BYTES_PER_PIXEL`] bytes whatever the range, and the buffer is sized once for that.
+/// written by the one exact writer ([`format::exact_with`]: the shortest text that reads back,
+/// `1e300`, `1e-7`, `2`), so a row is at most [`CSV_BYTES_PER_PIXEL`] bytes whatever the range,
+/// and the buffer is sized once for that.
 pub fn csv(pixels: &[Pixel], xs: &[f64], ys: &[f64]) -> Vec<u8> {
     let mut s = String::with_capacity(pixels.len() * CSV_BYTES_PER_PIXEL as usize + 64);
     s.push_str("x,y,final_loss,mean_loss,solved_epoch,trained,diverged\n");
+    let put = |x: f32, s: &mut String| format::exact_with(x, |t| s.push_str(t));
     for (k, p) in pixels.iter().enumerate() {
         let (x, y) = (xs[k % xs.len()], ys[k / xs.len()]);
-        let epoch = if p.solved_epoch.is_nan() {
-            String::new()
-        } else {
-            p.solved_epoch.to_string()
-        };
-        let _ = writeln!(
-            s,
-            "{x:?},{y:?},{:?},{:?},{epoch},{},{}",
-            p.final_loss,
-            p.mean_loss,
-            u8::from(p.trained),
-            u8::from(p.diverged)
-        );
+        format::exact_with(x, |t| s.push_str(t));
+        s.push(',');
+        format::exact_with(y, |t| s.push_str(t));
+        s.push(',');
+        put(p.final_loss, &mut s);
+        s.push(',');
+        put(p.mean_loss, &mut s);
+        s.push(',');
+        if !p.solved_epoch.is_nan() {
+            put(p.solved_epoch, &mut s);
+        }
+        let _ = writeln!(s, ",{},{}", u8::from(p.trained), u8::from(p.diverged));
     }
     s.into_bytes()
 }
@@ -91,6 +93,38 @@ pub struct FrameRow {
 const CSS: &str = include_str!("map.css");
 const JS: &str = include_str!("map.js");
 
+/// map.html's template (`templates/map.html`): every field is text to show (escaped by the
+/// template) unless its name or doc says otherwise.
+#[derive(Template)]
+#[template(path = "map.html")]
+struct MapPage<'a> {
+    title: &'a str,
+    verdict: &'a str,
+    /// map.css, inlined as it is.
+    style: &'a str,
+    /// map.png as a data URI (markup-safe: base64).
+    map_src: String,
+    rows: Vec<RowText>,
+    /// The zoom sequence's contact sheet as a data URI, if any.
+    sheet_src: Option<String>,
+    toml: &'a str,
+    /// The script's data: JSON with "</" escaped (so inlined as it is).
+    data: String,
+    /// map.js, inlined as it is.
+    script: &'a str,
+}
+
+/// A [`FrameRow`] as the page writes it.
+struct RowText {
+    name: String,
+    zoom: String,
+    x: String,
+    y: String,
+    share: String,
+    chaotic: String,
+    dimension: String,
+}
+
 /// map.html: the map (pointing at a net shows its axis values and outcome, a click the command
 /// that zooms there), the zoom sequence and their dimensions on one self-contained page that
 /// fits a phone. `page` is the script's data as JSON.
@@ -103,47 +137,32 @@ pub fn html(
     rows: &[FrameRow],
     toml: &str,
 ) -> Vec<u8> {
-    let mut h = String::new();
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{t}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n<h1>{t}</h1>\n<p>One 2-2-1 XOR net per pixel, trained from the same base net with the hyperparameters of its place on the axes.</p>\n<dl>\n<dt>trained</dt><dd>all four outputs on the right side of 0.5 after the last epoch</dd>\n<dt>solved at epoch <i>e</i></dt><dd>all four right for the first time at epoch <i>e</i> (as in a sweep's <code>solved_epoch</code>; a net can solve and lose it again)</dd>\n<dt>converged</dt><dd>every loss finite and the mean of loss/loss₀ over the epochs below 1 (the paper's criterion)</dd>\n<dt>chaotic</dt><dd>the share of pixels whose verdict flips when both axis values move one ulp up; above 25 % the box count measures rounding, not a fractal boundary</dd>\n</dl>\n<p>The boundary between {verdict} and other pixels is measured by box counting (slope of log(boxes) against log(1/box side)).</p>\n<figure><img id=\"map-image\" src=\"{src}\" alt=\"trainability map\"><figcaption id=\"map-readout\" aria-live=\"polite\">Point at the map to read a net's axis values and outcome; click to get the command that zooms into that point.</figcaption></figure>\n<div class=\"zoom\"><pre id=\"map-zoom-command\">(click the map for the command that zooms into a point)</pre><button id=\"map-copy\" type=\"button\" hidden>copy</button></div>\n",
-        t = esc(title),
-        src = data_uri(map_png),
-        verdict = esc(verdict)
-    );
-    let _ = write!(
-        h,
-        "<h2>Frames and boundary dimensions</h2>\n<div class=\"scroll\"><table>\n<tr><th>frame</th><th>zoom</th><th>x</th><th>y</th><th>{}</th><th>chaotic share</th><th>boundary</th></tr>\n",
-        esc(verdict)
-    );
-    for r in rows {
-        let _ = writeln!(
-            h,
-            "<tr><td>{}</td><td>{}×</td><td>{}</td><td>{}</td><td>{:.1}%</td><td>{}</td><td>{}</td></tr>",
-            esc(&r.name),
-            crate::format::tick(r.zoom),
-            esc(&r.x),
-            esc(&r.y),
-            100.0 * r.share,
-            esc(&r.chaotic),
-            esc(&r.dimension)
-        );
+    let rows = rows
+        .iter()
+        .map(|r| RowText {
+            name: r.name.clone(),
+            zoom: format::tick(r.zoom),
+            x: r.x.clone(),
+            y: r.y.clone(),
+            share: format!("{}%", format::fixed(100.0 * r.share, 1)),
+            chaotic: r.chaotic.clone(),
+            dimension: r.dimension.clone(),
+        })
+        .collect();
+    MapPage {
+        title,
+        verdict,
+        style: CSS,
+        map_src: data_uri(map_png),
+        rows,
+        sheet_src: sheet_png.map(data_uri),
+        toml,
+        data: page.replace("</", "<\\/"),
+        script: JS,
     }
-    h.push_str("</table></div>\n");
-    if let Some(sheet) = sheet_png {
-        let _ = writeln!(
-            h,
-            "<h2>Zoom sequence</h2>\n<figure><img src=\"{}\" alt=\"zoom sequence\"></figure>",
-            data_uri(sheet)
-        );
-    }
-    let _ = write!(
-        h,
-        "<h2>Rerun</h2>\n<p><code>xorsweep map --config map.toml --out DIR</code> with this map.toml:</p>\n<pre>{}</pre>\n<script type=\"application/json\" id=\"map-data\">{}</script>\n<script>\n{JS}</script>\n</body>\n</html>\n",
-        esc(toml),
-        page.replace("</", "<\\/")
-    );
-    h.into_bytes()
+    .render()
+    .expect("the map template writes to a String, which cannot fail")
+    .into_bytes()
 }
 
 /// Every top-level file a map writes (what `--force` may delete); the frames of a zoom

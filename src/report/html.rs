@@ -1,46 +1,35 @@
-//! report.html: one self-contained page per sweep. The charts are embedded as PNG data URIs,
-//! the style and the script are inline, and the explorer's numbers are embedded as JSON: no
-//! request of any kind leaves the page, so a mailed report.html shows everything. It is drawn
-//! from the same parsed CSV files as the charts plus sweep.toml, so `xorsweep plot` rewrites it
-//! byte for byte. Every piece of text from the files is HTML-escaped.
+//! report.html: one self-contained page per sweep. Each chart is inline SVG, drawn by the same
+//! Rust function as its PNG (`charts`, laid out for a phone and shown at its own size), with the
+//! PNG embedded as a data URI one tap away; the style and the scripts are inline, and the
+//! explorer's data is embedded as JSON (`explorer`): no request of any kind leaves the page, so
+//! a mailed report.html shows everything. It is drawn from the same parsed CSV files as the
+//! charts plus sweep.toml, so `xorsweep plot` rewrites it byte for byte. Every piece of text
+//! from the files is HTML-escaped.
 //!
-//! Everything is in the static HTML (headline, charts, every cell); the script only adds to it:
-//! sorting and filtering of the cell table, and the explorer, which draws one cell's loss band,
-//! solved-by-epoch curve and example net's decision boundary from the embedded data. Figures
-//! open full size on tap through a CSS `:target` overlay, without the script. Narrow screens get
-//! a page no wider than themselves: wide tables scroll inside their own box.
+//! Everything is in the static HTML (headline, charts, every cell); the scripts only add to it:
+//! the charts' readouts (their text written here, on the SVG's marks), sorting and filtering of
+//! the cell table, and the explorer, which draws one cell's loss band and solved-by-epoch
+//! curve, and retrains its example nets, from the embedded data. Figures open full size on tap
+//! through a CSS `:target` overlay, without the script. Narrow screens get a page no wider than
+//! themselves: wide tables scroll inside their own box.
 
 use askama::Template;
 use base64::Engine;
-use serde::Serialize;
 
-use super::charts::data::{Cell, ChartData, Example, closest};
-use super::charts::loss_by_lr;
+use super::charts::data::{Cell, ChartData};
 use super::charts::{Chart, ChartOptions, Rendered};
 use super::findings::{self, Finding};
-use super::schema::{ROLE_FIRST, TrainerColumns};
 use crate::baseline::LESSON_LR;
 use crate::format::{self, NONE};
-use crate::train::N_PARAMS;
 
 const STYLE: &str = include_str!("report.css");
-const SCRIPT: &str = include_str!("report.js");
-
-/// Text made safe for HTML content and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+/// The page's scripts, in the order they run: the readouts and the cell table, the trainer
+/// (the reference's arithmetic), the explorer.
+const SCRIPT: [&str; 3] = [
+    include_str!("report.js"),
+    include_str!("trainer.js"),
+    include_str!("explorer.js"),
+];
 
 /// report.html's template (`templates/report.html`): every field is text to show (escaped by
 /// the template) unless its name says otherwise.
@@ -49,8 +38,8 @@ pub fn esc(s: &str) -> String {
 struct Page<'a> {
     /// report.css, inlined as it is.
     style: &'a str,
-    /// report.js, inlined as it is.
-    script: &'a str,
+    /// The scripts, inlined as they are.
+    script: &'a [&'a str],
     config: ConfigView,
     headline: Headline,
     figures: Vec<Figure>,
@@ -75,12 +64,12 @@ pub fn page(
     let (figures, skipped) = figures(charts);
     let page = Page {
         style: STYLE,
-        script: SCRIPT,
+        script: &SCRIPT,
         config: config_view(data, sweep_toml),
         headline: headline(data),
         figures,
         skipped,
-        explorer: explorer_json(data, opts, sweep_toml),
+        explorer: super::explorer::json(data, opts, sweep_toml),
         columns: CELL_COLUMNS
             .iter()
             .map(|&(name, shown)| (name, u8::from(shown)))
@@ -387,6 +376,8 @@ fn png_size(png: &[u8]) -> (u32, u32) {
 struct Figure {
     /// The file name without ".png": the figure's anchor.
     id: String,
+    /// The chart as the page shows it: an `<svg>` element (markup, inlined as it is).
+    svg: String,
     png_base64: String,
     width: u32,
     height: u32,
@@ -406,10 +397,12 @@ fn figures(charts: &[Rendered]) -> (Vec<Figure>, Vec<(String, String)>) {
                 title,
                 caption,
                 png,
+                svg,
             }) => {
                 let (width, height) = png_size(png);
                 figures.push(Figure {
                     id: file.trim_end_matches(".png").to_string(),
+                    svg: svg.clone(),
                     png_base64: base64::engine::general_purpose::STANDARD.encode(png),
                     width,
                     height,
@@ -422,276 +415,6 @@ fn figures(charts: &[Rendered]) -> (Vec<Figure>, Vec<(String, String)>) {
         }
     }
     (figures, skipped)
-}
-
-/// A number for the embedded JSON: 4 significant digits (the charts cannot show more), None
-/// for NaN and infinities (JSON has no such numbers).
-fn j(x: f64) -> Option<f64> {
-    x.is_finite()
-        .then(|| format!("{x:.3e}").parse().unwrap_or(x))
-}
-
-#[derive(Serialize)]
-struct ExampleJson {
-    run: u64,
-    /// `first`, `first_solved` or `first_failed`.
-    role: String,
-    /// Final weights, as examples.csv has them (exact).
-    p: Vec<Option<f64>>,
-    /// Initial weights (exact), when examples.csv has them.
-    p0: Option<[f64; N_PARAMS]>,
-    /// How it was trained beyond the learning rate, named as examples.csv's columns (and so as
-    /// sweep.toml's keys and the flags); absent numbers are the lesson's (`lr` for both layers).
-    o: TrainerColumns,
-    /// The trainer as a person reads it (`tanh · momentum 0.9`; empty for the lesson's), rates
-    /// aside.
-    d: String,
-    correct: u8,
-    solved: Option<u64>,
-    loss: Option<f64>,
-}
-
-impl ExampleJson {
-    fn new(e: &Example) -> ExampleJson {
-        ExampleJson {
-            run: e.run,
-            role: if e.role.is_empty() {
-                ROLE_FIRST.to_string()
-            } else {
-                e.role.clone()
-            },
-            p: e.params
-                .iter()
-                .map(|x| x.is_finite().then_some(*x))
-                .collect(),
-            p0: e.init_params.filter(|p| p.iter().all(|x| x.is_finite())),
-            o: e.trainer,
-            d: e.trainer.setting(e.lr, false).describe(),
-            correct: e.correct,
-            solved: e.solved_epoch,
-            loss: e.final_loss.is_finite().then_some(e.final_loss),
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct CellJson {
-    id: u64,
-    init: String,
-    /// The scheme's scale and ε.
-    sc: Option<f64>,
-    eps: Option<f64>,
-    lr: f64,
-    nets: u64,
-    solved: u64,
-    share: Option<f64>,
-    ci: [Option<f64>; 2],
-    /// Quartiles of the solved epoch among solved nets.
-    se: [Option<f64>; 3],
-    /// Index into the list of distinct epoch grids.
-    ei: usize,
-    l: Vec<Option<f64>>,
-    q1: Vec<Option<f64>>,
-    q3: Vec<Option<f64>>,
-    /// Median hidden gap.
-    g: Vec<Option<f64>>,
-    s: Vec<Option<f64>>,
-    /// The cell's first net, then its first solving and first failing nets if others.
-    ex: Vec<ExampleJson>,
-}
-
-#[derive(Serialize)]
-struct GroupJson {
-    label: String,
-    /// Independent random weights (what the solved-share and heat-map charts compare).
-    indep: bool,
-    cells: Vec<u64>,
-    tied: Vec<u64>,
-    best: Option<u64>,
-    fastest: Option<u64>,
-}
-
-#[derive(Serialize)]
-struct BaselineJson {
-    lr: f64,
-    e: Vec<f64>,
-    l: Vec<Option<f64>>,
-    solved: Option<u64>,
-}
-
-#[derive(Serialize)]
-struct SymmetryJson {
-    lr: f64,
-    sym: Option<u64>,
-    /// Near-symmetric cells at `lr`, by ε.
-    near: Vec<u64>,
-}
-
-#[derive(Serialize)]
-struct ExplorerJson {
-    /// The lesson's trainer but its rates: what the page's trainer takes where an example's
-    /// columns are absent.
-    lesson: TrainerColumns,
-    epochs: Vec<Vec<f64>>,
-    inits: Vec<String>,
-    lrs: Vec<f64>,
-    cells: Vec<CellJson>,
-    initial: u64,
-    groups: Vec<GroupJson>,
-    /// The init whose learning curves the charts draw.
-    chart_group: Option<String>,
-    baseline: Option<BaselineJson>,
-    sym: Option<SymmetryJson>,
-    /// The cells whose example nets the decision-boundary chart draws.
-    bnd: Vec<u64>,
-    /// The cells whose curves loss_by_lr.png draws.
-    loss_cells: Vec<u64>,
-    /// Which rows runs.csv holds (`all`, `none`, `sample:N`), for the replay command.
-    runs_csv: String,
-    total_runs: u64,
-}
-
-/// The explorer's and the live charts' data: every cell with a curve, its numbers and its example
-/// nets' weights; the groups' verdicts; the lesson's run.
-fn explorer_json(data: &ChartData, opts: &ChartOptions, sweep_toml: &str) -> Option<String> {
-    let mut epochs: Vec<Vec<f64>> = Vec::new();
-    let mut cells = Vec::new();
-    for c in data.cells.iter().filter(|c| !c.curve.epoch.is_empty()) {
-        let ei = match epochs.iter().position(|e| *e == c.curve.epoch) {
-            Some(i) => i,
-            None => {
-                epochs.push(c.curve.epoch.clone());
-                epochs.len() - 1
-            }
-        };
-        let v = |xs: &[f64]| xs.iter().map(|x| j(*x)).collect::<Vec<_>>();
-        let ex = data
-            .examples
-            .iter()
-            .chain(&data.other_examples)
-            .filter(|e| e.cell == c.cell)
-            .map(ExampleJson::new)
-            .collect();
-        cells.push(CellJson {
-            id: c.cell,
-            init: c.scheme.label(),
-            sc: c.scheme.scale,
-            eps: c.scheme.eps,
-            lr: c.lr,
-            nets: c.nets,
-            solved: c.solved,
-            share: j(c.solved_fraction),
-            ci: [j(c.solved_ci95.0), j(c.solved_ci95.1)],
-            se: c.solved_epoch,
-            ei,
-            l: v(&c.curve.loss),
-            q1: v(&c.curve.loss_q1),
-            q3: v(&c.curve.loss_q3),
-            g: v(&c.curve.gap),
-            s: v(&c.curve.solved),
-            ex,
-        });
-    }
-    let first = cells.first()?.id;
-    let mut inits: Vec<String> = Vec::new();
-    for c in &cells {
-        if !inits.contains(&c.init) {
-            inits.push(c.init.clone());
-        }
-    }
-    let mut lrs: Vec<f64> = cells.iter().map(|c| c.lr).collect();
-    lrs.sort_by(f64::total_cmp);
-    lrs.dedup();
-    let chart_group = data.chart_group(opts.chart_init.as_deref()).ok().flatten();
-    // Start at the chart init's best cell, as the headline names it.
-    let initial = chart_group
-        .as_ref()
-        .and_then(|g| g.verdict().map(|v| v.best.cell))
-        .filter(|id| cells.iter().any(|c| c.id == *id))
-        .unwrap_or(first);
-    let groups = data
-        .groups()
-        .iter()
-        .map(|g| {
-            let v = g.verdict();
-            GroupJson {
-                label: g.scheme.label(),
-                indep: g.scheme.is_independent(),
-                cells: g.cells.iter().map(|c| c.cell).collect(),
-                tied: v
-                    .as_ref()
-                    .map_or(Vec::new(), |v| v.tied.iter().map(|c| c.cell).collect()),
-                best: v.as_ref().map(|v| v.best.cell),
-                fastest: v.as_ref().map(|v| v.fastest.cell),
-            }
-        })
-        .collect();
-    let baseline = data.baseline.as_ref().map(|b| BaselineJson {
-        lr: b.lr,
-        e: b.epoch.clone(),
-        l: b.loss.iter().map(|x| j(*x)).collect(),
-        solved: data
-            .example_near("lesson", b.lr)
-            .filter(|e| e.lr == b.lr)
-            .and_then(|e| e.solved_epoch),
-    });
-    let config = sweep_toml.parse::<toml::Table>().ok();
-    let json = serde_json::to_string(&ExplorerJson {
-        lesson: TrainerColumns::lesson(),
-        epochs,
-        inits,
-        lrs,
-        initial,
-        groups,
-        chart_group: chart_group.map(|g| g.scheme.label()),
-        baseline,
-        sym: symmetry_cells(data),
-        bnd: ["lesson", "symmetric"]
-            .iter()
-            .filter_map(|init| data.example_near(init, LESSON_LR).map(|e| e.cell))
-            .collect(),
-        loss_cells: loss_by_lr::chosen(data, opts)
-            .map_or(Vec::new(), |ch| ch.cells.iter().map(|c| c.cell).collect()),
-        runs_csv: config
-            .as_ref()
-            .and_then(|t| t.get("runs_csv")?.as_str().map(str::to_string))
-            .unwrap_or_else(|| "all".into()),
-        total_runs: data.cells.iter().map(|c| c.nets).sum(),
-        cells,
-    })
-    .ok()?;
-    // "<" only occurs inside JSON strings, where \u003c means the same; so no "</script>".
-    Some(json.replace('<', "\\u003c"))
-}
-
-/// The cells the symmetry-breaking chart draws: exactly and nearly symmetric, at the learning
-/// rate closest to the lesson's.
-fn symmetry_cells(data: &ChartData) -> Option<SymmetryJson> {
-    let both: Vec<&Cell> = data
-        .cells
-        .iter()
-        .filter(|c| c.scheme.init.contains("symmetric"))
-        .collect();
-    let lr = both[closest(both.iter().map(|c| c.lr), LESSON_LR)?].lr;
-    let mut near: Vec<&Cell> = both
-        .iter()
-        .copied()
-        .filter(|c| c.scheme.init == "near-symmetric" && c.lr == lr)
-        .collect();
-    near.sort_by(|a, b| {
-        a.scheme
-            .eps
-            .unwrap_or(0.0)
-            .total_cmp(&b.scheme.eps.unwrap_or(0.0))
-    });
-    Some(SymmetryJson {
-        lr,
-        sym: both
-            .iter()
-            .find(|c| c.scheme.init == "symmetric" && c.lr == lr)
-            .map(|c| c.cell),
-        near: near.iter().map(|c| c.cell).collect(),
-    })
 }
 
 /// A shell word: as it is when it has no character a shell treats specially, else single-quoted.
@@ -890,14 +613,6 @@ mod tests {
             target: None,
             curve: Default::default(),
         }
-    }
-
-    #[test]
-    fn escapes_markup() {
-        assert_eq!(
-            esc("a<b & \"c\" 'd'>"),
-            "a&lt;b &amp; &quot;c&quot; &#39;d&#39;&gt;"
-        );
     }
 
     #[test]

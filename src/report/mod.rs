@@ -6,6 +6,7 @@ pub mod aggregate;
 pub mod charts;
 pub mod checks;
 pub mod csv;
+mod explorer;
 pub mod findings;
 pub mod html;
 pub mod manifest;

@@ -39,6 +39,34 @@ fn sweep(out: &Path, args: &[&str]) {
         .success();
 }
 
+/// Every chart is on the page as the SVG its drawing made for a phone: 380 pixels wide (shown
+/// at that size), every text at 11 px or more (plotters writes size s as s / 1.24), and with
+/// readouts on its marks.
+fn page_charts_are_phone_sized(html: &str) {
+    let svgs: Vec<&str> = html
+        .split("<svg class=\"chart\"")
+        .skip(1)
+        .map(|s| &s[..s.find("</svg>").unwrap()])
+        .collect();
+    assert_eq!(svgs.len(), CHARTS.len());
+    for svg in svgs {
+        let name = &svg[..svg.find('>').unwrap()];
+        assert!(svg.contains(" width=\"380\" "), "{name}");
+        let sizes: Vec<f64> = svg
+            .split("font-size=\"")
+            .skip(1)
+            .map(|s| s[..s.find('"').unwrap()].parse().unwrap())
+            .collect();
+        assert!(sizes.len() > 10, "{name}");
+        let smallest = sizes.iter().copied().fold(f64::INFINITY, f64::min);
+        assert!(smallest >= 11.0, "{name}: text at {smallest} px");
+        assert!(
+            svg.contains("<circle cx=") && svg.contains("data-say=\""),
+            "{name}: no readouts"
+        );
+    }
+}
+
 #[test]
 fn sweep_draws_every_chart_and_plot_redraws_them_identically() {
     let dir = tempfile::tempdir().unwrap();
@@ -91,6 +119,7 @@ fn sweep_draws_every_chart_and_plot_redraws_them_identically() {
         );
     }
     assert!(!html.contains("Not drawn"));
+    page_charts_are_phone_sized(&html);
 
     for (name, _) in &originals {
         fs::remove_file(out.join(name)).unwrap();

@@ -2,8 +2,9 @@
 //! width (420 px) and a laptop's (1300 px), driven over the DevTools protocol (a websocket to
 //! the browser Chromium starts with `--remote-debugging-port=0`, whose port it writes to
 //! `DevToolsActivePort` in its profile folder). Asserts what a reader would notice: no
-//! sideways scrolling of the page, chart text at least 11 px at both widths (the charts are
-//! redrawn in the page as panels, one per row on a phone), a readout on pointing, every PNG
+//! sideways scrolling of the page, every text of every chart (the SVG Rust draws for the page,
+//! and the explorer's panels) at least 11 px at both widths and inside its chart, the charts
+//! shown unscaled and none drawn by the script, a readout on pointing, every PNG
 //! decoded and opening full size, the cell table in its own box (sticky header and first
 //! column, a column chooser, sorting, a filter that matches numbers by rounding), the explorer
 //! redrawing, its nets retrained in the page agreeing with xorsweep's, the slider and play
@@ -311,50 +312,64 @@ fn check_page(p: &mut Page) {
         "{w} px: overflow after closing a figure"
     );
 
-    // Charts at this width: every chart is redrawn in the page, its text at least 11 CSS px
-    // (font size × the scale its view box is drawn at), and at 420 px one panel per row; the
-    // PNGs are out of the way (one tap away in the overlay).
-    let live = p.eval(
-        "(() => { const figs = Array.from(document.querySelectorAll('figure[data-chart]')); \
-         const texts = []; const lefts = new Set(); let wide = 0; \
-         figs.forEach(f => f.querySelectorAll('.live svg').forEach(svg => { \
+    // Charts at this width: every chart is in the page as the SVG Rust drew (the same drawing as
+    // its PNG), and so are the explorer's panels; every text of every one of them is at least
+    // 11 CSS px (its font size × the scale its view box is drawn at) and lies inside its
+    // picture; the page's charts are shown at their own size (never scaled); the PNGs are out
+    // of the way (one tap away in the overlay).
+    let charts = p.eval(
+        "(() => { const svgs = Array.from(document.querySelectorAll('figure[data-chart] svg.chart, #explorer svg')); \
+         const texts = []; const out = []; const scales = []; let wide = 0; \
+         svgs.forEach(svg => { \
            const r = svg.getBoundingClientRect(); const k = r.width / svg.viewBox.baseVal.width; \
-           lefts.add(Math.round(r.left)); wide = Math.max(wide, r.right); \
-           svg.querySelectorAll('text').forEach(t => { if (t.textContent) texts.push(parseFloat(t.getAttribute('font-size')) * k); }); })); \
-         return [figs.length, figs.filter(f => f.classList.contains('live-on')).length, \
-           texts.length, Math.min(...texts), lefts.size, wide, \
+           if (svg.classList.contains('chart')) scales.push(Math.round(k * 1000) / 1000); \
+           wide = Math.max(wide, r.right); \
+           svg.querySelectorAll('text').forEach(t => { if (!t.textContent.trim()) return; \
+             texts.push(parseFloat(getComputedStyle(t).fontSize) * k); \
+             const b = t.getBoundingClientRect(); \
+             if (b.left < r.left - 1 || b.right > r.right + 1 || b.top < r.top - 1 || b.bottom > r.bottom + 1) \
+               out.push((svg.id || svg.getAttribute('aria-label')) + ': ' + t.textContent); }); }); \
+         const small = texts.indexOf(Math.min(...texts)); \
+         return [document.querySelectorAll('figure[data-chart] svg.chart').length, svgs.length, texts.length, \
+           Math.min(...texts), out, wide, scales.filter(k => k !== 1), \
            Array.from(document.images).filter(i => i.offsetParent !== null).length]; })()",
     );
-    assert_eq!(live[0], CHARTS, "{w} px: {live}");
-    assert_eq!(
-        live[1], CHARTS,
-        "{w} px: a chart was not drawn in the page: {live}"
-    );
-    assert!(live[2].as_u64().unwrap() > 50, "{w} px: {live}");
-    let smallest = live[3].as_f64().unwrap();
+    assert_eq!(charts[0], CHARTS, "{w} px: {charts}");
+    assert_eq!(charts[1], CHARTS + 3, "{w} px: {charts}");
+    assert!(charts[2].as_u64().unwrap() > 100, "{w} px: {charts}");
+    let smallest = charts[3].as_f64().unwrap();
+    println!("{w} px: smallest chart text {smallest:.2} px");
     assert!(
         smallest >= 11.0,
-        "{w} px: chart text drawn at {smallest:.1} px (want at least 11): {live}"
+        "{w} px: chart text drawn at {smallest:.1} px (want at least 11): {charts}"
+    );
+    assert_eq!(
+        charts[4],
+        json!([]),
+        "{w} px: text outside its chart: {charts}"
     );
     assert!(
-        live[5].as_f64().unwrap() <= f64::from(w),
-        "{w} px: a panel sticks out: {live}"
+        charts[5].as_f64().unwrap() <= f64::from(w),
+        "{w} px: a chart sticks out: {charts}"
     );
-    assert_eq!(live[6], 0, "{w} px: a PNG is shown shrunk: {live}");
-    if w < 600 {
-        assert_eq!(live[4], 1, "{w} px: panels side by side on a phone: {live}");
-    }
-    // Pointing at a chart's dot reads its values out.
+    assert_eq!(charts[6], json!([]), "{w} px: a chart is scaled: {charts}");
+    assert_eq!(charts[7], 0, "{w} px: a PNG is shown shrunk: {charts}");
+    // Pointing at a chart's dot reads its values out (written by Rust on the dot's mark).
     let read = p.eval(
-        "(() => { const c = document.querySelector('figure[data-chart=solved_by_lr] circle.pt'); \
-         const r = c.getBoundingClientRect(); const svg = c.ownerSVGElement; \
+        "(() => { const svg = document.querySelector('figure[data-chart=solved_by_lr] svg.chart'); \
+         const c = svg.querySelector('.hits circle'); const r = c.getBoundingClientRect(); \
          svg.dispatchEvent(new PointerEvent('pointermove', { clientX: r.left + r.width / 2, clientY: r.top + r.height / 2 })); \
-         return svg.parentNode.querySelector('.readout').textContent; })()",
+         return [svg.closest('figure').querySelector('.readout').textContent, c.getAttribute('data-say')]; })()",
     );
-    let read = read.as_str().unwrap();
+    let said = read[0].as_str().unwrap();
     assert!(
-        read.contains("learning rate") && read.contains("% solved, 95% interval"),
-        "{w} px: readout {read:?}"
+        said.contains("learning rate") && said.contains("solved") && read[0] == read[1],
+        "{w} px: readout {read}"
+    );
+    // No chart is drawn by the script: the page's only SVG charts are Rust's.
+    assert!(
+        p.eval_bool("document.querySelectorAll('figure[data-chart] svg').length === document.querySelectorAll('figure[data-chart] svg.chart').length"),
+        "{w} px: a chart drawn in the page"
     );
 
     // The every-cell table: its own box; at 1300 px its default columns fit; the header stays
@@ -603,12 +618,12 @@ fn check_retraining(p: &mut Page, strict: impl Fn(&str, f64) -> bool) -> Vec<(u6
     checked
 }
 
-/// The page's number formats (report.js's `fmt`, `pct`, `epochText`) spell numbers as
-/// src/format.rs does: measured values and learning rates at 3 and 4 digits across the range
-/// where the two languages switch to exponents differently, shares at every k/40 and k/16
-/// (exact halves of a percent), and epochs whole and half. Excluded: values exactly halfway
-/// between two 3- or 4-digit decimals (Rust rounds those to even, JavaScript up), which no
-/// learning rate or measured loss of a sweep lands on.
+/// The one number writer the page keeps (trainer.js's `fmt`, for the numbers a net computes as
+/// it trains in the page) spells numbers as src/format.rs's `significant` does, at 3 and 4
+/// digits across the range where the two languages switch to exponents differently. Excluded:
+/// values exactly halfway between two 3- or 4-digit decimals (Rust rounds those to even,
+/// JavaScript up), which no measured loss lands on. Every other number on the page is written
+/// by format.rs itself.
 fn check_formats_match_format_rs(p: &mut Page) {
     use xorsweep::format;
     let values = [
@@ -633,27 +648,9 @@ fn check_formats_match_format_rs(p: &mut Page) {
         -1e-9,
         0.0,
     ];
-    let shares: Vec<f64> = (0..=40)
-        .map(|k| f64::from(k) / 40.0)
-        .chain((0..=16).map(|k| f64::from(k) / 16.0))
-        .chain([
-            0.0004,
-            0.9995,
-            0.845,
-            0.965,
-            0.0975,
-            0.005,
-            0.999,
-            0.001,
-            0.0044268315026814095,
-        ])
-        .collect();
-    let epochs = [0.0, 82.0, 1345.5, 3746.0, 20000.0];
     let got = p.eval(&format!(
-        "(() => {{ const f = window.xorsweepFormat; return [{v}.map(x => f.significant(x, 3)), {v}.map(x => f.significant(x, 4)), {s}.map(f.share), {e}.map(f.epochs)]; }})()",
+        "(() => {{ const f = window.xorsweepFormat; return [{v}.map(x => f.significant(x, 3)), {v}.map(x => f.significant(x, 4))]; }})()",
         v = json!(values),
-        s = json!(shares),
-        e = json!(epochs)
     ));
     let want = json!([
         values
@@ -661,15 +658,10 @@ fn check_formats_match_format_rs(p: &mut Page) {
             .map(|&x| format::significant(x, 3))
             .collect::<Vec<_>>(),
         values.iter().map(|&x| format::value(x)).collect::<Vec<_>>(),
-        shares.iter().map(|&x| format::share(x)).collect::<Vec<_>>(),
-        epochs
-            .iter()
-            .map(|&x| format::epochs(x))
-            .collect::<Vec<_>>(),
     ]);
     assert_eq!(
         got, want,
-        "report.js and format.rs spell numbers differently"
+        "trainer.js and format.rs spell numbers differently"
     );
 }
 

@@ -7,9 +7,10 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::Axis;
+use super::data::Baseline;
 use super::{
-    Area, ChartData, Plot, Rendered, anchored, colour, finite_range, heading, line, png, segments,
-    text, text_at,
+    Area, Backend, ChartData, Heading, Hits, Layout, PAGE_WIDTH, Plot, Rendered, anchored, colour,
+    curve_hits, finite_range, heading, is_narrow, line, png, segments, svg, text, text_at,
 };
 use crate::baseline::{LESSON_PRINT_EVERY, LESSON_STEPS};
 use crate::format;
@@ -53,34 +54,23 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
         format::value(b.lr)
     );
 
+    let run = Run {
+        b,
+        y,
+        lesson_end,
+        last_epoch,
+        checkpoints,
+        solved,
+    };
     let png = png(1200, 800, |root| {
         let area = heading(root, &title, &subtitle)?;
-        let split = last_epoch > lesson_end * 1.25;
-        let (left, right) = if split {
-            let (l, r) = area.split_horizontally(720);
-            (l, Some(r))
-        } else {
-            (area.clone(), None)
-        };
-        let x_end = if split { lesson_end } else { last_epoch };
-        let caption = split.then(|| format!("the lesson's {} epochs", format::epochs(lesson_end)));
-        let x = Axis::linear(0.0, x_end.max(1.0), 8);
-        let mut chart = super::plot(&left, caption.as_deref(), &x, &y, EPOCH, LOSS)?;
-        draw_curve(&mut chart, &b.epoch, &b.loss, &x, &y)?;
-        if let Some(s) = solved {
-            mark_solved(&left, &mut chart, s as f64, &x, &y)?;
-        }
-        for (e, l) in &checkpoints {
-            let Some(p) = x.to(*e).zip(y.to(*l)) else {
-                continue;
-            };
-            chart.draw_series([Circle::new(p, 6, colour::VERMILLION.filled())])?;
-            label_point(&left, &chart, p, &format::decimal(*l, 3))?;
-        }
-        if let Some(right) = right {
-            draw_whole_run(&right, b, &y, lesson_end, last_epoch)?;
-        }
-        Ok(())
+        run.picture(&area, Layout::Png, &mut Hits::new())
+    })?;
+    let top = Heading::new(PAGE_WIDTH, &title, &subtitle).height;
+    let panels = if run.split() { 2 } else { 1 };
+    let svg = svg(top + 330 * panels, &title, |root, hits| {
+        let area = heading(root, &title, &subtitle)?;
+        run.picture(&area, Layout::Page, hits)
     })?;
     let ends = |i: usize| {
         format!(
@@ -103,10 +93,88 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
         title,
         caption,
         png,
+        svg,
     }))
 }
 
-/// The lesson's weights as the lesson lists them: "0.5 −0.4 0.1 / 0.9 0.3 −0.2 / …".
+/// The lesson's run and what its chart marks.
+struct Run<'a> {
+    b: &'a Baseline,
+    y: Axis,
+    lesson_end: f64,
+    last_epoch: f64,
+    /// The epochs and losses the lesson prints.
+    checkpoints: Vec<(f64, f64)>,
+    solved: Option<u64>,
+}
+
+impl Run<'_> {
+    /// Whether the run is long enough for a second panel with all of it.
+    fn split(&self) -> bool {
+        self.last_epoch > self.lesson_end * 1.25
+    }
+
+    /// The lesson's epochs, and the whole run beside them (below on the page).
+    fn picture<DB: Backend>(
+        &self,
+        area: &Area<DB>,
+        l: Layout,
+        hits: &mut Hits,
+    ) -> anyhow::Result<()> {
+        let (w, h) = area.dim_in_pixel();
+        let (left, right) = match (self.split(), l) {
+            (false, _) => (area.clone(), None),
+            (true, Layout::Png) => {
+                let (a, b) = area.split_horizontally(w * 3 / 5);
+                (a, Some(b))
+            }
+            (true, Layout::Page) => {
+                let (a, b) = area.split_vertically(h / 2);
+                (a, Some(b))
+            }
+        };
+        let x_end = if right.is_some() {
+            self.lesson_end
+        } else {
+            self.last_epoch
+        };
+        let caption = right
+            .is_some()
+            .then(|| format!("the lesson's {} epochs", format::epochs(self.lesson_end)));
+        let x = Axis::linear(0.0, x_end.max(1.0), if l.narrow() { 4 } else { 8 });
+        let y = &self.y;
+        let mut chart = super::plot(&left, caption.as_deref(), &x, y, EPOCH, LOSS)?;
+        draw_curve(&mut chart, &self.b.epoch, &self.b.loss, &x, y)?;
+        point_hits(&chart, self.b, &x, y, hits);
+        if let Some(s) = self.solved {
+            mark_solved(&left, &mut chart, s as f64, &x, y)?;
+        }
+        for (e, l) in &self.checkpoints {
+            let Some(p) = x.to(*e).zip(y.to(*l)) else {
+                continue;
+            };
+            chart.draw_series([Circle::new(p, 6, colour::VERMILLION.filled())])?;
+            label_point(&left, &chart, p, &format::decimal(*l, 3))?;
+        }
+        if let Some(right) = right {
+            draw_whole_run(&right, self.b, y, self.lesson_end, self.last_epoch, hits)?;
+        }
+        Ok(())
+    }
+}
+
+/// Readouts along the loss curve: about 40 points, evenly spread.
+fn point_hits<DB: Backend>(chart: &Plot<DB>, b: &Baseline, x: &Axis, y: &Axis, hits: &mut Hits) {
+    let say = |i: usize| {
+        format!(
+            "epoch {}: loss {}",
+            format::epochs(b.epoch[i]),
+            format::measured(b.loss[i])
+        )
+    };
+    curve_hits(chart, (&b.epoch, &b.loss), (x, y), 40, say, hits);
+}
+
 fn lesson_weights() -> String {
     Params::LESSON
         .0
@@ -121,7 +189,13 @@ fn lesson_weights() -> String {
         .join(" / ")
 }
 
-fn draw_curve(chart: &mut Plot, e: &[f64], l: &[f64], x: &Axis, y: &Axis) -> anyhow::Result<()> {
+fn draw_curve<DB: Backend>(
+    chart: &mut Plot<DB>,
+    e: &[f64],
+    l: &[f64],
+    x: &Axis,
+    y: &Axis,
+) -> anyhow::Result<()> {
     line(
         chart,
         segments(e, l, x, y),
@@ -131,9 +205,9 @@ fn draw_curve(chart: &mut Plot, e: &[f64], l: &[f64], x: &Axis, y: &Axis) -> any
 }
 
 /// A dotted vertical line where the net first gets all four cases right.
-fn mark_solved(
-    area: &Area,
-    chart: &mut Plot,
+fn mark_solved<DB: Backend>(
+    area: &Area<DB>,
+    chart: &mut Plot<DB>,
     epoch: f64,
     x: &Axis,
     y: &Axis,
@@ -148,26 +222,45 @@ fn mark_solved(
         5,
         colour::GREY.stroke_width(2),
     )])?;
+    // At the foot of the line; on the page's narrow plot, shorter and at its head, clear of
+    // the curve's labels.
+    let narrow = is_narrow(area);
     let (sx, sy) = chart.backend_coord(&(px, y0));
-    let note = format!(
-        "solved: all 4 cases right from epoch {}",
-        format::epochs(epoch)
-    );
+    let sy = if narrow {
+        chart.backend_coord(&(px, y1)).1 + 30
+    } else {
+        sy
+    };
+    let note = if narrow {
+        format!("solved from epoch {}", format::epochs(epoch))
+    } else {
+        format!(
+            "solved: all 4 cases right from epoch {}",
+            format::epochs(epoch)
+        )
+    };
     let style = text(16).color(&colour::GREY);
     let width = style.font.box_size(&note).map_or(300, |b| b.0 as i32);
-    let right = chart.plotting_area().get_pixel_range().0.end;
-    // Right of the line where the note fits, else left of it.
-    let (x, h) = if sx + 8 + width < right {
+    let cols = chart.plotting_area().get_pixel_range().0;
+    // Right of the line where the note fits, else left of it, else from the plot's left edge.
+    let (x, h) = if sx + 8 + width < cols.end {
         (sx + 8, HPos::Left)
-    } else {
+    } else if sx - 8 - width > cols.start {
         (sx - 8, HPos::Right)
+    } else {
+        (cols.start + 4, HPos::Left)
     };
     text_at(area, (x, sy - 12), &note, anchored(style, h, VPos::Bottom))
 }
 
 /// A value label up and to the right of a point, or down and to the left where it would
 /// overrun the plot's right edge.
-fn label_point(area: &Area, chart: &Plot, p: (f64, f64), s: &str) -> anyhow::Result<()> {
+fn label_point<DB: Backend>(
+    area: &Area<DB>,
+    chart: &Plot<DB>,
+    p: (f64, f64),
+    s: &str,
+) -> anyhow::Result<()> {
     let (px, py) = chart.backend_coord(&p);
     let right = chart.plotting_area().get_pixel_range().0.end;
     let style = text(16);
@@ -190,12 +283,13 @@ fn label_point(area: &Area, chart: &Plot, p: (f64, f64), s: &str) -> anyhow::Res
 }
 
 /// The right panel: the whole run, with the lesson's window shaded.
-fn draw_whole_run(
-    area: &Area,
-    b: &super::data::Baseline,
+fn draw_whole_run<DB: Backend>(
+    area: &Area<DB>,
+    b: &Baseline,
     y: &Axis,
     lesson_end: f64,
     last: f64,
+    hits: &mut Hits,
 ) -> anyhow::Result<()> {
     let x = Axis::linear(0.0, last, 4);
     let caption = format!("the whole run, to epoch {}", format::epochs(last));
@@ -206,6 +300,7 @@ fn draw_whole_run(
         colour::ORANGE.mix(0.15).filled(),
     )])?;
     draw_curve(&mut chart, &b.epoch, &b.loss, &x, y)?;
+    point_hits(&chart, b, &x, y, hits);
     if let (Some(&e), Some(&l)) = (b.epoch.last(), b.loss.last())
         && let Some(p) = x.to(e).zip(y.to(l))
     {

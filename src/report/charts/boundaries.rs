@@ -10,7 +10,10 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::Axis;
 use super::data::{ChartData, Example};
-use super::{Area, Rendered, anchored, colour, colour_bar, heading, png, text, text_at};
+use super::{
+    Area, Backend, Bar, Heading, Hits, Layout, PAGE_WIDTH, Plot, Rendered, anchored, colour,
+    colour_bar, heading, hit_at, png, svg, text, text_at,
+};
 use crate::baseline::LESSON_LR;
 use crate::format;
 use crate::train::{XOR_CASES, sigmoid};
@@ -114,9 +117,23 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
         let areas = panels_area.split_evenly((1, panels.len()));
         let mut rows = 0..0;
         for ((e, what), a) in panels.iter().zip(&areas) {
-            rows = panel(a, e, what)?;
+            rows = panel(a, e, what, Layout::Png, &mut Hits::new())?;
         }
-        colour_bar(&bar, &Axis::linear(0.0, 1.0, 5), "network output", rows)
+        let scale = Axis::linear(0.0, 1.0, 5);
+        colour_bar(
+            &bar,
+            &Bar::of(&scale, "network output", colour::viridis),
+            rows,
+        )
+    })?;
+    let top = Heading::new(PAGE_WIDTH, &title, &subtitle).height;
+    let svg = svg(top + 400 * panels.len() as u32, &title, |root, hits| {
+        let area = heading(root, &title, &subtitle)?;
+        let areas = area.split_evenly((panels.len(), 1));
+        for ((e, what), a) in panels.iter().zip(&areas) {
+            panel(a, e, what, Layout::Page, hits)?;
+        }
+        Ok(())
     })?;
     let mut caption = String::new();
     if let Some(e) = lesson {
@@ -143,6 +160,7 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
         title,
         caption,
         png,
+        svg,
     }))
 }
 
@@ -158,57 +176,41 @@ fn verdict(e: &Example) -> String {
 }
 
 /// Draw one net's panel; returns the absolute pixel rows of its plot.
-fn panel(area: &Area, e: &Example, what: &str) -> anyhow::Result<Range<i32>> {
-    let caption = format!(
-        "{what}, learning rate {}: {}",
-        format::value(e.lr),
-        if e.diverged {
-            "diverged".to_string()
-        } else if e.correct == 4 {
-            "solved XOR".to_string()
-        } else {
-            format!("{} of 4 cases right", e.correct)
-        }
-    );
+fn panel<DB: Backend>(
+    area: &Area<DB>,
+    e: &Example,
+    what: &str,
+    l: Layout,
+    hits: &mut Hits,
+) -> anyhow::Result<Range<i32>> {
+    let verdict = if e.diverged {
+        "diverged".to_string()
+    } else if e.correct == 4 {
+        "solved XOR".to_string()
+    } else {
+        format!("{} of 4 cases right", e.correct)
+    };
+    let caption = match l {
+        Layout::Png => format!("{what}, learning rate {}: {verdict}", format::value(e.lr)),
+        Layout::Page => format!("{what}: {verdict}"),
+    };
     let x = Axis::linear(LO, HI, 4);
     let y = Axis::linear(LO, HI, 4);
     let mut chart = super::plot(area, Some(&caption), &x, &y, "input x1", "input x2")?;
-    let finite = e.params.iter().all(|p| p.is_finite());
-    let n = GRID + 1;
-    let step = (HI - LO) / GRID as f64;
-    let values: Vec<f64> = (0..n * n)
-        .map(|k| {
-            let (i, j) = (k % n, k / n);
-            output(&e.params, LO + i as f64 * step, LO + j as f64 * step)
-        })
-        .collect();
-    if finite {
-        // Each cell coloured by the output at its centre.
-        chart.draw_series((0..GRID * GRID).map(|k| {
-            let (i, j) = (k % GRID, k / GRID);
-            let (x0, y0) = (LO + i as f64 * step, LO + j as f64 * step);
-            let v = output(&e.params, x0 + step / 2.0, y0 + step / 2.0);
-            Rectangle::new(
-                [(x0, y0), (x0 + step, y0 + step)],
-                colour::viridis(v).filled(),
-            )
-        }))?;
-        // The 0.5 contour, white with a dark edge so it shows on every colour.
-        let segs = contour(&values, n, LO, HI, 0.5);
-        for (w, c) in [(5, BLACK.mix(0.6)), (3, WHITE.to_rgba())] {
-            chart.draw_series(
-                segs.iter()
-                    .map(|s| PathElement::new(s.to_vec(), c.stroke_width(w))),
-            )?;
-        }
-        if segs.is_empty() {
-            let (cx, cy) = chart.backend_coord(&(0.5, HI));
-            text_at(
-                area,
-                (cx, cy + 12),
-                "the output never crosses 0.5 here",
-                anchored(text(16).color(&WHITE), HPos::Center, VPos::Top),
-            )?;
+    if e.params.iter().all(|p| p.is_finite()) {
+        heat(area, &chart, &e.params)?;
+        boundary(area, &mut chart, &e.params)?;
+        for i in 0..=8 {
+            for j in 0..=8 {
+                let (x1, x2) = (LO + 0.25 * f64::from(i), LO + 0.25 * f64::from(j));
+                let say = format!(
+                    "x₁ = {}, x₂ = {}: output {}",
+                    format::value(x1),
+                    format::value(x2),
+                    format::significant(output(&e.params, x1, x2), 3)
+                );
+                hit_at(&chart, (x1, x2), say, hits);
+            }
         }
     } else {
         let (cx, cy) = chart.backend_coord(&(0.5, 0.5));
@@ -220,33 +222,105 @@ fn panel(area: &Area, e: &Example, what: &str) -> anyhow::Result<Range<i32>> {
         )?;
     }
     for &(x1, x2, target) in &XOR_CASES {
-        let out = output(&e.params, x1, x2);
-        let (fill, edge) = if target > 0.5 {
-            (WHITE, BLACK)
-        } else {
-            (BLACK, WHITE)
-        };
-        chart.draw_series([
-            Circle::new((x1, x2), 11, fill.filled()),
-            Circle::new((x1, x2), 11, edge.stroke_width(2)),
-        ])?;
-        let (px, py) = chart.backend_coord(&(x1, x2));
-        let label = format!("target {}, out {}", target, format::significant(out, 2));
-        let style = anchored(text(15), HPos::Center, VPos::Top);
-        let (tw, th) = style.font.box_size(&label).unwrap_or((120, 16));
-        let (lx, ly) = (px, py + 18);
-        let half = tw as i32 / 2 + 5;
-        let base = area.get_base_pixel();
-        area.draw(&Rectangle::new(
-            [
-                (lx - half - base.0, ly - 3 - base.1),
-                (lx + half - base.0, ly + th as i32 + 5 - base.1),
-            ],
-            WHITE.mix(0.85).filled(),
-        ))?;
-        text_at(area, (lx, ly), &label, style)?;
+        case(area, &mut chart, &e.params, (x1, x2, target), l)?;
     }
     Ok(super::plot_rows(&chart))
+}
+
+/// The output over the plot, one colour per pixel (a bitmap: the PNG's pixels, an image in
+/// the page's SVG).
+fn heat<DB: Backend>(area: &Area<DB>, chart: &Plot<DB>, p: &[f64; 9]) -> anyhow::Result<()> {
+    let (cols, rows) = chart.plotting_area().get_pixel_range();
+    let (w, h) = (
+        (cols.end - cols.start) as u32,
+        (rows.end - rows.start) as u32,
+    );
+    let mut buf = Vec::with_capacity((w * h * 3) as usize);
+    for j in 0..h {
+        let x2 = HI - (HI - LO) * (f64::from(j) + 0.5) / f64::from(h);
+        for i in 0..w {
+            let x1 = LO + (HI - LO) * (f64::from(i) + 0.5) / f64::from(w);
+            let c = colour::viridis(output(p, x1, x2));
+            buf.extend([c.0, c.1, c.2]);
+        }
+    }
+    let base = area.get_base_pixel();
+    let at = (cols.start - base.0, rows.start - base.1);
+    if let Some(image) = BitMapElement::with_owned_buffer(at, (w, h), buf) {
+        area.draw(&image)?;
+    }
+    Ok(())
+}
+
+/// The 0.5 contour, white with a dark edge so it shows on every colour.
+fn boundary<DB: Backend>(
+    area: &Area<DB>,
+    chart: &mut Plot<DB>,
+    p: &[f64; 9],
+) -> anyhow::Result<()> {
+    let n = GRID + 1;
+    let step = (HI - LO) / GRID as f64;
+    let values: Vec<f64> = (0..n * n)
+        .map(|k| {
+            let (i, j) = (k % n, k / n);
+            output(p, LO + i as f64 * step, LO + j as f64 * step)
+        })
+        .collect();
+    let segs = contour(&values, n, LO, HI, 0.5);
+    for (w, c) in [(5, BLACK.mix(0.6)), (3, WHITE.to_rgba())] {
+        chart.draw_series(
+            segs.iter()
+                .map(|s| PathElement::new(s.to_vec(), c.stroke_width(w))),
+        )?;
+    }
+    if segs.is_empty() {
+        let (cx, cy) = chart.backend_coord(&(0.5, HI));
+        text_at(
+            area,
+            (cx, cy + 12),
+            "the output never crosses 0.5 here",
+            anchored(text(16).color(&WHITE), HPos::Center, VPos::Top),
+        )?;
+    }
+    Ok(())
+}
+
+/// One XOR case: a circle (white: target 1) and its output beneath, on a light backing.
+fn case<DB: Backend>(
+    area: &Area<DB>,
+    chart: &mut Plot<DB>,
+    p: &[f64; 9],
+    (x1, x2, target): (f64, f64, f64),
+    l: Layout,
+) -> anyhow::Result<()> {
+    let out = output(p, x1, x2);
+    let (fill, edge) = if target > 0.5 {
+        (WHITE, BLACK)
+    } else {
+        (BLACK, WHITE)
+    };
+    chart.draw_series([
+        Circle::new((x1, x2), 11, fill.filled()),
+        Circle::new((x1, x2), 11, edge.stroke_width(2)),
+    ])?;
+    let (px, py) = chart.backend_coord(&(x1, x2));
+    let label = match l {
+        Layout::Png => format!("target {}, out {}", target, format::significant(out, 2)),
+        Layout::Page => format!("out {}", format::significant(out, 2)),
+    };
+    let style = anchored(text(15), HPos::Center, VPos::Top);
+    let (tw, th) = style.font.box_size(&label).unwrap_or((120, 16));
+    let (lx, ly) = (px, py + 18);
+    let half = tw as i32 / 2 + 5;
+    let base = area.get_base_pixel();
+    area.draw(&Rectangle::new(
+        [
+            (lx - half - base.0, ly - 3 - base.1),
+            (lx + half - base.0, ly + th as i32 + 5 - base.1),
+        ],
+        WHITE.mix(0.85).filled(),
+    ))?;
+    text_at(area, (lx, ly), &label, style)
 }
 
 #[cfg(test)]

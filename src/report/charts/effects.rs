@@ -13,8 +13,12 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
+use super::axis::Axis;
 use super::data::{Cell, ChartData};
-use super::{Area, Rendered, anchored, colour, heading, png, text};
+use super::{
+    Area, Backend, Heading, Hits, PAGE_WIDTH, Rendered, anchored, colour, heading, hit_at,
+    pick_evenly, png, svg, text,
+};
 use crate::format;
 use crate::report::stats::wilson_95;
 use crate::train::options::{ChoiceParam, HyperParam};
@@ -157,7 +161,15 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
         let area = heading(root, title, subtitle)?;
         let panels = area.split_evenly((rows, cols));
         for (e, p) in effects.iter().zip(&panels) {
-            panel(p, e)?;
+            panel(p, e, &mut Hits::new())?;
+        }
+        Ok(())
+    })?;
+    let top = Heading::new(PAGE_WIDTH, title, subtitle).height;
+    let svg = svg(top + 320 * n as u32, title, |root, hits| {
+        let area = heading(root, title, subtitle)?;
+        for (e, p) in effects.iter().zip(&area.split_evenly((n, 1))) {
+            panel(p, e, hits)?;
         }
         Ok(())
     })?;
@@ -192,38 +204,44 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
         title: title.into(),
         caption,
         png,
+        svg,
     }))
 }
 
-fn panel(area: &Area, e: &Effect) -> anyhow::Result<()> {
+/// One hyperparameter: each value's pooled share with its interval, its value's name below
+/// (as many as fit, evenly spread) and its share above (where every one fits).
+fn panel<DB: Backend>(area: &Area<DB>, e: &Effect, hits: &mut Hits) -> anyhow::Result<()> {
     let k = e.levels.len();
-    let mut chart = ChartBuilder::on(area)
-        .margin(14)
-        .margin_right(28)
-        .caption(e.name, text(22))
-        .x_label_area_size(54)
-        .y_label_area_size(64)
-        .build_cartesian_2d(-0.5f64..k as f64 - 0.5, 0f64..1f64)?;
-    let labels: Vec<String> = e.levels.iter().map(|l| l.value.clone()).collect();
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .light_line_style(colour::LIGHT_GREY)
-        .x_labels(k)
-        .x_label_formatter(&|x| {
-            let i = x.round();
-            if (x - i).abs() < 1e-9 && i >= 0.0 && (i as usize) < labels.len() {
-                labels[i as usize].clone()
-            } else {
-                String::new()
-            }
-        })
-        .y_labels(6)
-        .y_label_formatter(&|y| format::share_short(*y))
-        .y_desc("solved")
-        .label_style(text(16))
-        .axis_desc_style(text(16))
-        .draw()?;
+    let room = area.dim_in_pixel().0.saturating_sub(130);
+    let widest = e
+        .levels
+        .iter()
+        .map(|l| text(16).font.box_size(&l.value).map_or(40, |b| b.0))
+        .max()
+        .unwrap_or(40);
+    let shown = pick_evenly(k, (room / (widest + 10)).max(2) as usize, &[]);
+    // A label centred under its value, left out where it would stick out on the right.
+    let cw = f64::from(room) / k.max(1) as f64;
+    let fits = |i: usize, l: &Level| {
+        let half = f64::from(text(16).font.box_size(&l.value).map_or(40, |b| b.0)) / 2.0;
+        half <= (k - i) as f64 * cw - cw / 2.0 + 12.0
+    };
+    let x = Axis::categories(
+        e.levels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                if shown.contains(&i) && fits(i, l) {
+                    l.value.clone()
+                } else {
+                    String::new()
+                }
+            })
+            .collect(),
+    );
+    let y = Axis::fraction();
+    let mut chart = super::plot(area, Some(e.name), &x, &y, "", "solved")?;
+    let values_fit = room / k.max(1) as u32 >= 44;
     for (i, l) in e.levels.iter().enumerate() {
         let x = i as f64;
         chart.draw_series(std::iter::once(PathElement::new(
@@ -235,11 +253,21 @@ fn panel(area: &Area, e: &Effect) -> anyhow::Result<()> {
             6,
             colour::BLUE.filled(),
         )))?;
-        chart.draw_series(std::iter::once(Text::new(
-            format::share_short(l.share()),
-            (x, (l.ci.1 + 0.03).min(0.97)),
-            anchored(text(14), HPos::Center, VPos::Bottom),
-        )))?;
+        if values_fit {
+            chart.draw_series(std::iter::once(Text::new(
+                format::share_short(l.share()),
+                (x, (l.ci.1 + 0.03).min(0.97)),
+                anchored(text(14), HPos::Center, VPos::Bottom),
+            )))?;
+        }
+        let say = format!(
+            "{} {}: {} solved, 95% interval {}",
+            e.name,
+            l.value,
+            format::share(l.share()),
+            format::share_range(l.ci.0, l.ci.1)
+        );
+        hit_at(&chart, (x, l.share()), say, hits);
     }
     Ok(())
 }

@@ -8,7 +8,8 @@ use plotters::prelude::*;
 use super::axis::Axis;
 use super::data::{Cell, ChartData, Group};
 use super::{
-    ChartOptions, Rendered, band, colour, finite_range, heading, line, pick_evenly, png, segments,
+    Area, Backend, ChartOptions, Heading, Hits, Layout, PAGE_WIDTH, Rendered, band, colour,
+    curve_hits, finite_range, heading, line, pick_evenly, png, segments, svg,
 };
 use crate::baseline::LESSON_LR;
 use crate::format;
@@ -121,7 +122,8 @@ pub fn draw(data: &ChartData, opts: &ChartOptions) -> anyhow::Result<Rendered> {
         .iter()
         .filter_map(|c| c.curve.epoch.last().copied())
         .fold(1.0, f64::max);
-    let x = Axis::epochs(max_epoch).sparse(2);
+    // Every second epoch label on the PNG's narrower panels; all on the page's.
+    let x = Axis::epochs(max_epoch);
     let y = Axis::log(lo * 0.7, hi * 1.5);
     let scheme = ch.group.scheme.label();
     let nets = cells[0].nets;
@@ -130,49 +132,22 @@ pub fn draw(data: &ChartData, opts: &ChartOptions) -> anyhow::Result<Rendered> {
         "learning rate = gradient-descent step size η; {nets} nets per learning rate; coloured line = median net, band = middle 50% of nets, grey = the other panels' medians; best = highest share solved, fastest = fastest of the rates tied with it{}",
         shown_note(&ch.group, cells.len())
     );
-    let colours = colour::distinct(cells.len());
     let n = cells.len();
-    let (rows, cols) = if n <= 3 { (1, n) } else { (2, n.div_ceil(2)) };
-    let height = if rows == 1 { 620 } else { 960 };
+    let height = if n <= 3 { 620 } else { 960 };
     let png = png(1200, height, |root| {
         let area = heading(root, &title, &subtitle)?;
-        let panels = area.split_evenly((rows, cols));
-        for (i, (c, col)) in cells.iter().zip(&colours).enumerate() {
-            let caption = format!("learning rate {}{}", format::value(c.lr), ch.short_role(c));
-            let mut chart = super::plot(
-                &panels[i],
-                Some(&caption),
-                &x,
-                &y,
-                "epoch (log scale)",
-                "MSE loss",
-            )?;
-            for other in cells.iter().filter(|o| o.cell != c.cell) {
-                let k = &other.curve;
-                line(
-                    &mut chart,
-                    segments(&k.epoch, &k.loss, &x, &y),
-                    colour::LIGHT_GREY.stroke_width(2),
-                    None,
-                )?;
-            }
-            let k = &c.curve;
-            band(
-                &mut chart,
-                &k.epoch,
-                &k.loss_q1,
-                &k.loss_q3,
-                (&x, &y),
-                col.mix(0.28).filled(),
-            )?;
-            line(
-                &mut chart,
-                segments(&k.epoch, &k.loss, &x, &y),
-                col.stroke_width(3),
-                None,
-            )?;
-        }
-        Ok(())
+        picture(
+            &area,
+            Layout::Png,
+            &ch,
+            (&x.clone().sparse(2), &y),
+            &mut Hits::new(),
+        )
+    })?;
+    let top = Heading::new(PAGE_WIDTH, &title, &subtitle).height;
+    let svg = svg(top + 280 * n as u32, &title, |root, hits| {
+        let area = heading(root, &title, &subtitle)?;
+        picture(&area, Layout::Page, &ch, (&x, &y), hits)
     })?;
     let caption = format!(
         "Median loss (line) and interquartile range (band) of the {nets} {scheme} nets at each learning rate (the step size of gradient descent), one panel each: the epoch at which a curve leaves the plateau near 0.25 shows how fast that learning rate learns, and a band whose top stays high while its median falls shows a share of nets that stay stuck. Epochs are on a log scale of 1 + epoch, so the early steps are visible."
@@ -182,5 +157,76 @@ pub fn draw(data: &ChartData, opts: &ChartOptions) -> anyhow::Result<Rendered> {
         title,
         caption,
         png,
+        svg,
     }))
+}
+
+/// One panel per learning rate: two rows on the PNG, one column on the page.
+fn picture<DB: Backend>(
+    area: &Area<DB>,
+    l: Layout,
+    ch: &Chosen,
+    (x, y): (&Axis, &Axis),
+    hits: &mut Hits,
+) -> anyhow::Result<()> {
+    let n = ch.cells.len();
+    let panels = match l {
+        Layout::Png if n <= 3 => area.split_evenly((1, n)),
+        Layout::Png => area.split_evenly((2, n.div_ceil(2))),
+        Layout::Page => area.split_evenly((n, 1)),
+    };
+    let colours = colour::distinct(n);
+    for ((c, col), p) in ch.cells.iter().zip(colours).zip(&panels) {
+        panel(p, ch, c, col, (x, y), hits)?;
+    }
+    Ok(())
+}
+
+/// One learning rate's median and middle half, the others' medians in grey behind.
+fn panel<DB: Backend>(
+    area: &Area<DB>,
+    ch: &Chosen,
+    c: &Cell,
+    col: RGBColor,
+    (x, y): (&Axis, &Axis),
+    hits: &mut Hits,
+) -> anyhow::Result<()> {
+    let caption = format!("learning rate {}{}", format::value(c.lr), ch.short_role(c));
+    let mut chart = super::plot(area, Some(&caption), x, y, "epoch (log scale)", "MSE loss")?;
+    for other in ch.cells.iter().filter(|o| o.cell != c.cell) {
+        let k = &other.curve;
+        line(
+            &mut chart,
+            segments(&k.epoch, &k.loss, x, y),
+            colour::LIGHT_GREY.stroke_width(2),
+            None,
+        )?;
+    }
+    let k = &c.curve;
+    band(
+        &mut chart,
+        &k.epoch,
+        &k.loss_q1,
+        &k.loss_q3,
+        (x, y),
+        col.mix(0.28).filled(),
+    )?;
+    line(
+        &mut chart,
+        segments(&k.epoch, &k.loss, x, y),
+        col.stroke_width(3),
+        None,
+    )?;
+    let say = |i: usize| {
+        format!(
+            "learning rate {}, epoch {}: median loss {}, middle half {}–{}",
+            format::value(c.lr),
+            format::epochs(k.epoch[i]),
+            format::measured(k.loss[i]),
+            format::measured(k.loss_q1[i]),
+            format::measured(k.loss_q3[i])
+        )
+    };
+    curve_hits(&chart, (&k.epoch, &k.loss), (x, y), 24, say, hits);
+    Ok(())
 }

@@ -3,12 +3,19 @@
 //! whose data the sweep does not have (no lesson run, no symmetric nets, …) is skipped with the
 //! reason, which the HTML page states instead of showing it.
 //!
-//! Drawing is plotters on an in-memory RGB buffer, encoded to PNG by `image`; text uses DejaVu
-//! Sans embedded in the binary, so nothing depends on the fonts of the machine.
+//! Each chart is drawn once, by one function generic over the plotters [`Backend`]: onto an
+//! in-memory RGB buffer (the PNG file, encoded by `image`, text in DejaVu Sans embedded in the
+//! binary, so nothing depends on the fonts of the machine) and onto an SVG string (the picture
+//! report.html inlines), so the page and the files cannot disagree. The page's SVG is laid out
+//! for a phone ([`Layout::Page`]: [`PAGE_WIDTH`] pixels, panels stacked) and shown at its own
+//! size, so that no text is scaled below 11 px; the points a reader may ask about carry their
+//! readout ([`Hit`]), which the page's script shows.
 
 pub mod axis;
+mod bar;
 mod baseline;
 mod boundaries;
+mod canvas;
 pub mod colour;
 pub mod data;
 pub mod effects;
@@ -18,27 +25,25 @@ pub mod loss_by_lr;
 pub mod map;
 mod solved_by_lr;
 mod symmetry;
+mod text;
 
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use anyhow::Context;
-use image::ImageEncoder;
-use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::text_anchor::{HPos, VPos};
 use rayon::prelude::*;
 
 use axis::Axis;
+pub use bar::Bar;
+use bar::{bar_width, colour_bar};
+use canvas::{Area, Hits, Plot, curve_hits, hit_at, is_narrow, png, svg};
+pub use canvas::{Backend, Hit, Layout, PAGE_TEXT, PAGE_WIDTH};
 pub use data::ChartData;
+use text::{Heading, anchored, bold, fitting, heading, text, text_at};
 
 /// The family name the embedded font is registered under.
 const FONT: &str = "sans-serif";
-
-/// The drawing area of a chart's bitmap.
-type Area<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
-/// A chart with two [`Axis`] coordinates.
-type Plot<'a, 'b> = ChartContext<'a, BitMapBackend<'b>, Cartesian2d<axis::Coord, axis::Coord>>;
 
 /// One drawn chart.
 #[derive(Clone, Debug)]
@@ -48,6 +53,8 @@ pub struct Chart {
     /// One sentence for the HTML page: what to look at.
     pub caption: String,
     pub png: Vec<u8>,
+    /// The page's picture: an `<svg>` element, its readouts on invisible marks (`data-say`).
+    pub svg: String,
 }
 
 /// A chart, or why it was not drawn.
@@ -125,118 +132,17 @@ fn fonts_registered() -> bool {
     })
 }
 
-/// Draw on a `w`×`h` white canvas and encode it as PNG.
-fn png(w: u32, h: u32, draw: impl FnOnce(&Area) -> anyhow::Result<()>) -> anyhow::Result<Vec<u8>> {
-    let mut buf = vec![255u8; (w * h * 3) as usize];
-    {
-        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
-        draw(&root)?;
-        root.present().context("drawing a chart")?;
-    }
-    let mut out = Vec::new();
-    image::codecs::png::PngEncoder::new(&mut out)
-        .write_image(&buf, w, h, image::ColorType::Rgb8)
-        .context("encoding a chart as PNG")?;
-    Ok(out)
-}
-
-fn text<'a>(size: u32) -> TextStyle<'a> {
-    TextStyle::from((FONT, size).into_font()).color(&BLACK)
-}
-
-fn bold<'a>(size: u32) -> TextStyle<'a> {
-    TextStyle::from((FONT, size, FontStyle::Bold).into_font()).color(&BLACK)
-}
-
-fn anchored(style: TextStyle, h: HPos, v: VPos) -> TextStyle {
-    style.pos(Pos::new(h, v))
-}
-
-/// Text at an absolute pixel position (as [`ChartContext::backend_coord`] gives it), drawn on
-/// `area` and so not clipped by a chart's plotting area.
-fn text_at(area: &Area, (x, y): (i32, i32), s: &str, style: TextStyle) -> anyhow::Result<()> {
-    let b = area.get_base_pixel();
-    area.draw(&Text::new(s.to_string(), (x - b.0, y - b.1), style))?;
-    Ok(())
-}
-
-/// Title and subtitle across the top, the title shrunk and the subtitle wrapped to fit the
-/// width; returns the area below them.
-fn heading<'a>(area: &Area<'a>, title: &str, subtitle: &str) -> anyhow::Result<Area<'a>> {
-    let (w, _) = area.dim_in_pixel();
-    let cx = (w / 2) as i32;
-    let room = w.saturating_sub(48);
-    let width = |style: &TextStyle, s: &str| style.font.box_size(s).map_or(0, |b| b.0);
-    let mut size = 28;
-    while size > 16 && width(&bold(size), title) > room {
-        size -= 2;
-    }
-    area.draw(&Text::new(
-        title.to_string(),
-        (cx, 14),
-        anchored(bold(size), HPos::Center, VPos::Top),
-    ))?;
-    let sub = text(18).color(&colour::GREY);
-    let lines = wrap(subtitle, room, |s| width(&sub, s));
-    let mut used = 56;
-    for (i, l) in lines.iter().enumerate() {
-        area.draw(&Text::new(
-            l.clone(),
-            (cx, 54 + 24 * i as i32),
-            anchored(sub.clone(), HPos::Center, VPos::Top),
-        ))?;
-        used = 86 + 24 * i as u32;
-    }
-    Ok(area.split_vertically(used).1)
-}
-
-/// Words of `s` in as few lines no wider than `room` (by `width`) as greedy filling gives, but
-/// of even lengths, so that no word is left alone on the last line.
-fn wrap(s: &str, room: u32, width: impl Fn(&str) -> u32) -> Vec<String> {
-    let lines = greedy_wrap(s, room, &width);
-    let n = lines.len();
-    if n < 2 {
-        return lines;
-    }
-    // The narrowest room that still needs no more lines.
-    let (mut lo, mut hi) = (1, room);
-    while lo < hi {
-        let mid = lo + (hi - lo) / 2;
-        if greedy_wrap(s, mid, &width).len() <= n {
-            hi = mid;
-        } else {
-            lo = mid + 1;
-        }
-    }
-    greedy_wrap(s, hi, &width)
-}
-
-/// Words of `s` in lines no wider than `room` by `width`, each line as full as it can be (a
-/// longer word gets a line of its own). Words are split at plain spaces only, so a no-break
-/// space (U+00A0) keeps a phrase together.
-fn greedy_wrap(s: &str, room: u32, width: &impl Fn(&str) -> u32) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    for word in s.split(' ').filter(|w| !w.is_empty()) {
-        match lines.last_mut() {
-            Some(l) if width(&format!("{l} {word}")) <= room => {
-                l.push(' ');
-                l.push_str(word);
-            }
-            _ => lines.push(word.to_string()),
-        }
-    }
-    lines
-}
-
-/// A chart with [`Axis`] coordinates and a drawn mesh: grid, ticks, labels.
-fn plot<'a, 'b>(
-    area: &'a Area<'b>,
+/// A chart with [`Axis`] coordinates and a drawn mesh: grid, ticks, labels. Its caption and
+/// axis descriptions are shrunk (to [`PAGE_TEXT`] at least) where the area is too small for
+/// them.
+fn plot<'a, DB: Backend>(
+    area: &'a Area<DB>,
     caption: Option<&str>,
     x: &Axis,
     y: &Axis,
     x_desc: &str,
     y_desc: &str,
-) -> anyhow::Result<Plot<'a, 'b>> {
+) -> anyhow::Result<Plot<'a, DB>> {
     // Room for the widest tick label and the axis description.
     let widest = y
         .ticks()
@@ -244,14 +150,22 @@ fn plot<'a, 'b>(
         .map(|t| text(16).font.box_size(&t.1).map_or(60, |b| b.0))
         .max()
         .unwrap_or(0);
+    let (w, h) = area.dim_in_pixel();
     let mut b = ChartBuilder::on(area);
     b.margin(12)
-        .margin_right(36)
+        .margin_right(if is_narrow(area) { 16 } else { 36 })
         .x_label_area_size(64)
         .y_label_area_size(widest + 52);
     if let Some(c) = caption {
-        b.caption(c, bold(20));
+        b.caption(c, bold(fitting(20, c, w.saturating_sub(16), bold)));
     }
+    // The axis descriptions as large as 19 but no wider than the plot (or taller).
+    let desc = fitting(19, x_desc, w.saturating_sub(widest + 80), text).min(fitting(
+        19,
+        y_desc,
+        h.saturating_sub(100),
+        text,
+    ));
     let mut chart = b.build_cartesian_2d(x.spec(), y.spec())?;
     let (xf, yf) = (|v: &f64| x.label(*v), |v: &f64| y.label(*v));
     chart
@@ -261,7 +175,7 @@ fn plot<'a, 'b>(
         .x_label_formatter(&xf)
         .y_label_formatter(&yf)
         .label_style(text(16))
-        .axis_desc_style(text(19))
+        .axis_desc_style(text(desc))
         .bold_line_style(colour::LIGHT_GREY.stroke_width(1))
         .light_line_style(RGBColor(243, 243, 243).stroke_width(1))
         .axis_style(BLACK.stroke_width(1))
@@ -269,60 +183,8 @@ fn plot<'a, 'b>(
     Ok(chart)
 }
 
-/// A vertical colour bar for values 0..=1 coloured by viridis, ticked by `y` (whose range
-/// should be 0..1), level with the plot that spans the absolute pixel rows `rows`.
-fn colour_bar(area: &Area, y: &Axis, desc: &str, rows: Range<i32>) -> anyhow::Result<()> {
-    colour_bar_with(area, y, desc, rows, &colour::viridis)
-}
-
-/// A vertical colour bar over the range of `y`, coloured by `palette` at the fraction 0..=1 of
-/// the way up, level with the plot that spans the absolute pixel rows `rows`.
-fn colour_bar_with(
-    area: &Area,
-    y: &Axis,
-    desc: &str,
-    rows: Range<i32>,
-    palette: &dyn Fn(f64) -> RGBColor,
-) -> anyhow::Result<()> {
-    let (top, bottom) = (
-        area.get_base_pixel().1,
-        area.get_base_pixel().1 + area.dim_in_pixel().1 as i32,
-    );
-    let mut chart = ChartBuilder::on(area)
-        .margin_top((rows.start - top).max(0) as u32)
-        .margin_bottom((bottom - rows.end).max(0) as u32)
-        .margin_left(8)
-        .margin_right(8)
-        .right_y_label_area_size(96)
-        .build_cartesian_2d(0.0..1.0, y.range())?
-        .set_secondary_coord(0.0..1.0, y.spec());
-    let yf = |v: &f64| y.label(*v);
-    chart
-        .configure_secondary_axes()
-        .y_desc(desc)
-        .y_label_formatter(&yf)
-        .label_style(text(16))
-        .axis_desc_style(text(19))
-        .draw()?;
-    let n = 200;
-    let r = y.range();
-    let at = |f: f64| r.start + (r.end - r.start) * f;
-    chart.draw_series((0..n).map(|i| {
-        let (a, b) = (f64::from(i) / f64::from(n), f64::from(i + 1) / f64::from(n));
-        Rectangle::new(
-            [(0.0, at(a)), (1.0, at(b))],
-            palette((a + b) / 2.0).filled(),
-        )
-    }))?;
-    chart.draw_series([Rectangle::new(
-        [(0.0, r.start), (1.0, r.end)],
-        colour::GREY.stroke_width(1),
-    )])?;
-    Ok(())
-}
-
 /// The absolute pixel rows of a chart's plotting area.
-fn plot_rows(chart: &Plot) -> Range<i32> {
+fn plot_rows<DB: Backend>(chart: &Plot<DB>) -> Range<i32> {
     chart.plotting_area().get_pixel_range().1
 }
 
@@ -347,8 +209,8 @@ fn segments(xs: &[f64], ys: &[f64], x: &Axis, y: &Axis) -> Vec<Vec<(f64, f64)>> 
 
 /// Draw a series as lines (one per drawable stretch; `style` at least 2 pixels wide) with a
 /// legend entry, if it has any.
-fn line<'a, 'b>(
-    chart: &mut Plot<'a, 'b>,
+fn line<DB: Backend>(
+    chart: &mut Plot<DB>,
     pts: Vec<Vec<(f64, f64)>>,
     style: ShapeStyle,
     label: Option<&str>,
@@ -366,6 +228,10 @@ fn line<'a, 'b>(
             .collect();
         // Thousands of sub-pixel steps make a wide line ragged: keep one point per 2 pixels.
         let kept: Vec<(i32, i32)> = thin(&px, 2).into_iter().map(|k| px[k]).collect();
+        if DB::VECTOR {
+            area.draw(&PathElement::new(kept, style))?;
+            continue;
+        }
         let fill = style.color.filled();
         for quad in stroke_quads(&kept, f64::from(style.stroke_width)) {
             area.draw(&Polygon::new(quad.to_vec(), fill))?;
@@ -418,8 +284,8 @@ fn stroke_quads(px: &[(i32, i32)], width: f64) -> Vec<[(i32, i32); 4]> {
 
 /// Shade between `lo` and `hi` (one polygon per stretch where both can be drawn, within the x
 /// axis).
-fn band<'a, 'b>(
-    chart: &mut Plot<'a, 'b>,
+fn band<DB: Backend>(
+    chart: &mut Plot<DB>,
     xs: &[f64],
     lo: &[f64],
     hi: &[f64],
@@ -475,9 +341,9 @@ fn pick_evenly(n: usize, k: usize, must: &[usize]) -> Vec<usize> {
 
 /// Label lines at their right ends: each label right-aligned at the plot's right edge, just
 /// above where its line ends (`at`: the line's last point), nudged apart so none overlap.
-fn end_labels(
-    area: &Area,
-    chart: &Plot,
+fn end_labels<DB: Backend>(
+    area: &Area<DB>,
+    chart: &Plot<DB>,
     labels: &[((f64, f64), String, RGBColor)],
 ) -> anyhow::Result<()> {
     side_labels(area, chart, labels, HPos::Right)
@@ -486,17 +352,17 @@ fn end_labels(
 /// Label lines at their left ends: each label left-aligned at the plot's left edge, just above
 /// where its line starts (`at`: the line's first point), nudged apart so none overlap, so that
 /// they stack in the order of the lines.
-fn start_labels(
-    area: &Area,
-    chart: &Plot,
+fn start_labels<DB: Backend>(
+    area: &Area<DB>,
+    chart: &Plot<DB>,
     labels: &[((f64, f64), String, RGBColor)],
 ) -> anyhow::Result<()> {
     side_labels(area, chart, labels, HPos::Left)
 }
 
-fn side_labels(
-    area: &Area,
-    chart: &Plot,
+fn side_labels<DB: Backend>(
+    area: &Area<DB>,
+    chart: &Plot<DB>,
     labels: &[((f64, f64), String, RGBColor)],
     side: HPos,
 ) -> anyhow::Result<()> {
@@ -579,7 +445,10 @@ fn thin(px: &[(i32, i32)], min: i32) -> Vec<usize> {
 }
 
 /// Draw the legend of `chart` at `pos`.
-fn legend<'a, 'b: 'a>(chart: &mut Plot<'a, 'b>, pos: SeriesLabelPosition) -> anyhow::Result<()> {
+fn legend<'a, DB: Backend + 'a>(
+    chart: &mut Plot<'a, DB>,
+    pos: SeriesLabelPosition,
+) -> anyhow::Result<()> {
     chart
         .configure_series_labels()
         .position(pos)
@@ -593,7 +462,7 @@ fn legend<'a, 'b: 'a>(chart: &mut Plot<'a, 'b>, pos: SeriesLabelPosition) -> any
 }
 
 /// Finite values of `v`, and their range (None if there are none).
-fn finite_range(v: impl IntoIterator<Item = f64>, positive: bool) -> Option<(f64, f64)> {
+pub(crate) fn finite_range(v: impl IntoIterator<Item = f64>, positive: bool) -> Option<(f64, f64)> {
     v.into_iter()
         .filter(|x| x.is_finite() && (!positive || *x > 0.0))
         .fold(None, |r, x| match r {
@@ -666,18 +535,6 @@ mod tests {
         assert_eq!(spread(&[490, 495], 20, 0, 500), [480, 500]);
         assert_eq!(spread(&[-5], 20, 0, 500), [0]);
         assert!(spread(&[], 20, 0, 500).is_empty());
-    }
-
-    #[test]
-    fn wrapping_fills_lines() {
-        let by_chars = |s: &str| s.chars().count() as u32;
-        assert_eq!(wrap("aa bb cc dd", 5, by_chars), ["aa bb", "cc dd"]);
-        assert_eq!(wrap("aa bb cc dd", 20, by_chars), ["aa bb cc dd"]);
-        // Greedy would leave "dd" alone: balanced lines instead.
-        assert_eq!(wrap("aa bb cc dd", 8, by_chars), ["aa bb", "cc dd"]);
-        assert_eq!(wrap("aaaaaaa b", 5, by_chars), ["aaaaaaa", "b"]);
-        assert!(wrap("  ", 5, by_chars).is_empty());
-        assert_eq!(wrap("a\u{a0}b c", 3, by_chars), ["a\u{a0}b", "c"]);
     }
 
     #[test]

@@ -9,7 +9,11 @@ use plotters::prelude::*;
 
 use super::axis::Axis;
 use super::data::{Cell, ChartData, Group};
-use super::{Area, Rendered, colour, finite_range, heading, line, png};
+use super::{
+    Area, Backend, Heading, Hits, PAGE_WIDTH, Plot, Rendered, colour, finite_range, heading,
+    hit_at, line, png, svg,
+};
+use crate::format;
 use crate::report::findings;
 
 pub const FILE: &str = "solved_by_lr.png";
@@ -47,7 +51,15 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
         let area = heading(root, &title, &subtitle)?;
         let panels = area.split_evenly((rows, cols));
         for (g, p) in groups.iter().zip(&panels) {
-            panel(p, g, &x, &y_epoch)?;
+            panel(p, g, &x, &y_epoch, &mut Hits::new())?;
+        }
+        Ok(())
+    })?;
+    let top = Heading::new(PAGE_WIDTH, &title, &subtitle).height;
+    let svg = svg(top + 560 * n as u32, &title, |root, hits| {
+        let area = heading(root, &title, &subtitle)?;
+        for (g, p) in groups.iter().zip(&area.split_evenly((n, 1))) {
+            panel(p, g, &x, &y_epoch, hits)?;
         }
         Ok(())
     })?;
@@ -65,34 +77,87 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
         title,
         caption,
         png,
+        svg,
     }))
 }
 
 /// One scheme: share solved above, median epoch below.
-fn panel(area: &Area, g: &Group, x: &Axis, y_epoch: &Axis) -> anyhow::Result<()> {
+/// One init: the share solved over the learning rate (top) and how soon (bottom), the tied
+/// best rates shaded in both.
+fn panel<DB: Backend>(
+    area: &Area<DB>,
+    g: &Group,
+    x: &Axis,
+    y_epoch: &Axis,
+    hits: &mut Hits,
+) -> anyhow::Result<()> {
     let (_, h) = area.dim_in_pixel();
     let (top, bottom) = area.split_vertically(h * 52 / 100);
     let verdict = g.verdict();
     let tied: Vec<&Cell> = verdict.as_ref().map_or(Vec::new(), |v| v.tied.clone());
-    // The tied learning rates' span, padded by a little, in plot coordinates.
-    let span = |x: &Axis| -> Option<(f64, f64)> {
+    let span = (|| -> Option<(f64, f64)> {
         let a = x.to(tied.first()?.lr)?;
         let b = x.to(tied.last()?.lr)?;
         Some((a - 0.06, b + 0.06))
-    };
-    let shade = colour::ORANGE.mix(0.18).filled();
-    let blue = colour::BLUE;
-
-    // Share solved.
+    })();
     let y = Axis::fraction();
     let caption = g.scheme.label();
     let mut chart = super::plot(&top, Some(&caption), x, &y, "learning rate", "solved")?;
-    if let Some((a, b)) = span(x) {
-        chart.draw_series([Rectangle::new(
-            [(a, y.range().start), (b, y.range().end)],
-            shade,
+    shade(&mut chart, span, &y)?;
+    shares(&mut chart, g, x, hits)?;
+    if let Some(v) = &verdict
+        && let Some(px) = x.to(v.best.lr)
+    {
+        chart.draw_series([Circle::new(
+            (px, v.best.solved_fraction),
+            9,
+            BLACK.stroke_width(2),
         )])?;
     }
+    let mut chart = super::plot(
+        &bottom,
+        None,
+        x,
+        y_epoch,
+        "learning rate (log scale)",
+        "epoch solved",
+    )?;
+    shade(&mut chart, span, y_epoch)?;
+    speeds(&mut chart, g, x, y_epoch, hits)?;
+    if let Some(v) = &verdict
+        && let (Some(px), Some(m)) = (
+            x.to(v.fastest.lr),
+            v.fastest.solved_epoch[1].and_then(|m| y_epoch.to(m)),
+        )
+    {
+        diamond(&bottom, &chart, (px, m))?;
+    }
+    Ok(())
+}
+
+/// The tied best learning rates (`span`, plot coordinates) shaded over the height of `y`.
+fn shade<DB: Backend>(
+    chart: &mut Plot<DB>,
+    span: Option<(f64, f64)>,
+    y: &Axis,
+) -> anyhow::Result<()> {
+    if let Some((a, b)) = span {
+        chart.draw_series([Rectangle::new(
+            [(a, y.range().start), (b, y.range().end)],
+            colour::ORANGE.mix(0.18).filled(),
+        )])?;
+    }
+    Ok(())
+}
+
+/// Each learning rate's share solved, a dot on its 95% interval, joined by a line.
+fn shares<DB: Backend>(
+    chart: &mut Plot<DB>,
+    g: &Group,
+    x: &Axis,
+    hits: &mut Hits,
+) -> anyhow::Result<()> {
+    let blue = colour::BLUE;
     let pts: Vec<(f64, &Cell)> = g
         .cells
         .iter()
@@ -110,7 +175,7 @@ fn panel(area: &Area, g: &Group, x: &Axis, y_epoch: &Axis) -> anyhow::Result<()>
             }),
     )?;
     line(
-        &mut chart,
+        chart,
         vec![pts.iter().map(|(px, c)| (*px, c.solved_fraction)).collect()],
         blue.stroke_width(2),
         None,
@@ -119,33 +184,31 @@ fn panel(area: &Area, g: &Group, x: &Axis, y_epoch: &Axis) -> anyhow::Result<()>
         pts.iter()
             .map(|(px, c)| Circle::new((*px, c.solved_fraction), 4, blue.filled())),
     )?;
-    if let Some(v) = &verdict
-        && let Some(px) = x.to(v.best.lr)
-    {
-        chart.draw_series([Circle::new(
-            (px, v.best.solved_fraction),
-            9,
-            BLACK.stroke_width(2),
-        )])?;
+    for (px, c) in &pts {
+        let say = format!(
+            "{} at learning rate {}: {} solved ({} of {}), 95% interval {}",
+            g.scheme.label(),
+            format::value(c.lr),
+            format::share(c.solved_fraction),
+            c.solved,
+            c.nets,
+            format::share_range(c.solved_ci95.0, c.solved_ci95.1)
+        );
+        hit_at(chart, (*px, c.solved_fraction), say, hits);
     }
+    Ok(())
+}
 
-    // Median epoch of solving.
-    let mut chart = super::plot(
-        &bottom,
-        None,
-        x,
-        y_epoch,
-        "learning rate (log scale)",
-        "epoch solved",
-    )?;
-    if let Some((a, b)) = span(x) {
-        chart.draw_series([Rectangle::new(
-            [(a, y_epoch.range().start), (b, y_epoch.range().end)],
-            shade,
-        )])?;
-    }
+/// Each learning rate's median epoch of solving, a triangle on its quartiles, joined by a line.
+fn speeds<DB: Backend>(
+    chart: &mut Plot<DB>,
+    g: &Group,
+    x: &Axis,
+    y_epoch: &Axis,
+    hits: &mut Hits,
+) -> anyhow::Result<()> {
     let red = colour::VERMILLION;
-    let when: Vec<(f64, [f64; 3])> = g
+    let when: Vec<(f64, [f64; 3], &Cell)> = g
         .cells
         .iter()
         .filter_map(|c| {
@@ -153,43 +216,50 @@ fn panel(area: &Area, g: &Group, x: &Axis, y_epoch: &Axis) -> anyhow::Result<()>
             Some((
                 x.to(c.lr)?,
                 [y_epoch.to(a?)?, y_epoch.to(m?)?, y_epoch.to(b?)?],
+                *c,
             ))
         })
         .collect();
-    chart.draw_series(when.iter().map(|(px, [a, _, b])| {
+    chart.draw_series(when.iter().map(|(px, [a, _, b], _)| {
         PathElement::new(vec![(*px, *a), (*px, *b)], red.stroke_width(2))
     }))?;
     line(
-        &mut chart,
-        vec![when.iter().map(|(px, q)| (*px, q[1])).collect()],
+        chart,
+        vec![when.iter().map(|(px, q, _)| (*px, q[1])).collect()],
         red.stroke_width(2),
         None,
     )?;
     chart.draw_series(
         when.iter()
-            .map(|(px, q)| TriangleMarker::new((*px, q[1]), 5, red.filled())),
+            .map(|(px, q, _)| TriangleMarker::new((*px, q[1]), 5, red.filled())),
     )?;
-    if let Some(v) = &verdict
-        && let (Some(px), Some(m)) = (
-            x.to(v.fastest.lr),
-            v.fastest.solved_epoch[1].and_then(|m| y_epoch.to(m)),
-        )
-    {
-        // A diamond around the fastest near-best rate's median.
-        let d = chart.backend_coord(&(px, m));
-        let r = 10;
-        let base = bottom.get_base_pixel();
-        let (cx, cy) = (d.0 - base.0, d.1 - base.1);
-        bottom.draw(&PathElement::new(
-            vec![
-                (cx, cy - r),
-                (cx + r, cy),
-                (cx, cy + r),
-                (cx - r, cy),
-                (cx, cy - r),
-            ],
-            BLACK.stroke_width(2),
-        ))?;
+    for (px, q, c) in &when {
+        let [a, m, b] = c.solved_epoch.map(format::opt_epochs);
+        let say = format!(
+            "{} at learning rate {}: median epoch of solving {m}, quartiles {a}–{b}",
+            g.scheme.label(),
+            format::value(c.lr),
+        );
+        hit_at(chart, (*px, q[1]), say, hits);
     }
+    Ok(())
+}
+
+/// A diamond around the fastest near-best rate's median (`p`, plot coordinates).
+fn diamond<DB: Backend>(area: &Area<DB>, chart: &Plot<DB>, p: (f64, f64)) -> anyhow::Result<()> {
+    let d = chart.backend_coord(&p);
+    let r = 10;
+    let base = area.get_base_pixel();
+    let (cx, cy) = (d.0 - base.0, d.1 - base.1);
+    area.draw(&PathElement::new(
+        vec![
+            (cx, cy - r),
+            (cx + r, cy),
+            (cx, cy + r),
+            (cx - r, cy),
+            (cx, cy - r),
+        ],
+        BLACK.stroke_width(2),
+    ))?;
     Ok(())
 }

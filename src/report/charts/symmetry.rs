@@ -11,8 +11,9 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::axis::Axis;
 use super::data::{Cell, ChartData, closest};
 use super::{
-    Area, Rendered, anchored, colour, end_labels, finite_range, heading, line, png, segments,
-    start_labels, text, text_at,
+    Area, Backend, Heading, Hits, PAGE_WIDTH, Rendered, anchored, colour, curve_hits, end_labels,
+    finite_range, heading, hit_at, is_narrow, line, png, segments, start_labels, svg, text,
+    text_at,
 };
 use crate::baseline::LESSON_LR;
 use crate::format;
@@ -79,8 +80,19 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
     let png = png(1500, 760, |root| {
         let area = heading(root, &title, &subtitle)?;
         let (left, right) = area.split_horizontally(760);
-        gap_panel(&left, &ch)?;
-        eps_panels(&right, &ch)
+        let (top, bottom) = right.split_vertically(right.dim_in_pixel().1 * 11 / 20);
+        let hits = &mut Hits::new();
+        gap_panel(&left, &ch, hits)?;
+        share_panel(&top, &ch, hits)?;
+        epoch_panel(&bottom, &ch, hits)
+    })?;
+    let top = Heading::new(PAGE_WIDTH, &title, &subtitle).height;
+    let svg = svg(top + 3 * 330, &title, |root, hits| {
+        let area = heading(root, &title, &subtitle)?;
+        let panels = area.split_evenly((3, 1));
+        gap_panel(&panels[0], &ch, hits)?;
+        share_panel(&panels[1], &ch, hits)?;
+        epoch_panel(&panels[2], &ch, hits)
     })?;
     let mut caption = String::from("Left: the median hidden gap over training");
     if let Some(s) = ch.symmetric {
@@ -119,11 +131,12 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
         title,
         caption,
         png,
+        svg,
     }))
 }
 
 /// (a) median hidden gap over epochs.
-fn gap_panel(area: &Area, ch: &Chosen) -> anyhow::Result<()> {
+fn gap_panel<DB: Backend>(area: &Area<DB>, ch: &Chosen, hits: &mut Hits) -> anyhow::Result<()> {
     let all: Vec<&Cell> = ch
         .symmetric
         .iter()
@@ -163,6 +176,22 @@ fn gap_panel(area: &Area, ch: &Chosen) -> anyhow::Result<()> {
             starts.push((start, eps_label(c, scales_differ), *col));
         }
         line(&mut chart, segs, col.stroke_width(3), None)?;
+        let say = |i: usize| {
+            format!(
+                "{}, epoch {}: median gap {}",
+                eps_label(c, scales_differ),
+                format::epochs(c.curve.epoch[i]),
+                format::measured(c.curve.gap[i])
+            )
+        };
+        curve_hits(
+            &chart,
+            (&c.curve.epoch, &c.curve.gap),
+            (&x, &y),
+            12,
+            say,
+            hits,
+        );
     }
     start_labels(area, &chart, &starts)?;
     let mut labels = Vec::new();
@@ -177,74 +206,107 @@ fn gap_panel(area: &Area, ch: &Chosen) -> anyhow::Result<()> {
             BLACK.stroke_width(3),
         )])?;
         let exact = s.curve.gap.iter().all(|g| *g == 0.0);
-        let what = if exact {
-            "gap exactly 0 throughout, drawn at the floor"
-        } else {
-            "gap not always 0 (see summary.csv), drawn at the floor"
+        let what = match (exact, is_narrow(area)) {
+            (true, false) => "gap exactly 0 throughout, drawn at the floor",
+            (false, false) => "gap not always 0 (see summary.csv), drawn at the floor",
+            (true, true) => "gap exactly 0 (floor)",
+            (false, true) => "gap not always 0 (floor)",
         };
-        labels.push((
-            (x.range().end, floor),
-            format!("ε = 0 ({}): {what}", s.scheme.label()),
-            BLACK,
-        ));
+        let who = if is_narrow(area) {
+            String::new()
+        } else {
+            format!(" ({})", s.scheme.label())
+        };
+        labels.push(((x.range().end, floor), format!("ε = 0{who}: {what}"), BLACK));
     }
     end_labels(area, &chart, &labels)
 }
 
-/// (b) the share of nearly symmetric nets that solve XOR, and (c) how soon, against ε.
-fn eps_panels(area: &Area, ch: &Chosen) -> anyhow::Result<()> {
-    let eps: Vec<f64> = ch.near.iter().filter_map(|c| c.scheme.eps).collect();
-    let (lo, hi) = finite_range(eps.iter().copied(), true).unwrap_or((1e-12, 0.1));
-    let x = Axis::log(lo / 3.0, hi * 3.0);
-    let x_desc = "ε: initial difference between the hidden units (log scale)";
-    let (_, h) = area.dim_in_pixel();
-    let (top, bottom) = area.split_vertically(h * 11 / 20);
+/// The ε axis of (b) and (c).
+fn eps_axis(ch: &Chosen) -> Axis {
+    let eps = ch.near.iter().filter_map(|c| c.scheme.eps);
+    let (lo, hi) = finite_range(eps, true).unwrap_or((1e-12, 0.1));
+    Axis::log(lo / 3.0, hi * 3.0)
+}
 
-    // (b) solved share with its 95% Wilson interval.
+/// The ε axis's description: in full, or as short as a phone needs.
+fn eps_desc<DB: Backend>(area: &Area<DB>) -> &'static str {
+    if is_narrow(area) {
+        "ε: initial difference (log scale)"
+    } else {
+        "ε: initial difference between the hidden units (log scale)"
+    }
+}
+
+/// (b) the share of nearly symmetric nets that solve XOR, with its 95% Wilson interval.
+fn share_panel<DB: Backend>(area: &Area<DB>, ch: &Chosen, hits: &mut Hits) -> anyhow::Result<()> {
+    let x = eps_axis(ch);
     let y = Axis::fraction();
     let mut chart = super::plot(
-        &top,
+        area,
         Some("(b) nets that solve XOR (95% interval)"),
         &x,
         &y,
-        x_desc,
+        eps_desc(area),
         "nets solved",
     )?;
-    let solved: Vec<(f64, f64, f64, f64)> = ch
+    let solved: Vec<(f64, &Cell)> = ch
         .near
         .iter()
-        .filter_map(|c| {
-            let px = x.to(c.scheme.eps?)?;
-            Some((px, c.solved_fraction, c.solved_ci95.0, c.solved_ci95.1))
-        })
-        .filter(|p| p.1.is_finite())
+        .filter_map(|c| Some((x.to(c.scheme.eps?)?, *c)))
+        .filter(|p| p.1.solved_fraction.is_finite())
         .collect();
     let blue = colour::BLUE;
     chart.draw_series(
         solved
             .iter()
-            .filter(|p| p.2.is_finite() && p.3.is_finite())
-            .map(|&(px, _, a, b)| PathElement::new(vec![(px, a), (px, b)], blue.stroke_width(2))),
+            .filter(|(_, c)| c.solved_ci95.0.is_finite() && c.solved_ci95.1.is_finite())
+            .map(|(px, c)| {
+                PathElement::new(
+                    vec![(*px, c.solved_ci95.0), (*px, c.solved_ci95.1)],
+                    blue.stroke_width(2),
+                )
+            }),
     )?;
     line(
         &mut chart,
-        vec![solved.iter().map(|p| (p.0, p.1)).collect()],
+        vec![
+            solved
+                .iter()
+                .map(|(px, c)| (*px, c.solved_fraction))
+                .collect(),
+        ],
         blue.stroke_width(2),
         None,
     )?;
     chart.draw_series(
         solved
             .iter()
-            .map(|p| Circle::new((p.0, p.1), 6, blue.filled())),
+            .map(|(px, c)| Circle::new((*px, c.solved_fraction), 6, blue.filled())),
     )?;
+    for (px, c) in &solved {
+        let say = format!(
+            "{}: {} solved ({} of {}), 95% interval {}",
+            eps_label(c, false),
+            format::share(c.solved_fraction),
+            c.solved,
+            c.nets,
+            format::share_range(c.solved_ci95.0, c.solved_ci95.1)
+        );
+        hit_at(&chart, (*px, c.solved_fraction), say, hits);
+    }
     let mut notes = Vec::new();
     if ch.near.is_empty() {
         notes.push("no nearly symmetric nets in this sweep".to_string());
     }
     if let Some(s) = ch.symmetric {
+        let who = if is_narrow(area) {
+            String::new()
+        } else {
+            format!(" ({})", s.scheme.label())
+        };
         notes.push(format!(
-            "ε = 0 ({}): {} of {} nets solved ({})",
-            s.scheme.label(),
+            "ε = 0{who}: {} of {} nets solved ({})",
             s.solved,
             s.nets,
             format::share(s.solved_fraction)
@@ -253,30 +315,39 @@ fn eps_panels(area: &Area, ch: &Chosen) -> anyhow::Result<()> {
     let (cols, rows) = chart.plotting_area().get_pixel_range();
     for (i, n) in notes.iter().enumerate() {
         text_at(
-            &top,
+            area,
             (cols.start + 12, rows.start + 10 + 22 * i as i32),
             n,
             anchored(text(16), HPos::Left, VPos::Top),
         )?;
     }
+    Ok(())
+}
 
-    // (c) median epoch of solving with quartile bars, where any net solved.
-    let when: Vec<(f64, [f64; 3], u64)> = ch
+/// (c) the median epoch of solving with quartile bars, where any net solved, and how many
+/// nets each median is over (quartiles of 2 solved nets mean little).
+fn epoch_panel<DB: Backend>(area: &Area<DB>, ch: &Chosen, hits: &mut Hits) -> anyhow::Result<()> {
+    let x = eps_axis(ch);
+    let when: Vec<(f64, [f64; 3], &Cell)> = ch
         .near
         .iter()
         .filter_map(|c| {
             let [a, m, b] = c.solved_epoch;
-            Some((x.to(c.scheme.eps?)?, [a?, m?, b?], c.solved))
+            Some((x.to(c.scheme.eps?)?, [a?, m?, b?], *c))
         })
         .collect();
     let range = finite_range(when.iter().flat_map(|w| w.1), true).unwrap_or((1.0, 1e4));
     let y = Axis::log(range.0 / 1.5, range.1 * 1.5);
     let mut chart = super::plot(
-        &bottom,
-        Some("(c) epoch at which they solve: median, quartiles, n solved"),
+        area,
+        Some(if is_narrow(area) {
+            "(c) epoch solved: median, quartiles"
+        } else {
+            "(c) epoch at which they solve: median, quartiles, n solved"
+        }),
         &x,
         &y,
-        x_desc,
+        eps_desc(area),
         "epoch (log scale)",
     )?;
     let red = colour::VERMILLION;
@@ -288,26 +359,35 @@ fn eps_panels(area: &Area, ch: &Chosen) -> anyhow::Result<()> {
             )])?;
         }
     }
-    chart.draw_series(when.iter().filter_map(|(px, q, _)| {
-        y.to(q[1])
-            .map(|m| TriangleMarker::new((*px, m), 7, red.filled()))
-    }))?;
-    // How many nets each median is over: quartiles of 2 solved nets mean little.
-    for (px, q, n) in &when {
-        if let Some(m) = y.to(q[1]) {
-            let (sx, sy) = chart.backend_coord(&(*px, m));
-            text_at(
-                &bottom,
-                (sx + 9, sy - 4),
-                &format!("n={n}"),
-                anchored(text(13).color(&colour::GREY), HPos::Left, VPos::Bottom),
-            )?;
-        }
+    for (px, q, c) in &when {
+        let Some(m) = y.to(q[1]) else { continue };
+        chart.draw_series([TriangleMarker::new((*px, m), 7, red.filled())])?;
+        let (sx, sy) = chart.backend_coord(&(*px, m));
+        // Right of the triangle, or left of it at the plot's right edge.
+        let right = chart.plotting_area().get_pixel_range().0.end;
+        let (nx, side) = if sx + 40 < right {
+            (sx + 9, HPos::Left)
+        } else {
+            (sx - 9, HPos::Right)
+        };
+        text_at(
+            area,
+            (nx, sy - 4),
+            &format!("n={}", c.solved),
+            anchored(text(14).color(&colour::GREY), side, VPos::Bottom),
+        )?;
+        let [a, m, b] = q.map(format::epochs);
+        let say = format!(
+            "{}: median epoch {m} (quartiles {a}–{b}) over {} solved nets",
+            eps_label(c, false),
+            c.solved
+        );
+        hit_at(&chart, (*px, y.to(q[1]).unwrap_or_default()), say, hits);
     }
     if when.is_empty() {
         let (cols, rows) = chart.plotting_area().get_pixel_range();
         text_at(
-            &bottom,
+            area,
             ((cols.start + cols.end) / 2, (rows.start + rows.end) / 2),
             "no nearly symmetric net solved XOR",
             anchored(text(16), HPos::Center, VPos::Center),
