@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::{
-    CONFIG_FILE, Finished, MANIFEST_FILE, Source, chart_options, check_size, layout, manifest,
-    new_sink, output_names, read_chunk, stream, with_hint, write_reports,
+    CONFIG_FILE, Finished, MANIFEST_FILE, Source, Written, chart_options, check_size, layout,
+    manifest, new_sink, output_names, read_chunk, stream, with_hint, write_reports,
 };
 use crate::error::{Interrupted, UsageError};
 use crate::escape::shown;
@@ -29,16 +29,10 @@ const MERGE_HINT: &str = "the shards are untouched: fix the problem and run the 
 
 #[derive(serde::Deserialize)]
 struct ShardManifest {
-    shard: Option<ShardEntry>,
+    shard: Option<Shard>,
 }
 
-#[derive(serde::Deserialize)]
-struct ShardEntry {
-    index: u64,
-    count: u64,
-}
-
-fn read_shard(dir: &Path) -> Result<(SweepConfig, u64, u64), UsageError> {
+fn read_shard(dir: &Path) -> Result<(SweepConfig, Shard), UsageError> {
     let shown = shown(dir);
     if !dir.exists() {
         return Err(UsageError::new(format!(
@@ -76,7 +70,7 @@ fn read_shard(dir: &Path) -> Result<(SweepConfig, u64, u64), UsageError> {
     let s = m
         .shard
         .ok_or_else(|| UsageError::new(format!("merge: {shown} is a whole sweep, not a shard")))?;
-    Ok((config, s.index, s.count))
+    Ok((config, s))
 }
 
 /// Merge the shard folders `dirs` (any order) into `out`: the files the unsharded sweep writes,
@@ -94,11 +88,11 @@ pub fn merge(
     let first = dirs
         .first()
         .ok_or_else(|| UsageError::new("merge: no shard folders given"))?;
-    let (config, _, _) = read_shard(first)?;
+    let (config, _) = read_shard(first)?;
     let hash = config.hash();
-    let mut shards: Vec<(u64, u64, &PathBuf)> = Vec::new();
+    let mut shards: Vec<(Shard, &PathBuf)> = Vec::new();
     for dir in dirs {
-        let (c, index, count) = read_shard(dir)?;
+        let (c, shard) = read_shard(dir)?;
         if c.hash() != hash {
             return Err(UsageError::new(format!(
                 "merge: {} is a shard of another sweep than {} (configurations differ in: {})",
@@ -108,20 +102,17 @@ pub fn merge(
             ))
             .into());
         }
-        if let Some(other) = shards.iter().find(|s| s.0 == index) {
-            return Err(UsageError::new(format!(
-                "merge: shard {index}/{count} given twice: {} and {}",
-                other.2.display(),
-                dir.display()
-            ))
-            .into());
+        // Counts first: two shards "0/1" given twice are really a sweep split two ways.
+        if let Some((other, at)) = shards.iter().find(|s| s.0.count != shard.count) {
+            return Err(counts_differ(dir, &shard, at, other).into());
         }
-        if let Some(other) = shards.iter().find(|s| s.1 != count) {
+        if let Some((_, at)) = shards.iter().find(|s| s.0.index == shard.index) {
             return Err(UsageError::new(format!(
-                "merge: {} is shard {index} of {count}, but {} is one of {}",
-                dir.display(),
-                other.2.display(),
-                other.1
+                "merge: shard {}/{} given twice: {} and {}",
+                shard.index,
+                shard.count,
+                at.display(),
+                dir.display()
             ))
             .into());
         }
@@ -134,11 +125,11 @@ pub fn merge(
             ))
             .into());
         }
-        shards.push((index, count, dir));
+        shards.push((shard, dir));
     }
-    let count = shards[0].1;
+    let count = shards[0].0.count;
     let missing: Vec<String> = (0..count)
-        .filter(|k| !shards.iter().any(|s| s.0 == *k))
+        .filter(|k| !shards.iter().any(|s| s.0.index == *k))
         .map(|k| format!("{k}/{count}"))
         .collect();
     if !missing.is_empty() {
@@ -148,18 +139,14 @@ pub fn merge(
         ))
         .into());
     }
-    shards.sort_by_key(|s| s.0);
+    shards.sort_by_key(|s| s.0.index);
     config.check()?;
     check_size(&config, None, 1)?;
     let plan = Plan::new(config);
     let charts = chart_options(&plan, chart_init)?;
     let mut sources = Vec::with_capacity(plan.chunks() as usize);
-    for &(index, count, dir) in &shards {
-        let shard = Shard {
-            index,
-            count,
-            source: String::new(),
-        };
+    for (shard, dir) in &shards {
+        let (index, count) = (shard.index, shard.count);
         for k in shard.chunks(plan.chunks()) {
             if let Some(s) = signals::pending(&signal) {
                 return Err(Interrupted {
@@ -211,6 +198,23 @@ pub fn merge(
     }
 }
 
+/// Shards of different counts: name both with where their shard came from, and the likely cause
+/// (a shard run alone: as the whole sweep, or as a resubmitted part of an array).
+fn counts_differ(dir: &Path, shard: &Shard, at: &Path, other: &Shard) -> UsageError {
+    let (few_dir, many) = if shard.count < other.count {
+        (dir, other.count)
+    } else {
+        (at, shard.count)
+    };
+    UsageError::new(format!(
+        "merge: {} holds {shard} but {} holds {other}: the shards of one sweep share one count; {} was likely run on its own (without --shard, or as a part of an array resubmitted with sbatch --array=K); redo it with its index K: xorsweep sweep ... --shard K/{many} --force --out {}",
+        shown(dir),
+        shown(at),
+        shown(few_dir),
+        shown(few_dir),
+    ))
+}
+
 /// A merge interrupted by signal `s`: what is left, and what to run.
 fn stopped(s: i32, out: &Path) -> anyhow::Error {
     Interrupted {
@@ -260,7 +264,10 @@ impl Merged<'_> {
             return Err(stopped(s, out));
         }
         let sink = streamed.sink.expect("merge aggregates");
-        let summary = write_reports(plan, dir, sink, charts)?;
+        let summary = match write_reports(plan, dir, sink, charts)? {
+            Written::Done(summary) => summary,
+            Written::Stopped(s) => return Err(stopped(s, out)),
+        };
         let mut finished = Finished {
             out: out.to_path_buf(),
             nets: plan.total_runs,
