@@ -270,9 +270,18 @@ fn render_map_dry_run(d: &xorsweep::map::DryRun) -> String {
 /// The most nets one benchmark repeat may hold in memory (about 100 bytes each).
 const MAX_BENCH_NETS: usize = 50_000_000;
 
-fn bench(args: &BenchArgs) -> anyhow::Result<()> {
-    use std::io::Write;
-    use xorsweep::bench::{self, Impl};
+/// What `xorsweep bench` measures, from its checked flags.
+struct BenchPlan {
+    threads: usize,
+    configs: Vec<(xorsweep::bench::Impl, xorsweep::train::Precision)>,
+    thread_counts: Vec<usize>,
+    settings: Vec<xorsweep::hyper::Setting>,
+}
+
+/// Check `bench`'s flags (each refusal names its flag) and list what it measures: trainers ×
+/// precisions × thread counts × trainer settings.
+fn bench_plan(args: &BenchArgs) -> anyhow::Result<BenchPlan> {
+    use xorsweep::bench::Impl;
     use xorsweep::train::Precision;
 
     check_threads(args.threads)?;
@@ -338,6 +347,24 @@ fn bench(args: &BenchArgs) -> anyhow::Result<()> {
     axes.check()?;
     let settings = axes.settings();
 
+    Ok(BenchPlan {
+        threads,
+        configs,
+        thread_counts,
+        settings,
+    })
+}
+
+fn bench(args: &BenchArgs) -> anyhow::Result<()> {
+    use std::io::Write;
+    use xorsweep::bench::{self, Impl};
+
+    let BenchPlan {
+        threads,
+        configs,
+        thread_counts,
+        settings,
+    } = bench_plan(args)?;
     if !args.json {
         print!(
             "{}",

@@ -85,60 +85,8 @@ pub fn merge(
     // From here on SIGINT/SIGTERM/SIGHUP are noted, not fatal: the merge stops at the next
     // chunk, removes its lock, and the shards are untouched.
     let signal = signals::received();
-    let first = dirs
-        .first()
-        .ok_or_else(|| UsageError::new("merge: no shard folders given"))?;
-    let (config, _) = read_shard(first)?;
+    let (config, mut shards) = checked_shards(out, dirs)?;
     let hash = config.hash();
-    let mut shards: Vec<(Shard, &PathBuf)> = Vec::new();
-    for dir in dirs {
-        let (c, shard) = read_shard(dir)?;
-        if c.hash() != hash {
-            return Err(UsageError::new(format!(
-                "merge: {} is a shard of another sweep than {} (configurations differ in: {})",
-                dir.display(),
-                first.display(),
-                c.differences(&config)
-            ))
-            .into());
-        }
-        // Counts first: two shards "0/1" given twice are really a sweep split two ways.
-        if let Some((other, at)) = shards.iter().find(|s| s.0.count != shard.count) {
-            return Err(counts_differ(dir, &shard, at, other).into());
-        }
-        if let Some((_, at)) = shards.iter().find(|s| s.0.index == shard.index) {
-            return Err(UsageError::new(format!(
-                "merge: shard {}/{} given twice: {} and {}",
-                shard.index,
-                shard.count,
-                at.display(),
-                dir.display()
-            ))
-            .into());
-        }
-        if let (Ok(a), Ok(b)) = (out.canonicalize(), dir.canonicalize())
-            && a == b
-        {
-            return Err(UsageError::new(format!(
-                "merge: OUT {} is one of the shard folders; write the merged sweep to a new folder",
-                out.display()
-            ))
-            .into());
-        }
-        shards.push((shard, dir));
-    }
-    let count = shards[0].0.count;
-    let missing: Vec<String> = (0..count)
-        .filter(|k| !shards.iter().any(|s| s.0.index == *k))
-        .map(|k| format!("{k}/{count}"))
-        .collect();
-    if !missing.is_empty() {
-        return Err(UsageError::new(format!(
-            "merge: missing shards {} (of {count})",
-            missing.join(", ")
-        ))
-        .into());
-    }
     shards.sort_by_key(|s| s.0.index);
     config.check()?;
     check_size(&config, None, 1)?;
@@ -196,6 +144,68 @@ pub fn merge(
         RunsFormat::Csv => merged.write::<CsvRuns>(),
         RunsFormat::Parquet => merged.write::<RunsParquet<Temp>>(),
     }
+}
+
+/// A shard and its folder.
+type ShardDir<'a> = (Shard, &'a PathBuf);
+
+/// The shards `dirs`, read and checked against each other before anything is written: one
+/// sweep (config hash), one count, every index once, none of them `out`.
+fn checked_shards<'a>(
+    out: &Path,
+    dirs: &'a [PathBuf],
+) -> Result<(SweepConfig, Vec<ShardDir<'a>>), UsageError> {
+    let first = dirs
+        .first()
+        .ok_or_else(|| UsageError::new("merge: no shard folders given"))?;
+    let (config, _) = read_shard(first)?;
+    let hash = config.hash();
+    let mut shards: Vec<ShardDir> = Vec::new();
+    for dir in dirs {
+        let (c, shard) = read_shard(dir)?;
+        if c.hash() != hash {
+            return Err(UsageError::new(format!(
+                "merge: {} is a shard of another sweep than {} (configurations differ in: {})",
+                dir.display(),
+                first.display(),
+                c.differences(&config)
+            )));
+        }
+        // Counts first: two shards "0/1" given twice are really a sweep split two ways.
+        if let Some((other, at)) = shards.iter().find(|s| s.0.count != shard.count) {
+            return Err(counts_differ(dir, &shard, at, other));
+        }
+        if let Some((_, at)) = shards.iter().find(|s| s.0.index == shard.index) {
+            return Err(UsageError::new(format!(
+                "merge: shard {}/{} given twice: {} and {}",
+                shard.index,
+                shard.count,
+                at.display(),
+                dir.display()
+            )));
+        }
+        if let (Ok(a), Ok(b)) = (out.canonicalize(), dir.canonicalize())
+            && a == b
+        {
+            return Err(UsageError::new(format!(
+                "merge: OUT {} is one of the shard folders; write the merged sweep to a new folder",
+                out.display()
+            )));
+        }
+        shards.push((shard, dir));
+    }
+    let count = shards[0].0.count;
+    let missing: Vec<String> = (0..count)
+        .filter(|k| !shards.iter().any(|s| s.0.index == *k))
+        .map(|k| format!("{k}/{count}"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(UsageError::new(format!(
+            "merge: missing shards {} (of {count})",
+            missing.join(", ")
+        )));
+    }
+    Ok((config, shards))
 }
 
 /// Shards of different counts: name both with where their shard came from, and the likely cause
