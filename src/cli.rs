@@ -369,15 +369,28 @@ pub fn shell_quote(arg: &str) -> String {
     }
 }
 
-/// The command line that resumes this invocation: the same arguments plus --resume.
-pub fn resume_command(args: &[String]) -> String {
-    let mut v: Vec<String> = args
-        .iter()
-        .filter(|a| *a != "--force")
-        .map(|a| shell_quote(a))
-        .collect();
-    if !args.iter().any(|a| a == "--resume") {
-        v.push("--resume".into());
+/// The command line that resumes this invocation: the same arguments plus --resume. A shard
+/// the scheduler's environment gave (`shard`, as index and count) is spelled `--shard K/N`
+/// (in place of any `--shard-count`), so that the command resumes that shard outside the job
+/// array too, never the whole sweep.
+pub fn resume_command(args: &[String], shard: Option<(u64, u64)>) -> String {
+    let mut v: Vec<String> = Vec::with_capacity(args.len() + 3);
+    let mut skip = false;
+    for a in args {
+        if std::mem::take(&mut skip) {
+            continue;
+        }
+        match a.as_str() {
+            "--force" | "--resume" => {}
+            "--shard-count" if shard.is_some() => skip = true,
+            _ if shard.is_some() && a.starts_with("--shard-count=") => {}
+            _ => v.push(shell_quote(a)),
+        }
     }
+    if let Some((k, n)) = shard {
+        v.push("--shard".into());
+        v.push(format!("{k}/{n}"));
+    }
+    v.push("--resume".into());
     v.join(" ")
 }

@@ -4,13 +4,14 @@
 use std::process::ExitCode;
 
 use xorsweep::cli::{
-    BenchArgs, BenchPrecision, Cli, Command, ImplArg, MapArgs, check_threads, resume_command,
+    BenchArgs, BenchPrecision, Cli, Command, ImplArg, MapArgs, SweepArgs, check_threads,
+    resume_command,
 };
 use xorsweep::error::{Interrupted, UsageError};
 use xorsweep::outdir::Mode;
 use xorsweep::pipeline::{self, Finished, SweepOptions};
 use xorsweep::sweep::config::SweepConfig;
-use xorsweep::sweep::shard::Shard;
+use xorsweep::sweep::shard::{Recorded, Shard, resolve};
 use xorsweep::train::{Hyper, batch, reference};
 use xorsweep::{baseline, replay};
 
@@ -25,77 +26,7 @@ fn run(cli: Cli, argv: &[String]) -> anyhow::Result<ExitCode> {
             };
             print!("{}", baseline::render(&spec, &outcome, &curve));
         }
-        Command::Sweep(args) => {
-            let mut config = SweepConfig::default();
-            let mut file = None;
-            if let Some(path) = &args.config {
-                let shown = xorsweep::escape::shown(path);
-                let text = xorsweep::fsio::read_text(path, xorsweep::fsio::CONFIG_LIMIT)
-                    .map_err(|e| UsageError::new(format!("--config: {e}")))?;
-                config = config.apply(SweepConfig::patch_from_toml(&text, &shown)?);
-                file = Some((text, shown));
-            }
-            config = config.apply(args.patch()?);
-            if let Some((text, shown)) = &file {
-                // A bad value from the file is reported at its line and column.
-                config.check().map_err(|e| {
-                    xorsweep::config_file::locate(e, text, shown, |f| {
-                        xorsweep::config_file::flag_given(argv, f)
-                    })
-                })?;
-            }
-            check_threads(args.threads)?;
-            let shard = match &args.shard {
-                Some(s) => {
-                    Some(Shard::parse(s).map_err(|e| UsageError::new(format!("--shard: {e}")))?)
-                }
-                None => Shard::from_env(|k| std::env::var(k).ok(), args.shard_count)
-                    .map_err(UsageError::new)?,
-            };
-            if args.shard_count.is_some() {
-                if args.shard.is_some() {
-                    return Err(UsageError::new(
-                        "--shard-count: not used with --shard K/N, which gives its own count",
-                    )
-                    .into());
-                }
-                if shard.is_none() {
-                    return Err(UsageError::new(
-                        "--shard-count: no scheduler index is set (JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX or SLURM_ARRAY_TASK_ID)",
-                    )
-                    .into());
-                }
-            }
-            let mode = if args.resume {
-                Mode::Resume
-            } else if args.force {
-                Mode::Force
-            } else {
-                Mode::New
-            };
-            let opts = SweepOptions {
-                out: args.out.clone(),
-                mode,
-                quiet: args.quiet,
-                threads: args.threads,
-                shard,
-                keep_chunks: args.keep_chunks,
-                resume_command: resume_command(argv),
-                chart_init: args.chart_init.clone(),
-            };
-            if args.dry_run {
-                let threads = args.threads.unwrap_or_else(rayon::current_num_threads);
-                let d = pipeline::dry_run(config, &opts, threads)?;
-                if args.json {
-                    println!("{}", serde_json::to_string_pretty(&d)?);
-                } else {
-                    print!("{}", render_dry_run(&d, &opts.out));
-                }
-                return Ok(ExitCode::SUCCESS);
-            }
-            let done = pipeline::sweep(config, &opts)?;
-            report_finished(&done, args.quiet, args.json)?;
-        }
+        Command::Sweep(args) => return sweep(&args, argv),
         Command::Replay {
             runs_csv,
             run,
@@ -159,6 +90,101 @@ fn run(cli: Cli, argv: &[String]) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `xorsweep sweep`: the config file and flags into a configuration, the shard (flags, the
+/// scheduler's environment, the folder's record on `--resume`), then the dry run or the sweep.
+fn sweep(args: &SweepArgs, argv: &[String]) -> anyhow::Result<ExitCode> {
+    let mut config = SweepConfig::default();
+    let mut file = None;
+    if let Some(path) = &args.config {
+        let shown = xorsweep::escape::shown(path);
+        let text = xorsweep::fsio::read_text(path, xorsweep::fsio::CONFIG_LIMIT)
+            .map_err(|e| UsageError::new(format!("--config: {e}")))?;
+        config = config.apply(SweepConfig::patch_from_toml(&text, &shown)?);
+        file = Some((text, shown));
+    }
+    config = config.apply(args.patch()?);
+    if let Some((text, shown)) = &file {
+        // A bad value from the file is reported at its line and column.
+        config.check().map_err(|e| {
+            xorsweep::config_file::locate(e, text, shown, |f| {
+                xorsweep::config_file::flag_given(argv, f)
+            })
+        })?;
+    }
+    check_threads(args.threads)?;
+    let shard = shard(args)?;
+    let mode = if args.resume {
+        Mode::Resume
+    } else if args.force {
+        Mode::Force
+    } else {
+        Mode::New
+    };
+    // A shard from the environment is spelled out in the resume command.
+    let env_shard = shard
+        .as_ref()
+        .filter(|_| args.shard.is_none())
+        .map(|s| (s.index, s.count));
+    let opts = SweepOptions {
+        out: args.out.clone(),
+        mode,
+        quiet: args.quiet,
+        threads: args.threads,
+        shard,
+        keep_chunks: args.keep_chunks,
+        resume_command: resume_command(argv, env_shard),
+        chart_init: args.chart_init.clone(),
+    };
+    if args.dry_run {
+        let threads = args.threads.unwrap_or_else(rayon::current_num_threads);
+        let d = pipeline::dry_run(config, &opts, threads)?;
+        if args.json {
+            println!("{}", serde_json::to_string_pretty(&d)?);
+        } else {
+            print!("{}", render_dry_run(&d, &opts.out));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let done = pipeline::sweep(config, &opts)?;
+    report_finished(&done, args.quiet, args.json)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The shard this sweep trains: `--shard K/N`, or the scheduler's environment (with
+/// `--shard-count`), checked on `--resume` against what the folder records.
+fn shard(args: &SweepArgs) -> anyhow::Result<Option<Shard>> {
+    let given = match &args.shard {
+        Some(s) => Ok(Some(
+            Shard::parse(s).map_err(|e| UsageError::new(format!("--shard: {e}")))?,
+        )),
+        None => Shard::from_env(|k| std::env::var(k).ok(), args.shard_count),
+    };
+    if args.shard_count.is_some() {
+        if args.shard.is_some() {
+            return Err(UsageError::new(
+                "--shard-count: not used with --shard K/N, which gives its own count",
+            )
+            .into());
+        }
+        if matches!(given, Ok(None)) {
+            return Err(UsageError::new(
+                "--shard-count: no scheduler index is set (JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX or SLURM_ARRAY_TASK_ID)",
+            )
+            .into());
+        }
+    }
+    let recorded = match args.resume {
+        true => pipeline::recorded_shard(&args.out)?,
+        false => Recorded::Nothing,
+    };
+    let shown = xorsweep::escape::shown(&args.out);
+    let (shard, note) = resolve(given, &recorded, args.resume, &shown).map_err(UsageError::new)?;
+    if let Some(note) = note {
+        eprintln!("{note}");
+    }
+    Ok(shard)
 }
 
 /// `xorsweep map`: resolve the config file, flags and zoom into a map, make it, print it.
@@ -244,9 +270,18 @@ fn render_map_dry_run(d: &xorsweep::map::DryRun) -> String {
 /// The most nets one benchmark repeat may hold in memory (about 100 bytes each).
 const MAX_BENCH_NETS: usize = 50_000_000;
 
-fn bench(args: &BenchArgs) -> anyhow::Result<()> {
-    use std::io::Write;
-    use xorsweep::bench::{self, Impl};
+/// What `xorsweep bench` measures, from its checked flags.
+struct BenchPlan {
+    threads: usize,
+    configs: Vec<(xorsweep::bench::Impl, xorsweep::train::Precision)>,
+    thread_counts: Vec<usize>,
+    settings: Vec<xorsweep::hyper::Setting>,
+}
+
+/// Check `bench`'s flags (each refusal names its flag) and list what it measures: trainers ×
+/// precisions × thread counts × trainer settings.
+fn bench_plan(args: &BenchArgs) -> anyhow::Result<BenchPlan> {
+    use xorsweep::bench::Impl;
     use xorsweep::train::Precision;
 
     check_threads(args.threads)?;
@@ -312,6 +347,24 @@ fn bench(args: &BenchArgs) -> anyhow::Result<()> {
     axes.check()?;
     let settings = axes.settings();
 
+    Ok(BenchPlan {
+        threads,
+        configs,
+        thread_counts,
+        settings,
+    })
+}
+
+fn bench(args: &BenchArgs) -> anyhow::Result<()> {
+    use std::io::Write;
+    use xorsweep::bench::{self, Impl};
+
+    let BenchPlan {
+        threads,
+        configs,
+        thread_counts,
+        settings,
+    } = bench_plan(args)?;
     if !args.json {
         print!(
             "{}",
@@ -406,10 +459,19 @@ fn report_finished(done: &Finished, quiet: bool, json: bool) -> anyhow::Result<(
         return Ok(());
     }
     if done.already_complete {
-        println!(
-            "nothing to resume: the sweep in {} is already complete",
-            xorsweep::escape::shown(&done.out)
-        );
+        let what = match &done.shard {
+            Some(s) => format!(
+                "shard {}/{} in {} is already complete; when every shard is done, join them with: xorsweep merge OUT SHARD_DIR...",
+                s.index,
+                s.count,
+                xorsweep::escape::shown(&done.out)
+            ),
+            None => format!(
+                "the sweep in {} is already complete",
+                xorsweep::escape::shown(&done.out)
+            ),
+        };
+        println!("nothing to resume: {what}");
         return Ok(());
     }
     if let Some(shard) = &done.shard {

@@ -1,6 +1,8 @@
 //! SIGINT, SIGTERM and SIGHUP stop every long command the same way: Ctrl-C, a Slurm preemption
 //! and a Kubernetes eviction all let a sweep finish and save the chunks in flight, a map its
-//! pixel tasks, a merge its chunk, a plot its file; then the command removes its lock, prints
+//! pixel tasks, a merge its chunk, a plot its file (a sweep or merge writing its reports stops
+//! before its next file and removes the ones it wrote: `pipeline::write_reports`); then the
+//! command removes its lock, prints
 //! what to run next and exits with 128 + the signal's number. A second signal ends the process
 //! at once, so nothing can keep one from ending it.
 

@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use super::{
-    CELL_BYTES_PER_NET, CONFIG_FILE, MANIFEST_FILE, SweepOptions, WINDOW_PER_THREAD,
+    CELL_BYTES_PER_NET, CONFIG_FILE, MANIFEST_FILE, SHARD_FILE, SweepOptions, WINDOW_PER_THREAD,
     check_same_sweep, output_names, preflight, runs_csv_warning, runs_file,
 };
 use crate::error::RuntimeError;
@@ -14,6 +14,7 @@ use crate::outdir::{Mode, OutDir};
 use crate::report::{self, schema};
 use crate::sweep::chunk;
 use crate::sweep::config::{RunsCsv, SweepConfig};
+use crate::sweep::plan::Plan;
 use crate::train::batch;
 
 /// What `sweep --dry-run` reports: the sweep's size, an estimate of its time from a short
@@ -57,8 +58,12 @@ pub fn dry_run(config: SweepConfig, opts: &SweepOptions, threads: usize) -> anyh
     if opts.mode == Mode::Resume {
         check_same_sweep(&plan, &opts.out)?;
     }
-    let share = shard.map_or(1.0, |s| 1.0 / s.count as f64);
-    let nets = (plan.total_runs as f64 * share).ceil() as u64;
+    // A shard's nets are those of its chunks (whole chunks: some shards may get none).
+    let mine = shard.map_or(0..plan.chunks(), |s| s.chunks(plan.chunks()));
+    let nets: u64 = mine
+        .clone()
+        .map(|k| plan.chunk_runs(k).end - plan.chunk_runs(k).start)
+        .sum();
     // Calibrate on the sweep's own first nets: a few lane vectors per thread, a few hundred epochs.
     let sample = plan.total_runs.min(512 * threads as u64);
     let epochs = plan.config.epochs.min(400);
@@ -112,36 +117,7 @@ pub fn dry_run(config: SweepConfig, opts: &SweepOptions, threads: usize) -> anyh
         + rows_kept * ROW_BYTES
         + size.cells * 12_000
         + (2 << 20);
-    let mine = shard.map_or(0..plan.chunks(), |s| s.chunks(plan.chunks()));
-    let chunks = mine.end - mine.start;
-    let mut files = Vec::new();
-    if shard.is_none() {
-        let rows = schema::kept_rows(&plan, plan.config.runs_csv);
-        files.push(format!(
-            "{} ({rows} rows: --runs-csv {})",
-            runs_file(plan.config.runs_format),
-            plan.config.runs_csv
-        ));
-        files.push(format!(
-            "{} ({} rows, one per cell)",
-            report::SUMMARY_CSV,
-            size.cells
-        ));
-        files.push(format!(
-            "{} (curves at {n_log} epochs per cell)",
-            report::CURVES_CSV
-        ));
-        files.push(format!("{} (one net per cell)", report::EXAMPLES_CSV));
-        files.extend(report::charts::FILES.iter().map(|f| f.to_string()));
-        files.push(report::REPORT_HTML.to_string());
-    }
-    files.push(CONFIG_FILE.to_string());
-    files.push(MANIFEST_FILE.to_string());
-    files.push(if shard.is_some() || opts.keep_chunks {
-        format!("chunks/ ({chunks} chunk files, kept)")
-    } else {
-        format!("chunks/ ({chunks} chunk files while it runs, removed at the end)")
-    });
+    let files = files(&plan, opts, mine.end - mine.start, size.cells, n_log);
     let warnings = if shard.is_none() {
         runs_csv_warning(&plan).into_iter().collect()
     } else {
@@ -166,6 +142,43 @@ pub fn dry_run(config: SweepConfig, opts: &SweepOptions, threads: usize) -> anyh
             .any(|c| c.init.is_random())
             .then(|| worst_share_half_width(u64::from(plan.config.seeds))),
     })
+}
+
+/// The files the run would write, each with what it holds; a shard writes no reports and
+/// keeps its `chunks` chunk files, and records its shard.
+fn files(plan: &Plan, opts: &SweepOptions, chunks: u64, cells: u64, n_log: u64) -> Vec<String> {
+    let shard = opts.shard.is_some();
+    let mut files = Vec::new();
+    if !shard {
+        let rows = schema::kept_rows(plan, plan.config.runs_csv);
+        files.push(format!(
+            "{} ({rows} rows: --runs-csv {})",
+            runs_file(plan.config.runs_format),
+            plan.config.runs_csv
+        ));
+        files.push(format!(
+            "{} ({cells} rows, one per cell)",
+            report::SUMMARY_CSV
+        ));
+        files.push(format!(
+            "{} (curves at {n_log} epochs per cell)",
+            report::CURVES_CSV
+        ));
+        files.push(format!("{} (one net per cell)", report::EXAMPLES_CSV));
+        files.extend(report::charts::FILES.iter().map(|f| f.to_string()));
+        files.push(report::REPORT_HTML.to_string());
+    }
+    files.push(CONFIG_FILE.to_string());
+    files.push(MANIFEST_FILE.to_string());
+    if shard {
+        files.push(format!("{SHARD_FILE} (which shard this is)"));
+    }
+    files.push(if shard || opts.keep_chunks {
+        format!("chunks/ ({chunks} chunk files, kept)")
+    } else {
+        format!("chunks/ ({chunks} chunk files while it runs, removed at the end)")
+    });
+    files
 }
 
 #[cfg(test)]

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::{
-    CONFIG_FILE, Finished, MANIFEST_FILE, Source, chart_options, check_size, layout, manifest,
-    new_sink, output_names, read_chunk, stream, with_hint, write_reports,
+    CONFIG_FILE, Finished, MANIFEST_FILE, Source, Written, chart_options, check_size, layout,
+    manifest, new_sink, output_names, read_chunk, stream, with_hint, write_reports,
 };
 use crate::error::{Interrupted, UsageError};
 use crate::escape::shown;
@@ -29,16 +29,10 @@ const MERGE_HINT: &str = "the shards are untouched: fix the problem and run the 
 
 #[derive(serde::Deserialize)]
 struct ShardManifest {
-    shard: Option<ShardEntry>,
+    shard: Option<Shard>,
 }
 
-#[derive(serde::Deserialize)]
-struct ShardEntry {
-    index: u64,
-    count: u64,
-}
-
-fn read_shard(dir: &Path) -> Result<(SweepConfig, u64, u64), UsageError> {
+fn read_shard(dir: &Path) -> Result<(SweepConfig, Shard), UsageError> {
     let shown = shown(dir);
     if !dir.exists() {
         return Err(UsageError::new(format!(
@@ -76,7 +70,7 @@ fn read_shard(dir: &Path) -> Result<(SweepConfig, u64, u64), UsageError> {
     let s = m
         .shard
         .ok_or_else(|| UsageError::new(format!("merge: {shown} is a whole sweep, not a shard")))?;
-    Ok((config, s.index, s.count))
+    Ok((config, s))
 }
 
 /// Merge the shard folders `dirs` (any order) into `out`: the files the unsharded sweep writes,
@@ -91,75 +85,16 @@ pub fn merge(
     // From here on SIGINT/SIGTERM/SIGHUP are noted, not fatal: the merge stops at the next
     // chunk, removes its lock, and the shards are untouched.
     let signal = signals::received();
-    let first = dirs
-        .first()
-        .ok_or_else(|| UsageError::new("merge: no shard folders given"))?;
-    let (config, _, _) = read_shard(first)?;
+    let (config, mut shards) = checked_shards(out, dirs)?;
     let hash = config.hash();
-    let mut shards: Vec<(u64, u64, &PathBuf)> = Vec::new();
-    for dir in dirs {
-        let (c, index, count) = read_shard(dir)?;
-        if c.hash() != hash {
-            return Err(UsageError::new(format!(
-                "merge: {} is a shard of another sweep than {} (configurations differ in: {})",
-                dir.display(),
-                first.display(),
-                c.differences(&config)
-            ))
-            .into());
-        }
-        if let Some(other) = shards.iter().find(|s| s.0 == index) {
-            return Err(UsageError::new(format!(
-                "merge: shard {index}/{count} given twice: {} and {}",
-                other.2.display(),
-                dir.display()
-            ))
-            .into());
-        }
-        if let Some(other) = shards.iter().find(|s| s.1 != count) {
-            return Err(UsageError::new(format!(
-                "merge: {} is shard {index} of {count}, but {} is one of {}",
-                dir.display(),
-                other.2.display(),
-                other.1
-            ))
-            .into());
-        }
-        if let (Ok(a), Ok(b)) = (out.canonicalize(), dir.canonicalize())
-            && a == b
-        {
-            return Err(UsageError::new(format!(
-                "merge: OUT {} is one of the shard folders; write the merged sweep to a new folder",
-                out.display()
-            ))
-            .into());
-        }
-        shards.push((index, count, dir));
-    }
-    let count = shards[0].1;
-    let missing: Vec<String> = (0..count)
-        .filter(|k| !shards.iter().any(|s| s.0 == *k))
-        .map(|k| format!("{k}/{count}"))
-        .collect();
-    if !missing.is_empty() {
-        return Err(UsageError::new(format!(
-            "merge: missing shards {} (of {count})",
-            missing.join(", ")
-        ))
-        .into());
-    }
-    shards.sort_by_key(|s| s.0);
+    shards.sort_by_key(|s| s.0.index);
     config.check()?;
     check_size(&config, None, 1)?;
     let plan = Plan::new(config);
     let charts = chart_options(&plan, chart_init)?;
     let mut sources = Vec::with_capacity(plan.chunks() as usize);
-    for &(index, count, dir) in &shards {
-        let shard = Shard {
-            index,
-            count,
-            source: String::new(),
-        };
+    for (shard, dir) in &shards {
+        let (index, count) = (shard.index, shard.count);
         for k in shard.chunks(plan.chunks()) {
             if let Some(s) = signals::pending(&signal) {
                 return Err(Interrupted {
@@ -211,6 +146,85 @@ pub fn merge(
     }
 }
 
+/// A shard and its folder.
+type ShardDir<'a> = (Shard, &'a PathBuf);
+
+/// The shards `dirs`, read and checked against each other before anything is written: one
+/// sweep (config hash), one count, every index once, none of them `out`.
+fn checked_shards<'a>(
+    out: &Path,
+    dirs: &'a [PathBuf],
+) -> Result<(SweepConfig, Vec<ShardDir<'a>>), UsageError> {
+    let first = dirs
+        .first()
+        .ok_or_else(|| UsageError::new("merge: no shard folders given"))?;
+    let (config, _) = read_shard(first)?;
+    let hash = config.hash();
+    let mut shards: Vec<ShardDir> = Vec::new();
+    for dir in dirs {
+        let (c, shard) = read_shard(dir)?;
+        if c.hash() != hash {
+            return Err(UsageError::new(format!(
+                "merge: {} is a shard of another sweep than {} (configurations differ in: {})",
+                dir.display(),
+                first.display(),
+                c.differences(&config)
+            )));
+        }
+        // Counts first: two shards "0/1" given twice are really a sweep split two ways.
+        if let Some((other, at)) = shards.iter().find(|s| s.0.count != shard.count) {
+            return Err(counts_differ(dir, &shard, at, other));
+        }
+        if let Some((_, at)) = shards.iter().find(|s| s.0.index == shard.index) {
+            return Err(UsageError::new(format!(
+                "merge: shard {}/{} given twice: {} and {}",
+                shard.index,
+                shard.count,
+                at.display(),
+                dir.display()
+            )));
+        }
+        if let (Ok(a), Ok(b)) = (out.canonicalize(), dir.canonicalize())
+            && a == b
+        {
+            return Err(UsageError::new(format!(
+                "merge: OUT {} is one of the shard folders; write the merged sweep to a new folder",
+                out.display()
+            )));
+        }
+        shards.push((shard, dir));
+    }
+    let count = shards[0].0.count;
+    let missing: Vec<String> = (0..count)
+        .filter(|k| !shards.iter().any(|s| s.0.index == *k))
+        .map(|k| format!("{k}/{count}"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(UsageError::new(format!(
+            "merge: missing shards {} (of {count})",
+            missing.join(", ")
+        )));
+    }
+    Ok((config, shards))
+}
+
+/// Shards of different counts: name both with where their shard came from, and the likely cause
+/// (a shard run alone: as the whole sweep, or as a resubmitted part of an array).
+fn counts_differ(dir: &Path, shard: &Shard, at: &Path, other: &Shard) -> UsageError {
+    let (few_dir, many) = if shard.count < other.count {
+        (dir, other.count)
+    } else {
+        (at, shard.count)
+    };
+    UsageError::new(format!(
+        "merge: {} holds {shard} but {} holds {other}: the shards of one sweep share one count; {} was likely run on its own (without --shard, or as a part of an array resubmitted with sbatch --array=K); redo it with its index K: xorsweep sweep ... --shard K/{many} --force --out {}",
+        shown(dir),
+        shown(at),
+        shown(few_dir),
+        shown(few_dir),
+    ))
+}
+
 /// A merge interrupted by signal `s`: what is left, and what to run.
 fn stopped(s: i32, out: &Path) -> anyhow::Error {
     Interrupted {
@@ -260,7 +274,10 @@ impl Merged<'_> {
             return Err(stopped(s, out));
         }
         let sink = streamed.sink.expect("merge aggregates");
-        let summary = write_reports(plan, dir, sink, charts)?;
+        let summary = match write_reports(plan, dir, sink, charts)? {
+            Written::Done(summary) => summary,
+            Written::Stopped(s) => return Err(stopped(s, out)),
+        };
         let mut finished = Finished {
             out: out.to_path_buf(),
             nets: plan.total_runs,

@@ -25,7 +25,7 @@ use crate::report::{self, ChartOptions, schema};
 use crate::sweep::chunk;
 use crate::sweep::config::{RunsFormat, SweepConfig};
 use crate::sweep::plan::{GridSize, Plan};
-use crate::sweep::shard::Shard;
+use crate::sweep::shard::{Recorded, Shard};
 use crate::sweep::spec::Init;
 use crate::train::options::{ChoiceParam, HyperParam};
 use crate::{signals, sketch};
@@ -33,6 +33,8 @@ use crate::{signals, sketch};
 /// Files a sweep writes at the top of its folder besides the reports.
 pub const CONFIG_FILE: &str = "sweep.toml";
 pub const MANIFEST_FILE: &str = "manifest.json";
+/// A shard's record of which shard it is, written at its start (see [`crate::sweep::shard`]).
+pub const SHARD_FILE: &str = "shard.json";
 pub const RUNS_CSV: &str = CsvRuns::FILE;
 pub const RUNS_PARQUET: &str = <RunsParquet<Temp> as RunsSink>::FILE;
 
@@ -54,7 +56,7 @@ pub fn output_names() -> Vec<&'static str> {
         report::EXAMPLES_CSV,
     ];
     v.extend(report::charts::FILES);
-    v.extend([report::REPORT_HTML, CONFIG_FILE, MANIFEST_FILE]);
+    v.extend([report::REPORT_HTML, CONFIG_FILE, MANIFEST_FILE, SHARD_FILE]);
     v
 }
 
@@ -63,7 +65,7 @@ pub(super) fn layout<'a>(names: &'a [&'a str], resumable: bool) -> outdir::Layou
     outdir::Layout {
         outputs: names,
         subfolders: &[],
-        setup: &[CONFIG_FILE],
+        setup: &[CONFIG_FILE, SHARD_FILE],
         resumable,
         finished_by: None,
     }
@@ -248,16 +250,34 @@ pub fn check_size(
     Ok(size)
 }
 
+/// What writing the reports came to: done, or stopped by a signal with none of them kept.
+pub(super) enum Written {
+    Done(Vec<Finding>),
+    Stopped(i32),
+}
+
 /// Turn a finished stream into the reports: the runs file, then every per-cell file, all
 /// through `dir`.
+///
+/// A signal in this last phase is honoured like one while chunks are trained: it is checked
+/// before and after each file (the Parquet footer, the charts' rendering and each write are the
+/// long steps), and the files this call wrote are removed again, so that an interrupted run
+/// leaves no reports that look finished (the chunks stay: `--resume`, or the same merge, writes
+/// them again). The manifest, written after this returns, is the run's end: a signal after it
+/// finds the run complete.
 fn write_reports<R: RunsSink>(
     plan: &Plan,
     dir: &OutDir,
     sink: Sink<R>,
     charts: &ChartOptions,
-) -> anyhow::Result<Vec<Finding>> {
+) -> anyhow::Result<Written> {
     let hint = sink.hint;
-    write_reports_unhinted(plan, dir, sink, charts).map_err(|e| with_hint(e, hint))
+    let mut written: Vec<&'static str> = Vec::new();
+    let result = write_reports_unhinted(plan, dir, sink, charts, &mut written);
+    if matches!(result, Ok(Written::Stopped(_))) {
+        dir.remove_files(&written).map_err(|e| with_hint(e, hint))?;
+    }
+    result.map_err(|e| with_hint(e, hint))
 }
 
 fn write_reports_unhinted<R: RunsSink>(
@@ -265,12 +285,21 @@ fn write_reports_unhinted<R: RunsSink>(
     dir: &OutDir,
     sink: Sink<R>,
     charts: &ChartOptions,
-) -> anyhow::Result<Vec<Finding>> {
+    written: &mut Vec<&'static str>,
+) -> anyhow::Result<Written> {
+    let flag = signals::received();
+    let stopped = || signals::pending(&flag).map(Written::Stopped);
+    if let Some(s) = stopped() {
+        return Ok(s);
+    }
     let name = R::FILE;
-    sink.runs
-        .finish()?
-        .persist(dir.join(name))
+    let runs = sink.runs.finish()?;
+    if let Some(s) = stopped() {
+        return Ok(s);
+    }
+    runs.persist(dir.join(name))
         .map_err(|e| RuntimeError::new(format!("cannot write {name}: {}", e.error)))?;
+    written.push(name);
     let cells: Vec<CellResult> = sink.aggregator.finish();
     let has_baseline = plan
         .cells
@@ -279,9 +308,13 @@ fn write_reports_unhinted<R: RunsSink>(
     let baseline = has_baseline.then(|| baseline_curve(plan.config.epochs));
     let (files, summary) = report::render(plan, &cells, baseline.as_ref(), charts)?;
     for (name, bytes) in files {
+        if let Some(s) = stopped() {
+            return Ok(s);
+        }
         dir.write(name, &bytes)?;
+        written.push(name);
     }
-    Ok(summary)
+    Ok(stopped().unwrap_or(Written::Done(summary)))
 }
 
 /// The sink of a sweep that writes reports: its runs file, started in a temporary file of
@@ -349,6 +382,40 @@ pub(super) fn preflight(
     Ok((plan, charts, size))
 }
 
+/// What the folder `out` records of its shard: its `shard.json`, or else a finished sweep's
+/// manifest (a whole sweep's has no shard); nothing in a new folder or one of an older
+/// xorsweep's, whose shard is then taken as given.
+pub fn recorded_shard(out: &Path) -> anyhow::Result<Recorded> {
+    #[derive(serde::Deserialize)]
+    struct Finished {
+        shard: Option<Shard>,
+    }
+    let read = |name: &str| -> anyhow::Result<Option<String>> {
+        let path = out.join(name);
+        if std::fs::symlink_metadata(&path).is_err() {
+            return Ok(None);
+        }
+        crate::fsio::read_text(&path, crate::fsio::CONFIG_LIMIT)
+            .map(Some)
+            .map_err(|e| RuntimeError::new(format!("--resume: {e}")).into())
+    };
+    let bad = |name: &str, e: serde_json::Error| {
+        UsageError::new(format!(
+            "--resume: {}/{name} is not xorsweep's ({e}); rerun with --force, or give another --out",
+            crate::escape::shown(out)
+        ))
+    };
+    if let Some(text) = read(SHARD_FILE)? {
+        let s: Shard = serde_json::from_str(&text).map_err(|e| bad(SHARD_FILE, e))?;
+        return Ok(Recorded::Shard(s));
+    }
+    if let Some(text) = read(MANIFEST_FILE)? {
+        let m: Finished = serde_json::from_str(&text).map_err(|e| bad(MANIFEST_FILE, e))?;
+        return Ok(m.shard.map_or(Recorded::Whole, Recorded::Shard));
+    }
+    Ok(Recorded::Nothing)
+}
+
 /// A `--resume` must be of the sweep its folder holds: refuse one with other arguments, naming
 /// the fields that differ.
 pub(super) fn check_same_sweep(plan: &Plan, out: &Path) -> anyhow::Result<()> {
@@ -379,7 +446,6 @@ pub fn sweep(config: SweepConfig, opts: &SweepOptions) -> anyhow::Result<Finishe
     signals::received();
     let threads = opts.threads.unwrap_or_else(rayon::current_num_threads);
     let (plan, charts, _) = preflight(config, opts, threads)?;
-    let hash = plan.config.hash();
     let names = output_names();
     let dir = OutDir::prepare(&opts.out, opts.mode, "--out", &layout(&names, true))?;
     if opts.shard.is_none()
@@ -395,39 +461,28 @@ pub fn sweep(config: SweepConfig, opts: &SweepOptions) -> anyhow::Result<Finishe
         .shard
         .as_ref()
         .map_or(0..plan.chunks(), |s| s.chunks(plan.chunks()));
-    if resume && dir.has(MANIFEST_FILE) && !outdir::has_chunk_files(dir.path()) {
+    let finished_before = resume && dir.has(MANIFEST_FILE);
+    if finished_before && !outdir::has_chunk_files(dir.path()) {
         // Finished before (its chunks already turned into reports): nothing to do, which is a
         // success for a scheduler that requeues with --resume.
-        return Ok(Finished {
-            out: opts.out.clone(),
-            nets: 0,
-            shard: opts.shard.clone(),
-            chunks_trained: 0,
-            training_seconds: 0.0,
-            wall_seconds: started.elapsed().as_secs_f64(),
-            net_epochs_per_second: 0.0,
-            already_complete: true,
-            summary: Vec::new(),
-        });
+        return Ok(already_complete(opts, started));
+    }
+    let sources = sources(&plan, &dir, mine.clone(), resume)?;
+    if finished_before && sources.iter().all(|s| matches!(s, Source::Disk(_))) {
+        // A finished shard (or --keep-chunks sweep) with every chunk intact: nothing is
+        // trained or written, and its manifest keeps the timing of the run that made it.
+        return Ok(already_complete(opts, started));
     }
     dir.write(CONFIG_FILE, plan.config.to_toml().as_bytes())
         .map_err(|e| with_hint(e, SWEEP_HINT))?;
-    let mut sources: Vec<Source> = Vec::with_capacity((mine.end - mine.start) as usize);
-    for k in mine.clone() {
-        let path = dir.chunk_path(k);
-        let saved = resume && path.exists();
-        if saved && chunk::older_format(&path) {
-            return Err(UsageError::new(format!(
-                "--resume: {} is a chunk of an older xorsweep, which this version does not read; rerun the sweep with --force instead",
-                path.display()
-            ))
-            .into());
-        }
-        sources.push(if saved && read_chunk(&plan, &hash, &path, k).is_ok() {
-            Source::Disk(path)
-        } else {
-            Source::Train
-        });
+    if let Some(shard) = &opts.shard
+        && !dir.has(SHARD_FILE)
+    {
+        // Kept as first written: a resume from the printed command (--shard K/N) or a
+        // resubmitted Slurm task is the same shard, and the Slurm task id stays on record.
+        let json = serde_json::to_string_pretty(shard)? + "\n";
+        dir.write(SHARD_FILE, json.as_bytes())
+            .map_err(|e| with_hint(e, SWEEP_HINT))?;
     }
     let run = Run {
         plan: &plan,
@@ -442,6 +497,50 @@ pub fn sweep(config: SweepConfig, opts: &SweepOptions) -> anyhow::Result<Finishe
         RunsFormat::Csv => run.finish::<CsvRuns>(opts),
         RunsFormat::Parquet => run.finish::<RunsParquet<Temp>>(opts),
     }
+}
+
+/// What a `--resume` of a finished sweep or shard reports: nothing trained, nothing written.
+fn already_complete(opts: &SweepOptions, started: Instant) -> Finished {
+    Finished {
+        out: opts.out.clone(),
+        nets: 0,
+        shard: opts.shard.clone(),
+        chunks_trained: 0,
+        training_seconds: 0.0,
+        wall_seconds: started.elapsed().as_secs_f64(),
+        net_epochs_per_second: 0.0,
+        already_complete: true,
+        summary: Vec::new(),
+    }
+}
+
+/// Where each of chunks `mine` comes from: a saved chunk that is intact (on `--resume`), or
+/// training.
+fn sources(
+    plan: &Plan,
+    dir: &OutDir,
+    mine: Range<u64>,
+    resume: bool,
+) -> anyhow::Result<Vec<Source>> {
+    let hash = plan.config.hash();
+    let mut sources: Vec<Source> = Vec::with_capacity((mine.end - mine.start) as usize);
+    for k in mine {
+        let path = dir.chunk_path(k);
+        let saved = resume && path.exists();
+        if saved && chunk::older_format(&path) {
+            return Err(UsageError::new(format!(
+                "--resume: {} is a chunk of an older xorsweep, which this version does not read; rerun the sweep with --force instead",
+                path.display()
+            ))
+            .into());
+        }
+        sources.push(if saved && read_chunk(plan, &hash, &path, k).is_ok() {
+            Source::Disk(path)
+        } else {
+            Source::Train
+        });
+    }
+    Ok(sources)
 }
 
 /// A sweep whose folder is ready and whose chunks' sources are known.
@@ -493,9 +592,31 @@ impl Run<'_> {
             }
             .into());
         }
-        let summary = match streamed.sink {
+        let written = match streamed.sink {
             Some(sink) => write_reports(plan, dir, sink, charts)?,
-            None => Vec::new(),
+            // A shard's last step is its manifest: a signal before it is honoured the same way.
+            None => signals::pending(&signals::received())
+                .map_or(Written::Done(Vec::new()), Written::Stopped),
+        };
+        let summary = match written {
+            Written::Done(summary) => summary,
+            Written::Stopped(signal) => {
+                let what = match opts.shard {
+                    Some(_) => "before its manifest was written",
+                    None => "while the reports were written (none is kept)",
+                };
+                return Err(Interrupted {
+                    signal,
+                    message: format!(
+                        "interrupted by {} {what}: all {} chunks are saved in {}. Resume with:\n  {}",
+                        signals::name(signal),
+                        mine.end - mine.start,
+                        opts.out.display(),
+                        opts.resume_command
+                    ),
+                }
+                .into());
+            }
         };
         let nets: u64 = mine
             .clone()

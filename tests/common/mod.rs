@@ -77,8 +77,14 @@ pub fn send(pid: u32, signal: libc::c_int) {
 /// is certainly still running, on any machine, in debug or release. Waiting is polling for an
 /// observable state, never a fixed sleep; the sweep must have more chunks than `chunks`.
 pub fn frozen_after_chunks(args: &[String], out: &Path, chunks: usize) -> Child {
-    let mut child = Std::new(env!("CARGO_BIN_EXE_xorsweep"))
-        .args(args)
+    let mut cmd = Std::new(env!("CARGO_BIN_EXE_xorsweep"));
+    cmd.args(args);
+    frozen_command(cmd, out, chunks)
+}
+
+/// [`frozen_after_chunks`] for a command of the caller's (its environment set, say).
+pub fn frozen_command(mut cmd: Std, out: &Path, chunks: usize) -> Child {
+    let mut child = cmd
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
