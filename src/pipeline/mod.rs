@@ -543,6 +543,21 @@ fn sources(
     Ok(sources)
 }
 
+/// A sweep stopped by `signal`, with `kept` saying how many chunks are saved (`: 3 of 8`), where,
+/// and the command that resumes it.
+fn stopped(signal: i32, kept: &str, opts: &SweepOptions) -> anyhow::Error {
+    Interrupted {
+        signal,
+        message: format!(
+            "interrupted by {}{kept} chunks are saved in {}. Resume with:\n  {}",
+            signals::name(signal),
+            opts.out.display(),
+            opts.resume_command
+        ),
+    }
+    .into()
+}
+
 /// A sweep whose folder is ready and whose chunks' sources are known.
 struct Run<'a> {
     plan: &'a Plan,
@@ -580,17 +595,8 @@ impl Run<'_> {
                 .filter(|s| matches!(s, Source::Disk(_)))
                 .count() as u64;
             let saved = before + streamed.chunks_trained;
-            return Err(Interrupted {
-                signal,
-                message: format!(
-                    "interrupted by {}: {saved} of {} chunks are saved in {}. Resume with:\n  {}",
-                    signals::name(signal),
-                    mine.end - mine.start,
-                    opts.out.display(),
-                    opts.resume_command
-                ),
-            }
-            .into());
+            let kept = format!(": {saved} of {}", mine.end - mine.start);
+            return Err(stopped(signal, &kept, opts));
         }
         let written = match streamed.sink {
             Some(sink) => write_reports(plan, dir, sink, charts)?,
@@ -605,17 +611,8 @@ impl Run<'_> {
                     Some(_) => "before its manifest was written",
                     None => "while the reports were written (none is kept)",
                 };
-                return Err(Interrupted {
-                    signal,
-                    message: format!(
-                        "interrupted by {} {what}: all {} chunks are saved in {}. Resume with:\n  {}",
-                        signals::name(signal),
-                        mine.end - mine.start,
-                        opts.out.display(),
-                        opts.resume_command
-                    ),
-                }
-                .into());
+                let kept = format!(" {what}: all {}", mine.end - mine.start);
+                return Err(stopped(signal, &kept, opts));
             }
         };
         let nets: u64 = mine

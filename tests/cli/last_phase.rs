@@ -6,9 +6,14 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command as Std, Stdio};
-use std::time::{Duration, Instant};
 
-use crate::common::{run_ok, send, signal_frozen, xorsweep};
+use crate::common::{frozen_when, outputs, run_ok, signal_frozen, xorsweep};
+
+/// Start `cmd`, wait until `file` exists, and freeze the process there (SIGSTOP).
+fn frozen_when_written(cmd: Std, file: &Path, manifest: &Path) -> Child {
+    let what = format!("{} appeared", file.display());
+    frozen_when(cmd, || file.exists(), &what, manifest)
+}
 
 /// 4 inits × 400 rates = 1600 cells of 3 nets: the reports take a while to render and write.
 const MANY_CELLS: &[&str] = &[
@@ -31,55 +36,6 @@ const MANY_CELLS: &[&str] = &[
     "--chunk-nets",
     "512",
 ];
-
-/// Start `cmd`, wait until `file` exists, and freeze the process there (SIGSTOP).
-fn frozen_when_written(mut cmd: Std, file: &Path, manifest: &Path) -> Child {
-    let mut child = cmd
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    while !file.exists() {
-        if let Some(status) = child.try_wait().unwrap() {
-            let err = child.wait_with_output().unwrap().stderr;
-            panic!(
-                "it ended ({status}) before {} appeared\n{}",
-                file.display(),
-                String::from_utf8_lossy(&err)
-            );
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(600),
-            "nothing in 10 minutes"
-        );
-        std::thread::sleep(Duration::from_millis(1));
-    }
-    send(child.id(), libc::SIGSTOP);
-    assert!(
-        !manifest.exists(),
-        "it had finished when it was frozen: give it more cells"
-    );
-    child
-}
-
-/// Files at the top of `dir`, by name, with their bytes; not the manifest (timings) or the lock.
-fn outputs(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            let name = p.file_name().unwrap();
-            p.is_file() && name != "manifest.json" && name != ".xorsweep.lock"
-        })
-        .map(|p| {
-            let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            (name, std::fs::read(&p).unwrap())
-        })
-        .collect();
-    v.sort();
-    v
-}
 
 /// What an interrupted last phase may leave at the top of its folder: no report.
 fn assert_no_reports(dir: &Path) {

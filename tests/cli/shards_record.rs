@@ -7,29 +7,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command as Std, Stdio};
 
-use crate::common::{frozen_command, run_ok, signal_frozen, xorsweep};
+use crate::common::{assert_same_outputs, frozen_command, run_ok, signal_frozen, xorsweep};
 
-/// 3 + 3×40×3 = 363 nets in chunks of 16: 23 chunks.
-const SMALL: &[&str] = &[
-    "sweep",
-    "--quiet",
-    "--lr",
-    "0.5,2,8",
-    "--init",
-    "lesson",
-    "--init",
-    "uniform:1",
-    "--init",
-    "symmetric:1",
-    "--init",
-    "near-symmetric:1:1e-3",
-    "--seeds",
-    "40",
-    "--epochs",
-    "300",
-    "--chunk-nets",
-    "16",
-];
+use super::shards_resume::SMALL;
 
 /// Every variable a scheduler sets, removed so that only what a test sets is seen.
 const SCHEDULER_VARS: &[&str] = &[
@@ -86,30 +66,6 @@ fn refused(out: &std::process::Output, needles: &[&str]) -> String {
 
 fn json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
-}
-
-/// Every output file but the manifest, by name.
-fn outputs(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            let name = p.file_name().unwrap();
-            p.is_file() && name != "manifest.json" && name != ".xorsweep.lock"
-        })
-        .map(|p| {
-            let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            (name, std::fs::read(&p).unwrap())
-        })
-        .collect();
-    v.sort();
-    v
-}
-
-fn assert_same(a: &Path, b: &Path) {
-    let (x, y) = (outputs(a), outputs(b));
-    assert!(x.iter().any(|f| f.0 == "runs.csv"));
-    assert!(x == y, "{} and {} differ", a.display(), b.display());
 }
 
 #[test]
@@ -197,7 +153,7 @@ fn a_slurm_task_resubmitted_alone_resumes_its_own_shard_or_is_refused() {
     assert!(said.contains("shard 2/4"), "{said}");
     let merged = d.path().join("merged");
     run_ok(xorsweep().arg("merge").arg(&merged).args(&dirs));
-    assert_same(&whole, &merged);
+    assert_same_outputs(&whole, &merged);
 }
 
 #[test]
@@ -342,5 +298,5 @@ fn the_resume_hint_of_a_scheduler_shard_names_the_shard() {
     }
     let merged = d.path().join("merged");
     run_ok(xorsweep().arg("merge").arg(&merged).args(&dirs));
-    assert_same(&whole, &merged);
+    assert_same_outputs(&whole, &merged);
 }

@@ -3,10 +3,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command as Std, Stdio};
 
-use crate::common::{frozen_after_chunks, signal_frozen, xorsweep};
+use crate::common::{assert_same_outputs, frozen_after_chunks, signal_frozen, xorsweep};
 
 /// 3 + 3×40×3 = 363 nets in chunks of 16: 23 chunks.
-const SMALL: &[&str] = &[
+pub(super) const SMALL: &[&str] = &[
     "sweep",
     "--quiet",
     "--lr",
@@ -26,42 +26,6 @@ const SMALL: &[&str] = &[
     "--chunk-nets",
     "16",
 ];
-
-/// Every output file but the manifest (which records timings), by name. The lock file is not an
-/// output: a run removes it when it ends, but a kill after the manifest leaves it behind.
-fn outputs(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            let name = p.file_name().unwrap();
-            p.is_file() && name != "manifest.json" && name != ".xorsweep.lock"
-        })
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read(&p).unwrap(),
-            )
-        })
-        .collect();
-    v.sort();
-    v
-}
-
-fn assert_same(a: &Path, b: &Path) {
-    let (x, y) = (outputs(a), outputs(b));
-    let names = |v: &[(String, Vec<u8>)]| v.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
-    assert_eq!(names(&x), names(&y), "{} vs {}", a.display(), b.display());
-    for ((name, p), (_, q)) in x.iter().zip(&y) {
-        assert!(
-            p == q,
-            "{name} differs between {} and {}",
-            a.display(),
-            b.display()
-        );
-    }
-    assert!(x.iter().any(|f| f.0 == "runs.csv"));
-}
 
 #[test]
 fn merged_shards_equal_the_unsharded_sweep() {
@@ -102,7 +66,7 @@ fn merged_shards_equal_the_unsharded_sweep() {
                 .args(order)
                 .assert()
                 .success();
-            assert_same(&whole, &merged);
+            assert_same_outputs(&whole, &merged);
         }
     }
 }
@@ -148,7 +112,7 @@ fn scheduler_environment_picks_the_shard() {
         .args(&dirs)
         .assert()
         .success();
-    assert_same(&whole, &merged);
+    assert_same_outputs(&whole, &merged);
     // Kubernetes Indexed Job: index from the environment, count by flag.
     let k8s = d.path().join("k8s");
     xorsweep()
@@ -293,7 +257,7 @@ fn killed_sweeps_resume_to_identical_output() {
             .arg("--resume")
             .assert()
             .success();
-        assert_same(&whole, &out);
+        assert_same_outputs(&whole, &out);
     }
 }
 
@@ -325,7 +289,7 @@ fn ctrl_c_saves_chunks_and_prints_the_resume_command() {
         .status()
         .unwrap();
     assert!(status.success(), "{command}");
-    assert_same(&whole, &out);
+    assert_same_outputs(&whole, &out);
 }
 
 #[test]
@@ -377,5 +341,5 @@ fn a_write_failure_mid_sweep_keeps_completed_chunks_and_resumes() {
         .arg("--resume")
         .assert()
         .success();
-    assert_same(&whole, &out);
+    assert_same_outputs(&whole, &out);
 }

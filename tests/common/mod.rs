@@ -83,33 +83,82 @@ pub fn frozen_after_chunks(args: &[String], out: &Path, chunks: usize) -> Child 
 }
 
 /// [`frozen_after_chunks`] for a command of the caller's (its environment set, say).
-pub fn frozen_command(mut cmd: Std, out: &Path, chunks: usize) -> Child {
+pub fn frozen_command(cmd: Std, out: &Path, chunks: usize) -> Child {
+    let what = format!("{chunks} chunks were seen: give it more chunks");
+    frozen_when(
+        cmd,
+        || saved_chunks(out) >= chunks,
+        &what,
+        &out.join("manifest.json"),
+    )
+}
+
+/// Start `cmd` (stderr piped), poll until `ready()` says so, and freeze the process there with
+/// SIGSTOP; `what` names what never came if it ends first. `manifest` must not exist yet: the
+/// process is certainly still at work when frozen.
+pub fn frozen_when(mut cmd: Std, ready: impl Fn() -> bool, what: &str, manifest: &Path) -> Child {
     let mut child = cmd
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let start = Instant::now();
-    while saved_chunks(out) < chunks {
+    while !ready() {
         if let Some(status) = child.try_wait().unwrap() {
             let err = child.wait_with_output().unwrap().stderr;
             panic!(
-                "the sweep ended ({status}) before {chunks} chunks were seen: give it more chunks\n{}",
+                "it ended ({status}) before {what}\n{}",
                 String::from_utf8_lossy(&err)
             );
         }
         assert!(
             start.elapsed() < Duration::from_secs(600),
-            "no chunk saved in 10 minutes"
+            "not ready in 10 minutes: {what}"
         );
         std::thread::sleep(Duration::from_millis(1));
     }
     send(child.id(), libc::SIGSTOP);
     assert!(
-        !out.join("manifest.json").exists(),
-        "the sweep had already finished when it was frozen"
+        !manifest.exists(),
+        "it had already finished when it was frozen"
     );
     child
+}
+
+/// Every output file at the top of `dir`, by name, with its bytes: not the manifest (which
+/// records timings), nor the lock (a run removes it when it ends, but a kill after the manifest
+/// leaves it behind).
+pub fn outputs(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap();
+            p.is_file() && name != "manifest.json" && name != ".xorsweep.lock"
+        })
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&p).unwrap())
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// The two folders hold the same output files, byte for byte, runs.csv among them.
+pub fn assert_same_outputs(a: &Path, b: &Path) {
+    let (x, y) = (outputs(a), outputs(b));
+    let names = |v: &[(String, Vec<u8>)]| v.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&x), names(&y), "{} vs {}", a.display(), b.display());
+    for ((name, p), (_, q)) in x.iter().zip(&y) {
+        assert!(
+            p == q,
+            "{name} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
+    }
+    assert!(x.iter().any(|f| f.0 == "runs.csv"));
 }
 
 /// Deliver `signal` to a process frozen by [`frozen_after_chunks`] and let it run on to handle
