@@ -144,6 +144,24 @@ pub fn share_short(f: f64) -> String {
     }
 }
 
+/// A signed difference of shares in percentage points, whole points from 10 on, one decimal
+/// below: "+16", "-2.5", "0".
+pub fn points(d: f64) -> String {
+    if !d.is_finite() {
+        return NONE.into();
+    }
+    let p = 100.0 * d;
+    let s = if p.abs() >= 10.0 {
+        format!("{:+.0}", p.round())
+    } else {
+        format!("{:+.1}", (p * 10.0).round() / 10.0)
+    };
+    match s.as_str() {
+        "+0.0" | "-0.0" => "0".into(),
+        _ => s,
+    }
+}
+
 /// An epoch, or a median of epochs: whole, or with the .5 a median of two can have; "–" when
 /// not finite.
 pub fn epochs(x: f64) -> String {

@@ -506,7 +506,7 @@ fn report_finished(done: &Finished, quiet: bool, json: bool) -> anyhow::Result<(
         let columns = xorsweep::report::terminal::columns(std::env::var("COLUMNS").ok().as_deref());
         print!(
             "{}",
-            xorsweep::report::terminal::render(&done.summary, columns)
+            xorsweep::report::terminal::render(&done.answers, columns)
         );
     }
     println!(

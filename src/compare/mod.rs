@@ -16,7 +16,7 @@
 //! come from files and folder names. A signal stops it with exit 128 + N like the other
 //! commands. Writes nothing but the optional CSV, as a new file.
 
-pub mod newcombe;
+use crate::report::newcombe;
 
 use std::collections::HashMap;
 use std::path::Path;

@@ -287,7 +287,7 @@ impl Merged<'_> {
             wall_seconds: 0.0,
             net_epochs_per_second: 0.0,
             already_complete: false,
-            summary,
+            answers: summary,
         };
         finished.wall_seconds = started.elapsed().as_secs_f64();
         manifest(plan, dir, None, threads, plan.total_runs, &finished)

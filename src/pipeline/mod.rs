@@ -16,7 +16,7 @@ use crate::baseline::{LESSON_LR, baseline_curve};
 use crate::error::{Interrupted, RuntimeError, UsageError};
 use crate::outdir::{self, Mode, OutDir};
 use crate::report::aggregate::{Aggregator, CellResult};
-use crate::report::findings::Finding;
+use crate::report::answers::Answers;
 use crate::report::manifest::{Manifest, RunInfo};
 use crate::report::runs::csv::CsvRuns;
 use crate::report::runs::parquet::RunsParquet;
@@ -145,8 +145,10 @@ pub struct Finished {
     pub net_epochs_per_second: f64,
     /// A `--resume` that found the sweep already finished.
     pub already_complete: bool,
-    /// What the sweep found, per init (empty for a shard, which writes no reports).
-    pub summary: Vec<Finding>,
+    /// What the sweep found (empty for a shard, which writes no reports): `summary` per init
+    /// and trainer setting, the best configuration overall with its ties, what matters.
+    #[serde(flatten)]
+    pub answers: Answers,
 }
 
 /// The longest sane single run, and a conservative per-thread speed for estimating it.
@@ -252,7 +254,7 @@ pub fn check_size(
 
 /// What writing the reports came to: done, or stopped by a signal with none of them kept.
 pub(super) enum Written {
-    Done(Vec<Finding>),
+    Done(Answers),
     Stopped(i32),
 }
 
@@ -510,7 +512,7 @@ fn already_complete(opts: &SweepOptions, started: Instant) -> Finished {
         wall_seconds: started.elapsed().as_secs_f64(),
         net_epochs_per_second: 0.0,
         already_complete: true,
-        summary: Vec::new(),
+        answers: Answers::default(),
     }
 }
 
@@ -602,7 +604,7 @@ impl Run<'_> {
             Some(sink) => write_reports(plan, dir, sink, charts)?,
             // A shard's last step is its manifest: a signal before it is honoured the same way.
             None => signals::pending(&signals::received())
-                .map_or(Written::Done(Vec::new()), Written::Stopped),
+                .map_or(Written::Done(Answers::default()), Written::Stopped),
         };
         let summary = match written {
             Written::Done(summary) => summary,
@@ -629,7 +631,7 @@ impl Run<'_> {
             net_epochs_per_second: streamed.nets_trained as f64 * f64::from(plan.config.epochs)
                 / streamed.training_seconds.max(1e-9),
             already_complete: false,
-            summary,
+            answers: summary,
         };
         finished.wall_seconds = started.elapsed().as_secs_f64();
         manifest(plan, dir, opts.shard.as_ref(), threads, nets, &finished)

@@ -60,64 +60,70 @@ fn speed_interval(c: &Cell) -> (f64, f64) {
     }
 }
 
-fn median(c: &Cell) -> f64 {
+pub(super) fn median(c: &Cell) -> f64 {
     c.solved_epoch[1].unwrap_or(f64::INFINITY)
 }
 
 impl<'a> Group<'a> {
     /// The group's verdict; None when no net of the scheme solved XOR.
     pub fn verdict(&self) -> Option<Verdict<'a>> {
-        let solved: Vec<&'a Cell> = self
-            .cells
-            .iter()
-            .copied()
-            .filter(|c| c.solved > 0 && c.solved_fraction.is_finite())
-            .collect();
-        let best = solved.iter().copied().max_by(|a, b| {
-            a.solved_fraction
-                .total_cmp(&b.solved_fraction)
-                .then(median(b).total_cmp(&median(a)))
-        })?;
-        let (lo, hi) = best.solved_ci95;
-        let tied: Vec<&Cell> = solved
-            .iter()
-            .copied()
-            .filter(|c| c.cell == best.cell || (c.solved_ci95.1 >= lo && c.solved_ci95.0 <= hi))
-            .collect();
-        let candidates: Vec<&Cell> = solved
-            .iter()
-            .copied()
-            .filter(|c| tied.iter().any(|t| t.cell == c.cell) || c.solved_ci95.1 >= NEAR_BEST * lo)
-            .filter(|c| c.solved_epoch[1].is_some())
-            .collect();
-        let fastest = candidates
-            .iter()
-            .copied()
-            .min_by(|a, b| {
-                median(a)
-                    .total_cmp(&median(b))
-                    .then(speed_interval(a).1.total_cmp(&speed_interval(b).1))
-            })
-            .unwrap_or(best);
-        let (f_lo, f_hi) = speed_interval(fastest);
-        let mut fastest_tied: Vec<&Cell> = candidates
-            .iter()
-            .copied()
-            .filter(|c| {
-                let (a, b) = speed_interval(c);
-                c.cell == fastest.cell || (a <= f_hi && f_lo <= b)
-            })
-            .collect();
-        if fastest_tied.is_empty() {
-            fastest_tied.push(fastest);
-        }
-        Some(Verdict {
-            best,
-            tied,
-            fastest,
-            fastest_tied,
-        })
+        verdict(&self.cells)
     }
+}
+
+/// The verdict over any set of cells (one init's learning rates, or every configuration of the
+/// sweep): the most reliable, the cells tied with it and the fastest of those that solve about
+/// as often. None when no cell solved.
+pub fn verdict<'a>(cells: &[&'a Cell]) -> Option<Verdict<'a>> {
+    let solved: Vec<&'a Cell> = cells
+        .iter()
+        .copied()
+        .filter(|c| c.solved > 0 && c.solved_fraction.is_finite())
+        .collect();
+    let best = solved.iter().copied().max_by(|a, b| {
+        a.solved_fraction
+            .total_cmp(&b.solved_fraction)
+            .then(median(b).total_cmp(&median(a)))
+    })?;
+    let (lo, hi) = best.solved_ci95;
+    let tied: Vec<&Cell> = solved
+        .iter()
+        .copied()
+        .filter(|c| c.cell == best.cell || (c.solved_ci95.1 >= lo && c.solved_ci95.0 <= hi))
+        .collect();
+    let candidates: Vec<&Cell> = solved
+        .iter()
+        .copied()
+        .filter(|c| tied.iter().any(|t| t.cell == c.cell) || c.solved_ci95.1 >= NEAR_BEST * lo)
+        .filter(|c| c.solved_epoch[1].is_some())
+        .collect();
+    let fastest = candidates
+        .iter()
+        .copied()
+        .min_by(|a, b| {
+            median(a)
+                .total_cmp(&median(b))
+                .then(speed_interval(a).1.total_cmp(&speed_interval(b).1))
+        })
+        .unwrap_or(best);
+    let (f_lo, f_hi) = speed_interval(fastest);
+    let mut fastest_tied: Vec<&Cell> = candidates
+        .iter()
+        .copied()
+        .filter(|c| {
+            let (a, b) = speed_interval(c);
+            c.cell == fastest.cell || (a <= f_hi && f_lo <= b)
+        })
+        .collect();
+    if fastest_tied.is_empty() {
+        fastest_tied.push(fastest);
+    }
+    Some(Verdict {
+        best,
+        tied,
+        fastest,
+        fastest_tied,
+    })
 }
 
 impl Verdict<'_> {
@@ -152,7 +158,7 @@ pub struct CellFinding {
 }
 
 impl CellFinding {
-    fn of(c: &Cell) -> CellFinding {
+    pub(super) fn of(c: &Cell) -> CellFinding {
         CellFinding {
             lr: c.lr,
             nets: c.nets,
@@ -480,48 +486,6 @@ pub fn symmetric_verdict(findings: &[Finding]) -> Option<(String, bool)> {
         ),
         below,
     ))
-}
-
-/// Two to four plain sentences of what the whole sweep found, for the top of the terminal
-/// summary and of report.html.
-pub fn overview(findings: &[Finding]) -> Vec<String> {
-    let mut out = Vec::new();
-    let nets: u64 = findings.iter().map(|f| f.nets).sum();
-    let solved: u64 = findings.iter().map(|f| f.solved).sum();
-    if nets == 0 {
-        return out;
-    }
-    out.push(format!(
-        "{solved} of {nets} nets ({}) solved XOR, across {} init schemes.",
-        share(solved as f64 / nets as f64),
-        findings.len()
-    ));
-    let random = findings
-        .iter()
-        .filter(|f| !f.one_net_per_rate)
-        .filter_map(|f| Some((f, f.best.as_ref()?)))
-        .max_by(|a, b| a.1.solved_fraction.total_cmp(&b.1.solved_fraction));
-    let never: Vec<&str> = findings
-        .iter()
-        .filter(|f| f.solved == 0)
-        .map(|f| f.init.as_str())
-        .collect();
-    if let Some((f, b)) = random {
-        let mut s = format!(
-            "The most reliable: {} at learning rate {}, {} solved",
-            f.init,
-            lr(b.lr),
-            share(b.solved_fraction)
-        );
-        if !never.is_empty() {
-            s.push_str(&format!("; {} never solved", never.join(", ")));
-        }
-        s.push('.');
-        out.push(s);
-    }
-    out.extend(widest_speed_spread(findings).and_then(speed_spread));
-    out.extend(symmetric_verdict(findings).map(|(s, _)| s));
-    out
 }
 
 #[cfg(test)]

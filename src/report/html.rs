@@ -18,6 +18,7 @@ use base64::Engine;
 
 use super::charts::data::{Cell, ChartData};
 use super::charts::{Chart, ChartOptions, Rendered};
+use super::answers::Answers;
 use super::findings::{self, Finding};
 use crate::baseline::LESSON_LR;
 use crate::format::{self, NONE};
@@ -57,6 +58,7 @@ struct Page<'a> {
 /// The whole page.
 pub fn page(
     data: &ChartData,
+    answers: &Answers,
     charts: &[Rendered],
     sweep_toml: &str,
     opts: &ChartOptions,
@@ -66,7 +68,7 @@ pub fn page(
         style: STYLE,
         script: &SCRIPT,
         config: config_view(data, sweep_toml),
-        headline: headline(data),
+        headline: headline(data, answers),
         figures,
         skipped,
         explorer: super::explorer::json(data, opts, sweep_toml),
@@ -100,6 +102,8 @@ const CONFIG_ORDER: [(&str, &str); 8] = [
 /// "The sweep": its size and sweep.toml, key by key.
 struct ConfigView {
     cells: usize,
+    /// What a cell is: "init × trainer setting × learning rate".
+    cell_words: &'static str,
     nets: u64,
     /// sweep.toml's keys in reading order; None when it does not parse (then `raw` is shown).
     table: Option<Vec<ConfigRow>>,
@@ -195,6 +199,7 @@ fn config_view(data: &ChartData, sweep_toml: &str) -> ConfigView {
     });
     ConfigView {
         cells: data.cells.len(),
+        cell_words: super::answers::Shape::of(data).cell_words(),
         nets: data.cells.iter().map(|c| c.nets).sum(),
         sample: table.as_ref().and_then(|t| {
             t.get("runs_csv")?
@@ -215,6 +220,13 @@ fn config_view(data: &ChartData, sweep_toml: &str) -> ConfigView {
 /// net, the symmetric bound, the per-scheme findings and their table.
 struct Headline {
     overview: Vec<String>,
+    /// What one row of the per-scheme table is ("init", "init · trainer setting").
+    row_words: &'static str,
+    /// What matters: the ranking of the hyperparameters, each one's finding, and the grid
+    /// averages (labelled as such).
+    ranking: Option<String>,
+    matters: Vec<String>,
+    averages: Vec<String>,
     lesson: Option<LessonLine>,
     /// The symmetric nets' sentence, and whether it contradicts the symmetry argument.
     symmetric: Option<(String, bool)>,
@@ -281,12 +293,12 @@ fn lesson_line(data: &ChartData) -> Option<LessonLine> {
     })
 }
 
-fn headline(data: &ChartData) -> Headline {
+fn headline(data: &ChartData, answers: &Answers) -> Headline {
     let groups = data.groups();
-    let found: Vec<Finding> = groups.iter().map(findings::finding).collect();
+    let found = &answers.summary;
     let plain = groups
         .iter()
-        .zip(&found)
+        .zip(found)
         .filter(|(g, f)| g.scheme.is_independent() && f.best.is_some())
         .map(|(_, f)| {
             // The sentence opens with the init's name.
@@ -297,10 +309,28 @@ fn headline(data: &ChartData) -> Headline {
             (f.init.clone(), rest.to_string())
         })
         .collect();
+    let symmetric = findings::symmetric_verdict(found);
+    // The symmetric nets' sentence is its own bullet (flagged when it contradicts the bound).
+    let overview = answers
+        .overview()
+        .into_iter()
+        .filter(|s| symmetric.as_ref().is_none_or(|(sym, _)| sym != s))
+        .collect();
+    let matters = &answers.what_matters;
     Headline {
-        overview: findings::overview(&found),
+        overview,
+        row_words: answers.shape.row_words(),
+        ranking: super::matters::ranking(matters),
+        matters: matters.iter().map(|m| m.sentence.clone()).collect(),
+        averages: matters
+            .iter()
+            .map(|m| {
+                let avg: Vec<String> = m.levels.iter().map(super::matters::grid_average).collect();
+                format!("{}: {}", m.name, avg.join(", "))
+            })
+            .collect(),
         lesson: lesson_line(data),
-        symmetric: findings::symmetric_verdict(&found),
+        symmetric,
         plain,
         groups: found.iter().map(GroupRow::new).collect(),
     }
@@ -630,6 +660,7 @@ mod tests {
         }];
         let page = String::from_utf8(page(
             &data,
+            &Answers::of(&data),
             &charts,
             "lr = \"0.5,<2>\"\nseeds = 10\n",
             &ChartOptions::default(),
@@ -666,6 +697,7 @@ mod tests {
         assert_eq!(command_line("lr = ["), None);
         let page = String::from_utf8(page(
             &ChartData::default(),
+            &Answers::default(),
             &[],
             toml,
             &ChartOptions::default(),
@@ -684,7 +716,7 @@ mod tests {
             cells: vec![cell("uniform", 8.787_878, 7, 0.001)],
             ..Default::default()
         };
-        let page = String::from_utf8(page(&data, &[], "", &ChartOptions::default())).unwrap();
+        let page = String::from_utf8(page(&data, &Answers::of(&data), &[], "", &ChartOptions::default())).unwrap();
         let heads = page.matches("<th class=\"n\" data-shown=").count() + 1;
         assert_eq!(heads, CELL_COLUMNS.len());
         // One format: 4 significant digits, the exact value kept for sorting and the filter.
@@ -698,7 +730,7 @@ mod tests {
             cells: vec![cell("symmetric", 2.0, 0, 0.1)],
             ..Default::default()
         };
-        let page = String::from_utf8(page(&data, &[], "", &ChartOptions::default())).unwrap();
+        let page = String::from_utf8(page(&data, &Answers::of(&data), &[], "", &ChartOptions::default())).unwrap();
         assert!(page.contains("class=\"warn\""));
     }
 }

@@ -3,6 +3,7 @@
 //! them under their file names and the pipeline decides where they go.
 
 pub mod aggregate;
+pub mod answers;
 pub mod charts;
 pub mod checks;
 pub mod csv;
@@ -12,6 +13,9 @@ pub mod html;
 pub mod manifest;
 pub mod runs;
 pub mod schema;
+pub mod matters;
+pub mod newcombe;
+pub mod overall;
 pub mod stats;
 pub mod terminal;
 
@@ -35,8 +39,8 @@ pub struct Visuals {
     pub files: Vec<(&'static str, Vec<u8>)>,
     /// Charts not drawn for lack of data, and why (report.html says so too).
     pub skipped: Vec<(&'static str, String)>,
-    /// What the sweep found, per init, for the terminal.
-    pub summary: Vec<findings::Finding>,
+    /// What the sweep found, for the terminal and `--json`.
+    pub answers: answers::Answers,
 }
 
 /// Draw the charts and the HTML page of a sweep from the bytes of its summary.csv, curves.csv
@@ -52,7 +56,8 @@ pub fn render_visuals(
 ) -> anyhow::Result<Visuals> {
     let data = charts::ChartData::from_csv(summary, curves, examples)?;
     let rendered = charts::render(&data, opts)?;
-    let page = html::page(&data, &rendered, sweep_toml, opts);
+    let answers = answers::Answers::of(&data);
+    let page = html::page(&data, &answers, &rendered, sweep_toml, opts);
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     for r in rendered {
@@ -65,7 +70,7 @@ pub fn render_visuals(
     Ok(Visuals {
         files,
         skipped,
-        summary: findings::findings(&data),
+        answers,
     })
 }
 
@@ -77,7 +82,7 @@ pub fn render(
     cells: &[CellResult],
     baseline: Option<&BaselineCurve>,
     opts: &ChartOptions,
-) -> anyhow::Result<(Files, Vec<findings::Finding>)> {
+) -> anyhow::Result<(Files, answers::Answers)> {
     let mut curves: Vec<CurveRows> = Vec::new();
     if let Some(b) = baseline {
         curves.push(CurveRows::Baseline {
@@ -109,5 +114,5 @@ pub fn render(
         (EXAMPLES_CSV, examples),
     ];
     out.extend(visuals.files);
-    Ok((out, visuals.summary))
+    Ok((out, visuals.answers))
 }

@@ -5,6 +5,7 @@
 //! line is wrapped at the width. What it says comes from [`super::findings`], the same findings
 //! report.html and the charts word.
 
+use super::answers::Answers;
 use super::findings::{self, Finding};
 use crate::format::{epochs, exponent, opt_epochs, share_range, value as lr};
 
@@ -146,8 +147,10 @@ const HEAD: [&str; 5] = [
 ];
 
 /// The table, if it fits in `width` columns.
-fn table(findings: &[Finding], width: usize) -> Option<Vec<String>> {
+fn table(findings: &[Finding], width: usize, first: &'static str) -> Option<Vec<String>> {
     let rows = rows(findings);
+    let mut head = HEAD;
+    head[0] = first;
     let cells: Vec<&[String; 5]> = rows.iter().filter_map(|(r, _)| r.as_ref()).collect();
     let w: Vec<usize> = (0..5)
         .map(|i| {
@@ -161,7 +164,7 @@ fn table(findings: &[Finding], width: usize) -> Option<Vec<String>> {
                     }
                 })
                 .map(|c| c.chars().count())
-                .chain([HEAD[i].chars().count()])
+                .chain([head[i].chars().count()])
                 .max()
                 .unwrap_or(0)
         })
@@ -176,7 +179,7 @@ fn table(findings: &[Finding], width: usize) -> Option<Vec<String>> {
         }
         l.trim_end().to_string()
     };
-    let mut out = vec![line(HEAD)];
+    let mut out = vec![line(head)];
     for (r, heading) in &rows {
         match r {
             Some(c) => out.push(line([&c[0], &c[1], &short_rates(&c[2]), &c[3], &c[4]])),
@@ -263,14 +266,26 @@ fn blocks(findings: &[Finding], width: usize) -> Vec<String> {
 }
 
 /// The summary, laid out for `width` columns (see the module docs).
-pub fn render(findings: &[Finding], width: usize) -> String {
+pub fn render(answers: &Answers, width: usize) -> String {
+    let findings = &answers.summary;
     let width = width.max(MIN_COLUMNS);
     let mut lines = vec!["What the sweep found:".to_string()];
-    for s in findings::overview(findings) {
+    for s in answers.overview() {
         lines.extend(wrap(&s, width, 2, 2));
     }
+    let matters = answers.matters_lines();
+    if !matters.is_empty() {
+        lines.push(String::new());
+        lines.push("What matters (every number and the pooled averages: --json):".into());
+        for s in matters {
+            lines.extend(wrap(&s, width, 2, 4));
+        }
+    }
     lines.push(String::new());
-    lines.extend(table(findings, width).unwrap_or_else(|| blocks(findings, width)));
+    lines.extend(
+        table(findings, width, answers.shape.row_words())
+            .unwrap_or_else(|| blocks(findings, width)),
+    );
     let notes: Vec<String> = findings
         .iter()
         .filter_map(|f| {

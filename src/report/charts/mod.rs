@@ -113,7 +113,7 @@ pub fn render(data: &ChartData, opts: &ChartOptions) -> anyhow::Result<Vec<Rende
         |d, _| symmetry::draw(d),
         |d, _| boundaries::draw(d),
     ];
-    if !effects::effects(data).is_empty() {
+    if !crate::report::matters::what_matters(data).is_empty() {
         makers.insert(2, |d, _| effects::draw(d));
     }
     makers.par_iter().map(|draw| draw(data, opts)).collect()

@@ -5,7 +5,7 @@
 //! are combined in quadrature. Unlike the Wald interval it stays inside [−1, 1], behaves at 0 %
 //! and 100 %, and covers close to 95 % even at the few dozen nets of a small cell. Pure maths.
 
-use crate::report::stats::wilson_95;
+use super::stats::wilson_95;
 
 /// p₂ − p₁ for `k2` of `n2` against `k1` of `n1`, with its 95 % interval (Newcombe's hybrid
 /// score interval). None when either count of trials is zero.
