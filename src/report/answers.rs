@@ -126,7 +126,11 @@ impl Answers {
         ));
         let random = f.iter().filter(|f| !f.one_net_per_rate).count();
         if let Some(o) = &self.overall {
-            out.extend(overall::overall_sentences(o, random, self.shape.row_plural()));
+            out.extend(overall::overall_sentences(
+                o,
+                random,
+                self.shape.row_plural(),
+            ));
         }
         let never: Vec<&str> = f
             .iter()

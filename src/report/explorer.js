@@ -21,7 +21,8 @@
     var t = doc.createElement('table');
     var head = t.createTHead().insertRow();
     var corner = doc.createElement('th');
-    corner.textContent = 'init \\ learning rate';
+    var settings = data.inits.some(function (i) { return i.indexOf(' · ') >= 0; });
+    corner.textContent = (settings ? 'init · trainer setting' : 'init') + ' \\ learning rate';
     head.appendChild(corner);
     data.lrs_text.forEach(function (lr) {
       var th = doc.createElement('th');

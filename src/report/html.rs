@@ -16,9 +16,9 @@
 use askama::Template;
 use base64::Engine;
 
+use super::answers::Answers;
 use super::charts::data::{Cell, ChartData};
 use super::charts::{Chart, ChartOptions, Rendered};
-use super::answers::Answers;
 use super::findings::{self, Finding};
 use crate::baseline::LESSON_LR;
 use crate::format::{self, NONE};
@@ -716,7 +716,14 @@ mod tests {
             cells: vec![cell("uniform", 8.787_878, 7, 0.001)],
             ..Default::default()
         };
-        let page = String::from_utf8(page(&data, &Answers::of(&data), &[], "", &ChartOptions::default())).unwrap();
+        let page = String::from_utf8(page(
+            &data,
+            &Answers::of(&data),
+            &[],
+            "",
+            &ChartOptions::default(),
+        ))
+        .unwrap();
         let heads = page.matches("<th class=\"n\" data-shown=").count() + 1;
         assert_eq!(heads, CELL_COLUMNS.len());
         // One format: 4 significant digits, the exact value kept for sorting and the filter.
@@ -730,7 +737,14 @@ mod tests {
             cells: vec![cell("symmetric", 2.0, 0, 0.1)],
             ..Default::default()
         };
-        let page = String::from_utf8(page(&data, &Answers::of(&data), &[], "", &ChartOptions::default())).unwrap();
+        let page = String::from_utf8(page(
+            &data,
+            &Answers::of(&data),
+            &[],
+            "",
+            &ChartOptions::default(),
+        ))
+        .unwrap();
         assert!(page.contains("class=\"warn\""));
     }
 }

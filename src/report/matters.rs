@@ -132,39 +132,68 @@ fn option_cells(data: &ChartData) -> Vec<&Cell> {
     if varies { cells } else { Vec::new() }
 }
 
+/// The hyperparameters that vary among an options sweep's random-init cells (beyond the
+/// learning rate), in the grid's order: their names, their values in the order the grid has
+/// them, and each cell with the index of its value of each.
+pub struct Varying<'a> {
+    pub names: Vec<&'static str>,
+    pub values: Vec<Vec<String>>,
+    pub cells: Vec<(&'a Cell, Vec<usize>)>,
+}
+
+/// The grid of an options sweep ([`Varying`]); empty for a sweep of the lesson's trainer.
+pub fn varying(data: &ChartData) -> Varying<'_> {
+    let cells = option_cells(data);
+    let per_layer = cells.iter().any(|c| c.scheme.setting.lr_out().is_some());
+    let keyed: Vec<Vec<(&'static str, String)>> =
+        cells.iter().map(|&c| factors(c, per_layer)).collect();
+    let n = keyed.first().map_or(0, Vec::len);
+    let mut v = Varying {
+        names: Vec::new(),
+        values: Vec::new(),
+        cells: cells.iter().map(|&c| (c, Vec::new())).collect(),
+    };
+    for i in 0..n {
+        let mut values: Vec<String> = Vec::new();
+        for f in &keyed {
+            if !values.contains(&f[i].1) {
+                values.push(f[i].1.clone());
+            }
+        }
+        if values.len() < 2 {
+            continue;
+        }
+        for (cell, f) in v.cells.iter_mut().zip(&keyed) {
+            cell.1
+                .push(values.iter().position(|x| *x == f[i].1).unwrap_or(0));
+        }
+        v.names.push(keyed[0][i].0);
+        v.values.push(values);
+    }
+    v
+}
+
 /// Every hyperparameter with two or more values, ranked by how much the best achievable share
 /// changes (most first). Empty for a sweep of the lesson's trainer.
 pub fn what_matters(data: &ChartData) -> Vec<Matter> {
-    let cells = option_cells(data);
-    let per_layer = cells.iter().any(|c| c.scheme.setting.lr_out().is_some());
-    let keyed: Vec<(&Cell, Vec<(&'static str, String)>)> =
-        cells.iter().map(|&c| (c, factors(c, per_layer))).collect();
-    let mut lrs: Vec<f64> = cells.iter().map(|c| c.lr).collect();
+    let v = varying(data);
+    let mut lrs: Vec<f64> = v.cells.iter().map(|(c, _)| c.lr).collect();
     lrs.sort_by(f64::total_cmp);
     lrs.dedup();
-    let Some((_, first)) = keyed.first() else {
-        return Vec::new();
-    };
-    let mut out: Vec<Matter> = (0..first.len())
-        .filter_map(|i| {
-            let mut values: Vec<&String> = Vec::new();
-            for (_, f) in &keyed {
-                if !values.contains(&&f[i].1) {
-                    values.push(&f[i].1);
-                }
-            }
-            let levels: Vec<Level> = values
-                .iter()
-                .map(|v| {
-                    let with: Vec<&Cell> = keyed
+    let mut out: Vec<Matter> = (0..v.names.len())
+        .map(|i| {
+            let levels = (0..v.values[i].len())
+                .map(|k| {
+                    let with: Vec<&Cell> = v
+                        .cells
                         .iter()
-                        .filter(|(_, f)| &f[i].1 == *v)
+                        .filter(|(_, f)| f[i] == k)
                         .map(|(c, _)| *c)
                         .collect();
-                    level(v, &with, &lrs)
+                    level(&v.values[i][k], &with, &lrs)
                 })
                 .collect();
-            (levels.len() > 1).then(|| matter(first[i].0, levels))
+            matter(v.names[i], levels)
         })
         .collect();
     out.sort_by(|a, b| {
@@ -201,9 +230,9 @@ fn matter(name: &'static str, levels: Vec<Level>) -> Matter {
     let key = |c: &&Configuration| c.cell.solved_fraction;
     let hi = bests.iter().max_by(|a, b| key(a).total_cmp(&key(b)));
     let lo = bests.iter().min_by(|a, b| key(a).total_cmp(&key(b)));
-    let change = hi.zip(lo).and_then(|(h, l)| {
-        difference_95(l.cell.solved, l.cell.nets, h.cell.solved, h.cell.nets)
-    });
+    let change = hi
+        .zip(lo)
+        .and_then(|(h, l)| difference_95(l.cell.solved, l.cell.nets, h.cell.solved, h.cell.nets));
     let contrasts: Vec<Contrast> = levels[1..]
         .iter()
         .map(|l| contrast(l, &levels[0]))
@@ -282,7 +311,11 @@ pub fn contrast_sentence(name: &str, c: &Contrast, l: &Level) -> String {
             c.compared_at
         ),
         _ if apart == c.compared_at => {
-            let way = if c.lower_at.is_empty() { "more" } else { "less" };
+            let way = if c.lower_at.is_empty() {
+                "more"
+            } else {
+                "less"
+            };
             format!("{head}: solves {way} often at every learning rate.")
         }
         (false, true) => format!(
@@ -424,9 +457,16 @@ mod tests {
         assert_eq!(mom.levels[0].grid_average.solved, 364);
         assert_eq!(mom.levels[1].grid_average.solved, 314);
         let c = &mom.contrasts[0];
-        assert_eq!((c.higher_at.as_slice(), c.lower_at.as_slice()), (&[0.05][..], &[32.0][..]));
+        assert_eq!(
+            (c.higher_at.as_slice(), c.lower_at.as_slice()),
+            (&[0.05][..], &[32.0][..])
+        );
         assert_eq!(c.compared_at, 3);
-        assert!(mom.sentence.contains("reverses with the learning rate"), "{}", mom.sentence);
+        assert!(
+            mom.sentence.contains("reverses with the learning rate"),
+            "{}",
+            mom.sentence
+        );
         // Best achievable: 160/200 at 0.05 against 152/200 at 1: within noise.
         let best = |i: usize| mom.levels[i].best.as_ref().unwrap().cell.lr;
         assert_eq!((best(0), best(1)), (1.0, 0.05));
@@ -447,7 +487,12 @@ mod tests {
             ..ChartData::default()
         };
         let m = what_matters(&data);
-        assert!(m[0].sentence.contains("more often at lr 0.05, no clear difference at the other 1"), "{}", m[0].sentence);
+        assert!(
+            m[0].sentence
+                .contains("more often at lr 0.05, no clear difference at the other 1"),
+            "{}",
+            m[0].sentence
+        );
         assert!(m[0].best_change_ci95.unwrap().0 < 0.0);
         let lesson = ChartData {
             cells: vec![cell(0, 0.0, 0.05, 20), cell(1, 0.0, 1.0, 100)],
@@ -461,6 +506,8 @@ mod tests {
             lower_at: vec![],
             compared_at: 2,
         };
-        assert!(contrast_sentence("momentum", &apart, &m[0].levels[1]).contains("at no learning rate"));
+        assert!(
+            contrast_sentence("momentum", &apart, &m[0].levels[1]).contains("at no learning rate")
+        );
     }
 }

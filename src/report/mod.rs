@@ -11,11 +11,11 @@ mod explorer;
 pub mod findings;
 pub mod html;
 pub mod manifest;
-pub mod runs;
-pub mod schema;
 pub mod matters;
 pub mod newcombe;
 pub mod overall;
+pub mod runs;
+pub mod schema;
 pub mod stats;
 pub mod terminal;
 

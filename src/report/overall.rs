@@ -131,7 +131,10 @@ pub fn overall_sentences(o: &Overall, schemes: usize, rows: &str) -> Vec<String>
                 best_of_each[..shown].join(", ")
             ));
             if best_of_each.len() > shown {
-                s.push_str(&format!(" and {} more (--json)", best_of_each.len() - shown));
+                s.push_str(&format!(
+                    " and {} more (--json)",
+                    best_of_each.len() - shown
+                ));
             }
             s.push('.');
         }
@@ -149,4 +152,3 @@ pub fn overall_sentences(o: &Overall, schemes: usize, rows: &str) -> Vec<String>
     }
     out
 }
-

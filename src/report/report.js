@@ -67,6 +67,8 @@
     doc.head.appendChild(style);
     var hidden = [];
     var restyle = function () {
+      // The learning rate stays in view beside the init while the table scrolls sideways.
+      table.style.setProperty('--first-col', heads[0].getBoundingClientRect().width + 'px');
       style.textContent = hidden.map(function (h, i) {
         return h ? '#cells tr > :nth-child(' + (i + 1) + ') { display: none; }' : '';
       }).join('\n');
@@ -135,11 +137,13 @@
     });
     var filter = doc.getElementById('cell-filter');
     var count = doc.getElementById('cell-count');
+    var idAt = Array.prototype.map.call(heads, function (h) { return h.textContent; }).indexOf('cell');
     var apply = function () {
       var words = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
       var shown = 0;
       rows.forEach(function (r) {
-        var okRow = words.every(function (w) {
+        var kept = !XS.keep || XS.keep[r.cells[idAt].getAttribute('data-v')];
+        var okRow = kept && words.every(function (w) {
           if (r.xsText.indexOf(w) >= 0) return true;
           return NUM.test(w) && r.xsNums.some(function (v) { return matchesNumber(w, v); });
         });
@@ -149,5 +153,76 @@
       count.textContent = shown + ' of ' + rows.length + ' cells shown';
     };
     if (filter) { filter.addEventListener('input', apply); apply(); }
+    XS.filterCells = apply;
+  }
+
+  // ---- Parallel coordinates: drag along an axis to keep the cells whose line passes there. ----
+  // The lines and axes are Rust's drawing; their marks say where each line crosses each axis
+  // (data-pc) and where each axis runs (data-axis). The script only greys the rest out, outlines
+  // the stretch kept, and filters the cell table.
+  var pc = doc.querySelector('figure[data-chart=parallel_coordinates] svg.chart');
+  if (pc) {
+    var marks = pc.querySelectorAll('.hits circle');
+    var axes = [], lines = [];
+    Array.prototype.forEach.call(marks, function (c) {
+      var a = c.getAttribute('data-axis'), p = c.getAttribute('data-pc');
+      if (a) { a = a.split(',').map(Number); axes[a[0]] = { x: +c.getAttribute('cx'), top: a[1], bottom: a[2] }; }
+      if (p) lines.push({ cell: c.getAttribute('data-cell'), ys: p.split(',').map(Number) });
+    });
+    var layer = XS.el('g', { 'class': 'pc-layer' });
+    pc.insertBefore(layer, pc.querySelector('.hits'));
+    var brushes = {}, drag = null;
+    var at = function (ev) {
+      var p = pc.createSVGPoint(); p.x = ev.clientX; p.y = ev.clientY;
+      return p.matrixTransform(pc.getScreenCTM().inverse());
+    };
+    var redraw = function () {
+      while (layer.firstChild) layer.removeChild(layer.firstChild);
+      var on = Object.keys(brushes);
+      var kept = lines.filter(function (l) {
+        return on.every(function (i) { var b = brushes[i], y = l.ys[i]; return y >= b[0] && y <= b[1]; });
+      });
+      XS.keep = null;
+      if (on.length) {
+        XS.keep = {};
+        kept.forEach(function (l) { XS.keep[l.cell] = true; });
+        XS.el('rect', { x: 0, y: 0, width: '100%', height: '100%', fill: '#fff', 'fill-opacity': 0.75 }, layer);
+        kept.forEach(function (l) {
+          XS.el('polyline', { points: l.ys.map(function (y, i) { return axes[i].x + ',' + y; }).join(' '),
+            fill: 'none', stroke: '#c0392b', 'stroke-width': 2 }, layer);
+        });
+        on.forEach(function (i) {
+          var b = brushes[i];
+          XS.el('rect', { x: axes[i].x - 7, y: b[0], width: 14, height: Math.max(2, b[1] - b[0]),
+            fill: 'none', stroke: '#000', 'stroke-width': 2 }, layer);
+        });
+      }
+      axes.forEach(function (a, i) {
+        XS.el('rect', { x: a.x - 12, y: a.top, width: 24, height: a.bottom - a.top, fill: 'transparent',
+          'class': 'pc-grab', 'data-i': i }, layer);
+      });
+      if (XS.filterCells) XS.filterCells();
+    };
+    layer.addEventListener('pointerdown', function (ev) {
+      var i = ev.target.getAttribute && ev.target.getAttribute('data-i');
+      if (i === null || i === undefined) return;
+      var y = at(ev).y;
+      drag = { i: i, y0: y, moved: false };
+      ev.target.setPointerCapture(ev.pointerId);
+      ev.preventDefault();
+    });
+    layer.addEventListener('pointermove', function (ev) {
+      if (!drag) return;
+      var y = at(ev).y;
+      if (Math.abs(y - drag.y0) > 3) drag.moved = true;
+      if (drag.moved) { brushes[drag.i] = [Math.min(drag.y0, y), Math.max(drag.y0, y)]; redraw(); }
+    });
+    var end = function () {
+      if (drag && !drag.moved) { delete brushes[drag.i]; redraw(); }
+      drag = null;
+    };
+    layer.addEventListener('pointerup', end);
+    layer.addEventListener('pointercancel', end);
+    redraw();
   }
 })();

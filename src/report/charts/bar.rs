@@ -123,3 +123,68 @@ pub(crate) fn bar_width(bar: &Bar) -> u32 {
     let height = text(18).font.box_size("Ag").map_or(18, |b| b.1) as i32;
     (10 + BAR_BODY + TICK + TICK_GAP + widest_label(bar) + 10 + height + 30) as u32
 }
+
+/// Height of a colour bar laid across the page: its title, the gradient, ticks and labels.
+pub(crate) const ACROSS_HEIGHT: i32 = 24 + BAR_BODY / 2 + TICK + TICK_GAP + 20;
+
+/// A colour bar laid across a narrow page under its grid: its title above, the gradient from
+/// absolute pixel column `cols.start` to `cols.end` at row `top`, ticks and labels below.
+pub(crate) fn colour_bar_across<DB: Backend>(
+    area: &Area<DB>,
+    bar: &Bar,
+    cols: Range<i32>,
+    top: i32,
+) -> anyhow::Result<()> {
+    let base = area.get_base_pixel();
+    let (left, right) = (cols.start, cols.end - 1);
+    text_at(
+        area,
+        ((left + right) / 2, top),
+        &bar.desc,
+        anchored(text(16), HPos::Center, VPos::Top),
+    )?;
+    let (y0, y1) = (top + 24, top + 24 + BAR_BODY / 2);
+    for x in left..=right {
+        let f = f64::from(x - left) / f64::from((right - left).max(1));
+        area.draw(&PathElement::new(
+            vec![(x - base.0, y0 - base.1), (x - base.0, y1 - base.1)],
+            (bar.palette)(f).stroke_width(1),
+        ))?;
+    }
+    area.draw(&Rectangle::new(
+        [(left - base.0, y0 - base.1), (right - base.0, y1 - base.1)],
+        colour::GREY.stroke_width(1),
+    ))?;
+    let r = &bar.range;
+    let x_of = |v: f64| {
+        let f = ((v - r.start) / (r.end - r.start)).clamp(0.0, 1.0);
+        left + (f * f64::from(right - left)).round() as i32
+    };
+    let tick = |x: i32, len: i32| {
+        area.draw(&PathElement::new(
+            vec![(x - base.0, y1 - base.1), (x - base.0, y1 + len - base.1)],
+            BLACK.stroke_width(1),
+        ))
+    };
+    for &m in &bar.minor {
+        tick(x_of(m), TICK / 2)?;
+    }
+    for (v, label) in &bar.ticks {
+        let x = x_of(*v);
+        tick(x, TICK)?;
+        let h = if x - left < 20 {
+            HPos::Left
+        } else if right - x < 20 {
+            HPos::Right
+        } else {
+            HPos::Center
+        };
+        text_at(
+            area,
+            (x, y1 + TICK + TICK_GAP),
+            label,
+            anchored(text(15), h, VPos::Top),
+        )?;
+    }
+    Ok(())
+}

@@ -66,6 +66,8 @@ pub struct Hit {
     pub x: i32,
     pub y: i32,
     pub say: String,
+    /// More for the page's script, as attributes of the mark (name, value).
+    pub attrs: Vec<(&'static str, String)>,
 }
 
 /// What a chart's drawing collects besides the picture: the page's readouts.
@@ -129,9 +131,14 @@ pub(super) fn svg(
     let end = out.rfind("</svg>").context("plotters wrote no </svg>")?;
     let mut marks = String::from("<g class=\"hits\" fill=\"none\">\n");
     for h in &hits {
+        let more: String = h
+            .attrs
+            .iter()
+            .map(|(k, v)| format!(" {k}=\"{}\"", esc(v)))
+            .collect();
         let _ = writeln!(
             marks,
-            "<circle cx=\"{}\" cy=\"{}\" r=\"9\" data-say=\"{}\"/>",
+            "<circle cx=\"{}\" cy=\"{}\" r=\"9\" data-say=\"{}\"{more}/>",
             h.x,
             h.y,
             esc(&h.say)
@@ -167,6 +174,7 @@ pub(super) fn curve_hits<DB: Backend>(
             x: hx,
             y: hy,
             say: say(i),
+            attrs: Vec::new(),
         });
     }
 }
@@ -174,7 +182,12 @@ pub(super) fn curve_hits<DB: Backend>(
 /// A readout at the point `p` (plot coordinates) of `chart`.
 pub(super) fn hit_at<DB: Backend>(chart: &Plot<DB>, p: (f64, f64), say: String, hits: &mut Hits) {
     let (x, y) = chart.backend_coord(&p);
-    hits.push(Hit { x, y, say });
+    hits.push(Hit {
+        x,
+        y,
+        say,
+        attrs: Vec::new(),
+    });
 }
 
 #[cfg(test)]

@@ -41,6 +41,17 @@ impl Scheme {
         s
     }
 
+    /// The scheme for a chart's title: "uniform:1 init", or with the setting where the sweep
+    /// varies the trainer ("uniform:1 init, the lesson's trainer", "uniform:1 init · tanh").
+    pub fn title(&self, data: &ChartData) -> String {
+        let setting = self.setting.describe();
+        match (setting.is_empty(), data.settings_vary()) {
+            (true, true) => format!("{} init, the lesson's trainer", self.init_label()),
+            (true, false) => format!("{} init", self.init_label()),
+            (false, _) => format!("{} init · {setting}", self.init_label()),
+        }
+    }
+
     /// The initialisation alone, as `--init` spells it.
     pub fn init_label(&self) -> String {
         let mut s = self.init.clone();
@@ -270,6 +281,13 @@ impl ChartData {
 
     /// The groups of independent random weights (uniform, normal): what the heat map and the
     /// solved-by-learning-rate chart compare.
+    /// Whether the sweep trains with more than one trainer setting.
+    pub fn settings_vary(&self) -> bool {
+        self.cells
+            .windows(2)
+            .any(|w| w[0].scheme.setting != w[1].scheme.setting)
+    }
+
     pub fn independent_groups(&self) -> Vec<Group<'_>> {
         self.groups()
             .into_iter()

@@ -13,8 +13,8 @@ use plotters::prelude::*;
 use super::axis::Axis;
 use super::data::ChartData;
 use super::{
-    Area, Backend, Heading, Hits, PAGE_WIDTH, Rendered, colour, end_labels, finite_range,
-    heading, hit_at, line, png, svg,
+    Area, Backend, Heading, Hits, PAGE_WIDTH, Rendered, colour, finite_range, heading, hit_at,
+    legend, line, png, svg,
 };
 use crate::format;
 use crate::report::matters::{self, Matter};
@@ -85,14 +85,25 @@ fn caption(matters: &[Matter]) -> String {
     s
 }
 
-/// One hyperparameter: a line per value over the learning rate, each point on its interval,
-/// the value's name at the line's end. The values' points are set a little apart sideways so
-/// that their intervals do not hide each other.
-fn panel<DB: Backend>(area: &Area<DB>, m: &Matter, x: &Axis, hits: &mut Hits) -> anyhow::Result<()> {
+/// One hyperparameter: a line per value over the learning rate, each point on its interval, a
+/// legend naming each value with its best achievable share. The values' points are set a
+/// little apart sideways so that their intervals do not hide each other.
+fn panel<DB: Backend>(
+    area: &Area<DB>,
+    m: &Matter,
+    x: &Axis,
+    hits: &mut Hits,
+) -> anyhow::Result<()> {
     let y = Axis::fraction();
-    let mut chart = super::plot(area, Some(m.name), x, &y, "learning rate (log scale)", "solved")?;
+    let mut chart = super::plot(
+        area,
+        Some(m.name),
+        x,
+        &y,
+        "learning rate (log scale)",
+        "solved",
+    )?;
     let k = m.levels.len();
-    let mut ends = Vec::new();
     for (i, (l, c)) in m.levels.iter().zip(colour::distinct(k)).enumerate() {
         let shift = 0.025 * (i as f64 - (k - 1) as f64 / 2.0);
         let pts: Vec<(f64, &matters::AtRate)> = l
@@ -108,7 +119,21 @@ fn panel<DB: Backend>(area: &Area<DB>, m: &Matter, x: &Axis, hits: &mut Hits) ->
             )
         }))?;
         let path: Vec<(f64, f64)> = pts.iter().map(|(px, a)| (*px, a.share.share)).collect();
-        line(&mut chart, vec![path.clone()], c.stroke_width(2), None)?;
+        let name = match &l.best {
+            Some(b) => format!(
+                "{}: best {} (lr {})",
+                l.value,
+                format::share(b.cell.solved_fraction),
+                format::value(b.cell.lr)
+            ),
+            None => format!("{}: never solved", l.value),
+        };
+        line(
+            &mut chart,
+            vec![path.clone()],
+            c.stroke_width(2),
+            Some(&name),
+        )?;
         chart.draw_series(path.iter().map(|p| Circle::new(*p, 4, c.filled())))?;
         for (px, a) in &pts {
             let say = format!(
@@ -123,11 +148,8 @@ fn panel<DB: Backend>(area: &Area<DB>, m: &Matter, x: &Axis, hits: &mut Hits) ->
             );
             hit_at(&chart, (*px, a.share.share), say, hits);
         }
-        if let Some(last) = path.last() {
-            ends.push((*last, l.value.clone(), c));
-        }
     }
-    end_labels(area, &chart, &ends)
+    legend(&mut chart, SeriesLabelPosition::LowerLeft)
 }
 
 #[cfg(test)]
@@ -135,8 +157,8 @@ mod tests {
     use super::*;
     use crate::hyper::Setting;
     use crate::report::charts::data::Cell;
-    use crate::report::stats::wilson_95;
     use crate::report::charts::data::{CellCurve, Scheme};
+    use crate::report::stats::wilson_95;
     use crate::train::Activation;
 
     fn cell(id: u64, activation: Activation, lr: f64, solved: u64) -> Cell {
@@ -186,9 +208,20 @@ mod tests {
             panic!("not drawn");
         };
         // Each value's line is labelled at its end, and each point reads out its numbers.
-        assert!(c.svg.contains("\nsigmoid\n") && c.svg.contains("\ntanh\n"));
-        assert!(c.svg.contains("activation tanh at learning rate 4: 70% solved (70 of 100)"));
-        assert!(c.caption.contains("activation tanh against sigmoid: solves more often at every learning rate"), "{}", c.caption);
+        assert!(
+            c.svg.contains("sigmoid: best 30% (lr 4)") && c.svg.contains("tanh: best 90% (lr 1)")
+        );
+        assert!(
+            c.svg
+                .contains("activation tanh at learning rate 4: 70% solved (70 of 100)")
+        );
+        assert!(
+            c.caption.contains(
+                "activation tanh against sigmoid: solves more often at every learning rate"
+            ),
+            "{}",
+            c.caption
+        );
         let lesson_only = ChartData {
             cells: vec![
                 cell(0, Activation::Sigmoid, 1.0, 10),
@@ -196,6 +229,9 @@ mod tests {
             ],
             ..ChartData::default()
         };
-        assert!(matches!(draw(&lesson_only).unwrap(), Rendered::Skipped { .. }));
+        assert!(matches!(
+            draw(&lesson_only).unwrap(),
+            Rendered::Skipped { .. }
+        ));
     }
 }

@@ -46,9 +46,9 @@ pub fn draw(data: &ChartData, opts: &ChartOptions) -> anyhow::Result<Rendered> {
         .filter_map(|c| c.curve.epoch.last().copied())
         .fold(1.0, f64::max);
     let x = Axis::epochs(max_epoch);
-    let scheme = ch.group.scheme.label();
+    let scheme = ch.group.scheme.title(data);
     let nets = cells[0].nets;
-    let title = format!("When nets solve XOR, by learning rate ({scheme} init)");
+    let title = format!("When nets solve XOR, by learning rate ({scheme})");
     let subtitle = format!(
         "share of the {nets} nets per learning rate with all four cases right by each epoch; never = not within the {} epochs trained{}",
         format::epochs(max_epoch),

@@ -9,8 +9,8 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::axis::Axis;
 use super::data::{Cell, ChartData};
 use super::{
-    Area, Backend, Bar, Heading, Hit, Hits, PAGE_WIDTH, Rendered, anchored, colour, colour_bar,
-    heading, hit_at, pick_evenly, png, svg, text, text_at,
+    ACROSS_HEIGHT, Area, Backend, Bar, Heading, Hit, Hits, PAGE_WIDTH, Rendered, anchored, colour,
+    colour_bar, colour_bar_across, heading, hit_at, pick_evenly, png, svg, text, text_at,
 };
 use crate::format;
 
@@ -70,6 +70,14 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
         lrs: &lrs,
         grid: &grid,
         labels: groups.iter().map(|g| g.scheme.label()).collect(),
+        rows: if groups
+            .iter()
+            .any(|g| g.scheme.setting != groups[0].scheme.setting)
+        {
+            "init · trainer setting"
+        } else {
+            "init"
+        },
     };
     // Rows at most 90 pixels high, so that one scheme is not one huge bar.
     let height = (174 + 90 * groups.len() as u32).clamp(420, 800);
@@ -82,8 +90,10 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
         let area = heading(root, &title, &subtitle)?;
         heat.strips(&area, hits)
     })?;
-    let mut caption =
-        "Share of nets that solved XOR in each (init, learning rate) cell".to_string();
+    let mut caption = format!(
+        "Share of nets that solved XOR in each cell ({} × learning rate)",
+        heat.rows
+    );
     let best = grid
         .iter()
         .flatten()
@@ -113,6 +123,8 @@ struct Heat<'a> {
     lrs: &'a [f64],
     grid: &'a [Vec<Option<&'a Cell>>],
     labels: Vec<String>,
+    /// What a row is: an init, or an init with a trainer setting.
+    rows: &'static str,
 }
 
 /// On the page: a row's height, the gap above it (its init's name), and the tick rows below.
@@ -166,7 +178,7 @@ impl Heat<'_> {
             &x,
             &y,
             "learning rate (one column per rate swept)",
-            "init scheme",
+            self.rows,
         )?;
         for (r, row) in self.grid.iter().enumerate() {
             for (c, cell) in row.iter().enumerate() {
@@ -212,7 +224,10 @@ impl Heat<'_> {
     }
 
     fn strips_height(&self) -> u32 {
-        (STRIP + STRIP_LABEL) as u32 * self.grid.len() as u32 + STRIP_TICKS
+        (STRIP + STRIP_LABEL) as u32 * self.grid.len() as u32
+            + STRIP_TICKS
+            + ACROSS_HEIGHT as u32
+            + 16
     }
 
     /// The page's: one strip per init under its name, the rates' values below the last (as
@@ -245,6 +260,7 @@ impl Heat<'_> {
                     x: centre.0,
                     y: centre.1,
                     say: self.say(r, c),
+                    attrs: Vec::new(),
                 });
             }
             y += STRIP;
@@ -275,7 +291,11 @@ impl Heat<'_> {
             (x0 + w as i32 / 2, y + 32),
             "learning rate",
             anchored(text(16), HPos::Center, VPos::Top),
-        )
+        )?;
+        let scale = Axis::fraction().clipped(0.0, 1.0);
+        let bar = Bar::of(&scale, "nets solved", colour::viridis);
+        let cols = (x0 + left + 20)..(x0 + w as i32 - left - 20);
+        colour_bar_across(area, &bar, cols, y + STRIP_TICKS as i32)
     }
 }
 

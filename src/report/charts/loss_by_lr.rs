@@ -125,9 +125,9 @@ pub fn draw(data: &ChartData, opts: &ChartOptions) -> anyhow::Result<Rendered> {
     // Every second epoch label on the PNG's narrower panels; all on the page's.
     let x = Axis::epochs(max_epoch);
     let y = Axis::log(lo * 0.7, hi * 1.5);
-    let scheme = ch.group.scheme.label();
+    let scheme = ch.group.scheme.title(data);
     let nets = cells[0].nets;
-    let title = format!("Loss over training, one panel per learning rate ({scheme} init)");
+    let title = format!("Loss over training, one panel per learning rate ({scheme})");
     let subtitle = format!(
         "learning rate = gradient-descent step size η; {nets} nets per learning rate; coloured line = median net, band = middle 50% of nets, grey = the other panels' medians; best = highest share solved, fastest = fastest of the rates tied with it{}",
         shown_note(&ch.group, cells.len())

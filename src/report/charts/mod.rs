@@ -23,6 +23,7 @@ mod epochs;
 mod heatmap;
 pub mod loss_by_lr;
 pub mod map;
+mod parallel;
 mod solved_by_lr;
 mod symmetry;
 mod text;
@@ -36,7 +37,7 @@ use rayon::prelude::*;
 
 use axis::Axis;
 pub use bar::Bar;
-use bar::{bar_width, colour_bar};
+use bar::{ACROSS_HEIGHT, bar_width, colour_bar, colour_bar_across};
 use canvas::{Area, Hits, Plot, curve_hits, hit_at, is_narrow, png, svg};
 pub use canvas::{Backend, Hit, Layout, PAGE_TEXT, PAGE_WIDTH};
 pub use data::ChartData;
@@ -78,12 +79,14 @@ pub struct ChartOptions {
 /// learn at most rates, so the panels show learning (uniform:0.1's are flat lines).
 pub const DEFAULT_CHART_INIT: &str = "uniform:1";
 
-/// The file names of every chart, in the order of the page. what_matters.png is drawn only for a
-/// sweep that varies a trainer option (so a sweep of the lesson's trainer looks as it always did).
-pub const FILES: [&str; 8] = [
+/// The file names of every chart, in the order of the page. what_matters.png and
+/// parallel_coordinates.png are drawn only for a sweep that varies a trainer option (so a sweep
+/// of the lesson's trainer looks as it always did).
+pub const FILES: [&str; 9] = [
     baseline::FILE,
     solved_by_lr::FILE,
     effects::FILE,
+    parallel::FILE,
     loss_by_lr::FILE,
     heatmap::FILE,
     epochs::FILE,
@@ -115,6 +118,7 @@ pub fn render(data: &ChartData, opts: &ChartOptions) -> anyhow::Result<Vec<Rende
     ];
     if !crate::report::matters::what_matters(data).is_empty() {
         makers.insert(2, |d, _| effects::draw(d));
+        makers.insert(3, |d, _| parallel::draw(d));
     }
     makers.par_iter().map(|draw| draw(data, opts)).collect()
 }
@@ -618,8 +622,8 @@ mod tests {
     #[test]
     fn nan_and_infinity_never_panic() {
         let r = render(&broken(), &ChartOptions::default()).unwrap();
-        // No trainer option varies: every chart but what_matters.png.
-        assert_eq!(r.len(), FILES.len() - 1);
+        // No trainer option varies: every chart but what_matters.png and the parallel coordinates.
+        assert_eq!(r.len(), FILES.len() - 2);
         // The lesson run had no finite loss: skipped, with the reason.
         assert!(matches!(&r[0], Rendered::Skipped { why, .. } if why.contains("no finite loss")));
         // The diverged nets' boundaries are still drawn, with a note instead of a heat map.
@@ -629,7 +633,7 @@ mod tests {
     #[test]
     fn charts_of_no_data_are_skipped_not_panics() {
         let r = render(&ChartData::default(), &ChartOptions::default()).unwrap();
-        assert_eq!(r.len(), FILES.len() - 1);
+        assert_eq!(r.len(), FILES.len() - 2);
         assert!(r.iter().all(|c| matches!(c, Rendered::Skipped { .. })));
         let unknown = ChartOptions {
             chart_init: Some("normal:2".into()),
