@@ -208,7 +208,7 @@
       if (i === null || i === undefined) return;
       var y = at(ev).y;
       drag = { i: i, y0: y, moved: false };
-      ev.target.setPointerCapture(ev.pointerId);
+      try { ev.target.setPointerCapture(ev.pointerId); } catch (e) { /* a synthetic pointer */ }
       ev.preventDefault();
     });
     layer.addEventListener('pointermove', function (ev) {

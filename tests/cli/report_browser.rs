@@ -833,6 +833,8 @@ fn report_works_in_headless_chromium_at_phone_and_laptop_width() {
         drop(page);
     }
 
+    check_option_grid(&mut browser, dir.path());
+
     // With scripts off the static report is all there: every row, every chart, and a word
     // that the explorer needs a script instead of its empty controls.
     let mut page = Page::open(&mut browser, &url, 420, false);
@@ -857,6 +859,75 @@ fn report_works_in_headless_chromium_at_phone_and_laptop_width() {
         "script errors: {:?}",
         browser.errors
     );
+}
+
+/// A sweep over trainer options with random inits, as a user runs it to learn what matters:
+/// its page names settings as settings, says what matters, keeps every chart's text inside its
+/// chart at both widths, keeps the init and the learning rate in view in the cell table, and
+/// its parallel coordinates filter the cell table by dragging along an axis (and clear on a tap).
+fn check_option_grid(browser: &mut Browser, dir: &Path) {
+    let grid = dir.join("grid");
+    crate::common::xorsweep()
+        .args(["sweep", "--init", "uniform:1", "--lr", "0.5,4,32"])
+        .args(["--momentum", "0,0.9", "--activation", "sigmoid,tanh"])
+        .args(["--seeds", "24", "--epochs", "300", "--quiet", "--out"])
+        .arg(&grid)
+        .timeout(Duration::from_secs(120))
+        .assert()
+        .success();
+    let html = fs::read_to_string(grid.join("report.html")).unwrap();
+    assert!(
+        html.contains("1 init × 4 trainer settings"),
+        "the grid is named"
+    );
+    assert!(html.contains("init × trainer setting × learning rate"));
+    assert!(html.contains("What changes the best achievable share most"));
+    assert!(
+        !html.contains("init schemes"),
+        "settings called init schemes"
+    );
+    let url = format!("file://{}", grid.join("report.html").display());
+    for width in [420, 1300] {
+        let mut p = Page::open(browser, &url, width, true);
+        let out = p.eval(
+            "(() => { const out = []; document.querySelectorAll('figure[data-chart] svg.chart').forEach(svg => { \
+               const r = svg.getBoundingClientRect(); svg.querySelectorAll('text').forEach(t => { \
+                 if (!t.textContent.trim()) return; const b = t.getBoundingClientRect(); \
+                 if (b.left < r.left - 1 || b.right > r.right + 1 || b.top < r.top - 1 || b.bottom > r.bottom + 1) \
+                   out.push(svg.getAttribute('aria-label') + ': ' + t.textContent); }); }); \
+               const lr = document.querySelector('#cells tbody td:nth-child(2)'); \
+               return [out, document.querySelectorAll('figure[data-chart=parallel_coordinates]').length, \
+                 getComputedStyle(lr).position]; })()",
+        );
+        assert_eq!(out, json!([[], 1, "sticky"]), "{width} px");
+    }
+    let mut p = Page::open(browser, &url, 1300, true);
+    // Drag along the solved axis over its top half: only cells solving at least about half stay.
+    let brushed = p.eval(
+        "(() => { const svg = document.querySelector('figure[data-chart=parallel_coordinates] svg.chart'); \
+           const grabs = svg.querySelectorAll('.pc-grab'); const g = grabs[grabs.length - 1]; \
+           const r = g.getBoundingClientRect(); const x = r.left + r.width / 2; \
+           const fire = (type, y) => g.dispatchEvent(new PointerEvent(type, { clientX: x, clientY: y, pointerId: 7, bubbles: true })); \
+           const rows = () => Array.from(document.querySelectorAll('#cells tbody tr')).filter(t => !t.hidden).length; \
+           const all = rows(); fire('pointerdown', r.top + 1); fire('pointermove', r.top + r.height / 2); \
+           fire('pointerup', r.top + r.height / 2); const kept = rows(); \
+           const shares = Array.from(document.querySelectorAll('#cells tbody tr')).filter(t => !t.hidden) \
+             .map(t => Number(t.cells[7].getAttribute('data-v'))); \
+           const g2 = svg.querySelectorAll('.pc-grab'); const h = g2[g2.length - 1]; \
+           h.dispatchEvent(new PointerEvent('pointerdown', { clientX: x, clientY: r.top + 5, pointerId: 7, bubbles: true })); \
+           h.dispatchEvent(new PointerEvent('pointerup', { clientX: x, clientY: r.top + 5, pointerId: 7, bubbles: true })); \
+           return [all, kept, Math.min(...shares), rows(), document.getElementById('cell-count').textContent]; })()",
+    );
+    let (all, kept) = (brushed[0].as_u64().unwrap(), brushed[1].as_u64().unwrap());
+    assert!(
+        kept > 0 && kept < all,
+        "brushing kept {kept} of {all}: {brushed}"
+    );
+    assert!(
+        brushed[2].as_f64().unwrap() >= 0.4,
+        "a brushed-out cell stayed: {brushed}"
+    );
+    assert_eq!(brushed[3].as_u64().unwrap(), all, "a tap clears: {brushed}");
 }
 
 /// What the explorer retrains from (no browser needed): examples.csv holds, per cell, its first

@@ -166,14 +166,19 @@ impl Axis {
         self
     }
 
-    /// Epochs 0..=max on a log10(1 + epoch) axis, ticked at 0, 1, 10, 100, …
+    /// Epochs 0..=max on a log10(1 + epoch) axis, ticked at 0, 1, 10, 100, …: written out up to
+    /// 10000, and every power from 100 on as 10ⁿ when the axis reaches 10⁵ (so that one axis never
+    /// mixes "10000" with "1e5").
     pub fn epochs(max: f64) -> Axis {
         let hi = (1.0 + max.max(1.0)).log10();
         let mut ticks = vec![(0.0, "0".to_string())];
         let mut minor = Vec::new();
         let mut p = 1.0f64;
+        let powers = max >= 1e5;
+        let mut d = 0;
         while p <= max.max(1.0) {
-            ticks.push(((1.0 + p).log10(), format::tick(p)));
+            ticks.push(((1.0 + p).log10(), power_label(d, powers && d > 1)));
+            d += 1;
             for m in 2..=9 {
                 let e = f64::from(m) * p;
                 if e <= max {
@@ -418,5 +423,8 @@ mod tests {
         assert_eq!(a.to(0.0), Some(0.0));
         assert_eq!(a.to(9.0), Some(1.0));
         assert!((a.range().end - 20001f64.log10()).abs() < 1e-12);
+        // Past 10⁵ every power from 100 is written as one.
+        let long = Axis::epochs(200_000.0);
+        assert_eq!(labels(&long), ["0", "1", "10", "10²", "10³", "10⁴", "10⁵"]);
     }
 }

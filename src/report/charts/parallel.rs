@@ -105,7 +105,16 @@ fn picture<DB: Backend>(
 ) -> anyhow::Result<()> {
     let (w, h) = area.dim_in_pixel();
     let base = area.get_base_pixel();
-    let (left, right) = (base.0 + 30, base.0 + w as i32 - 48);
+    // Room for the first axis's name centred on it and the last's, and for the solved
+    // axis's labels left of it.
+    let half = |a: Option<&PcAxis>| {
+        a.and_then(|a| super::bold(16).font.box_size(&a.name).ok())
+            .map_or(0, |b| b.0 as i32 / 2 + 6)
+    };
+    let (left, right) = (
+        base.0 + half(axes.first()).max(30),
+        base.0 + w as i32 - half(axes.last()).max(30),
+    );
     let (top, bottom) = (base.1 + 48, base.1 + h as i32 - 48);
     let k = axes.len().max(2) as i32;
     let x_of = |i: usize| left + (right - left) * i as i32 / (k - 1);
