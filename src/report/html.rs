@@ -89,7 +89,7 @@ pub fn page(
 /// sweep.toml's keys in the order a reader wants them (what was swept, how much, then the
 /// mechanics), with a few words each; keys not listed follow in file order.
 const CONFIG_ORDER: [(&str, &str); 8] = [
-    ("init", "init schemes"),
+    ("init", "initialisations"),
     ("lr", "learning rates"),
     ("seeds", "nets per cell"),
     ("epochs", "epochs per net"),
