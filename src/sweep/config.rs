@@ -112,7 +112,12 @@ pub struct ConfigPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub epochs: Option<u32>,
     /// Arithmetic of the lane trainer: f64 or f32 [default: f64].
-    #[arg(long, value_name = "P")]
+    #[arg(
+        long,
+        value_name = "P",
+        value_parser = Offer::parsed(Precision::ALL.map(Precision::name), |s: &str| s.parse::<Precision>()),
+        hide_possible_values = true
+    )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precision: Option<Precision>,
     /// Also record the first epoch whose loss is below X (column target_epoch).
