@@ -43,7 +43,10 @@ pub fn command() -> clap::Command {
 /// of the files here.
 fn no_file_names(arg: clap::Arg) -> clap::Arg {
     let unhinted = arg.get_value_hint() == ValueHint::Unknown;
-    if arg.get_action().takes_values() && unhinted && arg.get_possible_values().is_empty() {
+    // `num_args = 0`: a flag (map's --csv), whatever its action.
+    let takes =
+        arg.get_action().takes_values() && arg.get_num_args().is_none_or(|n| n.takes_values());
+    if takes && unhinted && arg.get_possible_values().is_empty() {
         arg.value_hint(ValueHint::Other)
     } else {
         arg

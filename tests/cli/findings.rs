@@ -129,6 +129,12 @@ fn the_summary_fits_the_terminal_and_opens_with_sentences() {
             assert!(text.contains(&format!("ε {eps}")), "{text}");
         }
         assert!(text.contains("one net per rate"), "{text}");
+        // The key comes before the figures it explains: above the first scheme's row.
+        let key = text.find("Tied-best: learning rates").expect("the key");
+        assert!(
+            key < text.find("\nlesson").expect("the lesson's row"),
+            "{text}"
+        );
         if width == 80 {
             // At 80 columns this sweep is a table: a header row, one row per scheme.
             assert!(
