@@ -239,6 +239,15 @@ fn read_config(dir: &Path, which: &str) -> anyhow::Result<Option<SweepConfig>> {
         })
 }
 
+/// The two sweep.toml: how they differ, and each epoch cap (None: unknown).
+type Configs = (Option<Vec<ConfigDifference>>, (Option<u32>, Option<u32>));
+
+fn configs(a: &Path, b: &Path) -> anyhow::Result<Configs> {
+    let (ca, cb) = (read_config(a, "A")?, read_config(b, "B")?);
+    let caps = (ca.as_ref().map(|c| c.epochs), cb.as_ref().map(|c| c.epochs));
+    Ok((config_differences(ca.as_ref(), cb.as_ref()), caps))
+}
+
 /// Keys of sweep.toml that change no cell's numbers: where the runs go and how they are
 /// chunked.
 const NOT_RESULTS: [&str; 3] = ["runs_csv", "runs_format", "chunk_nets"];
@@ -377,16 +386,10 @@ fn no_common_cell(ra: &[Keyed], rb: &[Keyed]) -> String {
 pub fn compare(a: &Path, b: &Path) -> anyhow::Result<Comparison> {
     let signal = signals::received();
     let ra = read_side(a, "A")?;
-    let config_a = read_config(a, "A")?;
     stopped(&signal)?;
     let rb = read_side(b, "B")?;
-    let config_b = read_config(b, "B")?;
     stopped(&signal)?;
-    let config_differences = config_differences(config_a.as_ref(), config_b.as_ref());
-    let caps = (
-        config_a.as_ref().map(|c| c.epochs),
-        config_b.as_ref().map(|c| c.epochs),
-    );
+    let (config_differences, caps) = configs(a, b)?;
     let mut index: HashMap<&[String], usize> = HashMap::new();
     for (i, k) in rb.iter().enumerate() {
         if index.insert(&k.key, i).is_some() {
@@ -563,36 +566,7 @@ pub fn render(c: &Comparison, width: usize) -> String {
         return lines.join("\n") + "\n";
     }
     lines.push(String::new());
-    let median = |s: &Side| s.median_solved_epoch.map_or("–".into(), epochs);
-    let rows: Vec<[String; 5]> = flagged
-        .iter()
-        .map(|d| {
-            let mark = |b: bool| if b { " *" } else { "" };
-            [
-                escape(&d.label).into_owned(),
-                share(d.a.solved_fraction),
-                share(d.b.solved_fraction),
-                format!(
-                    "{} ({} to {}){}",
-                    points(d.share_difference),
-                    points(d.share_difference_ci95.0).trim_end_matches(" pp"),
-                    points(d.share_difference_ci95.1).trim_end_matches(" pp"),
-                    mark(d.share_significant)
-                ),
-                format!(
-                    "{} → {}{}{}",
-                    median(&d.a),
-                    median(&d.b),
-                    mark(d.median_epoch_significant),
-                    if d.median_epoch_censored {
-                        " capped"
-                    } else {
-                        ""
-                    }
-                ),
-            ]
-        })
-        .collect();
+    let rows: Vec<[String; 5]> = flagged.iter().map(|d| flagged_row(d)).collect();
     lines.extend(flagged_table(&rows, width));
     lines.push(String::new());
     lines.extend(wrap(
@@ -602,6 +576,36 @@ pub fn render(c: &Comparison, width: usize) -> String {
         0,
     ));
     lines.join("\n") + "\n"
+}
+
+/// A flagged cell's row: label, A's and B's shares, the difference with its interval, the
+/// medians (`*` where significant, "capped" where censored).
+fn flagged_row(d: &CellDiff) -> [String; 5] {
+    let median = |s: &Side| s.median_solved_epoch.map_or("–".into(), epochs);
+    let mark = |b: bool| if b { " *" } else { "" };
+    [
+        escape(&d.label).into_owned(),
+        share(d.a.solved_fraction),
+        share(d.b.solved_fraction),
+        format!(
+            "{} ({} to {}){}",
+            points(d.share_difference),
+            points(d.share_difference_ci95.0).trim_end_matches(" pp"),
+            points(d.share_difference_ci95.1).trim_end_matches(" pp"),
+            mark(d.share_significant)
+        ),
+        format!(
+            "{} → {}{}{}",
+            median(&d.a),
+            median(&d.b),
+            mark(d.median_epoch_significant),
+            if d.median_epoch_censored {
+                " capped"
+            } else {
+                ""
+            }
+        ),
+    ]
 }
 
 /// The flagged cells' rows (cell, A, B, difference, medians) as a table of aligned columns, or

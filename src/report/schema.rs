@@ -842,11 +842,17 @@ mod tests {
             .collect();
         let bytes = write_csv(rows.iter());
         let text = String::from_utf8(bytes.clone()).unwrap();
-        assert!(text.contains(",2,") && text.contains(",1e-12,"), "{text}");
+        // Float columns keep a whole number's ".0", so a reader types them float.
+        assert!(text.contains(",2.0,") && text.contains(",1e-12,"), "{text}");
+        assert!(!text.contains(",2,"), "{text}");
         let back: Vec<CurveRow> = read_csv("curves.csv", &bytes).unwrap();
         for (x, r) in xs.iter().zip(&back) {
             let same = |a: f64| a.to_bits() == x.to_bits() || (a.is_nan() && x.is_nan());
             assert!(same(r.lr) && same(r.net_loss.unwrap()), "{x} -> {}", r.lr);
         }
+        // Files of older versions wrote `2`: still read.
+        let old = String::from_utf8(bytes).unwrap().replace(",2.0,", ",2,");
+        let back: Vec<CurveRow> = read_csv("curves.csv", old.as_bytes()).unwrap();
+        assert!(back.iter().any(|r| r.lr == 2.0), "{old}");
     }
 }
