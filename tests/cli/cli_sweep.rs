@@ -116,7 +116,7 @@ fn tiny_sweep_writes_typed_complete_csv() {
         assert_eq!(row["precision"], "f64");
         assert_eq!(row["epochs"], "4001");
         if row["init"] == "symmetric" {
-            assert_eq!(row["hidden_gap"], "0", "symmetric row {i} drifted");
+            assert_eq!(row["hidden_gap"], "0.0", "symmetric row {i} drifted");
             assert!(row["correct"].parse::<u8>().unwrap() <= 3);
             assert!(row["final_loss"].parse::<f64>().unwrap() >= 1.0 / 6.0);
         }

@@ -230,7 +230,7 @@ fn terminal_and_report_say_the_same_sentences() {
     // The snapped range: learning rate 4, not 3.999999999999999.
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
     assert!(
-        summary.contains(",4,") && !summary.contains("3.99999"),
+        summary.contains(",4.0,") && !summary.contains("3.99999"),
         "{summary}"
     );
 }
@@ -243,7 +243,7 @@ fn wilson(k: f64, n: f64) -> (f64, f64) {
     (centre - half, centre + half)
 }
 
-/// From summary.csv text: the learning rates (as written) of `init`'s most reliable cell and of
+/// From summary.csv text: the learning rates (as a person reads them: `1` for the file's `1.0`) of `init`'s most reliable cell and of
 /// every cell whose Wilson interval overlaps that cell's, in order, and the lowest and highest
 /// solved share among them.
 fn best_and_tied(summary: &str, init: &str) -> (Vec<String>, (f64, f64)) {
@@ -256,7 +256,11 @@ fn best_and_tied(summary: &str, init: &str) -> (Vec<String>, (f64, f64)) {
         .filter(|r| r[ci] == init)
         .map(|r| {
             let (n, k): (f64, f64) = (r[cn].parse().unwrap(), r[cs].parse().unwrap());
-            (r[cl].to_string(), k / n, wilson(k, n))
+            (
+                r[cl].parse::<f64>().unwrap().to_string(),
+                k / n,
+                wilson(k, n),
+            )
         })
         .collect();
     let best = cells
