@@ -13,10 +13,18 @@ use crate::sweep::spec::INIT_SCHEMES;
 use crate::train::Precision;
 use crate::train::options::HyperParam;
 
+/// `--help` is wrapped to the terminal's width (clap's `wrap_help`: the terminal's size, else
+/// `$COLUMNS`, else 100), but never wider than this, so that a wide terminal still gets lines a
+/// person can read.
+const MAX_HELP_COLUMNS: usize = 100;
+
 /// The command line: the derived definitions, with every numeric trainer flag of `map` saying
 /// that a map takes one value of it (the sweep's help speaks of lists).
 pub fn command() -> clap::Command {
-    <Cli as clap::CommandFactory>::command().mut_subcommand("map", |map| {
+    let cli = <Cli as clap::CommandFactory>::command()
+        .max_term_width(MAX_HELP_COLUMNS)
+        .mut_subcommands(|sub| sub.mut_args(no_file_names));
+    cli.mut_subcommand("map", |map| {
         let numbers = HyperParam::ALL.iter().filter(|p| !p.is_rate());
         numbers.fold(map, |map, p| {
             map.mut_arg(p.name(), |a| {
@@ -27,6 +35,22 @@ pub fn command() -> clap::Command {
             })
         })
     })
+}
+
+/// Shell completions offer file names only where a file or folder goes: a value that is neither
+/// a path (its `value_hint` says so) nor one of a list of names (`possible_values`, through
+/// [`Offer`]) is a number or a spec, for which completion offers nothing rather than the names
+/// of the files here.
+fn no_file_names(arg: clap::Arg) -> clap::Arg {
+    let unhinted = arg.get_value_hint() == ValueHint::Unknown;
+    // `num_args = 0`: a flag (map's --csv), whatever its action.
+    let takes =
+        arg.get_action().takes_values() && arg.get_num_args().is_none_or(|n| n.takes_values());
+    if takes && unhinted && arg.get_possible_values().is_empty() {
+        arg.value_hint(ValueHint::Other)
+    } else {
+        arg
+    }
 }
 
 /// Parse `argv` as [`command`] defines it.
@@ -50,8 +74,8 @@ pub const SUBCOMMANDS: [&str; 10] = [
     "compare",
 ];
 
-/// Exit codes, shown in `--help` and the man page.
-const EXIT_CODES: &str = "Exit codes: 0 success; 1 runtime failure (I/O, disk full, folder in use, a replay that does not reproduce); 2 usage error (a bad flag or value); 128 + N when stopped by signal N (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP: completed chunks are kept, resume with --resume).";
+/// Exit codes, shown in `--help` and every man page.
+pub const EXIT_CODES: &str = "Exit codes: 0 success; 1 runtime failure (I/O, disk full, folder in use, a replay that does not reproduce); 2 usage error (a bad flag or value); 128 + N when stopped by signal N (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP: completed chunks are kept, resume with --resume).";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -76,7 +100,7 @@ pub enum Command {
     },
     /// Run a sweep (with no arguments: the default sweep) and write CSV, charts and a report.
     #[command(
-        after_help = "Examples:\n  xorsweep sweep                                   # the default sweep, into ./xorsweep-out\n  xorsweep sweep --lr 0.1..10:20:log --init uniform:1 --seeds 500 -o out\n  xorsweep sweep --init near-symmetric:1:1e-12..0.1:12:log --epochs 20000 -o eps\n  xorsweep sweep --dry-run --seeds 100000        # sizes and time, writes nothing\n  xorsweep sweep -o out --resume                   # finish an interrupted sweep\n  xorsweep sweep --shard 0/4 -o part0              # one of 4 shards; then xorsweep merge"
+        after_help = "Examples:\n  xorsweep sweep                      # the default sweep, into ./xorsweep-out\n  xorsweep sweep --lr 0.1..10:20:log --init uniform:1 --seeds 500 -o out\n  xorsweep sweep --init near-symmetric:1:1e-12..0.1:12:log --epochs 20000 -o eps\n  xorsweep sweep --dry-run --seeds 100000 # sizes and time, writes nothing\n  xorsweep sweep -o out --resume          # finish an interrupted sweep\n  xorsweep sweep --shard 0/4 -o part0     # one of 4 shards; then xorsweep merge"
     )]
     Sweep(Box<SweepArgs>),
     /// Retrain one row of a runs.csv from its recorded initial weights and print its trace.
@@ -85,6 +109,7 @@ pub enum Command {
     )]
     Replay {
         /// A runs.csv written by `xorsweep sweep`.
+        #[arg(value_hint = ValueHint::FilePath)]
         runs_csv: PathBuf,
         /// The row's `run` number.
         run: u64,
@@ -107,6 +132,7 @@ pub enum Command {
     #[command(after_help = "Examples:\n  xorsweep plot xorsweep-out")]
     Plot {
         /// The output folder of `xorsweep sweep` (or `merge`).
+        #[arg(value_hint = ValueHint::DirPath)]
         dir: PathBuf,
         /// The init whose learning curves the line charts show, e.g. uniform:2
         /// [default: uniform:1 if the sweep has it, else the first random init].
@@ -119,9 +145,10 @@ pub enum Command {
     )]
     Merge {
         /// Folder to write the merged outputs to.
+        #[arg(value_hint = ValueHint::DirPath)]
         out: PathBuf,
         /// The shard folders, in any order.
-        #[arg(required = true)]
+        #[arg(required = true, value_hint = ValueHint::DirPath)]
         shards: Vec<PathBuf>,
         /// Replace an earlier merge's or sweep's files in OUT (only in a folder xorsweep made).
         #[arg(short, long)]
@@ -133,7 +160,7 @@ pub enum Command {
     },
     /// Print a shell completion script (bash, zsh, fish, powershell or elvish) to stdout.
     #[command(
-        after_help = "Examples:\n  xorsweep completions bash > ~/.local/share/bash-completion/completions/xorsweep\n  xorsweep completions zsh > ~/.zfunc/_xorsweep\n  xorsweep completions fish > ~/.config/fish/completions/xorsweep.fish"
+        after_help = "Examples:\n  xorsweep completions bash \\\n    > ~/.local/share/bash-completion/completions/xorsweep\n  xorsweep completions zsh > ~/.zfunc/_xorsweep\n  xorsweep completions fish > ~/.config/fish/completions/xorsweep.fish"
     )]
     Completions {
         /// The shell.
@@ -142,7 +169,7 @@ pub enum Command {
     /// Print a man page (roff) to stdout: xorsweep(1), or a subcommand's xorsweep-SUBCOMMAND(1)
     /// with all its options; or write every page into a folder.
     #[command(
-        after_help = "Examples:\n  xorsweep man > xorsweep.1 && man ./xorsweep.1\n  xorsweep man sweep | man -l -\n  xorsweep man --dir /usr/local/share/man/man1     # xorsweep.1 and xorsweep-SUBCOMMAND.1"
+        after_help = "Examples:\n  xorsweep man > xorsweep.1 && man ./xorsweep.1\n  xorsweep man sweep | man -l -\n  # xorsweep.1 and one xorsweep-SUBCOMMAND.1 per subcommand:\n  xorsweep man --dir /usr/local/share/man/man1"
     )]
     Man {
         /// The subcommand whose page to print [default: the top page, xorsweep(1)].
@@ -157,7 +184,7 @@ pub enum Command {
     /// rates, momentum, weight decay, offsets or scale of the initial weights), the boundary's
     /// fractal dimension and chaotic share, zooms.
     #[command(
-        after_help = "Examples:\n  xorsweep map                                     # the lesson's lr-hidden × lr-out plane, 512²\n  xorsweep map --x lr-hidden:0.1..1000:1024:log --y lr-out:0.1..1000:1024:log -o lr-plane\n  xorsweep map --x eps:1e-12..1e-1:512:log --y lr:0.1..100:512:log --init symmetric:1 -o eps\n  xorsweep map --zoom-sequence 4 -o zoom            # 4 frames, each 10× deeper\n  xorsweep map --activation tanh --output linear --measure converged -o tanh  # the paper's condition\n  xorsweep map --x momentum:0..0.99:256 --y lr:0.1..100:256:log -o momentum\n  xorsweep map --config lr-plane/map.toml --zoom 1.3,1.5,100 -o deeper",
+        after_help = "Examples:\n  xorsweep map              # the lesson's lr-hidden × lr-out plane, 512²\n  xorsweep map --x lr-hidden:0.1..1000:1024:log --y lr-out:0.1..1000:1024:log \\\n    -o lr-plane\n  xorsweep map --x eps:1e-12..1e-1:512:log --y lr:0.1..100:512:log \\\n    --init symmetric:1 -o eps\n  xorsweep map --zoom-sequence 4 -o zoom # 4 frames, each 10× deeper\n  # the paper's condition:\n  xorsweep map --activation tanh --output linear --measure converged -o tanh\n  xorsweep map --x momentum:0..0.99:256 --y lr:0.1..100:256:log -o momentum\n  xorsweep map --config lr-plane/map.toml --zoom 1.3,1.5,100 -o deeper",
         // The sweep's defaults are lists; a map sets one value for every pixel but its axes.
         mut_arg("lr", |a| a.help("Learning rate of both layers, one value for every pixel (unless an axis varies it) [default: 2, the lesson's]")),
         mut_arg("lr_hidden", |a| a.help("Learning rate of the hidden layer (w11 w12 b1 w21 w22 b2), with --lr-out instead of --lr: one value each")),
@@ -171,15 +198,17 @@ pub enum Command {
     )]
     Compare {
         /// The first sweep's output folder (the baseline: differences are B − A).
+        #[arg(value_hint = ValueHint::DirPath)]
         a: PathBuf,
         /// The second sweep's output folder.
+        #[arg(value_hint = ValueHint::DirPath)]
         b: PathBuf,
         /// The comparison as JSON on stdout instead of the table.
         #[arg(long)]
         json: bool,
         /// Also write every shared cell's comparison to this CSV file (a new file: an existing
         /// one is never overwritten).
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
         csv: Option<PathBuf>,
     },
 }
@@ -188,7 +217,7 @@ pub enum Command {
 pub struct MapArgs {
     /// A map.toml (written by every map) to rerun; flags given as well override it. Its keys
     /// are the long flags' names with underscores (x, y, init, activation, zoom_sequence, …).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub config: Option<PathBuf>,
     /// What the map is: every flag here is also a key of map.toml.
     #[command(flatten)]
@@ -200,7 +229,7 @@ pub struct MapArgs {
     #[arg(short = 'j', long, value_name = "N", allow_negative_numbers = true)]
     pub threads: Option<usize>,
     /// Output folder.
-    #[arg(short, long, value_name = "DIR", default_value = "xorsweep-map")]
+    #[arg(short, long, value_name = "DIR", default_value = "xorsweep-map", value_hint = ValueHint::DirPath)]
     pub out: PathBuf,
     /// Replace an earlier map's files in --out (only in a folder xorsweep made, and only the
     /// files it writes).

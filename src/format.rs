@@ -17,7 +17,8 @@
 //! | a share where room is short (heat-map cells, ticks) | [`share_short`] | `12%`, `0.4%` |
 //! | an epoch (or a median of epochs) | [`epochs`] | `3746`, `1345.5` |
 //! | bytes, seconds | [`bytes`], [`seconds`] | `72.0 MiB`, `3.5 min` |
-//! | a number a program reads back (sweep.toml, CSV data, `data-v`) | [`exact`] | `0.07692166378204152` |
+//! | a number a program reads back (sweep.toml, `data-v`, map.csv) | [`exact`] | `0.07692166378204152`, `2` |
+//! | a float column of a CSV file (typed float by polars and pandas from its first row) | [`float_with`] | `0.07692166378204152`, `2.0`, `1e-12` |
 //!
 //! None is "–" in every format that takes an `Option`; NaN reads "NaN" and infinities "inf",
 //! "-inf" where a format shows them at all.
@@ -144,22 +145,14 @@ pub fn share_short(f: f64) -> String {
     }
 }
 
-/// A signed difference of shares in percentage points, whole points from 10 on, one decimal
-/// below: "+16", "-2.5", "0".
+/// A signed difference of shares in percentage points, one decimal: "+16.0", "-2.8", "0.0";
+/// "–" for none.
 pub fn points(d: f64) -> String {
     if !d.is_finite() {
         return NONE.into();
     }
-    let p = 100.0 * d;
-    let s = if p.abs() >= 10.0 {
-        format!("{:+.0}", p.round())
-    } else {
-        format!("{:+.1}", (p * 10.0).round() / 10.0)
-    };
-    match s.as_str() {
-        "+0.0" | "-0.0" => "0".into(),
-        _ => s,
-    }
+    let s = format!("{:+.1}", 100.0 * d);
+    if s == "+0.0" || s == "-0.0" { "0.0".into() } else { s }
 }
 
 /// An epoch, or a median of epochs: whole, or with the .5 a median of two can have; "–" when
@@ -192,10 +185,29 @@ pub trait Exact: zmij::Float + Copy + Into<f64> {}
 impl Exact for f32 {}
 impl Exact for f64 {}
 
-/// `f` of [`exact`]'s text, without allocating (for the CSV writers). Written by zmij (several
-/// times faster than ryu, which matters for a million-row runs.csv) and spelled as ryu spells it:
-/// no `+` in a positive exponent (`1e300`), `NaN`, `inf`, `-inf`.
+/// `f` of [`exact`]'s text, without allocating (map.csv's writer).
 pub fn exact_with<X: Exact, R>(x: X, f: impl FnOnce(&str) -> R) -> R {
+    spell(x, false, f)
+}
+
+/// `f` of a float column's text: [`exact`]'s, but a whole number keeps its ".0" (`0.0`, `2.0`,
+/// `-3.0`; `1e16`, `1e-12`, `NaN`, `inf` as [`exact`] spells them). Every f64 field of a CSV
+/// file goes through it, whatever its value: the column's type decides, so a reader that types a
+/// column from its first rows (polars, pandas, DuckDB) reads momentum's `0.0, …, 0.9` as floats,
+/// where `0, …, 0.9` made polars type it integer and then fail at `0.9`.
+pub fn float_with<X: Exact, R>(x: X, f: impl FnOnce(&str) -> R) -> R {
+    spell(x, true, f)
+}
+
+/// [`float_with`]'s text as a String.
+pub fn float(x: f64) -> String {
+    float_with(x, str::to_string)
+}
+
+/// The shortest text that reads back to `x`, written by zmij (several times faster than ryu,
+/// which matters for a million-row runs.csv) and spelled as ryu spells it: no `+` in a positive
+/// exponent (`1e300`), `NaN`, `inf`, `-inf`; a whole number's ".0" kept when `point`.
+fn spell<X: Exact, R>(x: X, point: bool, f: impl FnOnce(&str) -> R) -> R {
     let mut buf = zmij::Buffer::new();
     let v: f64 = x.into();
     let text = if v.is_nan() {
@@ -212,6 +224,7 @@ pub fn exact_with<X: Exact, R>(x: X, f: impl FnOnce(&str) -> R) -> R {
         Some(e) if text.as_bytes().get(e + 1) == Some(&b'+') => {
             f(&format!("{}e{}", &text[..e], &text[e + 2..]))
         }
+        _ if point => f(text),
         _ => f(text.strip_suffix(".0").unwrap_or(text)),
     }
 }
@@ -316,6 +329,21 @@ mod tests {
         }
         for x in [0.07692166378204152, 1e300, -2.5e-7, 123456789.0] {
             assert_eq!(exact(x).parse::<f64>().unwrap(), x);
+        }
+        for (x, s) in [
+            (0.0, "0.0"),
+            (2.0, "2.0"),
+            (-3.0, "-3.0"),
+            (0.9, "0.9"),
+            (1e-12, "1e-12"),
+            (1e16, "1e16"),
+            (1e300, "1e300"),
+            (f64::NAN, "NaN"),
+            (f64::NEG_INFINITY, "-inf"),
+        ] {
+            assert_eq!(float(x), s);
+            let back: f64 = float(x).parse().unwrap();
+            assert!(back.to_bits() == x.to_bits() || x.is_nan() && back.is_nan());
         }
         assert_eq!(bytes(812), "812 B");
         assert_eq!(bytes(72 << 20), "72.0 MiB");

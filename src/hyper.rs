@@ -335,7 +335,15 @@ macro_rules! trainer_axes {
             )*
             $(
                 $(#[$cdoc])*
-                #[arg(long, value_name = "LIST")]
+                #[arg(
+                    long,
+                    value_name = "LIST",
+                    value_parser = crate::hints::Offer::parsed(
+                        $t::ALL.iter().map(|v| v.name()),
+                        |s: &str| s.parse::<Choices<$t>>(),
+                    ),
+                    hide_possible_values = true
+                )]
                 #[serde(default, skip_serializing_if = "Option::is_none")]
                 pub $c: Option<Choices<$t>>,
             )*

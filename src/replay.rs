@@ -235,9 +235,10 @@ pub fn replay(path: &Path, run: u64, every: Option<u32>) -> Result<(String, bool
         return Err(UsageError::new("replay: --every must be at least 1"));
     }
     let every = every.unwrap_or_else(|| round_every(epochs));
-    // Every N epochs, and always the last one before the end (the lesson's "epoch 4000").
+    // Every N epochs, and always the last: epoch `epochs`, the trained net (weights after every
+    // step), where curves.csv and the report end too.
     let mut log: Vec<u32> = (0..epochs).step_by(every as usize).collect();
-    log.push(epochs - 1);
+    log.push(epochs);
     let spec = TrainSpec::new(epochs, log, None);
     let net = row.net();
     net.hyper

@@ -1,13 +1,30 @@
 //! `xorsweep compare A B`: what changed between two sweeps (200 against 400 seeds, f32 against
-//! f64, two epoch budgets). Cells are matched by their hyperparameters — the summary.csv
-//! columns of [`key_of`] — never by position, so sweeps over
-//! different grids compare the cells they share and name the rest. Per cell: the difference in
-//! solved share (B − A) with its 95 % interval ([`newcombe`]), and the difference in median
-//! epoch of solving with both medians' order-statistic intervals. A difference is flagged when
-//! its interval excludes 0 (share) or the two medians' intervals do not overlap (speed); with
-//! many cells some flags are chance, and the output says how many.
+//! f64, two epoch budgets). It first says how the two configurations differ (their sweep.toml:
+//! epochs, seeds, precision, …), since that is what a difference is read against. Cells are
+//! matched by their hyperparameters — the summary.csv columns of [`key_of`] — never by
+//! position, so sweeps over different grids compare the cells they share and name the rest.
+//! Per cell: the difference in solved share (B − A) with its 95 % interval ([`newcombe`]), and
+//! the difference in median epoch of solving with both medians' order-statistic intervals. A
+//! difference is flagged when its interval excludes 0 (share) or the two medians' intervals do
+//! not overlap (speed); with many cells some flags are chance, and the output says how many.
 //!
-//! Reads only the two summary.csv files (through [`crate::report::schema::SummaryRow`]), and
+//! A median epoch of solving is taken over the nets that solved within the sweep's epoch cap,
+//! so a cap can make it, not the nets. The median difference of a cell is *censored* — shown,
+//! marked, never flagged — when ([`censored`]):
+//! - under half of that cell's nets solved within their cap, in A or in B: the median epoch of
+//!   all its nets lies past the cap, and the median of the solved ones describes the quicker
+//!   minority the cap let through; or
+//! - the two caps differ (both sweep.toml known) and the sweep with the smaller cap has the
+//!   smaller median: its cap hides exactly its slowest solvers, so its median is pulled down
+//!   by the cap and "faster" may be the cap's doing (300 against 3000 epochs: 261 → 464). A
+//!   smaller-cap sweep that is slower all the same is compared as usual: its cap can only have
+//!   made it look faster.
+//!
+//! Without a sweep.toml on either side (a folder of an older version) the caps are unknown:
+//! only the first rule applies, and the output says so.
+//!
+//! Reads the two summary.csv files (through [`crate::report::schema::SummaryRow`]) and
+//! sweep.toml files ([`SweepConfig`]), and
 //! those as every command reads a file it is given: through [`crate::fsio`] (a FIFO or a device
 //! is refused, never waited on or read without end) and checked row by row with the checks
 //! `plot` makes ([`crate::report::checks`]), because a comparison of impossible numbers would
@@ -28,8 +45,9 @@ use crate::escape::{escape, shown};
 use crate::format::{epochs, share};
 use crate::report::SUMMARY_CSV;
 use crate::report::checks;
-use crate::report::schema::{SummaryRow, read_csv, write_csv};
+use crate::report::schema::{SummaryRow, num, opt_num, read_csv, write_csv};
 use crate::report::terminal::wrap;
+use crate::sweep::config::{SWEEP_TOML, SweepConfig};
 use crate::train::options::{ChoiceParam, HyperParam};
 use crate::{fsio, signals};
 
@@ -96,8 +114,19 @@ pub struct CellDiff {
     pub share_significant: bool,
     /// B's median epoch of solving minus A's (None when either solved no net).
     pub median_epoch_difference: Option<f64>,
-    /// The two medians' 95 % intervals do not overlap.
+    /// The two medians' 95 % intervals do not overlap, and the difference is not censored.
     pub median_epoch_significant: bool,
+    /// An epoch cap may make the difference of medians (see the module docs): not flagged.
+    pub median_epoch_censored: bool,
+}
+
+/// A key of sweep.toml whose values differ: A's and B's, as sweep.toml spells them (None:
+/// left out, the default).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ConfigDifference {
+    pub key: String,
+    pub a: Option<String>,
+    pub b: Option<String>,
 }
 
 /// What `compare` found.
@@ -107,12 +136,20 @@ pub struct Comparison {
     pub b: String,
     pub cells_a: usize,
     pub cells_b: usize,
+    /// How the two sweep.toml differ in what decides a cell's numbers (every key but
+    /// runs_csv, runs_format and chunk_nets); None when a folder has no sweep.toml.
+    pub config_differences: Option<Vec<ConfigDifference>>,
+    /// Each sweep's epoch cap (None: no sweep.toml).
+    pub epochs_a: Option<u32>,
+    pub epochs_b: Option<u32>,
     /// Labels of the cells only one of the two sweeps has.
     pub only_in_a: Vec<String>,
     pub only_in_b: Vec<String>,
     pub shared: usize,
     pub share_significant: usize,
     pub median_epoch_significant: usize,
+    /// Cells whose median difference is censored by an epoch cap.
+    pub median_epoch_censored: usize,
     /// Cells whose share would be flagged by chance alone if nothing differed (5 % of them).
     pub expected_by_chance: f64,
     /// Every shared cell has the same nets, solved count and median in both, and no cell is
@@ -178,6 +215,80 @@ fn read_side(dir: &Path, which: &str) -> anyhow::Result<Vec<Keyed>> {
     Ok(out)
 }
 
+/// The largest sweep.toml compare reads.
+const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
+/// DIR/sweep.toml, checked as `plot` and `merge` check it; None when the folder has none (a
+/// folder of an older version, or a copy of its summary.csv alone).
+fn read_config(dir: &Path, which: &str) -> anyhow::Result<Option<SweepConfig>> {
+    let path = dir.join(SWEEP_TOML);
+    let shown = shown(&path);
+    let bytes = match fsio::read(&path, MAX_CONFIG_BYTES) {
+        Err(e) if e.is_missing() => return Ok(None),
+        Err(e) => return Err(UsageError::new(format!("compare: {which}: {e}")).into()),
+        Ok(b) => b,
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    SweepConfig::from_sweep_toml(&text, &shown)
+        .map(Some)
+        .map_err(|e| {
+            UsageError::new(format!(
+                "compare: {which}: {e}; a sweep.toml as xorsweep writes it cannot hold that (rerun the sweep)"
+            ))
+            .into()
+        })
+}
+
+/// The two sweep.toml: how they differ, and each epoch cap (None: unknown).
+type Configs = (Option<Vec<ConfigDifference>>, (Option<u32>, Option<u32>));
+
+fn configs(a: &Path, b: &Path) -> anyhow::Result<Configs> {
+    let (ca, cb) = (read_config(a, "A")?, read_config(b, "B")?);
+    let caps = (ca.as_ref().map(|c| c.epochs), cb.as_ref().map(|c| c.epochs));
+    Ok((config_differences(ca.as_ref(), cb.as_ref()), caps))
+}
+
+/// Keys of sweep.toml that change no cell's numbers: where the runs go and how they are
+/// chunked.
+const NOT_RESULTS: [&str; 3] = ["runs_csv", "runs_format", "chunk_nets"];
+
+/// How the configurations differ in what decides a cell's numbers (None: one is unknown).
+fn config_differences(
+    a: Option<&SweepConfig>,
+    b: Option<&SweepConfig>,
+) -> Option<Vec<ConfigDifference>> {
+    let (a, b) = (a?, b?);
+    let all = a.differing(b).into_iter();
+    let results = all.filter(|(k, _, _)| !NOT_RESULTS.contains(&k.as_str()));
+    Some(
+        results
+            .map(|(key, a, b)| ConfigDifference { key, a, b })
+            .collect(),
+    )
+}
+
+/// "epochs 300 in A, 3000 in B; seeds 200 in A, 400 in B".
+fn spell_differences(d: &[ConfigDifference]) -> String {
+    let value = |v: &Option<String>| escape(v.as_deref().unwrap_or("default")).into_owned();
+    let parts: Vec<String> = d
+        .iter()
+        .map(|d| format!("{} {} in A, {} in B", d.key, value(&d.a), value(&d.b)))
+        .collect();
+    parts.join("; ")
+}
+
+/// Whether an epoch cap may make the difference between the two medians (the rule of the
+/// module docs): under half of a side's nets solved, or the side with the smaller of two known
+/// caps has the smaller median.
+fn censored(a: &SummaryRow, b: &SummaryRow, caps: (Option<u32>, Option<u32>)) -> bool {
+    let under_half = |r: &SummaryRow| 2 * r.solved < r.nets;
+    let capped_faster = match (caps, a.solved_epoch_median, b.solved_epoch_median) {
+        ((Some(ca), Some(cb)), Some(ma), Some(mb)) => (ca < cb && ma < mb) || (cb < ca && mb < ma),
+        _ => false,
+    };
+    under_half(a) || under_half(b) || capped_faster
+}
+
 fn side(r: &SummaryRow) -> Side {
     Side {
         nets: r.nets,
@@ -191,15 +302,16 @@ fn side(r: &SummaryRow) -> Side {
     }
 }
 
-fn diff(a: &SummaryRow, b: &SummaryRow) -> CellDiff {
+fn diff(a: &SummaryRow, b: &SummaryRow, caps: (Option<u32>, Option<u32>)) -> CellDiff {
     let (d, ci) = newcombe::difference_95(a.solved, a.nets, b.solved, b.nets)
         .unwrap_or((f64::NAN, (f64::NAN, f64::NAN)));
     let (sa, sb) = (side(a), side(b));
-    let median_epoch_significant = match (sa.median_solved_epoch_ci95, sb.median_solved_epoch_ci95)
-    {
+    let apart = match (sa.median_solved_epoch_ci95, sb.median_solved_epoch_ci95) {
         (Some((a0, a1)), Some((b0, b1))) => a1 < b0 || b1 < a0,
         _ => false,
     };
+    let both = sa.median_solved_epoch.is_some() && sb.median_solved_epoch.is_some();
+    let median_epoch_censored = both && censored(a, b, caps);
     CellDiff {
         label: label(a),
         share_difference: d,
@@ -209,7 +321,8 @@ fn diff(a: &SummaryRow, b: &SummaryRow) -> CellDiff {
             .median_solved_epoch
             .zip(sb.median_solved_epoch)
             .map(|(x, y)| y - x),
-        median_epoch_significant,
+        median_epoch_significant: apart && !median_epoch_censored,
+        median_epoch_censored,
         a: sa,
         b: sb,
     }
@@ -276,6 +389,7 @@ pub fn compare(a: &Path, b: &Path) -> anyhow::Result<Comparison> {
     stopped(&signal)?;
     let rb = read_side(b, "B")?;
     stopped(&signal)?;
+    let (config_differences, caps) = configs(a, b)?;
     let mut index: HashMap<&[String], usize> = HashMap::new();
     for (i, k) in rb.iter().enumerate() {
         if index.insert(&k.key, i).is_some() {
@@ -303,14 +417,20 @@ pub fn compare(a: &Path, b: &Path) -> anyhow::Result<Comparison> {
         match index.get(k.key.as_slice()) {
             Some(&j) => {
                 used_b[j] = true;
-                cells.push(diff(&k.row, &rb[j].row));
+                cells.push(diff(&k.row, &rb[j].row, caps));
             }
             None => only_in_a.push(label(&k.row)),
         }
     }
     if cells.is_empty() {
+        let configs = match &config_differences {
+            Some(d) if !d.is_empty() => {
+                format!("; their sweep.toml differ in {}", spell_differences(d))
+            }
+            _ => String::new(),
+        };
         return Err(UsageError::new(format!(
-            "compare: A {} and B {} have no cell in common: {}; compare sweeps that share some of their grid (the same --init and trainer flags, overlapping --lr)",
+            "compare: A {} and B {} have no cell in common: {}{configs}; compare sweeps that share some of their grid (the same --init and trainer flags, overlapping --lr)",
             shown(a),
             shown(b),
             no_common_cell(&ra, &rb)
@@ -336,9 +456,13 @@ pub fn compare(a: &Path, b: &Path) -> anyhow::Result<Comparison> {
         b: b.display().to_string(),
         cells_a: ra.len(),
         cells_b: rb.len(),
+        config_differences,
+        epochs_a: caps.0,
+        epochs_b: caps.1,
         shared: cells.len(),
         share_significant: cells.iter().filter(|c| c.share_significant).count(),
         median_epoch_significant: cells.iter().filter(|c| c.median_epoch_significant).count(),
+        median_epoch_censored: cells.iter().filter(|c| c.median_epoch_censored).count(),
         expected_by_chance: newcombe::expected_by_chance(cells.len()),
         identical,
         only_in_a,
@@ -350,9 +474,9 @@ pub fn compare(a: &Path, b: &Path) -> anyhow::Result<Comparison> {
 /// A signed difference of shares in percentage points: "+12.5 pp".
 fn points(d: f64) -> String {
     if d.is_finite() {
-        format!("{:+.1} pp", 100.0 * d)
+        format!("{} pp", crate::format::points(d))
     } else {
-        "–".into()
+        crate::format::NONE.into()
     }
 }
 
@@ -371,12 +495,22 @@ fn some(labels: &[String]) -> String {
     s
 }
 
+/// The first line: how the configurations differ.
+fn configurations(c: &Comparison) -> String {
+    match &c.config_differences {
+        None => "Configurations: unknown (a folder has no sweep.toml), and so are the epoch caps: only medians of cells where under half the nets solved are taken as censored.".into(),
+        Some(d) if d.is_empty() => "Configurations: the same (sweep.toml).".into(),
+        Some(d) => format!("Configurations differ in {}.", spell_differences(d)),
+    }
+}
+
 /// The comparison for a terminal of `width` columns: what is shared, what differs, and a table
 /// of the flagged cells (or one block per flagged cell where the table would not fit).
 pub fn render(c: &Comparison, width: usize) -> String {
     let width = width.max(crate::report::terminal::MIN_COLUMNS);
     let mut lines = Vec::new();
     let say = |s: String, lines: &mut Vec<String>| lines.extend(wrap(&s, width, 0, 2));
+    say(configurations(c), &mut lines);
     say(
         format!(
             "A = {} ({} cells), B = {} ({} cells): {} cells in common.",
@@ -414,6 +548,15 @@ pub fn render(c: &Comparison, width: usize) -> String {
         ),
         &mut lines,
     );
+    if c.median_epoch_censored > 0 {
+        say(
+            format!(
+                "In {} cells an epoch cap censors the medians (\"capped\"): not compared.",
+                c.median_epoch_censored
+            ),
+            &mut lines,
+        );
+    }
     let flagged: Vec<&CellDiff> = c
         .cells
         .iter()
@@ -423,40 +566,46 @@ pub fn render(c: &Comparison, width: usize) -> String {
         return lines.join("\n") + "\n";
     }
     lines.push(String::new());
-    let median = |s: &Side| s.median_solved_epoch.map_or("–".into(), epochs);
-    let rows: Vec<[String; 5]> = flagged
-        .iter()
-        .map(|d| {
-            let mark = |b: bool| if b { " *" } else { "" };
-            [
-                escape(&d.label).into_owned(),
-                share(d.a.solved_fraction),
-                share(d.b.solved_fraction),
-                format!(
-                    "{} ({} to {}){}",
-                    points(d.share_difference),
-                    points(d.share_difference_ci95.0).trim_end_matches(" pp"),
-                    points(d.share_difference_ci95.1).trim_end_matches(" pp"),
-                    mark(d.share_significant)
-                ),
-                format!(
-                    "{} → {}{}",
-                    median(&d.a),
-                    median(&d.b),
-                    mark(d.median_epoch_significant)
-                ),
-            ]
-        })
-        .collect();
+    let rows: Vec<[String; 5]> = flagged.iter().map(|d| flagged_row(d)).collect();
     lines.extend(flagged_table(&rows, width));
     lines.push(String::new());
     lines.extend(wrap(
-        "*: significant at 95%. Every cell, flagged or not: --json or --csv FILE.",
+        "*: significant at 95%. capped: an epoch cap censors the medians (under half the nets solved within the cap, or the sweep with the smaller cap is the faster), so they are not compared. Every cell, flagged or not: --json or --csv FILE.",
         width,
         0,
         0,
     ));
     lines.join("\n") + "\n"
+}
+
+/// A flagged cell's row: label, A's and B's shares, the difference with its interval, the
+/// medians (`*` where significant, "capped" where censored).
+fn flagged_row(d: &CellDiff) -> [String; 5] {
+    let median = |s: &Side| s.median_solved_epoch.map_or("–".into(), epochs);
+    let mark = |b: bool| if b { " *" } else { "" };
+    [
+        escape(&d.label).into_owned(),
+        share(d.a.solved_fraction),
+        share(d.b.solved_fraction),
+        format!(
+            "{} ({} to {}){}",
+            points(d.share_difference),
+            points(d.share_difference_ci95.0).trim_end_matches(" pp"),
+            points(d.share_difference_ci95.1).trim_end_matches(" pp"),
+            mark(d.share_significant)
+        ),
+        format!(
+            "{} → {}{}{}",
+            median(&d.a),
+            median(&d.b),
+            mark(d.median_epoch_significant),
+            if d.median_epoch_censored {
+                " capped"
+            } else {
+                ""
+            }
+        ),
+    ]
 }
 
 /// The flagged cells' rows (cell, A, B, difference, medians) as a table of aligned columns, or
@@ -504,28 +653,43 @@ fn flagged_table(rows: &[[String; 5]], width: usize) -> Vec<String> {
     lines
 }
 
-/// One row of the comparison CSV.
+/// One row of the comparison CSV: f64 columns through the one float writer, like the sweep's
+/// files ([`num`]).
 #[derive(Serialize)]
 struct CsvRow<'a> {
     label: &'a str,
     a_nets: u64,
     a_solved: u64,
+    #[serde(serialize_with = "num")]
     a_solved_fraction: f64,
     b_nets: u64,
     b_solved: u64,
+    #[serde(serialize_with = "num")]
     b_solved_fraction: f64,
+    #[serde(serialize_with = "num")]
     share_difference: f64,
+    #[serde(serialize_with = "num")]
     share_difference_ci95_low: f64,
+    #[serde(serialize_with = "num")]
     share_difference_ci95_high: f64,
     share_significant: u8,
+    #[serde(serialize_with = "opt_num")]
     a_solved_epoch_median: Option<f64>,
+    #[serde(serialize_with = "opt_num")]
     a_solved_epoch_median_ci95_low: Option<f64>,
+    #[serde(serialize_with = "opt_num")]
     a_solved_epoch_median_ci95_high: Option<f64>,
+    #[serde(serialize_with = "opt_num")]
     b_solved_epoch_median: Option<f64>,
+    #[serde(serialize_with = "opt_num")]
     b_solved_epoch_median_ci95_low: Option<f64>,
+    #[serde(serialize_with = "opt_num")]
     b_solved_epoch_median_ci95_high: Option<f64>,
+    #[serde(serialize_with = "opt_num")]
     median_epoch_difference: Option<f64>,
     median_epoch_significant: u8,
+    /// 1 where an epoch cap censors the medians (not compared).
+    median_epoch_censored: u8,
 }
 
 /// The comparison as CSV: one row per shared cell, every number of [`CellDiff`].
@@ -550,5 +714,6 @@ pub fn csv(c: &Comparison) -> Vec<u8> {
         b_solved_epoch_median_ci95_high: d.b.median_solved_epoch_ci95.map(|x| x.1),
         median_epoch_difference: d.median_epoch_difference,
         median_epoch_significant: u8::from(d.median_epoch_significant),
+        median_epoch_censored: u8::from(d.median_epoch_censored),
     }))
 }

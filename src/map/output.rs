@@ -44,25 +44,27 @@ pub fn npy_files(pixels: &[Pixel], nx: usize, ny: usize) -> Vec<(String, Vec<u8>
 }
 
 /// map.csv: one row per pixel (x, y and every measure), the lowest y first. Every number is
-/// written by the one exact writer ([`format::exact_with`]: the shortest text that reads back,
-/// `1e300`, `1e-7`, `2`), so a row is at most [`CSV_BYTES_PER_PIXEL`] bytes whatever the range,
-/// and the buffer is sized once for that.
+/// written by the one number writer: the float columns by [`format::float_with`] (the shortest
+/// text that reads back, a whole number with its ".0": `1e300`, `1e-7`, `2.0`, so that polars
+/// and pandas type them float from the first row), `solved_epoch`, a whole number of steps, by
+/// [`format::exact_with`] (`412`); so a row is at most [`CSV_BYTES_PER_PIXEL`] bytes whatever
+/// the range, and the buffer is sized once for that.
 pub fn csv(pixels: &[Pixel], xs: &[f64], ys: &[f64]) -> Vec<u8> {
     let mut s = String::with_capacity(pixels.len() * CSV_BYTES_PER_PIXEL as usize + 64);
     s.push_str("x,y,final_loss,mean_loss,solved_epoch,trained,diverged\n");
-    let put = |x: f32, s: &mut String| format::exact_with(x, |t| s.push_str(t));
+    let put = |x: f32, s: &mut String| format::float_with(x, |t| s.push_str(t));
     for (k, p) in pixels.iter().enumerate() {
         let (x, y) = (xs[k % xs.len()], ys[k / xs.len()]);
-        format::exact_with(x, |t| s.push_str(t));
+        format::float_with(x, |t| s.push_str(t));
         s.push(',');
-        format::exact_with(y, |t| s.push_str(t));
+        format::float_with(y, |t| s.push_str(t));
         s.push(',');
         put(p.final_loss, &mut s);
         s.push(',');
         put(p.mean_loss, &mut s);
         s.push(',');
         if !p.solved_epoch.is_nan() {
-            put(p.solved_epoch, &mut s);
+            format::exact_with(p.solved_epoch, |t| s.push_str(t));
         }
         let _ = writeln!(s, ",{},{}", u8::from(p.trained), u8::from(p.diverged));
     }

@@ -539,14 +539,24 @@ pub struct MapPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub epochs: Option<u32>,
     /// Arithmetic of the lanes: f64 or f32 [default: f64].
-    #[arg(long, value_name = "P")]
+    #[arg(
+        long,
+        value_name = "P",
+        value_parser = Offer::parsed(Precision::ALL.map(Precision::name), |s: &str| s.parse::<Precision>()),
+        hide_possible_values = true
+    )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precision: Option<Precision>,
     /// Colouring of map.png: final-loss, mean-loss, solved-epoch, trained or converged (the
     /// paper's criterion: every loss finite and mean loss/loss₀ below 1; the boundary is then
     /// between converging and diverging nets) [default: trained nets by first solved epoch, the
     /// others by final loss].
-    #[arg(long, value_name = "MEASURE")]
+    #[arg(
+        long,
+        value_name = "MEASURE",
+        value_parser = Offer::parsed(Measure::ALL.map(Measure::name), |s: &str| s.parse::<Measure>()),
+        hide_possible_values = true
+    )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measure: Option<Measure>,
     /// Render up to K frames into frames/, each --zoom-factor deeper around an intricate stretch

@@ -31,7 +31,7 @@ use crate::train::options::{ChoiceParam, HyperParam};
 use crate::{signals, sketch};
 
 /// Files a sweep writes at the top of its folder besides the reports.
-pub const CONFIG_FILE: &str = "sweep.toml";
+pub const CONFIG_FILE: &str = crate::sweep::config::SWEEP_TOML;
 pub const MANIFEST_FILE: &str = "manifest.json";
 /// A shard's record of which shard it is, written at its start (see [`crate::sweep::shard`]).
 pub const SHARD_FILE: &str = "shard.json";

@@ -5,9 +5,12 @@
 //! names and order are a contract other scripts rely on; new columns go at the end (and read as
 //! empty from older files).
 //!
-//! Numbers are the shortest text that reads back to the same f64, in exponent form for very
-//! small or large values (`num`); "never" and "not applicable" are empty cells; booleans are 0/1
-//! so a spreadsheet reads them as numbers. The per-cell files go through the csv crate, runs.csv
+//! Every f64 field is a float column: the shortest text that reads back to the same f64, in
+//! exponent form for very small or large values, a whole number with its ".0" (`num`, through
+//! [`crate::format::float_with`]), so polars and pandas type the column float from its first row
+//! whatever its values; integer fields are integers; "never" and "not applicable" are empty
+//! cells; booleans are 0/1 so a spreadsheet reads them as numbers. Readers take `2` as well as
+//! `2.0` (files of older versions). The per-cell files go through the csv crate, runs.csv
 //! rows through [`super::runs::csv_row`] (the same bytes, several times faster).
 
 use std::borrow::Cow;
@@ -23,18 +26,19 @@ use crate::train::{
     Activation, Batch, Hyper, Loss, Net, Options, Outcome, OutputUnit, Params, Precision,
 };
 
-/// An f64 as the shortest text that reads back to it ([`crate::format::exact`]).
+/// An f64 field as a float column's text ([`crate::format::float_with`]: `0.0`, `2.0`, `1e-12`).
+/// Every CSV file's f64 fields go through it (compare's too).
 ///
 /// A serializer that is not human-readable (runs.parquet's, [`super::runs::parquet`]) gets the
 /// f64 itself, so that typed formats keep typed columns.
-fn num<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+pub fn num<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
     if !s.is_human_readable() {
         return s.serialize_f64(*x);
     }
-    crate::format::exact_with(*x, |text| s.serialize_str(text))
+    crate::format::float_with(*x, |text| s.serialize_str(text))
 }
 
-fn opt_num<S: serde::Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+pub fn opt_num<S: serde::Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
     match x {
         Some(x) => num(x, s),
         None => s.serialize_none(),
@@ -838,11 +842,17 @@ mod tests {
             .collect();
         let bytes = write_csv(rows.iter());
         let text = String::from_utf8(bytes.clone()).unwrap();
-        assert!(text.contains(",2,") && text.contains(",1e-12,"), "{text}");
+        // Float columns keep a whole number's ".0", so a reader types them float.
+        assert!(text.contains(",2.0,") && text.contains(",1e-12,"), "{text}");
+        assert!(!text.contains(",2,"), "{text}");
         let back: Vec<CurveRow> = read_csv("curves.csv", &bytes).unwrap();
         for (x, r) in xs.iter().zip(&back) {
             let same = |a: f64| a.to_bits() == x.to_bits() || (a.is_nan() && x.is_nan());
             assert!(same(r.lr) && same(r.net_loss.unwrap()), "{x} -> {}", r.lr);
         }
+        // Files of older versions wrote `2`: still read.
+        let old = String::from_utf8(bytes).unwrap().replace(",2.0,", ",2,");
+        let back: Vec<CurveRow> = read_csv("curves.csv", old.as_bytes()).unwrap();
+        assert!(back.iter().any(|r| r.lr == 2.0), "{old}");
     }
 }

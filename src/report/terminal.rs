@@ -1,4 +1,5 @@
-//! The end-of-sweep summary for a terminal: a few plain sentences of what the sweep found, then
+//! The end-of-sweep summary for a terminal: a few plain sentences of what the sweep found, the
+//! key to the table's words and marks (before the table, so that it is read first), then
 //! one row per init scheme (near-symmetric schemes folded into one block by ε), then the notes
 //! a row cannot hold (trade-offs, divergence). Every line fits the terminal's width (`$COLUMNS`,
 //! 80 when unknown): a table that would not fit becomes one short block per init, and every
@@ -265,7 +266,11 @@ fn blocks(findings: &[Finding], width: usize) -> Vec<String> {
     out
 }
 
-/// The summary, laid out for `width` columns (see the module docs).
+/// What the table's words and marks mean, printed above it.
+const KEY: &str = "Tied-best: learning rates whose 95% Wilson interval of the solved share overlaps the best one's (share: the range of their shares). Fastest: of the rates whose share may be within 10% of the best's (upper bound ≥ 0.9 × the best's lower bound), the lowest median epoch of solving, with its 95% order-statistic interval; +k: k more rates tied on speed (intervals overlap); (no CI): under 6 nets solved, too few for an interval; one net: a scheme with one net per rate. Every number: --json.";
+
+/// The summary, laid out for `width` columns (see the module docs): the overview, what
+/// matters, the key, the table, the notes.
 pub fn render(answers: &Answers, width: usize) -> String {
     let findings = &answers.summary;
     let width = width.max(MIN_COLUMNS);
@@ -281,6 +286,9 @@ pub fn render(answers: &Answers, width: usize) -> String {
             lines.extend(wrap(&s, width, 2, 4));
         }
     }
+    lines.push(String::new());
+    // The key before the figures it explains.
+    lines.extend(wrap(KEY, width, 0, 0));
     lines.push(String::new());
     lines.extend(
         table(findings, width, answers.shape.row_words())
@@ -309,13 +317,6 @@ pub fn render(answers: &Answers, width: usize) -> String {
             lines.extend(wrap(&n, width, 0, 2));
         }
     }
-    lines.push(String::new());
-    lines.extend(wrap(
-        "Tied-best: learning rates whose 95% Wilson interval of the solved share overlaps the best one's (share: the range of their shares). Fastest: of the rates whose share may be within 10% of the best's (upper bound ≥ 0.9 × the best's lower bound), the lowest median epoch of solving, with its 95% order-statistic interval; +k: k more rates tied on speed (intervals overlap). Every number: --json.",
-        width,
-        0,
-        0,
-    ));
     let mut s = lines.join("\n");
     s.push('\n');
     s

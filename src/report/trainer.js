@@ -137,7 +137,6 @@
       at: function (e) { return Array.prototype.slice.call(W, e * 9, e * 9 + 9); } };
   }
   // Exposed for the browser test: retrain a cell's example net and return its final weights.
-  // Exposed for the browser test: retrain a cell's example net and return its final weights.
   window.xorsweepRetrain = function (id, role) {
     var c = XS.byId[id], ex = c && c.ex.filter(function (x) { return x.role === (role || 'first'); })[0];
     if (!ex || !ex.p0) return null;

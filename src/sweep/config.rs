@@ -70,6 +70,18 @@ pub struct SweepConfig {
     pub chunk_nets: u32,
 }
 
+/// The file a sweep's configuration is written to, in its output folder.
+pub const SWEEP_TOML: &str = "sweep.toml";
+
+/// A sweep.toml value as a person reads it: text without its quotes, a list joined by ", ".
+fn spelt(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => s.clone(),
+        toml::Value::Array(a) => a.iter().map(spelt).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
+    }
+}
+
 /// Nets per chunk by default: large enough that a chunk's per-cell sketches cost a few bytes per
 /// net on disk and a chunk file is written about every 20–100 ms per thread, small enough that an
 /// interruption loses well under a second of work.
@@ -112,7 +124,12 @@ pub struct ConfigPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub epochs: Option<u32>,
     /// Arithmetic of the lane trainer: f64 or f32 [default: f64].
-    #[arg(long, value_name = "P")]
+    #[arg(
+        long,
+        value_name = "P",
+        value_parser = Offer::parsed(Precision::ALL.map(Precision::name), |s: &str| s.parse::<Precision>()),
+        hide_possible_values = true
+    )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precision: Option<Precision>,
     /// Also record the first epoch whose loss is below X (column target_epoch).
@@ -223,6 +240,13 @@ impl SweepConfig {
 
     /// Names of the fields in which `self` and `other` differ.
     pub fn differences(&self, other: &SweepConfig) -> String {
+        let diff: Vec<String> = self.differing(other).into_iter().map(|d| d.0).collect();
+        diff.join(", ")
+    }
+
+    /// The fields in which `self` and `other` differ, in sweep.toml's spelling: (key, `self`'s
+    /// value, `other`'s; None where a key is left out, i.e. its default), sorted by key.
+    pub fn differing(&self, other: &SweepConfig) -> Vec<(String, Option<String>, Option<String>)> {
         let (a, b) = (
             toml::Table::try_from(self).unwrap_or_default(),
             toml::Table::try_from(other).unwrap_or_default(),
@@ -230,12 +254,11 @@ impl SweepConfig {
         let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
         keys.sort();
         keys.dedup();
-        let diff: Vec<&str> = keys
-            .into_iter()
+        let spell = |v: Option<&toml::Value>| v.map(spelt);
+        keys.into_iter()
             .filter(|k| a.get(*k) != b.get(*k))
-            .map(|k| k.as_str())
-            .collect();
-        diff.join(", ")
+            .map(|k| (k.clone(), spell(a.get(k)), spell(b.get(k))))
+            .collect()
     }
 
     /// The checks that involve more than one spec's own syntax (each spec checked itself when it

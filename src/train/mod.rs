@@ -88,6 +88,9 @@ pub enum Precision {
 }
 
 impl Precision {
+    /// Every precision, the default first.
+    pub const ALL: [Precision; 2] = [Precision::F64, Precision::F32];
+
     pub fn name(self) -> &'static str {
         match self {
             Precision::F64 => "f64",

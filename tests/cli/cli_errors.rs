@@ -369,9 +369,10 @@ fn limits_found_by_review() {
         &["replay", csv.to_str().unwrap(), "0", "--every", "0"],
         &["--every"],
     );
-    let text = std::fs::read_to_string(&csv)
-        .unwrap()
-        .replacen(",uniform,1,", ",uniform,-1,", 1);
+    let text =
+        std::fs::read_to_string(&csv)
+            .unwrap()
+            .replacen(",uniform,1.0,", ",uniform,-1.0,", 1);
     let edited = d.path().join("edited.csv");
     write(&edited, &text);
     refuses(

@@ -116,7 +116,7 @@ fn tiny_sweep_writes_typed_complete_csv() {
         assert_eq!(row["precision"], "f64");
         assert_eq!(row["epochs"], "4001");
         if row["init"] == "symmetric" {
-            assert_eq!(row["hidden_gap"], "0", "symmetric row {i} drifted");
+            assert_eq!(row["hidden_gap"], "0.0", "symmetric row {i} drifted");
             assert!(row["correct"].parse::<u8>().unwrap() <= 3);
             assert!(row["final_loss"].parse::<f64>().unwrap() >= 1.0 / 6.0);
         }
@@ -140,7 +140,7 @@ fn tiny_sweep_writes_typed_complete_csv() {
     // The baseline row: lesson weights at η = 2.0 for the lesson's 4001 steps = the lesson's printout.
     let base: Vec<&Row> = rows
         .iter()
-        .filter(|r| r["init"] == "lesson" && r["lr"] == "2")
+        .filter(|r| r["init"] == "lesson" && r["lr"] == "2.0")
         .collect();
     assert_eq!(base.len(), 1);
     let (want, _) = reference::train(
@@ -245,6 +245,28 @@ fn replay_reproduces_rows_exactly() {
             assert!(text.contains("epoch    0   loss"), "{text}");
         }
     }
+    // The replay ends where curves.csv and the report end: at the last epoch, the trained net
+    // (epochs count gradient steps, 0..=E).
+    let (header, rows) = read_csv(&dir.path().join("f64/curves.csv"));
+    let col = header.iter().position(|h| h == "epoch").unwrap();
+    let last_epoch = rows
+        .iter()
+        .map(|r| r[&header[col]].parse::<u32>().unwrap())
+        .max();
+    let a = xorsweep()
+        .arg("replay")
+        .arg(dir.path().join("f64/runs.csv"))
+        .arg("7")
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&a.get_output().stdout).to_string();
+    let replayed_last = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("epoch "))
+        .map(|l| l.split_whitespace().next().unwrap().parse::<u32>().unwrap())
+        .max();
+    assert_eq!(replayed_last, last_epoch, "{text}");
+    assert_eq!(last_epoch, Some(4001));
     // The lesson row at η = 2 replays as the lesson's printout.
     let a = xorsweep()
         .arg("replay")
@@ -295,7 +317,8 @@ fn sampled_and_absent_runs_csv() {
         rows.len()
     );
     assert!(
-        rows.iter().any(|r| r["init"] == "lesson" && r["lr"] == "2"),
+        rows.iter()
+            .any(|r| r["init"] == "lesson" && r["lr"] == "2.0"),
         "the baseline row is always kept"
     );
     let none = dir.path().join("n");

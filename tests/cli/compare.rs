@@ -1,5 +1,6 @@
 //! `xorsweep compare A B`: no difference between a folder and itself, a significant one between
-//! 300 and 3000 epochs on the same grid, common cells of different grids, bad input refused.
+//! 300 and 3000 epochs on the same grid (the configurations' difference said first, medians the
+//! cap censors marked and not flagged), common cells of different grids, bad input refused.
 
 use std::path::{Path, PathBuf};
 
@@ -48,8 +49,42 @@ fn a_folder_against_itself_and_300_against_3000_epochs() {
     let text = String::from_utf8(text.stdout).unwrap();
     assert!(text.contains("No difference"), "{text}");
 
+    assert_eq!(same["config_differences"], serde_json::json!([]));
+
     let diff = compare_json(&short, &long);
     assert_eq!(diff["identical"], false);
+    // What differs between the configurations, first.
+    assert_eq!(
+        diff["config_differences"],
+        serde_json::json!([{"key": "epochs", "a": "300", "b": "3000"}])
+    );
+    assert_eq!(
+        (diff["epochs_a"].as_u64(), diff["epochs_b"].as_u64()),
+        (Some(300), Some(3000))
+    );
+    // Medians an epoch cap censors: under half solved on a side, or the 300-epoch sweep the
+    // faster one. Marked, never flagged; the others compared as usual.
+    let mut censored = 0;
+    for c in diff["cells"].as_array().unwrap() {
+        let (a, b) = (&c["a"], &c["b"]);
+        let (Some(ma), Some(mb)) = (
+            a["median_solved_epoch"].as_f64(),
+            b["median_solved_epoch"].as_f64(),
+        ) else {
+            assert_eq!(c["median_epoch_censored"], false, "{c}");
+            continue;
+        };
+        let under_half =
+            |s: &serde_json::Value| 2 * s["solved"].as_u64().unwrap() < s["nets"].as_u64().unwrap();
+        let rule = under_half(a) || under_half(b) || ma < mb;
+        assert_eq!(c["median_epoch_censored"], rule, "{c}");
+        if rule {
+            censored += 1;
+            assert_eq!(c["median_epoch_significant"], false, "{c}");
+        }
+    }
+    assert!(censored > 0, "{diff}");
+    assert_eq!(diff["median_epoch_censored"], censored);
     assert_eq!(diff["shared"], 3);
     assert!((diff["expected_by_chance"].as_f64().unwrap() - 0.15).abs() < 1e-12);
     let cells = diff["cells"].as_array().unwrap();
@@ -71,6 +106,14 @@ fn a_folder_against_itself_and_300_against_3000_epochs() {
         .unwrap();
     let text = String::from_utf8(run.stdout).unwrap();
     assert!(text.contains("would by chance alone"), "{text}");
+    assert!(
+        text.starts_with("Configurations differ in epochs 300 in A, 3000 in B."),
+        "{text}"
+    );
+    assert!(
+        text.contains(" capped") && text.contains("censors the medians"),
+        "{text}"
+    );
     for line in text.lines() {
         assert!(line.chars().count() <= 80, "{line:?}\n{text}");
     }
@@ -94,6 +137,14 @@ fn a_folder_against_itself_and_300_against_3000_epochs() {
         let written = std::fs::read_to_string(&csv).unwrap();
         assert_eq!(written.lines().count(), rows, "{written}");
         assert!(written.starts_with("label,a_nets,a_solved,"), "{written}");
+        assert!(
+            written
+                .lines()
+                .next()
+                .unwrap()
+                .ends_with(",median_epoch_censored"),
+            "{written}"
+        );
     }
 }
 
@@ -277,8 +328,16 @@ fn fifos_and_devices_are_refused_without_waiting() {
 fn sweeps_with_no_cell_in_common_are_refused_saying_why() {
     let d = tempfile::tempdir().unwrap();
     let a = sweep(d.path(), "a", &["--lr", "1,2", "--epochs", "50"]);
-    let b = sweep(d.path(), "b", &["--lr", "4,8", "--epochs", "50"]);
-    let err = refused(&a, &b, &["no cell in common", "lr is 1, 2 in A, 4, 8 in B"]);
+    let b = sweep(d.path(), "b", &["--lr", "4,8", "--epochs", "60"]);
+    let err = refused(
+        &a,
+        &b,
+        &[
+            "no cell in common",
+            "lr is 1, 2 in A, 4, 8 in B",
+            "sweep.toml differ in epochs 50 in A, 60 in B",
+        ],
+    );
     assert!(!err.contains("momentum"), "{err}");
 }
 
@@ -312,6 +371,12 @@ fn labels_and_folder_names_are_escaped_on_the_terminal() {
     // JSON keeps the values as they are (escaped by JSON itself).
     let json = compare_json(&a, &b);
     assert!(json["b"].as_str().unwrap().ends_with(evil), "{json}");
+    // B is a copy of a summary.csv alone: its configuration, and so its epoch cap, is unknown.
+    assert!(
+        json["config_differences"].is_null() && json["epochs_b"].is_null(),
+        "{json}"
+    );
+    assert!(out.starts_with("Configurations: unknown"), "{out}");
     // An error echoing the folder escapes it too.
     std::fs::remove_file(b.join("summary.csv")).unwrap();
     let run = xorsweep().arg("compare").args([&a, &b]).output().unwrap();

@@ -129,6 +129,12 @@ fn the_summary_fits_the_terminal_and_opens_with_sentences() {
             assert!(text.contains(&format!("ε {eps}")), "{text}");
         }
         assert!(text.contains("one net per rate"), "{text}");
+        // The key comes before the figures it explains: above the first scheme's row.
+        let key = text.find("Tied-best: learning rates").expect("the key");
+        assert!(
+            key < text.find("\nlesson").expect("the lesson's row"),
+            "{text}"
+        );
         if width == 80 {
             // At 80 columns this sweep is a table: a header row, one row per scheme.
             assert!(
@@ -224,7 +230,7 @@ fn terminal_and_report_say_the_same_sentences() {
     // The snapped range: learning rate 4, not 3.999999999999999.
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
     assert!(
-        summary.contains(",4,") && !summary.contains("3.99999"),
+        summary.contains(",4.0,") && !summary.contains("3.99999"),
         "{summary}"
     );
 }
@@ -237,7 +243,7 @@ fn wilson(k: f64, n: f64) -> (f64, f64) {
     (centre - half, centre + half)
 }
 
-/// From summary.csv text: the learning rates (as written) of `init`'s most reliable cell and of
+/// From summary.csv text: the learning rates (as a person reads them: `1` for the file's `1.0`) of `init`'s most reliable cell and of
 /// every cell whose Wilson interval overlaps that cell's, in order, and the lowest and highest
 /// solved share among them.
 fn best_and_tied(summary: &str, init: &str) -> (Vec<String>, (f64, f64)) {
@@ -250,7 +256,11 @@ fn best_and_tied(summary: &str, init: &str) -> (Vec<String>, (f64, f64)) {
         .filter(|r| r[ci] == init)
         .map(|r| {
             let (n, k): (f64, f64) = (r[cn].parse().unwrap(), r[cs].parse().unwrap());
-            (r[cl].to_string(), k / n, wilson(k, n))
+            (
+                r[cl].parse::<f64>().unwrap().to_string(),
+                k / n,
+                wilson(k, n),
+            )
         })
         .collect();
     let best = cells

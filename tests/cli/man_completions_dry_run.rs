@@ -54,6 +54,148 @@ fn every_subcommand_has_a_man_page_listing_its_options() {
 }
 
 #[test]
+fn man_pages_show_values_in_the_synopsis_and_examples_line_for_line() {
+    let page = xorsweep().args(["man", "sweep"]).output().unwrap().stdout;
+    let page = String::from_utf8_lossy(&page);
+    let synopsis = page.split(".SH SYNOPSIS\n").nth(1).unwrap();
+    let synopsis = synopsis.lines().next().unwrap();
+    for item in [
+        "[\\-\\-lr <SPEC>]",
+        "[\\-j|\\-\\-threads <N>]",
+        "[\\-\\-init <SPEC>]...",
+        "[\\-\\-dry\\-run]",
+    ] {
+        assert!(synopsis.contains(item), "{item} not in {synopsis}");
+    }
+    assert!(!page.contains(".SH EXTRA"), "{page}");
+    // The examples in no-fill mode, a comment on its command's line.
+    let examples = page.split(".SH EXAMPLES\n.nf\n").nth(1).unwrap();
+    let examples = examples.split("\n.fi\n").next().unwrap();
+    assert!(
+        examples
+            .lines()
+            .next()
+            .unwrap()
+            .starts_with("xorsweep sweep ")
+            && examples.contains("\\-\\-resume          # finish an interrupted sweep"),
+        "{examples}"
+    );
+    assert!(page.contains(".SH \"EXIT STATUS\""), "{page}");
+    let compare = xorsweep().args(["man", "compare"]).output().unwrap().stdout;
+    let compare = String::from_utf8_lossy(&compare);
+    assert!(
+        compare.contains("\\fBxorsweep compare\\fR <A> <B> [\\-\\-json] [\\-\\-csv <FILE>]"),
+        "{compare}"
+    );
+}
+
+#[test]
+fn help_fits_80_columns() {
+    let mut subs: Vec<&str> = SUBCOMMANDS.to_vec();
+    subs.push("");
+    for sub in subs {
+        let out = xorsweep()
+            .args([sub, "--help"].into_iter().filter(|a| !a.is_empty()))
+            .env("COLUMNS", "80")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{sub}");
+        let help = String::from_utf8(out.stdout).unwrap();
+        for line in help.lines() {
+            assert!(line.chars().count() <= 80, "{sub}: {line:?}");
+        }
+        // Wrapped, not cut: a long help still holds every word.
+        assert!(help.lines().count() > 5, "{sub}: {help}");
+    }
+}
+
+/// What bash's completion of `words` (the last one being completed) offers, run in `dir`.
+fn bash_completes(script: &Path, dir: &Path, words: &[&str]) -> Vec<String> {
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let line = format!(
+        "source '{}'; COMP_WORDS=({}); COMP_CWORD={}; _xorsweep xorsweep '{}' '{}' 2>/dev/null; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        script.display(),
+        quoted.join(" "),
+        words.len() - 1,
+        words[words.len() - 1],
+        words[words.len() - 2]
+    );
+    let out = std::process::Command::new("bash")
+        .args(["--norc", "-c", &line])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    text.lines()
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn bash_completion_offers_values_never_file_names_for_choices() {
+    let d = tempfile::tempdir().unwrap();
+    let script = d.path().join("xorsweep.bash");
+    let bash = xorsweep()
+        .args(["completions", "bash"])
+        .output()
+        .unwrap()
+        .stdout;
+    std::fs::write(&script, &bash).unwrap();
+    // A file the completion must not offer where a value goes.
+    std::fs::write(d.path().join("sigmoid-notes.txt"), "").unwrap();
+    let activation = bash_completes(
+        &script,
+        d.path(),
+        &["xorsweep", "sweep", "--activation", ""],
+    );
+    assert_eq!(activation, ["sigmoid", "tanh", "relu", "identity"]);
+    let t = bash_completes(&script, d.path(), &["xorsweep", "map", "--activation", "t"]);
+    assert_eq!(t, ["tanh"]);
+    for (sub, flag, want) in [
+        ("sweep", "--output", "linear"),
+        ("sweep", "--loss", "bce"),
+        ("bench", "--batch", "online"),
+        ("sweep", "--precision", "f32"),
+        ("map", "--measure", "converged"),
+        ("sweep", "--runs-csv", "sample:"),
+    ] {
+        let offered = bash_completes(&script, d.path(), &["xorsweep", sub, flag, ""]);
+        assert!(
+            offered.iter().any(|o| o == want),
+            "{sub} {flag}: {offered:?}"
+        );
+        assert!(
+            !offered.iter().any(|o| o.contains("notes")),
+            "{sub} {flag}: {offered:?}"
+        );
+    }
+    // Numbers and specs: nothing offered, least of all the files here.
+    let epochs = bash_completes(&script, d.path(), &["xorsweep", "sweep", "--epochs", "s"]);
+    assert!(!epochs.iter().any(|o| o.contains("notes")), "{epochs:?}");
+    // File names only where a file goes.
+    let text = String::from_utf8(bash).unwrap();
+    let mut flag = "";
+    for line in text.lines() {
+        let t = line.trim();
+        if t.starts_with('-') && t.ends_with(')') {
+            flag = t;
+        }
+        if t.contains("compgen -f") {
+            assert!(
+                ["--config)", "--csv)"].contains(&flag),
+                "{flag} completes file names"
+            );
+        }
+    }
+}
+
+#[test]
 fn man_dir_writes_every_page_and_replaces_only_its_own() {
     let d = tempfile::tempdir().unwrap();
     let dir = d.path().join("man1");
