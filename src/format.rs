@@ -152,7 +152,11 @@ pub fn points(d: f64) -> String {
         return NONE.into();
     }
     let s = format!("{:+.1}", 100.0 * d);
-    if s == "+0.0" || s == "-0.0" { "0.0".into() } else { s }
+    if s == "+0.0" || s == "-0.0" {
+        "0.0".into()
+    } else {
+        s
+    }
 }
 
 /// An epoch, or a median of epochs: whole, or with the .5 a median of two can have; "–" when

@@ -125,21 +125,24 @@ impl Answers {
             self.shape.words()
         ));
         let random = f.iter().filter(|f| !f.one_net_per_rate).count();
-        if let Some(o) = &self.overall {
-            out.extend(overall::overall_sentences(
-                o,
-                random,
-                self.shape.row_plural(),
-            ));
-        }
         let never: Vec<&str> = f
             .iter()
             .filter(|f| f.solved == 0)
             .map(|f| f.init.as_str())
             .collect();
-        if !never.is_empty() {
-            out.push(format!("Never solved: {}.", never.join(", ")));
+        let mut said = self.overall.as_ref().map_or(Vec::new(), |o| {
+            overall::overall_sentences(o, random, self.shape.row_plural())
+        });
+        // Inits that never solved, after the most reliable configuration.
+        match (said.first_mut(), never.is_empty()) {
+            (_, true) => {}
+            (Some(best), false) => {
+                best.pop();
+                best.push_str(&format!("; {} never solved.", never.join(", ")));
+            }
+            (None, false) => said.push(format!("Never solved: {}.", never.join(", "))),
         }
+        out.extend(said);
         out.extend(findings::widest_speed_spread(f).and_then(findings::speed_spread));
         out.extend(findings::symmetric_verdict(f).map(|(s, _)| s));
         out

@@ -152,3 +152,74 @@ pub fn overall_sentences(o: &Overall, schemes: usize, rows: &str) -> Vec<String>
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hyper::Setting;
+    use crate::report::charts::data::{CellCurve, Scheme};
+    use crate::report::stats::wilson_95;
+
+    fn cell(id: u64, momentum: f64, lr: f64, solved: u64, median: f64) -> Cell {
+        let mut setting = Setting::LESSON;
+        setting.hyper.momentum = momentum;
+        Cell {
+            cell: id,
+            scheme: Scheme {
+                init: "uniform".into(),
+                scale: Some(1.0),
+                eps: None,
+                setting,
+            },
+            lr,
+            nets: 200,
+            solved,
+            solved_fraction: solved as f64 / 200.0,
+            solved_ci95: wilson_95(solved, 200),
+            solved_epoch: [None, Some(median), None],
+            solved_epoch_median_ci95: Some((median * 0.9, median * 1.1)),
+            final_loss: [0.0; 3],
+            final_loss_best: 0.0,
+            median_hidden_gap: 0.0,
+            diverged: 0,
+            target: None,
+            curve: CellCurve::default(),
+        }
+    }
+
+    /// The case: plain steps at 8.8 (89 %) and momentum 0.9 at 1.02 (88 %) tie across
+    /// settings; a setting far below is not tied; the fastest of those near the best wins speed.
+    #[test]
+    fn a_tie_across_settings_is_found_and_the_fastest_named() {
+        let data = ChartData {
+            cells: vec![
+                cell(0, 0.0, 1.02, 150, 900.0),
+                cell(1, 0.0, 8.788, 178, 107.0),
+                cell(2, 0.9, 1.02, 176, 137.0),
+                cell(3, 0.9, 8.788, 100, 20.0),
+                cell(4, 0.9, 13.52, 170, 38.0),
+            ],
+            ..ChartData::default()
+        };
+        let o = overall(&data).unwrap();
+        assert_eq!(o.configurations, 5);
+        assert_eq!(
+            (o.best_overall.setting.as_str(), o.best_overall.cell.lr),
+            ("", 8.788)
+        );
+        let tied: Vec<(&str, f64)> = o
+            .tied_overall
+            .iter()
+            .map(|c| (c.setting.as_str(), c.cell.lr))
+            .collect();
+        assert_eq!(
+            tied,
+            [("", 8.788), ("momentum 0.9", 1.02), ("momentum 0.9", 13.52)]
+        );
+        // 20 epochs at 50 % is not "about as often"; 38 at 85 % is.
+        assert_eq!(o.fastest_overall.cell.lr, 13.52);
+        let said = overall_sentences(&o, 2, "trainer settings").join(" ");
+        assert!(said.contains("2 more of 5 configurations, from 2 of the 2 trainer settings; the best of each of the others: uniform:1 · momentum 0.9 at 1.02 (88%)"), "{said}");
+        assert!(said.contains("Fastest of the configurations that solve about as often: uniform:1 · momentum 0.9 at learning rate 13.52"), "{said}");
+    }
+}

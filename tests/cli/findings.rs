@@ -177,8 +177,18 @@ fn terminal_and_report_say_the_same_sentences() {
         .take_while(|l| !l.is_empty())
         .map(str::trim)
         .collect();
-    // The counts, the most reliable rate, speed within a tie, the symmetric bound.
-    assert_eq!(sentences.len(), 4, "{text}");
+    // The counts, the most reliable configuration (and what never solved), what ties with it,
+    // speed within a tie, the symmetric bound.
+    assert_eq!(sentences.len(), 5, "{text}");
+    assert!(
+        sentences[1].starts_with("The most reliable configuration: uniform:1 at learning rate ")
+            && sentences[1].ends_with("; symmetric:1 never solved."),
+        "{text}"
+    );
+    assert!(
+        sentences[2].starts_with("Tied with it (95% intervals overlap): "),
+        "{text}"
+    );
     let html = std::fs::read_to_string(out.join("report.html"))
         .unwrap()
         .replace("&#39;", "'")
