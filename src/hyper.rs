@@ -364,6 +364,14 @@ macro_rules! trainer_axes {
                 }
             }
 
+            /// Where the values for `p` are kept.
+            pub fn values_mut(&mut self, p: HyperParam) -> &mut Option<Values> {
+                match p {
+                    $(HyperParam::$v => &mut self.$f,)*
+                    $(HyperParam::$av => &mut self.$af,)*
+                }
+            }
+
             /// The names given for `c`, if any (each value's name).
             pub fn names(&self, c: ChoiceParam) -> Option<Vec<&'static str>> {
                 match c {

@@ -141,8 +141,9 @@
     var config = dir ? dir + '/map.toml' : 'map.toml';
     var at = digits(value(d.x, p.i), step(d.x, p.i) / 10) + ',' +
       digits(value(d.y, p.j), step(d.y, p.j) / 10) + ',' + d.zoom_factor;
+    // A fresh folder for each point, so that every command the page suggests can be run.
     return 'xorsweep map --config ' + quote(config) + ' --zoom ' + quote(at) +
-      ' --out ' + quote((dir || 'map') + '-zoom');
+      ' --out ' + quote((dir || 'map') + '-at-' + p.i + '-' + p.j);
   }
 
   img.addEventListener('mousemove', function (ev) {

@@ -389,7 +389,7 @@ fn frames(
 ) -> Option<(Vec<Frame>, f64, Option<String>)> {
     let wanted = spec.zoom_sequence.max(1) as usize;
     let (mut frames, mut note, mut training): (Vec<Frame>, _, _) = (Vec::new(), None, 0.0);
-    let mut current = Some((spec.clone(), 1.0));
+    let mut current = Some((spec.clone(), spec.zoom));
     while let Some((s, zoom)) = current.take() {
         pb.set_message(format!("frame {} of at most {wanted}", frames.len() + 1));
         let t0 = Instant::now();

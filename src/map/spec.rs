@@ -456,10 +456,22 @@ pub struct MapConfig {
     /// Also write map.csv.
     #[serde(default)]
     pub csv: bool,
+    /// How many times deeper than the map it was zoomed from (1: not zoomed); frames, labels
+    /// and manifest.json carry it on.
+    #[serde(default = "unzoomed", skip_serializing_if = "is_unzoomed")]
+    pub zoom: f64,
 }
 
 fn default_zoom_factor() -> f64 {
     10.0
+}
+
+fn unzoomed() -> f64 {
+    1.0
+}
+
+fn is_unzoomed(z: &f64) -> bool {
+    *z == 1.0
 }
 
 pub const DEFAULT_X: &str = "lr-hidden:0.1..1000:512:log";
@@ -482,6 +494,7 @@ impl Default for MapConfig {
             zoom_sequence: 0,
             zoom_factor: default_zoom_factor(),
             csv: false,
+            zoom: unzoomed(),
         }
     }
 }
@@ -573,6 +586,11 @@ pub struct MapPatch {
     #[arg(long, num_args = 0, default_missing_value = "true")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub csv: Option<bool>,
+    /// How many times deeper this map is than the one it was zoomed from: a key of map.toml,
+    /// not a flag (`--zoom CX,CY,F` multiplies it by F).
+    #[arg(skip)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zoom: Option<f64>,
 }
 
 /// Every key a map's TOML file may hold, read off a patch with every field set (so the list is
@@ -590,6 +608,7 @@ fn known_keys() -> Vec<String> {
         zoom_sequence: Some(1),
         zoom_factor: Some(10.0),
         csv: Some(true),
+        zoom: Some(10.0),
     };
     toml::Table::try_from(&full)
         .expect("a MapPatch always serialises")
@@ -613,7 +632,8 @@ impl MapConfig {
             precision,
             zoom_sequence,
             zoom_factor,
-            csv
+            csv,
+            zoom
         );
         if p.measure.is_some() {
             self.measure = p.measure;
@@ -672,6 +692,12 @@ impl MapConfig {
                 self.zoom_factor
             )));
         }
+        if !(self.zoom.is_finite() && self.zoom >= 1.0) {
+            return Err(UsageError::new(format!(
+                "zoom (map.toml): {} must be a number of at least 1 (how many times deeper than the map it was zoomed from)",
+                self.zoom
+            )));
+        }
         let pixels = u64::from(x.n) * u64::from(y.n);
         let per = BYTES_PER_PIXEL
             + if self.csv { CSV_BYTES_PER_PIXEL } else { 0 }
@@ -704,6 +730,7 @@ impl MapConfig {
             zoom_sequence: self.zoom_sequence,
             zoom_factor: self.zoom_factor,
             csv: self.csv,
+            zoom: self.zoom,
         })
     }
 
@@ -711,7 +738,21 @@ impl MapConfig {
     /// of them one an axis varies. Errors name the flag.
     fn trainer_of_every_pixel(&self, axes: [AxisKind; 2]) -> Result<(Hyper, Options), UsageError> {
         let t = &self.trainer;
-        t.check()?;
+        // An axis that varies one layer's rate completes the pair for the check: `--y lr-out`
+        // with `--lr-hidden 1` is a map of the output rate at hidden rate 1.
+        let mut paired = t.clone();
+        let rates: Vec<HyperParam> = HyperParam::ALL
+            .iter()
+            .copied()
+            .filter(|p| p.is_rate())
+            .collect();
+        for &p in &rates {
+            let other_given = rates.iter().any(|&q| q != p && t.values(q).is_some());
+            if axes.iter().any(|a| a.sets(p)) && t.values(p).is_none() && other_given {
+                *paired.values_mut(p) = Some(Values::List(vec![1.0]));
+            }
+        }
+        paired.check()?;
         let one = |flag: &str, v: Option<&Values>| -> Result<Option<f64>, UsageError> {
             match v.map(Values::values).as_deref() {
                 None => Ok(None),
@@ -765,6 +806,8 @@ pub struct MapSpec {
     pub zoom_sequence: u32,
     pub zoom_factor: f64,
     pub csv: bool,
+    /// How many times deeper than the map it was zoomed from.
+    pub zoom: f64,
 }
 
 impl MapSpec {
@@ -811,6 +854,8 @@ pub fn resolve(
             .map_err(|e| UsageError::new(format!("--zoom: {e}")))?;
         config.x = spec.x;
         config.y = spec.y;
+        config.zoom *= z.factor;
+        spec.zoom = config.zoom;
     }
     Ok((config, spec))
 }

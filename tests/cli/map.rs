@@ -263,6 +263,30 @@ fn zoom_narrows_the_axes_around_the_centre() {
     assert!(((spec.x.lo * spec.x.hi).sqrt() - 10.0).abs() < 1e-12);
     assert!(((spec.x.hi / spec.x.lo).log10() - 0.02).abs() < 1e-12);
     assert!((spec.y.lo - (0.5 - 0.02)).abs() < 1e-12 && (spec.y.hi - (0.5 + 0.02)).abs() < 1e-12);
+    // The zoom is recorded: map.toml, the manifest's frame, and a zoom of the zoomed map
+    // (the command the page suggests) multiplies it.
+    assert_eq!(config.zoom, 100.0);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["frames"][0]["zoom"], 100.0, "{manifest}");
+    let deeper = d.path().join("z2");
+    let run = xorsweep()
+        .args(["map", "--config"])
+        .arg(out.join("map.toml"))
+        .args(["--zoom", "10,0.5,10", "--out"])
+        .arg(&deeper)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let text =
+        String::from_utf8_lossy(&run.stdout).to_string() + &String::from_utf8_lossy(&run.stderr);
+    assert!(text.contains("zoom 1000×"), "{text}");
+    let toml = std::fs::read_to_string(deeper.join("map.toml")).unwrap();
+    assert!(toml.contains("zoom = 1000.0"), "{toml}");
 }
 
 /// Run `map` with `args`, expect exit code 2, a one-line message containing every `needles`,
@@ -822,4 +846,44 @@ fn json_summary_terminal_line_and_the_page_s_hover_and_zoom_hooks() {
         on_bars += 1;
     }
     assert!(on_bars > 0);
+}
+
+/// An axis that varies one layer's rate takes the other layer's rate alone: `--y lr-out` with
+/// `--lr-hidden 1` (refused before as "needs --lr-out too"); giving the axis's own rate as well
+/// is still refused, naming the axis.
+#[test]
+fn one_layer_s_rate_beside_an_axis_of_the_other() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("m");
+    xorsweep()
+        .args([
+            "map",
+            "--quiet",
+            "--x",
+            "w11:-1..1:4",
+            "--y",
+            "lr-out:0.1..10:4:log",
+        ])
+        .args(["--lr-hidden", "1", "--epochs", "10", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let toml = std::fs::read_to_string(out.join("map.toml")).unwrap();
+    assert!(
+        toml.contains("lr_hidden = \"1\"") || toml.contains("lr_hidden = 1"),
+        "{toml}"
+    );
+    refuses(
+        &[
+            "--x",
+            "w11:-1..1:4",
+            "--y",
+            "lr-out:0.1..10:4:log",
+            "--lr-hidden",
+            "1",
+            "--lr-out",
+            "1",
+        ],
+        &["--lr-out", "the axis"],
+    );
 }
