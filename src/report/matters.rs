@@ -337,15 +337,15 @@ fn sentence(m: &Matter) -> String {
         .iter()
         .map(|l| match &l.best {
             Some(b) => format!(
-                "{} {} at lr {}",
+                "{}: {} at lr {}",
                 l.value,
                 share(b.cell.solved_fraction),
                 lr(b.cell.lr)
             ),
-            None => format!("{} never", l.value),
+            None => format!("{}: never", l.value),
         })
         .collect();
-    let mut s = format!("{}: best achievable share {}", m.name, bests.join(", "));
+    let mut s = format!("{}, best achievable share — {}", m.name, bests.join("; "));
     if let (Some(d), Some((a, b))) = (m.best_change, m.best_change_ci95) {
         let noise = if a <= 0.0 {
             "within noise"
