@@ -38,3 +38,16 @@ pub fn unused_host_features() -> Vec<&'static str> {
         .filter(|f| !compiled.contains(f))
         .collect()
 }
+
+/// CPU seconds the calling thread has run, where the platform tells (Linux, macOS, the BSDs):
+/// unlike wall time, not inflated while other processes hold the core.
+pub fn thread_cpu_seconds() -> Option<f64> {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec that outlives the call; clock_gettime writes
+    // only into it, and an unsupported clock is reported through the return value.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    (rc == 0).then_some(ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9)
+}

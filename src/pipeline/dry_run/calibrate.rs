@@ -6,10 +6,18 @@
 //! momentum net more than a plain one.
 //!
 //! Why a ladder of epochs: a net's cost is a fixed part (its weights, curves, sketches, rows) and
-//! a part per epoch. Passes of 16, 64, 256, … epochs run until one takes about [`PASS_SECONDS`]
-//! (or reaches the sweep's epochs); the top is then repeated [`REPEATS`] times, and the two top
-//! rungs give both parts, so a sweep of many epochs is extrapolated along a line, not by a
-//! proportion. The repeats' spread says how steady the machine was.
+//! a part per epoch. Passes of 16, 64, 256, … epochs run until one keeps a thread busy about
+//! half of [`PASS_SECONDS`] (or reaches the sweep's epochs); that sizes the top, a pass of about
+//! [`PASS_SECONDS`]. Each of [`REPEATS`] repeats then times a pass of [`FIRST_EPOCHS`] (nearly
+//! all fixed part) and the top: the two give both parts, so a sweep of many epochs is
+//! extrapolated along a line, not by a proportion.
+//!
+//! Why CPU time: timed by the wall clock, a pass of 50 ms on a busy machine measures whichever
+//! time slices it got (the estimates swung 0.4–2.9× of the real time at a load of 2–8 on 2
+//! cores), and a pause of a few ms in the 1 ms pass of 16 epochs threw the line off by 10×. Each
+//! piece is timed in its thread's CPU seconds instead: what the sweep costs on an idle machine.
+//! How much longer the wall clock took (the slowdown) is kept apart, per repeat: the load of the
+//! moment, which the estimate then applies, with its spread as the range.
 //!
 //! The reports are then drawn from the top pass's cells, by the code that draws the sweep's
 //! ([`super::super::reports`]): their time is the estimate's fixed cost, and their file names
@@ -20,6 +28,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use crate::cpu::thread_cpu_seconds;
 use crate::hyper::Setting;
 use crate::report::ChartOptions;
 use crate::report::aggregate::Aggregator;
@@ -32,7 +41,7 @@ use crate::train::batch;
 
 /// About how long the top pass takes (all settings): three of them and the rungs below make
 /// the calibration about 0.2 s.
-const PASS_SECONDS: f64 = 0.06;
+const PASS_SECONDS: f64 = 0.05;
 /// Passes at the top rung: their spread is the estimate's range.
 pub(super) const REPEATS: usize = 3;
 /// The first rung's epochs, each next ×4.
@@ -42,9 +51,11 @@ const NETS_PER_THREAD: u64 = 64;
 
 /// What the calibration measured.
 pub(super) struct Calibration {
-    /// Per repeat, per setting: seconds one thread spends on one net of that setting over the
+    /// Per repeat, per setting: CPU seconds a thread spends on one net of that setting over the
     /// sweep's epochs, while every thread trains.
     pub per_net: Vec<Vec<f64>>,
+    /// Per repeat: how much longer its top pass took than on an idle machine.
+    pub slowdown: Vec<f64>,
     /// The setting (index into a row of `per_net`) of each cell.
     pub setting_of: Vec<usize>,
     /// The miniature's reports, for a sweep that writes them.
@@ -66,12 +77,21 @@ pub(super) struct Drawn {
     pub files: Vec<&'static str>,
 }
 
-/// One pass: per setting, seconds per net of one thread; the chunks it trained (in run order);
-/// its wall time.
+/// One pass: per setting, CPU seconds per net; the chunks it trained (in run order); its wall
+/// time, and the CPU time of its busiest thread per setting, added up: the wall time it would
+/// have taken on an idle machine.
 struct Pass {
     per_net: Vec<f64>,
     data: Vec<ChunkData>,
     wall: f64,
+    busiest: f64,
+}
+
+impl Pass {
+    /// How much longer the pass took than on an idle machine (1 when nothing else runs).
+    fn slowdown(&self) -> f64 {
+        (self.wall / self.busiest.max(1e-9)).max(1.0)
+    }
 }
 
 /// The cells of each setting, as an index per cell into the list of settings (in the order
@@ -162,38 +182,57 @@ fn nets(piece: &Piece) -> u64 {
 }
 
 /// Train every setting's pieces of `mini` in turn, each on all of `pool`'s threads, as the
-/// workers train a chunk: trained, encoded as a chunk file, made into runs-file rows.
+/// workers train a chunk: trained, encoded as a chunk file, made into runs-file rows. Each
+/// piece is timed in its thread's CPU seconds, which other processes holding the core do not
+/// inflate.
 fn pass<R: RunsSink>(mini: &Plan, pieces: &[Vec<Piece>], pool: &rayon::ThreadPool) -> Pass {
     let started = Instant::now();
     let which = mini.config.runs_csv;
     let mut per_net = Vec::with_capacity(pieces.len());
     let mut data = Vec::new();
+    let mut busiest = 0.0;
     for setting in pieces {
         let t = Instant::now();
-        let trained: Vec<Vec<ChunkData>> = pool.install(|| {
+        let trained: Vec<(Vec<ChunkData>, Option<f64>)> = pool.install(|| {
             setting
                 .par_iter()
                 .map_init(work::Scratch::default, |scratch, piece| {
+                    let c0 = thread_cpu_seconds();
                     let mut out = Vec::with_capacity(piece.len());
                     for runs in piece {
                         let d = work::train_runs(mini, runs.clone(), scratch);
                         std::hint::black_box((chunk::encode("", 0, &d), R::rows(mini, which, &d)));
                         out.push(d);
                     }
-                    out
+                    (out, c0.zip(thread_cpu_seconds()).map(|(a, b)| b - a))
                 })
                 .collect()
         });
-        // The longest piece sets the wall time: seconds per net of one busy thread.
-        let longest = setting.iter().map(nets).max().unwrap_or(1);
-        per_net.push(t.elapsed().as_secs_f64() / longest as f64);
-        data.extend(trained.into_iter().flatten());
+        let wall = t.elapsed().as_secs_f64();
+        let cpu: Option<Vec<f64>> = trained.iter().map(|t| t.1).collect();
+        let (cost, most) = match cpu {
+            Some(cpu) => {
+                let all: u64 = setting.iter().map(nets).sum();
+                let most = cpu.iter().copied().fold(0.0, f64::max);
+                (cpu.iter().sum::<f64>() / all.max(1) as f64, most)
+            }
+            // Where the platform does not tell CPU time: the wall time, which the longest
+            // piece sets.
+            None => (
+                wall / setting.iter().map(nets).max().unwrap_or(1) as f64,
+                wall,
+            ),
+        };
+        per_net.push(cost);
+        busiest += most;
+        data.extend(trained.into_iter().flat_map(|t| t.0));
     }
     data.sort_by_key(|d| d.runs.start);
     Pass {
         per_net,
         data,
         wall: started.elapsed().as_secs_f64(),
+        busiest,
     }
 }
 
@@ -213,31 +252,72 @@ pub(super) fn calibrate<R: RunsSink>(
         })?;
     let (settings, setting_of) = settings_of(plan);
     let seeds = mini_seeds(plan, &setting_of, settings.len(), threads);
-    let pieces = pieces(
-        &miniature(plan, seeds, 1),
-        &setting_of,
-        settings.len(),
-        threads,
-    );
-    let (below, top) = ladder::<R>(plan, seeds, &pieces, &pool);
-    let epochs = top[0].0.config.epochs;
-    let per_net = top
-        .iter()
-        .map(|(_, p)| extrapolate(below.as_ref(), (epochs, &p.per_net), plan.config.epochs))
-        .collect();
-    let (mini, first) = top.into_iter().next().expect("REPEATS > 0");
+    let mini = |epochs| miniature(plan, seeds, epochs);
+    let pieces = pieces(&mini(1), &setting_of, settings.len(), threads);
+    let epochs = top_epochs::<R>(plan.config.epochs, &mini, &pieces, &pool);
+    let top = mini(epochs);
+    let low = mini(FIRST_EPOCHS.min(epochs));
+    let (per_net, slowdown, first) = repeats::<R>(plan.config.epochs, (&low, &top), &pieces, &pool);
     let drawn = match charts {
-        Some(charts) => Some(draw(&mini, &first.data, charts)?),
+        Some(charts) => Some(draw(&top, &first.data, charts)?),
         None => None,
     };
     Ok(Calibration {
         per_net,
+        slowdown,
         setting_of,
         drawn,
         epochs,
-        nets: mini.total_runs,
+        nets: top.total_runs,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// The [`REPEATS`] repeats: each times a pass of `low` (unless it is the top) and one of `top`,
+/// and gives each setting's CPU seconds per net at `epochs` and the top pass's slowdown.
+/// Returns those and the first top pass.
+#[allow(clippy::type_complexity)]
+fn repeats<R: RunsSink>(
+    epochs: u32,
+    (low, top): (&Plan, &Plan),
+    pieces: &[Vec<Piece>],
+    pool: &rayon::ThreadPool,
+) -> (Vec<Vec<f64>>, Vec<f64>, Pass) {
+    let (e0, e1) = (low.config.epochs, top.config.epochs);
+    let mut per_net = Vec::with_capacity(REPEATS);
+    let mut slowdown = Vec::with_capacity(REPEATS);
+    let mut first = None;
+    for _ in 0..REPEATS {
+        let below = (e0 < e1).then(|| (e0, pass::<R>(low, pieces, pool).per_net));
+        let p = pass::<R>(top, pieces, pool);
+        per_net.push(extrapolate(below.as_ref(), (e1, &p.per_net), epochs));
+        slowdown.push(p.slowdown());
+        first.get_or_insert(p);
+    }
+    (per_net, slowdown, first.expect("REPEATS > 0"))
+}
+
+/// The epochs of the miniature's top passes: its rungs of ×4 epochs from [`FIRST_EPOCHS`] run
+/// until one keeps its busiest thread busy half of [`PASS_SECONDS`] in CPU time (they warm the
+/// threads and caches up too); the top is then the epochs that take about [`PASS_SECONDS`] by
+/// the last rung's speed (a rung's time per epoch includes its nets' fixed part, so the top
+/// lands at or below it), at most the sweep's `most`.
+fn top_epochs<R: RunsSink>(
+    most: u32,
+    mini: &dyn Fn(u32) -> Plan,
+    pieces: &[Vec<Piece>],
+    pool: &rayon::ThreadPool,
+) -> u32 {
+    let most = most.max(1);
+    let mut epochs = FIRST_EPOCHS.min(most);
+    loop {
+        let busy = pass::<R>(&mini(epochs), pieces, pool).busiest;
+        if epochs == most || busy >= PASS_SECONDS / 2.0 {
+            let top = f64::from(epochs) * PASS_SECONDS / busy.max(1e-6);
+            return top.clamp(f64::from(epochs), f64::from(most)) as u32;
+        }
+        epochs = epochs.saturating_mul(4).min(most);
+    }
 }
 
 /// The reports of the miniature `mini` from its chunks `data`, drawn by the sweep's code, timed.
@@ -258,51 +338,6 @@ fn draw(mini: &Plan, data: &[ChunkData], charts: &ChartOptions) -> anyhow::Resul
     })
 }
 
-/// The ladder's passes: its rungs of ×4 epochs until one takes a quarter of [`PASS_SECONDS`] (or
-/// reaches the sweep's epochs), then [`REPEATS`] passes at the epochs that take about
-/// [`PASS_SECONDS`]. Returns the highest rung below the top (its epochs and costs per net), if
-/// any, and the top passes with their miniatures.
-#[allow(clippy::type_complexity)]
-fn ladder<R: RunsSink>(
-    plan: &Plan,
-    seeds: u32,
-    pieces: &[Vec<Piece>],
-    pool: &rayon::ThreadPool,
-) -> (Option<(u32, Vec<f64>)>, Vec<(Plan, Pass)>) {
-    let most = plan.config.epochs.max(1);
-    let mut rungs: Vec<(u32, Pass)> = Vec::new();
-    let mut epochs = FIRST_EPOCHS.min(most);
-    loop {
-        let p = pass::<R>(&miniature(plan, seeds, epochs), pieces, pool);
-        let wall = p.wall;
-        rungs.push((epochs, p));
-        if epochs == most || wall >= PASS_SECONDS / 4.0 {
-            break;
-        }
-        epochs = epochs.saturating_mul(4).min(most);
-    }
-    let (last, p) = rungs.last().expect("one rung at least");
-    // A rung's time per epoch includes its nets' fixed part: the top lands at or below target.
-    let top = (f64::from(*last) * PASS_SECONDS / p.wall.max(1e-6))
-        .clamp(f64::from(*last), f64::from(most)) as u32;
-    let below = rungs
-        .iter()
-        .rev()
-        .find(|(e, _)| *e < top)
-        .map(|(e, p)| (*e, p.per_net.clone()));
-    let mut passes: Vec<(Plan, Pass)> = Vec::with_capacity(REPEATS);
-    if top == *last {
-        let (_, p) = rungs.pop().expect("the last rung");
-        passes.push((miniature(plan, seeds, top), p));
-    }
-    while passes.len() < REPEATS {
-        let mini = miniature(plan, seeds, top);
-        let p = pass::<R>(&mini, pieces, pool);
-        passes.push((mini, p));
-    }
-    (below, passes)
-}
-
 /// Each setting's seconds per net at `epochs`, along the line through a lower rung's costs and
 /// the top's (a net's fixed part and its part per epoch); the top's own where there is no lower
 /// rung, or `epochs` is the top's.
@@ -321,5 +356,58 @@ fn extrapolate(below: Option<&(u32, Vec<f64>)>, top: (u32, &[f64]), epochs: u32)
             .iter()
             .map(|&b| b * f64::from(epochs.max(1)) / f64::from(e1.max(1)))
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pieces deal the ranges out in order, every net once, in whole `piece`s but the last.
+    #[test]
+    fn pieces_cover_each_net_once_in_whole_pieces() {
+        let ranges = [0..5, 9..30, 40..41];
+        let pieces = cut(&ranges, 8);
+        let flat: Vec<u64> = pieces.iter().flatten().flat_map(|r| r.clone()).collect();
+        let want: Vec<u64> = ranges.iter().flat_map(|r| r.clone()).collect();
+        assert_eq!(flat, want);
+        let sizes: Vec<u64> = pieces.iter().map(nets).collect();
+        assert_eq!(sizes, [8, 8, 8, 3]);
+        assert_eq!(pieces[0], [0..5, 9..12]);
+    }
+
+    /// Each setting of an options grid gets its own pieces, about one per thread, of its own
+    /// cells' nets only.
+    #[test]
+    fn each_setting_is_calibrated_apart() {
+        let mut plan = crate::sweep::plan::mixed_plan(6, 60, 16);
+        plan.config.trainer.momentum = Some("0,0.9".parse().unwrap());
+        let plan = Plan::new(plan.config);
+        let (settings, of) = settings_of(&plan);
+        assert_eq!(settings.len(), 2);
+        let seeds = mini_seeds(&plan, &of, 2, 2);
+        // 6 random cells per setting, 64 nets per thread and setting: 22 a cell, more than its 6.
+        assert_eq!(seeds, 6);
+        let mini = miniature(&plan, seeds, 1);
+        let p = pieces(&mini, &of, 2, 2);
+        for (s, pieces) in p.iter().enumerate() {
+            assert!(pieces.len() <= 2, "{pieces:?}");
+            for run in pieces.iter().flatten().flat_map(|r| r.clone()) {
+                assert_eq!(of[mini.locate(run).0.index], s);
+            }
+        }
+        let all: u64 = p.iter().flatten().map(nets).sum();
+        assert_eq!(all, mini.total_runs);
+    }
+
+    /// Along the line through two rungs: 1 s fixed + 1 ms per epoch, known at 100 and 400.
+    #[test]
+    fn costs_extend_along_a_line() {
+        let below = (100, vec![1.1, 2.0]);
+        let top = [1.4, 2.0];
+        let at = extrapolate(Some(&below), (400, &top), 1400);
+        assert!((at[0] - 2.4).abs() < 1e-12 && at[1] == 2.0, "{at:?}");
+        assert_eq!(extrapolate(Some(&below), (400, &top), 400), top);
+        assert_eq!(extrapolate(None, (400, &top), 800), [2.8, 4.0]);
     }
 }

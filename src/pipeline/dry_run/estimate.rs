@@ -34,28 +34,38 @@ pub(super) fn training_seconds(
     free.into_iter().fold(0.0, f64::max)
 }
 
-/// The sweep's time at each repeat's costs: training (see [`training_seconds`]), folding every
-/// net into the aggregates, and drawing the reports.
-pub(super) fn seconds_per_repeat(
-    plan: &Plan,
-    mine: Range<u64>,
-    threads: usize,
-    cal: &Calibration,
-) -> Vec<f64> {
+/// The sweep's time per repeat, on an idle machine and at the repeat's slowdown: training (see
+/// [`training_seconds`]), then folding every net into the aggregates and drawing the reports
+/// (measured once, on the wall clock: taken back to an idle machine by the median slowdown).
+pub(super) struct Times {
+    pub idle: Vec<f64>,
+    pub loaded: Vec<f64>,
+    /// Of each idle time, the reports' part.
+    pub reports: f64,
+}
+
+pub(super) fn times(plan: &Plan, mine: Range<u64>, threads: usize, cal: &Calibration) -> Times {
     let nets: u64 = mine
         .clone()
         .map(|k| plan.chunk_runs(k).end - plan.chunk_runs(k).start)
         .sum();
-    let fixed = cal
-        .drawn
-        .as_ref()
-        .map_or(0.0, |d| d.seconds + nets as f64 * d.aggregate_per_net);
-    cal.per_net
+    let slowdown = median(&cal.slowdown);
+    let reports = cal.drawn.as_ref().map_or(0.0, |d| {
+        (d.seconds + nets as f64 * d.aggregate_per_net) / slowdown
+    });
+    let idle: Vec<f64> = cal
+        .per_net
         .iter()
         .map(|per_net| {
-            training_seconds(plan, mine.clone(), threads, &cal.setting_of, per_net) + fixed
+            training_seconds(plan, mine.clone(), threads, &cal.setting_of, per_net) + reports
         })
-        .collect()
+        .collect();
+    let loaded = idle.iter().zip(&cal.slowdown).map(|(t, s)| t * s).collect();
+    Times {
+        idle,
+        loaded,
+        reports,
+    }
 }
 
 /// How busy the machine is: its 1-minute load average (Linux's /proc/loadavg; None elsewhere).

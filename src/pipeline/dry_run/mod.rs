@@ -35,15 +35,40 @@ pub struct DryRun {
     pub seeds: u32,
     pub net_epochs: f64,
     pub threads: usize,
-    /// Net-epochs per second the estimate's training part comes to (this machine, these
+    /// The time and how sure it is (flattened: its fields are the dry run's in JSON).
+    #[serde(flatten)]
+    pub estimate: Estimate,
+    pub peak_memory_bytes: u64,
+    pub peak_disk_bytes: u64,
+    /// The files the run would write in its folder, each with what it holds.
+    pub files: Vec<String>,
+    /// What the run would warn of (a runs.csv too long for a spreadsheet), and a busy machine's
+    /// unsteady estimate.
+    pub warnings: Vec<String>,
+    /// The widest a solved share's 95 % Wilson interval can be at this `--seeds` (a share of
+    /// one half), as a half-width: how finely the sweep can tell shares apart. None when no
+    /// init is random (the lesson's one net per rate).
+    pub solved_share_ci95_half_width_worst: Option<f64>,
+}
+
+/// How long the sweep should take, from its calibration, and how sure that is.
+#[derive(Debug, serde::Serialize)]
+pub struct Estimate {
+    /// Net-epochs per second the estimate's training comes to on an idle machine (these
     /// threads, this grid's mix of trainer settings).
     pub calibrated_net_epochs_per_second: f64,
-    /// The median of the calibration repeats' estimates: training, then the reports.
+    /// The median of the calibration repeats' estimates, at the load of the moment: training,
+    /// then the reports.
     pub estimated_seconds: f64,
     /// The lowest and highest of the repeats' estimates: how steady the machine was.
     pub estimated_seconds_range: [f64; 2],
-    /// Of `estimated_seconds`, what does not scale with the nets' epochs: drawing the reports
-    /// and folding the nets into them.
+    /// The same on an idle machine (the repeats' median; they time in CPU seconds).
+    pub idle_seconds: f64,
+    /// How much longer than on an idle machine the calibration took (the repeats' median; 1
+    /// when nothing else runs).
+    pub slowdown: f64,
+    /// Of `idle_seconds`, what does not scale with the nets' epochs: drawing the reports and
+    /// folding the nets into them.
     pub reports_seconds: f64,
     /// How long the calibration took, and what it trained: the sweep's cells with
     /// `calibration_nets` nets in all, `calibration_epochs` epochs each, `calibration_repeats`
@@ -56,17 +81,30 @@ pub struct DryRun {
     /// say), and its cores.
     pub load_average: Option<f64>,
     pub cores: usize,
-    pub peak_memory_bytes: u64,
-    pub peak_disk_bytes: u64,
-    /// The files the run would write in its folder, each with what it holds.
-    pub files: Vec<String>,
-    /// What the run would warn of (a runs.csv too long for a spreadsheet), and a busy machine's
-    /// unsteady estimate.
-    pub warnings: Vec<String>,
-    /// The widest a solved share's 95 % Wilson interval can be at this `--seeds` (a share of
-    /// one half), as a half-width: how finely the sweep can tell shares apart. None when no
-    /// init is random (the lesson's one net per rate).
-    pub solved_share_ci95_half_width_worst: Option<f64>,
+}
+
+impl Estimate {
+    fn of(net_epochs: f64, cal: &Calibration, times: &estimate::Times) -> Estimate {
+        let idle = estimate::median(&times.idle);
+        let loaded = &times.loaded;
+        Estimate {
+            calibrated_net_epochs_per_second: net_epochs / (idle - times.reports).max(1e-9),
+            estimated_seconds: estimate::median(loaded),
+            estimated_seconds_range: [
+                loaded.iter().copied().fold(f64::INFINITY, f64::min),
+                loaded.iter().copied().fold(0.0, f64::max),
+            ],
+            idle_seconds: idle,
+            slowdown: estimate::median(&cal.slowdown),
+            reports_seconds: times.reports,
+            calibration_seconds: cal.seconds,
+            calibration_nets: cal.nets,
+            calibration_epochs: cal.epochs,
+            calibration_repeats: calibrate::REPEATS,
+            load_average: estimate::load_average(),
+            cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        }
+    }
 }
 
 /// Half the width of the widest 95 % Wilson interval of a share of `n` nets (at a share of ½).
@@ -96,26 +134,16 @@ pub fn dry_run(config: SweepConfig, opts: &SweepOptions, threads: usize) -> anyh
         RunsFormat::Csv => calibrate::calibrate::<CsvRuns>(&plan, threads, charts)?,
         RunsFormat::Parquet => calibrate::calibrate::<RunsParquet<Temp>>(&plan, threads, charts)?,
     };
-    let repeats = estimate::seconds_per_repeat(&plan, mine.clone(), threads, &cal);
-    let estimated = estimate::median(&repeats);
-    let reports_seconds = cal
-        .drawn
-        .as_ref()
-        .map_or(0.0, |d| d.seconds + nets as f64 * d.aggregate_per_net);
     let net_epochs = nets as f64 * f64::from(plan.config.epochs);
+    let times = estimate::times(&plan, mine.clone(), threads, &cal);
+    let estimate = Estimate::of(net_epochs, &cal, &times);
     let (peak_memory_bytes, peak_disk_bytes) = footprint(&plan, &size, nets, threads);
     let files = files(&plan, opts, mine.end - mine.start, &cal);
-    let load_average = estimate::load_average();
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let range = [
-        repeats.iter().copied().fold(f64::INFINITY, f64::min),
-        repeats.iter().copied().fold(0.0, f64::max),
-    ];
     let mut warnings: Vec<String> = match shard {
         None => runs_csv_warning(&plan).into_iter().collect(),
         Some(_) => Vec::new(),
     };
-    warnings.extend(busy_warning(estimated, range, load_average, cores));
+    warnings.extend(busy_warning(&estimate));
     Ok(DryRun {
         cells: size.cells,
         nets,
@@ -123,16 +151,7 @@ pub fn dry_run(config: SweepConfig, opts: &SweepOptions, threads: usize) -> anyh
         seeds: plan.config.seeds,
         net_epochs,
         threads,
-        calibrated_net_epochs_per_second: net_epochs / (estimated - reports_seconds).max(1e-9),
-        estimated_seconds: estimated,
-        estimated_seconds_range: range,
-        reports_seconds,
-        calibration_seconds: cal.seconds,
-        calibration_nets: cal.nets,
-        calibration_epochs: cal.epochs,
-        calibration_repeats: calibrate::REPEATS,
-        load_average,
-        cores,
+        estimate,
         peak_memory_bytes,
         peak_disk_bytes,
         files,
@@ -145,28 +164,32 @@ pub fn dry_run(config: SweepConfig, opts: &SweepOptions, threads: usize) -> anyh
     })
 }
 
-/// The repeats' estimates may differ this much (as a share of their median) before the dry run
-/// warns that the machine is too busy for a steady one.
+/// The repeats' estimates may differ this much (as a share of their median), and the calibration
+/// take this much longer than on an idle machine, before the dry run warns that the machine is
+/// busy.
 const STEADY_SPREAD: f64 = 0.25;
+const STEADY_SLOWDOWN: f64 = 1.25;
 
-/// A warning when the calibration's repeats disagree (by more than [`STEADY_SPREAD`]) or other
-/// work keeps half the cores busy: the estimate is of this moment's machine.
-fn busy_warning(
-    estimated: f64,
-    [lo, hi]: [f64; 2],
-    load: Option<f64>,
-    cores: usize,
-) -> Option<String> {
-    let spread = (hi - lo) / estimated.max(1e-9);
-    let loaded = load.is_some_and(|l| l >= (cores as f64 / 2.0).max(1.0));
-    (spread > STEADY_SPREAD || loaded).then(|| {
-        let load = load.map_or(String::new(), |l| {
-            format!("load average {l:.1} on {cores} cores, ")
+/// A warning when the calibration ran slowed down (by more than [`STEADY_SLOWDOWN`]), its
+/// repeats disagree (by more than [`STEADY_SPREAD`]), or other work keeps half the cores busy:
+/// the estimate is of this moment's machine, and the idle machine's is given too.
+fn busy_warning(e: &Estimate) -> Option<String> {
+    let [lo, hi] = e.estimated_seconds_range;
+    let spread = (hi - lo) / e.estimated_seconds.max(1e-9);
+    let loaded = e
+        .load_average
+        .is_some_and(|l| l >= (e.cores as f64 / 2.0).max(1.0));
+    (spread > STEADY_SPREAD || e.slowdown > STEADY_SLOWDOWN || loaded).then(|| {
+        let load = e.load_average.map_or(String::new(), |l| {
+            format!("load average {l:.1} on {} cores; ", e.cores)
         });
+        let seconds = crate::format::seconds;
         format!(
-            "warning: this machine is busy ({load}calibration repeats {}–{}): the estimate holds only while the load stays as it is; run --dry-run again when it is quieter for a steadier one",
-            crate::format::seconds(lo),
-            crate::format::seconds(hi)
+            "warning: this machine is busy ({load}the calibration ran {:.1}× slower than on an idle machine, its repeats giving {}–{}): the estimate holds only while the load stays as it is; on an idle machine the sweep would take about {}",
+            e.slowdown,
+            seconds(lo),
+            seconds(hi),
+            seconds(e.idle_seconds)
         )
     })
 }
@@ -244,6 +267,53 @@ fn files(plan: &Plan, opts: &SweepOptions, chunks: u64, cal: &Calibration) -> Ve
 
 #[cfg(test)]
 mod tests {
+    fn estimate(
+        range: [f64; 2],
+        slowdown: f64,
+        load: Option<f64>,
+        cores: usize,
+    ) -> super::Estimate {
+        super::Estimate {
+            calibrated_net_epochs_per_second: 1e8,
+            estimated_seconds: 10.0,
+            estimated_seconds_range: range,
+            idle_seconds: 10.0 / slowdown,
+            slowdown,
+            reports_seconds: 0.5,
+            calibration_seconds: 0.2,
+            calibration_nets: 400,
+            calibration_epochs: 1000,
+            calibration_repeats: 3,
+            load_average: load,
+            cores,
+        }
+    }
+
+    /// Steady repeats at full speed on an idle machine: no warning; repeats far apart, a slow
+    /// calibration or a load of half the cores or more: a warning that names them and the idle
+    /// machine's time.
+    #[test]
+    fn a_busy_machine_is_warned_of() {
+        use super::busy_warning;
+        assert_eq!(
+            busy_warning(&estimate([9.5, 11.0], 1.05, Some(0.3), 2)),
+            None
+        );
+        assert_eq!(busy_warning(&estimate([9.5, 11.0], 1.05, None, 2)), None);
+        let w = busy_warning(&estimate([6.0, 20.0], 1.05, Some(0.3), 2)).unwrap();
+        assert!(
+            w.contains("6.0 s–20.0 s") && w.contains("load average 0.3 on 2 cores"),
+            "{w}"
+        );
+        let w = busy_warning(&estimate([9.5, 11.0], 2.5, Some(0.3), 2)).unwrap();
+        assert!(
+            w.contains("2.5× slower") && w.contains("about 4.0 s"),
+            "{w}"
+        );
+        assert!(busy_warning(&estimate([9.5, 11.0], 1.05, Some(8.0), 16)).is_some());
+        assert!(busy_warning(&estimate([9.5, 11.0], 1.05, Some(7.0), 16)).is_none());
+    }
+
     #[test]
     fn worst_half_width_matches_the_wilson_formula() {
         // n = 200, p = ½: z·√(¼/n + z²/4n²) / (1 + z²/n) = 0.06864 (to 5 places).
