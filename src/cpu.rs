@@ -42,12 +42,21 @@ pub fn unused_host_features() -> Vec<&'static str> {
 /// CPU seconds the calling thread has run, where the platform tells (Linux, macOS, the BSDs):
 /// unlike wall time, not inflated while other processes hold the core.
 pub fn thread_cpu_seconds() -> Option<f64> {
+    cpu_clock(libc::CLOCK_THREAD_CPUTIME_ID)
+}
+
+/// CPU seconds all of this process's threads have run (see [`thread_cpu_seconds`]).
+pub fn process_cpu_seconds() -> Option<f64> {
+    cpu_clock(libc::CLOCK_PROCESS_CPUTIME_ID)
+}
+
+fn cpu_clock(clock: libc::clockid_t) -> Option<f64> {
     let mut ts = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,
     };
     // SAFETY: `ts` is a valid, writable timespec that outlives the call; clock_gettime writes
     // only into it, and an unsupported clock is reported through the return value.
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    let rc = unsafe { libc::clock_gettime(clock, &mut ts) };
     (rc == 0).then_some(ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9)
 }

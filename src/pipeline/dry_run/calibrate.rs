@@ -28,7 +28,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::cpu::thread_cpu_seconds;
+use crate::cpu::{process_cpu_seconds, thread_cpu_seconds};
 use crate::hyper::Setting;
 use crate::report::ChartOptions;
 use crate::report::aggregate::Aggregator;
@@ -71,27 +71,22 @@ pub(super) struct Calibration {
 pub(super) struct Drawn {
     /// Seconds per net of folding the chunks into the aggregates (on the consumer's thread).
     pub aggregate_per_net: f64,
-    /// Seconds drawing every report took (the miniature's cells are the sweep's).
+    /// Seconds drawing every report took (the miniature's cells are the sweep's), and the CPU
+    /// seconds of all threads meanwhile (where the platform tells).
     pub seconds: f64,
+    pub cpu: Option<f64>,
     /// The reports' file names, in the order they are written.
     pub files: Vec<&'static str>,
 }
 
-/// One pass: per setting, CPU seconds per net; the chunks it trained (in run order); its wall
-/// time, and the CPU time of its busiest thread per setting, added up: the wall time it would
-/// have taken on an idle machine.
+/// One pass: per setting, CPU seconds per net; the chunks it trained (in run order); the CPU
+/// time of its busiest thread per setting, added up (the wall time it would have taken on an
+/// idle machine); how much longer its threads took than that (1 when nothing else runs).
 struct Pass {
     per_net: Vec<f64>,
     data: Vec<ChunkData>,
-    wall: f64,
     busiest: f64,
-}
-
-impl Pass {
-    /// How much longer the pass took than on an idle machine (1 when nothing else runs).
-    fn slowdown(&self) -> f64 {
-        (self.wall / self.busiest.max(1e-9)).max(1.0)
-    }
+    slowdown: f64,
 }
 
 /// The cells of each setting, as an index per cell into the list of settings (in the order
@@ -190,31 +185,37 @@ fn pass<R: RunsSink>(mini: &Plan, pieces: &[Vec<Piece>], pool: &rayon::ThreadPoo
     let which = mini.config.runs_csv;
     let mut per_net = Vec::with_capacity(pieces.len());
     let mut data = Vec::new();
-    let mut busiest = 0.0;
+    let (mut busiest, mut cpu_all, mut wall_all) = (0.0, 0.0, 0.0);
     for setting in pieces {
         let t = Instant::now();
-        let trained: Vec<(Vec<ChunkData>, Option<f64>)> = pool.install(|| {
+        let trained: Vec<(Vec<ChunkData>, Option<(f64, f64)>)> = pool.install(|| {
             setting
                 .par_iter()
                 .map_init(work::Scratch::default, |scratch, piece| {
-                    let c0 = thread_cpu_seconds();
+                    let (t, c0) = (Instant::now(), thread_cpu_seconds());
                     let mut out = Vec::with_capacity(piece.len());
                     for runs in piece {
                         let d = work::train_runs(mini, runs.clone(), scratch);
                         std::hint::black_box((chunk::encode("", 0, &d), R::rows(mini, which, &d)));
                         out.push(d);
                     }
-                    (out, c0.zip(thread_cpu_seconds()).map(|(a, b)| b - a))
+                    let cpu = c0.zip(thread_cpu_seconds()).map(|(a, b)| b - a);
+                    (out, cpu.map(|c| (c, t.elapsed().as_secs_f64())))
                 })
                 .collect()
         });
         let wall = t.elapsed().as_secs_f64();
-        let cpu: Option<Vec<f64>> = trained.iter().map(|t| t.1).collect();
-        let (cost, most) = match cpu {
-            Some(cpu) => {
-                let all: u64 = setting.iter().map(nets).sum();
-                let most = cpu.iter().copied().fold(0.0, f64::max);
-                (cpu.iter().sum::<f64>() / all.max(1) as f64, most)
+        let timed: Option<Vec<(f64, f64)>> = trained.iter().map(|t| t.1).collect();
+        let all: u64 = setting.iter().map(nets).sum();
+        let (cost, most) = match timed {
+            Some(timed) => {
+                cpu_all += timed.iter().map(|t| t.0).sum::<f64>();
+                wall_all += timed.iter().map(|t| t.1).sum::<f64>();
+                let most = timed.iter().map(|t| t.0).fold(0.0, f64::max);
+                (
+                    timed.iter().map(|t| t.0).sum::<f64>() / all.max(1) as f64,
+                    most,
+                )
             }
             // Where the platform does not tell CPU time: the wall time, which the longest
             // piece sets.
@@ -228,11 +229,17 @@ fn pass<R: RunsSink>(mini: &Plan, pieces: &[Vec<Piece>], pool: &rayon::ThreadPoo
         data.extend(trained.into_iter().flat_map(|t| t.0));
     }
     data.sort_by_key(|d| d.runs.start);
+    // Each thread's own wall time against its CPU time: the share of a core it got (not when
+    // the last of them finished, which on a busy machine waits for the one paused longest).
+    let slowdown = match cpu_all > 0.0 {
+        true => wall_all / cpu_all,
+        false => started.elapsed().as_secs_f64() / busiest.max(1e-9),
+    };
     Pass {
         per_net,
         data,
-        wall: started.elapsed().as_secs_f64(),
         busiest,
+        slowdown: slowdown.max(1.0),
     }
 }
 
@@ -291,7 +298,7 @@ fn repeats<R: RunsSink>(
         let below = (e0 < e1).then(|| (e0, pass::<R>(low, pieces, pool).per_net));
         let p = pass::<R>(top, pieces, pool);
         per_net.push(extrapolate(below.as_ref(), (e1, &p.per_net), epochs));
-        slowdown.push(p.slowdown());
+        slowdown.push(p.slowdown);
         first.get_or_insert(p);
     }
     (per_net, slowdown, first.expect("REPEATS > 0"))
@@ -329,11 +336,12 @@ fn draw(mini: &Plan, data: &[ChunkData], charts: &ChartOptions) -> anyhow::Resul
     }
     let cells = aggregator.finish();
     let aggregate_per_net = t.elapsed().as_secs_f64() / mini.total_runs.max(1) as f64;
-    let t = Instant::now();
+    let (t, c0) = (Instant::now(), process_cpu_seconds());
     let (files, _) = super::super::reports(mini, &cells, charts)?;
     Ok(Drawn {
         aggregate_per_net,
         seconds: t.elapsed().as_secs_f64(),
+        cpu: c0.zip(process_cpu_seconds()).map(|(a, b)| b - a),
         files: files.iter().map(|(name, _)| *name).collect(),
     })
 }

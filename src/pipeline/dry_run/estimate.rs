@@ -50,8 +50,11 @@ pub(super) fn times(plan: &Plan, mine: Range<u64>, threads: usize, cal: &Calibra
         .map(|k| plan.chunk_runs(k).end - plan.chunk_runs(k).start)
         .sum();
     let slowdown = median(&cal.slowdown);
+    // A pause in the one timing of the reports is capped by their CPU time: on an idle machine
+    // they take no longer than all their work done on one core.
     let reports = cal.drawn.as_ref().map_or(0.0, |d| {
-        (d.seconds + nets as f64 * d.aggregate_per_net) / slowdown
+        let drawing = (d.seconds / slowdown).min(d.cpu.unwrap_or(f64::INFINITY));
+        drawing + nets as f64 * d.aggregate_per_net / slowdown
     });
     let idle: Vec<f64> = cal
         .per_net
