@@ -305,7 +305,7 @@ fn repeats<R: RunsSink>(
 }
 
 /// The epochs of the miniature's top passes: its rungs of ×4 epochs from [`FIRST_EPOCHS`] run
-/// until one keeps its busiest thread busy half of [`PASS_SECONDS`] in CPU time (they warm the
+/// until one keeps its busiest threads busy half of [`PASS_SECONDS`] in CPU time (they warm the
 /// threads and caches up too); the top is then the epochs that take about [`PASS_SECONDS`] by
 /// the last rung's speed (a rung's time per epoch includes its nets' fixed part, so the top
 /// lands at or below it), at most the sweep's `most`.
@@ -321,7 +321,7 @@ fn top_epochs<R: RunsSink>(
         let busy = pass::<R>(&mini(epochs), pieces, pool).busiest;
         if epochs == most || busy >= PASS_SECONDS / 2.0 {
             let top = f64::from(epochs) * PASS_SECONDS / busy.max(1e-6);
-            return top.clamp(f64::from(epochs), f64::from(most)) as u32;
+            return top.clamp(f64::from(FIRST_EPOCHS.min(most)), f64::from(most)) as u32;
         }
         epochs = epochs.saturating_mul(4).min(most);
     }

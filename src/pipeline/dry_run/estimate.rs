@@ -42,6 +42,9 @@ pub(super) struct Times {
     pub loaded: Vec<f64>,
     /// Of each idle time, the reports' part.
     pub reports: f64,
+    /// The median slowdown by other processes (the sweep's own threads beyond the cores left
+    /// out).
+    pub slowdown: f64,
 }
 
 pub(super) fn times(plan: &Plan, mine: Range<u64>, threads: usize, cal: &Calibration) -> Times {
@@ -49,25 +52,32 @@ pub(super) fn times(plan: &Plan, mine: Range<u64>, threads: usize, cal: &Calibra
         .clone()
         .map(|k| plan.chunk_runs(k).end - plan.chunk_runs(k).start)
         .sum();
-    let slowdown = median(&cal.slowdown);
+    // More threads than cores share them even on an idle machine: that part of the slowdown is
+    // the sweep's own, and its threads' speed on an idle machine.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let shared = (threads as f64 / cores as f64).max(1.0);
+    let slowdown: Vec<f64> = cal.slowdown.iter().map(|s| (s / shared).max(1.0)).collect();
+    let median_slowdown = median(&slowdown);
     // A pause in the one timing of the reports is capped by their CPU time: on an idle machine
     // they take no longer than all their work done on one core.
     let reports = cal.drawn.as_ref().map_or(0.0, |d| {
-        let drawing = (d.seconds / slowdown).min(d.cpu.unwrap_or(f64::INFINITY));
-        drawing + nets as f64 * d.aggregate_per_net / slowdown
+        let drawing = (d.seconds / median_slowdown).min(d.cpu.unwrap_or(f64::INFINITY));
+        drawing + nets as f64 * d.aggregate_per_net / median_slowdown
     });
     let idle: Vec<f64> = cal
         .per_net
         .iter()
         .map(|per_net| {
-            training_seconds(plan, mine.clone(), threads, &cal.setting_of, per_net) + reports
+            let per_net: Vec<f64> = per_net.iter().map(|c| c * shared).collect();
+            training_seconds(plan, mine.clone(), threads, &cal.setting_of, &per_net) + reports
         })
         .collect();
-    let loaded = idle.iter().zip(&cal.slowdown).map(|(t, s)| t * s).collect();
+    let loaded = idle.iter().zip(&slowdown).map(|(t, s)| t * s).collect();
     Times {
         idle,
         loaded,
         reports,
+        slowdown: median_slowdown,
     }
 }
 

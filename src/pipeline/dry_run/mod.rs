@@ -95,7 +95,7 @@ impl Estimate {
                 loaded.iter().copied().fold(0.0, f64::max),
             ],
             idle_seconds: idle,
-            slowdown: estimate::median(&cal.slowdown),
+            slowdown: times.slowdown,
             reports_seconds: times.reports,
             calibration_seconds: cal.seconds,
             calibration_nets: cal.nets,
