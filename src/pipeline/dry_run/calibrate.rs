@@ -182,51 +182,39 @@ fn nets(piece: &Piece) -> u64 {
 /// inflate.
 fn pass<R: RunsSink>(mini: &Plan, pieces: &[Vec<Piece>], pool: &rayon::ThreadPool) -> Pass {
     let started = Instant::now();
-    let which = mini.config.runs_csv;
     let mut per_net = Vec::with_capacity(pieces.len());
     let mut data = Vec::new();
     let (mut busiest, mut cpu_all, mut wall_all) = (0.0, 0.0, 0.0);
     for setting in pieces {
         let t = Instant::now();
-        let trained: Vec<(Vec<ChunkData>, Option<(f64, f64)>)> = pool.install(|| {
+        let trained: Vec<Trained> = pool.install(|| {
             setting
                 .par_iter()
-                .map_init(work::Scratch::default, |scratch, piece| {
-                    let (t, c0) = (Instant::now(), thread_cpu_seconds());
-                    let mut out = Vec::with_capacity(piece.len());
-                    for runs in piece {
-                        let d = work::train_runs(mini, runs.clone(), scratch);
-                        std::hint::black_box((chunk::encode("", 0, &d), R::rows(mini, which, &d)));
-                        out.push(d);
-                    }
-                    let cpu = c0.zip(thread_cpu_seconds()).map(|(a, b)| b - a);
-                    (out, cpu.map(|c| (c, t.elapsed().as_secs_f64())))
+                .map_init(work::Scratch::default, |s, piece| {
+                    train::<R>(mini, piece, s)
                 })
                 .collect()
         });
         let wall = t.elapsed().as_secs_f64();
-        let timed: Option<Vec<(f64, f64)>> = trained.iter().map(|t| t.1).collect();
-        let all: u64 = setting.iter().map(nets).sum();
-        let (cost, most) = match timed {
+        let (cost, most) = match trained.iter().map(|t| t.timed).collect::<Option<Vec<_>>>() {
             Some(timed) => {
-                cpu_all += timed.iter().map(|t| t.0).sum::<f64>();
+                let cpu: f64 = timed.iter().map(|t| t.0).sum();
+                cpu_all += cpu;
                 wall_all += timed.iter().map(|t| t.1).sum::<f64>();
+                let all: u64 = setting.iter().map(nets).sum();
                 let most = timed.iter().map(|t| t.0).fold(0.0, f64::max);
-                (
-                    timed.iter().map(|t| t.0).sum::<f64>() / all.max(1) as f64,
-                    most,
-                )
+                (cpu / all.max(1) as f64, most)
             }
             // Where the platform does not tell CPU time: the wall time, which the longest
             // piece sets.
-            None => (
-                wall / setting.iter().map(nets).max().unwrap_or(1) as f64,
-                wall,
-            ),
+            None => {
+                let longest = setting.iter().map(nets).max().unwrap_or(1);
+                (wall / longest as f64, wall)
+            }
         };
         per_net.push(cost);
         busiest += most;
-        data.extend(trained.into_iter().flat_map(|t| t.0));
+        data.extend(trained.into_iter().flat_map(|t| t.data));
     }
     data.sort_by_key(|d| d.runs.start);
     // Each thread's own wall time against its CPU time: the share of a core it got (not when
@@ -240,6 +228,31 @@ fn pass<R: RunsSink>(mini: &Plan, pieces: &[Vec<Piece>], pool: &rayon::ThreadPoo
         data,
         busiest,
         slowdown: slowdown.max(1.0),
+    }
+}
+
+/// A piece trained: its chunks, and its thread's CPU and wall seconds (where the platform
+/// tells CPU time).
+struct Trained {
+    data: Vec<ChunkData>,
+    timed: Option<(f64, f64)>,
+}
+
+/// Train `piece` of `mini` as a worker trains a chunk: trained, encoded as a chunk file, made
+/// into runs-file rows.
+fn train<R: RunsSink>(mini: &Plan, piece: &Piece, scratch: &mut work::Scratch) -> Trained {
+    let (t, c0) = (Instant::now(), thread_cpu_seconds());
+    let mut data = Vec::with_capacity(piece.len());
+    for runs in piece {
+        let d = work::train_runs(mini, runs.clone(), scratch);
+        let rows = R::rows(mini, mini.config.runs_csv, &d);
+        std::hint::black_box((chunk::encode("", 0, &d), rows));
+        data.push(d);
+    }
+    let cpu = c0.zip(thread_cpu_seconds()).map(|(a, b)| b - a);
+    Trained {
+        data,
+        timed: cpu.map(|c| (c, t.elapsed().as_secs_f64())),
     }
 }
 
