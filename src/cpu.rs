@@ -1,6 +1,9 @@
 //! Which SIMD features this binary was compiled with (what `wide` uses) and which the CPU has.
 //! `wide` chooses its code path at compile time, so a build for plain x86-64 on an AVX-512
 //! machine runs through SSE2: reports show both lists so that mismatch is visible.
+//!
+//! And the CPU clocks of a thread and of the process: `bench` and `sweep --dry-run` time work in
+//! CPU seconds, which other processes holding the cores do not inflate as they do wall time.
 
 /// Target features enabled at compile time, among those that matter to `wide`.
 pub fn compiled_features() -> Vec<&'static str> {
