@@ -2,8 +2,8 @@
 //! cell: each init, rate and trainer setting), with a few nets per cell instead of `--seeds`;
 //! each trainer setting's nets are trained apart, on all the sweep's threads, through the code a
 //! chunk is trained with ([`work::train_runs`], then the chunk file's bytes and the runs file's
-//! rows), so that each setting gets its own cost: a tanh net costs 3–5× a sigmoid one (`bench`), and a
-//! momentum net more than a plain one.
+//! rows), so that each setting gets its own cost: a tanh net costs 3–5× a sigmoid one (`bench`),
+//! and a momentum net more than a plain one.
 //!
 //! Why a ladder of epochs: a net's cost is a fixed part (its weights, curves, sketches, rows) and
 //! a part per epoch. Passes of 16, 64, 256, … epochs run until one keeps a thread busy about
