@@ -2,9 +2,9 @@
 //! anything. The time is the sweep's own work timed in miniature on this machine
 //! ([`calibrate`]) and dealt to its threads chunk by chunk ([`estimate`]); the files are those
 //! the miniature's reports came to, drawn by the sweep's code, so the list cannot promise a
-//! chart the sweep skips. It makes the run's own checks first (the request, then the output folder, and a
-//! `--resume`'s sweep.toml), so that it refuses what the run would refuse, with the same
-//! message and exit code.
+//! chart the sweep skips. It makes the run's own checks first (the request, then the output
+//! folder, and a `--resume`'s sweep.toml), so that it refuses what the run would refuse, with
+//! the same message and exit code.
 
 mod calibrate;
 mod estimate;
