@@ -48,6 +48,11 @@ pub(super) const REPEATS: usize = 3;
 const FIRST_EPOCHS: u32 = 16;
 /// Nets per thread and setting the miniature gets at least (a few lane vectors each).
 const NETS_PER_THREAD: u64 = 64;
+/// Nets per random cell the miniature gets at least (fewer where `--seeds` is fewer): a chunk's
+/// work per cell (its curves' histograms, its part of the chunk file) is counted per net, so at
+/// 16 nets it adds a sixteenth of it to each net, not all of it (at one net per cell the
+/// default sweep's estimate came out 13 % long).
+const MIN_SEEDS: u64 = 16;
 
 /// What the calibration measured.
 pub(super) struct Calibration {
@@ -69,8 +74,10 @@ pub(super) struct Calibration {
 
 /// The miniature's reports, drawn as the sweep draws its own.
 pub(super) struct Drawn {
-    /// Seconds per net of folding the chunks into the aggregates (on the consumer's thread).
-    pub aggregate_per_net: f64,
+    /// Seconds of folding the chunks into the aggregates (on the consumer's thread): the
+    /// sweep's too, whose cells these are (a cell's histograms and quartiles cost far more than
+    /// its nets' few numbers).
+    pub aggregate_seconds: f64,
     /// Seconds drawing every report took (the miniature's cells are the sweep's), and the CPU
     /// seconds of all threads meanwhile (where the platform tells).
     pub seconds: f64,
@@ -108,15 +115,17 @@ fn settings_of(plan: &Plan) -> (Vec<Setting>, Vec<usize>) {
 }
 
 /// Nets per random cell in the miniature: enough that each setting gives every thread
-/// [`NETS_PER_THREAD`] nets, at most the sweep's `--seeds`.
+/// [`NETS_PER_THREAD`] nets, [`MIN_SEEDS`] at least, at most the sweep's `--seeds`.
 fn mini_seeds(plan: &Plan, setting_of: &[usize], settings: usize, threads: usize) -> u32 {
     let mut random = vec![0u64; settings];
     for (c, &s) in plan.cells.iter().zip(setting_of) {
         random[s] += u64::from(c.init.is_random());
     }
     let fewest = random.into_iter().filter(|&n| n > 0).min().unwrap_or(1);
-    let seeds = (NETS_PER_THREAD * threads as u64).div_ceil(fewest);
-    seeds.clamp(1, u64::from(plan.config.seeds.max(1))) as u32
+    let seeds = (NETS_PER_THREAD * threads as u64)
+        .div_ceil(fewest)
+        .max(MIN_SEEDS);
+    seeds.min(u64::from(plan.config.seeds.max(1))) as u32
 }
 
 /// The miniature at `epochs`: the sweep's cells with `seeds` nets per random cell.
@@ -348,11 +357,11 @@ fn draw(mini: &Plan, data: &[ChunkData], charts: &ChartOptions) -> anyhow::Resul
         aggregator.add(d);
     }
     let cells = aggregator.finish();
-    let aggregate_per_net = t.elapsed().as_secs_f64() / mini.total_runs.max(1) as f64;
+    let aggregate_seconds = t.elapsed().as_secs_f64();
     let (t, c0) = (Instant::now(), process_cpu_seconds());
     let (files, _) = super::super::reports(mini, &cells, charts)?;
     Ok(Drawn {
-        aggregate_per_net,
+        aggregate_seconds,
         seconds: t.elapsed().as_secs_f64(),
         cpu: c0.zip(process_cpu_seconds()).map(|(a, b)| b - a),
         files: files.iter().map(|(name, _)| *name).collect(),

@@ -48,10 +48,6 @@ pub(super) struct Times {
 }
 
 pub(super) fn times(plan: &Plan, mine: Range<u64>, threads: usize, cal: &Calibration) -> Times {
-    let nets: u64 = mine
-        .clone()
-        .map(|k| plan.chunk_runs(k).end - plan.chunk_runs(k).start)
-        .sum();
     // More threads than cores share them even on an idle machine: that part of the slowdown is
     // the sweep's own, and its threads' speed on an idle machine.
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -62,7 +58,7 @@ pub(super) fn times(plan: &Plan, mine: Range<u64>, threads: usize, cal: &Calibra
     // they take no longer than all their work done on one core.
     let reports = cal.drawn.as_ref().map_or(0.0, |d| {
         let drawing = (d.seconds / median_slowdown).min(d.cpu.unwrap_or(f64::INFINITY));
-        drawing + nets as f64 * d.aggregate_per_net / median_slowdown
+        drawing + d.aggregate_seconds / median_slowdown
     });
     let idle: Vec<f64> = cal
         .per_net
