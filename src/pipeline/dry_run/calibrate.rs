@@ -48,11 +48,9 @@ pub(super) const REPEATS: usize = 3;
 const FIRST_EPOCHS: u32 = 16;
 /// Nets per thread and setting the miniature gets at least (a few lane vectors each).
 const NETS_PER_THREAD: u64 = 64;
-/// Nets per random cell the miniature gets at least (fewer where `--seeds` is fewer): a chunk's
-/// work per cell (its curves' histograms, its part of the chunk file) is counted per net, so at
-/// 16 nets it adds a sixteenth of it to each net, not all of it (at one net per cell the
-/// default sweep's estimate came out 13 % long).
-const MIN_SEEDS: u64 = 16;
+/// How many times the miniature's nets per cell the pass that finds a chunk's work per cell
+/// has (at most the sweep's `--seeds`).
+const CELL_SPREAD: u32 = 16;
 
 /// What the calibration measured.
 pub(super) struct Calibration {
@@ -115,17 +113,15 @@ fn settings_of(plan: &Plan) -> (Vec<Setting>, Vec<usize>) {
 }
 
 /// Nets per random cell in the miniature: enough that each setting gives every thread
-/// [`NETS_PER_THREAD`] nets, [`MIN_SEEDS`] at least, at most the sweep's `--seeds`.
+/// [`NETS_PER_THREAD`] nets, at most the sweep's `--seeds`.
 fn mini_seeds(plan: &Plan, setting_of: &[usize], settings: usize, threads: usize) -> u32 {
     let mut random = vec![0u64; settings];
     for (c, &s) in plan.cells.iter().zip(setting_of) {
         random[s] += u64::from(c.init.is_random());
     }
     let fewest = random.into_iter().filter(|&n| n > 0).min().unwrap_or(1);
-    let seeds = (NETS_PER_THREAD * threads as u64)
-        .div_ceil(fewest)
-        .max(MIN_SEEDS);
-    seeds.min(u64::from(plan.config.seeds.max(1))) as u32
+    let seeds = (NETS_PER_THREAD * threads as u64).div_ceil(fewest);
+    seeds.clamp(1, u64::from(plan.config.seeds.max(1))) as u32
 }
 
 /// The miniature at `epochs`: the sweep's cells with `seeds` nets per random cell.
@@ -286,7 +282,14 @@ pub(super) fn calibrate<R: RunsSink>(
     let epochs = top_epochs::<R>(plan.config.epochs, &mini, &pieces, &pool);
     let top = mini(epochs);
     let low = mini(FIRST_EPOCHS.min(epochs));
-    let (per_net, slowdown, first) = repeats::<R>(plan.config.epochs, (&low, &top), &pieces, &pool);
+    let (mut per_net, slowdown, first) =
+        repeats::<R>(plan.config.epochs, (&low, &top), &pieces, &pool);
+    let cells = per_cell::<R>(plan, (&setting_of, settings.len()), seeds, threads, &pool);
+    for costs in &mut per_net {
+        for (c, k) in costs.iter_mut().zip(&cells) {
+            *c = (*c - k).max(*c / 2.0);
+        }
+    }
     let drawn = match charts {
         Some(charts) => Some(draw(&top, &first.data, charts)?),
         None => None,
@@ -300,6 +303,40 @@ pub(super) fn calibrate<R: RunsSink>(
         nets: top.total_runs,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// What the miniature's nets cost beyond the sweep's for the work a chunk does per cell (its
+/// curves' histograms, its part of the chunk file), per setting: at `seeds` nets per cell each
+/// net carries a `seeds`-th of its cell's work, in the sweep a `--seeds`-th. Found from the
+/// cost per net of two passes of [`FIRST_EPOCHS`] epochs, at `seeds` and at [`CELL_SPREAD`]
+/// times as many nets per cell (`a + k/s` per net at `s` nets a cell). Without it the default
+/// sweep's estimate, whose miniature has one net per cell, came out 9 % long.
+fn per_cell<R: RunsSink>(
+    plan: &Plan,
+    (setting_of, settings): (&[usize], usize),
+    seeds: u32,
+    threads: usize,
+    pool: &rayon::ThreadPool,
+) -> Vec<f64> {
+    let most = plan.config.seeds.max(1);
+    let more = seeds.saturating_mul(CELL_SPREAD).min(most);
+    if more <= seeds {
+        return vec![0.0; settings];
+    }
+    let epochs = FIRST_EPOCHS.min(plan.config.epochs.max(1));
+    let cost = |s: u32| {
+        let mini = miniature(plan, s, epochs);
+        pass::<R>(&mini, &pieces(&mini, setting_of, settings, threads), pool).per_net
+    };
+    let (few, many) = (cost(seeds), cost(more));
+    let (s0, s1, sweep) = (f64::from(seeds), f64::from(more), f64::from(most));
+    few.iter()
+        .zip(&many)
+        .map(|(&u0, &u1)| {
+            let k = ((u0 - u1) / (1.0 / s0 - 1.0 / s1)).max(0.0);
+            k / s0 - k / sweep
+        })
+        .collect()
 }
 
 /// The [`REPEATS`] repeats: each times a pass of `low` (unless it is the top) and one of `top`,
