@@ -424,15 +424,25 @@ fn bench(args: &BenchArgs) -> anyhow::Result<()> {
 }
 
 fn render_dry_run(d: &pipeline::DryRun, out: &std::path::Path) -> String {
+    let e = &d.estimate;
+    let seconds = xorsweep::format::seconds;
     let mut s = format!(
-        "dry run (nothing written):\n  {} cells, {} nets × {} epochs = {:.3e} net-epochs\n  calibrated on this machine: {:.1} M net-epochs/s on {}\n  estimated time: {}\n  peak memory: about {}\n  peak disk: about {}\n  would write in {}:\n",
+        "dry run (nothing written):\n  {} cells, {} nets × {} epochs = {:.3e} net-epochs\n  calibrated on this machine: {:.1} M net-epochs/s on {} when idle (the sweep's cells in miniature, {} × {} nets × {} epochs, {})\n  estimated time: {} ({}–{} over the repeats; on an idle machine {}, the reports {} of it)\n  peak memory: about {}\n  peak disk: about {}\n  would write in {}:\n",
         d.cells,
         d.nets,
         d.epochs,
         d.net_epochs,
-        d.calibrated_net_epochs_per_second / 1e6,
+        e.calibrated_net_epochs_per_second / 1e6,
         xorsweep::bench::render::plural(d.threads, "thread"),
-        xorsweep::format::seconds(d.estimated_seconds),
+        e.calibration_repeats,
+        e.calibration_nets,
+        e.calibration_epochs,
+        seconds(e.calibration_seconds),
+        seconds(e.estimated_seconds),
+        seconds(e.estimated_seconds_range[0]),
+        seconds(e.estimated_seconds_range[1]),
+        seconds(e.idle_seconds),
+        seconds(e.reports_seconds),
         xorsweep::format::bytes(d.peak_memory_bytes),
         xorsweep::format::bytes(d.peak_disk_bytes),
         out.display()

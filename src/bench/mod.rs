@@ -16,6 +16,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::Serialize;
 
+pub use crate::cpu::thread_cpu_seconds;
 use crate::train::{Hyper, Net, Options, Params, Precision, TrainSpec, batch, reference};
 
 /// Which trainer a measurement is of.
@@ -197,17 +198,4 @@ pub fn measure(
         cpu_rates,
         roofline: None,
     })
-}
-
-/// CPU seconds the calling thread has run, where the platform tells (Linux, macOS, the BSDs):
-/// unlike wall time, not inflated while other processes hold the core.
-pub fn thread_cpu_seconds() -> Option<f64> {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `ts` is a valid, writable timespec that outlives the call; clock_gettime writes
-    // only into it, and an unsupported clock is reported through the return value.
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    (rc == 0).then_some(ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9)
 }

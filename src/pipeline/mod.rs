@@ -303,12 +303,7 @@ fn write_reports_unhinted<R: RunsSink>(
         .map_err(|e| RuntimeError::new(format!("cannot write {name}: {}", e.error)))?;
     written.push(name);
     let cells: Vec<CellResult> = sink.aggregator.finish();
-    let has_baseline = plan
-        .cells
-        .iter()
-        .any(|c| c.init == Init::Lesson && c.lr == LESSON_LR);
-    let baseline = has_baseline.then(|| baseline_curve(plan.config.epochs));
-    let (files, summary) = report::render(plan, &cells, baseline.as_ref(), charts)?;
+    let (files, summary) = reports(plan, &cells, charts)?;
     for (name, bytes) in files {
         if let Some(s) = stopped() {
             return Ok(s);
@@ -317,6 +312,22 @@ fn write_reports_unhinted<R: RunsSink>(
         written.push(name);
     }
     Ok(stopped().unwrap_or(Written::Done(summary)))
+}
+
+/// Every per-cell report of a sweep (the lesson's reference curve added where the sweep holds
+/// its pinned row): what a sweep and a merge write after the runs file, and what `--dry-run`
+/// renders from its calibration to list them.
+pub(super) fn reports(
+    plan: &Plan,
+    cells: &[CellResult],
+    charts: &ChartOptions,
+) -> anyhow::Result<(report::Files, Answers)> {
+    let has_baseline = plan
+        .cells
+        .iter()
+        .any(|c| c.init == Init::Lesson && c.lr == LESSON_LR);
+    let baseline = has_baseline.then(|| baseline_curve(plan.config.epochs));
+    report::render(plan, cells, baseline.as_ref(), charts)
 }
 
 /// The sink of a sweep that writes reports: its runs file, started in a temporary file of

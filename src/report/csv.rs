@@ -1,5 +1,5 @@
 //! The per-cell CSV exporters: summary.csv (one row per cell), curves.csv (loss and hidden gap at
-//! logged epochs) and examples.csv (one net per cell). Each returns bytes; `report::render`
+//! logged epochs) and examples.csv (example nets of each cell). Each returns bytes; `report::render`
 //! collects them and the pipeline decides where they go. runs.csv, one row per net, is streamed
 //! by the pipeline through [`super::schema`].
 //!

@@ -30,6 +30,29 @@ pub const CURVES_CSV: &str = "curves.csv";
 pub const EXAMPLES_CSV: &str = "examples.csv";
 pub const REPORT_HTML: &str = "report.html";
 
+/// What the report file `name` of the sweep `plan` holds, in a few words (None for a chart: its
+/// name says it); `sweep --dry-run` lists the files [`render`] draws with these.
+pub fn describe(name: &str, plan: &Plan) -> Option<String> {
+    let cells = plan.cells.len();
+    // Cells of more than one net (a random init's, at --seeds 2 or more).
+    let random = plan.cells.iter().filter(|c| c.nets > 1).count();
+    let n_log = plan.train.log_epochs.len();
+    match name {
+        SUMMARY_CSV => Some(format!("{cells} rows, one per cell")),
+        CURVES_CSV => Some(format!(
+            "per cell its nets' quartiles and its first net at {n_log} epochs"
+        )),
+        // A cell's first net either solves or not: the other outcome's first net is the one
+        // more row it may add.
+        EXAMPLES_CSV => Some(format!(
+            "{cells} to {} rows: each cell's first net, and its first net of the other outcome (solved or not) where it has one",
+            cells + random
+        )),
+        REPORT_HTML => Some("the report: findings, charts, every cell; one file".to_string()),
+        _ => None,
+    }
+}
+
 /// Files to write: (name, bytes).
 pub type Files = Vec<(&'static str, Vec<u8>)>;
 

@@ -11,6 +11,8 @@
 //! block size). Blocks of 256 KiB, 512 KiB and 1 MiB of curves measured 3.34, 3.28 and 3.19 s of
 //! CPU for that sweep (3 runs each): smaller blocks pay more per-block histogram work.
 
+use std::ops::Range;
+
 use super::chunk::{CellPart, ChunkData};
 use super::plan::Plan;
 use crate::sketch::Builder;
@@ -43,13 +45,23 @@ pub struct Scratch {
 
 /// Train chunk `k` of `plan`.
 pub fn train_chunk(plan: &Plan, k: u64, scratch: &mut Scratch) -> ChunkData {
-    train_chunk_in_blocks(plan, k, scratch, block_nets(plan.train.log_epochs.len()))
+    train_runs(plan, plan.chunk_runs(k), scratch)
 }
 
-/// [`train_chunk`] with `block` nets trained at a time.
-fn train_chunk_in_blocks(plan: &Plan, k: u64, scratch: &mut Scratch, block: usize) -> ChunkData {
+/// Train the nets `runs` of `plan` as a chunk of them is trained (`sweep --dry-run` calibrates
+/// on pieces of a plan this way).
+pub fn train_runs(plan: &Plan, runs: Range<u64>, scratch: &mut Scratch) -> ChunkData {
+    train_in_blocks(plan, runs, scratch, block_nets(plan.train.log_epochs.len()))
+}
+
+/// [`train_runs`] with `block` nets trained at a time.
+fn train_in_blocks(
+    plan: &Plan,
+    runs: Range<u64>,
+    scratch: &mut Scratch,
+    block: usize,
+) -> ChunkData {
     assert!(block > 0, "blocks of at least one net");
-    let runs = plan.chunk_runs(k);
     let Scratch {
         sketch,
         nets: to_train,
@@ -58,7 +70,7 @@ fn train_chunk_in_blocks(plan: &Plan, k: u64, scratch: &mut Scratch, block: usiz
     } = scratch;
     let n_log = plan.train.log_epochs.len();
     let mut nets = Vec::with_capacity((runs.end - runs.start) as usize);
-    let mut cells: Vec<CellPart> = Vec::with_capacity(plan.chunk_cells(k).len());
+    let mut cells: Vec<CellPart> = Vec::new();
     let mut start = runs.start;
     while start < runs.end {
         let end = (start + block as u64).min(runs.end);
@@ -133,10 +145,11 @@ mod tests {
         for precision in [crate::train::Precision::F64, crate::train::Precision::F32] {
             plan.config.precision = precision;
             for k in 0..plan.chunks() {
-                let whole = train_chunk_in_blocks(&plan, k, &mut scratch, usize::MAX / 2);
+                let whole =
+                    train_in_blocks(&plan, plan.chunk_runs(k), &mut scratch, usize::MAX / 2);
                 firsts += whole.cells.iter().filter(|c| c.first_net.is_some()).count();
                 for block in [1, 5, 16, 33] {
-                    let blocks = train_chunk_in_blocks(&plan, k, &mut scratch, block);
+                    let blocks = train_in_blocks(&plan, plan.chunk_runs(k), &mut scratch, block);
                     // Compared as saved (bit patterns: a diverged net's NaN equals itself).
                     assert!(
                         encode("", k, &blocks) == encode("", k, &whole),

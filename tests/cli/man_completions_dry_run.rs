@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::common::xorsweep;
+use crate::common::{run_ok, xorsweep};
 use clap::CommandFactory;
 use xorsweep::cli::{Cli, SUBCOMMANDS};
 
@@ -453,6 +453,88 @@ fn dry_run_speaks_human_units_and_lists_its_files() {
     }
     assert!(!text.contains("runs.csv"), "{text}");
     assert!(!out.exists());
+}
+
+/// The files a dry run lists are those the run then writes, for a sweep like the default one (the
+/// lesson's run and clones drawn, no trainer option varied: no what_matters.png) and for an
+/// options sweep (what_matters.png; no lesson, clones or boundaries); and its estimate holds
+/// together: a median within its repeats' range, the reports a part of it, a calibration of the
+/// sweep's cells at no more than its epochs.
+#[test]
+fn dry_run_lists_the_files_the_sweep_writes() {
+    let d = tempfile::tempdir().unwrap();
+    let default_like: &[&str] = &[
+        "--init",
+        "lesson",
+        "--init",
+        "uniform:1",
+        "--init",
+        "symmetric:1",
+        "--init",
+        "near-symmetric:1:1e-3",
+    ];
+    let options: &[&str] = &[
+        "--init",
+        "uniform:1",
+        "--activation",
+        "sigmoid,tanh",
+        "--momentum",
+        "0,0.9",
+        "--loss",
+        "mse,bce",
+    ];
+    let common = [
+        "sweep", "-q", "--lr", "1,4", "--seeds", "8", "--epochs", "40",
+    ];
+    let mut lists = Vec::new();
+    for (i, grid) in [default_like, options].into_iter().enumerate() {
+        let out = d.path().join(format!("o{i}"));
+        let sweep = || {
+            let mut c = xorsweep();
+            c.args(common).args(grid).arg("-o").arg(&out);
+            c
+        };
+        let dry = run_ok(sweep().args(["--dry-run", "--json"]));
+        let j: serde_json::Value = serde_json::from_slice(&dry.stdout).unwrap();
+        let mut listed: Vec<String> = j["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f.as_str().unwrap().split(" (").next().unwrap().to_string())
+            .filter(|f| f != "chunks/")
+            .collect();
+        let (lo, hi) = (
+            j["estimated_seconds_range"][0].as_f64().unwrap(),
+            j["estimated_seconds_range"][1].as_f64().unwrap(),
+        );
+        let estimate = j["estimated_seconds"].as_f64().unwrap();
+        assert!(0.0 < lo && lo <= estimate && estimate <= hi, "{j}");
+        assert!(j["reports_seconds"].as_f64().unwrap() < estimate, "{j}");
+        assert_eq!(j["calibration_repeats"], 3);
+        assert!(j["calibration_nets"].as_u64().unwrap() >= j["cells"].as_u64().unwrap());
+        assert!(j["calibration_epochs"].as_u64().unwrap() <= 40, "{j}");
+        run_ok(&mut sweep());
+        let mut written: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with('.'))
+            .collect();
+        listed.sort();
+        written.sort();
+        assert_eq!(listed, written, "{}", grid.join(" "));
+        lists.push(listed);
+    }
+    let has = |i: usize, f: &str| lists[i].iter().any(|l| l == f);
+    assert!(has(0, "baseline_loss.png") && has(0, "symmetry_breaking.png"));
+    assert!(!has(0, "what_matters.png"), "{:?}", lists[0]);
+    assert!(has(1, "what_matters.png"), "{:?}", lists[1]);
+    for skipped in [
+        "baseline_loss.png",
+        "symmetry_breaking.png",
+        "decision_boundaries.png",
+    ] {
+        assert!(!has(1, skipped), "{skipped}: {:?}", lists[1]);
+    }
 }
 
 #[test]
