@@ -405,33 +405,12 @@ pub fn grid_average(l: &Level) -> String {
 mod tests {
     use super::*;
     use crate::hyper::Setting;
-    use crate::report::charts::data::{CellCurve, Scheme};
+    use crate::report::charts::data::test_cell;
 
     fn cell(id: u64, momentum: f64, lr: f64, solved: u64) -> Cell {
         let mut setting = Setting::LESSON;
         setting.hyper.momentum = momentum;
-        Cell {
-            cell: id,
-            scheme: Scheme {
-                init: "uniform".into(),
-                scale: Some(1.0),
-                eps: None,
-                setting,
-            },
-            lr,
-            nets: 200,
-            solved,
-            solved_fraction: solved as f64 / 200.0,
-            solved_ci95: wilson_95(solved, 200),
-            solved_epoch: [Some(10.0), Some(20.0), Some(30.0)],
-            solved_epoch_median_ci95: Some((15.0, 25.0)),
-            final_loss: [0.0; 3],
-            final_loss_best: 0.0,
-            median_hidden_gap: 0.0,
-            diverged: 0,
-            target: None,
-            curve: CellCurve::default(),
-        }
+        test_cell(id, setting, lr, (solved, 200), Some(20.0))
     }
 
     /// Momentum that helps at small rates and kills large ones: pooled it "changes little",

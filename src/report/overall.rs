@@ -157,34 +157,12 @@ pub fn overall_sentences(o: &Overall, schemes: usize, rows: &str) -> Vec<String>
 mod tests {
     use super::*;
     use crate::hyper::Setting;
-    use crate::report::charts::data::{CellCurve, Scheme};
-    use crate::report::stats::wilson_95;
+    use crate::report::charts::data::test_cell;
 
     fn cell(id: u64, momentum: f64, lr: f64, solved: u64, median: f64) -> Cell {
         let mut setting = Setting::LESSON;
         setting.hyper.momentum = momentum;
-        Cell {
-            cell: id,
-            scheme: Scheme {
-                init: "uniform".into(),
-                scale: Some(1.0),
-                eps: None,
-                setting,
-            },
-            lr,
-            nets: 200,
-            solved,
-            solved_fraction: solved as f64 / 200.0,
-            solved_ci95: wilson_95(solved, 200),
-            solved_epoch: [None, Some(median), None],
-            solved_epoch_median_ci95: Some((median * 0.9, median * 1.1)),
-            final_loss: [0.0; 3],
-            final_loss_best: 0.0,
-            median_hidden_gap: 0.0,
-            diverged: 0,
-            target: None,
-            curve: CellCurve::default(),
-        }
+        test_cell(id, setting, lr, (solved, 200), Some(median))
     }
 
     /// The case: plain steps at 8.8 (89 %) and momentum 0.9 at 1.02 (88 %) tie across

@@ -349,6 +349,40 @@ impl ChartData {
 }
 
 /// Index of the value closest to `target` on a log scale (the first of equals); None if empty.
+/// A uniform:1 cell for the tests of the answers: `solved` of `nets` with its Wilson interval,
+/// trained with `setting`, its median epoch of solving (with a ±10 % interval) if any.
+#[cfg(test)]
+pub(crate) fn test_cell(
+    id: u64,
+    setting: Setting,
+    lr: f64,
+    (solved, nets): (u64, u64),
+    median: Option<f64>,
+) -> Cell {
+    Cell {
+        cell: id,
+        scheme: Scheme {
+            init: "uniform".into(),
+            scale: Some(1.0),
+            eps: None,
+            setting,
+        },
+        lr,
+        nets,
+        solved,
+        solved_fraction: solved as f64 / nets as f64,
+        solved_ci95: crate::report::stats::wilson_95(solved, nets),
+        solved_epoch: [None, median, None],
+        solved_epoch_median_ci95: median.map(|m| (m * 0.9, m * 1.1)),
+        final_loss: [0.0; 3],
+        final_loss_best: 0.0,
+        median_hidden_gap: 0.0,
+        diverged: 0,
+        target: None,
+        curve: CellCurve::default(),
+    }
+}
+
 pub fn closest(values: impl IntoIterator<Item = f64>, target: f64) -> Option<usize> {
     let d = |x: f64| (x.ln() - target.ln()).abs();
     values

@@ -156,40 +156,18 @@ fn panel<DB: Backend>(
 mod tests {
     use super::*;
     use crate::hyper::Setting;
-    use crate::report::charts::data::Cell;
-    use crate::report::charts::data::{CellCurve, Scheme};
-    use crate::report::stats::wilson_95;
+    use crate::report::charts::data::{Cell, test_cell};
     use crate::train::Activation;
 
     fn cell(id: u64, activation: Activation, lr: f64, solved: u64) -> Cell {
-        Cell {
-            cell: id,
-            scheme: Scheme {
-                init: "uniform".into(),
-                scale: Some(1.0),
-                eps: None,
-                setting: Setting {
-                    options: crate::train::Options {
-                        activation,
-                        ..Default::default()
-                    },
-                    ..Setting::LESSON
-                },
+        let setting = Setting {
+            options: crate::train::Options {
+                activation,
+                ..Default::default()
             },
-            lr,
-            nets: 100,
-            solved,
-            solved_fraction: solved as f64 / 100.0,
-            solved_ci95: wilson_95(solved, 100),
-            solved_epoch: [None; 3],
-            solved_epoch_median_ci95: None,
-            final_loss: [0.0; 3],
-            final_loss_best: 0.0,
-            median_hidden_gap: 0.0,
-            diverged: 0,
-            target: None,
-            curve: CellCurve::default(),
-        }
+            ..Setting::LESSON
+        };
+        test_cell(id, setting, lr, (solved, 100), None)
     }
 
     #[test]
