@@ -51,6 +51,7 @@ use serde::Serialize;
 
 use super::batch;
 use super::lane::{Lane, Vector, impl_f32_lane, impl_f64_lane, impl_lane};
+use super::pick::Pick16;
 use super::{Hyper, Net, Options, Params, Precision, TrainSpec};
 
 /// Kinds of vector operation, by the execution units they need.
@@ -62,7 +63,7 @@ pub enum OpClass {
     Add,
     Div,
     Compare,
-    /// Lane-wise choice by a mask (a blend).
+    /// Lane-wise choice by a mask (a blend), or a pick from a table in registers (a permute).
     Select,
     /// and, or, and-not, abs (an and with the sign mask).
     Logic,
@@ -152,7 +153,7 @@ fn take() -> Ops {
 /// The counting types of one precision: `$v` (a number) and `$bits` (its bits), with the
 /// methods of `wide`'s vectors that `impl_lane!` calls, one lane wide.
 macro_rules! counting_types {
-    ($v:ident, $t:ty, $bits:ident, $u:ty, log2_e = $log2e:expr) => {
+    ($v:ident, $t:ty, $bits:ident, $u:ty) => {
         /// One lane of the kernel's arithmetic that counts its operations (see the module docs).
         #[derive(Clone, Copy, Debug, PartialEq)]
         pub struct $v($t);
@@ -166,7 +167,6 @@ macro_rules! counting_types {
         impl $v {
             const ZERO: Self = $v(0.0);
             const ONE: Self = $v(1.0);
-            const LOG2_E: Self = $v($log2e);
 
             fn splat(x: $t) -> Self {
                 $v(x)
@@ -256,6 +256,15 @@ macro_rules! counting_types {
         impl $bits {
             fn splat(x: $u) -> Self {
                 $bits(x)
+            }
+        }
+
+        /// A permute on AVX-512: counted as a [`OpClass::Select`].
+        impl Pick16 for $bits {
+            type Entry = $u;
+            fn pick16(self, table: &[$u; 16]) -> Self {
+                bump(OpClass::Select);
+                $bits(table[(self.0 & 15) as usize])
             }
         }
 
@@ -353,20 +362,8 @@ macro_rules! counting_types {
     };
 }
 
-counting_types!(
-    CountF64,
-    f64,
-    CountU64,
-    u64,
-    log2_e = std::f64::consts::LOG2_E
-);
-counting_types!(
-    CountF32,
-    f32,
-    CountU32,
-    u32,
-    log2_e = std::f32::consts::LOG2_E
-);
+counting_types!(CountF64, f64, CountU64, u64);
+counting_types!(CountF32, f32, CountU32, u32);
 impl_f64_lane!(CountF64, 1, CountU64);
 impl_f32_lane!(CountF32, 1, CountU32);
 

@@ -10,6 +10,7 @@ pub mod count;
 pub mod flush;
 pub mod lane;
 pub mod options;
+pub(crate) mod pick;
 pub mod reference;
 
 pub use options::{Activation, Batch, Hyper, Loss, Net, Options, OutputUnit};
