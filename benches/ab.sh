@@ -68,7 +68,7 @@ for round in $(seq 1 "$ROUNDS"); do
                 t1=$(date +%s.%N)
                 rm -rf "$out"
                 read -r rate wall < <(awk -v w="$((1048576 * 500))" -v c="$cpu" -v a="$t0" -v b="$t1" \
-                    'BEGIN { printf "%.1f %.1f", w / c / 1e6, w / (b - a) / 1e6 }')
+                    'BEGIN { printf "%.1f %.1f\n", w / c / 1e6, w / (b - a) / 1e6 }')
                 echo "round $round $label sweep $p: $rate M net-epochs per CPU-second ($cpu s), $wall M/s wall"
                 echo "$label sweep $p $rate" >> "$RESULTS"
             fi

@@ -325,7 +325,7 @@ fn set_kernel_version(out: &Path, version: u32) -> String {
         .collect();
     names.sort();
     let chunk = out.join("chunks").join(&names[0]);
-    let mut bytes = std::fs::read(chunk).unwrap();
+    let mut bytes = std::fs::read(&chunk).unwrap();
     assert_eq!(&bytes[..8], b"XSWCHNK3");
     bytes[8..12].copy_from_slice(&version.to_le_bytes());
     let n = bytes.len() - 4;
@@ -362,7 +362,7 @@ fn chunks_of_another_kernel_version_are_not_mixed_by_resume_or_merge() {
     let out = d.path().join("merged");
     let o = xorsweep()
         .arg("merge")
-        .args([&s0, &s1, &out])
+        .args([&out, &s0, &s1])
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
