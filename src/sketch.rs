@@ -183,9 +183,6 @@ pub struct Builder {
 const LANES: usize = 4;
 /// Values bucketed at once by a [`Builder`].
 const BLOCK: usize = 256;
-/// Buckets [`Builder::take_into`] passes by at once when all are empty: 4 × [`LANES`] u32, 64
-/// bytes, one AVX-512 vector.
-const SKIP: usize = 4;
 
 impl Default for Builder {
     fn default() -> Self {
@@ -250,26 +247,19 @@ impl Builder {
         out.clear();
         let mut old = h.0.iter().copied().peekable();
         let range = &mut self.counts[lo * LANES..(hi + 1) * LANES];
-        // A block's values fill few of the buckets between its smallest and largest: groups of
-        // SKIP buckets that are all empty (one OR over a vector's worth of counts) are passed by.
-        for (g, group) in range.chunks_mut(LANES * SKIP).enumerate() {
-            if group.iter().fold(0, |a, &x| a | x) == 0 {
+        for (k, lanes) in range.chunks_exact_mut(LANES).enumerate() {
+            let c: u32 = lanes.iter().sum();
+            if c == 0 {
                 continue;
             }
-            for (k, lanes) in group.chunks_exact_mut(LANES).enumerate() {
-                let c: u32 = lanes.iter().sum();
-                if c == 0 {
-                    continue;
-                }
-                lanes.fill(0);
-                let b = (lo + g * SKIP + k) as u32;
-                while let Some(&(ob, oc)) = old.peek().filter(|&&(ob, _)| ob < b) {
-                    out.push((ob, oc));
-                    old.next();
-                }
-                let same = old.next_if(|&(ob, _)| ob == b).map_or(0, |(_, oc)| oc);
-                out.push((b, c + same));
+            lanes.fill(0);
+            let b = (lo + k) as u32;
+            while let Some(&(ob, oc)) = old.peek().filter(|&&(ob, _)| ob < b) {
+                out.push((ob, oc));
+                old.next();
             }
+            let same = old.next_if(|&(ob, _)| ob == b).map_or(0, |(_, oc)| oc);
+            out.push((b, c + same));
         }
         out.extend(old);
         std::mem::swap(&mut h.0, out);
