@@ -414,7 +414,7 @@ macro_rules! impl_f32_lane {
                 0x3fad583f, 0x3fb504f3, 0x3fbd08a4, 0x3fc5672a, 0x3fce248c, 0x3fd744fd, 0x3fe0ccdf,
                 0x3feac0c7, 0x3ff5257d
             ],
-            poly = [0.16666865, 0.50000989],
+            poly = [0.16666865, 0.5000099],
             expm1_terms = 10,
             atanh_terms = 5
         );
