@@ -8,7 +8,7 @@
 //! the table from memory (indices masked to 0..16 first). Every path reads the same entries, so
 //! results are the same bits on every CPU and lane width.
 
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
 use std::arch::x86_64::*;
 use wide::{u32x8, u32x16, u64x4, u64x8};
 
