@@ -540,9 +540,9 @@ fn sources(
     for k in mine {
         let path = dir.chunk_path(k);
         let saved = resume && path.exists();
-        if saved && chunk::older_format(&path) {
+        if let Some(why) = saved.then(|| chunk::foreign(&path)).flatten() {
             return Err(UsageError::new(format!(
-                "--resume: {} is a chunk of an older xorsweep, which this version does not read; rerun the sweep with --force instead",
+                "--resume: {} is {why}; rerun the sweep with --force instead",
                 path.display()
             ))
             .into());

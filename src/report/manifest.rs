@@ -12,6 +12,9 @@ use crate::train::{Precision, batch};
 pub struct RunInfo {
     pub tool: &'static str,
     pub version: &'static str,
+    /// The lanes' arithmetic ([`crate::train::KERNEL_VERSION`]): results of two versions differ
+    /// in their last bits.
+    pub kernel_version: u32,
     /// When the run's files were written, UTC, RFC 3339 to the second (report.html leaves the
     /// date out so that it stays byte-identical for the same command; this says when).
     pub created: String,
@@ -39,6 +42,7 @@ impl RunInfo {
         RunInfo {
             tool,
             version: env!("CARGO_PKG_VERSION"),
+            kernel_version: crate::train::KERNEL_VERSION,
             created: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
             precision: precision.name(),
             lane_type: batch::lane_name(precision),

@@ -6,9 +6,10 @@
 //! curve of the cell's first net if the chunk holds it. Curves per net are never kept: that is
 //! what bounds memory and disk (about 120 bytes per net plus a few per net for the sketches).
 //!
-//! On disk a chunk is framed by the sweep's config hash and closed by a CRC-32, and it is written
-//! under a temporary name and renamed when complete. A file that is truncated, corrupted, of an
-//! older format, from another sweep or for other runs is rejected on read, never merged
+//! On disk a chunk is framed by the kernel version that trained it ([`KERNEL_VERSION`]) and the
+//! sweep's config hash, and closed by a CRC-32, and it is written under a temporary name and
+//! renamed when complete. A file that is truncated, corrupted, of an older format, of another
+//! kernel version, from another sweep or for other runs is rejected on read, never merged
 //! silently. Initial weights are not stored: they are a function of (seed, run) and are
 //! recomputed. Hidden gap, correct count and divergence are derived from the stored weights and
 //! outputs exactly as the trainer derives them.
@@ -16,9 +17,12 @@
 use std::ops::Range;
 
 use crate::sketch::Histogram;
-use crate::train::{Curve, N_PARAMS, Outcome, Params, count_correct, mse_of};
+use crate::train::{Curve, KERNEL_VERSION, N_PARAMS, Outcome, Params, count_correct, mse_of};
 
-const MAGIC: &[u8; 8] = b"XSWCHNK2";
+/// The format: magic, kernel version (u32), then the rest as format 2.
+const MAGIC: &[u8; 8] = b"XSWCHNK3";
+/// The second format: no kernel version, all trained by kernel version 1.
+const MAGIC_V2: &[u8; 8] = b"XSWCHNK2";
 /// The first format (whole curves per net, ~1 KB each), refused with its own message.
 const MAGIC_V1: &[u8; 8] = b"XSWCHNK1";
 const NONE_EPOCH: u32 = u32::MAX;
@@ -59,13 +63,31 @@ pub struct Expect<'a> {
     pub n_log: usize,
 }
 
-/// Whether the file at `path` is a chunk of the first format (checked by its magic bytes; a
-/// path that is not a regular file is not one).
-pub fn older_format(path: &std::path::Path) -> bool {
+/// Why the file at `path` is a chunk this xorsweep must not mix with its own, by its first bytes
+/// alone: of the first format, or trained by another kernel version (a path that is not a
+/// regular file, or any other file, gives None).
+pub fn foreign(path: &std::path::Path) -> Option<String> {
     use std::io::Read;
-    let mut magic = [0u8; 8];
+    let mut head = [0u8; 12];
     crate::fsio::open(path, u64::MAX)
-        .is_ok_and(|(mut f, _)| f.read_exact(&mut magic).is_ok() && &magic == MAGIC_V1)
+        .ok()
+        .and_then(|(mut f, _)| f.read_exact(&mut head).ok())
+        .and_then(|()| foreign_head(&head))
+}
+
+/// [`foreign`] of a chunk's first 12 bytes.
+fn foreign_head(head: &[u8]) -> Option<String> {
+    let version = match head.get(..8)? {
+        m if m == MAGIC_V1 => {
+            return Some("a chunk of an older xorsweep (format 1, whole curves per net), which this version does not read".into());
+        }
+        m if m == MAGIC_V2 => 1,
+        m if m == MAGIC => u32::from_le_bytes(head.get(8..12)?.try_into().ok()?),
+        _ => return None,
+    };
+    (version != KERNEL_VERSION).then(|| {
+        format!("a chunk trained by kernel version {version}, and this xorsweep's kernel is version {KERNEL_VERSION} (results differ in their last bits), which must not be mixed")
+    })
 }
 
 /// The most bytes a chunk that `expect` describes can take on disk: its header, its nets, and
@@ -76,7 +98,7 @@ pub fn max_len(expect: &Expect) -> u64 {
     const VARINT: u64 = 10;
     let n_log = expect.n_log as u64;
     let nets = expect.runs.end - expect.runs.start;
-    let header = 8 + 4 + expect.config_hash.len() as u64 + 4 * 8;
+    let header = 8 + 4 + 4 + expect.config_hash.len() as u64 + 4 * 8;
     let cells: u64 = expect
         .parts
         .iter()
@@ -111,6 +133,7 @@ pub fn encode(config_hash: &str, k: u64, data: &ChunkData) -> Vec<u8> {
     let n_log = data.cells.first().map_or(0, |c| c.loss.len());
     let mut b = Vec::with_capacity(64 + data.nets.len() * (NET_BYTES + 16));
     b.extend_from_slice(MAGIC);
+    b.extend_from_slice(&KERNEL_VERSION.to_le_bytes());
     b.extend_from_slice(&(config_hash.len() as u32).to_le_bytes());
     b.extend_from_slice(config_hash.as_bytes());
     for x in [k, data.runs.start, data.nets.len() as u64, n_log as u64] {
@@ -213,17 +236,19 @@ impl Reader<'_> {
 /// Parse and check a chunk: right format, right sweep, right chunk, exactly the expected runs
 /// and cells, intact.
 pub fn decode(bytes: &[u8], expect: &Expect) -> Result<ChunkData, String> {
-    if bytes.len() >= 8 && &bytes[..8] == MAGIC_V1 {
-        return Err("a chunk of an older xorsweep (format 1, whole curves per net), which this version does not read: rerun the sweep from the start (--force) instead of --resume".into());
+    if let Some(why) = foreign_head(bytes.get(..12).unwrap_or(bytes)) {
+        return Err(format!(
+            "{why}: rerun the sweep from the start (--force) instead of --resume"
+        ));
     }
-    if bytes.len() < MAGIC.len() + 4 || &bytes[..8] != MAGIC {
+    if bytes.len() < MAGIC.len() + 8 || &bytes[..8] != MAGIC {
         return Err("not a xorsweep chunk".into());
     }
     let (body, crc) = bytes.split_at(bytes.len() - 4);
     if crc32fast::hash(body).to_le_bytes() != crc {
         return Err("checksum mismatch (truncated or corrupted)".into());
     }
-    let mut r = Reader(&body[8..]);
+    let mut r = Reader(&body[12..]);
     let hash_len = r.u32()? as usize;
     if r.take(hash_len)? != expect.config_hash.as_bytes() {
         return Err("belongs to a sweep with another configuration".into());
@@ -409,5 +434,23 @@ mod tests {
         old[..8].copy_from_slice(MAGIC_V1);
         let e = decode(&old, &expect("abc", 5, 10..13)).unwrap_err();
         assert!(e.contains("older xorsweep"), "{e}");
+        // Another kernel's chunk, however intact: format 2 (version 1), or another version.
+        let mut v2 = bytes.clone();
+        v2[..8].copy_from_slice(MAGIC_V2);
+        let e = decode(&v2, &expect("abc", 5, 10..13)).unwrap_err();
+        assert!(
+            e.contains("kernel version 1,") && e.contains("--force"),
+            "{e}"
+        );
+        let mut other = bytes.clone();
+        other[8..12].copy_from_slice(&(KERNEL_VERSION + 1).to_le_bytes());
+        let n = other.len() - 4;
+        let crc = crc32fast::hash(&other[..n]).to_le_bytes();
+        other[n..].copy_from_slice(&crc);
+        let e = decode(&other, &expect("abc", 5, 10..13)).unwrap_err();
+        assert!(
+            e.contains(&format!("kernel version {}", KERNEL_VERSION + 1)),
+            "{e}"
+        );
     }
 }

@@ -37,12 +37,19 @@
 //! sweep's shards byte-identical across the machines of a cluster.
 //!
 //! ## exp
-//! `wide`'s own `exp` handles every corner of the f64 range and costs ~80 instructions. Ours is
-//! the classic Cody–Waite range reduction `x = n·ln2 + r`, |r| ≤ ln2/2, a Taylor polynomial for
-//! e^r in Horner form (degree 12 in f64, 7 in f32, truncation error below half an ulp), and 2^n
-//! built from exponent bits: about 20 instructions. (Estrin's shorter dependency chain and
-//! Chebyshev-fitted coefficients were tried: the first measured slower, the second saves no
-//! operation at equal accuracy.) Inputs are first clamped to the range where 2^n is a normal number
+//! `wide`'s own `exp` handles every corner of the f64 range and costs ~80 instructions. Ours is a
+//! table-driven range reduction `x = (k + j/16)·ln2 + r`, |r| ≤ ln2/32: n = 16k + j is x·16·log2 e
+//! rounded (held in the low bits of a float by adding 1.5·2^mantissa), r = x − n·ln2/16 in two
+//! parts (Cody–Waite, exact), e^r − 1 = r + r²·q(r) with q a Chebyshev fit (degree 4 in f64, 1 in
+//! f32: e^r to 0.27 and 0.08 ulp), and e^x = s + s·(e^r − 1) in one FMA, where s = 2^k·2^(j/16)
+//! is built without a shift of n to the right: the table holds 2^(j/16)'s bits less j shifted to
+//! the exponent's bottom, so adding n shifted there gives k in the exponent (the trick of ARM's
+//! optimized-routines). The 16 entries sit in registers and are picked by a permute on AVX-512
+//! ([`super::pick`]). 10 FMA-class operations in f64 and 7 in f32 per exp (the Taylor polynomial
+//! of degree 12 and 7 after a plain ln 2 reduction that this replaced: 16 and 11), and as many
+//! fewer steps in the chain a sigmoid waits on. Worst error measured over the trainer's range, in
+//! every lane type: 1 ulp (tests/lanes/exp.rs requires ≤ 2).
+//! Inputs are first clamped to the range where 2^k is a normal number
 //! ([-708, 709] in f64; [-87, 87] in f32, one short of it so that a sigmoid 1/(1 + e^87) ≈ 1.6e−38
 //! is a normal number too: the f32 lanes train with subnormals flushed to zero, see
 //! [`super::flush`], and bce's ln(out) must not meet a 0 that was a tiny output). Inside that
@@ -148,9 +155,9 @@ pub type F64Lanes = Multi<F64Vector, VECTORS>;
 pub type F32Lanes = Multi<F32Vector, VECTORS>;
 
 macro_rules! impl_lane {
-    ($v:ident, $t:ty, $n:literal, $prec:expr, $bits:ident,
+    ($v:ident, $t:ty, $n:literal, $prec:expr, $bits:ident, $u:ty,
      mantissa = $mant:literal, bias = $bias:literal, clamp = [$lo:literal, $hi:literal],
-     ln2 = [$ln2_hi:expr, $ln2_lo:expr], poly = [$($c:expr),+],
+     ln2 = [$ln2_hi:expr, $ln2_lo:expr], exp2_16 = [$($tab:literal),+], poly = [$($c:expr),+],
      expm1_terms = $em_n:literal, atanh_terms = $at_n:literal) => {
         impl Vector for $v {
             const NAMES: [&'static str; 4] = [
@@ -190,28 +197,42 @@ macro_rules! impl_lane {
             }
             #[inline(always)]
             fn exp_neg(self) -> Self {
-                // e^(−z) = 2^n · e^r with n = round(−z·log2 e), r = −z − n·ln2 (Cody–Waite).
+                // e^(−z) = 2^k · 2^(j/16) · e^r with 16k + j = n = round(−z·16·log2 e) and
+                // r = −z − n·ln2/16, |r| ≤ ln2/32 (Cody–Waite in two parts).
                 // 1.5·2^mantissa: adding it rounds to an integer held in the low mantissa bits.
                 const MAGIC: $t = 1.5 * (1u64 << $mant) as $t;
+                const SHIFT: i32 = $mant - 4;
+                // 2^(j/16)'s bits less j << SHIFT: adding n << SHIFT (k in the exponent, j where
+                // this took it away) gives 2^k · 2^(j/16) (see "exp" in the module docs).
+                const TABLE: [$u; 16] = {
+                    let bits: [$u; 16] = [$($tab),+];
+                    let mut t = [0; 16];
+                    let mut j = 0;
+                    while j < 16 {
+                        t[j] = bits[j].wrapping_sub((j as $u) << SHIFT);
+                        j += 1;
+                    }
+                    t
+                };
                 let magic = $v::splat(MAGIC);
                 // Clamp z to [−hi, −lo] (so −z is in [lo, hi]); min(a, max(b, z)) keeps NaN:
                 // maxpd/minpd return their second operand when one is NaN.
                 let z = $v::splat(-($lo)).fast_min($v::splat(-($hi)).fast_max(self));
-                let t = z.mul_neg_add($v::LOG2_E, magic);
+                let t = z.mul_neg_add($v::splat(16.0 * std::f64::consts::LOG2_E as $t), magic);
                 let n = t - magic;
-                let r = n.mul_neg_sub($v::splat($ln2_hi), z);
-                let r = n.mul_neg_add($v::splat($ln2_lo), r);
-                // Horner, highest degree first; the last two terms are r + 1.
+                let r = n.mul_neg_sub($v::splat($ln2_hi / 16.0), z);
+                let r = n.mul_neg_add($v::splat($ln2_lo / 16.0), r);
+                // e^r − 1 = r + r²·q(r), q fitted on |r| ≤ 0.0218, Horner from the highest degree.
                 let coeffs: &[$t] = &[$($c),+];
-                let mut p = $v::splat(coeffs[0]);
+                let mut q = $v::splat(coeffs[0]);
                 for &c in &coeffs[1..] {
-                    p = p.mul_add(r, $v::splat(c));
+                    q = q.mul_add(r, $v::splat(c));
                 }
-                let p = p.mul_add(r, $v::ONE);
-                let p = p.mul_add(r, $v::ONE);
-                // n sits in the low bits of t: bits(t) − bits(MAGIC) = n (two's complement).
-                let e = (t.to_bits() - $bits::splat(MAGIC.to_bits()) + $bits::splat($bias)) << $mant;
-                p * $v::from_bits(e)
+                let em1 = (r * r).mul_add(q, r);
+                // n sits in the low bits of t, and MAGIC's bits shifted by SHIFT are all gone.
+                let bits = t.to_bits();
+                let s = $v::from_bits($crate::train::pick::Pick16::pick16(bits, &TABLE) + (bits << SHIFT));
+                s.mul_add(em1, s)
             }
             #[inline(always)]
             fn gt(self, rhs: Self) -> Self {
@@ -327,7 +348,10 @@ macro_rules! impl_lane {
     };
 }
 
-// Taylor coefficients 1/k!, from k = 12 (f64) or 7 (f32) down to 2; 1/1! and 1/0! are added last.
+// exp's table: the bits of 2^(j/16), j = 0..16, correctly rounded (mpmath at 200 bits; every
+// entry is exercised by tests/lanes/exp.rs at x = n·ln2/16 and at both ends of r's interval). q(r) ≈ (e^r − r − 1)/r²: Chebyshev fits on |r| ≤ 0.0218
+// (mpmath `chebyfit`), degree 4 in f64 (error 0.27 ulp of 1, coefficients rounded), degree 1 in
+// f32 (0.08 ulp).
 macro_rules! impl_f64_lane {
     ($v:ident, $n:literal, $bits:ident) => {
         impl_lane!(
@@ -336,21 +360,34 @@ macro_rules! impl_f64_lane {
             $n,
             Precision::F64,
             $bits,
+            u64,
             mantissa = 52,
             bias = 1023,
             clamp = [-708.0, 709.0],
             ln2 = [0.693145751953125, 1.428_606_820_309_417_2e-6],
+            exp2_16 = [
+                0x3ff0000000000000,
+                0x3ff0b5586cf9890f,
+                0x3ff172b83c7d517b,
+                0x3ff2387a6e756238,
+                0x3ff306fe0a31b715,
+                0x3ff3dea64c123422,
+                0x3ff4bfdad5362a27,
+                0x3ff5ab07dd485429,
+                0x3ff6a09e667f3bcd,
+                0x3ff7a11473eb0187,
+                0x3ff8ace5422aa0db,
+                0x3ff9c49182a3f090,
+                0x3ffae89f995ad3ad,
+                0x3ffc199bdd85529c,
+                0x3ffd5818dcfba487,
+                0x3ffea4afa2a490da
+            ],
             poly = [
-                1.0 / 479001600.0,
-                1.0 / 39916800.0,
-                1.0 / 3628800.0,
-                1.0 / 362880.0,
-                1.0 / 40320.0,
-                1.0 / 5040.0,
-                1.0 / 720.0,
-                1.0 / 120.0,
-                1.0 / 24.0,
-                1.0 / 6.0,
+                0.0013889036223496245,
+                0.008333451201174817,
+                0.04166666666491618,
+                0.16666666665266278,
                 0.5
             ],
             expm1_terms = 18,
@@ -367,18 +404,17 @@ macro_rules! impl_f32_lane {
             $n,
             Precision::F32,
             $bits,
+            u32,
             mantissa = 23,
             bias = 127,
             clamp = [-87.0, 87.0],
             ln2 = [355.0 / 512.0, -2.121_944_4e-4],
-            poly = [
-                1.0 / 5040.0,
-                1.0 / 720.0,
-                1.0 / 120.0,
-                1.0 / 24.0,
-                1.0 / 6.0,
-                0.5
+            exp2_16 = [
+                0x3f800000, 0x3f85aac3, 0x3f8b95c2, 0x3f91c3d3, 0x3f9837f0, 0x3f9ef532, 0x3fa5fed7,
+                0x3fad583f, 0x3fb504f3, 0x3fbd08a4, 0x3fc5672a, 0x3fce248c, 0x3fd744fd, 0x3fe0ccdf,
+                0x3feac0c7, 0x3ff5257d
             ],
+            poly = [0.16666865, 0.5000099],
             expm1_terms = 10,
             atanh_terms = 5
         );

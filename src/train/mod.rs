@@ -10,11 +10,18 @@ pub mod count;
 pub mod flush;
 pub mod lane;
 pub mod options;
+pub(crate) mod pick;
 pub mod reference;
 
 pub use options::{Activation, Batch, Hyper, Loss, Net, Options, OutputUnit};
 
 use std::fmt;
+
+/// The lanes' arithmetic, versioned: bumped whenever a change of the kernel changes results in
+/// their last bits (the reference's do not move). A sweep's chunks and manifest.json record it,
+/// so that `--resume` and `merge` refuse to mix chunks two versions trained. 1: the Taylor exp
+/// (to issue 27); 2: the table-driven exp of issue 28.
+pub const KERNEL_VERSION: u32 = 2;
 
 /// Number of parameters of a 2-2-1 network.
 pub const N_PARAMS: usize = 9;

@@ -314,3 +314,77 @@ fn chunks_of_the_old_format_and_merges_into_an_input_are_refused() {
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("one of the shard folders"), "{err}");
 }
+
+/// The first chunk file (by name) of the sweep in `out`, rewritten as trained by kernel version
+/// `version` (its CRC-32 made good again); its name.
+fn set_kernel_version(out: &Path, version: u32) -> String {
+    let mut names: Vec<String> = std::fs::read_dir(out.join("chunks"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("chunk-") && n.ends_with(".bin"))
+        .collect();
+    names.sort();
+    let chunk = out.join("chunks").join(&names[0]);
+    let mut bytes = std::fs::read(&chunk).unwrap();
+    assert_eq!(&bytes[..8], b"XSWCHNK3");
+    bytes[8..12].copy_from_slice(&version.to_le_bytes());
+    let n = bytes.len() - 4;
+    let crc = crc32fast::hash(&bytes[..n]).to_le_bytes();
+    bytes[n..].copy_from_slice(&crc);
+    std::fs::write(chunk, bytes).unwrap();
+    names.swap_remove(0)
+}
+
+#[test]
+fn chunks_of_another_kernel_version_are_not_mixed_by_resume_or_merge() {
+    let d = tempfile::tempdir().unwrap();
+    let version = xorsweep::train::KERNEL_VERSION;
+    let shard = |i: usize| {
+        let out = d.path().join(format!("s{i}"));
+        let mut args = tiny(&out);
+        args.extend(["--chunk-nets", "8", "--shard", &format!("{i}/2")].map(String::from));
+        xorsweep()
+            .args(&args)
+            .arg("--keep-chunks")
+            .assert()
+            .success();
+        (out, args)
+    };
+    let (s0, mut args) = shard(0);
+    let (s1, _) = shard(1);
+    let manifest = std::fs::read_to_string(s0.join("manifest.json")).unwrap();
+    assert!(
+        manifest.contains(&format!("\"kernel_version\": {version}")),
+        "{manifest}"
+    );
+    // Merge: a shard whose chunk another kernel version trained, intact but for that.
+    set_kernel_version(&s1, version + 1);
+    let out = d.path().join("merged");
+    let o = xorsweep()
+        .arg("merge")
+        .args([&out, &s0, &s1])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.contains(&format!("kernel version {}", version + 1)),
+        "{err}"
+    );
+    assert!(!out.exists());
+    // Resume: one line that names the chunk, the versions and --force.
+    let name = set_kernel_version(&s0, version - 1);
+    args.push("--resume".into());
+    let o = xorsweep().args(&args).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.contains(&name)
+            && err.contains(&format!("kernel version {}", version - 1))
+            && err.contains(&format!("is version {version}"))
+            && err.contains("--force"),
+        "{err}"
+    );
+}

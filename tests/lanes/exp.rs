@@ -2,34 +2,32 @@
 
 use crate::common::ulps;
 use wide::{f32x8, f32x16, f64x4, f64x8};
-use xorsweep::train::lane::Lane;
+use xorsweep::train::count::{CountF32, CountF64};
+use xorsweep::train::lane::{F32Lanes, F64Lanes, Lane};
 
-/// Check `V::exp` on `xs` within `max_ulps` of std's exp rounded to the lane precision.
-fn check_exp<V: Lane>(xs: &[f64], max_ulps: u64, round: fn(f64) -> f64) {
-    let w = V::WIDTH;
-    let mut out = vec![0.0; w];
-    for chunk in xs.chunks(w) {
-        let mut input = chunk.to_vec();
-        input.resize(w, 0.0);
-        V::load(&input).exp().store(&mut out);
-        for (x, got) in input.iter().zip(&out) {
-            let want = round(round(*x).exp());
-            let u = if V::PRECISION == xorsweep::train::Precision::F32 {
-                let (a, b) = (*got as f32, want as f32);
-                let key = |v: f32| {
-                    let i = v.to_bits() as i32;
-                    if i < 0 { i32::MIN - i } else { i }
-                };
-                key(a).abs_diff(key(b)) as u64
-            } else {
-                ulps(*got, want)
-            };
-            assert!(
-                u <= max_ulps,
-                "{}: exp({x}) = {got}, std says {want} ({u} ulp)",
-                V::NAME
-            );
-        }
+/// Check `V::exp` on `xs` within `max_ulps` of std's exp of the lane-rounded input; the worst.
+fn check_exp<V: Lane>(xs: &[f64], max_ulps: u64) -> u64 {
+    let round = lane_round::<V>;
+    let mut worst = 0;
+    for (x, got) in xs.iter().zip(lanes_of::<V>(xs, V::exp)) {
+        let want = round(round(*x).exp());
+        let u = lane_ulps::<V>(got, want);
+        assert!(
+            u <= max_ulps,
+            "{}: exp({x}) = {got}, std says {want} ({u} ulp)",
+            V::NAME
+        );
+        worst = worst.max(u);
+    }
+    worst
+}
+
+/// `x` rounded to the lane precision of `V`.
+fn lane_round<V: Lane>(x: f64) -> f64 {
+    if V::PRECISION == xorsweep::train::Precision::F32 {
+        x as f32 as f64
+    } else {
+        x
     }
 }
 
@@ -40,22 +38,25 @@ fn grid(lo: f64, hi: f64, n: usize) -> Vec<f64> {
         .collect()
 }
 
-#[test]
-fn f64_exp_within_2_ulp_over_its_range() {
-    let xs = grid(-708.0, 709.0, 200_003);
-    check_exp::<f64x4>(&xs, 2, |x| x);
-    check_exp::<f64x8>(&xs, 2, |x| x);
-    // The range a sigmoid of a trained net sees most: dense near 0.
-    let near = grid(-40.0, 40.0, 100_001);
-    check_exp::<f64x4>(&near, 2, |x| x);
-}
-
-#[test]
-fn f32_exp_within_2_ulp_over_its_range() {
-    let xs = grid(-87.0, 87.0, 200_003);
-    let round = |x: f64| x as f32 as f64;
-    check_exp::<f32x8>(&xs, 2, round);
-    check_exp::<f32x16>(&xs, 2, round);
+/// `V::exp` within 2 ulp over the whole range the trainer uses ([−708, 709], f32 [−87, 87]),
+/// dense near 0 where a trained net's sigmoids are; the worst.
+fn exp_over_its_range<V: Lane>() -> u64 {
+    let (lo, hi) = if V::PRECISION == xorsweep::train::Precision::F32 {
+        (-87.0, 87.0)
+    } else {
+        (-708.0, 709.0)
+    };
+    let worst = check_exp::<V>(&grid(lo, hi, 200_003), 2);
+    let near = check_exp::<V>(&grid(-40.0, 40.0, 100_001), 2);
+    // Every table entry and both ends of r's range: n = 16k + j around each j.
+    let edges: Vec<f64> = (-320..=320)
+        .flat_map(|n| {
+            let x = f64::from(n) * std::f64::consts::LN_2 / 16.0;
+            let h = std::f64::consts::LN_2 / 32.0;
+            [x, x + h * 0.999_999, x - h * 0.999_999]
+        })
+        .collect();
+    worst.max(near).max(check_exp::<V>(&edges, 2))
 }
 
 fn sigmoid_of<V: Lane>(zs: &[f64]) -> Vec<f64> {
@@ -141,13 +142,7 @@ fn lane_ulps<V: Lane>(a: f64, b: f64) -> u64 {
 
 /// `V::tanh` within `max_ulps` of std's tanh of the lane-rounded input, over the whole line.
 fn check_tanh<V: Lane>(max_ulps: u64) -> u64 {
-    let round = |x: f64| {
-        if V::PRECISION == xorsweep::train::Precision::F32 {
-            x as f32 as f64
-        } else {
-            x
-        }
-    };
+    let round = lane_round::<V>;
     let mut xs = grid(-5.0, 5.0, 200_001);
     xs.extend(grid(-400.0, 400.0, 20_001));
     xs.extend(
@@ -181,18 +176,6 @@ fn check_tanh<V: Lane>(max_ulps: u64) -> u64 {
         (-0.0f64).to_bits()
     );
     worst
-}
-
-#[test]
-fn tanh_within_4_ulp_of_std_over_the_line() {
-    let worst = [
-        check_tanh::<f64x4>(4),
-        check_tanh::<f64x8>(4),
-        check_tanh::<f32x8>(4),
-        check_tanh::<f32x16>(4),
-    ];
-    // The bound is not vacuous: the polynomial and the exp branch are not exact.
-    assert!(worst.iter().any(|&u| u > 0), "{worst:?}");
 }
 
 /// `V::ln` within `max_ulps` of std's ln of the lane-rounded input, positive range and subnormals.
@@ -232,13 +215,42 @@ fn check_ln<V: Lane>(max_ulps: u64) -> u64 {
     worst
 }
 
-#[test]
-fn ln_within_2_ulp_of_std_subnormals_included() {
-    let worst = [
-        check_ln::<f64x4>(2),
-        check_ln::<f64x8>(2),
-        check_ln::<f32x8>(2),
-        check_ln::<f32x16>(2),
-    ];
-    assert!(worst.iter().any(|&u| u > 0), "{worst:?}");
+/// The same tests in every lane type: `wide`'s four vectors, K interleaved vectors, and the
+/// counting lanes that `bench --roofline` runs the kernel on (they run the same `exp`).
+macro_rules! every_lane {
+    ($($name:ident: $v:ty),+) => {
+        $(
+            mod $name {
+                use super::*;
+
+                #[test]
+                fn exp_within_2_ulp_over_its_range() {
+                    let worst = exp_over_its_range::<$v>();
+                    // The bound is not vacuous: the polynomial and the table are not exact.
+                    assert!(worst > 0, "{worst}");
+                }
+
+                #[test]
+                fn tanh_within_4_ulp_of_std_over_the_line() {
+                    assert!(check_tanh::<$v>(4) > 0);
+                }
+
+                #[test]
+                fn ln_within_2_ulp_of_std_subnormals_included() {
+                    assert!(check_ln::<$v>(2) > 0);
+                }
+            }
+        )+
+    };
 }
+
+every_lane!(
+    f64x4_: f64x4,
+    f64x8_: f64x8,
+    f32x8_: f32x8,
+    f32x16_: f32x16,
+    f64_lanes: F64Lanes,
+    f32_lanes: F32Lanes,
+    count_f64: CountF64,
+    count_f32: CountF32
+);
