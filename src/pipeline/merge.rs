@@ -275,7 +275,7 @@ impl Merged<'_> {
         }
         let sink = streamed.sink.expect("merge aggregates");
         let summary = match write_reports(plan, dir, sink, charts)? {
-            Written::Done(summary) => summary,
+            Written::Done(summary) => *summary,
             Written::Stopped(s) => return Err(stopped(s, out)),
         };
         let mut finished = Finished {

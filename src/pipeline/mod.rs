@@ -254,7 +254,7 @@ pub fn check_size(
 
 /// What writing the reports came to: done, or stopped by a signal with none of them kept.
 pub(super) enum Written {
-    Done(Answers),
+    Done(Box<Answers>),
     Stopped(i32),
 }
 
@@ -311,7 +311,7 @@ fn write_reports_unhinted<R: RunsSink>(
         dir.write(name, &bytes)?;
         written.push(name);
     }
-    Ok(stopped().unwrap_or(Written::Done(summary)))
+    Ok(stopped().unwrap_or(Written::Done(Box::new(summary))))
 }
 
 /// Every per-cell report of a sweep (the lesson's reference curve added where the sweep holds
@@ -615,10 +615,10 @@ impl Run<'_> {
             Some(sink) => write_reports(plan, dir, sink, charts)?,
             // A shard's last step is its manifest: a signal before it is honoured the same way.
             None => signals::pending(&signals::received())
-                .map_or(Written::Done(Answers::default()), Written::Stopped),
+                .map_or(Written::Done(Box::default()), Written::Stopped),
         };
         let summary = match written {
-            Written::Done(summary) => summary,
+            Written::Done(summary) => *summary,
             Written::Stopped(signal) => {
                 let what = match opts.shard {
                     Some(_) => "before its manifest was written",
