@@ -130,19 +130,16 @@ impl Answers {
             .filter(|f| f.solved == 0)
             .map(|f| f.init.as_str())
             .collect();
-        let mut said = self.overall.as_ref().map_or(Vec::new(), |o| {
-            overall::overall_sentences(o, random, self.shape.row_plural())
-        });
-        // Inits that never solved, after the most reliable configuration.
-        match (said.first_mut(), never.is_empty()) {
-            (_, true) => {}
-            (Some(best), false) => {
-                best.pop();
-                best.push_str(&format!("; {} never solved.", never.join(", ")));
-            }
-            (None, false) => said.push(format!("Never solved: {}.", never.join(", "))),
+        match &self.overall {
+            Some(o) => out.extend(overall::overall_sentences(
+                o,
+                random,
+                self.shape.row_plural(),
+                &never,
+            )),
+            None if !never.is_empty() => out.push(format!("Never solved: {}.", never.join(", "))),
+            None => {}
         }
-        out.extend(said);
         out.extend(findings::widest_speed_spread(f).and_then(findings::speed_spread));
         out.extend(findings::symmetric_verdict(f).map(|(s, _)| s));
         out

@@ -16,7 +16,7 @@
 use askama::Template;
 use base64::Engine;
 
-use super::answers::Answers;
+use super::answers::{Answers, Shape};
 use super::charts::data::{Cell, ChartData};
 use super::charts::{Chart, ChartOptions, Rendered};
 use super::findings::{self, Finding};
@@ -67,7 +67,7 @@ pub fn page(
     let page = Page {
         style: STYLE,
         script: &SCRIPT,
-        config: config_view(data, sweep_toml),
+        config: config_view(data, answers.shape, sweep_toml),
         headline: headline(data, answers),
         figures,
         skipped,
@@ -178,7 +178,7 @@ fn target_note(data: &ChartData, target: f64) -> TargetNote {
     }
 }
 
-fn config_view(data: &ChartData, sweep_toml: &str) -> ConfigView {
+fn config_view(data: &ChartData, shape: Shape, sweep_toml: &str) -> ConfigView {
     let table = sweep_toml.parse::<toml::Table>().ok();
     let rows = table.as_ref().map(|table| {
         let known = CONFIG_ORDER
@@ -199,7 +199,7 @@ fn config_view(data: &ChartData, sweep_toml: &str) -> ConfigView {
     });
     ConfigView {
         cells: data.cells.len(),
-        cell_words: super::answers::Shape::of(data).cell_words(),
+        cell_words: shape.cell_words(),
         nets: data.cells.iter().map(|c| c.nets).sum(),
         sample: table.as_ref().and_then(|t| {
             t.get("runs_csv")?

@@ -121,15 +121,13 @@ fn factors(c: &Cell, per_layer: bool) -> Vec<(&'static str, String)> {
 /// The random-init cells, when the sweep varies a trainer option; else none (a sweep of the
 /// lesson's trainer has nothing to rank but the init, which its own charts show).
 fn option_cells(data: &ChartData) -> Vec<&Cell> {
-    let cells: Vec<&Cell> = data
-        .cells
+    if !data.settings_vary() {
+        return Vec::new();
+    }
+    data.cells
         .iter()
         .filter(|c| c.scheme.is_random() && c.nets > 0)
-        .collect();
-    let varies = cells
-        .windows(2)
-        .any(|w| w[0].scheme.setting != w[1].scheme.setting);
-    if varies { cells } else { Vec::new() }
+        .collect()
 }
 
 /// The hyperparameters that vary among an options sweep's random-init cells (beyond the

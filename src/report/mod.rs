@@ -78,8 +78,8 @@ pub fn render_visuals(
     opts: &ChartOptions,
 ) -> anyhow::Result<Visuals> {
     let data = charts::ChartData::from_csv(summary, curves, examples)?;
-    let rendered = charts::render(&data, opts)?;
     let answers = answers::Answers::of(&data);
+    let rendered = charts::render(&data, &answers.what_matters, opts)?;
     let page = html::page(&data, &answers, &rendered, sweep_toml, opts);
     let mut files = Vec::new();
     let mut skipped = Vec::new();

@@ -94,52 +94,25 @@ pub fn overall(data: &ChartData) -> Option<Overall> {
     })
 }
 
-/// The overall answer in two or three sentences: the most reliable configuration and what ties
-/// with it (the best tied configuration of each other init and setting), then the fastest.
-pub fn overall_sentences(o: &Overall, schemes: usize, rows: &str) -> Vec<String> {
+/// The overall answer in two or three sentences: the most reliable configuration (and the
+/// inits in `never`, which never solved), what ties with it, then the fastest.
+pub fn overall_sentences(o: &Overall, schemes: usize, rows: &str, never: &[&str]) -> Vec<String> {
     let b = &o.best_overall;
     let ci = b.cell.solved_ci95.map_or(String::new(), |(a, z)| {
         format!(" (95% interval {})", share_range(a, z))
     });
+    let never = if never.is_empty() {
+        String::new()
+    } else {
+        format!("; {} never solved", never.join(", "))
+    };
     let mut out = vec![format!(
-        "The most reliable configuration: {} at learning rate {}, {} solved{ci}.",
+        "The most reliable configuration: {} at learning rate {}, {} solved{ci}{never}.",
         b.label(),
         lr(b.cell.lr),
         share(b.cell.solved_fraction)
     )];
-    let others = o.tied_overall.len() - 1;
-    if others > 0 {
-        let mut seen = vec![b.label()];
-        let mut best_of_each = Vec::new();
-        for c in &o.tied_overall {
-            if !seen.contains(&c.label()) {
-                seen.push(c.label());
-                best_of_each.push(c.short());
-            }
-        }
-        let mut s = format!(
-            "Tied with it (95% intervals overlap): {others} more of {} configurations",
-            o.configurations
-        );
-        if best_of_each.is_empty() {
-            s.push_str(&format!(", all {}.", b.label()));
-        } else {
-            let shown = best_of_each.len().min(3);
-            s.push_str(&format!(
-                ", from {} of the {schemes} {rows}; the best of each of the others: {}",
-                seen.len(),
-                best_of_each[..shown].join(", ")
-            ));
-            if best_of_each.len() > shown {
-                s.push_str(&format!(
-                    " and {} more (--json)",
-                    best_of_each.len() - shown
-                ));
-            }
-            s.push('.');
-        }
-        out.push(s);
-    }
+    out.extend(tie_sentence(o, schemes, rows));
     let f = &o.fastest_overall;
     if f.cell.lr != b.cell.lr || f.label() != b.label() {
         out.push(format!(
@@ -151,6 +124,44 @@ pub fn overall_sentences(o: &Overall, schemes: usize, rows: &str) -> Vec<String>
         ));
     }
     out
+}
+
+/// What ties with the most reliable configuration: how many, from how many of the `schemes`
+/// rows (inits, trainer settings), and the best tied configuration of each other row. None
+/// when nothing ties.
+fn tie_sentence(o: &Overall, schemes: usize, rows: &str) -> Option<String> {
+    let b = &o.best_overall;
+    let others = o.tied_overall.len().checked_sub(1).filter(|&k| k > 0)?;
+    let mut seen = vec![b.label()];
+    let mut best_of_each = Vec::new();
+    for c in &o.tied_overall {
+        if !seen.contains(&c.label()) {
+            seen.push(c.label());
+            best_of_each.push(c.short());
+        }
+    }
+    let mut s = format!(
+        "Tied with it (95% intervals overlap): {others} more of {} configurations",
+        o.configurations
+    );
+    if best_of_each.is_empty() {
+        s.push_str(&format!(", all {}.", b.label()));
+        return Some(s);
+    }
+    let shown = best_of_each.len().min(3);
+    s.push_str(&format!(
+        ", from {} of the {schemes} {rows}; the best of each of the others: {}",
+        seen.len(),
+        best_of_each[..shown].join(", ")
+    ));
+    if best_of_each.len() > shown {
+        s.push_str(&format!(
+            " and {} more (--json)",
+            best_of_each.len() - shown
+        ));
+    }
+    s.push('.');
+    Some(s)
 }
 
 #[cfg(test)]
@@ -196,7 +207,7 @@ mod tests {
         );
         // 20 epochs at 50 % is not "about as often"; 38 at 85 % is.
         assert_eq!(o.fastest_overall.cell.lr, 13.52);
-        let said = overall_sentences(&o, 2, "trainer settings").join(" ");
+        let said = overall_sentences(&o, 2, "trainer settings", &[]).join(" ");
         assert!(said.contains("2 more of 5 configurations, from 2 of the 2 trainer settings; the best of each of the others: uniform:1 · momentum 0.9 at 1.02 (88%)"), "{said}");
         assert!(said.contains("Fastest of the configurations that solve about as often: uniform:1 · momentum 0.9 at learning rate 13.52"), "{said}");
     }

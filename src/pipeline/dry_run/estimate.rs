@@ -4,6 +4,7 @@
 //! because a sweep of few chunks leaves threads idle at its end (8 chunks on 16 threads use 8),
 //! and because settings cluster: an options sweep's tanh nets fill its last chunks.
 
+use crate::report::stats::median;
 use std::ops::Range;
 
 use super::calibrate::Calibration;
@@ -53,7 +54,7 @@ pub(super) fn times(plan: &Plan, mine: Range<u64>, threads: usize, cal: &Calibra
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let shared = (threads as f64 / cores as f64).max(1.0);
     let slowdown: Vec<f64> = cal.slowdown.iter().map(|s| (s / shared).max(1.0)).collect();
-    let median_slowdown = median(&slowdown);
+    let median_slowdown = median(slowdown.clone());
     // A pause in the one timing of the reports is capped by their CPU time: on an idle machine
     // they take no longer than all their work done on one core.
     let reports = cal.drawn.as_ref().map_or(0.0, |d| {
@@ -83,18 +84,6 @@ pub(super) fn load_average() -> Option<f64> {
     text.split_whitespace().next()?.parse().ok()
 }
 
-/// The median of `xs` (not empty).
-pub(super) fn median(xs: &[f64]) -> f64 {
-    let mut v = xs.to_vec();
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,11 +110,5 @@ mod tests {
         assert_eq!(time(8, &of, &[1.0, 3.0]), 37.0);
         assert_eq!(time(2, &of, &[1.0, 3.0]), 13.0 + 37.0);
         assert_eq!(time(1, &of, &[1.0, 3.0]), 63.0);
-    }
-
-    #[test]
-    fn the_median_of_an_odd_and_an_even_count() {
-        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
-        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
     }
 }

@@ -85,11 +85,11 @@ pub struct Estimate {
 
 impl Estimate {
     fn of(net_epochs: f64, cal: &Calibration, times: &estimate::Times) -> Estimate {
-        let idle = estimate::median(&times.idle);
+        let idle = crate::report::stats::median(times.idle.clone());
         let loaded = &times.loaded;
         Estimate {
             calibrated_net_epochs_per_second: net_epochs / (idle - times.reports).max(1e-9),
-            estimated_seconds: estimate::median(loaded),
+            estimated_seconds: crate::report::stats::median(loaded.to_vec()),
             estimated_seconds_range: [
                 loaded.iter().copied().fold(f64::INFINITY, f64::min),
                 loaded.iter().copied().fold(0.0, f64::max),

@@ -11,7 +11,6 @@
 use plotters::prelude::*;
 
 use super::axis::Axis;
-use super::data::ChartData;
 use super::{
     Area, Backend, Heading, Hits, PAGE_WIDTH, Rendered, colour, finite_range, heading, hit_at,
     legend, line, png, svg,
@@ -21,8 +20,8 @@ use crate::report::matters::{self, Matter};
 
 pub const FILE: &str = "what_matters.png";
 
-pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
-    let matters = matters::what_matters(data);
+/// Drawn from the sweep's what-matters answer (`crate::report::answers::Answers`).
+pub fn draw(matters: &[Matter]) -> anyhow::Result<Rendered> {
     let lrs = matters
         .iter()
         .flat_map(|m| m.levels.iter().flat_map(|l| l.by_lr.iter().map(|a| a.lr)));
@@ -59,7 +58,7 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
     Ok(Rendered::Chart(super::Chart {
         file: FILE,
         title: title.into(),
-        caption: caption(&matters),
+        caption: caption(matters),
         png,
         svg,
     }))
@@ -156,7 +155,7 @@ fn panel<DB: Backend>(
 mod tests {
     use super::*;
     use crate::hyper::Setting;
-    use crate::report::charts::data::{Cell, test_cell};
+    use crate::report::charts::data::{Cell, ChartData, test_cell};
     use crate::train::Activation;
 
     fn cell(id: u64, activation: Activation, lr: f64, solved: u64) -> Cell {
@@ -182,7 +181,7 @@ mod tests {
             ..ChartData::default()
         };
         assert!(super::super::fonts_registered());
-        let Rendered::Chart(c) = draw(&data).unwrap() else {
+        let Rendered::Chart(c) = draw(&matters::what_matters(&data)).unwrap() else {
             panic!("not drawn");
         };
         // Each value's line is labelled at its end, and each point reads out its numbers.
@@ -208,7 +207,7 @@ mod tests {
             ..ChartData::default()
         };
         assert!(matches!(
-            draw(&lesson_only).unwrap(),
+            draw(&matters::what_matters(&lesson_only)).unwrap(),
             Rendered::Skipped { .. }
         ));
     }

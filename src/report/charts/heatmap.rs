@@ -70,14 +70,7 @@ pub fn draw(data: &ChartData) -> anyhow::Result<Rendered> {
         lrs: &lrs,
         grid: &grid,
         labels: groups.iter().map(|g| g.scheme.label()).collect(),
-        rows: if groups
-            .iter()
-            .any(|g| g.scheme.setting != groups[0].scheme.setting)
-        {
-            "init · trainer setting"
-        } else {
-            "init"
-        },
+        rows: crate::report::answers::Shape::of(data).row_words(),
     };
     // Rows at most 90 pixels high, so that one scheme is not one huge bar.
     let height = (174 + 90 * groups.len() as u32).clamp(420, 800);

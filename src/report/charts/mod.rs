@@ -35,6 +35,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use rayon::prelude::*;
 
+use crate::report::matters::Matter;
 use axis::Axis;
 pub use bar::Bar;
 use bar::{ACROSS_HEIGHT, bar_width, colour_bar, colour_bar_across};
@@ -94,12 +95,18 @@ pub const FILES: [&str; 9] = [
     boundaries::FILE,
 ];
 
-type Maker = fn(&ChartData, &ChartOptions) -> anyhow::Result<Rendered>;
+/// One chart to draw, with what it is drawn from.
+type Maker<'a> = Box<dyn Fn() -> anyhow::Result<Rendered> + Send + Sync + 'a>;
 
-/// Draw every chart (in parallel; the result is in [`FILES`] order and does not depend on it;
-/// what_matters.png only where it applies).
+/// Draw every chart (in parallel; the result is in [`FILES`] order and does not depend on it).
+/// `matters` is the sweep's what-matters answer ([`crate::report::matters`], worked out once
+/// by the caller): what_matters.png and parallel_coordinates.png are drawn where it has any.
 /// Fails when `opts.chart_init` names a scheme the sweep does not have.
-pub fn render(data: &ChartData, opts: &ChartOptions) -> anyhow::Result<Vec<Rendered>> {
+pub fn render(
+    data: &ChartData,
+    matters: &[Matter],
+    opts: &ChartOptions,
+) -> anyhow::Result<Vec<Rendered>> {
     anyhow::ensure!(
         fonts_registered(),
         "the embedded DejaVu Sans font does not load"
@@ -108,19 +115,19 @@ pub fn render(data: &ChartData, opts: &ChartOptions) -> anyhow::Result<Vec<Rende
         anyhow::bail!(why);
     }
     let mut makers: Vec<Maker> = vec![
-        |d, _| baseline::draw(d),
-        |d, _| solved_by_lr::draw(d),
-        loss_by_lr::draw,
-        |d, _| heatmap::draw(d),
-        epochs::draw,
-        |d, _| symmetry::draw(d),
-        |d, _| boundaries::draw(d),
+        Box::new(|| baseline::draw(data)),
+        Box::new(|| solved_by_lr::draw(data)),
+        Box::new(|| loss_by_lr::draw(data, opts)),
+        Box::new(|| heatmap::draw(data)),
+        Box::new(|| epochs::draw(data, opts)),
+        Box::new(|| symmetry::draw(data)),
+        Box::new(|| boundaries::draw(data)),
     ];
-    if !crate::report::matters::what_matters(data).is_empty() {
-        makers.insert(2, |d, _| effects::draw(d));
-        makers.insert(3, |d, _| parallel::draw(d));
+    if !matters.is_empty() {
+        makers.insert(2, Box::new(|| effects::draw(matters)));
+        makers.insert(3, Box::new(|| parallel::draw(data)));
     }
-    makers.par_iter().map(|draw| draw(data, opts)).collect()
+    makers.par_iter().map(|draw| draw()).collect()
 }
 
 /// Register the embedded fonts with plotters, once per process; whether that worked.
@@ -621,7 +628,7 @@ mod tests {
 
     #[test]
     fn nan_and_infinity_never_panic() {
-        let r = render(&broken(), &ChartOptions::default()).unwrap();
+        let r = render(&broken(), &[], &ChartOptions::default()).unwrap();
         // No trainer option varies: every chart but what_matters.png and the parallel coordinates.
         assert_eq!(r.len(), FILES.len() - 2);
         // The lesson run had no finite loss: skipped, with the reason.
@@ -632,13 +639,13 @@ mod tests {
 
     #[test]
     fn charts_of_no_data_are_skipped_not_panics() {
-        let r = render(&ChartData::default(), &ChartOptions::default()).unwrap();
+        let r = render(&ChartData::default(), &[], &ChartOptions::default()).unwrap();
         assert_eq!(r.len(), FILES.len() - 2);
         assert!(r.iter().all(|c| matches!(c, Rendered::Skipped { .. })));
         let unknown = ChartOptions {
             chart_init: Some("normal:2".into()),
         };
-        let e = render(&broken(), &unknown).unwrap_err().to_string();
+        let e = render(&broken(), &[], &unknown).unwrap_err().to_string();
         assert!(e.contains("\"normal:2\" is not in this sweep"), "{e}");
     }
 }
