@@ -107,13 +107,6 @@ pub fn render(
     opts: &ChartOptions,
 ) -> anyhow::Result<(Files, answers::Answers)> {
     let mut curves: Vec<CurveRows> = Vec::new();
-    if let Some(b) = baseline {
-        curves.push(CurveRows::Baseline {
-            epochs: &b.epochs,
-            loss: &b.loss,
-            gap: &b.gap,
-        });
-    }
     for c in cells {
         curves.push(CurveRows::Cell {
             summary: &c.summary,
@@ -123,6 +116,15 @@ pub fn render(
         curves.push(CurveRows::Net {
             cell: &c.summary.cell,
             example: &c.example,
+        });
+    }
+    // The lesson's run last: its rows leave the band columns empty, and readers that guess a
+    // column's type from its first rows (polars reads 100) would take them for text.
+    if let Some(b) = baseline {
+        curves.push(CurveRows::Baseline {
+            epochs: &b.epochs,
+            loss: &b.loss,
+            gap: &b.gap,
         });
     }
     let summaries: Vec<stats::CellSummary> = cells.iter().map(|c| c.summary.clone()).collect();
