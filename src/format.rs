@@ -86,6 +86,11 @@ pub fn fixed(x: f64, decimals: usize) -> String {
     format!("{x:.decimals$}")
 }
 
+/// A share as a percentage with one decimal: "12.3\u{a0}%".
+pub fn percent(share: f64) -> String {
+    format!("{:.1}\u{a0}%", 100.0 * share)
+}
+
 /// `x` with at most `digits` significant digits written out in decimals, never an exponent, as
 /// the lesson prints losses: "0.0888", "0.000978".
 pub fn decimal(x: f64, digits: usize) -> String {

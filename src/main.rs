@@ -249,7 +249,7 @@ fn render_map_dry_run(d: &xorsweep::map::DryRun) -> String {
         String::new()
     };
     let mut s = format!(
-        "dry run (nothing written):\n  {}×{} = {} pixels{frames}, {} epochs each; with the nudged sample of the chaotic share at most {} nets = {:.3e} net-epochs\n  calibrated on this machine: {:.1} M net-epochs/s on {}\n  estimated time: {}\n  would write in {}:\n",
+        "dry run (nothing written):\n  {}×{} = {} pixels{frames}, {} epochs each; with the nudged pixels of the chaos measures at most {} nets = {:.3e} net-epochs\n  calibrated on this machine: {:.1} M net-epochs/s on {}\n  estimated time: {}\n  would write in {}:\n",
         d.nx,
         d.ny,
         d.pixels_per_frame,

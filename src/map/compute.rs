@@ -7,9 +7,10 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
+use super::chaos::Nudge;
 use super::spec::{AxisKind, AxisSpec, MapSpec, Verdict};
 use crate::sweep::plan::initial_params;
-use crate::train::{Hyper, Net, Options, Params, batch};
+use crate::train::{Hyper, Net, Options, Params, Precision, batch};
 
 /// Pixels trained per task: small enough for an even spread and a smooth progress bar, large
 /// enough that a task's overhead is nothing next to its training.
@@ -113,13 +114,13 @@ impl Base {
     }
 }
 
-/// Train `n` nets, net `k` at the axis values `at(k)`, on the current rayon pool, ticking
+/// Train `n` nets, net `k` the one `net(base, k)` makes, on the current rayon pool, ticking
 /// `progress` by nets and asking `stop` before each task of [`BLOCK`] nets: `None` if it said
 /// stop (a signal), so that a map ends within one task per thread.
 fn train(
     spec: &MapSpec,
     n: usize,
-    at: impl Fn(usize) -> [(AxisKind, f64); 2] + Sync,
+    net: impl Fn(&Base, usize) -> (Params, Hyper) + Sync,
     progress: &ProgressBar,
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Option<Vec<Pixel>> {
@@ -147,7 +148,7 @@ fn train(
             let first = b * BLOCK;
             let nets: Vec<Net> = (first..first + out.len())
                 .map(|k| {
-                    let (init, hyper) = base.net(at(k));
+                    let (init, hyper) = net(&base, k);
                     Net {
                         init,
                         hyper,
@@ -185,30 +186,61 @@ pub fn compute_until(
     train(
         spec,
         spec.pixels(),
-        |k| Base::pixel_at(&spec.x, &spec.y, k),
+        |base, k| base.pixel_net(&spec.x, &spec.y, k),
         progress,
         stop,
     )
 }
 
-/// The one-ulp nudge of the chaotic share: both axis values of a pixel replaced by the next
-/// f64 above them.
-pub fn nudged(at: [(AxisKind, f64); 2]) -> [(AxisKind, f64); 2] {
-    at.map(|(kind, v)| (kind, v.next_up()))
+/// `v` as the lanes of `precision` hold it (rounded to the nearest f32 in f32), as an f64.
+pub fn lane_value(v: f64, precision: Precision) -> f64 {
+    match precision {
+        Precision::F64 => v,
+        Precision::F32 => f64::from(v as f32),
+    }
 }
 
-/// Train the pixels `sample` of `spec` again, each with its axis values [`nudged`]; `None` if
-/// `stop` said stop.
+/// The next number above `v` in the lanes' precision, as an f64 (in f32 the next f32 above
+/// `v` rounded to f32).
+pub fn ulp_up(v: f64, precision: Precision) -> f64 {
+    match precision {
+        Precision::F64 => v.next_up(),
+        Precision::F32 => f64::from((v as f32).next_up()),
+    }
+}
+
+/// The net and rates of pixel `k` of `spec` under a [`Nudge`].
+pub fn nudged_net(base: &Base, spec: &MapSpec, k: usize, nudge: Nudge) -> (Params, Hyper) {
+    let (x, y) = (&spec.x, &spec.y);
+    let up = |v: f64| ulp_up(v, spec.precision);
+    match nudge {
+        Nudge::Axes => base.net(Base::pixel_at(x, y, k).map(|(kind, v)| (kind, up(v)))),
+        Nudge::Weights => {
+            let (p, h) = base.pixel_net(x, y, k);
+            (Params(p.0.map(up)), h)
+        }
+        Nudge::HalfPixel => {
+            let (i, j) = ((k % x.n as usize) as f64, (k / x.n as usize) as f64);
+            base.net([
+                (x.kind, x.at((i + 1.0) / f64::from(x.n))),
+                (y.kind, y.at((j + 1.0) / f64::from(y.n))),
+            ])
+        }
+    }
+}
+
+/// Train the pixels `sample` of `spec` again, each under `nudge`; `None` if `stop` said stop.
 pub fn compute_nudged(
     spec: &MapSpec,
     sample: &[usize],
+    nudge: Nudge,
     progress: &ProgressBar,
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Option<Vec<Pixel>> {
     train(
         spec,
         sample.len(),
-        |s| nudged(Base::pixel_at(&spec.x, &spec.y, sample[s])),
+        |base, s| nudged_net(base, spec, sample[s], nudge),
         progress,
         stop,
     )

@@ -25,14 +25,14 @@ use std::time::Instant;
 use anyhow::Context;
 use serde::Serialize;
 
-use crate::format::tick as tick_label;
+use crate::format::{percent, tick as tick_label};
 use crate::outdir::{Mode, OutDir};
 use crate::report::charts::map as chart;
 use crate::report::manifest::RunInfo;
 use crate::train::options::HyperParam;
-use chaos::{Chaos, Sample};
+use chaos::{BoundaryChaos, Chaos, Nudge, Sample};
 use compute::Pixel;
-use fractal::Dimension;
+use fractal::{Dimension, Dimensions, Target};
 use spec::{AxisSpec, MapConfig, MapSpec, Verdict};
 
 /// Where and how a map is made (the command line's part that is not the map itself).
@@ -100,14 +100,22 @@ pub fn dry_run(spec: &MapSpec, to: &Destination) -> anyhow::Result<DryRun> {
     };
     let hidden = indicatif::ProgressBar::hidden();
     // Best of three short runs: a busy machine only ever slows a run down.
-    let mut best = f64::INFINITY;
+    let (mut best, mut pixels) = (f64::INFINITY, Vec::new());
     for _ in 0..3 {
         let t = Instant::now();
-        std::hint::black_box(pool.install(|| compute::compute(&sample, &hidden)));
+        pixels = pool.install(|| compute::compute(&sample, &hidden));
         best = best.min(t.elapsed().as_secs_f64());
     }
     let rate = sample.pixels() as f64 * f64::from(sample.epochs) / best.max(1e-9);
+    // The boundary's share of the calibration rows stands for the frame's.
+    let verdicts: Vec<bool> = pixels.iter().map(|p| p.verdict(spec.verdict())).collect();
+    let on_boundary = chaos::boundary_pixels(&verdicts, spec.x.n as usize, rows as usize).len();
+    let boundary = (on_boundary * spec.pixels() / verdicts.len().max(1)).min(chaos::MAX_BOUNDARY);
+    let sampled = Sample::of(spec.x.n as usize, spec.y.n as usize)
+        .pixels
+        .len();
     let frames = spec.zoom_sequence.max(1);
+    let expected = (spec.pixels() + sampled + 3 * boundary) * frames as usize;
     let nets = nets_per_frame(spec) * frames as usize;
     let net_epochs = nets as f64 * f64::from(spec.epochs);
     Ok(DryRun {
@@ -121,7 +129,7 @@ pub fn dry_run(spec: &MapSpec, to: &Destination) -> anyhow::Result<DryRun> {
         net_epochs,
         threads,
         calibrated_net_epochs_per_second: rate,
-        estimated_seconds: net_epochs / rate,
+        estimated_seconds: expected as f64 * f64::from(spec.epochs) / rate,
         files: file_names(spec),
     })
 }
@@ -134,9 +142,21 @@ struct Frame {
     trained: f64,
     converged: f64,
     dimension: Option<Dimension>,
+    dimensions: Option<Dimensions>,
     chaos: Chaos,
-    /// The axes of the next frame, if the sequence went on.
-    next: Option<(AxisSpec, AxisSpec)>,
+    boundary: BoundaryChaos,
+    collapse: Option<String>,
+    /// Nets trained for it, the nudged ones included.
+    nets: usize,
+    /// Where the sequence went next, and the axes of the next frame, if it went on.
+    next: Option<(Target, AxisSpec, AxisSpec)>,
+}
+
+impl Frame {
+    /// Rounding decides the boundary at pixel scale, or neighbouring pixels are the same net.
+    fn rounding_dominated(&self) -> bool {
+        self.boundary.rounding_dominated || self.collapse.is_some()
+    }
 }
 
 /// What a map says about one frame (manifest.json, the terminal, map.html).
@@ -150,30 +170,63 @@ pub struct FrameInfo {
     pub converged_fraction: f64,
     /// The verdict whose boundary is measured: trained or converged.
     pub boundary: &'static str,
+    /// Over the whole frame (a sample of it): lenient, most pixels lie far from the boundary.
     pub chaotic_share: Chaos,
-    /// Box counting of the boundary; a fractal dimension unless `rounding_dominated`.
+    /// On the boundary, under three nudges (see `chaos`): what decides `rounding_dominated`.
+    pub boundary_chaos: BoundaryChaos,
+    /// Neighbouring pixels whose axis values are the same number in the lanes' precision.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub axis_collapse: Option<String>,
+    /// Box counting of the primary boundary (2×2 blocks) at the frame's resolution.
     pub dimension: Option<Dimension>,
-    /// Chaotic share above 25 %: the box count measures rounding, not a fractal boundary.
+    /// Both boundary definitions at this and coarser resolutions: a fractal dimension with its
+    /// range unless `rounding_dominated`.
+    pub dimensions: Option<Dimensions>,
+    /// One-ulp nudges flip at least half as many boundary pixels as a half-pixel shift, or the
+    /// axes collapse: the box count measures rounding, not a fractal boundary.
     pub rounding_dominated: bool,
+    /// Where the zoom went next: the target's local boundary chaos and intricacy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_target: Option<Target>,
 }
 
 impl FrameInfo {
-    /// "dimension 1.491 ± 0.020", or the box count labelled as rounding-dominated.
+    /// "dimension 1.49 (1.32–1.73)", or the box count labelled as rounding-dominated.
     pub fn dimension_text(&self) -> String {
-        let d = match &self.dimension {
-            Some(Dimension {
-                value,
-                stderr: Some(se),
-                ..
-            }) => format!("{value:.3} ± {se:.3}"),
-            Some(d) => format!("{:.3}", d.value),
-            None => return "no dimension (no boundary, or under 16 pixels a side)".into(),
+        let Some(d) = &self.dimensions else {
+            return "no dimension (no boundary, or under 16 pixels a side)".into();
         };
-        if self.rounding_dominated {
-            format!("rounding-dominated (box count {d}, not a fractal dimension)")
+        if let Some(c) = &self.axis_collapse {
+            format!(
+                "axes collapse ({c}): box count {}, not a fractal dimension",
+                d.text()
+            )
+        } else if self.rounding_dominated {
+            format!(
+                "rounding-dominated (box count {}, not a fractal dimension)",
+                d.text()
+            )
         } else {
-            format!("dimension {d}")
+            format!("dimension {}", d.text())
         }
+    }
+
+    /// "boundary chaos 1.2 % (0.8–1.9 %) vs 41.0 % (…) for half a pixel".
+    pub fn boundary_chaos_text(&self) -> String {
+        let b = &self.boundary_chaos;
+        if b.sampled == 0 {
+            return "no boundary".into();
+        }
+        let ulp = if b.axes.share >= b.weights.share {
+            &b.axes
+        } else {
+            &b.weights
+        };
+        format!(
+            "boundary chaos {} vs {} for half a pixel",
+            ulp.text(),
+            b.half_pixel.text()
+        )
     }
 
     /// "chaotic 3.2 % (of 4096)".
@@ -188,11 +241,6 @@ impl FrameInfo {
     }
 }
 
-/// A share as a percentage, one decimal.
-fn percent(f: f64) -> String {
-    format!("{:.1}\u{a0}%", 100.0 * f)
-}
-
 /// What a finished map reports (`map --json` prints it).
 #[derive(Debug, Serialize)]
 pub struct Made {
@@ -205,7 +253,7 @@ pub struct Made {
     pub ny: u32,
     pub epochs: u32,
     pub frames: Vec<FrameInfo>,
-    /// Nets trained, the nudged ones of the chaotic share included.
+    /// Nets trained, the nudged ones of the chaotic shares included.
     pub nets: usize,
     pub training_seconds: f64,
     pub net_epochs: f64,
@@ -224,7 +272,8 @@ pub struct DryRun {
     /// Frames at most (a zoom sequence may stop sooner).
     pub frames: u32,
     pub epochs: u32,
-    /// Nets at most: every frame's pixels and the nudged sample of its chaotic share.
+    /// Nets at most: every frame's pixels, the nudged sample of its chaotic share and up to
+    /// [`chaos::MAX_BOUNDARY`] boundary pixels under each of three nudges.
     pub nets: usize,
     pub net_epochs: f64,
     pub threads: usize,
@@ -246,8 +295,12 @@ impl Frame {
             converged_fraction: self.converged,
             boundary: self.spec.verdict().name(),
             chaotic_share: self.chaos.clone(),
+            boundary_chaos: self.boundary.clone(),
+            axis_collapse: self.collapse.clone(),
             dimension: self.dimension.clone(),
-            rounding_dominated: self.chaos.rounding_dominated(),
+            dimensions: self.dimensions.clone(),
+            rounding_dominated: self.rounding_dominated(),
+            next_target: self.next.map(|n| n.0),
         }
     }
 }
@@ -293,7 +346,7 @@ fn subtitle(f: &Frame, info: &FrameInfo) -> String {
         s.verdict().name(),
         info.dimension_text()
     ));
-    parts.push(format!("{} under a one-ulp nudge", info.chaos_text()));
+    parts.push(info.boundary_chaos_text());
     let diverged = f.pixels.iter().filter(|p| p.diverged).count();
     if diverged > 0 {
         parts.push(format!("{diverged} diverged (black)"));
@@ -330,7 +383,42 @@ fn trainer_text(s: &MapSpec) -> String {
     parts.join(" · ")
 }
 
-/// Train one frame, its nudged sample, and measure both.
+/// The verdicts of the pixels `sample` of `spec` under `nudge`; None if `stop` said stop.
+fn nudged_verdicts(
+    spec: &MapSpec,
+    sample: &[usize],
+    nudge: Nudge,
+    (pool, pb): (&rayon::ThreadPool, &indicatif::ProgressBar),
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<Vec<bool>> {
+    let pixels = pool.install(|| compute::compute_nudged(spec, sample, nudge, pb, stop))?;
+    Some(pixels.iter().map(|p| p.verdict(spec.verdict())).collect())
+}
+
+/// "12 of 199 neighbouring x values are the same f32": neighbouring pixels of an axis that the
+/// lanes see as one number; None if every pixel has its own.
+fn collapse(spec: &MapSpec) -> Option<String> {
+    let same = |a: &AxisSpec| {
+        let lane = |i: u32| compute::lane_value(a.value(i), spec.precision);
+        (1..a.n).filter(|&i| lane(i) == lane(i - 1)).count()
+    };
+    let words: Vec<String> = [("x", &spec.x), ("y", &spec.y)]
+        .into_iter()
+        .map(|(name, a)| (name, a.n, same(a)))
+        .filter(|t| t.2 > 0)
+        .map(|(name, n, k)| {
+            format!(
+                "{k} of {} neighbouring {name} values are the same {}",
+                n - 1,
+                spec.precision
+            )
+        })
+        .collect();
+    (!words.is_empty()).then(|| words.join(", "))
+}
+
+/// Train one frame, its nudged samples (the whole frame's, then the boundary's under each
+/// nudge), and measure it.
 fn frame(
     spec: MapSpec,
     zoom: f64,
@@ -340,15 +428,23 @@ fn frame(
 ) -> Option<(Frame, Vec<bool>)> {
     let (nx, ny) = (spec.x.n as usize, spec.y.n as usize);
     let pixels = pool.install(|| compute::compute_until(&spec, pb, stop))?;
+    let verdicts: Vec<bool> = pixels.iter().map(|p| p.verdict(spec.verdict())).collect();
     let sample = Sample::of(nx, ny);
-    let verdict = spec.verdict();
-    let nudged: Vec<bool> = pool
-        .install(|| compute::compute_nudged(&spec, &sample.pixels, pb, stop))?
-        .iter()
-        .map(|p| p.verdict(verdict))
-        .collect();
-    let verdicts: Vec<bool> = pixels.iter().map(|p| p.verdict(verdict)).collect();
+    let nudged = nudged_verdicts(&spec, &sample.pixels, Nudge::Axes, (pool, pb), stop)?;
     let chaos = Chaos::measure(&verdicts, &sample, &nudged);
+    let on_boundary = chaos::boundary_pixels(&verdicts, nx, ny);
+    let picked = chaos::boundary_sample(&on_boundary);
+    pb.inc_length(3 * picked.len() as u64);
+    let mut flips = Vec::with_capacity(3);
+    for nudge in Nudge::ALL {
+        flips.push(nudged_verdicts(&spec, &picked, nudge, (pool, pb), stop)?);
+    }
+    let boundary = BoundaryChaos::measure(
+        &verdicts,
+        on_boundary.len(),
+        &picked,
+        [&flips[0], &flips[1], &flips[2]],
+    );
     let mask = fractal::boundary(&verdicts, nx, ny);
     let dimension = fractal::box_dimension(&mask, nx.saturating_sub(1), ny.saturating_sub(1));
     let share =
@@ -356,6 +452,9 @@ fn frame(
     let (trained, converged) = (share(|p| p.trained), share(|p| p.converged));
     Some((
         Frame {
+            nets: pixels.len() + sample.pixels.len() + 3 * picked.len(),
+            dimensions: fractal::dimensions(&verdicts, nx, ny),
+            collapse: collapse(&spec),
             spec,
             zoom,
             pixels,
@@ -363,24 +462,63 @@ fn frame(
             converged,
             dimension,
             chaos,
+            boundary,
             next: None,
         },
         mask,
     ))
 }
 
-/// Nets a frame trains: its pixels and its nudged sample.
+/// Nets a frame trains at most: its pixels, the whole frame's nudged sample and up to
+/// [`chaos::MAX_BOUNDARY`] boundary pixels under each of the three nudges.
 fn nets_per_frame(spec: &MapSpec) -> usize {
-    spec.pixels()
-        + Sample::of(spec.x.n as usize, spec.y.n as usize)
-            .pixels
-            .len()
+    let (nx, ny) = (spec.x.n as usize, spec.y.n as usize);
+    spec.pixels() + Sample::of(nx, ny).pixels.len() + 3 * spec.pixels().min(chaos::MAX_BOUNDARY)
+}
+
+/// Where a zoom sequence goes after `frame` (the `k`-th): the next frame and its zoom, or why
+/// it stops there.
+fn next_frame(frame: &mut Frame, mask: &[bool], k: usize) -> Result<(MapSpec, f64), String> {
+    let (nx, ny) = (frame.spec.x.n as usize, frame.spec.y.n as usize);
+    if let Some(c) = &frame.collapse {
+        return Err(format!(
+            "zoom sequence stopped after frame {k}: {c}, so deeper frames cannot tell pixels apart"
+        ));
+    }
+    let local = frame.boundary.local(nx, ny);
+    // Blocks [i0, i1) × [j0, j1) cover pixels [i0, i1 + 1) × [j0, j1 + 1).
+    let chaos = |(i0, j0): (usize, usize), (i1, j1): (usize, usize)| {
+        local.share((i0, j0), ((i1 + 1).min(nx), (j1 + 1).min(ny)))
+    };
+    let Some(target) = fractal::zoom_target(mask, nx - 1, ny - 1, chaos::CALM, chaos) else {
+        return Err(format!(
+            "zoom sequence stopped after frame {k}: it has no boundary to zoom into"
+        ));
+    };
+    if frame.rounding_dominated() && !target.calm {
+        return Err(format!(
+            "zoom sequence stopped after frame {k}: rounding dominates its boundary ({}) and no stretch of it is calm (the calmest flips {} under a one-ulp nudge)",
+            frame.boundary.axes.text(),
+            percent(target.chaos)
+        ));
+    }
+    let (bi, bj) = target.at;
+    let s = &frame.spec;
+    let (cx, cy) = (
+        s.x.at((bi + 0.5) / f64::from(s.x.n)),
+        s.y.at((bj + 0.5) / f64::from(s.y.n)),
+    );
+    let next = s
+        .zoomed(cx, cy, s.zoom_factor)
+        .map_err(|e| format!("zoom sequence stopped: {e}"))?;
+    frame.next = Some((target, next.x, next.y));
+    Ok((next, frame.zoom * s.zoom_factor))
 }
 
 /// The frames of a map: one, or a zoom sequence that goes `zoom_factor` deeper per frame
 /// around a calm, intricate stretch of boundary near the centre, until `zoom_sequence` frames,
-/// a frame without boundary, or a frame whose chaotic share is above 25 % (kept, and the last);
-/// `None` if `stop` said stop.
+/// a frame without boundary, a frame whose axes collapse, or a rounding-dominated frame with no
+/// calm stretch of boundary left (kept, and the last); `None` if `stop` said stop.
 fn frames(
     spec: &MapSpec,
     pool: &rayon::ThreadPool,
@@ -396,41 +534,10 @@ fn frames(
         let (mut frame, mask) = frame(s, zoom, pool, pb, stop)?;
         training += t0.elapsed().as_secs_f64();
         let k = frames.len() + 1;
-        let (nx, ny) = (frame.spec.x.n as usize, frame.spec.y.n as usize);
-        let (w, h) = (nx - 1, ny - 1);
         if k < wanted {
-            if frame.chaos.rounding_dominated() {
-                note = Some(format!(
-                    "zoom sequence stopped after frame {k}: its chaotic share {} is above 25 %, so deeper frames would show rounding",
-                    percent(frame.chaos.share)
-                ));
-            } else {
-                let c = &frame.chaos;
-                // Block (i, j) lies between pixels i, i + 1 and j, j + 1.
-                let local = |i: usize, j: usize, half: usize| {
-                    c.local(nx, (i, j), half.max(2 * c.stride)).unwrap_or(1.0)
-                };
-                match fractal::zoom_target(&mask, w, h, chaos::CALM, local) {
-                    Some((bi, bj)) => {
-                        let (cx, cy) = (
-                            frame.spec.x.at((bi + 0.5) / f64::from(frame.spec.x.n)),
-                            frame.spec.y.at((bj + 0.5) / f64::from(frame.spec.y.n)),
-                        );
-                        let f = frame.spec.zoom_factor;
-                        match frame.spec.zoomed(cx, cy, f) {
-                            Ok(next) => {
-                                frame.next = Some((next.x, next.y));
-                                current = Some((next, zoom * f));
-                            }
-                            Err(e) => note = Some(format!("zoom sequence stopped: {e}")),
-                        }
-                    }
-                    None => {
-                        note = Some(format!(
-                            "zoom sequence stopped after frame {k}: it has no boundary to zoom into"
-                        ))
-                    }
-                }
+            match next_frame(&mut frame, &mask, k) {
+                Ok(next) => current = Some(next),
+                Err(why) => note = Some(why),
             }
         }
         frames.push(frame);
@@ -459,7 +566,7 @@ fn chart_of(
         bars: draw::bars(spec.measure, spec.epochs, &f.pixels),
         inset: f
             .next
-            .map(|(x, y)| draw::inset((&f.spec.x, &f.spec.y), &x, &y)),
+            .map(|(_, x, y)| draw::inset((&f.spec.x, &f.spec.y), &x, &y)),
     })
 }
 
@@ -598,7 +705,7 @@ fn render(
                         "frame {}: zoom {}×, {}",
                         info.frame,
                         tick_label(f.zoom),
-                        info.chaos_text()
+                        info.boundary_chaos_text()
                     ),
                     format!("{}: {}", f.spec.x.kind, range_text(&f.spec.x)),
                     format!("{}: {}", f.spec.y.kind, range_text(&f.spec.y)),
@@ -606,7 +713,7 @@ fn render(
                 ],
                 inset: f
                     .next
-                    .map(|(x, y)| draw::inset((&f.spec.x, &f.spec.y), &x, &y)),
+                    .map(|(_, x, y)| draw::inset((&f.spec.x, &f.spec.y), &x, &y)),
             })
             .collect();
         let png = chart::contact_sheet(
@@ -637,6 +744,7 @@ fn render(
                 Verdict::Converged => i.converged_fraction,
             },
             chaotic: i.chaos_text(),
+            boundary_chaos: i.boundary_chaos_text(),
             dimension: i.dimension_text(),
         })
         .collect();
@@ -711,7 +819,11 @@ pub fn make(config: &MapConfig, spec: &MapSpec, to: &Destination) -> anyhow::Res
     let dir = OutDir::prepare(&to.out, to.mode(), "--out", &output::LAYOUT)?;
     let pool = to.pool()?;
     let wanted = spec.zoom_sequence.max(1) as usize;
-    let pb = crate::progress::bar((nets_per_frame(spec) * wanted) as u64, to.quiet);
+    // The boundary's nudged pixels are added to the bar as each frame finds them.
+    let sampled = Sample::of(spec.x.n as usize, spec.y.n as usize)
+        .pixels
+        .len();
+    let pb = crate::progress::bar(((spec.pixels() + sampled) * wanted) as u64, to.quiet);
     let Some((frames, training, note)) = frames(spec, &pool, &pb, &stop) else {
         pb.finish_and_clear();
         return Err(interrupted(&signal, &to.out, false));
@@ -720,7 +832,7 @@ pub fn make(config: &MapConfig, spec: &MapSpec, to: &Destination) -> anyhow::Res
 
     let infos: Vec<FrameInfo> = frames.iter().enumerate().map(|(k, f)| f.info(k)).collect();
     let mut files = render(config, spec, &frames, &infos, note.as_deref())?;
-    let nets: usize = frames.iter().map(|f| nets_per_frame(&f.spec)).sum();
+    let nets: usize = frames.iter().map(|f| f.nets).sum();
     let net_epochs = nets as f64 * f64::from(spec.epochs);
     let mut names: Vec<String> = files.iter().map(|f| f.0.clone()).collect();
     names.push("manifest.json".into());
@@ -765,7 +877,7 @@ impl Made {
     pub fn summary(&self) -> String {
         let frames = self.frames.len();
         let mut lines = vec![format!(
-            "ran {} nets ({}×{}{}, {} epochs each, with the nudged sample of the chaotic share) in {:.2} s ({:.1} M net-epochs/s)",
+            "ran {} nets ({}×{}{}, {} epochs each, with the nudged pixels of the chaos measures) in {:.2} s ({:.1} M net-epochs/s)",
             self.nets,
             self.nx,
             self.ny,
@@ -795,7 +907,7 @@ impl Made {
                 tick_label(f.zoom),
                 100.0 * share,
                 f.boundary,
-                f.chaos_text(),
+                f.boundary_chaos_text(),
                 f.dimension_text()
             ));
         }
@@ -810,27 +922,46 @@ impl Made {
 mod tests {
     use super::*;
 
-    fn info(share: f64) -> FrameInfo {
-        let sample = Sample::of(4, 1);
-        let verdicts = [true, true, false, false];
-        let flipped = (share * 4.0).round() as usize;
-        let nudged: Vec<bool> = (0..4).map(|k| verdicts[k] != (k < flipped)).collect();
+    /// A frame of 8 boundary pixels, `ulp` of which flip under a one-ulp nudge of the axes and
+    /// `half` under a half-pixel shift.
+    fn info(ulp: usize, half: usize) -> FrameInfo {
+        let verdicts = [true; 8];
+        let sample: Vec<usize> = (0..8).collect();
+        let flip = |n: usize| -> Vec<bool> { (0..8).map(|k| k >= n).collect() };
+        let boundary =
+            BoundaryChaos::measure(&verdicts, 8, &sample, [&flip(ulp), &flip(0), &flip(half)]);
+        let whole = Sample::of(8, 1);
+        let dimension = Dimension {
+            value: 1.5,
+            stderr: Some(0.02),
+            sizes: vec![2, 4, 8],
+            counts: vec![100, 35, 12],
+        };
         FrameInfo {
             frame: 1,
             zoom: 1.0,
-            x: "lr:1..2:4".parse().unwrap(),
+            x: "lr:1..2:8".parse().unwrap(),
             y: "w11:0..1:1".parse().unwrap(),
             trained_fraction: 0.5,
             converged_fraction: 0.5,
             boundary: "trained",
-            chaotic_share: Chaos::measure(&verdicts, &sample, &nudged),
-            dimension: Some(Dimension {
+            chaotic_share: Chaos::measure(&verdicts, &whole, &flip(ulp)),
+            rounding_dominated: boundary.rounding_dominated,
+            boundary_chaos: boundary,
+            axis_collapse: None,
+            dimensions: Some(Dimensions {
                 value: 1.5,
-                stderr: Some(0.02),
-                sizes: vec![2, 4, 8],
-                counts: vec![100, 35, 12],
+                low: 1.4,
+                high: 1.62,
+                fits: vec![fractal::Fit {
+                    definition: fractal::BLOCKS,
+                    nx: 8,
+                    ny: 1,
+                    dimension: dimension.clone(),
+                }],
             }),
-            rounding_dominated: share > chaos::ROUNDING_DOMINATED,
+            dimension: Some(dimension),
+            next_target: None,
         }
     }
 
@@ -856,10 +987,24 @@ mod tests {
 
     #[test]
     fn a_rounding_dominated_frame_has_no_fractal_dimension() {
-        assert_eq!(info(0.25).dimension_text(), "dimension 1.500 ± 0.020");
-        let noisy = info(0.5).dimension_text();
+        // One ulp flips 1 of 8, half a pixel 4 of 8: the dynamics decide.
+        assert_eq!(info(1, 4).dimension_text(), "dimension 1.50 (1.40–1.62)");
+        // One ulp flips as often as half a pixel does: rounding decides.
+        let noisy = info(2, 4).dimension_text();
         assert!(noisy.starts_with("rounding-dominated"), "{noisy}");
         assert!(noisy.contains("not a fractal dimension"), "{noisy}");
-        assert_eq!(info(0.5).chaos_text(), "chaotic 50.0\u{a0}% (all pixels)");
+        assert_eq!(info(4, 4).chaos_text(), "chaotic 50.0\u{a0}% (all pixels)");
+        let text = info(2, 4).boundary_chaos_text();
+        assert!(
+            text.starts_with("boundary chaos 25.0\u{a0}% (7.1–59.1\u{a0}%) vs 50.0"),
+            "{text}"
+        );
+        let mut collapsed = info(0, 4);
+        collapsed.axis_collapse = Some("3 of 7 neighbouring x values are the same f32".into());
+        assert!(
+            collapsed
+                .dimension_text()
+                .starts_with("axes collapse (3 of 7")
+        );
     }
 }

@@ -88,6 +88,7 @@ pub struct FrameRow {
     /// Share of pixels trained (or converged, as the map's boundary is).
     pub share: f64,
     pub chaotic: String,
+    pub boundary_chaos: String,
     pub dimension: String,
 }
 
@@ -124,6 +125,7 @@ struct RowText {
     y: String,
     share: String,
     chaotic: String,
+    boundary_chaos: String,
     dimension: String,
 }
 
@@ -148,6 +150,7 @@ pub fn html(
             y: r.y.clone(),
             share: format!("{}%", format::fixed(100.0 * r.share, 1)),
             chaotic: r.chaotic.clone(),
+            boundary_chaos: r.boundary_chaos.clone(),
             dimension: r.dimension.clone(),
         })
         .collect();
