@@ -193,21 +193,17 @@ pub struct FrameInfo {
 impl FrameInfo {
     /// "dimension 1.49 (1.32–1.73)", or the box count labelled as rounding-dominated.
     pub fn dimension_text(&self) -> String {
-        let Some(d) = &self.dimensions else {
-            return "no dimension (no boundary, or under 16 pixels a side)".into();
-        };
-        if let Some(c) = &self.axis_collapse {
-            format!(
-                "axes collapse ({c}): box count {}, not a fractal dimension",
-                d.text()
-            )
-        } else if self.rounding_dominated {
-            format!(
-                "rounding-dominated (box count {}, not a fractal dimension)",
-                d.text()
-            )
-        } else {
-            format!("dimension {}", d.text())
+        let count = self.dimensions.as_ref().map(|d| d.text());
+        match (&self.axis_collapse, count) {
+            (Some(c), Some(d)) => {
+                format!("axes collapse ({c}): box count {d}, not a fractal dimension")
+            }
+            (Some(c), None) => format!("axes collapse ({c}): no dimension"),
+            (None, None) => "no dimension (no boundary, or under 16 pixels a side)".into(),
+            (None, Some(d)) if self.rounding_dominated => {
+                format!("rounding-dominated (box count {d}, not a fractal dimension)")
+            }
+            (None, Some(d)) => format!("dimension {d}"),
         }
     }
 

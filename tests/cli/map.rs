@@ -639,6 +639,106 @@ fn chaotic_share_is_zero_on_a_smooth_plane_and_high_where_rounding_decides() {
     assert!(chaotic > 0.05, "chaotic share {chaotic}");
 }
 
+/// The frame of a map made with `args` (1000 epochs, quiet) as manifest.json has it.
+fn first_frame(dir: &Path, args: &[&str]) -> serde_json::Value {
+    xorsweep()
+        .args(["map", "--quiet", "--epochs", "1000"])
+        .args(args)
+        .arg("--out")
+        .arg(dir)
+        .assert()
+        .success();
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    m["frames"][0].clone()
+}
+
+/// The boundary chaos of three frames of the paper's condition (tanh hidden units, linear
+/// output, converged or not), 48² pixels: a smooth stretch at 1× where one ulp flips next to
+/// nothing of what half a pixel flips, and a speckled window 10¹⁰× deep where every nudge
+/// flips as often as half a pixel: rounding-dominated, its box count not a dimension. In f32
+/// the same window 10⁸× deep has neighbouring pixels that are the same f32: flagged.
+#[test]
+fn boundary_chaos_tells_structure_from_rounding_and_flags_collapsed_axes() {
+    let d = tempfile::tempdir().unwrap();
+    let paper = [
+        "--activation",
+        "tanh",
+        "--output",
+        "linear",
+        "--measure",
+        "converged",
+    ];
+    let frame = |name: &str, x: &str, y: &str, more: &[&str]| {
+        let args: Vec<&str> = paper
+            .iter()
+            .copied()
+            .chain(["--x", x, "--y", y])
+            .chain(more.iter().copied())
+            .collect();
+        first_frame(&d.path().join(name), &args)
+    };
+    let calm = frame(
+        "calm",
+        "lr-hidden:0.01..100:48:log",
+        "lr-out:0.03..3:48:log",
+        &[],
+    );
+    let b = &calm["boundary_chaos"];
+    assert!(b["sampled"].as_u64().unwrap() > 100, "{b}");
+    let (ulp, half) = (
+        b["axes"]["share"].as_f64().unwrap(),
+        b["half_pixel"]["share"].as_f64().unwrap(),
+    );
+    assert!(ulp < 0.25 * half && half > 0.1, "{b}");
+    assert_eq!(calm["rounding_dominated"], false);
+    let deep = frame(
+        "speckle",
+        "lr-hidden:0.26386336541716404..0.26386336566019114:48:log",
+        "lr-out:0.6791532915916016..0.6791532919043632:48:log",
+        &[],
+    );
+    let b = &deep["boundary_chaos"];
+    let ratio = b["rounding_ratio"].as_f64().unwrap();
+    assert!(ratio > 0.7 && b["sampled"].as_u64().unwrap() > 100, "{b}");
+    assert_eq!(deep["rounding_dominated"], true);
+    assert!(
+        deep["dimensions"]["value"].as_f64().is_some(),
+        "the box count is kept"
+    );
+    let f32 = frame(
+        "f32",
+        "lr-hidden:0.26386334761542657..0.2638633719181401:48:log",
+        "lr-out:0.679153275687672..0.6791533069638369:48:log",
+        &["--precision", "f32"],
+    );
+    let collapse = f32["axis_collapse"].as_str().unwrap();
+    assert!(
+        collapse.contains("neighbouring x values are the same f32"),
+        "{collapse}"
+    );
+    assert_eq!(f32["rounding_dominated"], true);
+    // The terminal says so.
+    let o = xorsweep()
+        .args(["map", "--epochs", "300", "--precision", "f32"])
+        .args(&paper)
+        .args([
+            "--x",
+            "lr-hidden:0.26386334761542657..0.2638633719181401:20:log",
+        ])
+        .args([
+            "--y",
+            "lr-out:0.679153275687672..0.6791533069638369:20:log",
+            "--out",
+        ])
+        .arg(d.path().join("said"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("axes collapse ("), "{text}");
+    assert!(!text.contains("boundary dimension"), "{text}");
+}
+
 /// A map small enough for a test: 16 × 12 nets, 120 epochs.
 const TINY: [&str; 7] = [
     "map",
