@@ -1,30 +1,10 @@
 // map.html: under the pointer, the net's axis values (as many digits as tell neighbouring
-// pixels apart) and its outcome, read back from its colour in map.png; a click prints the
-// command that zooms into that point. The page's data (#map-data) says where the grid lies in
-// the image, the axes, and which colours mean what.
+// pixels apart) and its outcome, read back from its colour in the frame's grid image; a click
+// prints the command that zooms into that point. Every frame (figure.map-frame) answers alike;
+// the page's data (#map-data) holds each frame's axes and which colours mean what.
 (function () {
   'use strict';
-  var d = JSON.parse(document.getElementById('map-data').textContent);
-  var img = document.getElementById('map-image');
-  var out = document.getElementById('map-readout');
-  var cmd = document.getElementById('map-zoom-command');
-  var copy = document.getElementById('map-copy');
-  var hint = out.textContent;
-  var pixels = null;
-
-  function load() {
-    try {
-      var c = document.createElement('canvas');
-      c.width = img.naturalWidth;
-      c.height = img.naturalHeight;
-      var g = c.getContext('2d');
-      g.drawImage(img, 0, 0);
-      pixels = g.getImageData(0, 0, c.width, c.height);
-    } catch (e) {
-      pixels = null;
-    }
-  }
-  if (img.complete && img.naturalWidth) load(); else img.addEventListener('load', load);
+  var data = JSON.parse(document.getElementById('map-data').textContent);
 
   // The value of pixel i, as the map computed it (its centre).
   function value(a, i) {
@@ -43,40 +23,29 @@
     return String(Number(v.toPrecision(n)));
   }
 
-  // The net under a pointer event: {i, j} (j = 0 the lowest row), or null off the grid.
-  function net(ev) {
+  // The net under a pointer event on a frame's grid image: {i, j, row} (j = 0 the lowest
+  // row), or null off the grid.
+  function net(d, img, ev) {
     var r = img.getBoundingClientRect();
-    var g = d.placed.grid;
-    var px = (ev.clientX - r.left) * img.naturalWidth / r.width;
-    var py = (ev.clientY - r.top) * img.naturalHeight / r.height;
-    var fx = (px - g[0]) / g[2], fy = (py - g[1]) / g[3];
+    var fx = (ev.clientX - r.left) / r.width, fy = (ev.clientY - r.top) / r.height;
     if (!(fx >= 0 && fx < 1 && fy >= 0 && fy < 1)) return null;
-    var row = Math.min(d.ny - 1, Math.floor(fy * d.ny));
-    return { i: Math.min(d.nx - 1, Math.floor(fx * d.nx)), j: d.ny - 1 - row, row: row };
+    var row = Math.min(d.y.n - 1, Math.floor(fy * d.y.n));
+    return { i: Math.min(d.x.n - 1, Math.floor(fx * d.x.n)), j: d.y.n - 1 - row, row: row };
   }
 
-  function onOutline(x, y) {
-    var o = d.placed.outline;
-    if (!o) return false;
-    var vx = (x >= o[0] - 1 && x <= o[0]) || (x >= o[2] && x <= o[2] + 1);
-    var hy = (y >= o[1] - 1 && y <= o[1]) || (y >= o[3] && y <= o[3] + 1);
-    return (vx && y >= o[1] - 1 && y <= o[3] + 1) || (hy && x >= o[0] - 1 && x <= o[2] + 1);
-  }
-
-  // The colour of a net's cell in map.png, away from the zoom box's outline; null if none.
-  function colour(p) {
-    if (!pixels) return null;
-    var g = d.placed.grid;
-    var x0 = g[0] + Math.ceil(p.i * g[2] / d.nx), x1 = g[0] + Math.ceil((p.i + 1) * g[2] / d.nx);
-    var y0 = g[1] + Math.ceil(p.row * g[3] / d.ny), y1 = g[1] + Math.ceil((p.row + 1) * g[3] / d.ny);
-    for (var y = y0; y < y1; y++) {
-      for (var x = x0; x < x1; x++) {
-        if (onOutline(x, y)) continue;
-        var k = 4 * (y * pixels.width + x);
-        return [pixels.data[k], pixels.data[k + 1], pixels.data[k + 2]];
-      }
+  // The colours of a frame's grid image, one pixel per net; null until it has loaded (or
+  // where the browser refuses to read it).
+  function pixelsOf(img) {
+    try {
+      var c = document.createElement('canvas');
+      c.width = img.naturalWidth;
+      c.height = img.naturalHeight;
+      var g = c.getContext('2d');
+      g.drawImage(img, 0, 0);
+      return g.getImageData(0, 0, c.width, c.height);
+    } catch (e) {
+      return null;
     }
-    return null;
   }
 
   function distance(a, b) {
@@ -98,8 +67,8 @@
     if (s.clamped[0] && tlo <= 0) return b + ' or less';
     return a === b ? a : a + '–' + b;
   }
-  function outcome(rgb) {
-    var L = d.legend, k;
+  function outcome(L, rgb) {
+    var k;
     for (k = 0; k < L.classes.length; k++) {
       if (distance(L.classes[k][0], rgb) === 0) return L.classes[k][1];
     }
@@ -124,46 +93,66 @@
     return s.text.replace('{v}', span(s, lo, hi)) + ' (read from its colour)';
   }
 
-  function readout(p) {
-    var c = colour(p);
+  function readout(d, pixels, p) {
+    var c = null;
+    if (pixels) {
+      var k = 4 * (p.row * pixels.width + p.i);
+      c = [pixels.data[k], pixels.data[k + 1], pixels.data[k + 2]];
+    }
     return d.x.name + ' ' + digits(value(d.x, p.i), step(d.x, p.i)) + ', ' +
       d.y.name + ' ' + digits(value(d.y, p.j), step(d.y, p.j)) +
-      ' (pixel ' + (p.i + 1) + ' of ' + d.nx + ', ' + (p.j + 1) + ' of ' + d.ny + '): ' +
-      (c ? outcome(c) : 'under the zoom box outline');
+      ' (pixel ' + (p.i + 1) + ' of ' + d.x.n + ', ' + (p.j + 1) + ' of ' + d.y.n + '): ' +
+      (c ? outcome(d.legend, c) : 'outcome not readable here');
   }
 
   function quote(s) {
     return /^[A-Za-z0-9_\/.,:+=@%-]+$/.test(s) ? s : "'" + s.replace(/'/g, "'\\''") + "'";
   }
-  function zoomCommand(p) {
+  // The command that zooms zoom_factor deeper than frame d around net p: from the map's
+  // map.toml (the first frame's window), so the zoom is the frame's depth times the factor, and
+  // a single map even where map.toml holds a zoom sequence.
+  function zoomCommand(d, p) {
     var dir = location.protocol === 'file:'
       ? decodeURIComponent(location.pathname).replace(/\/[^\/]*$/, '') : '';
     var config = dir ? dir + '/map.toml' : 'map.toml';
     var at = digits(value(d.x, p.i), step(d.x, p.i) / 10) + ',' +
-      digits(value(d.y, p.j), step(d.y, p.j) / 10) + ',' + d.zoom_factor;
+      digits(value(d.y, p.j), step(d.y, p.j) / 10) + ',' +
+      String(Number((d.depth * data.zoom_factor).toPrecision(15)));
     // A fresh folder for each point, so that every command the page suggests can be run.
     return 'xorsweep map --config ' + quote(config) + ' --zoom ' + quote(at) +
+      (data.sequence ? ' --zoom-sequence 1' : '') +
       ' --out ' + quote((dir || 'map') + '-at-' + p.i + '-' + p.j);
   }
 
-  img.addEventListener('mousemove', function (ev) {
-    var p = net(ev);
-    out.textContent = p ? readout(p) : hint;
-  });
-  img.addEventListener('mouseleave', function () { out.textContent = hint; });
-  img.addEventListener('click', function (ev) {
-    var p = net(ev);
-    if (!p) return;
-    out.textContent = readout(p);
-    cmd.textContent = zoomCommand(p);
-    copy.hidden = false;
-  });
-  copy.addEventListener('click', function () {
-    var r = document.createRange();
-    r.selectNodeContents(cmd);
-    var sel = window.getSelection();
-    sel.removeAllRanges();
-    sel.addRange(r);
-    if (navigator.clipboard) navigator.clipboard.writeText(cmd.textContent).catch(function () {});
+  Array.prototype.forEach.call(document.querySelectorAll('figure.map-frame'), function (fig) {
+    var d = data.frames[Number(fig.getAttribute('data-frame'))];
+    var img = fig.querySelector('img.map-grid');
+    var out = fig.querySelector('.map-readout');
+    var cmd = fig.querySelector('.map-zoom-command');
+    var copy = fig.querySelector('.map-copy');
+    var hint = out.textContent;
+    var pixels = null;
+    function load() { pixels = pixelsOf(img); }
+    if (img.complete && img.naturalWidth) load(); else img.addEventListener('load', load);
+    img.addEventListener('mousemove', function (ev) {
+      var p = net(d, img, ev);
+      out.textContent = p ? readout(d, pixels, p) : hint;
+    });
+    img.addEventListener('mouseleave', function () { out.textContent = hint; });
+    img.addEventListener('click', function (ev) {
+      var p = net(d, img, ev);
+      if (!p) return;
+      out.textContent = readout(d, pixels, p);
+      cmd.textContent = zoomCommand(d, p);
+      copy.hidden = false;
+    });
+    copy.addEventListener('click', function () {
+      var r = document.createRange();
+      r.selectNodeContents(cmd);
+      var sel = window.getSelection();
+      sel.removeAllRanges();
+      sel.addRange(r);
+      if (navigator.clipboard) navigator.clipboard.writeText(cmd.textContent).catch(function () {});
+    });
   });
 })();

@@ -17,6 +17,7 @@ pub mod compute;
 pub mod draw;
 pub mod fractal;
 pub mod output;
+pub mod page;
 pub mod spec;
 
 use std::path::PathBuf;
@@ -566,42 +567,6 @@ fn chart_of(
     })
 }
 
-/// One axis as map.html reads it: the pixel values are computed there as [`AxisSpec::value`]
-/// computes them.
-#[derive(Serialize)]
-struct PageAxis {
-    name: String,
-    lo: f64,
-    hi: f64,
-    n: u32,
-    log: bool,
-}
-
-impl PageAxis {
-    fn of(a: &AxisSpec) -> PageAxis {
-        PageAxis {
-            name: a.kind.to_string(),
-            lo: a.lo,
-            hi: a.hi,
-            n: a.n,
-            log: a.log,
-        }
-    }
-}
-
-/// What map.html's script needs: where the grid lies in map.png, the axes, how colours read
-/// back as outcomes, and the zoom factor of the command a click prints.
-#[derive(Serialize)]
-struct Page {
-    placed: chart::Placement,
-    nx: u32,
-    ny: u32,
-    x: PageAxis,
-    y: PageAxis,
-    legend: draw::Legend,
-    zoom_factor: f64,
-}
-
 /// The smallest step between neighbouring pixels of an axis (at its low end on a log axis).
 fn pixel_step(a: &AxisSpec) -> f64 {
     if a.n > 1 {
@@ -662,8 +627,8 @@ fn render(
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let first = &frames[0];
     let colours = draw::colours(&first.pixels, spec.measure, spec.epochs);
-    let (map_png, placed) = chart_of(spec, first, &infos[0], &colours, title(spec))?;
-    files.push(("map.png".into(), map_png.clone()));
+    let (map_png, _) = chart_of(spec, first, &infos[0], &colours, title(spec))?;
+    files.push(("map.png".into(), map_png));
     files.push(("map-raw.png".into(), chart::raw_png(nx, ny, &colours)?));
     drop(colours);
     files.extend(output::npy_files(&first.pixels, nx, ny));
@@ -672,7 +637,6 @@ fn render(
         let ys: Vec<f64> = (0..spec.y.n).map(|j| spec.y.value(j)).collect();
         files.push(("map.csv".into(), output::csv(&first.pixels, &xs, &ys)));
     }
-    let mut sheet = None;
     if spec.zoom_sequence > 1 {
         let frame_colours: Vec<_> = frames
             .iter()
@@ -721,12 +685,11 @@ fn render(
             ),
             &thumbs,
         )?;
-        files.push(("frames/contact-sheet.png".into(), png.clone()));
-        sheet = Some(png);
+        files.push(("frames/contact-sheet.png".into(), png));
     }
-    let rows: Vec<output::FrameRow> = infos
+    let rows: Vec<page::FrameRow> = infos
         .iter()
-        .map(|i| output::FrameRow {
+        .map(|i| page::FrameRow {
             name: if infos.len() > 1 {
                 format!("frame {}", i.frame)
             } else {
@@ -744,27 +707,41 @@ fn render(
             dimension: i.dimension_text(),
         })
         .collect();
-    let page = Page {
-        placed,
-        nx: spec.x.n,
-        ny: spec.y.n,
-        x: PageAxis::of(&spec.x),
-        y: PageAxis::of(&spec.y),
-        legend: draw::legend(spec.measure, spec.epochs, &first.pixels),
+    let raw: Vec<Vec<u8>> = std::iter::once(Ok(files[1].1.clone()))
+        .chain(frames[1..].iter().map(|f| {
+            let c = draw::colours(&f.pixels, spec.measure, spec.epochs);
+            chart::raw_png(f.spec.x.n as usize, f.spec.y.n as usize, &c)
+        }))
+        .collect::<anyhow::Result<_>>()?;
+    let views = frames
+        .iter()
+        .zip(&raw)
+        .enumerate()
+        .map(|(k, (f, raw_png))| page::FrameIn {
+            heading: if frames.len() > 1 {
+                format!("Frame {} (zoom {}×)", k + 1, tick_label(f.zoom))
+            } else {
+                String::new()
+            },
+            x: &f.spec.x,
+            y: &f.spec.y,
+            raw_png,
+            legend: draw::legend(spec.measure, spec.epochs, &f.pixels),
+            inset: f
+                .next
+                .map(|(_, x, y)| draw::inset((&f.spec.x, &f.spec.y), &x, &y)),
+            depth: f.zoom / first.zoom,
+        })
+        .collect();
+    let html = page::html(page::PageIn {
+        title: &title(spec),
+        verdict: spec.verdict().name(),
+        frames: views,
+        rows: &rows,
+        toml: &toml,
         zoom_factor: spec.zoom_factor,
-    };
-    files.push((
-        "map.html".into(),
-        output::html(
-            &title(spec),
-            spec.verdict().name(),
-            &map_png,
-            &serde_json::to_string(&page)?,
-            sheet.as_deref(),
-            &rows,
-            &toml,
-        ),
-    ));
+    })?;
+    files.push(("map.html".into(), html));
     files.push(("map.toml".into(), toml.into_bytes()));
     Ok(files)
 }

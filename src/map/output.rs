@@ -1,9 +1,8 @@
-//! The files of a map, as bytes: `.npy` arrays, the long CSV, the HTML page; and the one
-//! function that writes them.
+//! The files of a map, as bytes: `.npy` arrays, the long CSV (the HTML page is [`super::page`]);
+//! and the one function that writes them.
 
 use std::fmt::Write as _;
 
-use askama::Template;
 use base64::Engine;
 
 use super::compute::Pixel;
@@ -77,97 +76,6 @@ pub fn data_uri(png: &[u8]) -> String {
         "data:image/png;base64,{}",
         base64::engine::general_purpose::STANDARD.encode(png)
     )
-}
-
-/// One row of the page's table of frames.
-pub struct FrameRow {
-    pub name: String,
-    pub zoom: f64,
-    pub x: String,
-    pub y: String,
-    /// Share of pixels trained (or converged, as the map's boundary is).
-    pub share: f64,
-    pub chaotic: String,
-    pub boundary_chaos: String,
-    pub dimension: String,
-}
-
-/// The page's style and script (the hover readout and the zoom command).
-const CSS: &str = include_str!("map.css");
-const JS: &str = include_str!("map.js");
-
-/// map.html's template (`templates/map.html`): every field is text to show (escaped by the
-/// template) unless its name or doc says otherwise.
-#[derive(Template)]
-#[template(path = "map.html")]
-struct MapPage<'a> {
-    title: &'a str,
-    verdict: &'a str,
-    /// map.css, inlined as it is.
-    style: &'a str,
-    /// map.png as a data URI (markup-safe: base64).
-    map_src: String,
-    rows: Vec<RowText>,
-    /// The zoom sequence's contact sheet as a data URI, if any.
-    sheet_src: Option<String>,
-    toml: &'a str,
-    /// The script's data: JSON with "</" escaped (so inlined as it is).
-    data: String,
-    /// map.js, inlined as it is.
-    script: &'a str,
-}
-
-/// A [`FrameRow`] as the page writes it.
-struct RowText {
-    name: String,
-    zoom: String,
-    x: String,
-    y: String,
-    share: String,
-    chaotic: String,
-    boundary_chaos: String,
-    dimension: String,
-}
-
-/// map.html: the map (pointing at a net shows its axis values and outcome, a click the command
-/// that zooms there), the zoom sequence and their dimensions on one self-contained page that
-/// fits a phone. `page` is the script's data as JSON.
-pub fn html(
-    title: &str,
-    verdict: &str,
-    map_png: &[u8],
-    page: &str,
-    sheet_png: Option<&[u8]>,
-    rows: &[FrameRow],
-    toml: &str,
-) -> Vec<u8> {
-    let rows = rows
-        .iter()
-        .map(|r| RowText {
-            name: r.name.clone(),
-            zoom: format::tick(r.zoom),
-            x: r.x.clone(),
-            y: r.y.clone(),
-            share: format!("{}%", format::fixed(100.0 * r.share, 1)),
-            chaotic: r.chaotic.clone(),
-            boundary_chaos: r.boundary_chaos.clone(),
-            dimension: r.dimension.clone(),
-        })
-        .collect();
-    MapPage {
-        title,
-        verdict,
-        style: CSS,
-        map_src: data_uri(map_png),
-        rows,
-        sheet_src: sheet_png.map(data_uri),
-        toml,
-        data: page.replace("</", "<\\/"),
-        script: JS,
-    }
-    .render()
-    .expect("the map template writes to a String, which cannot fail")
-    .into_bytes()
 }
 
 /// Every top-level file a map writes (what `--force` may delete); the frames of a zoom
