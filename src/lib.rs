@@ -28,6 +28,7 @@ pub mod pipeline;
 pub mod progress;
 pub mod replay;
 pub mod report;
+pub mod serve;
 pub mod signals;
 pub mod sketch;
 pub mod sweep;

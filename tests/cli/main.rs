@@ -22,5 +22,6 @@ mod plot_cli;
 mod report_browser;
 mod robustness;
 mod runs_parquet;
+mod serve;
 mod shards_record;
 mod shards_resume;
