@@ -406,6 +406,13 @@
       };
       return { visible: vis.length, fine: count(V.tile), coarse: count(V.coarse), inFlight: inFlight };
     },
+    // A trained tile's numbers, as the page decoded them (null until it is trained).
+    tile: function (L, tx, ty, n) {
+      var t = tiles.get(L + '/' + tx + '/' + ty + '/' + n);
+      if (!t || t.state !== 'done') return null;
+      var plain = function (a) { return Array.from(a, function (v) { return isNaN(v) ? null : v; }); };
+      return { fl: plain(t.data.fl), ml: plain(t.data.ml), se: plain(t.data.se), fg: Array.from(t.data.fg) };
+    },
     pixelAt: pixelAt,
     zoomAt: zoomAt,
     openAt: function (sx, sy) { var px = pixelAt(sx, sy); if (px) XS.openNet(px); return px; }
