@@ -118,23 +118,34 @@
       showNotes();
     }
   }
-  // Ask for what the view lacks, coarse before fine; abort what left it.
+  function inside(v) {
+    var side = Math.pow(2, v.L);
+    return v.tx >= 0 && v.ty >= 0 && v.tx < side && v.ty < side;
+  }
+  // Ask for what the view lacks: the opened window's tiles coarse then fine, then those past
+  // its edge likewise; abort what left the view.
   function pump() {
     var vis = visibleTiles(), keep = new Set(), wanted = [];
-    [V.coarse, V.tile].forEach(function (n) {
-      vis.forEach(function (v) {
-        var t = record(v.L, v.tx, v.ty, n);
-        keep.add(t.key);
-        if (t.state === 'idle') wanted.push(t);
+    var groups = [vis.filter(inside), vis.filter(function (v) { return !inside(v); })];
+    groups.forEach(function (group) {
+      [V.coarse, V.tile].forEach(function (n) {
+        group.forEach(function (v) {
+          var t = record(v.L, v.tx, v.ty, n);
+          keep.add(t.key);
+          if (t.state === 'idle') wanted.push(t);
+        });
       });
     });
     tiles.forEach(function (t) { if (t.state === 'loading' && !keep.has(t.key)) cancel(t); });
     while (inFlight < MAX_IN_FLIGHT && wanted.length) request(wanted.shift());
-    var fine = vis.filter(function (v) { return record(v.L, v.tx, v.ty, V.tile).state === 'done'; });
-    if (firstView === null && fine.length === vis.length) {
+    var own = groups[0], fine = own.filter(function (v) {
+      return record(v.L, v.tx, v.ty, V.tile).state === 'done';
+    });
+    // The first view: the opened window's tiles in view, trained at full size.
+    if (firstView === null && fine.length === own.length) {
       firstView = (performance.now() - started) / 1000;
     }
-    statusEl.textContent = fine.length + ' of ' + vis.length + ' tiles trained (' +
+    statusEl.textContent = fine.length + ' of ' + own.length + ' tiles trained (' +
       V.tile + '\u00b2 nets each, ' + V.epochs + ' epochs)' +
       (firstView === null ? '' : '; first view in ' + firstView.toFixed(2) + ' s');
   }
@@ -395,7 +406,8 @@
     noteEl.textContent = text; noteEl.hidden = !text;
   }
 
-  window.xorsweepServe = {
+  // The page's state for tests and the console, set once view.json is in.
+  var hooks = {
     view: function () { return { x: view.x, y: view.y, z: view.z, level: level() }; },
     setView: function (x, y, z) { view = { x: x, y: y, z: clampZoom(z) }; schedule(); },
     firstView: function () { return firstView; },
@@ -432,6 +444,7 @@
       sel.appendChild(o);
     });
     loadHash();
+    window.xorsweepServe = hooks;
     sel.value = colouring;
     sel.addEventListener('change', function () { colouring = Number(sel.value); drawBars(); schedule(); });
     document.getElementById('reset').addEventListener('click', function () {
