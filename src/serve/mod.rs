@@ -40,7 +40,7 @@ use tile::TileKey;
 pub const HANDLERS: usize = 8;
 /// Memory for recent tiles: about 75 tiles of 256² pixels.
 pub const CACHE_BYTES: usize = 64 << 20;
-/// How often an idle handler looks for a stopping signal.
+/// How often the server looks for a stopping signal.
 const POLL: Duration = Duration::from_millis(100);
 
 /// What the server shares between its handler threads.
@@ -147,20 +147,28 @@ pub fn serve(
     let bound = server.server_addr().to_ip().unwrap_or(addr);
     ready(&format!("http://{bound}/"));
     let server = Arc::new(server);
+    // Handlers block in `recv` (tiny_http 0.12's `recv_timeout` can leave a request in its
+    // queue unclaimed: a page's script then waited half a minute), and are woken with
+    // `unblock` once a signal comes.
     let handlers: Vec<_> = (0..HANDLERS)
         .map(|_| {
             let (server, state) = (server.clone(), state.clone());
             std::thread::spawn(move || {
-                while !state.stopping() {
-                    match server.recv_timeout(POLL) {
-                        Ok(Some(request)) => handle(&state, request),
-                        Ok(None) => {}
-                        Err(_) => break,
+                while let Ok(request) = server.recv() {
+                    if state.stopping() {
+                        break;
                     }
+                    handle(&state, request);
                 }
             })
         })
         .collect();
+    while !state.stopping() && handlers.iter().any(|h| !h.is_finished()) {
+        std::thread::sleep(POLL);
+    }
+    for _ in &handlers {
+        server.unblock();
+    }
     for h in handlers {
         let _ = h.join();
     }

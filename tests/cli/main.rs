@@ -23,5 +23,6 @@ mod report_browser;
 mod robustness;
 mod runs_parquet;
 mod serve;
+mod serve_browser;
 mod shards_record;
 mod shards_resume;

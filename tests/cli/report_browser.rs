@@ -214,10 +214,12 @@ impl Page<'_> {
         while !p.eval_bool(
             "document.readyState === 'complete' && Array.from(document.images).every(i => i.complete)",
         ) {
-            assert!(
-                Instant::now() < deadline,
-                "{width} px: the page did not load in {STEP:?}"
-            );
+            if Instant::now() >= deadline {
+                let state = p.eval(
+                    "location.href + ' ' + document.readyState + ': ' + performance.getEntriesByType('resource').map(e => e.name + ' ' + Math.round(e.duration) + ' ms').join(', ')",
+                );
+                panic!("{width} px: the page did not load in {STEP:?}: {state}");
+            }
             std::thread::sleep(Duration::from_millis(50));
         }
         p

@@ -108,14 +108,41 @@ fn raw(addr: &str, request: &str) -> Reply {
         .unwrap()
         .parse()
         .unwrap();
-    let headers = lines
+    let headers: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(": "))
         .map(|(k, v)| (k.to_ascii_lowercase(), v.to_string()))
         .collect();
+    let body = &bytes[split + 4..];
+    // tiny_http sends bodies over 32 KiB chunked.
+    let chunked = headers
+        .iter()
+        .any(|h| h.0 == "transfer-encoding" && h.1 == "chunked");
     Reply {
         status,
         headers,
-        body: bytes[split + 4..].to_vec(),
+        body: if chunked {
+            dechunk(body)
+        } else {
+            body.to_vec()
+        },
+    }
+}
+
+/// A chunked body's bytes: chunks of `SIZE-IN-HEX\r\nDATA\r\n` up to a chunk of size 0.
+fn dechunk(mut rest: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let eol = rest
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .expect("a chunk size");
+        let size = std::str::from_utf8(&rest[..eol]).unwrap();
+        let size = usize::from_str_radix(size.split(';').next().unwrap().trim(), 16).unwrap();
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&rest[eol + 2..eol + 2 + size]);
+        rest = &rest[eol + 2 + size + 2..];
     }
 }
 

@@ -67,15 +67,17 @@ fn check_width(p: &mut Page, server: &Server) {
         "{w} px: tile {level}/0/0 at 256² is in view"
     );
     let sent = server.get(&format!("/tile?z={level}&tx=0&ty=0&n=256"));
+    assert_eq!(sent.status, 200);
     let n2 = 256 * 256;
     let fl = got["fl"].as_array().unwrap();
     assert_eq!(fl.len(), n2);
     for (k, v) in fl.iter().enumerate() {
         let want = f32::from_le_bytes(sent.body[4 * k..4 * k + 4].try_into().unwrap());
         let v = v.as_f64().map_or(f32::NAN, |x| x as f32);
+        let same = v.to_bits() == want.to_bits() || (v.is_nan() && want.is_nan());
         assert!(
-            v.to_bits() == want.to_bits() || (v.is_nan() && want.is_nan()),
-            "{w} px: pixel {k}"
+            same,
+            "{w} px: pixel {k}: the page has {v}, the server sent {want}"
         );
     }
     // Legible and no sideways scrolling.
