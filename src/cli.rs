@@ -18,20 +18,22 @@ use crate::train::options::HyperParam;
 /// person can read.
 const MAX_HELP_COLUMNS: usize = 100;
 
-/// The command line: the derived definitions, with every numeric trainer flag of `map` saying
-/// that a map takes one value of it (the sweep's help speaks of lists).
+/// The command line: the derived definitions, with every numeric trainer flag of `map` and
+/// `serve` saying that a map takes one value of it (the sweep's help speaks of lists).
 pub fn command() -> clap::Command {
     let cli = <Cli as clap::CommandFactory>::command()
         .max_term_width(MAX_HELP_COLUMNS)
         .mut_subcommands(|sub| sub.mut_args(no_file_names));
-    cli.mut_subcommand("map", |map| {
-        let numbers = HyperParam::ALL.iter().filter(|p| !p.is_rate());
-        numbers.fold(map, |map, p| {
-            map.mut_arg(p.name(), |a| {
-                let help = a.get_help().map(ToString::to_string).unwrap_or_default();
-                a.help(format!(
-                    "{help} A map takes one value, for every pixel, unless an axis varies it."
-                ))
+    ["map", "serve"].into_iter().fold(cli, |cli, name| {
+        cli.mut_subcommand(name, |map| {
+            let numbers = HyperParam::ALL.iter().filter(|p| !p.is_rate());
+            numbers.fold(map, |map, p| {
+                map.mut_arg(p.name(), |a| {
+                    let help = a.get_help().map(ToString::to_string).unwrap_or_default();
+                    a.help(format!(
+                        "{help} A map takes one value, for every pixel, unless an axis varies it."
+                    ))
+                })
             })
         })
     })
@@ -61,7 +63,7 @@ pub fn parse(argv: &[String]) -> Result<Cli, clap::Error> {
 
 /// The subcommands, as `xorsweep man SUBCOMMAND` takes them (a test checks the list against
 /// [`Command`]).
-pub const SUBCOMMANDS: [&str; 10] = [
+pub const SUBCOMMANDS: [&str; 11] = [
     "baseline",
     "sweep",
     "replay",
@@ -72,6 +74,7 @@ pub const SUBCOMMANDS: [&str; 10] = [
     "man",
     "map",
     "compare",
+    "serve",
 ];
 
 /// Exit codes, shown in `--help` and every man page.
@@ -211,6 +214,40 @@ pub enum Command {
         #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
         csv: Option<PathBuf>,
     },
+    /// Explore a trainability map in the browser: a local web server whose page pans and zooms
+    /// over tiles trained on demand, and opens any pixel's net to watch it learn.
+    #[command(
+        after_help = "Examples:\n  xorsweep serve            # the lesson's lr-hidden × lr-out plane on a free port\n  xorsweep serve --port 8080 --epochs 300\n  xorsweep serve --config lr-plane/map.toml\n  xorsweep serve --x momentum:0..0.99:256 --y lr:0.1..100:256:log --activation tanh\n  xorsweep serve --bind 0.0.0.0 --port 8080 # reachable from other machines, on purpose\n\nStops on Ctrl-C (exit 130) or SIGTERM (exit 143).",
+        mut_arg("lr", |a| a.help("Learning rate of both layers, one value for every pixel (unless an axis varies it) [default: 2, the lesson's]")),
+        mut_arg("lr_hidden", |a| a.help("Learning rate of the hidden layer, with --lr-out instead of --lr: one value each")),
+        mut_arg("lr_out", |a| a.help("Learning rate of the output unit, with --lr-hidden: one value each"))
+    )]
+    Serve(Box<ServeArgs>),
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// A map.toml (written by every map) whose window and trainer the page opens; flags given
+    /// as well override it.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub config: Option<PathBuf>,
+    /// The map the page opens, as `xorsweep map` takes it (the axes' N is the size of the
+    /// first view; tiles have their own).
+    #[command(flatten)]
+    pub map: MapPatch,
+    /// Open zoomed F-fold around (CX, CY) (in log space on log axes).
+    #[arg(long, value_name = "CX,CY,F", allow_hyphen_values = true)]
+    pub zoom: Option<Zoom>,
+    /// TCP port to listen on [default: a free one, printed at start].
+    #[arg(long, value_name = "PORT", default_value_t = 0)]
+    pub port: u16,
+    /// Address to listen on: 127.0.0.1 keeps the server to this machine; 0.0.0.0 or another
+    /// interface's address exposes it to the network, on purpose.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Worker threads that train tiles [default: all cores].
+    #[arg(short = 'j', long, value_name = "N", allow_negative_numbers = true)]
+    pub threads: Option<usize>,
 }
 
 #[derive(Args, Debug, Default)]

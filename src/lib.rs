@@ -7,7 +7,8 @@
 //! aggregates; `train` computes (no I/O); `sketch` is the mergeable quantile sketch. Every file
 //! is read through `fsio` (regular files only, sizes checked first) and every value echoed to
 //! the terminal is escaped by `escape`; `compare` reads two finished
-//! sweeps' summaries and says what differs.
+//! sweeps' summaries and says what differs; `serve` serves a map to explore in the browser, its
+//! tiles trained by `map`'s own compute.
 
 pub mod baseline;
 pub mod bench;
@@ -28,6 +29,7 @@ pub mod pipeline;
 pub mod progress;
 pub mod replay;
 pub mod report;
+pub mod serve;
 pub mod signals;
 pub mod sketch;
 pub mod sweep;

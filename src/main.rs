@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use xorsweep::cli::{
-    BenchArgs, BenchPrecision, Cli, Command, ImplArg, MapArgs, SweepArgs, check_threads,
+    BenchArgs, BenchPrecision, Cli, Command, ImplArg, MapArgs, ServeArgs, SweepArgs, check_threads,
     resume_command,
 };
 use xorsweep::error::{Interrupted, UsageError};
@@ -75,6 +75,7 @@ fn run(cli: Cli, argv: &[String]) -> anyhow::Result<ExitCode> {
             report_finished(&done, false, false)?;
         }
         Command::Map(args) => map(&args, argv)?,
+        Command::Serve(args) => return serve(&args, argv),
         Command::Compare { a, b, json, csv } => {
             let c = xorsweep::compare::compare(&a, &b)?;
             if let Some(path) = &csv {
@@ -187,11 +188,17 @@ fn shard(args: &SweepArgs) -> anyhow::Result<Option<Shard>> {
     Ok(shard)
 }
 
-/// `xorsweep map`: resolve the config file, flags and zoom into a map, make it, print it.
-fn map(args: &MapArgs, argv: &[String]) -> anyhow::Result<()> {
-    use xorsweep::map::{self, spec};
+/// A map from `--config FILE`, the map flags and `--zoom` (of `map` or `serve`): a bad value
+/// from the file is reported at its line and column.
+fn resolve_map(
+    config: Option<&std::path::Path>,
+    flags: &xorsweep::map::spec::MapPatch,
+    zoom: Option<xorsweep::map::spec::Zoom>,
+    argv: &[String],
+) -> anyhow::Result<(xorsweep::map::spec::MapConfig, xorsweep::map::spec::MapSpec)> {
+    use xorsweep::map::spec;
     let mut file = None;
-    let patch = match &args.config {
+    let patch = match config {
         Some(path) => {
             let shown = xorsweep::escape::shown(path);
             let text = xorsweep::fsio::read_text(path, xorsweep::fsio::CONFIG_LIMIT)
@@ -202,14 +209,20 @@ fn map(args: &MapArgs, argv: &[String]) -> anyhow::Result<()> {
         }
         None => None,
     };
-    let (config, spec) =
-        spec::resolve(patch, args.map.clone(), args.zoom).map_err(|e| match &file {
-            // A bad value from the file is reported at its line and column.
+    Ok(
+        spec::resolve(patch, flags.clone(), zoom).map_err(|e| match &file {
             Some((text, shown)) => xorsweep::config_file::locate(e, text, shown, |f| {
                 xorsweep::config_file::flag_given(argv, f)
             }),
             None => e,
-        })?;
+        })?,
+    )
+}
+
+/// `xorsweep map`: resolve the config file, flags and zoom into a map, make it, print it.
+fn map(args: &MapArgs, argv: &[String]) -> anyhow::Result<()> {
+    use xorsweep::map;
+    let (config, spec) = resolve_map(args.config.as_deref(), &args.map, args.zoom, argv)?;
     check_threads(args.threads)?;
     let to = map::Destination {
         out: args.out.clone(),
@@ -240,6 +253,38 @@ fn map(args: &MapArgs, argv: &[String]) -> anyhow::Result<()> {
         xorsweep::escape::shown(&made.html)
     );
     Ok(())
+}
+
+/// `xorsweep serve`: the map as `map` resolves it, then the server until a stopping signal,
+/// whose 128 + number is the exit code.
+fn serve(args: &ServeArgs, argv: &[String]) -> anyhow::Result<ExitCode> {
+    use std::io::Write;
+    let one_frame = [
+        ("--zoom-sequence", args.map.zoom_sequence.is_some()),
+        ("--zoom-factor", args.map.zoom_factor.is_some()),
+        ("--csv", args.map.csv.is_some()),
+    ];
+    if let Some((flag, _)) = one_frame.iter().find(|f| f.1) {
+        return Err(UsageError::new(format!(
+            "{flag}: serve shows one map to pan and zoom and writes no files; drop {flag}"
+        ))
+        .into());
+    }
+    let (config, spec) = resolve_map(args.config.as_deref(), &args.map, args.zoom, argv)?;
+    check_threads(args.threads)?;
+    let addr = std::net::SocketAddr::new(args.bind, args.port);
+    let signal = xorsweep::serve::serve(&config, &spec, addr, args.threads, |url| {
+        println!("xorsweep serve: open {url} (Ctrl-C stops it)");
+        let _ = std::io::stdout().flush();
+    })?;
+    if signal == 0 {
+        return Err(xorsweep::error::RuntimeError::new(
+            "the server stopped taking connections (its listening socket failed)",
+        )
+        .into());
+    }
+    eprintln!("stopped by {}", xorsweep::signals::name(signal));
+    Ok(ExitCode::from((128 + signal).clamp(0, 255) as u8))
 }
 
 fn render_map_dry_run(d: &xorsweep::map::DryRun) -> String {

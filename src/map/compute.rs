@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use super::chaos::Nudge;
 use super::spec::{AxisKind, AxisSpec, MapSpec, Verdict};
 use crate::sweep::plan::initial_params;
-use crate::train::{Hyper, Net, Options, Params, Precision, batch};
+use crate::train::{Hyper, MapOutcome, Net, Options, Params, Precision, batch};
 
 /// Pixels trained per task: small enough for an even spread and a smooth progress bar, large
 /// enough that a task's overhead is nothing next to its training.
@@ -32,6 +32,18 @@ pub struct Pixel {
 }
 
 impl Pixel {
+    /// What a map keeps of a trained net.
+    pub fn of(r: &MapOutcome) -> Pixel {
+        Pixel {
+            final_loss: r.final_loss as f32,
+            mean_loss: r.mean_loss_ratio as f32,
+            solved_epoch: r.solved_epoch.map_or(f32::NAN, |e| e as f32),
+            trained: r.solved,
+            converged: !r.diverged && r.mean_loss_ratio < 1.0,
+            diverged: r.diverged,
+        }
+    }
+
     /// The pixel's verdict of the kind a map's boundary separates.
     pub fn verdict(&self, v: Verdict) -> bool {
         match v {
@@ -158,14 +170,7 @@ fn train(
                 .collect();
             let results = batch::train_map(spec.precision, &nets, spec.epochs);
             for (px, r) in out.iter_mut().zip(results) {
-                *px = Pixel {
-                    final_loss: r.final_loss as f32,
-                    mean_loss: r.mean_loss_ratio as f32,
-                    solved_epoch: r.solved_epoch.map_or(f32::NAN, |e| e as f32),
-                    trained: r.solved,
-                    converged: !r.diverged && r.mean_loss_ratio < 1.0,
-                    diverged: r.diverged,
-                };
+                *px = Pixel::of(&r);
             }
             progress.inc(out.len() as u64);
         });
@@ -190,6 +195,19 @@ pub fn compute_until(
         progress,
         stop,
     )
+}
+
+/// The net of pixel `k` of `spec` (row-major, row 0 = the lowest y) and what it trains to:
+/// that pixel of [`compute`], trained alone (lanes never mix, so it is the same bytes).
+pub fn one_pixel(spec: &MapSpec, k: usize) -> (Net, Pixel) {
+    let (init, hyper) = Base::new(spec).pixel_net(&spec.x, &spec.y, k);
+    let net = Net {
+        init,
+        hyper,
+        options: spec.options,
+    };
+    let r = batch::train_map(spec.precision, &[net], spec.epochs);
+    (net, Pixel::of(&r[0]))
 }
 
 /// `v` as the lanes of `precision` hold it (rounded to the nearest f32 in f32), as an f64.

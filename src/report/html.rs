@@ -448,7 +448,7 @@ fn figures(charts: &[Rendered]) -> (Vec<Figure>, Vec<(String, String)>) {
 }
 
 /// A shell word: as it is when it has no character a shell treats specially, else single-quoted.
-fn shell_word(s: &str) -> String {
+pub fn shell_word(s: &str) -> String {
     let plain = !s.is_empty()
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || "._:,+-/=@%".contains(c));

@@ -2,7 +2,9 @@
 // that the explorer (explorer.js) can retrain an example net in the page and show it learning;
 // and the one number writer the page keeps, for the numbers it computes itself as a net trains
 // (format::significant's rule; every other number on the page is written by src/format.rs).
-// The parts share window.xorsweep (report.js makes it).
+// The parts share window.xorsweep (report.js makes it). `xorsweep serve`'s page loads this same
+// file (src/serve/page.rs embeds it) to replay a clicked map pixel's net: one browser copy of
+// the trainer.
 (function () {
   'use strict';
   var XS = window.xorsweep;

@@ -37,6 +37,7 @@ fn every_subcommand_help_has_examples() {
         "map",
         "completions",
         "man",
+        "serve",
     ] {
         let out = xorsweep().args([sub, "--help"]).output().unwrap();
         let help = String::from_utf8_lossy(&out.stdout);

@@ -22,5 +22,7 @@ mod plot_cli;
 mod report_browser;
 mod robustness;
 mod runs_parquet;
+mod serve;
+mod serve_browser;
 mod shards_record;
 mod shards_resume;

@@ -32,7 +32,7 @@ const CHARTS: usize = 6;
 /// The longest any one step (browser start, page load, one reply) may take.
 const STEP: Duration = Duration::from_secs(30);
 
-fn find_chromium() -> Option<PathBuf> {
+pub(crate) fn find_chromium() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("XORSWEEP_CHROMIUM") {
         return Some(PathBuf::from(p));
     }
@@ -48,13 +48,13 @@ fn find_chromium() -> Option<PathBuf> {
 }
 
 /// A headless Chromium, killed (and its profile folder removed) when dropped.
-struct Browser {
+pub(crate) struct Browser {
     child: Child,
     _profile: tempfile::TempDir,
     ws: WebSocket<TcpStream>,
     next_id: u64,
     /// Script errors the page reported (Runtime.exceptionThrown).
-    errors: Vec<String>,
+    pub(crate) errors: Vec<String>,
 }
 
 impl Drop for Browser {
@@ -77,7 +77,7 @@ impl Drop for Browser {
 }
 
 impl Browser {
-    fn start(exe: &Path) -> Browser {
+    pub(crate) fn start(exe: &Path) -> Browser {
         let profile = tempfile::tempdir().unwrap();
         let child = Command::new(exe)
             .args([
@@ -180,14 +180,14 @@ impl Drop for Started {
 }
 
 /// One tab at a given width.
-struct Page<'a> {
+pub(crate) struct Page<'a> {
     b: &'a mut Browser,
     session: String,
-    width: u32,
+    pub(crate) width: u32,
 }
 
 impl Page<'_> {
-    fn open<'a>(b: &'a mut Browser, url: &str, width: u32, script: bool) -> Page<'a> {
+    pub(crate) fn open<'a>(b: &'a mut Browser, url: &str, width: u32, script: bool) -> Page<'a> {
         let target = b.call(None, "Target.createTarget", json!({ "url": "about:blank" }));
         let target = target["targetId"].as_str().unwrap().to_string();
         let attached = b.call(
@@ -214,22 +214,24 @@ impl Page<'_> {
         while !p.eval_bool(
             "document.readyState === 'complete' && Array.from(document.images).every(i => i.complete)",
         ) {
-            assert!(
-                Instant::now() < deadline,
-                "{width} px: the page did not load in {STEP:?}"
-            );
+            if Instant::now() >= deadline {
+                let state = p.eval(
+                    "location.href + ' ' + document.readyState + ': ' + performance.getEntriesByType('resource').map(e => e.name + ' ' + Math.round(e.duration) + ' ms').join(', ')",
+                );
+                panic!("{width} px: the page did not load in {STEP:?}: {state}");
+            }
             std::thread::sleep(Duration::from_millis(50));
         }
         p
     }
 
-    fn cmd(&mut self, method: &str, params: Value) -> Value {
+    pub(crate) fn cmd(&mut self, method: &str, params: Value) -> Value {
         let s = self.session.clone();
         self.b.call(Some(&s), method, params)
     }
 
     /// The value of a JavaScript expression (made JSON-able by the page).
-    fn eval(&mut self, expr: &str) -> Value {
+    pub(crate) fn eval(&mut self, expr: &str) -> Value {
         let r = self.cmd(
             "Runtime.evaluate",
             json!({ "expression": expr, "returnByValue": true, "awaitPromise": true }),
@@ -240,7 +242,7 @@ impl Page<'_> {
         r["result"]["value"].clone()
     }
 
-    fn eval_bool(&mut self, expr: &str) -> bool {
+    pub(crate) fn eval_bool(&mut self, expr: &str) -> bool {
         self.eval(expr).as_bool().unwrap_or(false)
     }
 

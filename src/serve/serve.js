@@ -1,0 +1,465 @@
+// xorsweep serve's page: the opened map in tiles that the server trains on demand. The view is
+// a centre (a fraction of the opened window along each axis, in log space on a log axis) and a
+// zoom level z (the window is 256·2^z CSS px wide); it lives in the address's hash. Tiles of
+// level L = floor(z) cover the window in 2^L × 2^L squares; each is asked for twice, coarse
+// (64²) then fine (256²), the nearest the centre first, a few at a time, and a tile that leaves
+// the view while in flight is aborted and cancelled on the server. Colours come from view.json,
+// the palettes of the project's colour tables as data; a click opens the pixel's net and
+// replays its training with the report's trainer (trainer.js).
+(function () {
+  'use strict';
+  var XS = window.xorsweep;
+  var canvas = document.getElementById('map'), ctx = canvas.getContext('2d');
+  var barsCanvas = document.getElementById('bars');
+  var statusEl = document.getElementById('status'), readout = document.getElementById('readout');
+  var noteEl = document.getElementById('note');
+  var V = null;
+  var M = { left: 70, right: 10, top: 8, bottom: 40 };
+  var FONT = '12px system-ui, sans-serif';
+  var MAX_IN_FLIGHT = 4, MAX_TILES = 400, DEEPEST = 0;
+  var client = 1 + Math.floor(Math.random() * 4294967294), nextId = 1;
+  var view = { x: 0.5, y: 0.5, z: 0 }, colouring = 0;
+  var tiles = new Map(), inFlight = 0, started = performance.now(), firstView = null;
+  var pending = false, notes = {};
+
+  // ---- Geometry ----
+  function plot() {
+    var w = canvas.clientWidth, h = canvas.clientHeight;
+    return { x: M.left, y: M.top, w: Math.max(10, w - M.left - M.right),
+      h: Math.max(10, h - M.top - M.bottom) };
+  }
+  function ppw() { return 256 * Math.pow(2, view.z); }
+  function wholeZoom() { var p = plot(); return Math.log2(Math.min(p.w, p.h) / 256); }
+  function level() { return Math.max(0, Math.min(DEEPEST, Math.floor(view.z))); }
+  function screenX(f) { var p = plot(); return p.x + p.w / 2 + (f - view.x) * ppw(); }
+  function screenY(f) { var p = plot(); return p.y + p.h / 2 - (f - view.y) * ppw(); }
+  function fracX(sx) { var p = plot(); return view.x + (sx - p.x - p.w / 2) / ppw(); }
+  function fracY(sy) { var p = plot(); return view.y - (sy - p.y - p.h / 2) / ppw(); }
+  // The axis value at fraction f of the opened window.
+  function value(a, f) {
+    if (a.log) return Math.exp(Math.log(a.lo) + (Math.log(a.hi) - Math.log(a.lo)) * f);
+    return a.lo + (a.hi - a.lo) * f;
+  }
+  // v with the significant digits that tell it from a value s away (map.js's rule).
+  function digits(v, s) {
+    if (v === 0 || !isFinite(v) || !(s > 0)) return String(v);
+    var n = Math.min(17, Math.max(1, Math.ceil(Math.log10(Math.abs(v) / s)) + 1));
+    return String(Number(v.toPrecision(n)));
+  }
+  function visibleRange() {
+    var p = plot();
+    return { x0: fracX(p.x), x1: fracX(p.x + p.w), y0: fracY(p.y + p.h), y1: fracY(p.y) };
+  }
+  // The tiles of level L in view, nearest the centre first, within the server's range.
+  function visibleTiles() {
+    var L = level(), side = Math.pow(2, L), r = visibleRange(), out = [];
+    var lo = -V.beyond * side, hi = (1 + V.beyond) * side - 1;
+    var tx0 = Math.max(lo, Math.floor(r.x0 * side)), tx1 = Math.min(hi, Math.floor(r.x1 * side));
+    var ty0 = Math.max(lo, Math.floor(r.y0 * side)), ty1 = Math.min(hi, Math.floor(r.y1 * side));
+    for (var ty = ty0; ty <= ty1; ty++) {
+      for (var tx = tx0; tx <= tx1; tx++) {
+        var d = Math.abs((tx + 0.5) / side - view.x) + Math.abs((ty + 0.5) / side - view.y);
+        out.push({ L: L, tx: tx, ty: ty, d: d });
+      }
+    }
+    return out.sort(function (a, b) { return a.d - b.d; });
+  }
+
+  // ---- Tiles ----
+  function record(L, tx, ty, n) {
+    var k = L + '/' + tx + '/' + ty + '/' + n, t = tiles.get(k);
+    if (!t) {
+      t = { key: k, L: L, tx: tx, ty: ty, n: n, state: 'idle' };
+      tiles.set(k, t);
+      if (tiles.size > MAX_TILES) evict();
+    }
+    return t;
+  }
+  function evict() {
+    var it = tiles.values(), t;
+    while (tiles.size > MAX_TILES && !(t = it.next()).done) {
+      if (t.value.state !== 'loading') tiles.delete(t.value.key);
+    }
+  }
+  function touch(t) { tiles.delete(t.key); tiles.set(t.key, t); }
+  function request(t) {
+    var ctrl = new AbortController();
+    t.ctrl = ctrl; t.id = nextId++; t.state = 'loading'; inFlight++;
+    var url = '/tile?z=' + t.L + '&tx=' + t.tx + '&ty=' + t.ty + '&n=' + t.n +
+      '&c=' + client + '&r=' + t.id;
+    fetch(url, { signal: ctrl.signal }).then(function (r) {
+      if (r.ok) return r.arrayBuffer().then(function (b) { arrived(t, b); });
+      return r.text().then(function (msg) { refused(t, r.status, msg.trim()); });
+    }).catch(function () {
+      if (t.state === 'loading') t.state = 'idle';
+    }).then(function () {
+      inFlight--; t.ctrl = null; schedule();
+    });
+  }
+  function cancel(t) {
+    t.ctrl.abort();
+    t.state = 'idle';
+    fetch('/cancel?c=' + client + '&r=' + t.id).catch(function () {});
+  }
+  function arrived(t, buf) {
+    var n2 = t.n * t.n;
+    t.data = { fl: new Float32Array(buf, 0, n2), ml: new Float32Array(buf, 4 * n2, n2),
+      se: new Float32Array(buf, 8 * n2, n2), fg: new Uint8Array(buf, 12 * n2, n2) };
+    t.state = 'done';
+    t.image = null;
+  }
+  function refused(t, status, msg) {
+    t.state = status === 503 ? 'idle' : 'failed';
+    if (status === 400) {
+      notes.refused = /apart/.test(msg)
+        ? 'At this depth floating point can no longer tell neighbouring pixels\u2019 axis values apart (' +
+          msg + '): zoom out.'
+        : 'The server refused tiles here: ' + msg;
+      showNotes();
+    }
+  }
+  function inside(v) {
+    var side = Math.pow(2, v.L);
+    return v.tx >= 0 && v.ty >= 0 && v.tx < side && v.ty < side;
+  }
+  // Ask for what the view lacks: the opened window's tiles coarse then fine, then those past
+  // its edge likewise; abort what left the view.
+  function pump() {
+    var vis = visibleTiles(), keep = new Set(), wanted = [];
+    var groups = [vis.filter(inside), vis.filter(function (v) { return !inside(v); })];
+    groups.forEach(function (group) {
+      [V.coarse, V.tile].forEach(function (n) {
+        group.forEach(function (v) {
+          var t = record(v.L, v.tx, v.ty, n);
+          keep.add(t.key);
+          if (t.state === 'idle') wanted.push(t);
+        });
+      });
+    });
+    tiles.forEach(function (t) { if (t.state === 'loading' && !keep.has(t.key)) cancel(t); });
+    while (inFlight < MAX_IN_FLIGHT && wanted.length) request(wanted.shift());
+    var own = groups[0], fine = own.filter(function (v) {
+      return record(v.L, v.tx, v.ty, V.tile).state === 'done';
+    });
+    // The first view: the opened window's tiles in view, trained at full size.
+    if (firstView === null && fine.length === own.length) {
+      firstView = (performance.now() - started) / 1000;
+    }
+    statusEl.textContent = fine.length + ' of ' + own.length + ' tiles trained (' +
+      V.tile + '\u00b2 nets each, ' + V.epochs + ' epochs)' +
+      (firstView === null ? '' : '; first view in ' + firstView.toFixed(2) + ' s');
+  }
+
+  // ---- Colours: view.json's palettes and classes, by the rules of map/draw.rs ----
+  function along(bar, v) {
+    var c = bar.scale === 'log' ? Math.log10(v) : bar.scale === 'epoch' ? Math.log10(1 + v) : v;
+    return (c - bar.lo) / (bar.hi - bar.lo);
+  }
+  function paint(bar, t) {
+    if (!(t >= 0)) t = 0;
+    return bar.palette[Math.round(Math.min(1, t) * 255)];
+  }
+  function colourOf(c, d, k) {
+    var f = d.fg[k], b = c.bars;
+    if (f & 4) return c.classes[0][0];
+    switch (c.name) {
+      case 'final-loss': return paint(b[0], along(b[0], d.fl[k]));
+      case 'mean-loss': return paint(b[0], along(b[0], d.ml[k]));
+      case 'solved-epoch': return isNaN(d.se[k]) ? c.classes[1][0] : paint(b[0], along(b[0], d.se[k]));
+      case 'trained': return f & 1 ? c.classes[2][0] : c.classes[1][0];
+      case 'converged': return f & 2 ? paint(b[0], along(b[0], d.ml[k])) : c.classes[1][0];
+      default: return f & 1 ? paint(b[0], along(b[0], d.se[k])) : paint(b[1], along(b[1], d.fl[k]));
+    }
+  }
+  function image(t) {
+    if (t.image && t.imageFor === colouring) return t.image;
+    var n = t.n, c = V.colourings[colouring], cv = document.createElement('canvas');
+    cv.width = cv.height = n;
+    var g = cv.getContext('2d'), img = g.createImageData(n, n);
+    for (var k = 0; k < n * n; k++) {
+      var rgb = colourOf(c, t.data, k), row = n - 1 - Math.floor(k / n), o = 4 * (row * n + k % n);
+      img.data[o] = rgb[0]; img.data[o + 1] = rgb[1]; img.data[o + 2] = rgb[2]; img.data[o + 3] = 255;
+    }
+    g.putImageData(img, 0, 0);
+    t.image = cv; t.imageFor = colouring;
+    return cv;
+  }
+  // The best trained tile covering tile (L, tx, ty): fine, coarse, then an ancestor's part.
+  function cover(L, tx, ty) {
+    for (var d = 0; d <= Math.min(L, 8); d++) {
+      var s = Math.pow(2, d), ax = Math.floor(tx / s), ay = Math.floor(ty / s);
+      for (var n of [V.tile, V.coarse]) {
+        var t = tiles.get((L - d) + '/' + ax + '/' + ay + '/' + n);
+        if (t && t.state === 'done') return { t: t, s: s, ix: tx - ax * s, iy: ty - ay * s };
+      }
+    }
+    return null;
+  }
+
+  // ---- Drawing ----
+  function draw() {
+    pending = false;
+    var dpr = window.devicePixelRatio || 1, w = canvas.clientWidth, h = canvas.clientHeight;
+    if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
+      canvas.width = Math.round(w * dpr); canvas.height = Math.round(h * dpr);
+    }
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, w, h);
+    var p = plot();
+    ctx.save();
+    ctx.beginPath(); ctx.rect(p.x, p.y, p.w, p.h); ctx.clip();
+    ctx.fillStyle = '#ddd'; ctx.fillRect(p.x, p.y, p.w, p.h);
+    ctx.imageSmoothingEnabled = false;
+    var L = level(), side = Math.pow(2, L);
+    visibleTiles().forEach(function (v) {
+      var c = cover(v.L, v.tx, v.ty);
+      var x0 = screenX(v.tx / side), x1 = screenX((v.tx + 1) / side);
+      var y0 = screenY((v.ty + 1) / side), y1 = screenY(v.ty / side);
+      if (!c) return;
+      touch(c.t);
+      var n = c.t.n, sw = n / c.s;
+      ctx.drawImage(image(c.t), c.ix * sw, n - (c.iy + 1) * sw, sw, sw, x0, y0, x1 - x0, y1 - y0);
+    });
+    outline();
+    ctx.restore();
+    axes(p);
+    pump();
+    saveHash();
+  }
+  // The opened window's edge, where the view reaches past it.
+  function outline() {
+    ctx.strokeStyle = 'rgba(0,0,0,0.5)'; ctx.lineWidth = 1;
+    ctx.strokeRect(screenX(0), screenY(1), screenX(1) - screenX(0), screenY(0) - screenY(1));
+  }
+  function schedule() {
+    if (!pending) { pending = true; requestAnimationFrame(draw); }
+  }
+
+  // ---- Axes: ticks at decades (1, 2, 5 within one) on a log axis, else round values ----
+  function nice(span, count) {
+    var raw = span / Math.max(1, count), p = Math.pow(10, Math.floor(Math.log10(raw)));
+    var m = raw / p;
+    return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
+  }
+  function ticks(a, f0, f1, count) {
+    var v0 = value(a, f0), v1 = value(a, f1), out = [];
+    if (a.log && Math.log10(v1 / v0) >= 1.2) {
+      var d0 = Math.ceil(Math.log10(v0)), d1 = Math.floor(Math.log10(v1));
+      var every = Math.max(1, Math.ceil((d1 - d0 + 1) / count));
+      var subs = (d1 - d0 + 1) * 3 <= count ? [1, 2, 5] : [1];
+      for (var d = d0 - 1; d <= d1; d++) {
+        if (((d % every) + every) % every) continue;
+        subs.forEach(function (m) {
+          var v = m * Math.pow(10, d);
+          if (v >= v0 && v <= v1) out.push({ v: v, label: String(Number(v.toPrecision(2))) });
+        });
+      }
+      return out;
+    }
+    var step = nice(v1 - v0, count);
+    for (var v = Math.ceil(v0 / step) * step; v <= v1 && out.length < 50; v += step) {
+      out.push({ v: v, label: digits(v, step / 2) });
+    }
+    return out;
+  }
+  // Fraction of the opened window at value v.
+  function frac(a, v) {
+    if (a.log) return (Math.log(v) - Math.log(a.lo)) / (Math.log(a.hi) - Math.log(a.lo));
+    return (v - a.lo) / (a.hi - a.lo);
+  }
+  function axes(p) {
+    var r = visibleRange();
+    ctx.font = FONT; ctx.fillStyle = '#222'; ctx.strokeStyle = '#222';
+    ctx.textAlign = 'center'; ctx.textBaseline = 'top';
+    ticks(V.x, r.x0, r.x1, Math.floor(p.w / 110)).forEach(function (t) {
+      var x = screenX(frac(V.x, t.v));
+      ctx.beginPath(); ctx.moveTo(x, p.y + p.h); ctx.lineTo(x, p.y + p.h + 4); ctx.stroke();
+      ctx.fillText(t.label, x, p.y + p.h + 6);
+    });
+    ctx.fillText(V.x.name + (V.x.log ? ' (log scale)' : ''), p.x + p.w / 2, p.y + p.h + 22);
+    ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
+    ticks(V.y, r.y0, r.y1, Math.floor(p.h / 40)).forEach(function (t) {
+      var y = screenY(frac(V.y, t.v));
+      ctx.beginPath(); ctx.moveTo(p.x - 4, y); ctx.lineTo(p.x, y); ctx.stroke();
+      ctx.fillText(t.label, p.x - 6, y);
+    });
+    ctx.save();
+    ctx.translate(12, p.y + p.h / 2); ctx.rotate(-Math.PI / 2);
+    ctx.textAlign = 'center';
+    ctx.fillText(V.y.name + (V.y.log ? ' (log scale)' : ''), 0, 0);
+    ctx.restore();
+  }
+
+  // ---- Colour bars, under the map ----
+  function drawBars() {
+    var c = V.colourings[colouring], dpr = window.devicePixelRatio || 1;
+    var w = barsCanvas.clientWidth, rows = c.bars.length * 52 + c.classes.length * 18 + 4;
+    barsCanvas.style.height = rows + 'px';
+    barsCanvas.width = Math.round(w * dpr); barsCanvas.height = Math.round(rows * dpr);
+    var g = barsCanvas.getContext('2d');
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    g.font = FONT; g.fillStyle = '#222';
+    var bw = Math.min(w - 20, 480), y = 2;
+    c.bars.forEach(function (b) {
+      g.textAlign = 'left'; g.textBaseline = 'top';
+      g.fillStyle = '#222'; g.fillText(b.desc, 10, y);
+      for (var k = 0; k < 256; k++) {
+        var rgb = b.palette[k];
+        g.fillStyle = 'rgb(' + rgb[0] + ',' + rgb[1] + ',' + rgb[2] + ')';
+        g.fillRect(10 + k * bw / 256, y + 16, bw / 256 + 1, 12);
+      }
+      g.fillStyle = '#222'; g.textAlign = 'center';
+      b.ticks.forEach(function (t) {
+        var x = 10 + bw * (t[0] - b.lo) / (b.hi - b.lo);
+        g.fillRect(x - 0.5, y + 28, 1, 4);
+        g.fillText(t[1], Math.min(Math.max(x, 16), w - 16), y + 33);
+      });
+      y += 52;
+    });
+    c.classes.forEach(function (cl) {
+      var rgb = cl[0];
+      g.fillStyle = 'rgb(' + rgb[0] + ',' + rgb[1] + ',' + rgb[2] + ')';
+      g.fillRect(10, y + 2, 12, 12);
+      g.strokeStyle = '#888'; g.strokeRect(10, y + 2, 12, 12);
+      g.fillStyle = '#222'; g.textAlign = 'left'; g.textBaseline = 'top';
+      g.fillText(cl[1], 28, y + 1);
+      y += 18;
+    });
+  }
+
+  // ---- The pixel under a point: its tile, column and row, values ----
+  function pixelAt(sx, sy) {
+    var fx = fracX(sx), fy = fracY(sy), L = level(), side = Math.pow(2, L);
+    var c = cover(L, Math.floor(fx * side), Math.floor(fy * side));
+    if (!c) return null;
+    var t = c.t, tside = Math.pow(2, t.L);
+    var i = Math.floor((fx * tside - t.tx) * t.n), j = Math.floor((fy * tside - t.ty) * t.n);
+    if (i < 0 || j < 0 || i >= t.n || j >= t.n) return null;
+    var step = 1 / (tside * t.n), cx = (t.tx + (i + 0.5) / t.n) / tside, cy = (t.ty + (j + 0.5) / t.n) / tside;
+    return { t: t, i: i, j: j, fx: cx, fy: cy, k: j * t.n + i,
+      x: value(V.x, cx), y: value(V.y, cy),
+      sx: Math.abs(value(V.x, cx + step) - value(V.x, cx)),
+      sy: Math.abs(value(V.y, cy + step) - value(V.y, cy)) };
+  }
+  function outcomeText(d, k) {
+    var f = d.fg[k];
+    if (f & 4) return 'diverged (a loss not finite)';
+    var s = f & 1 ? 'trained' : 'not trained';
+    if (!isNaN(d.se[k])) s += ', first solved at epoch ' + d.se[k];
+    s += ', final loss ' + XS.fmt(d.fl[k]) + ', mean loss/loss\u2080 ' + XS.fmt(d.ml[k]);
+    return s + (f & 2 ? ' (converged)' : ' (not converged)');
+  }
+  function pointText(px) {
+    return V.x.name + ' ' + digits(px.x, px.sx) + ', ' + V.y.name + ' ' + digits(px.y, px.sy) +
+      ': ' + outcomeText(px.t.data, px.k) + (px.t.n < V.tile ? ' (coarse pass)' : '');
+  }
+
+  // ---- Commands that reproduce the view ----
+  function axisArg(a, f0, f1, n) {
+    var v0 = value(a, f0), v1 = value(a, f1), s = Math.abs(v1 - v0) / n;
+    return a.name + ':' + digits(v0, s / 10) + '..' + digits(v1, s / 10) + ':' + n + (a.log ? ':log' : '');
+  }
+  function viewCommand() {
+    var r = visibleRange(), p = plot();
+    var n = Math.min(2048, Math.round(Math.max(p.w, p.h) / 2) * 2);
+    var f = Math.pow(2, view.z) * 256 / Math.min(p.w, p.h);
+    var open = function (a) { return a.name + ':' + a.lo + '..' + a.hi + ':' + a.n + (a.log ? ':log' : ''); };
+    var sx = Math.abs(value(V.x, view.x + 1e-6) - value(V.x, view.x)) * 1e6 / (f * V.x.n);
+    var sy = Math.abs(value(V.y, view.y + 1e-6) - value(V.y, view.y)) * 1e6 / (f * V.y.n);
+    return '# the visible window, ' + n + ' pixels a side (your command line may need quotes):\n' +
+      'xorsweep map ' + V.flags + ' --x ' + axisArg(V.x, r.x0, r.x1, n) + ' --y ' +
+      axisArg(V.y, r.y0, r.y1, n) + ' -o view\n' +
+      '# or the opened map zoomed around the view\u2019s centre:\n' +
+      'xorsweep map ' + V.flags + ' --x ' + open(V.x) + ' --y ' + open(V.y) + ' --zoom ' +
+      digits(value(V.x, view.x), sx / 10) + ',' + digits(value(V.y, view.y), sy / 10) + ',' +
+      Number(Math.max(1, f).toPrecision(4)) + ' -o zoomed';
+  }
+
+  // ---- The hash holds the view ----
+  function saveHash() {
+    var h = '#x=' + view.x + '&y=' + view.y + '&z=' + Number(view.z.toFixed(3)) +
+      '&m=' + V.colourings[colouring].name;
+    if (location.hash !== h) history.replaceState(null, '', h);
+    document.getElementById('view-command').textContent = viewCommand();
+  }
+  function loadHash() {
+    var h = {};
+    location.hash.slice(1).split('&').forEach(function (kv) {
+      var p = kv.split('='); h[p[0]] = decodeURIComponent(p[1] || '');
+    });
+    var x = Number(h.x), y = Number(h.y), z = Number(h.z);
+    if (h.x && isFinite(x) && isFinite(y) && isFinite(z)) view = { x: x, y: y, z: clampZoom(z) };
+    else view = { x: 0.5, y: 0.5, z: wholeZoom() };
+    V.colourings.forEach(function (c, k) { if (c.name === h.m) colouring = k; });
+  }
+  function clampZoom(z) { return Math.max(wholeZoom() - 2, Math.min(V.max_zoom - 6, z)); }
+  function zoomAt(sx, sy, dz) {
+    var fx = fracX(sx), fy = fracY(sy);
+    view.z = clampZoom(view.z + dz);
+    view.x = fx - (fracX(sx) - view.x);
+    view.y = fy - (fracY(sy) - view.y);
+    schedule();
+  }
+
+  function showNotes() {
+    var text = Object.keys(notes).map(function (k) { return notes[k]; }).filter(Boolean).join(' ');
+    noteEl.textContent = text; noteEl.hidden = !text;
+  }
+
+  // The page's state for tests and the console, set once view.json is in.
+  var hooks = {
+    view: function () { return { x: view.x, y: view.y, z: view.z, level: level() }; },
+    setView: function (x, y, z) { view = { x: x, y: y, z: clampZoom(z) }; schedule(); },
+    firstView: function () { return firstView; },
+    // Counts of the visible tiles at each size that are trained.
+    loaded: function () {
+      var vis = visibleTiles(), count = function (n) {
+        return vis.filter(function (v) { return record(v.L, v.tx, v.ty, n).state === 'done'; }).length;
+      };
+      return { visible: vis.length, fine: count(V.tile), coarse: count(V.coarse), inFlight: inFlight };
+    },
+    // A trained tile's numbers, as the page decoded them (null until it is trained).
+    tile: function (L, tx, ty, n) {
+      var t = tiles.get(L + '/' + tx + '/' + ty + '/' + n);
+      if (!t || t.state !== 'done') return null;
+      var plain = function (a) { return Array.from(a, function (v) { return isNaN(v) ? null : v; }); };
+      return { fl: plain(t.data.fl), ml: plain(t.data.ml), se: plain(t.data.se), fg: Array.from(t.data.fg) };
+    },
+    pixelAt: pixelAt,
+    zoomAt: zoomAt,
+    openAt: function (sx, sy) { var px = pixelAt(sx, sy); if (px) XS.openNet(px); return px; }
+  };
+  XS.serve = { get V() { return V; }, pointText: pointText, digits: digits };
+
+  // ---- Start ----
+  fetch('/view.json').then(function (r) { return r.json(); }).then(function (v) {
+    V = v;
+    DEEPEST = V.max_zoom;
+    document.getElementById('trainer').textContent = V.x.desc + ' \u00d7 ' + V.y.desc + '; ' +
+      V.trainer + '; ' + V.epochs + ' epochs per net (' + V.precision + ')';
+    var sel = document.getElementById('measure');
+    V.colourings.forEach(function (c, k) {
+      var o = document.createElement('option');
+      o.value = k; o.textContent = c.name === 'default' ? 'solved epoch / final loss' : c.name;
+      sel.appendChild(o);
+    });
+    loadHash();
+    window.xorsweepServe = hooks;
+    sel.value = colouring;
+    sel.addEventListener('change', function () { colouring = Number(sel.value); drawBars(); schedule(); });
+    document.getElementById('reset').addEventListener('click', function () {
+      view = { x: 0.5, y: 0.5, z: wholeZoom() }; schedule();
+    });
+    window.addEventListener('resize', function () { drawBars(); schedule(); });
+    window.addEventListener('hashchange', function () { loadHash(); drawBars(); schedule(); });
+    XS.servePointer(canvas, { fracX: fracX, fracY: fracY, ppw: ppw, zoomAt: zoomAt,
+      pan: function (dx, dy) { view.x -= dx / ppw(); view.y += dy / ppw(); schedule(); },
+      hover: function (sx, sy) {
+        var px = pixelAt(sx, sy);
+        readout.textContent = px ? pointText(px) : 'no trained tile under the pointer yet';
+      },
+      click: function (sx, sy) { var px = pixelAt(sx, sy); if (px) XS.openNet(px); } });
+    drawBars();
+    schedule();
+  });
+})();

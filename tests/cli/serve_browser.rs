@@ -1,0 +1,196 @@
+//! `xorsweep serve`'s page in a real browser: headless Chromium (driven as in report_browser.rs)
+//! opens the page at a phone's width (420 px) and a laptop's (1300 px), waits for the first
+//! view's tiles, checks that the page decoded a tile into the same numbers the server sends
+//! (and the server's are `xorsweep map`'s: serve.rs), pans by dragging, zooms with the wheel,
+//! clicks a pixel and sees its net replayed, with every text at least 11 px, no sideways
+//! scrolling and no script error. Every wait polls the page's own state against a deadline.
+//!
+//! Without Chromium the test fails when $CI is set, and otherwise passes with a loud notice.
+//! Set $XORSWEEP_SCREENSHOTS to a folder to keep a screenshot of each width.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::report_browser::{Browser, Page, find_chromium};
+use crate::serve::Server;
+
+/// The longest the page may take to show its tiles (a debug build, a busy machine).
+const TILES: Duration = Duration::from_secs(120);
+
+fn wait(p: &mut Page, expr: &str, what: &str) {
+    let deadline = Instant::now() + TILES;
+    while !p.eval_bool(expr) {
+        assert!(Instant::now() < deadline, "{what}: not within {TILES:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn all_tiles(p: &mut Page, what: &str) {
+    wait(
+        p,
+        "(function(){var l = window.xorsweepServe && xorsweepServe.loaded && xorsweepServe.loaded(); return !!l && l.visible > 0 && l.fine === l.visible;})()",
+        what,
+    );
+}
+
+fn mouse(p: &mut Page, kind: &str, x: f64, y: f64, extra: Value) {
+    let mut params = json!({ "type": kind, "x": x, "y": y, "button": "left", "clickCount": 1 });
+    if kind == "mouseMoved" {
+        params["buttons"] = json!(1);
+    }
+    for (k, v) in extra.as_object().unwrap() {
+        params[k] = v.clone();
+    }
+    p.cmd("Input.dispatchMouseEvent", params);
+}
+
+/// Where the map's canvas is: its left, top, width, height.
+fn canvas(p: &mut Page) -> (f64, f64, f64, f64) {
+    let r = p.eval("(function(){var r = document.getElementById('map').getBoundingClientRect(); return [r.left, r.top, r.width, r.height];})()");
+    let f = |k: usize| r[k].as_f64().unwrap();
+    (f(0), f(1), f(2), f(3))
+}
+
+fn check_width(p: &mut Page, server: &Server) {
+    let w = p.width;
+    all_tiles(p, &format!("{w} px: the first view's tiles"));
+    let first = p.eval("xorsweepServe.firstView()").as_f64().unwrap();
+    eprintln!("serve page at {w} px: first view complete {first:.2} s after the script started");
+    // The page's decoded tile is the server's bytes.
+    let view = p.eval("xorsweepServe.view()");
+    let level = view["level"].as_u64().unwrap();
+    let got = p.eval(&format!("xorsweepServe.tile({level}, 0, 0, 256)"));
+    assert!(
+        !got.is_null(),
+        "{w} px: tile {level}/0/0 at 256² is in view"
+    );
+    let sent = server.get(&format!("/tile?z={level}&tx=0&ty=0&n=256"));
+    assert_eq!(sent.status, 200);
+    let n2 = 256 * 256;
+    let fl = got["fl"].as_array().unwrap();
+    assert_eq!(fl.len(), n2);
+    for (k, v) in fl.iter().enumerate() {
+        let want = f32::from_le_bytes(sent.body[4 * k..4 * k + 4].try_into().unwrap());
+        let v = v.as_f64().map_or(f32::NAN, |x| x as f32);
+        let same = v.to_bits() == want.to_bits() || (v.is_nan() && want.is_nan());
+        assert!(
+            same,
+            "{w} px: pixel {k}: the page has {v}, the server sent {want}"
+        );
+    }
+    // Legible and no sideways scrolling.
+    assert!(
+        p.eval_bool("document.documentElement.scrollWidth <= window.innerWidth"),
+        "{w} px: scrolls sideways"
+    );
+    let small = p.eval("Array.from(document.querySelectorAll('body *')).filter(function(e){return e.childNodes.length && Array.from(e.childNodes).some(function(n){return n.nodeType === 3 && n.textContent.trim();}) && parseFloat(getComputedStyle(e).fontSize) < 11;}).map(function(e){return e.tagName + ' ' + e.textContent.slice(0, 30);})");
+    assert_eq!(small, json!([]), "{w} px: texts under 11 px");
+    assert!(
+        p.eval_bool("/12px/.test(document.getElementById('map').getContext('2d').font)"),
+        "{w} px: canvas font"
+    );
+
+    // Drag 120 px to the left: the centre moves right by 120 px of the map.
+    let (left, top, cw, ch) = canvas(p);
+    let (cx, cy) = (left + cw / 2.0, top + ch / 2.0);
+    let before = p.eval("xorsweepServe.view()");
+    mouse(p, "mousePressed", cx, cy, json!({}));
+    mouse(p, "mouseMoved", cx - 60.0, cy, json!({}));
+    mouse(p, "mouseMoved", cx - 120.0, cy, json!({}));
+    mouse(p, "mouseReleased", cx - 120.0, cy, json!({}));
+    let after = p.eval("xorsweepServe.view()");
+    let ppw = 256.0 * 2f64.powf(before["z"].as_f64().unwrap());
+    let moved = after["x"].as_f64().unwrap() - before["x"].as_f64().unwrap();
+    assert!(
+        (moved - 120.0 / ppw).abs() < 1e-9,
+        "{w} px: drag moved the view {moved}, not {}",
+        120.0 / ppw
+    );
+    assert!(
+        p.eval_bool("/z=/.test(location.hash)"),
+        "{w} px: the hash holds the view"
+    );
+    // The wheel zooms in around the pointer: 400 units up is one level deeper.
+    mouse(
+        p,
+        "mouseWheel",
+        cx,
+        cy,
+        json!({ "deltaX": 0, "deltaY": -400, "button": "none" }),
+    );
+    let zoomed = p.eval("xorsweepServe.view()");
+    let dz = zoomed["z"].as_f64().unwrap() - after["z"].as_f64().unwrap();
+    assert!((dz - 1.0).abs() < 1e-9, "{w} px: wheel zoomed by {dz}");
+    all_tiles(p, &format!("{w} px: the zoomed view's tiles"));
+
+    // A click opens the net under it and replays it.
+    mouse(p, "mousePressed", cx + 10.0, cy + 10.0, json!({}));
+    mouse(p, "mouseReleased", cx + 10.0, cy + 10.0, json!({}));
+    wait(
+        p,
+        "!!xorsweepServe.lastNet",
+        &format!("{w} px: the clicked net"),
+    );
+    let net = p.eval("xorsweepServe.lastNet");
+    assert!(!net["replay"].is_null(), "{w} px: replayed");
+    let text = p.eval("document.getElementById('net-outcome').textContent");
+    assert!(
+        text.as_str().unwrap().contains("Replayed here"),
+        "{w} px: {text}"
+    );
+    let cmd = p.eval("document.getElementById('net-command').textContent");
+    assert!(
+        cmd.as_str().unwrap().starts_with("xorsweep map --epochs"),
+        "{w} px: {cmd}"
+    );
+    let view_cmd = p.eval("document.getElementById('view-command').textContent");
+    assert!(
+        view_cmd.as_str().unwrap().contains("--zoom"),
+        "{w} px: {view_cmd}"
+    );
+}
+
+/// The viewport as a PNG file.
+fn screenshot(p: &mut Page, path: &std::path::Path) {
+    use base64::Engine;
+    let r = p.cmd("Page.captureScreenshot", json!({ "format": "png" }));
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(r["data"].as_str().unwrap())
+        .unwrap();
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, png).unwrap();
+}
+
+#[test]
+fn the_serve_page_pans_zooms_and_opens_a_net_in_headless_chromium() {
+    let Some(chromium) = find_chromium() else {
+        if std::env::var_os("CI").is_some() {
+            panic!("Chromium not found; CI must install it: apt-get install -y chromium");
+        }
+        eprintln!(
+            "\n\n************************************************************\n\
+             SKIPPED serve_browser: no Chromium (set $XORSWEEP_CHROMIUM or\n\
+             apt-get install -y chromium). With $CI set this is a failure.\n\
+             ************************************************************\n"
+        );
+        return;
+    };
+    let server = Server::start(&["--epochs", "300"]);
+    let mut browser = Browser::start(&chromium);
+    let shots = std::env::var_os("XORSWEEP_SCREENSHOTS").map(PathBuf::from);
+    for width in [420, 1300] {
+        let url = format!("http://{}/", server.addr);
+        let mut page = Page::open(&mut browser, &url, width, true);
+        check_width(&mut page, &server);
+        if let Some(d) = &shots {
+            screenshot(&mut page, &d.join(format!("serve_{width}.png")));
+        }
+    }
+    assert!(
+        browser.errors.is_empty(),
+        "script errors: {:?}",
+        browser.errors
+    );
+}
