@@ -549,7 +549,7 @@ fn chart_of(
     info: &FrameInfo,
     colours: &[plotters::style::RGBColor],
     title: String,
-) -> anyhow::Result<(Vec<u8>, chart::Placement)> {
+) -> anyhow::Result<Vec<u8>> {
     chart::chart_png(&chart::MapChart {
         title,
         subtitle: subtitle(f, info),
@@ -627,7 +627,7 @@ fn render(
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let first = &frames[0];
     let colours = draw::colours(&first.pixels, spec.measure, spec.epochs);
-    let (map_png, _) = chart_of(spec, first, &infos[0], &colours, title(spec))?;
+    let map_png = chart_of(spec, first, &infos[0], &colours, title(spec))?;
     files.push(("map.png".into(), map_png));
     files.push(("map-raw.png".into(), chart::raw_png(nx, ny, &colours)?));
     drop(colours);
@@ -643,7 +643,7 @@ fn render(
             .map(|f| draw::colours(&f.pixels, spec.measure, spec.epochs))
             .collect();
         for (k, ((f, info), c)) in frames.iter().zip(infos).zip(&frame_colours).enumerate() {
-            let (png, _) = chart_of(
+            let png = chart_of(
                 spec,
                 f,
                 info,

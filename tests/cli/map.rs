@@ -721,7 +721,7 @@ fn boundary_chaos_tells_structure_from_rounding_and_flags_collapsed_axes() {
     // The terminal says so.
     let o = xorsweep()
         .args(["map", "--epochs", "300", "--precision", "f32"])
-        .args(&paper)
+        .args(paper)
         .args([
             "--x",
             "lr-hidden:0.26386334761542657..0.2638633719181401:20:log",

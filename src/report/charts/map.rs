@@ -14,17 +14,6 @@ use super::{
     Area, Backend, Bar, anchored, bar_width, colour, colour_bar, heading, png, text, text_at,
 };
 
-/// Where map.png put its grid, in the image's pixels: what map.html needs to find a net under
-/// the pointer.
-#[derive(Clone, Copy, Debug, serde::Serialize)]
-pub struct Placement {
-    /// The grid: left, top, width, height.
-    pub grid: [u32; 4],
-    /// The zoom box's white rectangle (left, top, right, bottom; its black border one pixel
-    /// outside), if one is drawn.
-    pub outline: Option<[i32; 4]>,
-}
-
 /// A rectangle inside a grid as fractions of its width and height: [x0, x1, y0, y1], y up.
 pub type Inset = [f64; 4];
 
@@ -88,10 +77,10 @@ fn outline<DB: Backend>(
     Ok(())
 }
 
-/// map.png and where its grid lies. The canvas is sized so that the plotting area is exactly
+/// map.png. The canvas is sized so that the plotting area is exactly
 /// `k·nx` × `k·ny` pixels, `k` the smallest whole factor that makes it at least 480 pixels
 /// across (1 for large maps).
-pub fn chart_png(c: &MapChart) -> anyhow::Result<(Vec<u8>, Placement)> {
+pub fn chart_png(c: &MapChart) -> anyhow::Result<Vec<u8>> {
     anyhow::ensure!(
         super::fonts_registered(),
         "the embedded DejaVu Sans font does not load"
@@ -109,10 +98,6 @@ pub fn chart_png(c: &MapChart) -> anyhow::Result<(Vec<u8>, Placement)> {
         // extreme aspect ratio still gets a chart.
         let last = attempt == 2;
         let got = Cell::new((0u32, 0u32));
-        let placed = Cell::new(Placement {
-            grid: [0; 4],
-            outline: None,
-        });
         let bytes = png(canvas.0, canvas.1, |root| {
             let area = heading(root, &c.title, &c.subtitle)?;
             let (w, _) = area.dim_in_pixel();
@@ -127,12 +112,6 @@ pub fn chart_png(c: &MapChart) -> anyhow::Result<(Vec<u8>, Placement)> {
             if (pw, ph) != want && !last {
                 return Ok(());
             }
-            placed.set(Placement {
-                grid: [cols.start as u32, rows.start as u32, pw, ph],
-                outline: c
-                    .inset
-                    .map(|i| outline_rect((cols.start, rows.start), (pw, ph), i)),
-            });
             let base = main.get_base_pixel();
             for py in 0..ph {
                 let j = ny - 1 - (py as usize * ny / ph as usize).min(ny - 1);
@@ -159,7 +138,7 @@ pub fn chart_png(c: &MapChart) -> anyhow::Result<(Vec<u8>, Placement)> {
         })?;
         let (pw, ph) = got.get();
         if (pw, ph) == want || last {
-            return Ok((bytes, placed.get()));
+            return Ok(bytes);
         }
         canvas = (
             (canvas.0 as i64 + want.0 as i64 - pw as i64).max(200) as u32,
