@@ -16,6 +16,7 @@ mod last_phase;
 mod lesson_in_every_lane;
 mod man_completions_dry_run;
 mod map;
+mod map_browser;
 mod outdir_safety;
 mod parsers_prop;
 mod plot_cli;

@@ -32,7 +32,28 @@ const CHARTS: usize = 6;
 /// The longest any one step (browser start, page load, one reply) may take.
 const STEP: Duration = Duration::from_secs(30);
 
-pub(crate) fn find_chromium() -> Option<PathBuf> {
+/// Chromium for a browser test named `test`, or None after saying loudly that the test is
+/// skipped; under CI (with $CI set) a missing Chromium fails the test instead.
+pub(crate) fn chromium_or_skip(test: &str) -> Option<PathBuf> {
+    let found = find_chromium();
+    if found.is_none() {
+        if std::env::var_os("CI").is_some() {
+            panic!(
+                "Chromium not found (looked at $XORSWEEP_CHROMIUM, /usr/bin/chromium and PATH); \
+                 CI must install it: apt-get install -y chromium"
+            );
+        }
+        eprintln!(
+            "\n\n************************************************************\n\
+             SKIPPED {test}: no Chromium (set $XORSWEEP_CHROMIUM or\n\
+             apt-get install -y chromium). With $CI set this is a failure.\n\
+             ************************************************************\n"
+        );
+    }
+    found
+}
+
+fn find_chromium() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("XORSWEEP_CHROMIUM") {
         return Some(PathBuf::from(p));
     }
@@ -669,19 +690,7 @@ fn check_formats_match_format_rs(p: &mut Page) {
 
 #[test]
 fn report_works_in_headless_chromium_at_phone_and_laptop_width() {
-    let Some(chromium) = find_chromium() else {
-        if std::env::var_os("CI").is_some() {
-            panic!(
-                "Chromium not found (looked at $XORSWEEP_CHROMIUM, /usr/bin/chromium and PATH); \
-                 CI must install it: apt-get install -y chromium"
-            );
-        }
-        eprintln!(
-            "\n\n************************************************************\n\
-             SKIPPED report_browser: no Chromium (set $XORSWEEP_CHROMIUM or\n\
-             apt-get install -y chromium). With $CI set this is a failure.\n\
-             ************************************************************\n"
-        );
+    let Some(chromium) = chromium_or_skip("report_browser") else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();

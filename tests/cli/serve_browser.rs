@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::report_browser::{Browser, Page, find_chromium};
+use crate::report_browser::{Browser, Page, chromium_or_skip};
 use crate::serve::Server;
 
 /// The longest the page may take to show its tiles (a debug build, a busy machine).
@@ -165,16 +165,7 @@ fn screenshot(p: &mut Page, path: &std::path::Path) {
 
 #[test]
 fn the_serve_page_pans_zooms_and_opens_a_net_in_headless_chromium() {
-    let Some(chromium) = find_chromium() else {
-        if std::env::var_os("CI").is_some() {
-            panic!("Chromium not found; CI must install it: apt-get install -y chromium");
-        }
-        eprintln!(
-            "\n\n************************************************************\n\
-             SKIPPED serve_browser: no Chromium (set $XORSWEEP_CHROMIUM or\n\
-             apt-get install -y chromium). With $CI set this is a failure.\n\
-             ************************************************************\n"
-        );
+    let Some(chromium) = chromium_or_skip("serve_browser") else {
         return;
     };
     let server = Server::start(&["--epochs", "300"]);
