@@ -626,11 +626,13 @@ fn render(
     let toml = config.to_toml();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let first = &frames[0];
-    let colours = draw::colours(&first.pixels, spec.measure, spec.epochs);
-    let map_png = chart_of(spec, first, &infos[0], &colours, title(spec))?;
+    let colours: Vec<_> = frames
+        .iter()
+        .map(|f| draw::colours(&f.pixels, spec.measure, spec.epochs))
+        .collect();
+    let map_png = chart_of(spec, first, &infos[0], &colours[0], title(spec))?;
     files.push(("map.png".into(), map_png));
-    files.push(("map-raw.png".into(), chart::raw_png(nx, ny, &colours)?));
-    drop(colours);
+    files.push(("map-raw.png".into(), chart::raw_png(nx, ny, &colours[0])?));
     files.extend(output::npy_files(&first.pixels, nx, ny));
     if spec.csv {
         let xs: Vec<f64> = (0..spec.x.n).map(|i| spec.x.value(i)).collect();
@@ -638,59 +640,74 @@ fn render(
         files.push(("map.csv".into(), output::csv(&first.pixels, &xs, &ys)));
     }
     if spec.zoom_sequence > 1 {
-        let frame_colours: Vec<_> = frames
-            .iter()
-            .map(|f| draw::colours(&f.pixels, spec.measure, spec.epochs))
-            .collect();
-        for (k, ((f, info), c)) in frames.iter().zip(infos).zip(&frame_colours).enumerate() {
-            let png = chart_of(
-                spec,
-                f,
-                info,
-                c,
-                format!("{} — frame {}", title(&f.spec), k + 1),
-            )?;
-            files.push((format!("frames/frame-{:02}.png", k + 1), png));
-        }
-        let thumbs: Vec<chart::Frame> = frames
-            .iter()
-            .zip(infos)
-            .zip(&frame_colours)
-            .map(|((f, info), c)| chart::Frame {
-                nx: f.spec.x.n as usize,
-                ny: f.spec.y.n as usize,
-                colours: c,
-                label: vec![
-                    format!(
-                        "frame {}: zoom {}×, {}",
-                        info.frame,
-                        tick_label(f.zoom),
-                        info.boundary_chaos_text()
-                    ),
-                    format!("{}: {}", f.spec.x.kind, range_text(&f.spec.x)),
-                    format!("{}: {}", f.spec.y.kind, range_text(&f.spec.y)),
-                    info.dimension_text(),
-                ],
-                inset: f
-                    .next
-                    .map(|(_, x, y)| draw::inset((&f.spec.x, &f.spec.y), &x, &y)),
-            })
-            .collect();
-        let png = chart::contact_sheet(
-            &format!("Zooming into the boundary: {}", title(spec)),
-            &format!(
-                "each frame {}× deeper around a calm, intricate stretch of boundary near the centre of the one before (white box); chaotic = share of pixels whose verdict flips when both axis values move one ulp up; {}",
-                tick_label(spec.zoom_factor),
-                note.unwrap_or("coordinates and box-counting dimension under each")
-            ),
-            &thumbs,
-        )?;
-        files.push(("frames/contact-sheet.png".into(), png));
+        files.extend(sequence_files(spec, frames, infos, &colours, note)?);
     }
+    let html = page_html(spec, frames, infos, &colours, &toml)?;
+    files.push(("map.html".into(), html));
+    files.push(("map.toml".into(), toml.into_bytes()));
+    Ok(files)
+}
+
+/// A zoom sequence's frames/: each frame's chart and the contact sheet.
+fn sequence_files(
+    spec: &MapSpec,
+    frames: &[Frame],
+    infos: &[FrameInfo],
+    colours: &[Vec<plotters::style::RGBColor>],
+    note: Option<&str>,
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let mut files = Vec::new();
+    for (k, ((f, info), c)) in frames.iter().zip(infos).zip(colours).enumerate() {
+        let heading = format!("{} — frame {}", title(&f.spec), k + 1);
+        let png = chart_of(spec, f, info, c, heading)?;
+        files.push((format!("{}/frame-{:02}.png", output::FRAMES, k + 1), png));
+    }
+    let thumbs: Vec<chart::Frame> = frames
+        .iter()
+        .zip(infos)
+        .zip(colours)
+        .map(|((f, info), c)| chart::Frame {
+            nx: f.spec.x.n as usize,
+            ny: f.spec.y.n as usize,
+            colours: c,
+            label: vec![
+                format!("frame {}: zoom {}×", info.frame, tick_label(f.zoom)),
+                info.boundary_chaos_text(),
+                format!("{}: {}", f.spec.x.kind, range_text(&f.spec.x)),
+                format!("{}: {}", f.spec.y.kind, range_text(&f.spec.y)),
+                info.dimension_text(),
+            ],
+            inset: f
+                .next
+                .map(|(_, x, y)| draw::inset((&f.spec.x, &f.spec.y), &x, &y)),
+        })
+        .collect();
+    let png = chart::contact_sheet(
+        &format!("Zooming into the boundary: {}", title(spec)),
+        &format!(
+            "each frame {}× deeper around a calm, intricate stretch of boundary near the centre of the one before (white box); boundary chaos = share of boundary pixels whose verdict flips under a one-ulp nudge, against half a pixel; {}",
+            tick_label(spec.zoom_factor),
+            note.unwrap_or("coordinates and box-counting dimension under each")
+        ),
+        &thumbs,
+    )?;
+    files.push((format!("{}/contact-sheet.png", output::FRAMES), png));
+    Ok(files)
+}
+
+/// map.html: every frame, the table of their measures, map.toml.
+fn page_html(
+    spec: &MapSpec,
+    frames: &[Frame],
+    infos: &[FrameInfo],
+    colours: &[Vec<plotters::style::RGBColor>],
+    toml: &str,
+) -> anyhow::Result<Vec<u8>> {
+    let sequence = frames.len() > 1;
     let rows: Vec<page::FrameRow> = infos
         .iter()
         .map(|i| page::FrameRow {
-            name: if infos.len() > 1 {
+            name: if sequence {
                 format!("frame {}", i.frame)
             } else {
                 "map".into()
@@ -707,19 +724,18 @@ fn render(
             dimension: i.dimension_text(),
         })
         .collect();
-    let raw: Vec<Vec<u8>> = std::iter::once(Ok(files[1].1.clone()))
-        .chain(frames[1..].iter().map(|f| {
-            let c = draw::colours(&f.pixels, spec.measure, spec.epochs);
-            chart::raw_png(f.spec.x.n as usize, f.spec.y.n as usize, &c)
-        }))
+    let raw: Vec<Vec<u8>> = frames
+        .iter()
+        .zip(colours)
+        .map(|(f, c)| chart::raw_png(f.spec.x.n as usize, f.spec.y.n as usize, c))
         .collect::<anyhow::Result<_>>()?;
     let views = frames
         .iter()
+        .zip(infos)
         .zip(&raw)
-        .enumerate()
-        .map(|(k, (f, raw_png))| page::FrameIn {
-            heading: if frames.len() > 1 {
-                format!("Frame {} (zoom {}×)", k + 1, tick_label(f.zoom))
+        .map(|((f, info), raw_png)| page::FrameIn {
+            heading: if sequence {
+                format!("Frame {} (zoom {}×)", info.frame, tick_label(f.zoom))
             } else {
                 String::new()
             },
@@ -730,20 +746,17 @@ fn render(
             inset: f
                 .next
                 .map(|(_, x, y)| draw::inset((&f.spec.x, &f.spec.y), &x, &y)),
-            depth: f.zoom / first.zoom,
+            depth: f.zoom / frames[0].zoom,
         })
         .collect();
-    let html = page::html(page::PageIn {
+    page::html(page::PageIn {
         title: &title(spec),
         verdict: spec.verdict().name(),
         frames: views,
         rows: &rows,
-        toml: &toml,
+        toml,
         zoom_factor: spec.zoom_factor,
-    })?;
-    files.push(("map.html".into(), html));
-    files.push(("map.toml".into(), toml.into_bytes()));
-    Ok(files)
+    })
 }
 
 fn interrupted(
