@@ -230,7 +230,7 @@ impl BoundaryChaos {
             .collect();
         let [axes, weights, half_pixel] =
             std::array::from_fn(|m| Flips::count(Nudge::ALL[m], &flipped[m]));
-        let ulp = axes.share.max(weights.share);
+        let ulp = axes.share.max(weights.share); // as [`Self::ulp`] picks
         let rounding_ratio = if ulp == 0.0 {
             0.0
         } else {
@@ -247,6 +247,15 @@ impl BoundaryChaos {
             weights,
             half_pixel,
             rounding_ratio,
+        }
+    }
+
+    /// The one-ulp nudge that flips more boundary pixels (the axes' on a tie).
+    pub fn ulp(&self) -> &Flips {
+        if self.axes.share >= self.weights.share {
+            &self.axes
+        } else {
+            &self.weights
         }
     }
 

@@ -208,17 +208,29 @@ impl FrameInfo {
         }
     }
 
+    /// "one ulp flips 1.2 % (0.8–1.9), ½ pixel 41.0 %": the boundary chaos under a thumbnail.
+    pub fn boundary_chaos_short(&self) -> String {
+        let b = &self.boundary_chaos;
+        if b.sampled == 0 {
+            return "no boundary".into();
+        }
+        let ulp = b.ulp();
+        format!(
+            "one ulp flips {} ({}–{}), ½ pixel {}",
+            percent(ulp.share),
+            crate::format::fixed(100.0 * ulp.wilson.0, 1),
+            crate::format::fixed(100.0 * ulp.wilson.1, 1),
+            percent(b.half_pixel.share)
+        )
+    }
+
     /// "boundary chaos 1.2 % (0.8–1.9 %) vs 41.0 % (…) for half a pixel".
     pub fn boundary_chaos_text(&self) -> String {
         let b = &self.boundary_chaos;
         if b.sampled == 0 {
             return "no boundary".into();
         }
-        let ulp = if b.axes.share >= b.weights.share {
-            &b.axes
-        } else {
-            &b.weights
-        };
+        let ulp = b.ulp();
         format!(
             "boundary chaos {} vs {} for half a pixel",
             ulp.text(),
@@ -495,7 +507,7 @@ fn next_frame(frame: &mut Frame, mask: &[bool], k: usize) -> Result<(MapSpec, f6
     if frame.rounding_dominated() && !target.calm {
         return Err(format!(
             "zoom sequence stopped after frame {k}: rounding dominates its boundary ({}) and no stretch of it is calm (the calmest flips {} under a one-ulp nudge)",
-            frame.boundary.axes.text(),
+            frame.boundary.ulp().text(),
             percent(target.chaos)
         ));
     }
@@ -672,7 +684,7 @@ fn sequence_files(
             colours: c,
             label: vec![
                 format!("frame {}: zoom {}×", info.frame, tick_label(f.zoom)),
-                info.boundary_chaos_text(),
+                info.boundary_chaos_short(),
                 format!("{}: {}", f.spec.x.kind, range_text(&f.spec.x)),
                 format!("{}: {}", f.spec.y.kind, range_text(&f.spec.y)),
                 info.dimension_text(),
