@@ -147,9 +147,9 @@ pub fn serve(
     let bound = server.server_addr().to_ip().unwrap_or(addr);
     ready(&format!("http://{bound}/"));
     let server = Arc::new(server);
-    // Handlers block in `recv` (tiny_http 0.12's `recv_timeout` can leave a request in its
-    // queue unclaimed: a page's script then waited half a minute), and are woken with
-    // `unblock` once a signal comes.
+    // Handlers block in `recv`, and are woken with `unblock` once a signal comes. (A page's
+    // script that waited half a minute was tiny_http's connection pool, not `recv_timeout`:
+    // vendor/tiny_http/PATCHED.md.)
     let handlers: Vec<_> = (0..HANDLERS)
         .map(|_| {
             let (server, state) = (server.clone(), state.clone());
