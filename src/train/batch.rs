@@ -95,8 +95,8 @@ fn activate<V: Lane, K: Kind>(z: V) -> V {
     match K::OPTIONS.activation {
         Activation::Sigmoid => z.sigmoid(),
         Activation::Tanh => z.tanh(),
-        // max(z, 0) as the reference's f64::max: NaN gives 0.
-        Activation::Relu => V::select(z.gt(zero), z, zero),
+        // As the reference: z where z > 0 or NaN (a NaN net stays NaN), else +0.
+        Activation::Relu => V::select(z.gt(zero) | z.is_nan(), z, zero),
         Activation::Identity => z,
     }
 }
@@ -162,12 +162,14 @@ fn z_case<V: Lane>(w1: V, w2: V, b: V, c: usize) -> V {
     }
 }
 
-/// One forward pass over the four cases: pre-activations, activations and outputs.
+/// One forward pass over the four cases: pre-activations, activations and outputs (`zo` the
+/// output unit's pre-activation, out = g(zo)).
 struct Pass<V> {
     z1: [V; 4],
     z2: [V; 4],
     h1: [V; 4],
     h2: [V; 4],
+    zo: [V; 4],
     out: [V; 4],
 }
 
@@ -189,13 +191,14 @@ fn forward<V: Lane, K: Kind>(p: &State<V>) -> Pass<V> {
     let z2 = std::array::from_fn(|k| z_case(w21, w22, b2, k));
     let h1 = z1.map(activate::<V, K>);
     let h2 = z2.map(activate::<V, K>);
-    let out = std::array::from_fn(|k| output::<V, K>(v1 * h1[k] + v2 * h2[k] + c));
+    let zo: [V; 4] = std::array::from_fn(|k| v1 * h1[k] + v2 * h2[k] + c);
     Pass {
         z1,
         z2,
         h1,
         h2,
-        out,
+        zo,
+        out: zo.map(output::<V, K>),
     }
 }
 
@@ -207,22 +210,21 @@ fn errors<V: Lane>(out: &[V; 4]) -> [V; 4] {
 }
 
 /// The trainer's loss of a forward pass, summed in case order like the reference: mse, or bce
-/// −[ln(1−out₀₀) + ln out₀₁ + ln out₁₀ + ln(1−out₁₁)]/4 (0 − sum: the reference's +0 for a sum
-/// of zeros).
+/// −[ln(1−out₀₀) + ln out₀₁ + ln out₁₀ + ln(1−out₁₁)]/4 from the output's pre-activations, as
+/// the reference: −ln(1−σ(z)) = softplus(z), −ln σ(z) = softplus(−z) (every term > 0: no −0).
 #[inline(always)]
-fn loss<V: Lane, K: Kind>(out: &[V; 4]) -> V {
-    let four = V::splat(4.0);
+fn loss<V: Lane, K: Kind>(f: &Pass<V>) -> V {
     match K::OPTIONS.loss {
-        Loss::Mse => mse(&errors(out)),
+        Loss::Mse => mse(&errors(&f.out)),
         Loss::Bce => {
-            let one = V::splat(1.0);
-            let ln = [
-                (one - out[0]).ln(),
-                out[1].ln(),
-                out[2].ln(),
-                (one - out[3]).ln(),
+            let (zero, zo) = (V::splat(0.0), &f.zo);
+            let t = [
+                zo[0].softplus(),
+                (zero - zo[1]).softplus(),
+                (zero - zo[2]).softplus(),
+                zo[3].softplus(),
             ];
-            (V::splat(0.0) - (ln[0] + ln[1] + ln[2] + ln[3])) / four
+            (t[0] + t[1] + t[2] + t[3]) / V::splat(4.0)
         }
     }
 }
@@ -475,19 +477,19 @@ fn run_lanes<V: Lane, K: Kind, const STATEFUL: bool>(
             all_solved = solved.all();
         }
         if track_target {
-            let below = loss::<V, K>(&f.out).lt(target);
+            let below = loss::<V, K>(&f).lt(target);
             target_at = V::select(reached.and_not(below), e, target_at);
             reached = reached | below;
         }
         if let Some(&(slot, _)) = log_iter.peek().filter(|(_, at)| *at == epoch) {
-            loss_log[slot] = loss::<V, K>(&f.out);
+            loss_log[slot] = loss::<V, K>(&f);
             gap_log[slot] = hidden_gap(&p);
             log_iter.next();
         }
         if epoch == spec.epochs {
             return LaneResult {
                 params: p,
-                loss: loss::<V, K>(&f.out),
+                loss: loss::<V, K>(&f),
                 out: f.out,
                 solved_at,
                 target_at,
@@ -531,7 +533,7 @@ fn run_map_lanes<V: Lane, K: Kind, const STATEFUL: bool>(
     let mut epoch = 0u32;
     loop {
         let f = forward::<V, K>(&p);
-        let loss = loss::<V, K>(&f.out);
+        let loss = loss::<V, K>(&f);
         loss_sum = loss_sum + loss;
         if epoch == 0 {
             loss0 = loss;

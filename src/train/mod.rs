@@ -20,7 +20,9 @@ use std::fmt;
 /// The lanes' arithmetic, versioned: bumped whenever a change of the kernel changes results in
 /// their last bits (the reference's do not move). A sweep's chunks and manifest.json record it,
 /// so that `--resume` and `merge` refuse to mix chunks two versions trained. 1: the Taylor exp
-/// (to issue 27); 2: the table-driven exp of issue 28.
+/// (to issue 27); 2: the table-driven exp of issue 28. Not bumped by issue 24's relu(NaN) = NaN
+/// and bce from the pre-activation: they move no weight of any net, only the loss (and so the
+/// target epoch) of bce nets and the loss of relu nets gone NaN; the default trainer's bits stay.
 pub const KERNEL_VERSION: u32 = 2;
 
 /// Number of parameters of a 2-2-1 network.

@@ -8,5 +8,6 @@ mod common;
 mod exp;
 mod interleaved;
 mod per_layer;
+mod saturated;
 mod symmetry;
 mod vs_oracle;
