@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use super::spec::{AxisKind, AxisSpec, MapSpec, Verdict};
 use crate::sweep::plan::initial_params;
-use crate::train::{Hyper, Net, Options, Params, batch};
+use crate::train::{Hyper, Net, NetLo, Options, Params, Precision, batch};
 
 /// Pixels trained per task: small enough for an even spread and a smooth progress bar, large
 /// enough that a task's overhead is nothing next to its training.
@@ -78,26 +78,49 @@ impl Base {
 
     /// The net and rates at axis values (x, y).
     pub fn net(&self, axes: [(AxisKind, f64); 2]) -> (Params, Hyper) {
+        let (net, _) = self.net_dd(axes.map(|(kind, v)| (kind, v, 0.0)));
+        net
+    }
+
+    /// The net and rates at axis values (x, y) that are double-doubles (kind, v, δ): v + δ. The
+    /// f64 net of the v's (the same bits as [`Base::net`]'s), and the low parts its numbers get
+    /// from the δ's: each number is affine in each axis value, so the δ's move it by its
+    /// derivative times δ, carried beside it (δ·δ terms, below 2⁻²⁰⁰ relative, dropped).
+    pub fn net_dd(&self, axes: [(AxisKind, f64, f64); 2]) -> ((Params, Hyper), NetLo) {
         let mut axes = axes;
-        axes.sort_by_key(|(k, _)| k.order());
+        axes.sort_by_key(|(k, _, _)| k.order());
         let mut p = self.params;
         let mut rates = self.hyper;
-        for (kind, v) in axes {
+        let mut lo = NetLo::zero();
+        for (kind, v, dv) in axes {
             match kind {
-                AxisKind::Scale => p = Params(p.0.map(|w| w * v)),
+                AxisKind::Scale => {
+                    lo.init = Params(std::array::from_fn(|k| lo.init.0[k] * v + p.0[k] * dv));
+                    p = Params(p.0.map(|w| w * v));
+                }
                 AxisKind::Eps => {
                     let mut s = p;
                     for (k, (two, one)) in EPS_PARAMS.into_iter().zip([0, 1, 2, 6]).enumerate() {
                         s.0[two] = p.0[one] + v * self.direction[k];
+                        lo.init.0[two] = lo.init.0[one] + dv * self.direction[k];
                     }
                     p = s;
                 }
-                AxisKind::Weight(k) => p.0[k] += v,
-                AxisKind::Lr => (rates.lr_hidden, rates.lr_out) = (v, v),
-                AxisKind::Hyper(h) => rates.set(h, v),
+                AxisKind::Weight(k) => {
+                    p.0[k] += v;
+                    lo.init.0[k] += dv;
+                }
+                AxisKind::Lr => {
+                    (rates.lr_hidden, rates.lr_out) = (v, v);
+                    (lo.hyper.lr_hidden, lo.hyper.lr_out) = (dv, dv);
+                }
+                AxisKind::Hyper(h) => {
+                    rates.set(h, v);
+                    lo.hyper.set(h, dv);
+                }
             }
         }
-        (p, rates)
+        ((p, rates), lo)
     }
 
     /// The axis values of pixel `k` (row-major, row 0 = the lowest y).
@@ -113,13 +136,14 @@ impl Base {
     }
 }
 
-/// Train `n` nets, net `k` at the axis values `at(k)`, on the current rayon pool, ticking
-/// `progress` by nets and asking `stop` before each task of [`BLOCK`] nets: `None` if it said
-/// stop (a signal), so that a map ends within one task per thread.
+/// Train `n` nets, net `k` at the axis values `at(k)` (double-doubles v + δ, see
+/// [`Base::net_dd`]; δ = 0 but in a dd nudge), on the current rayon pool, ticking `progress` by
+/// nets and asking `stop` before each task of [`BLOCK`] nets: `None` if it said stop (a signal),
+/// so that a map ends within one task per thread.
 fn train(
     spec: &MapSpec,
     n: usize,
-    at: impl Fn(usize) -> [(AxisKind, f64); 2] + Sync,
+    at: impl Fn(usize) -> [(AxisKind, f64, f64); 2] + Sync,
     progress: &ProgressBar,
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Option<Vec<Pixel>> {
@@ -145,9 +169,11 @@ fn train(
                 return;
             }
             let first = b * BLOCK;
-            let nets: Vec<Net> = (first..first + out.len())
-                .map(|k| {
-                    let (init, hyper) = base.net(at(k));
+            let axes: Vec<_> = (first..first + out.len()).map(&at).collect();
+            let nets: Vec<Net> = axes
+                .iter()
+                .map(|&a| {
+                    let ((init, hyper), _) = base.net_dd(a);
                     Net {
                         init,
                         hyper,
@@ -155,7 +181,14 @@ fn train(
                     }
                 })
                 .collect();
-            let results = batch::train_map(spec.precision, &nets, spec.epochs);
+            // Low parts only where an axis value has one (a dd nudge): f64 and f32 maps, and
+            // dd frames, load exactly as they always have.
+            let results = if axes.iter().flatten().any(|&(_, _, dv)| dv != 0.0) {
+                let lows: Vec<NetLo> = axes.iter().map(|&a| base.net_dd(a).1).collect();
+                batch::train_map_dd(spec.precision, &nets, &lows, spec.epochs)
+            } else {
+                batch::train_map(spec.precision, &nets, spec.epochs)
+            };
             for (px, r) in out.iter_mut().zip(results) {
                 *px = Pixel {
                     final_loss: r.final_loss as f32,
@@ -185,16 +218,21 @@ pub fn compute_until(
     train(
         spec,
         spec.pixels(),
-        |k| Base::pixel_at(&spec.x, &spec.y, k),
+        |k| Base::pixel_at(&spec.x, &spec.y, k).map(|(kind, v)| (kind, v, 0.0)),
         progress,
         stop,
     )
 }
 
 /// The one-ulp nudge of the chaotic share: both axis values of a pixel replaced by the next
-/// f64 above them.
-pub fn nudged(at: [(AxisKind, f64); 2]) -> [(AxisKind, f64); 2] {
-    at.map(|(kind, v)| (kind, v.next_up()))
+/// value above them in the map's precision. In f64 (and f32, whose lanes round the f64 net)
+/// the next f64; in double-double v + δ with δ one dd-ulp, ulp(v)·2⁻⁵³ (2⁵³ times smaller: a
+/// one-f64-ulp nudge would be 2⁵³ dd roundings, not one).
+pub fn nudged(at: [(AxisKind, f64); 2], precision: Precision) -> [(AxisKind, f64, f64); 2] {
+    at.map(|(kind, v)| match precision {
+        Precision::Dd => (kind, v, (v.next_up() - v) * 2f64.powi(-53)),
+        Precision::F64 | Precision::F32 => (kind, v.next_up(), 0.0),
+    })
 }
 
 /// Train the pixels `sample` of `spec` again, each with its axis values [`nudged`]; `None` if
@@ -208,7 +246,7 @@ pub fn compute_nudged(
     train(
         spec,
         sample.len(),
-        |s| nudged(Base::pixel_at(&spec.x, &spec.y, sample[s])),
+        |s| nudged(Base::pixel_at(&spec.x, &spec.y, sample[s]), spec.precision),
         progress,
         stop,
     )
@@ -257,5 +295,55 @@ mod tests {
         ]);
         assert_eq!(w.0[8], base.params.0[8] + 0.5);
         assert_eq!(r, Hyper::rates(2.0, 7.0));
+    }
+
+    /// f64 and f32 nudge to the next f64; dd by one dd-ulp, ulp·2⁻⁵³, carried into the net as
+    /// low parts (derivative × δ) beside the very net the f64 axis values give.
+    #[test]
+    fn a_dd_nudge_is_one_dd_ulp_carried_as_low_parts() {
+        let spec = MapConfig {
+            init: "uniform:1".parse().unwrap(),
+            ..MapConfig::default()
+        }
+        .validate()
+        .unwrap();
+        let base = Base::new(&spec);
+        let at = [(AxisKind::Scale, 1.5), (AxisKind::Lr, 3.0)];
+        for precision in [Precision::F64, Precision::F32] {
+            let [(_, s, ds), (_, l, dl)] = nudged(at, precision);
+            assert_eq!(
+                (s, ds, l, dl),
+                (1.5f64.next_up(), 0.0, 3.0f64.next_up(), 0.0)
+            );
+        }
+        let dd = nudged(at, Precision::Dd);
+        let dd_ulp = |v: f64| (v.next_up() - v) * 2f64.powi(-53);
+        assert_eq!([dd[0].1, dd[0].2], [1.5, dd_ulp(1.5)]);
+        assert_eq!([dd[1].1, dd[1].2], [3.0, dd_ulp(3.0)]);
+        let (net, lo) = base.net_dd(dd);
+        assert_eq!(net, base.net(at));
+        for k in 0..9 {
+            assert_eq!(
+                lo.init.0[k],
+                base.params.0[k] * dd_ulp(1.5),
+                "d(w·s)/ds = w"
+            );
+        }
+        assert_eq!(
+            (lo.hyper.lr_hidden, lo.hyper.lr_out),
+            (dd_ulp(3.0), dd_ulp(3.0))
+        );
+        let eps = [
+            (AxisKind::Eps, 0.01, 1e-30),
+            (AxisKind::Weight(8), 0.5, 0.0),
+        ];
+        let (_, lo) = base.net_dd(eps);
+        for (k, two) in EPS_PARAMS.into_iter().enumerate() {
+            assert_eq!(
+                lo.init.0[two],
+                1e-30 * base.direction[k],
+                "d(w + ε·d)/dε = d"
+            );
+        }
     }
 }

@@ -96,8 +96,20 @@ pub trait Lane:
     fn splat(x: f64) -> Self;
     /// Load `WIDTH` values (converted to the lane's precision).
     fn load(src: &[f64]) -> Self;
-    /// Store `WIDTH` values, widened to f64.
+    /// Load `WIDTH` values given as double-doubles hi + lo (the dd nudge of a map, see
+    /// [`super::dd`]). Lanes of f64 or less keep hi: hi + lo rounds to hi when |lo| ≤ ½ ulp(hi).
+    #[inline(always)]
+    fn load_dd(hi: &[f64], _lo: &[f64]) -> Self {
+        Self::load(hi)
+    }
+    /// Store `WIDTH` values, widened to f64 (rounded to f64, for double-doubles).
     fn store(self, dst: &mut [f64]);
+    /// Store what [`Lane::store`] rounds away, hi + lo − round(hi + lo) for double-doubles; 0
+    /// for lanes of f64 or less, whose values are f64s.
+    #[inline(always)]
+    fn store_rest(self, dst: &mut [f64]) {
+        dst[..Self::WIDTH].fill(0.0);
+    }
     /// e^x, see the module docs for accuracy and range.
     fn exp(self) -> Self;
     /// e^(−x), with the negation folded into the range reduction (same accuracy as `exp`).

@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod dd;
 mod exp;
 mod interleaved;
 mod per_layer;

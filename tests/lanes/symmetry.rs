@@ -8,6 +8,7 @@ use crate::common::oracle::{NUDGE, nudged};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use wide::{f32x8, f32x16, f64x4, f64x8};
+use xorsweep::train::dd::Dd;
 use xorsweep::train::lane::Lane;
 use xorsweep::train::{Hyper, Net, Outcome, Params, Precision, TrainSpec, batch, reference};
 
@@ -79,6 +80,7 @@ fn exactly_symmetric_nets_stay_clones_under_every_trainer() {
     symmetric_nets_stay_clones_in::<f64x8>();
     symmetric_nets_stay_clones_in::<f32x8>();
     symmetric_nets_stay_clones_in::<f32x16>();
+    symmetric_nets_stay_clones_in::<Dd>();
 }
 
 /// The flag means exactly what it says, whoever trained the net.
