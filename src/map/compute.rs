@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use super::chaos::Nudge;
 use super::spec::{AxisKind, AxisSpec, MapSpec, Verdict};
 use crate::sweep::plan::initial_params;
-use crate::train::{Hyper, MapOutcome, Net, Options, Params, Precision, batch};
+use crate::train::{Hyper, MapOutcome, Net, NetLo, Options, Params, Precision, batch};
 
 /// Pixels trained per task: small enough for an even spread and a smooth progress bar, large
 /// enough that a task's overhead is nothing next to its training.
@@ -91,26 +91,49 @@ impl Base {
 
     /// The net and rates at axis values (x, y).
     pub fn net(&self, axes: [(AxisKind, f64); 2]) -> (Params, Hyper) {
+        let (net, _) = self.net_dd(axes.map(|(kind, v)| (kind, v, 0.0)));
+        net
+    }
+
+    /// The net and rates at axis values (x, y) that are double-doubles (kind, v, δ): v + δ. The
+    /// f64 net of the v's (the same bits as [`Base::net`]'s), and the low parts its numbers get
+    /// from the δ's: each number is affine in each axis value, so the δ's move it by its
+    /// derivative times δ, carried beside it (δ·δ terms, below 2⁻²⁰⁰ relative, dropped).
+    pub fn net_dd(&self, axes: [(AxisKind, f64, f64); 2]) -> ((Params, Hyper), NetLo) {
         let mut axes = axes;
-        axes.sort_by_key(|(k, _)| k.order());
+        axes.sort_by_key(|(k, _, _)| k.order());
         let mut p = self.params;
         let mut rates = self.hyper;
-        for (kind, v) in axes {
+        let mut lo = NetLo::zero();
+        for (kind, v, dv) in axes {
             match kind {
-                AxisKind::Scale => p = Params(p.0.map(|w| w * v)),
+                AxisKind::Scale => {
+                    lo.init = Params(std::array::from_fn(|k| lo.init.0[k] * v + p.0[k] * dv));
+                    p = Params(p.0.map(|w| w * v));
+                }
                 AxisKind::Eps => {
                     let mut s = p;
                     for (k, (two, one)) in EPS_PARAMS.into_iter().zip([0, 1, 2, 6]).enumerate() {
                         s.0[two] = p.0[one] + v * self.direction[k];
+                        lo.init.0[two] = lo.init.0[one] + dv * self.direction[k];
                     }
                     p = s;
                 }
-                AxisKind::Weight(k) => p.0[k] += v,
-                AxisKind::Lr => (rates.lr_hidden, rates.lr_out) = (v, v),
-                AxisKind::Hyper(h) => rates.set(h, v),
+                AxisKind::Weight(k) => {
+                    p.0[k] += v;
+                    lo.init.0[k] += dv;
+                }
+                AxisKind::Lr => {
+                    (rates.lr_hidden, rates.lr_out) = (v, v);
+                    (lo.hyper.lr_hidden, lo.hyper.lr_out) = (dv, dv);
+                }
+                AxisKind::Hyper(h) => {
+                    rates.set(h, v);
+                    lo.hyper.set(h, dv);
+                }
             }
         }
-        (p, rates)
+        ((p, rates), lo)
     }
 
     /// The axis values of pixel `k` (row-major, row 0 = the lowest y).
@@ -126,13 +149,15 @@ impl Base {
     }
 }
 
-/// Train `n` nets, net `k` the one `net(base, k)` makes, on the current rayon pool, ticking
-/// `progress` by nets and asking `stop` before each task of [`BLOCK`] nets: `None` if it said
-/// stop (a signal), so that a map ends within one task per thread.
+/// Train `n` nets, net `k` the one `net(base, k)` makes (with the low parts of its numbers
+/// where they are double-doubles, see [`Base::net_dd`]: nonzero only in a dd nudge), on the
+/// current rayon pool, ticking `progress` by nets and asking `stop` before each task of
+/// [`BLOCK`] nets: `None` if it said stop (a signal), so that a map ends within one task per
+/// thread.
 fn train(
     spec: &MapSpec,
     n: usize,
-    net: impl Fn(&Base, usize) -> (Params, Hyper) + Sync,
+    net: impl Fn(&Base, usize) -> ((Params, Hyper), NetLo) + Sync,
     progress: &ProgressBar,
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Option<Vec<Pixel>> {
@@ -158,17 +183,23 @@ fn train(
                 return;
             }
             let first = b * BLOCK;
-            let nets: Vec<Net> = (first..first + out.len())
-                .map(|k| {
-                    let (init, hyper) = net(&base, k);
-                    Net {
-                        init,
-                        hyper,
-                        options: base.options,
-                    }
+            let made: Vec<_> = (first..first + out.len()).map(|k| net(&base, k)).collect();
+            let nets: Vec<Net> = made
+                .iter()
+                .map(|&((init, hyper), _)| Net {
+                    init,
+                    hyper,
+                    options: base.options,
                 })
                 .collect();
-            let results = batch::train_map(spec.precision, &nets, spec.epochs);
+            // Low parts only where a number has one (a dd nudge): f64 and f32 maps, and dd
+            // frames, load exactly as they always have.
+            let results = if made.iter().any(|m| m.1 != NetLo::zero()) {
+                let lows: Vec<NetLo> = made.iter().map(|m| m.1).collect();
+                batch::train_map_dd(spec.precision, &nets, &lows, spec.epochs)
+            } else {
+                batch::train_map(spec.precision, &nets, spec.epochs)
+            };
             for (px, r) in out.iter_mut().zip(results) {
                 *px = Pixel::of(&r);
             }
@@ -191,7 +222,7 @@ pub fn compute_until(
     train(
         spec,
         spec.pixels(),
-        |base, k| base.pixel_net(&spec.x, &spec.y, k),
+        |base, k| base.net_dd(plain(Base::pixel_at(&spec.x, &spec.y, k))),
         progress,
         stop,
     )
@@ -210,39 +241,68 @@ pub fn one_pixel(spec: &MapSpec, k: usize) -> (Net, Pixel) {
     (net, Pixel::of(&r[0]))
 }
 
-/// `v` as the lanes of `precision` hold it (rounded to the nearest f32 in f32), as an f64.
+/// Axis values with no low parts.
+fn plain(at: [(AxisKind, f64); 2]) -> [(AxisKind, f64, f64); 2] {
+    at.map(|(kind, v)| (kind, v, 0.0))
+}
+
+/// One dd-ulp of `v`: ulp(v)·2⁻⁵³, 2⁵³ times smaller than an f64 ulp (a one-f64-ulp nudge
+/// would be 2⁵³ dd roundings, not one).
+pub fn dd_ulp(v: f64) -> f64 {
+    (v.next_up() - v) * 2f64.powi(-53)
+}
+
+/// The one-ulp nudge of the chaos measures: both axis values of a pixel moved to the next
+/// value above them in the map's precision: the next f64 or f32 (see [`ulp_up`]), or in
+/// double-double v + δ with δ one [`dd_ulp`].
+pub fn nudged(at: [(AxisKind, f64); 2], precision: Precision) -> [(AxisKind, f64, f64); 2] {
+    at.map(|(kind, v)| match precision {
+        Precision::Dd => (kind, v, dd_ulp(v)),
+        Precision::F64 | Precision::F32 => (kind, ulp_up(v, precision), 0.0),
+    })
+}
+
+/// `v` as the lanes of `precision` hold a number loaded from an f64 (rounded to the nearest
+/// f32 in f32; dd lanes hold the f64 itself), as an f64.
 pub fn lane_value(v: f64, precision: Precision) -> f64 {
     match precision {
-        Precision::F64 => v,
+        Precision::F64 | Precision::Dd => v,
         Precision::F32 => f64::from(v as f32),
     }
 }
 
-/// The next number above `v` in the lanes' precision, as an f64 (in f32 the next f32 above
-/// `v` rounded to f32).
+/// The next f64 above `v`, or in f32 the next f32 above `v` rounded to f32 (dd lanes are
+/// nudged by a [`dd_ulp`] instead, see [`nudged`]).
 pub fn ulp_up(v: f64, precision: Precision) -> f64 {
     match precision {
-        Precision::F64 => v.next_up(),
+        Precision::F64 | Precision::Dd => v.next_up(),
         Precision::F32 => f64::from((v as f32).next_up()),
     }
 }
 
-/// The net and rates of pixel `k` of `spec` under a [`Nudge`].
-pub fn nudged_net(base: &Base, spec: &MapSpec, k: usize, nudge: Nudge) -> (Params, Hyper) {
+/// The net and rates of pixel `k` of `spec` under a [`Nudge`], with the low parts a dd nudge
+/// gives its numbers.
+pub fn nudged_net(base: &Base, spec: &MapSpec, k: usize, nudge: Nudge) -> ((Params, Hyper), NetLo) {
     let (x, y) = (&spec.x, &spec.y);
-    let up = |v: f64| ulp_up(v, spec.precision);
+    let at = Base::pixel_at(x, y, k);
     match nudge {
-        Nudge::Axes => base.net(Base::pixel_at(x, y, k).map(|(kind, v)| (kind, up(v)))),
+        Nudge::Axes => base.net_dd(nudged(at, spec.precision)),
         Nudge::Weights => {
-            let (p, h) = base.pixel_net(x, y, k);
-            (Params(p.0.map(up)), h)
+            let ((p, h), mut lo) = base.net_dd(plain(at));
+            match spec.precision {
+                Precision::Dd => {
+                    lo.init = Params(p.0.map(dd_ulp));
+                    ((p, h), lo)
+                }
+                other => ((Params(p.0.map(|w| ulp_up(w, other))), h), lo),
+            }
         }
         Nudge::HalfPixel => {
             let (i, j) = ((k % x.n as usize) as f64, (k / x.n as usize) as f64);
-            base.net([
+            base.net_dd(plain([
                 (x.kind, x.at((i + 1.0) / f64::from(x.n))),
                 (y.kind, y.at((j + 1.0) / f64::from(y.n))),
-            ])
+            ]))
         }
     }
 }
@@ -307,5 +367,56 @@ mod tests {
         ]);
         assert_eq!(w.0[8], base.params.0[8] + 0.5);
         assert_eq!(r, Hyper::rates(2.0, 7.0));
+    }
+
+    /// f64 and f32 nudge to the next f64; dd by one dd-ulp, ulp·2⁻⁵³, carried into the net as
+    /// low parts (derivative × δ) beside the very net the f64 axis values give.
+    #[test]
+    fn a_dd_nudge_is_one_dd_ulp_carried_as_low_parts() {
+        let spec = MapConfig {
+            init: "uniform:1".parse().unwrap(),
+            ..MapConfig::default()
+        }
+        .validate()
+        .unwrap();
+        let base = Base::new(&spec);
+        let at = [(AxisKind::Scale, 1.5), (AxisKind::Lr, 3.0)];
+        let [(_, s, ds), (_, l, dl)] = nudged(at, Precision::F64);
+        assert_eq!(
+            (s, ds, l, dl),
+            (1.5f64.next_up(), 0.0, 3.0f64.next_up(), 0.0)
+        );
+        // f32 lanes are nudged by an f32 ulp: a one-f64-ulp nudge rounds away on loading.
+        let [(_, s, ds), (_, l, dl)] = nudged(at, Precision::F32);
+        let up = |v: f32| f64::from(v.next_up());
+        assert_eq!((s, ds, l, dl), (up(1.5), 0.0, up(3.0), 0.0));
+        let dd = nudged(at, Precision::Dd);
+        assert_eq!([dd[0].1, dd[0].2], [1.5, dd_ulp(1.5)]);
+        assert_eq!([dd[1].1, dd[1].2], [3.0, dd_ulp(3.0)]);
+        let (net, lo) = base.net_dd(dd);
+        assert_eq!(net, base.net(at));
+        for k in 0..9 {
+            assert_eq!(
+                lo.init.0[k],
+                base.params.0[k] * dd_ulp(1.5),
+                "d(w·s)/ds = w"
+            );
+        }
+        assert_eq!(
+            (lo.hyper.lr_hidden, lo.hyper.lr_out),
+            (dd_ulp(3.0), dd_ulp(3.0))
+        );
+        let eps = [
+            (AxisKind::Eps, 0.01, 1e-30),
+            (AxisKind::Weight(8), 0.5, 0.0),
+        ];
+        let (_, lo) = base.net_dd(eps);
+        for (k, two) in EPS_PARAMS.into_iter().enumerate() {
+            assert_eq!(
+                lo.init.0[two],
+                1e-30 * base.direction[k],
+                "d(w + ε·d)/dε = d"
+            );
+        }
     }
 }

@@ -46,7 +46,7 @@
   function activate(o, z) {
     switch (o.activation) {
       case 'tanh': return Math.tanh(z);
-      case 'relu': return Math.max(z, 0);
+      case 'relu': return Math.max(z, 0); // NaN stays NaN, as in the reference
       case 'identity': return z;
       default: return sigmoid(z);
     }
@@ -60,8 +60,11 @@
     }
   }
   function outUnit(o, z) { return o.output === 'linear' ? z : sigmoid(z); }
-  function caseLoss(o, out, y) {
-    if (o.loss === 'bce') return y === 1 ? -Math.log(out) : -Math.log(1 - out);
+  // softplus(x) = ln(1 + e^x), stable: −ln σ(z) = softplus(−z), −ln(1−σ(z)) = softplus(z).
+  function softplus(x) { return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))); }
+  // bce from the output's pre-activation z, as the reference (exact where σ(z) rounds to 0 or 1).
+  function caseLoss(o, z, out, y) {
+    if (o.loss === 'bce') return y === 1 ? softplus(-z) : softplus(z);
     return (out - y) * (out - y);
   }
   function outputDelta(o, out, y) {
@@ -85,9 +88,9 @@
     CASES.forEach(function (q) {
       var h1 = activate(o, p[0] * q[0] + p[1] * q[1] + p[2]);
       var h2 = activate(o, p[3] * q[0] + p[4] * q[1] + p[5]);
-      var out = outUnit(o, p[6] * h1 + p[7] * h2 + p[8]);
+      var z = p[6] * h1 + p[7] * h2 + p[8], out = outUnit(o, z);
       outs.push(out);
-      loss += caseLoss(o, out, q[2]);
+      loss += caseLoss(o, z, out, q[2]);
     });
     return { outs: outs, loss: loss / 4 };
   }

@@ -123,7 +123,8 @@ pub struct ConfigPatch {
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub epochs: Option<u32>,
-    /// Arithmetic of the lane trainer: f64 or f32 [default: f64].
+    /// Arithmetic of the lane trainer: f64, f32 or dd (double-double, about 106 bits)
+    /// [default: f64].
     #[arg(
         long,
         value_name = "P",

@@ -26,11 +26,13 @@
 //! One precision dispatch: [`with_lanes`] picks the lane type of a precision for a
 //! [`WithLanes`] visitor; every public entry point goes through it.
 
+use super::dd::Dd;
 use super::flush::FlushF32;
 use super::lane::{F32Lanes, F64Lanes, Lane};
 use super::options::{Activation, Batch, Loss, OutputUnit};
 use super::{
-    Curve, MapOutcome, Net, Options, Outcome, Params, Precision, TrainSpec, count_correct,
+    Curve, Hyper, MapOutcome, Net, NetLo, Options, Outcome, Params, Precision, TrainSpec,
+    count_correct,
 };
 
 /// The categorical options of a loop, known at compile time.
@@ -95,8 +97,8 @@ fn activate<V: Lane, K: Kind>(z: V) -> V {
     match K::OPTIONS.activation {
         Activation::Sigmoid => z.sigmoid(),
         Activation::Tanh => z.tanh(),
-        // max(z, 0) as the reference's f64::max: NaN gives 0.
-        Activation::Relu => V::select(z.gt(zero), z, zero),
+        // As the reference: z where z > 0 or NaN (a NaN net stays NaN), else +0.
+        Activation::Relu => V::select(z.gt(zero) | z.is_nan(), z, zero),
         Activation::Identity => z,
     }
 }
@@ -162,12 +164,14 @@ fn z_case<V: Lane>(w1: V, w2: V, b: V, c: usize) -> V {
     }
 }
 
-/// One forward pass over the four cases: pre-activations, activations and outputs.
+/// One forward pass over the four cases: pre-activations, activations and outputs (`zo` the
+/// output unit's pre-activation, out = g(zo)).
 struct Pass<V> {
     z1: [V; 4],
     z2: [V; 4],
     h1: [V; 4],
     h2: [V; 4],
+    zo: [V; 4],
     out: [V; 4],
 }
 
@@ -189,13 +193,14 @@ fn forward<V: Lane, K: Kind>(p: &State<V>) -> Pass<V> {
     let z2 = std::array::from_fn(|k| z_case(w21, w22, b2, k));
     let h1 = z1.map(activate::<V, K>);
     let h2 = z2.map(activate::<V, K>);
-    let out = std::array::from_fn(|k| output::<V, K>(v1 * h1[k] + v2 * h2[k] + c));
+    let zo: [V; 4] = std::array::from_fn(|k| v1 * h1[k] + v2 * h2[k] + c);
     Pass {
         z1,
         z2,
         h1,
         h2,
-        out,
+        zo,
+        out: zo.map(output::<V, K>),
     }
 }
 
@@ -207,22 +212,21 @@ fn errors<V: Lane>(out: &[V; 4]) -> [V; 4] {
 }
 
 /// The trainer's loss of a forward pass, summed in case order like the reference: mse, or bce
-/// −[ln(1−out₀₀) + ln out₀₁ + ln out₁₀ + ln(1−out₁₁)]/4 (0 − sum: the reference's +0 for a sum
-/// of zeros).
+/// −[ln(1−out₀₀) + ln out₀₁ + ln out₁₀ + ln(1−out₁₁)]/4 from the output's pre-activations, as
+/// the reference: −ln(1−σ(z)) = softplus(z), −ln σ(z) = softplus(−z) (every term > 0: no −0).
 #[inline(always)]
-fn loss<V: Lane, K: Kind>(out: &[V; 4]) -> V {
-    let four = V::splat(4.0);
+fn loss<V: Lane, K: Kind>(f: &Pass<V>) -> V {
     match K::OPTIONS.loss {
-        Loss::Mse => mse(&errors(out)),
+        Loss::Mse => mse(&errors(&f.out)),
         Loss::Bce => {
-            let one = V::splat(1.0);
-            let ln = [
-                (one - out[0]).ln(),
-                out[1].ln(),
-                out[2].ln(),
-                (one - out[3]).ln(),
+            let (zero, zo) = (V::splat(0.0), &f.zo);
+            let t = [
+                zo[0].softplus(),
+                (zero - zo[1]).softplus(),
+                (zero - zo[2]).softplus(),
+                zo[3].softplus(),
             ];
-            (V::splat(0.0) - (ln[0] + ln[1] + ln[2] + ln[3])) / four
+            (t[0] + t[1] + t[2] + t[3]) / V::splat(4.0)
         }
     }
 }
@@ -475,19 +479,19 @@ fn run_lanes<V: Lane, K: Kind, const STATEFUL: bool>(
             all_solved = solved.all();
         }
         if track_target {
-            let below = loss::<V, K>(&f.out).lt(target);
+            let below = loss::<V, K>(&f).lt(target);
             target_at = V::select(reached.and_not(below), e, target_at);
             reached = reached | below;
         }
         if let Some(&(slot, _)) = log_iter.peek().filter(|(_, at)| *at == epoch) {
-            loss_log[slot] = loss::<V, K>(&f.out);
+            loss_log[slot] = loss::<V, K>(&f);
             gap_log[slot] = hidden_gap(&p);
             log_iter.next();
         }
         if epoch == spec.epochs {
             return LaneResult {
                 params: p,
-                loss: loss::<V, K>(&f.out),
+                loss: loss::<V, K>(&f),
                 out: f.out,
                 solved_at,
                 target_at,
@@ -531,7 +535,7 @@ fn run_map_lanes<V: Lane, K: Kind, const STATEFUL: bool>(
     let mut epoch = 0u32;
     loop {
         let f = forward::<V, K>(&p);
-        let loss = loss::<V, K>(&f.out);
+        let loss = loss::<V, K>(&f);
         loss_sum = loss_sum + loss;
         if epoch == 0 {
             loss0 = loss;
@@ -562,27 +566,38 @@ fn run_map_lanes<V: Lane, K: Kind, const STATEFUL: bool>(
 /// The widest batch supported: four f32x16 ([`super::lane::Multi`]).
 const MAX_WIDTH: usize = 64;
 
-/// Load a vector of at most `V::WIDTH` networks of one [`Kind`] into vectors. A partial vector
-/// is padded with copies of its first network (whose results the caller discards). Also says
-/// whether any lane has momentum or weight decay.
-fn load_batch<V: Lane, K: Kind>(nets: &[Net], lane_buf: &mut [f64]) -> (State<V>, Rates<V>, bool) {
+/// Load a vector of at most `V::WIDTH` networks of one [`Kind`] into vectors, with the low
+/// parts `lows` of their numbers if given ([`Lane::load_dd`]; `lane_buf` holds 2·`V::WIDTH`). A
+/// partial vector is padded with copies of its first network (whose results the caller
+/// discards). Also says whether any lane has momentum or weight decay.
+fn load_batch<V: Lane, K: Kind>(
+    nets: &[Net],
+    lows: Option<&[NetLo]>,
+    lane_buf: &mut [f64],
+) -> (State<V>, Rates<V>, bool) {
     let real = nets.len();
-    let net = |i: usize| &nets[if i < real { i } else { 0 }];
-    let mut lanes = |f: &dyn Fn(&Net) -> f64| {
-        lane_buf
-            .iter_mut()
-            .enumerate()
-            .for_each(|(i, x)| *x = f(net(i)));
-        V::load(lane_buf)
+    let at = |i: usize| if i < real { i } else { 0 };
+    let (hi, lo) = lane_buf.split_at_mut(V::WIDTH);
+    let mut lanes = |f: &dyn Fn(&Params, &Hyper) -> f64| {
+        for (i, x) in hi.iter_mut().enumerate() {
+            *x = f(&nets[at(i)].init, &nets[at(i)].hyper);
+        }
+        let Some(lows) = lows else {
+            return V::load(hi);
+        };
+        for (i, x) in lo.iter_mut().enumerate() {
+            *x = f(&lows[at(i)].init, &lows[at(i)].hyper);
+        }
+        V::load_dd(hi, lo)
     };
-    let init: State<V> = std::array::from_fn(|k| lanes(&|n| n.init.0[k]));
+    let init: State<V> = std::array::from_fn(|k| lanes(&|p, _| p.0[k]));
     let rates = Rates::new(
-        lanes(&|n| n.hyper.lr_hidden),
-        lanes(&|n| n.hyper.lr_out),
+        lanes(&|_, h| h.lr_hidden),
+        lanes(&|_, h| h.lr_out),
         [
-            lanes(&|n| n.hyper.momentum),
-            lanes(&|n| n.hyper.weight_decay),
-            lanes(&|n| n.hyper.clip),
+            lanes(&|_, h| h.momentum),
+            lanes(&|_, h| h.weight_decay),
+            lanes(&|_, h| h.clip),
         ],
         step_factor(K::OPTIONS),
     );
@@ -654,7 +669,7 @@ impl<V: Lane> WithKind for TrainRun<'_, V> {
         let n = self.curves.nets;
         for (b, chunk) in self.nets.chunks(w).enumerate() {
             let real = chunk.len();
-            let (init, rates, stateful) = load_batch::<V, K>(chunk, self.lane_buf);
+            let (init, rates, stateful) = load_batch::<V, K>(chunk, None, self.lane_buf);
             let (spec, ll, gl) = (self.spec, &mut *self.loss_log, &mut *self.gap_log);
             let r = if stateful || K::OPTIONS != Options::LESSON {
                 run_lanes::<V, K, true>(init, rates, spec, ll, gl)
@@ -721,7 +736,7 @@ pub fn train_flat_with<V: Lane>(
     // Reused between calls: every slot is overwritten below, so only a growth is zeroed.
     curves.loss.resize(n_log * n, 0.0);
     curves.gap.resize(n_log * n, 0.0);
-    let mut lane_buf = vec![0.0; w];
+    let mut lane_buf = vec![0.0; 2 * w];
     let mut loss_log = vec![V::splat(0.0); n_log];
     let mut gap_log = vec![V::splat(0.0); n_log];
     for (first, run) in runs(nets) {
@@ -750,9 +765,62 @@ pub fn train_with<V: Lane>(nets: &[Net], spec: &TrainSpec) -> Vec<(Outcome, Curv
         .collect()
 }
 
-/// Trains one run of nets of one [`Kind`] for a map, appending to `results`.
+/// Each net's weights after `epochs` steps to the full precision of `V`'s lanes: (f64, rest),
+/// the rest what the f64 rounded away ([`Lane::store_rest`]: 0 but for double-double). What a
+/// test of the double-double lanes against a high-precision oracle reads; all else reads f64.
+/// The nets share one trainer's options; `lows` as in [`train_map_dd_with`].
+pub fn final_weights_with<V: Lane>(
+    nets: &[Net],
+    lows: Option<&[NetLo]>,
+    epochs: u32,
+) -> Vec<[(f64, f64); 9]> {
+    struct Weights<'a, V>(
+        &'a [Net],
+        Option<&'a [NetLo]>,
+        u32,
+        std::marker::PhantomData<V>,
+    );
+    impl<V: Lane> WithKind for Weights<'_, V> {
+        type Out = Vec<[(f64, f64); 9]>;
+        fn run<K: Kind>(self) -> Self::Out {
+            let spec = TrainSpec::new(self.2, vec![], None);
+            let mut buf = vec![0.0; 2 * V::WIDTH];
+            let mut out = Vec::with_capacity(self.0.len());
+            for (c, chunk) in self.0.chunks(V::WIDTH).enumerate() {
+                let lows = self.1.map(|l| &l[c * V::WIDTH..c * V::WIDTH + chunk.len()]);
+                let (init, rates, _) = load_batch::<V, K>(chunk, lows, &mut buf);
+                // The stateful loop: bit for bit the plain one on lanes without β, λ, c.
+                let r = run_lanes::<V, K, true>(init, rates, &spec, &mut [], &mut []);
+                let hi = r.params.map(unpack);
+                let rest = r.params.map(|v| {
+                    let mut a = [0.0; MAX_WIDTH];
+                    v.store_rest(&mut a[..V::WIDTH]);
+                    a
+                });
+                let weights = |i: usize| std::array::from_fn(|k| (hi[k][i], rest[k][i]));
+                out.extend((0..chunk.len()).map(weights));
+            }
+            out
+        }
+    }
+    assert!(
+        nets.windows(2).all(|w| w[0].options == w[1].options),
+        "one trainer's nets"
+    );
+    let Some(first) = nets.first() else {
+        return Vec::new();
+    };
+    with_kind(
+        first.options,
+        Weights::<V>(nets, lows, epochs, std::marker::PhantomData),
+    )
+}
+
+/// Trains one run of nets of one [`Kind`] for a map (with their low parts, if any), appending
+/// to `results`.
 struct MapRun<'a> {
     nets: &'a [Net],
+    lows: Option<&'a [NetLo]>,
     epochs: u32,
     results: &'a mut Vec<MapOutcome>,
     lane_buf: &'a mut [f64],
@@ -766,12 +834,15 @@ impl<V: Lane> WithKind for MapRunIn<'_, V> {
     fn run<K: Kind>(self) {
         let MapRun {
             nets,
+            lows,
             epochs,
             results,
             lane_buf,
         } = self.0;
-        for chunk in nets.chunks(V::WIDTH) {
-            let (init, rates, stateful) = load_batch::<V, K>(chunk, lane_buf);
+        for (c, chunk) in nets.chunks(V::WIDTH).enumerate() {
+            let at = c * V::WIDTH..c * V::WIDTH + chunk.len();
+            let lows = lows.map(|l| &l[at]);
+            let (init, rates, stateful) = load_batch::<V, K>(chunk, lows, lane_buf);
             let r = if stateful || K::OPTIONS != Options::LESSON {
                 run_map_lanes::<V, K, true>(init, rates, epochs)
             } else {
@@ -801,6 +872,17 @@ impl<V: Lane> WithKind for MapRunIn<'_, V> {
 /// Train nets for a trainability map: `epochs` steps each, recording only [`MapOutcome`]'s
 /// measures (the loss is computed every epoch for the running mean).
 pub fn train_map_with<V: Lane>(nets: &[Net], epochs: u32) -> Vec<MapOutcome> {
+    map_with::<V>(nets, None, epochs)
+}
+
+/// [`train_map_with`], each net's numbers double-doubles: `nets[i]`'s plus `lows[i]`'s.
+pub fn train_map_dd_with<V: Lane>(nets: &[Net], lows: &[NetLo], epochs: u32) -> Vec<MapOutcome> {
+    assert_eq!(nets.len(), lows.len(), "one low part per net");
+    map_with::<V>(nets, Some(lows), epochs)
+}
+
+/// [`train_map_with`] with the low parts `lows` if given.
+fn map_with<V: Lane>(nets: &[Net], lows: Option<&[NetLo]>, epochs: u32) -> Vec<MapOutcome> {
     assert!(epochs <= super::MAX_EPOCHS, "epochs {epochs} too many");
     assert!(
         V::WIDTH <= MAX_WIDTH,
@@ -808,11 +890,12 @@ pub fn train_map_with<V: Lane>(nets: &[Net], epochs: u32) -> Vec<MapOutcome> {
         V::WIDTH
     );
     let _flush = flush_if_f32::<V>();
-    let mut lane_buf = vec![0.0; V::WIDTH];
+    let mut lane_buf = vec![0.0; 2 * V::WIDTH];
     let mut results = Vec::with_capacity(nets.len());
-    for (_, run) in runs(nets) {
+    for (first, run) in runs(nets) {
         let map_run = MapRun {
             nets: run,
+            lows: lows.map(|l| &l[first..first + run.len()]),
             epochs,
             results: &mut results,
             lane_buf: &mut lane_buf,
@@ -837,11 +920,12 @@ pub trait WithLanes {
 }
 
 /// The one precision dispatch: run `w` with the lanes this build uses for `precision`
-/// ([`F64Lanes`], [`F32Lanes`]).
+/// ([`F64Lanes`], [`F32Lanes`], [`Dd`]).
 pub fn with_lanes<W: WithLanes>(precision: Precision, w: W) -> W::Out {
     match precision {
         Precision::F64 => w.run::<F64Lanes>(),
         Precision::F32 => w.run::<F32Lanes>(),
+        Precision::Dd => w.run::<Dd>(),
     }
 }
 
@@ -882,14 +966,29 @@ pub fn train(precision: Precision, nets: &[Net], spec: &TrainSpec) -> Vec<(Outco
 
 /// [`train_map_with`] with the lanes this build uses for `precision`.
 pub fn train_map(precision: Precision, nets: &[Net], epochs: u32) -> Vec<MapOutcome> {
-    struct Map<'a>(&'a [Net], u32);
-    impl WithLanes for Map<'_> {
-        type Out = Vec<MapOutcome>;
-        fn run<V: Lane>(self) -> Self::Out {
-            train_map_with::<V>(self.0, self.1)
-        }
+    with_lanes(precision, Map(nets, None, epochs))
+}
+
+/// [`train_map_dd_with`] with the lanes this build uses for `precision` (lanes of f64 or less
+/// keep the high parts: see [`Lane::load_dd`]).
+pub fn train_map_dd(
+    precision: Precision,
+    nets: &[Net],
+    lows: &[NetLo],
+    epochs: u32,
+) -> Vec<MapOutcome> {
+    assert_eq!(nets.len(), lows.len(), "one low part per net");
+    with_lanes(precision, Map(nets, Some(lows), epochs))
+}
+
+/// A map's nets, their low parts if any, and epochs.
+struct Map<'a>(&'a [Net], Option<&'a [NetLo]>, u32);
+
+impl WithLanes for Map<'_> {
+    type Out = Vec<MapOutcome>;
+    fn run<V: Lane>(self) -> Self::Out {
+        map_with::<V>(self.0, self.1, self.2)
     }
-    with_lanes(precision, Map(nets, epochs))
 }
 
 /// Lane type of a precision: its width and `wide` name.

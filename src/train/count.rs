@@ -382,7 +382,8 @@ fn count_run<V: Lane>(net: &Net, epochs: u32) -> Ops {
 /// Vector operations of one epoch of one vector of nets trained with `options` and the
 /// numbers of `hyper` but its rates (momentum, decay, clipping) in `precision` (see the module
 /// docs for what is counted). One vector holds [`batch::lane_width`] nets. Panics on options
-/// [`Options::check`] refuses.
+/// [`Options::check`] refuses, and on double-double (no counting lanes: `bench --roofline` offers
+/// f64 and f32 only).
 pub fn per_vector_epoch(precision: Precision, options: Options, hyper: Hyper) -> Ops {
     let net = Net {
         init: Params([0.0; super::N_PARAMS]),
@@ -402,6 +403,7 @@ pub fn per_vector_epoch(precision: Precision, options: Options, hyper: Hyper) ->
             count_run::<CountF32>(&net, 1),
             count_run::<CountF32>(&net, 2),
         ),
+        Precision::Dd => panic!("no operation count for double-double lanes"),
     };
     two.minus(one)
 }

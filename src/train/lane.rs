@@ -52,10 +52,11 @@
 //! Inputs are first clamped to the range where 2^k is a normal number
 //! ([-708, 709] in f64; [-87, 87] in f32, one short of it so that a sigmoid 1/(1 + e^87) ≈ 1.6e−38
 //! is a normal number too: the f32 lanes train with subnormals flushed to zero, see
-//! [`super::flush`], and bce's ln(out) must not meet a 0 that was a tiny output). Inside that
-//! range it is within 2 ulp of the standard library (tested over the whole range the trainer
-//! uses). Outside it only the sigmoid of a pre-activation beyond ±709 (±87 in f32) changes, by
-//! less than 1e-307 (1.7e-38) absolute: σ(z) for such z is 0 or 1 to within that. NaN propagates.
+//! [`super::flush`], and a tiny output must not become a 0 the verdict or δout would see).
+//! Inside that range it is within 2 ulp of the standard library (tested over the whole range the
+//! trainer uses). Outside it only the sigmoid of a pre-activation beyond ±709 (±87 in f32)
+//! changes, by less than 1e-307 (1.7e-38) absolute: σ(z) for such z is 0 or 1 to within that.
+//! NaN propagates.
 //!
 //! ## tanh
 //! For the tanh hidden units: with x = 2|z|, tanh|z| = m/(m+2) where m = e^x − 1, and the sign of
@@ -65,11 +66,11 @@
 //! line (tests/lanes/exp.rs); ±1 beyond ±354 (±44 in f32) where `exp` clamps; NaN propagates.
 //!
 //! ## ln
-//! For the cross-entropy loss: x = m·2^e with m in [√½, √2) read off the bits (subnormals scaled
-//! up first), ln m = 2·atanh(s) with s = (m−1)/(m+1), |s| ≤ 0.172, as an odd series to s²¹ (s¹¹
-//! in f32), plus e·ln2 in two parts (Cody–Waite). Within 2 ulp of the standard library
-//! (tests/lanes/exp.rs) for every positive x, subnormals included; ln 0 = −∞, ln ∞ = ∞, negative
-//! and NaN inputs give NaN.
+//! For the cross-entropy loss (through [`Lane::softplus`]): x = m·2^e with m in [√½, √2) read
+//! off the bits (subnormals scaled up first), ln m = 2·atanh(s) with s = (m−1)/(m+1),
+//! |s| ≤ 0.172, as an odd series to s²¹ (s¹¹ in f32), plus e·ln2 in two parts (Cody–Waite).
+//! Within 2 ulp of the standard library (tests/lanes/exp.rs) for every positive x, subnormals
+//! included; ln 0 = −∞, ln ∞ = ∞, negative and NaN inputs give NaN.
 
 use std::ops::{Add, BitAnd, BitOr, Div, Mul, Sub};
 use wide::{f32x8, f32x16, f64x4, f64x8};
@@ -95,8 +96,20 @@ pub trait Lane:
     fn splat(x: f64) -> Self;
     /// Load `WIDTH` values (converted to the lane's precision).
     fn load(src: &[f64]) -> Self;
-    /// Store `WIDTH` values, widened to f64.
+    /// Load `WIDTH` values given as double-doubles hi + lo (the dd nudge of a map, see
+    /// [`super::dd`]). Lanes of f64 or less keep hi: hi + lo rounds to hi when |lo| ≤ ½ ulp(hi).
+    #[inline(always)]
+    fn load_dd(hi: &[f64], _lo: &[f64]) -> Self {
+        Self::load(hi)
+    }
+    /// Store `WIDTH` values, widened to f64 (rounded to f64, for double-doubles).
     fn store(self, dst: &mut [f64]);
+    /// Store what [`Lane::store`] rounds away, hi + lo − round(hi + lo) for double-doubles; 0
+    /// for lanes of f64 or less, whose values are f64s.
+    #[inline(always)]
+    fn store_rest(self, dst: &mut [f64]) {
+        dst[..Self::WIDTH].fill(0.0);
+    }
     /// e^x, see the module docs for accuracy and range.
     fn exp(self) -> Self;
     /// e^(−x), with the negation folded into the range reduction (same accuracy as `exp`).
@@ -132,6 +145,22 @@ pub trait Lane:
     fn sigmoid(self) -> Self {
         let one = Self::splat(1.0);
         one / (one + self.exp_neg())
+    }
+
+    /// softplus(x) = ln(1 + e^x) = max(x, 0) + ln(1 + u), u = e^(−|x|) ∈ (0, 1], as the
+    /// reference's. ln(1 + u) without ln_1p: with w = 1 + u rounded, ln(1 + u) = ln w +
+    /// ln(1 − ((w − 1) − u)/w), and ((w − 1) − u)/w is w's rounding error (exact: w − 1 is, by
+    /// Sterbenz), at most half an ulp, so dropping the second-order term leaves ln's error plus
+    /// about an ulp (tests/lanes/saturated.rs holds it to 1e−14 of the reference). Beyond `exp`'s
+    /// clamp u is e^−708 (f32 e^−87) instead of less: an absolute error below 1e−307 (1.7e−38).
+    /// NaN gives NaN (through u).
+    #[inline(always)]
+    fn softplus(self) -> Self {
+        let one = Self::splat(1.0);
+        let u = self.abs().exp_neg();
+        let w = one + u;
+        let ln_1p = w.ln() - ((w - one) - u) / w;
+        self.max(Self::splat(0.0)) + ln_1p
     }
 }
 

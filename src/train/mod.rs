@@ -7,6 +7,7 @@
 
 pub mod batch;
 pub mod count;
+pub mod dd;
 pub mod flush;
 pub mod lane;
 pub mod options;
@@ -20,7 +21,9 @@ use std::fmt;
 /// The lanes' arithmetic, versioned: bumped whenever a change of the kernel changes results in
 /// their last bits (the reference's do not move). A sweep's chunks and manifest.json record it,
 /// so that `--resume` and `merge` refuse to mix chunks two versions trained. 1: the Taylor exp
-/// (to issue 27); 2: the table-driven exp of issue 28.
+/// (to issue 27); 2: the table-driven exp of issue 28. Not bumped by issue 24's relu(NaN) = NaN
+/// and bce from the pre-activation: they move no weight of any net, only the loss (and so the
+/// target epoch) of bce nets and the loss of relu nets gone NaN; the default trainer's bits stay.
 pub const KERNEL_VERSION: u32 = 2;
 
 /// Number of parameters of a 2-2-1 network.
@@ -83,6 +86,28 @@ impl fmt::Display for Params {
     }
 }
 
+/// The low parts of a net's numbers when they are double-doubles hi + lo, hi the [`Net`]'s own:
+/// how a map's one-dd-ulp nudge reaches the lanes ([`lane::Lane::load_dd`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NetLo {
+    pub init: Params,
+    pub hyper: Hyper,
+}
+
+impl NetLo {
+    /// Every low part 0: the net's numbers are its f64 ones.
+    pub fn zero() -> NetLo {
+        let mut hyper = Hyper::LESSON;
+        for &p in options::HyperParam::ALL {
+            hyper.set(p, 0.0);
+        }
+        NetLo {
+            init: Params([0.0; N_PARAMS]),
+            hyper,
+        }
+    }
+}
+
 /// Arithmetic a batch is trained in. The oracle is always f64.
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
@@ -92,16 +117,19 @@ pub enum Precision {
     #[default]
     F64,
     F32,
+    /// Double-double: hi + lo, about 106 bits ([`dd`]).
+    Dd,
 }
 
 impl Precision {
     /// Every precision, the default first.
-    pub const ALL: [Precision; 2] = [Precision::F64, Precision::F32];
+    pub const ALL: [Precision; 3] = [Precision::F64, Precision::F32, Precision::Dd];
 
     pub fn name(self) -> &'static str {
         match self {
             Precision::F64 => "f64",
             Precision::F32 => "f32",
+            Precision::Dd => "dd",
         }
     }
 }
@@ -112,7 +140,11 @@ impl std::str::FromStr for Precision {
         match s.trim() {
             "f64" => Ok(Precision::F64),
             "f32" => Ok(Precision::F32),
-            other => Err(format!("'{}' is not f64 or f32", other.escape_default())),
+            "dd" => Ok(Precision::Dd),
+            other => Err(format!(
+                "'{}' is not f64, f32 or dd",
+                other.escape_default()
+            )),
         }
     }
 }

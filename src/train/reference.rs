@@ -3,11 +3,14 @@
 //! δout = 2(out−y)·out(1−out), δh_i = δout·v_i·h_i(1−h_i), p ← p − η·(Σ grad)/4.
 //!
 //! Each trainer option ([`Options`], [`Hyper`]) is one more line, next to the lesson's:
-//! - hidden activation h = f(z): sigmoid (f′ = h(1−h)), tanh (1−h²), relu ([z > 0], 0 at z = 0),
-//!   identity (1); δh_i = δout·v_i·f′;
+//! - hidden activation h = f(z): sigmoid (f′ = h(1−h)), tanh (1−h²), relu ([z > 0], 0 at z = 0;
+//!   relu(NaN) = NaN, so that a net whose hidden weights went NaN stays NaN), identity (1);
+//!   δh_i = δout·v_i·f′;
 //! - output out = g(v1·h1 + v2·h2 + c): sigmoid (g′ = out(1−out)) or linear (g′ = 1);
 //! - loss: mse, δout = 2(out−y)·g′; bce (sigmoid output only), −[y ln out + (1−y) ln(1−out)],
-//!   δout = out − y;
+//!   δout = out − y; the loss written from the output's pre-activation z (out = σ(z)):
+//!   −ln σ(z) = softplus(−z), −ln(1−σ(z)) = softplus(z), so that an output σ rounds to 0 or 1
+//!   costs its true |z|, not ∞;
 //! - batch: full, one step per epoch with (Σ grad)/4; online, four steps per epoch, one per case
 //!   in the order 00, 01, 10, 11, each with that case's own gradient (not divided by 4);
 //! - weight decay λ: g ← g + λ·p, added to each step's gradient;
@@ -26,7 +29,14 @@ fn activate(activation: Activation, z: f64) -> f64 {
     match activation {
         Activation::Sigmoid => sigmoid(z),
         Activation::Tanh => z.tanh(),
-        Activation::Relu => z.max(0.0),
+        // Not z.max(0.0): f64::max takes 0 over NaN.
+        Activation::Relu => {
+            if z > 0.0 || z.is_nan() {
+                z
+            } else {
+                0.0
+            }
+        }
         Activation::Identity => z,
     }
 }
@@ -49,16 +59,23 @@ fn output(unit: OutputUnit, z: f64) -> f64 {
     }
 }
 
-/// The loss of one case. For bce the term of the target's class: y ln out + (1−y) ln(1−out) with
-/// y ∈ {0, 1} is ln out or ln(1−out) (written so, an output of exactly 0 or 1 costs ∞, not NaN).
-fn case_loss(loss: Loss, out: f64, y: f64) -> f64 {
+/// softplus(x) = ln(1 + e^x) = max(x, 0) + ln(1 + e^(−|x|)): no overflow, no cancellation, for
+/// every x; NaN gives NaN.
+pub fn softplus(x: f64) -> f64 {
+    x.max(0.0) + (-x.abs()).exp().ln_1p()
+}
+
+/// The loss of one case whose output is `out` = g(`z`). For bce the term of the target's class:
+/// y ln out + (1−y) ln(1−out) with y ∈ {0, 1} is ln out or ln(1−out), taken from z
+/// (−ln σ(z) = softplus(−z), −ln(1−σ(z)) = softplus(z)): exact where σ(z) rounds to 0 or 1.
+fn case_loss(loss: Loss, z: f64, out: f64, y: f64) -> f64 {
     match loss {
         Loss::Mse => (out - y) * (out - y),
         Loss::Bce => {
             if y == 1.0 {
-                -out.ln()
+                softplus(-z)
             } else {
-                -(1.0 - out).ln()
+                softplus(z)
             }
         }
     }
@@ -119,9 +136,10 @@ pub fn forward(p: &Params, options: &Options) -> Forward {
     for (i, &(x1, x2, y)) in XOR_CASES.iter().enumerate() {
         let h1 = activate(options.activation, w11 * x1 + w12 * x2 + b1);
         let h2 = activate(options.activation, w21 * x1 + w22 * x2 + b2);
-        let out = output(options.output, v1 * h1 + v2 * h2 + c);
+        let z = v1 * h1 + v2 * h2 + c;
+        let out = output(options.output, z);
         outputs[i] = out;
-        loss += case_loss(options.loss, out, y);
+        loss += case_loss(options.loss, z, out, y);
         mse += (out - y) * (out - y);
     }
     Forward {

@@ -982,3 +982,53 @@ fn one_layer_s_rate_beside_an_axis_of_the_other() {
         &["--lr-out", "the axis"],
     );
 }
+
+/// `--precision dd` trains the map in double-double lanes: the manifest and map.toml say dd,
+/// a rerun from map.toml gives the same bytes, and its verdicts are f64's but where rounding
+/// decides them (at most 1 in 20 of this small map's pixels, whose boundary is smooth); an
+/// unknown precision is refused in one line.
+#[test]
+fn a_double_double_map_agrees_with_f64_but_where_rounding_decides() {
+    let d = tempfile::tempdir().unwrap();
+    let (dd, again, f64) = (
+        d.path().join("dd"),
+        d.path().join("again"),
+        d.path().join("f"),
+    );
+    for (args, out) in [
+        (vec!["--quiet", "--csv", "--precision", "dd"], &dd),
+        (vec!["--quiet", "--csv"], &f64),
+    ] {
+        let (code, err, _) = map_outcome(&args, out);
+        assert_eq!(code, Some(0), "{err}");
+    }
+    let (fd, ff) = (files(&dd), files(&f64));
+    let text = |f: &BTreeMap<String, Vec<u8>>, n: &str| String::from_utf8(f[n].clone()).unwrap();
+    assert!(text(&fd, "map.toml").contains("precision = \"dd\""));
+    assert!(text(&fd, "manifest.json").contains("\"dd×f64x8\""));
+    let verdicts = |f: &BTreeMap<String, Vec<u8>>| -> Vec<String> {
+        let csv = text(f, "map.csv");
+        let rows = csv.lines().filter(|l| !l.starts_with('#')).skip(1);
+        rows.map(|l| l.rsplit(',').nth(1).unwrap().to_string())
+            .collect()
+    };
+    let (vd, vf) = (verdicts(&fd), verdicts(&ff));
+    assert_eq!(vd.len(), 16 * 12);
+    let differ = vd.iter().zip(&vf).filter(|(a, b)| a != b).count();
+    assert!(
+        differ * 20 <= vd.len(),
+        "{differ} of {} verdicts differ",
+        vd.len()
+    );
+    let config = dd.join("map.toml");
+    let rerun = [
+        "map",
+        "--quiet",
+        "--config",
+        config.to_str().unwrap(),
+        "--out",
+    ];
+    xorsweep().args(rerun).arg(&again).assert().success();
+    assert_eq!(files(&again)["map.csv"], fd["map.csv"]);
+    refuses(&["--precision", "f128"], &["--precision", "f64, f32 or dd"]);
+}

@@ -99,8 +99,9 @@ fn assert_same(name: &str, got: &Trained, want: &Trained) {
     }
 }
 
-/// K = 3 against K = 1 in lanes of `V`; the nets include solved (over 1 in 20 in 240 epochs),
-/// diverged and NaN ones.
+/// K = 3 against K = 1 in lanes of `V`; the nets include solved (over 1 in 20 in 240 epochs)
+/// and diverged ones, whose loss is NaN (relu passes NaN on; bce's loss from the pre-activation
+/// is finite for any finite weights).
 fn k3_trains_like_k1<V: Vector>() {
     let (nets, spec) = (nets(V::WIDTH), spec());
     let one = trained::<V>(&nets, &spec);
@@ -109,7 +110,7 @@ fn k3_trains_like_k1<V: Vector>() {
     let diverged = outcomes().filter(|o| o.diverged).count();
     let solved = outcomes().filter(|o| o.solved_epoch.is_some()).count();
     assert!(
-        nan > 0 && diverged > nan && solved * 20 > nets.len(),
+        nan > 0 && diverged >= nan && solved * 20 > nets.len(),
         "{}: {nan} NaN, {diverged} diverged, {solved} solved of {}: the nets miss a case",
         V::NAME,
         nets.len()

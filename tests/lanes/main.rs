@@ -5,8 +5,10 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod dd;
 mod exp;
 mod interleaved;
 mod per_layer;
+mod saturated;
 mod symmetry;
 mod vs_oracle;

@@ -10,6 +10,7 @@ use crate::common::oracle::{F64_LANES, assert_enough, assert_f64_match, close, s
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use wide::{f32x8, f32x16, f64x4, f64x8};
+use xorsweep::train::dd::Dd;
 use xorsweep::train::lane::Lane;
 use xorsweep::train::{Hyper, Net, Options, Params, Precision, TrainSpec, batch, reference};
 
@@ -76,6 +77,7 @@ fn map_kernel_agrees_with_the_sweep_kernel_in_every_lane_type() {
     map_kernel_agrees_with_the_sweep_kernel::<f64x8>();
     map_kernel_agrees_with_the_sweep_kernel::<f32x8>();
     map_kernel_agrees_with_the_sweep_kernel::<f32x16>();
+    map_kernel_agrees_with_the_sweep_kernel::<Dd>();
 }
 
 /// One step with one layer's rate at zero moves only the other layer, exactly as a single-rate
@@ -97,16 +99,16 @@ fn each_rate_moves_only_its_layer() {
         assert_ne!(both.params.0[k], p.0[k], "param {k} moved");
     }
     // The lanes split the same way (in f64 they differ from the reference only through exp).
-    for precision in [Precision::F64, Precision::F32] {
+    for precision in Precision::ALL {
         let rates = [Hyper::rates(lr, 0.0), Hyper::rates(0.0, lr)];
         let got = batch::train(precision, &nets_of(&[p, p], &rates), &spec);
         let start = Params(p.0.map(|x| x as f32 as f64));
         for k in 0..9 {
             let (h, o) = (got[0].0.params.0[k], got[1].0.params.0[k]);
-            let want_fixed = if precision == Precision::F64 {
-                p.0[k]
-            } else {
+            let want_fixed = if precision == Precision::F32 {
                 start.0[k]
+            } else {
+                p.0[k]
             };
             if k < 6 {
                 assert_eq!(o, want_fixed, "{precision} param {k} with lr_hidden = 0");

@@ -5,6 +5,7 @@
 use crate::common::oracle::{assert_enough, assert_f64_match, stable, well_conditioned_f32};
 use crate::common::{Trainer, lr_net, lr_nets, random_nets, trainer_nets, trainers};
 use wide::{f32x8, f32x16, f64x4, f64x8};
+use xorsweep::train::dd::Dd;
 use xorsweep::train::lane::Lane;
 use xorsweep::train::{Net, Outcome, Params, Precision, TrainSpec, batch, reference};
 
@@ -135,7 +136,9 @@ fn oracle(nets: &[Net], spec: &TrainSpec) -> Oracle {
 fn trainer_matches_the_oracle<V: Lane>(t: &Trainer, nets: &[Net], o: &Oracle, spec: &TrainSpec) {
     let lanes = batch::train_with::<V>(nets, spec);
     assert_eq!(lanes.len(), nets.len());
-    let f64_lanes = V::PRECISION == Precision::F64;
+    // Double-double is held to the f64 reference like f64 lanes: where f64 is well conditioned
+    // it is within rounding of the exact run, and dd within far less.
+    let f64_lanes = V::PRECISION != Precision::F32;
     let mut compared = 0;
     let mut disagree: Vec<String> = Vec::new();
     for (i, (got, _)) in lanes.iter().enumerate() {
@@ -147,8 +150,12 @@ fn trainer_matches_the_oracle<V: Lane>(t: &Trainer, nets: &[Net], o: &Oracle, sp
             nets[i].init,
             nets[i].hyper
         );
+        // dd is not held to f64's verdict where an output is within 1e-9 of 0.5 (a dead relu
+        // net's σ(c → 0) creeps up to 0.5: f64 rounds it below, dd to 0.5 itself).
+        let on_edge =
+            V::PRECISION == Precision::Dd && want.outputs.iter().any(|o| (o - 0.5).abs() < 1e-9);
         if f64_lanes {
-            if o.stable[i] {
+            if o.stable[i] && !on_edge {
                 compared += 1;
                 assert_f64_match(&lanes[i], &o.runs[i], &ctx);
             }
@@ -205,7 +212,8 @@ stamp!(
     every_trainer_matches_the_oracle_in_f64x4: f64x4,
     every_trainer_matches_the_oracle_in_f64x8: f64x8,
     every_trainer_matches_the_oracle_in_f32x8: f32x8,
-    every_trainer_matches_the_oracle_in_f32x16: f32x16
+    every_trainer_matches_the_oracle_in_f32x16: f32x16,
+    every_trainer_matches_the_oracle_in_dd: Dd
 );
 
 /// Nets of every trainer interleaved (options change every few nets; momentum and decay sit next
@@ -256,4 +264,5 @@ fn mixed_batches_train_each_net_as_alone_in_every_lane_type() {
     mixed_batches_train_each_net_as_alone::<f64x8>();
     mixed_batches_train_each_net_as_alone::<f32x8>();
     mixed_batches_train_each_net_as_alone::<f32x16>();
+    mixed_batches_train_each_net_as_alone::<Dd>();
 }
