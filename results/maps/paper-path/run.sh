@@ -21,6 +21,9 @@ done > "$work/frames"
 python3 - "$work" > "$here/paper-path.csv" <<'PY'
 import csv, json, sys
 work = sys.argv[1]
+def r(x, digits):
+    """Rounded, or empty where the frame has no such number (no boundary: null in JSON)."""
+    return "" if x is None else round(x, digits)
 def converged(path):
     with open(path) as f:
         return [r["diverged"] == "0" and float(r["mean_loss"]) < 1 for r in csv.DictReader(f)]
@@ -35,13 +38,12 @@ for line in open(f"{work}/frames"):
         f = json.load(open(f"{work}/{frame}-{p}.json"))["frames"][0]
         b, d = f["boundary_chaos"], f["dimensions"] or {}
         print(",".join(str(x) for x in [
-            frame, zoom, p, round(f["converged_fraction"], 4), b["boundary_pixels"],
-            round(b["axes"]["share"], 4), round(b["axes"]["wilson"][0], 4),
-            round(b["axes"]["wilson"][1], 4), round(b["weights"]["share"], 4),
-            round(b["half_pixel"]["share"], 4), round(b["half_pixel"]["wilson"][0], 4),
-            round(b["half_pixel"]["wilson"][1], 4), round(b["rounding_ratio"], 3),
-            str(f["rounding_dominated"]).lower(), round(d.get("value", float("nan")), 3),
-            round(d.get("low", float("nan")), 3), round(d.get("high", float("nan")), 3),
-            round(same, 4)]))
+            frame, zoom, p, r(f["converged_fraction"], 4), b["boundary_pixels"],
+            r(b["axes"]["share"], 4), r(b["axes"]["wilson"][0], 4),
+            r(b["axes"]["wilson"][1], 4), r(b["weights"]["share"], 4),
+            r(b["half_pixel"]["share"], 4), r(b["half_pixel"]["wilson"][0], 4),
+            r(b["half_pixel"]["wilson"][1], 4), r(b["rounding_ratio"], 3),
+            str(f["rounding_dominated"]).lower(), r(d.get("value"), 3),
+            r(d.get("low"), 3), r(d.get("high"), 3), r(same, 4)]))
 PY
 echo "wrote $here/paper-path.csv"
