@@ -573,9 +573,9 @@ pub struct MapPatch {
     )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measure: Option<Measure>,
-    /// Render up to K frames into frames/, each --zoom-factor deeper around an intricate stretch
-    /// of boundary near the centre of the one before (where few pixels are chaotic), plus a
-    /// contact sheet; stops after a frame whose chaotic share is above 25 %.
+    /// Render up to K frames into frames/, each --zoom-factor deeper around a calm, intricate
+    /// stretch of boundary near the centre of the one before, plus a contact sheet; stops where
+    /// rounding dominates and no calm stretch is left, or the axes collapse.
     #[arg(long, value_name = "K", allow_negative_numbers = true)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zoom_sequence: Option<u32>,
