@@ -2,13 +2,16 @@
 //!
 //! A pixel is chaotic when its verdict (trained, or converged with `--measure converged`) flips
 //! when both of its axis values are replaced by the next f64 above them (`f64::next_up`: one ulp
-//! up on each axis at once). The share is taken over every pixel of a small map and over a
+//! up on each axis at once; under `--precision dd` by one double-double ulp, see
+//! [`super::compute::nudged`]). The share is taken over every pixel of a small map and over a
 //! regular sub-grid of at least [`MIN_SAMPLE`] pixels of a large one (every `stride`-th pixel in
 //! both directions), and stored, printed and drawn per frame. A frame whose chaotic share is above
 //! [`ROUNDING_DOMINATED`] is more rounding than structure: its box count is not called a fractal
 //! dimension, and a zoom sequence stops there.
 
 use serde::Serialize;
+
+use crate::train::Precision;
 
 /// The fewest pixels a sampled chaotic share looks at.
 pub const MIN_SAMPLE: usize = 4096;
@@ -54,12 +57,25 @@ pub struct Chaos {
     flips: Vec<(usize, bool)>,
 }
 
-pub const NUDGE: &str = "both axis values to the next f64 above (one ulp up each)";
+/// The nudge of a map in `precision`, in words.
+pub fn nudge(precision: Precision) -> &'static str {
+    match precision {
+        Precision::F64 | Precision::F32 => {
+            "both axis values to the next f64 above (one ulp up each)"
+        }
+        Precision::Dd => "both axis values one double-double ulp up (ulp·2⁻⁵³ each)",
+    }
+}
 
 impl Chaos {
     /// Compare the verdicts of every pixel of a `nx`-wide map with the nudged verdicts of the
-    /// sample's pixels.
-    pub fn measure(verdicts: &[bool], sample: &Sample, nudged: &[bool]) -> Chaos {
+    /// sample's pixels, nudged in `precision`.
+    pub fn measure(
+        verdicts: &[bool],
+        sample: &Sample,
+        nudged: &[bool],
+        precision: Precision,
+    ) -> Chaos {
         assert_eq!(
             sample.pixels.len(),
             nudged.len(),
@@ -76,7 +92,7 @@ impl Chaos {
             share: flipped as f64 / flips.len().max(1) as f64,
             sampled: flips.len(),
             stride: sample.stride,
-            nudge: NUDGE,
+            nudge: nudge(precision),
             flips,
         }
     }
@@ -128,14 +144,17 @@ mod tests {
         let sample = Sample::of(nx, ny);
         let verdicts: Vec<bool> = (0..nx * ny).map(|k| k % nx < 4).collect();
         let same: Vec<bool> = sample.pixels.iter().map(|&k| verdicts[k]).collect();
-        assert_eq!(Chaos::measure(&verdicts, &sample, &same).share, 0.0);
+        assert_eq!(
+            Chaos::measure(&verdicts, &sample, &same, Precision::F64).share,
+            0.0
+        );
         // Flip the right half's nudged verdicts: half the pixels are chaotic, all on the right.
         let right: Vec<bool> = sample
             .pixels
             .iter()
             .map(|&k| verdicts[k] != (k % nx >= 4))
             .collect();
-        let c = Chaos::measure(&verdicts, &sample, &right);
+        let c = Chaos::measure(&verdicts, &sample, &right, Precision::F64);
         assert_eq!(c.share, 0.5);
         assert_eq!(c.local(nx, (1, 4), 1), Some(0.0));
         assert_eq!(c.local(nx, (6, 4), 1), Some(1.0));

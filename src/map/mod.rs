@@ -348,7 +348,7 @@ fn frame(
         .map(|p| p.verdict(verdict))
         .collect();
     let verdicts: Vec<bool> = pixels.iter().map(|p| p.verdict(verdict)).collect();
-    let chaos = Chaos::measure(&verdicts, &sample, &nudged);
+    let chaos = Chaos::measure(&verdicts, &sample, &nudged, spec.precision);
     let mask = fractal::boundary(&verdicts, nx, ny);
     let dimension = fractal::box_dimension(&mask, nx.saturating_sub(1), ny.saturating_sub(1));
     let share =
@@ -823,7 +823,12 @@ mod tests {
             trained_fraction: 0.5,
             converged_fraction: 0.5,
             boundary: "trained",
-            chaotic_share: Chaos::measure(&verdicts, &sample, &nudged),
+            chaotic_share: Chaos::measure(
+                &verdicts,
+                &sample,
+                &nudged,
+                crate::train::Precision::F64,
+            ),
             dimension: Some(Dimension {
                 value: 1.5,
                 stderr: Some(0.02),
