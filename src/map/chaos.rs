@@ -26,6 +26,8 @@ use serde::Serialize;
 
 use super::fractal::Sat;
 
+use crate::train::Precision;
+
 /// The fewest pixels a sampled chaotic share looks at.
 pub const MIN_SAMPLE: usize = 4096;
 /// A frame is rounding-dominated when a one-ulp nudge flips at least this share of what a
@@ -70,50 +72,40 @@ pub struct Chaos {
     pub stride: usize,
     /// The nudge, in words.
     pub nudge: &'static str,
-    #[serde(skip)]
-    flips: Vec<(usize, bool)>,
 }
 
-pub const NUDGE: &str =
-    "both axis values to the next number above in the lanes' precision (one ulp up each)";
+/// The whole-frame share's nudge in `precision`, in words.
+pub fn nudge(precision: Precision) -> &'static str {
+    match precision {
+        Precision::F64 => "both axis values to the next f64 above (one ulp up each)",
+        Precision::F32 => "both axis values to the next f32 above (one f32 ulp up each)",
+        Precision::Dd => "both axis values one double-double ulp up (ulp·2⁻⁵³ each)",
+    }
+}
 
 impl Chaos {
     /// Compare the verdicts of every pixel of a `nx`-wide map with the nudged verdicts of the
-    /// sample's pixels.
-    pub fn measure(verdicts: &[bool], sample: &Sample, nudged: &[bool]) -> Chaos {
+    /// sample's pixels, nudged in `precision`.
+    pub fn measure(
+        verdicts: &[bool],
+        sample: &Sample,
+        nudged: &[bool],
+        precision: Precision,
+    ) -> Chaos {
         assert_eq!(
             sample.pixels.len(),
             nudged.len(),
             "one nudged verdict per sample"
         );
-        let flips: Vec<(usize, bool)> = sample
-            .pixels
-            .iter()
-            .zip(nudged)
-            .map(|(&k, &n)| (k, verdicts[k] != n))
-            .collect();
-        let flipped = flips.iter().filter(|f| f.1).count();
+        let flipped = (sample.pixels.iter().zip(nudged))
+            .filter(|&(&k, &n)| verdicts[k] != n)
+            .count();
         Chaos {
-            share: flipped as f64 / flips.len().max(1) as f64,
-            sampled: flips.len(),
+            share: flipped as f64 / nudged.len().max(1) as f64,
+            sampled: nudged.len(),
             stride: sample.stride,
-            nudge: NUDGE,
-            flips,
+            nudge: nudge(precision),
         }
-    }
-
-    /// The chaotic share among the sampled pixels within `half` pixels (in both directions) of
-    /// pixel (i, j) of a `nx`-wide map; None when none is sampled there.
-    pub fn local(&self, nx: usize, (i, j): (usize, usize), half: usize) -> Option<f64> {
-        let (mut n, mut f) = (0usize, 0usize);
-        for &(k, flip) in &self.flips {
-            let (pi, pj) = (k % nx, k / nx);
-            if pi.abs_diff(i) <= half && pj.abs_diff(j) <= half {
-                n += 1;
-                f += usize::from(flip);
-            }
-        }
-        (n > 0).then(|| f as f64 / n as f64)
     }
 }
 
@@ -334,17 +326,18 @@ mod tests {
         let sample = Sample::of(nx, ny);
         let verdicts: Vec<bool> = (0..nx * ny).map(|k| k % nx < 4).collect();
         let same: Vec<bool> = sample.pixels.iter().map(|&k| verdicts[k]).collect();
-        assert_eq!(Chaos::measure(&verdicts, &sample, &same).share, 0.0);
+        assert_eq!(
+            Chaos::measure(&verdicts, &sample, &same, Precision::F64).share,
+            0.0
+        );
         // Flip the right half's nudged verdicts: half the pixels are chaotic, all on the right.
         let right: Vec<bool> = sample
             .pixels
             .iter()
             .map(|&k| verdicts[k] != (k % nx >= 4))
             .collect();
-        let c = Chaos::measure(&verdicts, &sample, &right);
+        let c = Chaos::measure(&verdicts, &sample, &right, Precision::F64);
         assert_eq!(c.share, 0.5);
-        assert_eq!(c.local(nx, (1, 4), 1), Some(0.0));
-        assert_eq!(c.local(nx, (6, 4), 1), Some(1.0));
     }
 
     #[test]

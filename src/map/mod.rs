@@ -440,7 +440,7 @@ fn frame(
     let verdicts: Vec<bool> = pixels.iter().map(|p| p.verdict(spec.verdict())).collect();
     let sample = Sample::of(nx, ny);
     let nudged = nudged_verdicts(&spec, &sample.pixels, Nudge::Axes, (pool, pb), stop)?;
-    let chaos = Chaos::measure(&verdicts, &sample, &nudged);
+    let chaos = Chaos::measure(&verdicts, &sample, &nudged, spec.precision);
     let on_boundary = chaos::boundary_pixels(&verdicts, nx, ny);
     let picked = chaos::boundary_sample(&on_boundary);
     pb.inc_length(3 * picked.len() as u64);
@@ -943,7 +943,12 @@ mod tests {
             trained_fraction: 0.5,
             converged_fraction: 0.5,
             boundary: "trained",
-            chaotic_share: Chaos::measure(&verdicts, &whole, &flip(ulp)),
+            chaotic_share: Chaos::measure(
+                &verdicts,
+                &whole,
+                &flip(ulp),
+                crate::train::Precision::F64,
+            ),
             rounding_dominated: boundary.rounding_dominated,
             boundary_chaos: boundary,
             axis_collapse: None,

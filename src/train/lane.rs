@@ -1,5 +1,6 @@
 //! The small vector trait the lane trainer is written against, and its four instances on
-//! `wide`'s types (f64x4, f64x8, f32x8, f32x16).
+//! `wide`'s types (f64x4, f64x8, f32x8, f32x16); a fifth, double-double on f64x8, is
+//! [`super::dd::Dd`] (`--precision dd`; speed under "Double-double" below).
 //!
 //! Like memchr's `Vector`: only the operations the algorithm needs. The training step in
 //! [`super::batch`] is written once, generic over [`Lane`]; each instance supplies arithmetic,
@@ -23,6 +24,14 @@
 //! the 16 ymm registers. Measured with an AVX2 build (`-C target-cpu=x86-64-v3`) on the same
 //! Xeon core, same bench, 3 rounds: K = 1 f64 57.8–69.5 M, f32 170–181 M; K = 2 f64 53.5–54.4 M,
 //! f32 132–137 M (the AVX-512 build: 100–102 M and 238–242 M).
+//!
+//! ## Double-double
+//! [`super::dd::Dd`] holds each number as hi + lo (about 106 bits) and runs the same kernel with
+//! K = 1: a dd operation is already 10–20 f64 operations in two or three independent chains,
+//! work enough for the core to overlap without a second vector. Speed, on an AMD EPYC (`lscpu`; 2 shared vCPUs, AVX-512), a 256² map
+//! of 1000 epochs on one thread, two alternated rounds: f64 (2×f64x8) 220 and 230 M
+//! net-epochs/s, dd 3.11 and 3.16 M, about 71× slower: the dd exp alone is ~17 dd multiplies
+//! and adds of ~10–20 f64 operations each, against 10 FMAs.
 //!
 //! ## Why a division, not a reciprocal estimate
 //! The 12 divisions per epoch (one per sigmoid) looked like the next bound at K = 2, and AVX-512

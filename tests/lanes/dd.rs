@@ -237,11 +237,8 @@ fn load_dd_carries_the_low_part_and_f64_lanes_keep_hi() {
     let d = Dd::load_dd(&hi, &lo);
     for (k, (h, l)) in d.hi.to_array().into_iter().zip(d.lo.to_array()).enumerate() {
         assert_eq!(h, hi[k] + lo[k], "hi {k}");
-        assert_eq!(
-            dd_big(h, l).sub(&dd_big(hi[k], lo[k]), P, RM).is_zero(),
-            true,
-            "{k}"
-        );
+        let exact = dd_big(h, l).sub(&dd_big(hi[k], lo[k]), P, RM).is_zero();
+        assert!(exact, "hi + lo {k}");
     }
     let nets = lr_nets(&[Params::LESSON; 8], &[2.0; 8]);
     let mut lows = vec![xorsweep::train::NetLo::zero(); 8];
