@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use super::spec::{AxisKind, AxisSpec, MapSpec, Verdict};
 use crate::sweep::plan::initial_params;
-use crate::train::{Hyper, Net, NetLo, Options, Params, Precision, batch};
+use crate::train::{Hyper, MapOutcome, Net, NetLo, Options, Params, Precision, batch};
 
 /// Pixels trained per task: small enough for an even spread and a smooth progress bar, large
 /// enough that a task's overhead is nothing next to its training.
@@ -170,26 +170,7 @@ fn train(
             }
             let first = b * BLOCK;
             let axes: Vec<_> = (first..first + out.len()).map(&at).collect();
-            let nets: Vec<Net> = axes
-                .iter()
-                .map(|&a| {
-                    let ((init, hyper), _) = base.net_dd(a);
-                    Net {
-                        init,
-                        hyper,
-                        options: base.options,
-                    }
-                })
-                .collect();
-            // Low parts only where an axis value has one (a dd nudge): f64 and f32 maps, and
-            // dd frames, load exactly as they always have.
-            let results = if axes.iter().flatten().any(|&(_, _, dv)| dv != 0.0) {
-                let lows: Vec<NetLo> = axes.iter().map(|&a| base.net_dd(a).1).collect();
-                batch::train_map_dd(spec.precision, &nets, &lows, spec.epochs)
-            } else {
-                batch::train_map(spec.precision, &nets, spec.epochs)
-            };
-            for (px, r) in out.iter_mut().zip(results) {
+            for (px, r) in out.iter_mut().zip(train_block(spec, &base, &axes)) {
                 *px = Pixel {
                     final_loss: r.final_loss as f32,
                     mean_loss: r.mean_loss_ratio as f32,
@@ -202,6 +183,27 @@ fn train(
             progress.inc(out.len() as u64);
         });
     (!stopped.into_inner()).then_some(pixels)
+}
+
+/// Train the nets at `axes` (see [`train`]) in `spec`'s precision. Low parts go to the lanes only
+/// where an axis value has one (a dd nudge): f64 and f32 maps, and dd frames, load exactly as
+/// they always have.
+fn train_block(spec: &MapSpec, base: &Base, axes: &[[(AxisKind, f64, f64); 2]]) -> Vec<MapOutcome> {
+    let net = |a| {
+        let ((init, hyper), _) = base.net_dd(a);
+        Net {
+            init,
+            hyper,
+            options: base.options,
+        }
+    };
+    let nets: Vec<Net> = axes.iter().map(|&a| net(a)).collect();
+    if axes.iter().flatten().any(|&(_, _, dv)| dv != 0.0) {
+        let lows: Vec<NetLo> = axes.iter().map(|&a| base.net_dd(a).1).collect();
+        batch::train_map_dd(spec.precision, &nets, &lows, spec.epochs)
+    } else {
+        batch::train_map(spec.precision, &nets, spec.epochs)
+    }
 }
 
 /// Train every pixel of `spec` on the current rayon pool, ticking `progress` by pixels.
