@@ -184,28 +184,32 @@ fn train(
             }
             let first = b * BLOCK;
             let made: Vec<_> = (first..first + out.len()).map(|k| net(&base, k)).collect();
-            let nets: Vec<Net> = made
-                .iter()
-                .map(|&((init, hyper), _)| Net {
-                    init,
-                    hyper,
-                    options: base.options,
-                })
-                .collect();
-            // Low parts only where a number has one (a dd nudge): f64 and f32 maps, and dd
-            // frames, load exactly as they always have.
-            let results = if made.iter().any(|m| m.1 != NetLo::zero()) {
-                let lows: Vec<NetLo> = made.iter().map(|m| m.1).collect();
-                batch::train_map_dd(spec.precision, &nets, &lows, spec.epochs)
-            } else {
-                batch::train_map(spec.precision, &nets, spec.epochs)
-            };
-            for (px, r) in out.iter_mut().zip(results) {
+            for (px, r) in out.iter_mut().zip(train_block(spec, &base, &made)) {
                 *px = Pixel::of(&r);
             }
             progress.inc(out.len() as u64);
         });
     (!stopped.into_inner()).then_some(pixels)
+}
+
+/// Train one block of nets, each with the low parts of its numbers: low parts only where a
+/// number has one (a dd nudge), so that f64 and f32 maps, and dd frames, load exactly as they
+/// always have.
+fn train_block(spec: &MapSpec, base: &Base, made: &[((Params, Hyper), NetLo)]) -> Vec<MapOutcome> {
+    let nets: Vec<Net> = made
+        .iter()
+        .map(|&((init, hyper), _)| Net {
+            init,
+            hyper,
+            options: base.options,
+        })
+        .collect();
+    if made.iter().any(|m| m.1 != NetLo::zero()) {
+        let lows: Vec<NetLo> = made.iter().map(|m| m.1).collect();
+        batch::train_map_dd(spec.precision, &nets, &lows, spec.epochs)
+    } else {
+        batch::train_map(spec.precision, &nets, spec.epochs)
+    }
 }
 
 /// Train every pixel of `spec` on the current rayon pool, ticking `progress` by pixels.
