@@ -326,6 +326,14 @@ fn title(spec: &MapSpec) -> String {
     )
 }
 
+/// "f64 lanes", "double-double (dd) lanes".
+fn lanes_text(p: crate::train::Precision) -> String {
+    match p {
+        crate::train::Precision::Dd => "double-double (dd) lanes".into(),
+        other => format!("{other} lanes"),
+    }
+}
+
 fn subtitle(f: &Frame, info: &FrameInfo) -> String {
     let s = &f.spec;
     let mut parts = vec![format!(
@@ -336,6 +344,9 @@ fn subtitle(f: &Frame, info: &FrameInfo) -> String {
         parts.push(format!("zoom {}×", tick_label(f.zoom)));
     }
     parts.push(format!("base net: {}", s.init));
+    if s.precision != crate::train::Precision::F64 {
+        parts.push(lanes_text(s.precision));
+    }
     let trainer = trainer_text(s);
     if !trainer.is_empty() {
         parts.push(trainer);
@@ -764,6 +775,7 @@ fn page_html(
     page::html(page::PageIn {
         title: &title(spec),
         verdict: spec.verdict().name(),
+        lanes: &lanes_text(spec.precision),
         frames: views,
         rows: &rows,
         toml,

@@ -203,6 +203,8 @@ const JS: &str = include_str!("map.js");
 struct MapPage<'a> {
     title: &'a str,
     verdict: &'a str,
+    /// The lanes' arithmetic in words: "f64", "f32", "double-double (dd)".
+    lanes: &'a str,
     /// map.css, inlined as it is.
     style: &'a str,
     frames: Vec<FrameView>,
@@ -218,6 +220,7 @@ struct MapPage<'a> {
 pub struct PageIn<'a> {
     pub title: &'a str,
     pub verdict: &'a str,
+    pub lanes: &'a str,
     pub frames: Vec<FrameIn<'a>>,
     pub rows: &'a [FrameRow],
     pub toml: &'a str,
@@ -261,6 +264,7 @@ pub fn html(p: PageIn) -> anyhow::Result<Vec<u8>> {
     Ok(MapPage {
         title: p.title,
         verdict: p.verdict,
+        lanes: p.lanes,
         style: CSS,
         frames: views,
         rows,
