@@ -175,8 +175,6 @@ pub struct Builder {
     lo: u32,
     hi: u32,
     block: Vec<u32>,
-    /// [`Builder::take_into`]'s output, swapped with the histogram it adds into.
-    merged: Vec<(u32, u32)>,
 }
 
 /// Interleaved histograms of a [`Builder`].
@@ -191,7 +189,6 @@ impl Default for Builder {
             lo: u32::MAX,
             hi: 0,
             block: vec![0; BLOCK],
-            merged: Vec::new(),
         }
     }
 }
@@ -227,43 +224,67 @@ impl Builder {
         (self.lo, self.hi) = (lo, hi);
     }
 
-    /// The histogram of everything added since the last call; the builder is empty again.
+    /// The histogram of everything added since the last take; the builder is empty again.
     pub fn take(&mut self) -> Histogram {
-        let mut h = Histogram::default();
-        self.take_into(&mut h);
+        let (mut dense, mut h) = (Dense::default(), Histogram::default());
+        self.take_dense(&mut dense);
+        dense.take_into(&mut h);
         h
     }
 
-    /// Add everything added since the last call into `h` (as [`Histogram::merge`] of
-    /// [`Builder::take`]'s histogram would, without allocating once the buffers have grown: a
-    /// sweep's chunk adds up its blocks' histograms this way, ~100 per block); the builder is
-    /// empty again.
-    pub fn take_into(&mut self, h: &mut Histogram) {
+    /// Add everything added since the last take into `d`, bucket by bucket over the range
+    /// touched (no search, no allocation once `d` covers it); the builder is empty again.
+    pub fn take_dense(&mut self, d: &mut Dense) {
         if self.lo > self.hi {
             return;
         }
         let (lo, hi) = (self.lo as usize, self.hi as usize);
-        let out = &mut self.merged;
-        out.clear();
-        let mut old = h.0.iter().copied().peekable();
+        d.cover(self.lo, self.hi);
+        let at = (self.lo - d.lo) as usize;
         let range = &mut self.counts[lo * LANES..(hi + 1) * LANES];
-        for (k, lanes) in range.chunks_exact_mut(LANES).enumerate() {
-            let c: u32 = lanes.iter().sum();
-            if c == 0 {
-                continue;
-            }
-            lanes.fill(0);
-            let b = (lo + k) as u32;
-            while let Some(&(ob, oc)) = old.peek().filter(|&&(ob, _)| ob < b) {
-                out.push((ob, oc));
-                old.next();
-            }
-            let same = old.next_if(|&(ob, _)| ob == b).map_or(0, |(_, oc)| oc);
-            out.push((b, c + same));
+        for (sum, lanes) in d.counts[at..].iter_mut().zip(range.chunks_exact(LANES)) {
+            *sum += lanes.iter().sum::<u32>();
         }
-        out.extend(old);
-        std::mem::swap(&mut h.0, out);
+        range.fill(0);
         (self.lo, self.hi) = (u32::MAX, 0);
+    }
+}
+
+/// One histogram being filled: a count per bucket over the range touched so far. What a
+/// sweep's chunk adds each block's values of a cell into (~100 histograms per block): adding
+/// in is a pass over the block's range, where merging into a [`Histogram`] would copy all its
+/// buckets every time; it becomes one, by [`Dense::take_into`], when the cell's share of the
+/// chunk is done. At most [`BUCKETS`] counts (33 KB).
+#[derive(Clone, Debug, Default)]
+pub struct Dense {
+    lo: u32,
+    counts: Vec<u32>,
+}
+
+impl Dense {
+    /// Widen the range to hold buckets `lo..=hi`.
+    fn cover(&mut self, lo: u32, hi: u32) {
+        if self.counts.is_empty() {
+            self.lo = lo;
+        } else if lo < self.lo {
+            let grow = (self.lo - lo) as usize;
+            self.counts.splice(0..0, std::iter::repeat_n(0, grow));
+            self.lo = lo;
+        }
+        let len = (hi - self.lo + 1) as usize;
+        if self.counts.len() < len {
+            self.counts.resize(len, 0);
+        }
+    }
+
+    /// Add the counts into `h` (bucket-wise addition, as [`Histogram::merge`]) and empty
+    /// `self`, keeping its memory.
+    pub fn take_into(&mut self, h: &mut Histogram) {
+        let lo = self.lo;
+        let nonzero = self.counts.iter().enumerate().filter(|&(_, &c)| c > 0);
+        let part = Histogram(nonzero.map(|(i, &c)| (lo + i as u32, c)).collect());
+        h.merge(&part);
+        self.counts.clear();
     }
 }
 
@@ -425,11 +446,11 @@ mod tests {
     }
 
     #[test]
-    fn take_into_is_merge_of_take() {
+    fn dense_takes_are_merges_of_takes() {
         // Parts that overlap, interleave, and miss each other's buckets; values spread over
         // many octaves, with zeros, NaN and ∞, so that every branch of the merge runs.
         let mut rng = ChaCha8Rng::seed_from_u64(5);
-        let mut b = Builder::default();
+        let (mut b, mut dense) = (Builder::default(), Dense::default());
         let (mut by_take, mut by_merge) = (Histogram::default(), Histogram::default());
         for part in 0..40 {
             let values: Vec<f64> = (0..rng.random_range(0..300))
@@ -440,11 +461,18 @@ mod tests {
                     _ => 10f64.powf(rng.random_range(-3.0..1.0) + f64::from(part % 7)),
                 })
                 .collect();
+            // Every third part settles the dense counts (as a cell's end does), so that ranges
+            // grow downwards and upwards into counts already there, and from empty.
             b.add_all(&values);
-            b.take_into(&mut by_take);
+            b.take_dense(&mut dense);
+            if part % 3 == 2 {
+                dense.take_into(&mut by_take);
+                assert!(dense.counts.is_empty());
+            }
             by_merge.merge(&histogram(values));
-            assert_eq!(by_take, by_merge, "after part {part}");
         }
+        dense.take_into(&mut by_take);
+        assert_eq!(by_take, by_merge);
         assert!(by_take.0.len() > 1000, "{} buckets", by_take.0.len());
     }
 }

@@ -12,7 +12,7 @@ use super::schema::{
     TrainerColumns, write_csv,
 };
 use super::stats::{CellSummary, CurveBand};
-use crate::sweep::plan::{Cell, Plan, initial_params};
+use crate::sweep::plan::{Cell, Plan};
 use crate::train::Outcome;
 
 pub fn summary_csv(rows: &[CellSummary]) -> Vec<u8> {
@@ -163,7 +163,7 @@ pub fn examples_csv(plan: &Plan, cells: &[CellResult]) -> Vec<u8> {
 
 fn example_row(plan: &Plan, cell: &Cell, role: &str, run: u64, o: &Outcome) -> ExampleRow {
     let p = o.params.0;
-    let i = initial_params(cell.init, plan.config.seed, run).0;
+    let i = plan.initial_params(cell.init, run).0;
     let (hyper, options) = (cell.hyper(), cell.setting.options);
     ExampleRow {
         run,

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::hyper::Setting;
 use crate::sweep::chunk::ChunkData;
 use crate::sweep::config::RunsCsv;
-use crate::sweep::plan::{Cell, Plan, initial_params};
+use crate::sweep::plan::{Cell, Plan};
 use crate::train::options::{ChoiceParam, HyperParam};
 use crate::train::{
     Activation, Batch, Hyper, Loss, Net, Options, Outcome, OutputUnit, Params, Precision,
@@ -278,7 +278,7 @@ impl<'a> RunRow<'a> {
     /// The row of global run `run` of `cell`, with its outcome; `label` is [`Cell::label`].
     pub fn new(plan: &Plan, cell: &Cell, run: u64, o: &Outcome, label: &'a str) -> RunRow<'a> {
         let seed = run - cell.first_run;
-        let i = initial_params(cell.init, plan.config.seed, run).0;
+        let i = plan.initial_params(cell.init, run).0;
         let (hyper, options) = (cell.hyper(), cell.setting.options);
         RunRow {
             run,

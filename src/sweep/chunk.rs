@@ -140,13 +140,20 @@ pub fn encode(config_hash: &str, k: u64, data: &ChunkData) -> Vec<u8> {
         b.extend_from_slice(&x.to_le_bytes());
     }
     for o in &data.nets {
-        let floats = o.params.0.iter().chain([&o.final_loss]).chain(&o.outputs);
-        for x in floats {
-            b.extend_from_slice(&x.to_le_bytes());
+        // Built on the stack and appended at once: one capacity check per net.
+        let mut record = [0u8; NET_BYTES];
+        let (floats, epochs) = record.split_at_mut(8 * (N_PARAMS + 5));
+        let values = o.params.0.iter().chain([&o.final_loss]).chain(&o.outputs);
+        for (at, x) in floats.chunks_exact_mut(8).zip(values) {
+            at.copy_from_slice(&x.to_le_bytes());
         }
-        for e in [o.solved_epoch, o.target_epoch] {
-            b.extend_from_slice(&e.unwrap_or(NONE_EPOCH).to_le_bytes());
+        for (at, e) in epochs
+            .chunks_exact_mut(4)
+            .zip([o.solved_epoch, o.target_epoch])
+        {
+            at.copy_from_slice(&e.unwrap_or(NONE_EPOCH).to_le_bytes());
         }
+        b.extend_from_slice(&record);
     }
     varint(&mut b, data.cells.len() as u64);
     for part in &data.cells {

@@ -57,6 +57,9 @@ pub struct Plan {
     pub cells: Vec<Cell>,
     pub total_runs: u64,
     pub train: TrainSpec,
+    /// The ChaCha8 key of `config.seed` ([`seed_key`]), worked out once: a sweep draws every
+    /// net's weights from it.
+    key: SeedKey,
 }
 
 /// Epochs at which loss and hidden gap are recorded: 0, ~40 log-spaced, every 1/20th, and the end.
@@ -164,6 +167,7 @@ impl Plan {
             config.target_loss,
         );
         Plan {
+            key: seed_key(config.seed),
             config,
             cells,
             total_runs: next,
@@ -218,19 +222,39 @@ impl Plan {
     }
 
     /// Run `run`: its initial weights and trainer.
+    /// The initial weights of global run `run` under `init`: [`initial_params`] with the
+    /// plan's key.
+    pub fn initial_params(&self, init: Init, run: u64) -> Params {
+        debug_assert!(self.key == seed_key(self.config.seed), "the seed changed");
+        draw_params(init, &self.key, run)
+    }
+
     pub fn net(&self, run: u64) -> Net {
         let (cell, _) = self.locate(run);
         Net {
-            init: initial_params(cell.init, self.config.seed, run),
+            init: self.initial_params(cell.init, run),
             hyper: cell.hyper(),
             options: cell.setting.options,
         }
     }
 }
 
+/// The key of the ChaCha8 streams a master seed chooses.
+type SeedKey = <ChaCha8Rng as SeedableRng>::Seed;
+
+/// The key [`ChaCha8Rng::seed_from_u64`] expands a master seed into.
+fn seed_key(master_seed: u64) -> SeedKey {
+    ChaCha8Rng::seed_from_u64(master_seed).get_seed()
+}
+
 /// The initial weights of global run `run` under `init`, from (master seed, run) alone.
 pub fn initial_params(init: Init, master_seed: u64, run: u64) -> Params {
-    let mut rng = ChaCha8Rng::seed_from_u64(master_seed);
+    draw_params(init, &seed_key(master_seed), run)
+}
+
+/// [`initial_params`] from the master seed's key: stream `run` of it.
+fn draw_params(init: Init, key: &SeedKey, run: u64) -> Params {
+    let mut rng = ChaCha8Rng::from_seed(*key);
     rng.set_stream(run);
     let mut uniform = |a: f64| rng.random_range(-a..a);
     match init {

@@ -15,7 +15,7 @@ use std::ops::Range;
 
 use super::chunk::{CellPart, ChunkData};
 use super::plan::Plan;
-use crate::sketch::Builder;
+use crate::sketch::{Builder, Dense};
 use crate::train::batch::{self, Curves};
 use crate::train::{Net, Outcome};
 
@@ -38,6 +38,8 @@ pub fn block_nets(n_log: usize) -> usize {
 #[derive(Default)]
 pub struct Scratch {
     sketch: Builder,
+    /// The current cell's histograms of loss then hidden gap at each logged epoch, being filled.
+    dense: Vec<Dense>,
     nets: Vec<Net>,
     outcomes: Vec<Outcome>,
     curves: Curves,
@@ -64,11 +66,13 @@ fn train_in_blocks(
     assert!(block > 0, "blocks of at least one net");
     let Scratch {
         sketch,
+        dense,
         nets: to_train,
         outcomes,
         curves,
     } = scratch;
     let n_log = plan.train.log_epochs.len();
+    dense.resize_with(2 * n_log, Dense::default);
     let mut nets = Vec::with_capacity((runs.end - runs.start) as usize);
     let mut cells: Vec<CellPart> = Vec::new();
     let mut start = runs.start;
@@ -88,6 +92,9 @@ fn train_in_blocks(
             let (cell, replicate) = plan.locate(start + at as u64);
             let stop = ((cell.first_run + cell.nets - start) as usize).min(outcomes.len());
             if cells.last().is_none_or(|c| c.cell != cell.index) {
+                if let Some(done) = cells.last_mut() {
+                    settle(dense, done);
+                }
                 cells.push(CellPart {
                     cell: cell.index,
                     first_net: None,
@@ -102,16 +109,27 @@ fn train_in_blocks(
             for j in 0..n_log {
                 let (l, g) = curves.at(j);
                 sketch.add_all(&l[at..stop]);
-                sketch.take_into(&mut part.loss[j]);
+                sketch.take_dense(&mut dense[j]);
                 sketch.add_all(&g[at..stop]);
-                sketch.take_into(&mut part.gap[j]);
+                sketch.take_dense(&mut dense[n_log + j]);
             }
             at = stop;
         }
         nets.append(outcomes);
         start = end;
     }
+    if let Some(last) = cells.last_mut() {
+        settle(dense, last);
+    }
     ChunkData { runs, nets, cells }
+}
+
+/// Turn the cell's histograms being filled into `part`'s (the dense ones are empty again).
+fn settle(dense: &mut [Dense], part: &mut CellPart) {
+    let histograms = part.loss.iter_mut().chain(&mut part.gap);
+    for (d, h) in dense.iter_mut().zip(histograms) {
+        d.take_into(h);
+    }
 }
 
 #[cfg(test)]
