@@ -171,7 +171,8 @@ impl Histogram {
 /// chains run side by side. A block whose values all share one bucket is counted at once. The
 /// lowest and highest bucket touched are tracked, and only that range is read back, in order.
 pub struct Builder {
-    counts: Vec<u32>,
+    /// Per bucket, its count in each of the [`LANES`] interleaved histograms.
+    counts: Box<[[u32; LANES]; BUCKETS as usize]>,
     lo: u32,
     hi: u32,
     block: Vec<u32>,
@@ -185,7 +186,10 @@ const BLOCK: usize = 256;
 impl Default for Builder {
     fn default() -> Self {
         Builder {
-            counts: vec![0; BUCKETS as usize * LANES],
+            counts: vec![[0; LANES]; BUCKETS as usize]
+                .into_boxed_slice()
+                .try_into()
+                .expect("BUCKETS rows"),
             lo: u32::MAX,
             hi: 0,
             block: vec![0; BLOCK],
@@ -197,7 +201,9 @@ impl Builder {
     /// Add every value of `xs`.
     pub fn add_all(&mut self, xs: &[f64]) {
         let (mut lo, mut hi) = (self.lo, self.hi);
-        let counts = &mut self.counts[..];
+        let counts = &mut self.counts;
+        // `bucket` is below BUCKETS: the min tells the compiler so (no bounds check per count).
+        let at = |b: u32| b.min(BUCKETS - 1) as usize;
         for values in xs.chunks(BLOCK) {
             let block = &mut self.block[..values.len()];
             for (b, &x) in block.iter_mut().zip(values) {
@@ -208,17 +214,17 @@ impl Builder {
                 .fold((u32::MAX, 0), |(l, h), &b| (l.min(b), h.max(b)));
             (lo, hi) = (lo.min(first), hi.max(last));
             if first == last {
-                counts[first as usize * LANES] += block.len() as u32;
+                counts[at(first)][0] += block.len() as u32;
                 continue;
             }
             let mut quads = block.chunks_exact(LANES);
             for q in &mut quads {
                 for (lane, &b) in q.iter().enumerate() {
-                    counts[b as usize * LANES + lane] += 1;
+                    counts[at(b)][lane] += 1;
                 }
             }
             for &b in quads.remainder() {
-                counts[b as usize * LANES] += 1;
+                counts[at(b)][0] += 1;
             }
         }
         (self.lo, self.hi) = (lo, hi);
@@ -241,11 +247,11 @@ impl Builder {
         let (lo, hi) = (self.lo as usize, self.hi as usize);
         d.cover(self.lo, self.hi);
         let at = (self.lo - d.lo) as usize;
-        let range = &mut self.counts[lo * LANES..(hi + 1) * LANES];
-        for (sum, lanes) in d.counts[at..].iter_mut().zip(range.chunks_exact(LANES)) {
+        let range = &mut self.counts[lo..=hi];
+        for (sum, lanes) in d.counts[at..].iter_mut().zip(range.iter()) {
             *sum += lanes.iter().sum::<u32>();
         }
-        range.fill(0);
+        range.fill([0; LANES]);
         (self.lo, self.hi) = (u32::MAX, 0);
     }
 }

@@ -19,15 +19,20 @@ use std::ops::Range;
 use crate::sketch::Histogram;
 use crate::train::{Curve, KERNEL_VERSION, N_PARAMS, Outcome, Params, count_correct, mse_of};
 
-/// The format: magic, kernel version (u32), then the rest as format 2.
-const MAGIC: &[u8; 8] = b"XSWCHNK3";
+/// The format: magic, kernel version (u32), the bytes of each net's values (u8: 4 where every
+/// value is an f32 widened, as an f32 sweep's are, else 8), then the rest as format 2.
+const MAGIC: &[u8; 8] = b"XSWCHNK4";
+/// The third format: as the fourth, without the width byte (values of 8 bytes).
+const MAGIC_V3: &[u8; 8] = b"XSWCHNK3";
 /// The second format: no kernel version, all trained by kernel version 1.
 const MAGIC_V2: &[u8; 8] = b"XSWCHNK2";
 /// The first format (whole curves per net, ~1 KB each), refused with its own message.
 const MAGIC_V1: &[u8; 8] = b"XSWCHNK1";
 const NONE_EPOCH: u32 = u32::MAX;
-/// Bytes of one net's outcome on disk: 14 f64 (weights, loss, outputs) and two u32 epochs.
-pub const NET_BYTES: usize = 8 * (N_PARAMS + 5) + 8;
+/// Values of one net's outcome on disk: weights, loss, outputs.
+const NET_VALUES: usize = N_PARAMS + 5;
+/// Bytes of one net's outcome on disk, at most: 14 f64 values and two u32 epochs.
+pub const NET_BYTES: usize = 8 * NET_VALUES + 8;
 
 /// A cell's share of one chunk.
 #[derive(Clone, Debug, PartialEq)]
@@ -82,7 +87,7 @@ fn foreign_head(head: &[u8]) -> Option<String> {
             return Some("a chunk of an older xorsweep (format 1, whole curves per net), which this version does not read".into());
         }
         m if m == MAGIC_V2 => 1,
-        m if m == MAGIC => u32::from_le_bytes(head.get(8..12)?.try_into().ok()?),
+        m if m == MAGIC || m == MAGIC_V3 => u32::from_le_bytes(head.get(8..12)?.try_into().ok()?),
         _ => return None,
     };
     (version != KERNEL_VERSION).then(|| {
@@ -98,7 +103,7 @@ pub fn max_len(expect: &Expect) -> u64 {
     const VARINT: u64 = 10;
     let n_log = expect.n_log as u64;
     let nets = expect.runs.end - expect.runs.start;
-    let header = 8 + 4 + 4 + expect.config_hash.len() as u64 + 4 * 8;
+    let header = 8 + 4 + 1 + 4 + expect.config_hash.len() as u64 + 4 * 8;
     let cells: u64 = expect
         .parts
         .iter()
@@ -128,32 +133,85 @@ fn put_histogram(b: &mut Vec<u8>, h: &Histogram) {
     }
 }
 
+/// A net's values as stored: weights, loss, outputs.
+fn values(o: &Outcome) -> impl Iterator<Item = f64> + '_ {
+    o.params
+        .0
+        .iter()
+        .chain([&o.final_loss])
+        .chain(&o.outputs)
+        .copied()
+}
+
+/// Bytes per value: 4 when every net's values are f32s widened (an f32 sweep's: the chunk is
+/// then 64 bytes a net instead of 120, less to write, sync and read back), else 8. Bit for bit
+/// either way, NaN payloads included.
+fn value_bytes(nets: &[Outcome]) -> usize {
+    let narrow = |x: f64| f64::from(x as f32).to_bits() == x.to_bits();
+    if nets.iter().all(|o| values(o).all(narrow)) {
+        4
+    } else {
+        8
+    }
+}
+
+/// At least the bytes [`encode`] writes (varints at their longest), so that its buffer is
+/// allocated once: growing it copied the whole chunk once the histograms came.
+fn encoded_len_bound(config_hash: &str, data: &ChunkData) -> usize {
+    const VARINT: usize = 10;
+    let parts: usize = data
+        .cells
+        .iter()
+        .map(|p| {
+            let curve = p
+                .first_net
+                .as_ref()
+                .map_or(0, |c| 8 * (c.loss.len() + c.gap.len()));
+            let hists = p.loss.iter().chain(&p.gap);
+            VARINT
+                + 1
+                + curve
+                + hists
+                    .map(|h| VARINT + 2 * VARINT * h.0.len())
+                    .sum::<usize>()
+        })
+        .sum();
+    64 + config_hash.len() + data.nets.len() * NET_BYTES + VARINT + parts + 4
+}
+
 /// Serialise a chunk.
 pub fn encode(config_hash: &str, k: u64, data: &ChunkData) -> Vec<u8> {
     let n_log = data.cells.first().map_or(0, |c| c.loss.len());
-    let mut b = Vec::with_capacity(64 + data.nets.len() * (NET_BYTES + 16));
+    let width = value_bytes(&data.nets);
+    let bound = encoded_len_bound(config_hash, data);
+    let mut b = Vec::with_capacity(bound);
     b.extend_from_slice(MAGIC);
     b.extend_from_slice(&KERNEL_VERSION.to_le_bytes());
+    b.push(width as u8);
     b.extend_from_slice(&(config_hash.len() as u32).to_le_bytes());
     b.extend_from_slice(config_hash.as_bytes());
     for x in [k, data.runs.start, data.nets.len() as u64, n_log as u64] {
         b.extend_from_slice(&x.to_le_bytes());
     }
-    for o in &data.nets {
-        // Built on the stack and appended at once: one capacity check per net.
-        let mut record = [0u8; NET_BYTES];
-        let (floats, epochs) = record.split_at_mut(8 * (N_PARAMS + 5));
-        let values = o.params.0.iter().chain([&o.final_loss]).chain(&o.outputs);
-        for (at, x) in floats.chunks_exact_mut(8).zip(values) {
-            at.copy_from_slice(&x.to_le_bytes());
+    // Grown once and written in place: no capacity check, no copy per net.
+    let record = width * NET_VALUES + 8;
+    let at = b.len();
+    b.resize(at + record * data.nets.len(), 0);
+    for (r, o) in b[at..].chunks_exact_mut(record).zip(&data.nets) {
+        let (floats, epochs) = r.split_at_mut(width * NET_VALUES);
+        for (to, x) in floats.chunks_exact_mut(width).zip(values(o)) {
+            if width == 4 {
+                to.copy_from_slice(&(x as f32).to_le_bytes());
+            } else {
+                to.copy_from_slice(&x.to_le_bytes());
+            }
         }
-        for (at, e) in epochs
+        for (to, e) in epochs
             .chunks_exact_mut(4)
             .zip([o.solved_epoch, o.target_epoch])
         {
-            at.copy_from_slice(&e.unwrap_or(NONE_EPOCH).to_le_bytes());
+            to.copy_from_slice(&e.unwrap_or(NONE_EPOCH).to_le_bytes());
         }
-        b.extend_from_slice(&record);
     }
     varint(&mut b, data.cells.len() as u64);
     for part in &data.cells {
@@ -171,6 +229,11 @@ pub fn encode(config_hash: &str, k: u64, data: &ChunkData) -> Vec<u8> {
             put_histogram(&mut b, h);
         }
     }
+    debug_assert!(
+        b.len() + 4 <= bound,
+        "{} bytes over the bound {bound}",
+        b.len() + 4
+    );
     let crc = crc32fast::hash(&b);
     b.extend_from_slice(&crc.to_le_bytes());
     b
@@ -199,6 +262,14 @@ impl Reader<'_> {
     }
     fn f64(&mut self) -> Result<f64, String> {
         Ok(f64::from_bits(self.u64()?))
+    }
+    /// A value of `width` bytes: an f32 (widened) or an f64.
+    fn value(&mut self, width: usize) -> Result<f64, String> {
+        if width == 4 {
+            Ok(f64::from(f32::from_bits(self.u32()?)))
+        } else {
+            self.f64()
+        }
     }
     fn u8(&mut self) -> Result<u8, String> {
         Ok(self.take(1)?[0])
@@ -248,7 +319,8 @@ pub fn decode(bytes: &[u8], expect: &Expect) -> Result<ChunkData, String> {
             "{why}: rerun the sweep from the start (--force) instead of --resume"
         ));
     }
-    if bytes.len() < MAGIC.len() + 8 || &bytes[..8] != MAGIC {
+    let v3 = bytes.get(..8) == Some(MAGIC_V3);
+    if bytes.len() < MAGIC.len() + 9 || (&bytes[..8] != MAGIC && !v3) {
         return Err("not a xorsweep chunk".into());
     }
     let (body, crc) = bytes.split_at(bytes.len() - 4);
@@ -256,6 +328,10 @@ pub fn decode(bytes: &[u8], expect: &Expect) -> Result<ChunkData, String> {
         return Err("checksum mismatch (truncated or corrupted)".into());
     }
     let mut r = Reader(&body[12..]);
+    let width = if v3 { 8 } else { usize::from(r.u8()?) };
+    if width != 4 && width != 8 {
+        return Err(format!("malformed header (values of {width} bytes)"));
+    }
     let hash_len = r.u32()? as usize;
     if r.take(hash_len)? != expect.config_hash.as_bytes() {
         return Err("belongs to a sweep with another configuration".into());
@@ -278,9 +354,9 @@ pub fn decode(bytes: &[u8], expect: &Expect) -> Result<ChunkData, String> {
     }
     let mut nets = Vec::with_capacity(n as usize);
     for _ in 0..n {
-        let mut floats = [0.0; N_PARAMS + 5];
+        let mut floats = [0.0; NET_VALUES];
         for x in floats.iter_mut() {
-            *x = r.f64()?;
+            *x = r.value(width)?;
         }
         let epoch = |e: u32| (e != NONE_EPOCH).then_some(e);
         let (solved_epoch, target_epoch) = (epoch(r.u32()?), epoch(r.u32()?));
@@ -398,6 +474,53 @@ mod tests {
             parts: vec![(1, false), (2, true)],
             n_log: 2,
         }
+    }
+
+    /// The CRC-32 made good after an edit.
+    fn reseal(bytes: &mut Vec<u8>) {
+        let n = bytes.len() - 4;
+        let crc = crc32fast::hash(&bytes[..n]).to_le_bytes();
+        bytes[n..].copy_from_slice(&crc);
+    }
+
+    #[test]
+    fn an_f32_sweeps_chunk_stores_4_byte_values_bit_for_bit_and_format_3_still_reads() {
+        // f32 values widened, a NaN with a payload and a −0 among them: 4 bytes a value.
+        let mut narrow = data();
+        let nan = f64::from(f32::from_bits(0x7fc0_1234));
+        for (i, o) in narrow.nets.iter_mut().enumerate() {
+            o.outputs = [0.1f32, 0.9f32, -0.0f32, 1e-30f32].map(f64::from);
+            o.params.0[i] = nan;
+            o.final_loss = f64::from(0.3f32);
+        }
+        let wide = encode("abc", 5, &data());
+        let bytes = encode("abc", 5, &narrow);
+        assert_eq!((wide[12], bytes[12]), (8, 4));
+        assert_eq!(wide.len() - bytes.len(), 3 * 4 * NET_VALUES);
+        let back = decode(&bytes, &expect("abc", 5, 10..13)).unwrap();
+        let bits = |d: &ChunkData| -> Vec<u64> {
+            d.nets
+                .iter()
+                .flat_map(|o| values(o).map(f64::to_bits).collect::<Vec<_>>())
+                .collect()
+        };
+        assert_eq!(bits(&back), bits(&narrow));
+        assert_eq!(format!("{:?}", back.cells), format!("{:?}", narrow.cells));
+        // One value that is not an f32 keeps the whole chunk at 8 bytes.
+        narrow.nets[1].final_loss = 0.3;
+        assert_eq!(encode("abc", 5, &narrow)[12], 8);
+        // Format 3 (a sweep saved by the previous xorsweep, same kernel): no width byte.
+        let mut v3 = wide.clone();
+        v3[..8].copy_from_slice(MAGIC_V3);
+        v3.remove(12);
+        reseal(&mut v3);
+        let back = decode(&v3, &expect("abc", 5, 10..13)).unwrap();
+        assert_eq!(format!("{back:?}"), format!("{:?}", data()));
+        let mut odd = bytes.clone();
+        odd[12] = 5;
+        reseal(&mut odd);
+        let e = decode(&odd, &expect("abc", 5, 10..13)).unwrap_err();
+        assert!(e.contains("values of 5 bytes"), "{e}");
     }
 
     #[test]

@@ -326,7 +326,7 @@ fn set_kernel_version(out: &Path, version: u32) -> String {
     names.sort();
     let chunk = out.join("chunks").join(&names[0]);
     let mut bytes = std::fs::read(&chunk).unwrap();
-    assert_eq!(&bytes[..8], b"XSWCHNK3");
+    assert_eq!(&bytes[..8], b"XSWCHNK4");
     bytes[8..12].copy_from_slice(&version.to_le_bytes());
     let n = bytes.len() - 4;
     let crc = crc32fast::hash(&bytes[..n]).to_le_bytes();
