@@ -477,7 +477,7 @@ mod tests {
     }
 
     /// The CRC-32 made good after an edit.
-    fn reseal(bytes: &mut Vec<u8>) {
+    fn reseal(bytes: &mut [u8]) {
         let n = bytes.len() - 4;
         let crc = crc32fast::hash(&bytes[..n]).to_le_bytes();
         bytes[n..].copy_from_slice(&crc);
