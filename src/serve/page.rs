@@ -18,6 +18,7 @@ pub const HTML: &str = include_str!("serve.html");
 pub const CSS: &str = include_str!("serve.css");
 pub const SCRIPT: &str = include_str!("serve.js");
 pub const POINTER: &str = include_str!("serve-pointer.js");
+pub const FORM: &str = include_str!("serve-form.js");
 pub const NET: &str = include_str!("serve-net.js");
 pub const TRAINER: &str = include_str!("../report/trainer.js");
 
