@@ -20,7 +20,7 @@
   var flipsBox = document.getElementById('flips');
   // V: the map shown (view.json); O: the server's own; choice: the flags that chose V ('' for O).
   var V = null, O = null, choice = '';
-  var chaos = { key: null, data: null, ctrl: null, id: 0 };
+  var chaos = { key: null, data: null, ctrl: null, id: 0 }, marks = 0;
   var M = { left: 70, right: 10, top: 8, bottom: 40 };
   var FONT = '12px system-ui, sans-serif';
   var MAX_IN_FLIGHT = 4, MAX_TILES = 400, DEEPEST = 0;
@@ -208,14 +208,16 @@
     var d = chaos.data;
     chaosEl.hidden = !chaos.key;
     chaosEl.className = d && d.rounding_dominated ? 'note' : 'quiet';
-    chaosEl.textContent = d ? 'Here (the ' + d.n + '\u00b2 map of the tile under the view\u2019s centre, its ' +
+    chaosEl.textContent = d ? 'The tile under the view\u2019s centre (measured on ' + d.n + '\u00b2 pixels, its ' +
       d.verdict + ' boundary): ' + d.text + '.' : chaos.error ? 'Rounding here not measured: ' + chaos.error
       : 'Measuring whether rounding decides pixels here\u2026';
   }
   // The boundary pixels of the chaos map whose verdict a one-ulp nudge flipped, outlined.
   function flipMarks() {
     var d = chaos.data;
+    marks = 0;
     if (!flipsBox.checked || !d) return;
+    marks = d.flipped.length;
     var c = chaos.at, side = Math.pow(2, c.L), s = Math.max(3, ppw() / side / d.n);
     ctx.strokeStyle = '#e00'; ctx.lineWidth = 1.5;
     d.flipped.forEach(function (k) {
@@ -490,6 +492,8 @@
     view: function () { return { x: view.x, y: view.y, z: view.z, level: level() }; },
     setView: function (x, y, z) { view = { x: x, y: y, z: clampZoom(z) }; schedule(); },
     chaos: function () { return chaos.data; },
+    // Boundary pixels marked as flipping in the last frame drawn.
+    marks: function () { return marks; },
     choice: function () { return choice; },
     firstView: function () { return firstView; },
     // Counts of the visible tiles at each size that are trained, and of those refused.

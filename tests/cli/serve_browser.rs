@@ -156,7 +156,7 @@ fn check_width(p: &mut Page, server: &Server) {
 /// The map chosen in the page's form: its tiles are the server's for that choice, the hash
 /// holds it (a reload opens it again), a bad choice is refused with the server's reason shown
 /// under the form, and the view's chaos note comes in.
-fn check_choice(p: &mut Page, server: &Server) {
+fn check_choice(p: &mut Page, server: &Server, shot: Option<PathBuf>) {
     let w = p.width;
     p.eval(
         "(function(){var d = document.getElementById('choose'); d.open = true;
@@ -164,6 +164,7 @@ fn check_choice(p: &mut Page, server: &Server) {
           set('choice-x', 'momentum'); set('choice-x-lo', '0'); set('choice-x-hi', '0.9');
           document.getElementById('choice-x-log').checked = false;
           set('choice-f-activation', 'tanh'); set('choice-f-epochs', '200');
+          set('choice-f-precision', 'f32');
           document.querySelector('#choice-form button[type=submit]').click(); return true;})()",
     );
     wait(
@@ -211,9 +212,29 @@ fn check_choice(p: &mut Page, server: &Server) {
     );
     let note = p.eval("document.getElementById('chaos').textContent");
     assert!(
-        note.as_str().unwrap().contains("decide pixels here"),
+        note.as_str()
+            .unwrap()
+            .contains(" pixels here (one-ulp nudges flip "),
         "{w} px: {note}"
     );
+    // The overlay marks every boundary pixel that flipped (this map has some).
+    let flipped = p
+        .eval("xorsweepServe.chaos().flipped.length")
+        .as_u64()
+        .unwrap();
+    assert!(flipped > 0, "{w} px: no boundary pixel flips");
+    p.eval(
+        "(function(){var b = document.getElementById('flips'); b.click(); return b.checked;})()",
+    );
+    wait(
+        p,
+        &format!("xorsweepServe.marks() === {flipped}"),
+        &format!("{w} px: the flips marked"),
+    );
+    if let Some(path) = shot {
+        p.eval("document.getElementById('choose').open = false; true");
+        screenshot(p, &path);
+    }
     // A reload opens the chosen map from the hash.
     p.cmd("Page.reload", json!({}));
     wait(
@@ -266,10 +287,10 @@ fn the_serve_page_pans_zooms_and_opens_a_net_in_headless_chromium() {
         if let Some(d) = &shots {
             screenshot(&mut page, &d.join(format!("serve_{width}.png")));
         }
-        check_choice(&mut page, &server);
-        if let Some(d) = &shots {
-            screenshot(&mut page, &d.join(format!("serve_{width}_chosen.png")));
-        }
+        let shot = shots
+            .as_ref()
+            .map(|d| d.join(format!("serve_{width}_chosen.png")));
+        check_choice(&mut page, &server, shot);
     }
     assert!(
         browser.errors.is_empty(),
