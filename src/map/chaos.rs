@@ -251,6 +251,11 @@ impl BoundaryChaos {
         }
     }
 
+    /// The sampled boundary pixels whose verdict flipped under a one-ulp nudge, in order.
+    pub fn flipped(&self) -> impl Iterator<Item = usize> + '_ {
+        self.flips.iter().filter(|f| f.1).map(|f| f.0)
+    }
+
     /// Summed-area tables of the sampled boundary pixels and of those that flipped under a
     /// one-ulp nudge, over a `nx` × `ny` frame: what [`Local::share`] reads.
     pub fn local(&self, nx: usize, ny: usize) -> Local {
@@ -358,6 +363,7 @@ mod tests {
         let noisy = BoundaryChaos::measure(&verdicts, 8, &on, [&same, &flip(4), &flip(4)]);
         assert_eq!(noisy.rounding_ratio, 1.0);
         assert!(noisy.rounding_dominated);
+        assert_eq!(noisy.flipped().collect::<Vec<_>>(), [0, 1, 2, 3]);
         let local = noisy.local(nx, ny);
         assert_eq!(local.share((0, 0), (2, 2)), Some(1.0));
         assert_eq!(local.share((0, 2), (2, 4)), Some(0.0));

@@ -415,9 +415,58 @@ fn nudged_verdicts(
     Some(pixels.iter().map(|p| p.verdict(spec.verdict())).collect())
 }
 
+/// The boundary chaos of a map whose pixels have `verdicts`: its boundary pixels trained again
+/// under the three nudges (see `chaos`); None if `stop` said stop. What decides that a frame
+/// of a map, or a view of `xorsweep serve`, is rounding-dominated.
+pub fn boundary_chaos(
+    spec: &MapSpec,
+    verdicts: &[bool],
+    (pool, pb): (&rayon::ThreadPool, &indicatif::ProgressBar),
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<BoundaryChaos> {
+    let (nx, ny) = (spec.x.n as usize, spec.y.n as usize);
+    let on_boundary = chaos::boundary_pixels(verdicts, nx, ny);
+    let picked = chaos::boundary_sample(&on_boundary);
+    pb.inc_length(3 * picked.len() as u64);
+    let mut flips = Vec::with_capacity(3);
+    for nudge in Nudge::ALL {
+        flips.push(nudged_verdicts(spec, &picked, nudge, (pool, pb), stop)?);
+    }
+    Some(BoundaryChaos::measure(
+        verdicts,
+        on_boundary.len(),
+        &picked,
+        [&flips[0], &flips[1], &flips[2]],
+    ))
+}
+
+/// Whether rounding decides a map's pixels, in the words of its manifest and map.html, by the
+/// rule of [`FrameInfo::rounding_dominated`]: neighbouring axis values collapse (`collapse`),
+/// or one-ulp nudges flip at least half as many boundary pixels as half a pixel does.
+pub fn rounding_text(b: &BoundaryChaos, collapse: Option<&str>) -> String {
+    if let Some(c) = collapse {
+        return format!(
+            "rounding decides pixels here: neighbouring axis values collapse ({c}), so pixels repeat one net"
+        );
+    }
+    if b.sampled == 0 {
+        return "no boundary here to measure rounding on".into();
+    }
+    let flips = format!(
+        "one-ulp nudges flip {} of boundary pixels vs {} for half a pixel",
+        b.ulp().text(),
+        b.half_pixel.text()
+    );
+    if b.rounding_dominated {
+        format!("rounding decides pixels here ({flips})")
+    } else {
+        format!("the dynamics decide pixels here, not rounding ({flips})")
+    }
+}
+
 /// "12 of 199 neighbouring x values are the same f32": neighbouring pixels of an axis that the
 /// lanes see as one number; None if every pixel has its own.
-fn collapse(spec: &MapSpec) -> Option<String> {
+pub fn collapse(spec: &MapSpec) -> Option<String> {
     let same = |a: &AxisSpec| {
         let lane = |i: u32| compute::lane_value(a.value(i), spec.precision);
         (1..a.n).filter(|&i| lane(i) == lane(i - 1)).count()
@@ -452,19 +501,7 @@ fn frame(
     let sample = Sample::of(nx, ny);
     let nudged = nudged_verdicts(&spec, &sample.pixels, Nudge::Axes, (pool, pb), stop)?;
     let chaos = Chaos::measure(&verdicts, &sample, &nudged, spec.precision);
-    let on_boundary = chaos::boundary_pixels(&verdicts, nx, ny);
-    let picked = chaos::boundary_sample(&on_boundary);
-    pb.inc_length(3 * picked.len() as u64);
-    let mut flips = Vec::with_capacity(3);
-    for nudge in Nudge::ALL {
-        flips.push(nudged_verdicts(&spec, &picked, nudge, (pool, pb), stop)?);
-    }
-    let boundary = BoundaryChaos::measure(
-        &verdicts,
-        on_boundary.len(),
-        &picked,
-        [&flips[0], &flips[1], &flips[2]],
-    );
+    let boundary = boundary_chaos(&spec, &verdicts, (pool, pb), stop)?;
     let mask = fractal::boundary(&verdicts, nx, ny);
     let dimension = fractal::box_dimension(&mask, nx.saturating_sub(1), ny.saturating_sub(1));
     let share =
@@ -472,7 +509,7 @@ fn frame(
     let (trained, converged) = (share(|p| p.trained), share(|p| p.converged));
     Some((
         Frame {
-            nets: pixels.len() + sample.pixels.len() + 3 * picked.len(),
+            nets: pixels.len() + sample.pixels.len() + 3 * boundary.sampled,
             dimensions: fractal::dimensions(&verdicts, nx, ny),
             collapse: collapse(&spec),
             spec,
@@ -1021,5 +1058,19 @@ mod tests {
                 .dimension_text()
                 .starts_with("axes collapse (3 of 7")
         );
+    }
+
+    #[test]
+    fn rounding_text_follows_the_frames_rule() {
+        let text = |ulp, half, collapse| rounding_text(&info(ulp, half).boundary_chaos, collapse);
+        assert_eq!(
+            text(2, 4, None),
+            "rounding decides pixels here (one-ulp nudges flip 25.0\u{a0}% (7.1–59.1\u{a0}%) of boundary pixels vs 50.0\u{a0}% (21.5–78.5\u{a0}%) for half a pixel)"
+        );
+        assert!(text(1, 4, None).starts_with("the dynamics decide pixels here"));
+        let collapsed = text(0, 4, Some("3 of 7 neighbouring x values are the same f32"));
+        assert!(collapsed.starts_with(
+            "rounding decides pixels here: neighbouring axis values collapse (3 of 7"
+        ));
     }
 }

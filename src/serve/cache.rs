@@ -15,7 +15,7 @@ pub struct Cache<K> {
     entries: HashMap<K, (Arc<Vec<u8>>, u64)>,
 }
 
-impl<K: Hash + Eq + Copy> Cache<K> {
+impl<K: Hash + Eq + Clone> Cache<K> {
     pub fn new(budget: usize) -> Cache<K> {
         Cache {
             budget,
@@ -45,7 +45,12 @@ impl<K: Hash + Eq + Copy> Cache<K> {
             self.used -= old.len();
         }
         while self.used + bytes.len() > self.budget {
-            let Some(oldest) = self.entries.iter().min_by_key(|e| e.1.1).map(|e| *e.0) else {
+            let Some(oldest) = self
+                .entries
+                .iter()
+                .min_by_key(|e| e.1.1)
+                .map(|e| e.0.clone())
+            else {
                 break;
             };
             if let Some((old, _)) = self.entries.remove(&oldest) {

@@ -10,12 +10,17 @@
 //! requests and on the pool, with no async runtime (axum would bring tokio and its executor
 //! for nothing this needs, and a second kind of thread to reason about next to rayon's).
 //!
-//! [`query`] checks requests' parameters, [`tile`] maps a tile to a map and its pixels to
-//! bytes, [`cache`] keeps recent tiles in a bounded budget, [`net`] opens one pixel's net,
-//! [`page`] holds the page, and [`routes`] answers a request (no I/O); this module runs the
-//! server: its threads, cancellations, and a clean stop on SIGINT/SIGTERM/SIGHUP.
+//! [`query`] checks requests' parameters, [`choice`] resolves the map a page chose (with
+//! `xorsweep map`'s own parsers), [`tile`] maps a tile to a map and its pixels to bytes,
+//! [`cache`] keeps recent tiles in a bounded budget, [`flight`] trains a tile asked for by
+//! several clients once, [`net`] opens one pixel's net, [`chaos`] measures a view's boundary
+//! chaos, [`page`] holds the page, and [`routes`] answers a request (no I/O); this module runs
+//! the server: its threads, cancellations, and a clean stop on SIGINT/SIGTERM/SIGHUP.
 
 pub mod cache;
+pub mod chaos;
+pub mod choice;
+pub mod flight;
 pub mod net;
 pub mod page;
 pub mod query;
@@ -33,23 +38,50 @@ use anyhow::Context;
 use crate::error::RuntimeError;
 use crate::map::spec::{MapConfig, MapSpec};
 use cache::Cache;
-use tile::TileKey;
+use flight::{Bytes, Flights, Stopped};
+use tile::PixelsKey;
 
 /// Threads that take requests: enough for several clients' tiles at once (each blocks while the
 /// pool trains its tile), few enough that a burst cannot start unbounded work.
 pub const HANDLERS: usize = 8;
 /// Memory for recent tiles: about 75 tiles of 256² pixels.
 pub const CACHE_BYTES: usize = 64 << 20;
+/// Memory for recent views' chaos measures (a few kB of JSON each).
+pub const CHAOS_CACHE_BYTES: usize = 4 << 20;
 /// How often the server looks for a stopping signal.
 const POLL: Duration = Duration::from_millis(100);
 
+/// Bytes made on demand (tiles, chaos measures): the recent ones kept within a budget, and
+/// each key made once at a time however many ask for it.
+pub struct Store {
+    cache: Mutex<Cache<PixelsKey>>,
+    pub flights: Flights<PixelsKey>,
+}
+
+impl Store {
+    fn new(budget: usize) -> Store {
+        Store {
+            cache: Mutex::new(Cache::new(budget)),
+            flights: Flights::new(),
+        }
+    }
+
+    /// Bytes the cache holds.
+    pub fn used(&self) -> usize {
+        lock(&self.cache).used()
+    }
+}
+
 /// What the server shares between its handler threads.
 pub struct State {
-    /// The opened map; tiles are windows of it.
-    pub spec: MapSpec,
+    /// The opened map: what a request that chooses none is about.
+    pub opened: choice::Map,
+    /// The query keys that choose a map (`xorsweep map`'s flags a page may set).
+    pub keys: Vec<String>,
     pub view_json: String,
     pub pool: rayon::ThreadPool,
-    cache: Mutex<Cache<TileKey>>,
+    pub tiles: Store,
+    pub chaos: Store,
     /// Tiles in training by (client, request) id, with the flag `/cancel` sets.
     in_flight: Mutex<HashMap<(u64, u64), Arc<AtomicBool>>>,
     signal: Arc<AtomicUsize>,
@@ -70,36 +102,62 @@ impl State {
         if let Some(t) = threads {
             builder = builder.num_threads(t);
         }
-        Ok(State {
+        let opened = choice::Map {
+            config: config.clone(),
             spec: spec.clone(),
-            view_json: page::view_json(config, spec),
+        };
+        Ok(State {
+            view_json: page::view_json(&opened),
+            opened,
+            keys: choice::fields().into_iter().map(|f| f.key).collect(),
             pool: builder.build().context("starting worker threads")?,
-            cache: Mutex::new(Cache::new(CACHE_BYTES)),
+            tiles: Store::new(CACHE_BYTES),
+            chaos: Store::new(CHAOS_CACHE_BYTES),
             in_flight: Mutex::new(HashMap::new()),
             signal: crate::signals::received(),
         })
     }
 
-    pub fn cache(&self) -> MutexGuard<'_, Cache<TileKey>> {
-        lock(&self.cache)
-    }
-
-    pub fn in_flight(&self) -> MutexGuard<'_, HashMap<(u64, u64), Arc<AtomicBool>>> {
+    fn in_flight(&self) -> MutexGuard<'_, HashMap<(u64, u64), Arc<AtomicBool>>> {
         lock(&self.in_flight)
     }
 
-    /// The cancel flag of request `id`, registered for `/cancel` when the client named itself
-    /// (client id not 0).
-    pub fn register(&self, id: (u64, u64)) -> Arc<AtomicBool> {
+    /// Cancel request `id` if it is waiting or training: it stops waiting, and its training
+    /// stops if no other request wants it.
+    pub fn cancel(&self, id: (u64, u64)) {
+        if let Some(flag) = self.in_flight().get(&id) {
+            flag.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        self.tiles.flights.wake();
+        self.chaos.flights.wake();
+    }
+
+    /// The bytes of `key` in `store` for request `id` (cancellable through `/cancel` when the
+    /// client named itself: client id not 0): cached, or joined to the training in flight, or
+    /// made here by `make`, which is given when to stop.
+    pub fn made(
+        &self,
+        store: &Store,
+        key: &PixelsKey,
+        id: (u64, u64),
+        make: impl FnOnce(&(dyn Fn() -> bool + Sync)) -> Option<Bytes>,
+    ) -> Result<Bytes, Stopped> {
         let flag = Arc::new(AtomicBool::new(false));
         if id.0 != 0 {
             self.in_flight().insert(id, flag.clone());
         }
-        flag
-    }
-
-    pub fn unregister(&self, id: (u64, u64)) {
+        let stopping = || self.stopping();
+        let put = |b: &Bytes| lock(&store.cache).put(key.clone(), b.clone());
+        let got = store.flights.get(
+            key,
+            &flag,
+            &stopping,
+            || lock(&store.cache).get(key),
+            make,
+            put,
+        );
         self.in_flight().remove(&id);
+        got
     }
 
     /// A stopping signal has come: work in progress ends at its next task.

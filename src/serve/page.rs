@@ -3,18 +3,22 @@
 //! same file report.html embeds, so a net replays by the one browser copy of the trainer), and
 //! `view.json`: the opened map's axes, trainer and the colour bars of every measure, their
 //! palettes sampled from the project's one viridis and OrRd tables (`draw::legend`), so the page
-//! colours tiles as map.png does without a colour map of its own.
+//! colours tiles as map.png does without a colour map of its own. `view.json` also lists the
+//! flags a page may choose (from `xorsweep map`'s clap definition, with the names it offers and
+//! the map's current values), from which the page builds its form.
 
 use serde::Serialize;
 
+use super::choice::{self, Field, Map};
 use crate::map::draw;
-use crate::map::spec::{AxisSpec, MapConfig, MapSpec, Measure};
+use crate::map::spec::{AxisSpec, MapConfig, Measure};
 use crate::report::html::shell_word;
 
 pub const HTML: &str = include_str!("serve.html");
 pub const CSS: &str = include_str!("serve.css");
 pub const SCRIPT: &str = include_str!("serve.js");
 pub const POINTER: &str = include_str!("serve-pointer.js");
+pub const FORM: &str = include_str!("serve-form.js");
 pub const NET: &str = include_str!("serve-net.js");
 pub const TRAINER: &str = include_str!("../report/trainer.js");
 
@@ -101,13 +105,37 @@ struct View {
     coarse: i64,
     max_zoom: i64,
     beyond: i64,
+    /// The flags a page may choose, each with this map's value (none: map's default).
+    fields: Vec<FieldValue>,
+    max_epochs: u32,
+    /// Pixels a side of a view's chaos measure.
+    chaos: u32,
+}
+
+#[derive(Serialize)]
+struct FieldValue {
+    #[serde(flatten)]
+    field: Field,
+    value: Option<String>,
 }
 
 /// Pixels a side of a tile's quick first pass.
 const COARSE: i64 = 64;
 
-/// `/view.json` of the map `config` opens (`spec` is its validated form).
-pub fn view_json(config: &MapConfig, spec: &MapSpec) -> String {
+/// `/view.json` of `map`.
+pub fn view_json(map: &Map) -> String {
+    let (config, spec) = (&map.config, &map.spec);
+    let values = flag_values(config);
+    let fields = choice::fields()
+        .into_iter()
+        .map(|field| FieldValue {
+            value: values
+                .iter()
+                .find(|v| v.0 == field.key)
+                .map(|v| v.1.clone()),
+            field,
+        })
+        .collect();
     let mut colourings = vec![colouring(spec.measure, spec.epochs)];
     for m in std::iter::once(None).chain(Measure::ALL.map(Some)) {
         if m != spec.measure {
@@ -131,6 +159,9 @@ pub fn view_json(config: &MapConfig, spec: &MapSpec) -> String {
         coarse: COARSE,
         max_zoom: super::tile::MAX_ZOOM,
         beyond: super::tile::BEYOND,
+        fields,
+        max_epochs: choice::MAX_EPOCHS.max(spec.epochs),
+        chaos: super::chaos::SIZE,
     };
     serde_json::to_string(&view).expect("the view always serialises")
 }
@@ -139,21 +170,27 @@ pub fn view_json(config: &MapConfig, spec: &MapSpec) -> String {
 /// sets itself.
 const NOT_FLAGS: [&str; 6] = ["x", "y", "zoom", "zoom_sequence", "zoom_factor", "csv"];
 
-/// `config` as `xorsweep map` flags, the axes aside: every key of its map.toml as its flag
-/// (`zoom_factor` is `--zoom-factor`), so that `xorsweep map FLAGS --x … --y …` trains the
-/// same pixels as the page's tiles.
-pub fn map_flags(config: &MapConfig) -> String {
+/// `config` as `xorsweep map` flags and their values, the axes aside: every key of its
+/// map.toml as its flag's name (`zoom_factor` is `zoom-factor`).
+fn flag_values(config: &MapConfig) -> Vec<(String, String)> {
     let table: toml::Table = toml::from_str(&config.to_toml()).expect("map.toml parses");
-    let mut words = Vec::new();
-    for (k, v) in &table {
-        if NOT_FLAGS.contains(&k.as_str()) {
-            continue;
-        }
-        words.push(format!("--{}", k.replace('_', "-")));
-        words.push(shell_word(
-            &v.as_str().map_or_else(|| v.to_string(), str::to_string),
-        ));
-    }
+    table
+        .iter()
+        .filter(|(k, _)| !NOT_FLAGS.contains(&k.as_str()))
+        .map(|(k, v)| {
+            let value = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+            (k.replace('_', "-"), value)
+        })
+        .collect()
+}
+
+/// `config` as `xorsweep map` flags, the axes aside, so that `xorsweep map FLAGS --x … --y …`
+/// trains the same pixels as the page's tiles.
+pub fn map_flags(config: &MapConfig) -> String {
+    let words: Vec<String> = flag_values(config)
+        .into_iter()
+        .map(|(k, v)| format!("--{k} {}", shell_word(&v)))
+        .collect();
     words.join(" ")
 }
 
@@ -173,12 +210,28 @@ mod tests {
             "--epochs 300 --init lesson --lr 2 --precision f64 --seed 2026"
         );
         let spec = config.validate().unwrap();
-        let v: serde_json::Value = serde_json::from_str(&view_json(&config, &spec)).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&view_json(&Map { config, spec })).unwrap();
         assert_eq!(v["colourings"].as_array().unwrap().len(), 6);
         assert_eq!(v["colourings"][0]["name"], "default");
         let bar = &v["colourings"][0]["bars"][0];
         assert_eq!(bar["palette"].as_array().unwrap().len(), 256);
         assert_eq!(bar["palette"][0], serde_json::json!([68, 1, 84]));
         assert_eq!(v["x"]["name"], "lr-hidden");
+        // The form's fields carry the map's values, as the flags spell them.
+        let field = |k: &str| {
+            let f = v["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["key"] == k);
+            f.unwrap_or_else(|| panic!("no field {k}")).clone()
+        };
+        assert_eq!(field("epochs")["value"], "300");
+        assert_eq!(field("lr")["value"], "2");
+        assert!(field("momentum")["value"].is_null());
+        assert_eq!(
+            field("precision")["values"],
+            serde_json::json!(["f64", "f32", "dd"])
+        );
     }
 }

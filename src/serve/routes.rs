@@ -1,16 +1,20 @@
-//! What each request gets: the page's assets, `view.json`, tiles, nets and cancellations,
-//! and for anything else a 404; a malformed or absurd request a 400 with a one-line reason.
+//! What each request gets: the page's assets, `view.json`, tiles, nets, a view's chaos and
+//! cancellations, and for anything else a 404; a malformed or absurd request a 400 with a
+//! one-line reason. Every request but the assets' and `/cancel` may choose a map with
+//! `xorsweep map`'s flags (`choice`); without them it is about the map the server opened.
 //! No I/O here: [`respond`] maps a method and URL to a [`Reply`], so every answer can be
 //! tested without a socket.
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
-use super::State;
+use super::chaos::{self, CHAOS_KEYS};
+use super::choice::{self, Map};
+use super::flight::Stopped;
 use super::net::{NET_KEYS, net};
 use super::page;
 use super::query::{Query, split};
-use super::tile::{TILE_KEYS, TileKey, encode};
+use super::tile::{PixelsKey, TILE_KEYS, TileKey, encode};
+use super::{State, Store};
 use crate::map::compute;
 
 /// A reply's body: static text, a cached tile's shared bytes, or bytes made for it.
@@ -71,70 +75,97 @@ pub fn respond(state: &State, method: &str, url: &str) -> Reply {
     }
     let (path, query) = split(url);
     let asset = |t, s| Reply::ok(t, Body::Static(s));
+    // A request's own parameters, and the flags that choose a map.
+    let parse = |own: &[&str]| {
+        let known: Vec<&str> = own
+            .iter()
+            .copied()
+            .chain(state.keys.iter().map(String::as_str))
+            .collect();
+        Query::parse(query, &known)
+    };
+    let map = |q: &Query| choice::chosen(q, &state.keys, &state.opened);
+    let json = |bytes: Vec<u8>| Reply::ok("application/json", Body::Owned(bytes));
     let result = match path {
         "/" | "/index.html" => Ok(asset("text/html; charset=utf-8", page::HTML)),
         "/serve.css" => Ok(asset("text/css; charset=utf-8", page::CSS)),
         "/serve.js" => Ok(asset("text/javascript; charset=utf-8", page::SCRIPT)),
         "/serve-pointer.js" => Ok(asset("text/javascript; charset=utf-8", page::POINTER)),
+        "/serve-form.js" => Ok(asset("text/javascript; charset=utf-8", page::FORM)),
         "/serve-net.js" => Ok(asset("text/javascript; charset=utf-8", page::NET)),
         "/trainer.js" => Ok(asset("text/javascript; charset=utf-8", page::TRAINER)),
-        "/view.json" => Ok(Reply::ok(
-            "application/json",
-            Body::Owned(state.view_json.clone().into_bytes()),
-        )),
-        "/tile" => Query::parse(query, &TILE_KEYS).and_then(|q| tile(state, &q)),
-        "/net" => Query::parse(query, &NET_KEYS).and_then(|q| {
-            let json = net(&q, &state.spec)?;
-            Ok(Reply::ok(
-                "application/json",
-                Body::Owned(json.into_bytes()),
-            ))
-        }),
+        "/view.json" if query.is_empty() => Ok(json(state.view_json.clone().into_bytes())),
+        "/view.json" => parse(&[]).and_then(|q| Ok(json(page::view_json(&map(&q)?).into_bytes()))),
+        "/tile" => parse(&TILE_KEYS).and_then(|q| tile(state, &q, &map(&q)?)),
+        "/net" => parse(&NET_KEYS).and_then(|q| Ok(json(net(&q, &map(&q)?.spec)?.into_bytes()))),
+        "/chaos" => parse(&CHAOS_KEYS).and_then(|q| chaos(state, &q, &map(&q)?)),
         "/cancel" => Query::parse(query, &["c", "r"]).and_then(|q| {
-            if let Some(flag) = state.in_flight().get(&(q.id("c")?, q.id("r")?)) {
-                flag.store(true, Ordering::Relaxed);
-            }
+            state.cancel((q.id("c")?, q.id("r")?));
             Ok(Reply::ok(TEXT, Body::Static("ok\n")))
         }),
         _ => {
             return Reply::error(
                 404,
-                "not found: the server has /, /view.json, /tile and /net",
+                "not found: the server has /, /view.json, /tile, /net and /chaos",
             );
         }
     };
     result.unwrap_or_else(|reason| Reply::error(400, reason))
 }
 
-/// A tile: from the cache, else trained on the pool (unless the client cancels it first).
-fn tile(state: &State, q: &Query) -> Result<Reply, String> {
-    let key = TileKey::from_query(q)?;
-    let spec = key.spec(&state.spec)?;
+/// Bytes from `store` for a request, or the 503 of a cancelled or stopping one.
+fn made(
+    state: &State,
+    store: &Store,
+    key: &PixelsKey,
+    q: &Query,
+    make: impl FnOnce(&(dyn Fn() -> bool + Sync)) -> Option<Vec<u8>>,
+) -> Result<Result<Arc<Vec<u8>>, Reply>, String> {
     let id = (q.id("c")?, q.id("r")?);
-    let cached = state.cache().get(&key);
-    let bytes = match cached {
-        Some(b) => b,
-        None => {
-            let cancelled = state.register(id);
-            let stop = || cancelled.load(Ordering::Relaxed) || state.stopping();
-            let hidden = indicatif::ProgressBar::hidden();
-            let pixels = state
-                .pool
-                .install(|| compute::compute_until(&spec, &hidden, &stop));
-            state.unregister(id);
-            let Some(pixels) = pixels else {
-                return Ok(Reply::error(503, "cancelled"));
-            };
-            let b = Arc::new(encode(&pixels));
-            state.cache().put(key, b.clone());
-            b
-        }
+    let got = state.made(store, key, id, |stop| make(stop).map(Arc::new));
+    Ok(got.map_err(|why| {
+        Reply::error(
+            503,
+            match why {
+                Stopped::Cancelled => "cancelled",
+                Stopped::Stopping => "the server is stopping",
+            },
+        )
+    }))
+}
+
+/// A tile of `map`: cached, or trained on the pool once however many ask (unless every asker
+/// cancels first).
+fn tile(state: &State, q: &Query, map: &Map) -> Result<Reply, String> {
+    let spec = TileKey::from_query(q)?.spec(&map.spec)?;
+    let key = PixelsKey::of(&spec);
+    let hidden = indicatif::ProgressBar::hidden();
+    let train = |stop: &(dyn Fn() -> bool + Sync)| {
+        let pixels = state
+            .pool
+            .install(|| compute::compute_until(&spec, &hidden, stop))?;
+        Some(encode(&pixels))
+    };
+    let bytes = match made(state, &state.tiles, &key, q, train)? {
+        Ok(b) => b,
+        Err(reply) => return Ok(reply),
     };
     let mut reply = Reply::ok("application/octet-stream", Body::Shared(bytes));
     reply.headers = vec![
         ("X-Map-X", spec.x.to_string()),
         ("X-Map-Y", spec.y.to_string()),
-        ("X-Cache-Bytes", state.cache().used().to_string()),
+        ("X-Cache-Bytes", state.tiles.used().to_string()),
     ];
     Ok(reply)
+}
+
+/// The boundary chaos of the view's tile of `map` (see `chaos`), cached like a tile.
+fn chaos(state: &State, q: &Query, map: &Map) -> Result<Reply, String> {
+    let spec = chaos::spec(q, map)?;
+    let key = PixelsKey::of(&spec).with(spec.verdict().name());
+    let measure = |stop: &(dyn Fn() -> bool + Sync)| chaos::measure(&spec, &state.pool, stop);
+    Ok(match made(state, &state.chaos, &key, q, measure)? {
+        Ok(b) => Reply::ok("application/json", Body::Shared(b)),
+        Err(reply) => reply,
+    })
 }

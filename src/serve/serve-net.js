@@ -13,7 +13,8 @@
 
   XS.openNet = function (px) {
     var t = px.t;
-    var url = '/net?z=' + t.L + '&tx=' + t.tx + '&ty=' + t.ty + '&n=' + t.n + '&i=' + px.i + '&j=' + px.j;
+    var url = '/net?z=' + t.L + '&tx=' + t.tx + '&ty=' + t.ty + '&n=' + t.n + '&i=' + px.i + '&j=' + px.j +
+      XS.serve.suffix();
     el('net').hidden = false;
     el('net-outcome').textContent = 'training it on the server…';
     fetch(url).then(function (r) {

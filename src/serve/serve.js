@@ -5,15 +5,22 @@
 // (64²) then fine (256²), the nearest the centre first, a few at a time, and a tile that leaves
 // the view while in flight is aborted and cancelled on the server. Colours come from view.json,
 // the palettes of the project's colour tables as data; a click opens the pixel's net and
-// replays its training with the report's trainer (trainer.js).
+// replays its training with the report's trainer (trainer.js). The map itself may be chosen
+// in the page (serve-form.js): the choice is `xorsweep map`'s flags as a query, sent with every
+// request and kept in the hash; the server parses and checks it. Once a view's tiles are in,
+// the server measures its boundary chaos (/chaos), and the page says whether rounding decides
+// its pixels, in map's words, optionally marking the boundary pixels that flip.
 (function () {
   'use strict';
   var XS = window.xorsweep;
   var canvas = document.getElementById('map'), ctx = canvas.getContext('2d');
   var barsCanvas = document.getElementById('bars');
   var statusEl = document.getElementById('status'), readout = document.getElementById('readout');
-  var noteEl = document.getElementById('note');
-  var V = null;
+  var noteEl = document.getElementById('note'), chaosEl = document.getElementById('chaos');
+  var flipsBox = document.getElementById('flips');
+  // V: the map shown (view.json); O: the server's own; choice: the flags that chose V ('' for O).
+  var V = null, O = null, choice = '';
+  var chaos = { key: null, data: null, ctrl: null, id: 0 }, marks = 0;
   var M = { left: 70, right: 10, top: 8, bottom: 40 };
   var FONT = '12px system-ui, sans-serif';
   var MAX_IN_FLIGHT = 4, MAX_TILES = 400, DEEPEST = 0;
@@ -86,7 +93,7 @@
     var ctrl = new AbortController();
     t.ctrl = ctrl; t.id = nextId++; t.state = 'loading'; inFlight++;
     var url = '/tile?z=' + t.L + '&tx=' + t.tx + '&ty=' + t.ty + '&n=' + t.n +
-      '&c=' + client + '&r=' + t.id;
+      '&c=' + client + '&r=' + t.id + suffix();
     fetch(url, { signal: ctrl.signal }).then(function (r) {
       if (r.ok) return r.arrayBuffer().then(function (b) { arrived(t, b); });
       return r.text().then(function (msg) { refused(t, r.status, msg.trim()); });
@@ -96,10 +103,18 @@
       inFlight--; t.ctrl = null; schedule();
     });
   }
+  function suffix() { return choice ? '&' + choice : ''; }
   function cancel(t) {
     t.ctrl.abort();
     t.state = 'idle';
     fetch('/cancel?c=' + client + '&r=' + t.id).catch(function () {});
+  }
+  // Forget every tile (the map changed); those in flight are cancelled.
+  function resetTiles() {
+    tiles.forEach(function (t) { if (t.state === 'loading') cancel(t); });
+    tiles = new Map();
+    dropChaos();
+    firstView = null; started = performance.now();
   }
   function arrived(t, buf) {
     var n2 = t.n * t.n;
@@ -110,7 +125,9 @@
   }
   function refused(t, status, msg) {
     t.state = status === 503 ? 'idle' : 'failed';
-    if (status === 400) {
+    // Past the window's edge an axis may leave its hyperparameter's range (a momentum of
+    // 1.2): those tiles stay grey, without a note.
+    if (status === 400 && inside(t)) {
       notes.refused = /apart/.test(msg)
         ? 'At this depth floating point can no longer tell neighbouring pixels\u2019 axis values apart (' +
           msg + '): zoom out.'
@@ -148,6 +165,65 @@
     statusEl.textContent = fine.length + ' of ' + own.length + ' tiles trained (' +
       V.tile + '\u00b2 nets each, ' + V.epochs + ' epochs)' +
       (firstView === null ? '' : '; first view in ' + firstView.toFixed(2) + ' s');
+    var c = chaosPlace();
+    if (chaos.key !== (c && c.key)) dropChaos();
+    var done = vis.every(function (v) { return record(v.L, v.tx, v.ty, V.tile).state !== 'loading'; });
+    if (c && chaos.key === null && done && inFlight === 0) askChaos(c);
+  }
+
+  // ---- Whether rounding decides the view's pixels: the boundary chaos of the tile of level
+  // L under the view's centre, measured by the server on a V.chaos² map of it ----
+  function chaosPlace() {
+    var L = level(), side = Math.pow(2, L);
+    var tx = Math.floor(view.x * side), ty = Math.floor(view.y * side);
+    if (Math.min(tx, ty) < -V.beyond * side || Math.max(tx, ty) >= (1 + V.beyond) * side) return null;
+    var v = V.colourings[colouring].name === 'converged' ? 'converged' : 'trained';
+    return { L: L, tx: tx, ty: ty, v: v, key: [L, tx, ty, v, choice].join('/') };
+  }
+  function dropChaos() {
+    if (chaos.ctrl) {
+      chaos.ctrl.abort();
+      fetch('/cancel?c=' + client + '&r=' + chaos.id).catch(function () {});
+    }
+    chaos = { key: null, data: null, ctrl: null, id: 0 };
+    showChaos();
+  }
+  function askChaos(c) {
+    var ctrl = new AbortController(), mine = { key: c.key, data: null, ctrl: ctrl, id: nextId++, at: c };
+    chaos = mine;
+    showChaos();
+    fetch('/chaos?z=' + c.L + '&tx=' + c.tx + '&ty=' + c.ty + '&v=' + c.v + '&c=' + client +
+      '&r=' + mine.id + suffix(), { signal: ctrl.signal }).then(function (r) {
+      if (r.ok) return r.json();
+      return r.text().then(function (m) { throw new Error(m.trim()); });
+    }).then(function (d) {
+      mine.data = d; mine.ctrl = null;
+      if (chaos === mine) { showChaos(); schedule(); }
+    }).catch(function (e) {
+      mine.ctrl = null;
+      if (chaos === mine && e.name !== 'AbortError') { mine.error = e.message; showChaos(); }
+    });
+  }
+  function showChaos() {
+    var d = chaos.data;
+    chaosEl.hidden = !chaos.key;
+    chaosEl.className = d && d.rounding_dominated ? 'note' : 'quiet';
+    chaosEl.textContent = d ? 'The tile under the view\u2019s centre (measured on ' + d.n + '\u00b2 pixels, its ' +
+      d.verdict + ' boundary): ' + d.text + '.' : chaos.error ? 'Rounding here not measured: ' + chaos.error
+      : 'Measuring whether rounding decides pixels here\u2026';
+  }
+  // The boundary pixels of the chaos map whose verdict a one-ulp nudge flipped, outlined.
+  function flipMarks() {
+    var d = chaos.data;
+    marks = 0;
+    if (!flipsBox.checked || !d) return;
+    marks = d.flipped.length;
+    var c = chaos.at, side = Math.pow(2, c.L), s = Math.max(3, ppw() / side / d.n);
+    ctx.strokeStyle = '#e00'; ctx.lineWidth = 1.5;
+    d.flipped.forEach(function (k) {
+      var fx = (c.tx + (k % d.n + 0.5) / d.n) / side, fy = (c.ty + (Math.floor(k / d.n) + 0.5) / d.n) / side;
+      ctx.strokeRect(screenX(fx) - s / 2, screenY(fy) - s / 2, s, s);
+    });
   }
 
   // ---- Colours: view.json's palettes and classes, by the rules of map/draw.rs ----
@@ -221,6 +297,7 @@
       ctx.drawImage(image(c.t), c.ix * sw, n - (c.iy + 1) * sw, sw, sw, x0, y0, x1 - x0, y1 - y0);
     });
     outline();
+    flipMarks();
     ctx.restore();
     axes(p);
     pump();
@@ -377,20 +454,24 @@
 
   // ---- The hash holds the view ----
   function saveHash() {
-    var h = '#x=' + view.x + '&y=' + view.y + '&z=' + Number(view.z.toFixed(3)) +
-      '&m=' + V.colourings[colouring].name;
+    var h = '#cx=' + view.x + '&cy=' + view.y + '&z=' + Number(view.z.toFixed(3)) +
+      '&m=' + V.colourings[colouring].name + suffix();
     if (location.hash !== h) history.replaceState(null, '', h);
     document.getElementById('view-command').textContent = viewCommand();
   }
+  // The hash's view and colouring; what else it holds is the map's choice, returned as sent.
   function loadHash() {
-    var h = {};
-    location.hash.slice(1).split('&').forEach(function (kv) {
-      var p = kv.split('='); h[p[0]] = decodeURIComponent(p[1] || '');
+    var h = {}, rest = [];
+    location.hash.slice(1).split('&').filter(Boolean).forEach(function (kv) {
+      var p = kv.split('='), k = p[0];
+      if (['cx', 'cy', 'z', 'm'].indexOf(k) >= 0) h[k] = decodeURIComponent(p[1] || '');
+      else rest.push(kv);
     });
-    var x = Number(h.x), y = Number(h.y), z = Number(h.z);
-    if (h.x && isFinite(x) && isFinite(y) && isFinite(z)) view = { x: x, y: y, z: clampZoom(z) };
+    var x = Number(h.cx), y = Number(h.cy), z = Number(h.z);
+    if (h.cx && isFinite(x) && isFinite(y) && isFinite(z)) view = { x: x, y: y, z: clampZoom(z) };
     else view = { x: 0.5, y: 0.5, z: wholeZoom() };
     V.colourings.forEach(function (c, k) { if (c.name === h.m) colouring = k; });
+    return rest.join('&');
   }
   function clampZoom(z) { return Math.max(wholeZoom() - 2, Math.min(V.max_zoom - 6, z)); }
   function zoomAt(sx, sy, dz) {
@@ -410,13 +491,19 @@
   var hooks = {
     view: function () { return { x: view.x, y: view.y, z: view.z, level: level() }; },
     setView: function (x, y, z) { view = { x: x, y: y, z: clampZoom(z) }; schedule(); },
+    chaos: function () { return chaos.data; },
+    // Boundary pixels marked as flipping in the last frame drawn.
+    marks: function () { return marks; },
+    choice: function () { return choice; },
     firstView: function () { return firstView; },
-    // Counts of the visible tiles at each size that are trained.
+    // Counts of the visible tiles at each size that are trained, and of those refused.
     loaded: function () {
       var vis = visibleTiles(), count = function (n) {
         return vis.filter(function (v) { return record(v.L, v.tx, v.ty, n).state === 'done'; }).length;
       };
-      return { visible: vis.length, fine: count(V.tile), coarse: count(V.coarse), inFlight: inFlight };
+      var failed = vis.filter(function (v) { return record(v.L, v.tx, v.ty, V.tile).state === 'failed'; });
+      return { visible: vis.length, fine: count(V.tile), coarse: count(V.coarse), inFlight: inFlight,
+        failed: failed.length };
     },
     // A trained tile's numbers, as the page decoded them (null until it is trained).
     tile: function (L, tx, ty, n) {
@@ -429,29 +516,74 @@
     zoomAt: zoomAt,
     openAt: function (sx, sy) { var px = pixelAt(sx, sy); if (px) XS.openNet(px); return px; }
   };
-  XS.serve = { get V() { return V; }, pointText: pointText, digits: digits };
+  XS.serve = { get V() { return V; }, get O() { return O; }, pointText: pointText, digits: digits,
+    suffix: suffix, choose: choose };
 
-  // ---- Start ----
-  fetch('/view.json').then(function (r) { return r.json(); }).then(function (v) {
-    V = v;
-    DEEPEST = V.max_zoom;
+  // ---- The map: the server's own, or one chosen in the page ----
+  // Show map v (chosen by the query q, '' for the server's own) from its whole window.
+  function useMap(v, q) {
+    var name = V && V.colourings[colouring].name;
+    V = v; choice = q; DEEPEST = V.max_zoom; colouring = 0;
+    V.colourings.forEach(function (c, k) { if (c.name === name) colouring = k; });
     document.getElementById('trainer').textContent = V.x.desc + ' \u00d7 ' + V.y.desc + '; ' +
       V.trainer + '; ' + V.epochs + ' epochs per net (' + V.precision + ')';
     var sel = document.getElementById('measure');
+    sel.textContent = '';
     V.colourings.forEach(function (c, k) {
       var o = document.createElement('option');
       o.value = k; o.textContent = c.name === 'default' ? 'solved epoch / final loss' : c.name;
       sel.appendChild(o);
     });
+    sel.value = colouring;
+    resetTiles();
+    delete notes.refused; showNotes();
+    if (XS.fillForm) XS.fillForm(V);
+    drawBars();
+  }
+  // Ask the server for the map the query q chooses: resolves to null once it is shown, or to
+  // the server's reason for refusing it (the map shown stays).
+  function choose(q) {
+    if (!q) { useMap(O, ''); return Promise.resolve(null); }
+    return fetch('/view.json?' + q).then(function (r) {
+      if (!r.ok) return r.text().then(function (m) { return m.trim(); });
+      return r.json().then(function (v) {
+        useMap(v, q);
+        view = { x: 0.5, y: 0.5, z: wholeZoom() };
+        schedule();
+        return null;
+      });
+    });
+  }
+
+  // ---- Start ----
+  // A hash's map: shown if the server takes it (the view it holds kept), else the reason said.
+  function openHash() {
+    var saved = view, q = loadHash(), kept = view;
+    if (q === choice) { drawBars(); schedule(); return Promise.resolve(); }
+    view = saved;
+    return choose(q).then(function (refused) {
+      if (refused) XS.formError('The server refused the map in the address: ' + refused);
+      else { view = kept; loadHash(); document.getElementById('measure').value = colouring; }
+      drawBars(); schedule();
+    });
+  }
+
+  fetch('/view.json').then(function (r) { return r.json(); }).then(function (v) {
+    O = v;
+    useMap(O, '');
     loadHash();
     window.xorsweepServe = hooks;
+    var sel = document.getElementById('measure');
     sel.value = colouring;
-    sel.addEventListener('change', function () { colouring = Number(sel.value); drawBars(); schedule(); });
+    sel.addEventListener('change', function () {
+      colouring = Number(sel.value); drawBars(); showChaos(); schedule();
+    });
+    flipsBox.addEventListener('change', schedule);
     document.getElementById('reset').addEventListener('click', function () {
       view = { x: 0.5, y: 0.5, z: wholeZoom() }; schedule();
     });
     window.addEventListener('resize', function () { drawBars(); schedule(); });
-    window.addEventListener('hashchange', function () { loadHash(); drawBars(); schedule(); });
+    window.addEventListener('hashchange', openHash);
     XS.servePointer(canvas, { fracX: fracX, fracY: fracY, ppw: ppw, zoomAt: zoomAt,
       pan: function (dx, dy) { view.x -= dx / ppw(); view.y += dy / ppw(); schedule(); },
       hover: function (sx, sy) {
@@ -459,7 +591,6 @@
         readout.textContent = px ? pointText(px) : 'no trained tile under the pointer yet';
       },
       click: function (sx, sy) { var px = pixelAt(sx, sy); if (px) XS.openNet(px); } });
-    drawBars();
-    schedule();
+    openHash();
   });
 })();

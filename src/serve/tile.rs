@@ -25,6 +25,34 @@ pub const TILE_KEYS: [&str; 6] = ["z", "tx", "ty", "n", "c", "r"];
 /// Bytes per pixel on the wire.
 pub const BYTES_PER_PIXEL: usize = 13;
 
+/// What a tile's pixels are made from, whole: its own map (window, pixels a side, base net and
+/// seed, trainer, epochs, precision), written exactly: the `Debug` text of its spec, every
+/// number in shortest round-trip digits, so two keys are equal exactly when the two maps train
+/// the same nets. The colouring and the zoom's label change no pixel and are left out; the
+/// cache and the trainings in flight are keyed by it, so a page's chosen map never gets another
+/// map's tile.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PixelsKey(String);
+
+impl PixelsKey {
+    pub fn of(spec: &MapSpec) -> PixelsKey {
+        let pixels = MapSpec {
+            measure: None,
+            zoom: 1.0,
+            zoom_factor: 1.0,
+            zoom_sequence: 0,
+            csv: false,
+            ..spec.clone()
+        };
+        PixelsKey(format!("{pixels:?}"))
+    }
+
+    /// The same map, told apart by `what` else it is for (a chaos measure's verdict).
+    pub fn with(self, what: &str) -> PixelsKey {
+        PixelsKey(format!("{} {what}", self.0))
+    }
+}
+
 /// Which tile: zoom level, column, row (from the window's low corner), pixels a side.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct TileKey {
@@ -37,6 +65,12 @@ pub struct TileKey {
 impl TileKey {
     /// The tile a query names, each parameter in its range.
     pub fn from_query(q: &Query) -> Result<TileKey, String> {
+        let n = q.int("n", 1, MAX_SIZE, None)? as u32;
+        TileKey::placed(q, n)
+    }
+
+    /// The tile at the place a query names (`z`, `tx`, `ty`), at `n` pixels a side.
+    pub fn placed(q: &Query, n: u32) -> Result<TileKey, String> {
         let z = q.int("z", 0, MAX_ZOOM, None)?;
         let side = 1i64 << z;
         let (lo, hi) = (-BEYOND * side, (1 + BEYOND) * side - 1);
@@ -44,7 +78,7 @@ impl TileKey {
             z: z as u32,
             tx: q.int("tx", lo, hi, None)?,
             ty: q.int("ty", lo, hi, None)?,
-            n: q.int("n", 1, MAX_SIZE, None)? as u32,
+            n,
         })
     }
 
@@ -148,6 +182,41 @@ mod tests {
         .spec(&base)
         .unwrap_err();
         assert!(deep.contains("apart"), "{deep}");
+    }
+
+    #[test]
+    fn pixel_keys_tell_apart_what_changes_pixels_and_nothing_else() {
+        let base = MapConfig::default().validate().unwrap();
+        let key = |spec: &MapSpec| {
+            let t = TileKey {
+                z: 1,
+                tx: 0,
+                ty: 1,
+                n: 16,
+            };
+            PixelsKey::of(&t.spec(spec).unwrap())
+        };
+        let same = MapSpec {
+            measure: Some(crate::map::spec::Measure::Converged),
+            zoom: 10.0,
+            ..base.clone()
+        };
+        assert_eq!(key(&base), key(&same));
+        let mut f32s = base.clone();
+        f32s.precision = crate::train::Precision::F32;
+        let mut tanh = base.clone();
+        tanh.options.activation = "tanh".parse().unwrap();
+        let mut momentum = base.clone();
+        momentum.hyper.momentum = 0.5;
+        let mut longer = base.clone();
+        longer.epochs += 1;
+        let mut seed = base.clone();
+        seed.seed += 1;
+        let mut wider = base.clone();
+        wider.x.hi = 2000.0;
+        for other in [f32s, tanh, momentum, longer, seed, wider] {
+            assert_ne!(key(&base), key(&other), "{other:?}");
+        }
     }
 
     #[test]

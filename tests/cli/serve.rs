@@ -238,7 +238,7 @@ fn a_tile_over_http_is_the_map_command_s_pixels_bit_for_bit() {
 #[test]
 fn malformed_requests_get_400_with_a_reason_and_the_server_keeps_serving() {
     let server = Server::start(&["--epochs", "20"]);
-    let long = format!("/tile?z=0&tx=0&ty=0&n=4&{}", "c=1&".repeat(200));
+    let long = format!("/tile?z=0&tx=0&ty=0&n=4&{}", "c=1&".repeat(300));
     let cases: Vec<(String, u16, &str)> = vec![
         ("/tile?z=-1&tx=0&ty=0&n=8".into(), 400, "'z'"),
         ("/tile?z=53&tx=0&ty=0&n=8".into(), 400, "'z'"),
@@ -415,4 +415,132 @@ fn flags_a_server_cannot_use_and_a_port_in_use_are_refused() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("--port") && err.contains(port), "{err}");
+}
+
+/// `s` as a page's `encodeURIComponent` writes it (what the tests' values need).
+fn encode(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace(':', "%3A")
+        .replace(',', "%2C")
+        .replace('+', "%2B")
+}
+
+#[test]
+fn a_chosen_map_s_tile_is_the_map_command_s_pixels_and_a_bad_choice_is_refused() {
+    let server = Server::start(&["--epochs", EPOCHS]);
+    let (n, n2) = (16usize, 256usize);
+    let flags = [
+        ("x", "momentum:0..0.9:32"),
+        ("y", "lr:0.5..50:32:log"),
+        ("activation", "tanh"),
+        ("epochs", "200"),
+    ];
+    let choice: String = flags
+        .iter()
+        .map(|(k, v)| format!("&{k}={}", encode(v)))
+        .collect();
+    let tile = server.get(&format!("/tile?z=1&tx=1&ty=0&n={n}{choice}"));
+    assert_eq!(tile.status, 200, "{}", tile.text());
+    let (x, y) = (tile.header("x-map-x"), tile.header("x-map-y"));
+    assert!(
+        x.starts_with("momentum:0.45..0.9") && y.starts_with("lr:"),
+        "{x} {y}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("m");
+    run_ok(
+        xorsweep()
+            .args(["map", "--activation", "tanh", "--epochs", "200"])
+            .args(["--x", x, "--y", y, "-q", "-o"])
+            .arg(&out),
+    );
+    let want = npy(&out.join("final_loss.npy"));
+    let got = plane(&tile.body, n2, 0);
+    assert!(
+        want.iter()
+            .zip(&got)
+            .all(|(a, b)| a.to_bits() == b.to_bits())
+    );
+    // The same place without a choice is the opened map's tile, not the cached chosen one.
+    let opened = server.get(&format!("/tile?z=1&tx=1&ty=0&n={n}"));
+    assert!(opened.header("x-map-x").starts_with("lr-hidden:"));
+    assert_ne!(opened.body, tile.body);
+    // The view and a net of the chosen map.
+    let view: serde_json::Value =
+        serde_json::from_slice(&server.get(&format!("/view.json?{}", &choice[1..])).body).unwrap();
+    assert_eq!(
+        (view["x"]["name"].as_str(), view["epochs"].as_u64()),
+        (Some("momentum"), Some(200))
+    );
+    let field = view["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["key"] == "activation");
+    assert_eq!(field.unwrap()["value"], "tanh");
+    let net = server.get(&format!("/net?z=1&tx=1&ty=0&n={n}&i=3&j=4{choice}"));
+    let v: serde_json::Value = serde_json::from_slice(&net.body).unwrap();
+    assert_eq!(
+        (v["o"]["activation"].as_str(), v["epochs"].as_u64()),
+        (Some("tanh"), Some(200))
+    );
+    // Bad choices: map's own reason, naming the flag, in one line.
+    for (query, words) in [
+        ("x=lr%3A0..1%3A8", "--x"),
+        ("epochs=999999", "--epochs"),
+        ("activation=softmax", "--activation"),
+        ("csv=true", "unknown parameter 'csv'"),
+        ("x=%ZZ", "percent-encoded"),
+    ] {
+        for path in [
+            "/view.json?",
+            "/tile?z=0&tx=0&ty=0&n=4&",
+            "/chaos?z=0&tx=0&ty=0&",
+        ] {
+            let r = server.get(&format!("{path}{query}"));
+            let text = r.text();
+            assert_eq!(r.status, 400, "{path}{query}: {text}");
+            assert!(
+                text.contains(words) && text.lines().count() == 1,
+                "{path}{query}: {text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_view_s_chaos_says_whether_rounding_decides_its_pixels() {
+    let server = Server::start(&["--epochs", "60", "--precision", "f32"]);
+    let get = |path: &str| {
+        let r = server.get(path);
+        assert_eq!(r.status, 200, "{path}: {}", r.text());
+        let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+        (v, r.body)
+    };
+    // The whole window: a boundary the dynamics draw, measured as map measures a frame.
+    let (whole, bytes) = get("/chaos?z=0&tx=0&ty=0");
+    let b = &whole["boundary_chaos"];
+    assert_eq!(whole["n"], 128);
+    assert!(b["sampled"].as_u64().unwrap() > 0, "{whole}");
+    assert!(b["half_pixel"]["share"].as_f64().unwrap() > 0.0, "{whole}");
+    let dominated = whole["rounding_dominated"].as_bool().unwrap();
+    let text = whole["text"].as_str().unwrap();
+    assert_eq!(dominated, text.starts_with("rounding decides"), "{text}");
+    assert!(text.contains("for half a pixel"), "{text}");
+    assert!(whole["axis_collapse"].is_null());
+    // Asked again: the same bytes, from the cache.
+    assert_eq!(get("/chaos?z=0&tx=0&ty=0").1, bytes);
+    // 2^22 tiles a side: neighbouring pixels of a 128² tile are the same f32.
+    let mid = 1u64 << 21;
+    let (deep, _) = get(&format!("/chaos?z=22&tx={mid}&ty={mid}&v=converged"));
+    assert_eq!(deep["verdict"], "converged");
+    assert_eq!(deep["rounding_dominated"], true);
+    let text = deep["text"].as_str().unwrap();
+    assert!(
+        text.starts_with("rounding decides pixels here: neighbouring axis values collapse"),
+        "{text}"
+    );
+    let bad = server.get("/chaos?z=0&tx=0&ty=0&v=maybe");
+    assert_eq!(bad.status, 400);
+    assert!(bad.text().contains("'v'"));
 }

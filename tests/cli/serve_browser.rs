@@ -3,7 +3,8 @@
 //! view's tiles, checks that the page decoded a tile into the same numbers the server sends
 //! (and the server's are `xorsweep map`'s: serve.rs), pans by dragging, zooms with the wheel,
 //! clicks a pixel and sees its net replayed, with every text at least 11 px, no sideways
-//! scrolling and no script error. Every wait polls the page's own state against a deadline.
+//! scrolling and no script error; then chooses another map in the page's form (its tiles, the
+//! hash, a reload, a refused choice, the view's chaos note). Every wait polls the page's own state against a deadline.
 //!
 //! Without Chromium the test fails when $CI is set, and otherwise passes with a loud notice.
 //! Set $XORSWEEP_SCREENSHOTS to a folder to keep a screenshot of each width.
@@ -152,6 +153,114 @@ fn check_width(p: &mut Page, server: &Server) {
     );
 }
 
+/// The map chosen in the page's form: its tiles are the server's for that choice, the hash
+/// holds it (a reload opens it again), a bad choice is refused with the server's reason shown
+/// under the form, and the view's chaos note comes in.
+fn check_choice(p: &mut Page, server: &Server, shot: Option<PathBuf>) {
+    let w = p.width;
+    p.eval(
+        "(function(){var d = document.getElementById('choose'); d.open = true;
+          var set = function (id, v) { document.getElementById(id).value = v; };
+          set('choice-x', 'momentum'); set('choice-x-lo', '0'); set('choice-x-hi', '0.9');
+          document.getElementById('choice-x-log').checked = false;
+          set('choice-f-activation', 'tanh'); set('choice-f-epochs', '200');
+          set('choice-f-precision', 'f32');
+          document.querySelector('#choice-form button[type=submit]').click(); return true;})()",
+    );
+    wait(
+        p,
+        "xorsweep.serve.V.x.name === 'momentum'",
+        &format!("{w} px: the chosen map"),
+    );
+    // Tiles past the window's edge are refused (momentum leaves [0, 1) there).
+    wait(
+        p,
+        "(function(){var l = xorsweepServe.loaded(); return l.fine > 0 && l.fine + l.failed === l.visible;})()",
+        &format!("{w} px: the chosen map's tiles"),
+    );
+    assert!(
+        p.eval_bool("document.documentElement.scrollWidth <= window.innerWidth"),
+        "{w} px: scrolls sideways with the form open"
+    );
+    let choice = p.eval("xorsweepServe.choice()");
+    let choice = choice.as_str().unwrap().to_string();
+    assert!(
+        choice.contains("activation=tanh") && choice.contains("x=momentum%3A0..0.9%3A"),
+        "{w} px: {choice}"
+    );
+    assert!(
+        p.eval_bool("location.hash.indexOf('activation=tanh') > 0"),
+        "{w} px: the hash holds the choice"
+    );
+    let level = p.eval("xorsweepServe.view().level").as_u64().unwrap();
+    let got = p.eval(&format!("xorsweepServe.tile({level}, 0, 0, 256)"));
+    let sent = server.get(&format!("/tile?z={level}&tx=0&ty=0&n=256&{choice}"));
+    assert_eq!(sent.status, 200);
+    for (k, v) in got["fl"].as_array().unwrap().iter().enumerate().step_by(97) {
+        let want = f32::from_le_bytes(sent.body[4 * k..4 * k + 4].try_into().unwrap());
+        let v = v.as_f64().map_or(f32::NAN, |x| x as f32);
+        assert!(
+            v.to_bits() == want.to_bits() || (v.is_nan() && want.is_nan()),
+            "{w} px: pixel {k} of the chosen map: {v}, the server sent {want}"
+        );
+    }
+    // The chaos of the view, in map's words.
+    wait(
+        p,
+        "!!xorsweepServe.chaos()",
+        &format!("{w} px: the view's chaos"),
+    );
+    let note = p.eval("document.getElementById('chaos').textContent");
+    assert!(
+        note.as_str()
+            .unwrap()
+            .contains(" pixels here (one-ulp nudges flip "),
+        "{w} px: {note}"
+    );
+    // The overlay marks every boundary pixel that flipped (this map has some).
+    let flipped = p
+        .eval("xorsweepServe.chaos().flipped.length")
+        .as_u64()
+        .unwrap();
+    assert!(flipped > 0, "{w} px: no boundary pixel flips");
+    p.eval(
+        "(function(){var b = document.getElementById('flips'); b.click(); return b.checked;})()",
+    );
+    wait(
+        p,
+        &format!("xorsweepServe.marks() === {flipped}"),
+        &format!("{w} px: the flips marked"),
+    );
+    if let Some(path) = shot {
+        p.eval("document.getElementById('choose').open = false; true");
+        screenshot(p, &path);
+    }
+    // A reload opens the chosen map from the hash.
+    p.cmd("Page.reload", json!({}));
+    wait(
+        p,
+        "!!window.xorsweepServe && xorsweep.serve.V.x.name === 'momentum' && xorsweep.serve.V.epochs === 200",
+        &format!("{w} px: the reloaded choice"),
+    );
+    // A bad choice: the server's reason under the form; the map shown stays.
+    p.eval(
+        "(function(){document.getElementById('choose').open = true;
+          document.getElementById('choice-x-lo').value = 'abc';
+          document.querySelector('#choice-form button[type=submit]').click(); return true;})()",
+    );
+    wait(
+        p,
+        "!document.getElementById('choice-error').hidden",
+        &format!("{w} px: the refusal"),
+    );
+    let error = p.eval("document.getElementById('choice-error').textContent");
+    assert!(
+        error.as_str().unwrap().contains("--x") && error.as_str().unwrap().contains("abc"),
+        "{w} px: {error}"
+    );
+    assert!(p.eval_bool("xorsweep.serve.V.x.name === 'momentum'"));
+}
+
 /// The viewport as a PNG file.
 fn screenshot(p: &mut Page, path: &std::path::Path) {
     use base64::Engine;
@@ -178,6 +287,10 @@ fn the_serve_page_pans_zooms_and_opens_a_net_in_headless_chromium() {
         if let Some(d) = &shots {
             screenshot(&mut page, &d.join(format!("serve_{width}.png")));
         }
+        let shot = shots
+            .as_ref()
+            .map(|d| d.join(format!("serve_{width}_chosen.png")));
+        check_choice(&mut page, &server, shot);
     }
     assert!(
         browser.errors.is_empty(),
