@@ -263,6 +263,30 @@ impl Reader<'_> {
     fn f64(&mut self) -> Result<f64, String> {
         Ok(f64::from_bits(self.u64()?))
     }
+    /// One net's outcome, its values `width` bytes each; what is derived from them (mse,
+    /// correct count, hidden gap, divergence) derived as the trainer does.
+    fn outcome(&mut self, width: usize) -> Result<Outcome, String> {
+        let mut floats = [0.0; NET_VALUES];
+        for x in floats.iter_mut() {
+            *x = self.value(width)?;
+        }
+        let epoch = |e: u32| (e != NONE_EPOCH).then_some(e);
+        let (solved_epoch, target_epoch) = (epoch(self.u32()?), epoch(self.u32()?));
+        let params = Params(floats[..N_PARAMS].try_into().expect("nine"));
+        let final_loss = floats[N_PARAMS];
+        let outputs: [f64; 4] = floats[N_PARAMS + 1..].try_into().expect("four");
+        Ok(Outcome {
+            params,
+            final_loss,
+            final_mse: mse_of(&outputs),
+            outputs,
+            correct: count_correct(&outputs),
+            solved_epoch,
+            target_epoch,
+            hidden_gap: params.hidden_gap(),
+            diverged: !(params.is_finite() && final_loss.is_finite()),
+        })
+    }
     /// A value of `width` bytes: an f32 (widened) or an f64.
     fn value(&mut self, width: usize) -> Result<f64, String> {
         if width == 4 {
@@ -352,29 +376,9 @@ pub fn decode(bytes: &[u8], expect: &Expect) -> Result<ChunkData, String> {
     if n_log != expect.n_log {
         return Err("curve length differs from the plan".into());
     }
-    let mut nets = Vec::with_capacity(n as usize);
-    for _ in 0..n {
-        let mut floats = [0.0; NET_VALUES];
-        for x in floats.iter_mut() {
-            *x = r.value(width)?;
-        }
-        let epoch = |e: u32| (e != NONE_EPOCH).then_some(e);
-        let (solved_epoch, target_epoch) = (epoch(r.u32()?), epoch(r.u32()?));
-        let params = Params(floats[..N_PARAMS].try_into().expect("nine"));
-        let final_loss = floats[N_PARAMS];
-        let outputs: [f64; 4] = floats[N_PARAMS + 1..].try_into().expect("four");
-        nets.push(Outcome {
-            params,
-            final_loss,
-            final_mse: mse_of(&outputs),
-            outputs,
-            correct: count_correct(&outputs),
-            solved_epoch,
-            target_epoch,
-            hidden_gap: params.hidden_gap(),
-            diverged: !(params.is_finite() && final_loss.is_finite()),
-        });
-    }
+    let nets = (0..n)
+        .map(|_| r.outcome(width))
+        .collect::<Result<Vec<_>, _>>()?;
     let n_cells = r.varint()?;
     if n_cells != (expect.cells.end - expect.cells.start) as u64 {
         return Err("holds another set of cells than the plan".into());
