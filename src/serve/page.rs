@@ -19,6 +19,7 @@ pub const CSS: &str = include_str!("serve.css");
 pub const SCRIPT: &str = include_str!("serve.js");
 pub const POINTER: &str = include_str!("serve-pointer.js");
 pub const FORM: &str = include_str!("serve-form.js");
+pub const SCALE: &str = include_str!("serve-scale.js");
 pub const NET: &str = include_str!("serve-net.js");
 pub const TRAINER: &str = include_str!("../report/trainer.js");
 

@@ -92,6 +92,7 @@ pub fn respond(state: &State, method: &str, url: &str) -> Reply {
         "/serve.js" => Ok(asset("text/javascript; charset=utf-8", page::SCRIPT)),
         "/serve-pointer.js" => Ok(asset("text/javascript; charset=utf-8", page::POINTER)),
         "/serve-form.js" => Ok(asset("text/javascript; charset=utf-8", page::FORM)),
+        "/serve-scale.js" => Ok(asset("text/javascript; charset=utf-8", page::SCALE)),
         "/serve-net.js" => Ok(asset("text/javascript; charset=utf-8", page::NET)),
         "/trainer.js" => Ok(asset("text/javascript; charset=utf-8", page::TRAINER)),
         "/view.json" if query.is_empty() => Ok(json(state.view_json.clone().into_bytes())),

@@ -13,6 +13,8 @@
 (function () {
   'use strict';
   var XS = window.xorsweep;
+  var S = XS.scale, value = S.value, digits = S.digits;
+  var colourOf = S.colourOf;
   var canvas = document.getElementById('map'), ctx = canvas.getContext('2d');
   var barsCanvas = document.getElementById('bars');
   var statusEl = document.getElementById('status'), readout = document.getElementById('readout');
@@ -42,17 +44,6 @@
   function screenY(f) { var p = plot(); return p.y + p.h / 2 - (f - view.y) * ppw(); }
   function fracX(sx) { var p = plot(); return view.x + (sx - p.x - p.w / 2) / ppw(); }
   function fracY(sy) { var p = plot(); return view.y - (sy - p.y - p.h / 2) / ppw(); }
-  // The axis value at fraction f of the opened window.
-  function value(a, f) {
-    if (a.log) return Math.exp(Math.log(a.lo) + (Math.log(a.hi) - Math.log(a.lo)) * f);
-    return a.lo + (a.hi - a.lo) * f;
-  }
-  // v with the significant digits that tell it from a value s away (map.js's rule).
-  function digits(v, s) {
-    if (v === 0 || !isFinite(v) || !(s > 0)) return String(v);
-    var n = Math.min(17, Math.max(1, Math.ceil(Math.log10(Math.abs(v) / s)) + 1));
-    return String(Number(v.toPrecision(n)));
-  }
   function visibleRange() {
     var p = plot();
     return { x0: fracX(p.x), x1: fracX(p.x + p.w), y0: fracY(p.y + p.h), y1: fracY(p.y) };
@@ -226,27 +217,6 @@
     });
   }
 
-  // ---- Colours: view.json's palettes and classes, by the rules of map/draw.rs ----
-  function along(bar, v) {
-    var c = bar.scale === 'log' ? Math.log10(v) : bar.scale === 'epoch' ? Math.log10(1 + v) : v;
-    return (c - bar.lo) / (bar.hi - bar.lo);
-  }
-  function paint(bar, t) {
-    if (!(t >= 0)) t = 0;
-    return bar.palette[Math.round(Math.min(1, t) * 255)];
-  }
-  function colourOf(c, d, k) {
-    var f = d.fg[k], b = c.bars;
-    if (f & 4) return c.classes[0][0];
-    switch (c.name) {
-      case 'final-loss': return paint(b[0], along(b[0], d.fl[k]));
-      case 'mean-loss': return paint(b[0], along(b[0], d.ml[k]));
-      case 'solved-epoch': return isNaN(d.se[k]) ? c.classes[1][0] : paint(b[0], along(b[0], d.se[k]));
-      case 'trained': return f & 1 ? c.classes[2][0] : c.classes[1][0];
-      case 'converged': return f & 2 ? paint(b[0], along(b[0], d.ml[k])) : c.classes[1][0];
-      default: return f & 1 ? paint(b[0], along(b[0], d.se[k])) : paint(b[1], along(b[1], d.fl[k]));
-    }
-  }
   function image(t) {
     if (t.image && t.imageFor === colouring) return t.image;
     var n = t.n, c = V.colourings[colouring], cv = document.createElement('canvas');
@@ -312,96 +282,9 @@
     if (!pending) { pending = true; requestAnimationFrame(draw); }
   }
 
-  // ---- Axes: ticks at decades (1, 2, 5 within one) on a log axis, else round values ----
-  function nice(span, count) {
-    var raw = span / Math.max(1, count), p = Math.pow(10, Math.floor(Math.log10(raw)));
-    var m = raw / p;
-    return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
-  }
-  function ticks(a, f0, f1, count) {
-    var v0 = value(a, f0), v1 = value(a, f1), out = [];
-    if (a.log && Math.log10(v1 / v0) >= 1.2) {
-      var d0 = Math.ceil(Math.log10(v0)), d1 = Math.floor(Math.log10(v1));
-      var every = Math.max(1, Math.ceil((d1 - d0 + 1) / count));
-      var subs = (d1 - d0 + 1) * 3 <= count ? [1, 2, 5] : [1];
-      for (var d = d0 - 1; d <= d1; d++) {
-        if (((d % every) + every) % every) continue;
-        subs.forEach(function (m) {
-          var v = m * Math.pow(10, d);
-          if (v >= v0 && v <= v1) out.push({ v: v, label: String(Number(v.toPrecision(2))) });
-        });
-      }
-      return out;
-    }
-    var step = nice(v1 - v0, count);
-    for (var v = Math.ceil(v0 / step) * step; v <= v1 && out.length < 50; v += step) {
-      out.push({ v: v, label: digits(v, step / 2) });
-    }
-    return out;
-  }
-  // Fraction of the opened window at value v.
-  function frac(a, v) {
-    if (a.log) return (Math.log(v) - Math.log(a.lo)) / (Math.log(a.hi) - Math.log(a.lo));
-    return (v - a.lo) / (a.hi - a.lo);
-  }
+  function bars() { S.drawBars(barsCanvas, V.colourings[colouring], FONT); }
   function axes(p) {
-    var r = visibleRange();
-    ctx.font = FONT; ctx.fillStyle = '#222'; ctx.strokeStyle = '#222';
-    ctx.textAlign = 'center'; ctx.textBaseline = 'top';
-    ticks(V.x, r.x0, r.x1, Math.floor(p.w / 110)).forEach(function (t) {
-      var x = screenX(frac(V.x, t.v));
-      ctx.beginPath(); ctx.moveTo(x, p.y + p.h); ctx.lineTo(x, p.y + p.h + 4); ctx.stroke();
-      ctx.fillText(t.label, x, p.y + p.h + 6);
-    });
-    ctx.fillText(V.x.name + (V.x.log ? ' (log scale)' : ''), p.x + p.w / 2, p.y + p.h + 22);
-    ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
-    ticks(V.y, r.y0, r.y1, Math.floor(p.h / 40)).forEach(function (t) {
-      var y = screenY(frac(V.y, t.v));
-      ctx.beginPath(); ctx.moveTo(p.x - 4, y); ctx.lineTo(p.x, y); ctx.stroke();
-      ctx.fillText(t.label, p.x - 6, y);
-    });
-    ctx.save();
-    ctx.translate(12, p.y + p.h / 2); ctx.rotate(-Math.PI / 2);
-    ctx.textAlign = 'center';
-    ctx.fillText(V.y.name + (V.y.log ? ' (log scale)' : ''), 0, 0);
-    ctx.restore();
-  }
-
-  // ---- Colour bars, under the map ----
-  function drawBars() {
-    var c = V.colourings[colouring], dpr = window.devicePixelRatio || 1;
-    var w = barsCanvas.clientWidth, rows = c.bars.length * 52 + c.classes.length * 18 + 4;
-    barsCanvas.style.height = rows + 'px';
-    barsCanvas.width = Math.round(w * dpr); barsCanvas.height = Math.round(rows * dpr);
-    var g = barsCanvas.getContext('2d');
-    g.setTransform(dpr, 0, 0, dpr, 0, 0);
-    g.font = FONT; g.fillStyle = '#222';
-    var bw = Math.min(w - 20, 480), y = 2;
-    c.bars.forEach(function (b) {
-      g.textAlign = 'left'; g.textBaseline = 'top';
-      g.fillStyle = '#222'; g.fillText(b.desc, 10, y);
-      for (var k = 0; k < 256; k++) {
-        var rgb = b.palette[k];
-        g.fillStyle = 'rgb(' + rgb[0] + ',' + rgb[1] + ',' + rgb[2] + ')';
-        g.fillRect(10 + k * bw / 256, y + 16, bw / 256 + 1, 12);
-      }
-      g.fillStyle = '#222'; g.textAlign = 'center';
-      b.ticks.forEach(function (t) {
-        var x = 10 + bw * (t[0] - b.lo) / (b.hi - b.lo);
-        g.fillRect(x - 0.5, y + 28, 1, 4);
-        g.fillText(t[1], Math.min(Math.max(x, 16), w - 16), y + 33);
-      });
-      y += 52;
-    });
-    c.classes.forEach(function (cl) {
-      var rgb = cl[0];
-      g.fillStyle = 'rgb(' + rgb[0] + ',' + rgb[1] + ',' + rgb[2] + ')';
-      g.fillRect(10, y + 2, 12, 12);
-      g.strokeStyle = '#888'; g.strokeRect(10, y + 2, 12, 12);
-      g.fillStyle = '#222'; g.textAlign = 'left'; g.textBaseline = 'top';
-      g.fillText(cl[1], 28, y + 1);
-      y += 18;
-    });
+    S.axes(ctx, p, V, visibleRange(), { x: screenX, y: screenY }, FONT);
   }
 
   // ---- The pixel under a point: its tile, column and row, values ----
@@ -418,38 +301,9 @@
       sx: Math.abs(value(V.x, cx + step) - value(V.x, cx)),
       sy: Math.abs(value(V.y, cy + step) - value(V.y, cy)) };
   }
-  function outcomeText(d, k) {
-    var f = d.fg[k];
-    if (f & 4) return 'diverged (a loss not finite)';
-    var s = f & 1 ? 'trained' : 'not trained';
-    if (!isNaN(d.se[k])) s += ', first solved at epoch ' + d.se[k];
-    s += ', final loss ' + XS.fmt(d.fl[k]) + ', mean loss/loss\u2080 ' + XS.fmt(d.ml[k]);
-    return s + (f & 2 ? ' (converged)' : ' (not converged)');
-  }
   function pointText(px) {
     return V.x.name + ' ' + digits(px.x, px.sx) + ', ' + V.y.name + ' ' + digits(px.y, px.sy) +
-      ': ' + outcomeText(px.t.data, px.k) + (px.t.n < V.tile ? ' (coarse pass)' : '');
-  }
-
-  // ---- Commands that reproduce the view ----
-  function axisArg(a, f0, f1, n) {
-    var v0 = value(a, f0), v1 = value(a, f1), s = Math.abs(v1 - v0) / n;
-    return a.name + ':' + digits(v0, s / 10) + '..' + digits(v1, s / 10) + ':' + n + (a.log ? ':log' : '');
-  }
-  function viewCommand() {
-    var r = visibleRange(), p = plot();
-    var n = Math.min(2048, Math.round(Math.max(p.w, p.h) / 2) * 2);
-    var f = Math.pow(2, view.z) * 256 / Math.min(p.w, p.h);
-    var open = function (a) { return a.name + ':' + a.lo + '..' + a.hi + ':' + a.n + (a.log ? ':log' : ''); };
-    var sx = Math.abs(value(V.x, view.x + 1e-6) - value(V.x, view.x)) * 1e6 / (f * V.x.n);
-    var sy = Math.abs(value(V.y, view.y + 1e-6) - value(V.y, view.y)) * 1e6 / (f * V.y.n);
-    return '# the visible window, ' + n + ' pixels a side (your command line may need quotes):\n' +
-      'xorsweep map ' + V.flags + ' --x ' + axisArg(V.x, r.x0, r.x1, n) + ' --y ' +
-      axisArg(V.y, r.y0, r.y1, n) + ' -o view\n' +
-      '# or the opened map zoomed around the view\u2019s centre:\n' +
-      'xorsweep map ' + V.flags + ' --x ' + open(V.x) + ' --y ' + open(V.y) + ' --zoom ' +
-      digits(value(V.x, view.x), sx / 10) + ',' + digits(value(V.y, view.y), sy / 10) + ',' +
-      Number(Math.max(1, f).toPrecision(4)) + ' -o zoomed';
+      ': ' + S.outcomeText(px.t.data, px.k) + (px.t.n < V.tile ? ' (coarse pass)' : '');
   }
 
   // ---- The hash holds the view ----
@@ -457,7 +311,7 @@
     var h = '#cx=' + view.x + '&cy=' + view.y + '&z=' + Number(view.z.toFixed(3)) +
       '&m=' + V.colourings[colouring].name + suffix();
     if (location.hash !== h) history.replaceState(null, '', h);
-    document.getElementById('view-command').textContent = viewCommand();
+    document.getElementById('view-command').textContent = S.viewCommand(V, view, visibleRange(), plot());
   }
   // The hash's view and colouring; what else it holds is the map's choice, returned as sent.
   function loadHash() {
@@ -538,7 +392,7 @@
     resetTiles();
     delete notes.refused; showNotes();
     if (XS.fillForm) XS.fillForm(V);
-    drawBars();
+    bars();
   }
   // Ask the server for the map the query q chooses: resolves to null once it is shown, or to
   // the server's reason for refusing it (the map shown stays).
@@ -559,12 +413,12 @@
   // A hash's map: shown if the server takes it (the view it holds kept), else the reason said.
   function openHash() {
     var saved = view, q = loadHash(), kept = view;
-    if (q === choice) { drawBars(); schedule(); return Promise.resolve(); }
+    if (q === choice) { bars(); schedule(); return Promise.resolve(); }
     view = saved;
     return choose(q).then(function (refused) {
       if (refused) XS.formError('The server refused the map in the address: ' + refused);
       else { view = kept; loadHash(); document.getElementById('measure').value = colouring; }
-      drawBars(); schedule();
+      bars(); schedule();
     });
   }
 
@@ -576,13 +430,13 @@
     var sel = document.getElementById('measure');
     sel.value = colouring;
     sel.addEventListener('change', function () {
-      colouring = Number(sel.value); drawBars(); showChaos(); schedule();
+      colouring = Number(sel.value); bars(); showChaos(); schedule();
     });
     flipsBox.addEventListener('change', schedule);
     document.getElementById('reset').addEventListener('click', function () {
       view = { x: 0.5, y: 0.5, z: wholeZoom() }; schedule();
     });
-    window.addEventListener('resize', function () { drawBars(); schedule(); });
+    window.addEventListener('resize', function () { bars(); schedule(); });
     window.addEventListener('hashchange', openHash);
     XS.servePointer(canvas, { fracX: fracX, fracY: fracY, ppw: ppw, zoomAt: zoomAt,
       pan: function (dx, dy) { view.x -= dx / ppw(); view.y += dy / ppw(); schedule(); },
