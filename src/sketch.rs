@@ -38,29 +38,20 @@ const HI_KEY: u64 = ((MAX_EXP + 1023) as u64) << SUB_BITS;
 const INF_BITS: u64 = 0x7ff0_0000_0000_0000;
 
 /// The bucket of `x` (negative values cannot occur for a loss or a gap; they count as NaN).
-/// Computed from the bits alone, as a chain of selects with no branches, so that the
+/// Computed from the bits alone, as a clamp and three selects with no branches, so that the
 /// [`Builder`] computes a block of them in SIMD lanes: a sweep calls it ~100 times per net.
+/// The key clamped to the grid's edges gives UNDER below it and OVER above (+∞ and NaN too,
+/// whose exponent is all ones); then, as unsigned integers, every bit pattern above +∞ is a
+/// NaN or negative, +∞ is itself, and ±0 is zero.
 #[inline(always)]
 pub fn bucket(x: f64) -> u32 {
     let bits = x.to_bits();
     let abs = bits & !(1u64 << 63);
-    let key = abs >> (52 - SUB_BITS);
-    let grid = key.wrapping_sub(LO_KEY).wrapping_add(u64::from(FIRST_GRID));
-    let below = if abs == 0 { ZERO } else { UNDER };
-    let b = if key < LO_KEY { u64::from(below) } else { grid };
-    let b = if key >= HI_KEY { u64::from(OVER) } else { b };
-    let special = if abs == INF_BITS { INF } else { NAN };
-    let b = if abs >= INF_BITS {
-        u64::from(special)
-    } else {
-        b
-    };
-    // The sign bit: −0.0 is zero, any other negative value is not a loss or a gap.
-    let b = if bits >> 63 == 1 && abs != 0 {
-        u64::from(NAN)
-    } else {
-        b
-    };
+    let key = (abs >> (52 - SUB_BITS)).clamp(LO_KEY - 1, HI_KEY);
+    let b = key - (LO_KEY - 1) + u64::from(UNDER);
+    let b = if bits > INF_BITS { u64::from(NAN) } else { b };
+    let b = if bits == INF_BITS { u64::from(INF) } else { b };
+    let b = if abs == 0 { u64::from(ZERO) } else { b };
     b as u32
 }
 
@@ -378,9 +369,19 @@ mod tests {
             2f64.powi(MAX_EXP),
             2f64.powi(MIN_EXP),
             2f64.powi(MIN_EXP - 1),
+            2f64.powi(MIN_EXP).next_down(),
+            2f64.powi(MAX_EXP).next_down(),
+            f64::from_bits(1),
         ];
+        // Any bits mostly miss the grid (exponents −96..32 of −1022..1023): these hit it and
+        // its edges, either sign.
+        let near_grid = (0..1_000_000).map(|_| {
+            let e = (rng.random::<u64>() % 140 + 1023 - 102) << 52;
+            f64::from_bits(e | (rng.random::<u64>() >> 12) | (rng.random::<u64>() & (1 << 63)))
+        });
+        let near_grid: Vec<f64> = near_grid.collect();
         let random = (0..1_000_000).map(|_| f64::from_bits(rng.random::<u64>()));
-        for x in edges.into_iter().chain(random) {
+        for x in edges.into_iter().chain(random).chain(near_grid) {
             assert_eq!(
                 bucket(x),
                 bucket_by_definition(x),

@@ -143,16 +143,49 @@ fn values(o: &Outcome) -> impl Iterator<Item = f64> + '_ {
         .copied()
 }
 
-/// Bytes per value: 4 when every net's values are f32s widened (an f32 sweep's: the chunk is
-/// then 64 bytes a net instead of 120, less to write, sync and read back), else 8. Bit for bit
-/// either way, NaN payloads included.
-fn value_bytes(nets: &[Outcome]) -> usize {
-    let narrow = |x: f64| f64::from(x as f32).to_bits() == x.to_bits();
-    if nets.iter().all(|o| values(o).all(narrow)) {
-        4
-    } else {
-        8
+/// Append the nets' records: 4 bytes a value when every value is an f32 widened (an f32
+/// sweep's: 64 bytes a net instead of 120, less to write, sync and read back), else 8; bit for
+/// bit either way, NaN payloads included. Returns the width. Written narrow first, checking
+/// each value as it goes, and again wide from the first value that is not an f32 (in an f64
+/// sweep, the first net's): one pass over the nets either way.
+fn put_records(b: &mut Vec<u8>, nets: &[Outcome]) -> usize {
+    let at = b.len();
+    if put_records_of::<4>(b, nets) {
+        return 4;
     }
+    b.truncate(at);
+    put_records_of::<8>(b, nets);
+    8
+}
+
+/// [`put_records`] at `W` bytes a value; false (and the records half written) at the first
+/// value that `W` bytes cannot hold exactly.
+fn put_records_of<const W: usize>(b: &mut Vec<u8>, nets: &[Outcome]) -> bool {
+    // Grown once and written in place: no capacity check, no copy per net.
+    let record = W * NET_VALUES + 8;
+    let at = b.len();
+    b.resize(at + record * nets.len(), 0);
+    for (r, o) in b[at..].chunks_exact_mut(record).zip(nets) {
+        let (floats, epochs) = r.split_at_mut(W * NET_VALUES);
+        for (to, x) in floats.chunks_exact_mut(W).zip(values(o)) {
+            if W == 4 {
+                let narrow = x as f32;
+                if f64::from(narrow).to_bits() != x.to_bits() {
+                    return false;
+                }
+                to.copy_from_slice(&narrow.to_le_bytes());
+            } else {
+                to.copy_from_slice(&x.to_le_bytes());
+            }
+        }
+        for (to, e) in epochs
+            .chunks_exact_mut(4)
+            .zip([o.solved_epoch, o.target_epoch])
+        {
+            to.copy_from_slice(&e.unwrap_or(NONE_EPOCH).to_le_bytes());
+        }
+    }
+    true
 }
 
 /// At least the bytes [`encode`] writes (varints at their longest), so that its buffer is
@@ -182,37 +215,19 @@ fn encoded_len_bound(config_hash: &str, data: &ChunkData) -> usize {
 /// Serialise a chunk.
 pub fn encode(config_hash: &str, k: u64, data: &ChunkData) -> Vec<u8> {
     let n_log = data.cells.first().map_or(0, |c| c.loss.len());
-    let width = value_bytes(&data.nets);
     let bound = encoded_len_bound(config_hash, data);
     let mut b = Vec::with_capacity(bound);
     b.extend_from_slice(MAGIC);
     b.extend_from_slice(&KERNEL_VERSION.to_le_bytes());
-    b.push(width as u8);
+    // The records' value width, known once they are written.
+    let width_at = b.len();
+    b.push(0);
     b.extend_from_slice(&(config_hash.len() as u32).to_le_bytes());
     b.extend_from_slice(config_hash.as_bytes());
     for x in [k, data.runs.start, data.nets.len() as u64, n_log as u64] {
         b.extend_from_slice(&x.to_le_bytes());
     }
-    // Grown once and written in place: no capacity check, no copy per net.
-    let record = width * NET_VALUES + 8;
-    let at = b.len();
-    b.resize(at + record * data.nets.len(), 0);
-    for (r, o) in b[at..].chunks_exact_mut(record).zip(&data.nets) {
-        let (floats, epochs) = r.split_at_mut(width * NET_VALUES);
-        for (to, x) in floats.chunks_exact_mut(width).zip(values(o)) {
-            if width == 4 {
-                to.copy_from_slice(&(x as f32).to_le_bytes());
-            } else {
-                to.copy_from_slice(&x.to_le_bytes());
-            }
-        }
-        for (to, e) in epochs
-            .chunks_exact_mut(4)
-            .zip([o.solved_epoch, o.target_epoch])
-        {
-            to.copy_from_slice(&e.unwrap_or(NONE_EPOCH).to_le_bytes());
-        }
-    }
+    b[width_at] = put_records(&mut b, &data.nets) as u8;
     varint(&mut b, data.cells.len() as u64);
     for part in &data.cells {
         varint(&mut b, part.cell as u64);
@@ -510,9 +525,20 @@ mod tests {
         };
         assert_eq!(bits(&back), bits(&narrow));
         assert_eq!(format!("{:?}", back.cells), format!("{:?}", narrow.cells));
-        // One value that is not an f32 keeps the whole chunk at 8 bytes.
-        narrow.nets[1].final_loss = 0.3;
-        assert_eq!(encode("abc", 5, &narrow)[12], 8);
+        // One value that is not an f32 keeps the whole chunk at 8 bytes, wherever it is (the
+        // records written narrow so far are written again wide), and it reads back exactly.
+        for (net, last_output) in [(1, false), (2, true)] {
+            let mut one_wide = narrow.clone();
+            if last_output {
+                one_wide.nets[net].outputs[3] = 0.7;
+            } else {
+                one_wide.nets[net].final_loss = 0.3;
+            }
+            let bytes = encode("abc", 5, &one_wide);
+            assert_eq!(bytes[12], 8);
+            let back = decode(&bytes, &expect("abc", 5, 10..13)).unwrap();
+            assert_eq!(bits(&back), bits(&one_wide));
+        }
         // Format 3 (a sweep saved by the previous xorsweep, same kernel): no width byte.
         let mut v3 = wide.clone();
         v3[..8].copy_from_slice(MAGIC_V3);

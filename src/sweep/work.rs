@@ -16,8 +16,8 @@ use std::ops::Range;
 use super::chunk::{CellPart, ChunkData};
 use super::plan::Plan;
 use crate::sketch::{Builder, Dense};
+use crate::train::Net;
 use crate::train::batch::{self, Curves};
-use crate::train::{Net, Outcome};
 
 /// The curves of one block of nets fit in this many bytes (half a Sapphire Rapids core's L2
 /// cache, all of a Zen 5 core's).
@@ -41,7 +41,6 @@ pub struct Scratch {
     /// The current cell's histograms of loss then hidden gap at each logged epoch, being filled.
     dense: Vec<Dense>,
     nets: Vec<Net>,
-    outcomes: Vec<Outcome>,
     curves: Curves,
 }
 
@@ -68,7 +67,6 @@ fn train_in_blocks(
         sketch,
         dense,
         nets: to_train,
-        outcomes,
         curves,
     } = scratch;
     let n_log = plan.train.log_epochs.len();
@@ -80,17 +78,19 @@ fn train_in_blocks(
         let end = (start + block as u64).min(runs.end);
         to_train.clear();
         to_train.extend((start..end).map(|r| plan.net(r)));
+        // Trained straight into the chunk's outcomes: `block` nets appended.
         batch::train_flat(
             plan.config.precision,
             to_train,
             &plan.train,
-            outcomes,
+            &mut nets,
             curves,
         );
+        let trained = to_train.len();
         let mut at = 0usize;
-        while at < outcomes.len() {
+        while at < trained {
             let (cell, replicate) = plan.locate(start + at as u64);
-            let stop = ((cell.first_run + cell.nets - start) as usize).min(outcomes.len());
+            let stop = ((cell.first_run + cell.nets - start) as usize).min(trained);
             if cells.last().is_none_or(|c| c.cell != cell.index) {
                 if let Some(done) = cells.last_mut() {
                     settle(dense, done);
@@ -115,7 +115,6 @@ fn train_in_blocks(
             }
             at = stop;
         }
-        nets.append(outcomes);
         start = end;
     }
     if let Some(last) = cells.last_mut() {

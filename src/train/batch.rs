@@ -715,10 +715,12 @@ impl<V: Lane> WithKind for TrainRun<'_, V> {
     }
 }
 
-/// Train `nets` with the lanes of `V`: outcomes in net order and the curves epoch-major, into
-/// buffers the caller reuses (what a sweep's chunk needs: no allocation per net, none per chunk
-/// once the buffers have grown). Nets are trained in runs of equal options; a last, partial
-/// vector of a run is padded with copies of its first network and the copies discarded.
+/// Train `nets` with the lanes of `V`: outcomes appended to `outcomes` in net order and the
+/// curves epoch-major (net `i` of this call at column `i`), into buffers the caller reuses (what
+/// a sweep's chunk needs: no allocation per net, none per chunk once the buffers have grown, and
+/// the outcomes written once, where the chunk keeps them). Nets are trained in runs of equal
+/// options; a last, partial vector of a run is padded with copies of its first network and the
+/// copies discarded.
 pub fn train_flat_with<V: Lane>(
     nets: &[Net],
     spec: &TrainSpec,
@@ -730,7 +732,6 @@ pub fn train_flat_with<V: Lane>(
     let _flush = flush_if_f32::<V>();
     let n = nets.len();
     let n_log = spec.log_epochs.len();
-    outcomes.clear();
     outcomes.reserve(n);
     curves.nets = n;
     // Reused between calls: every slot is overwritten below, so only a growth is zeroed.
