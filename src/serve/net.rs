@@ -1,6 +1,8 @@
 //! `/net`: one pixel's net, for the page to open: its axis values, initial weights and trainer
 //! (named as the report's trainer reads them, so `trainer.js` replays it), what the map kernel
-//! made of it, and the command that trains it again.
+//! made of it, and the command that trains it again. For a map in f32 or double-double, also
+//! the net's run in the map's own lanes ([`LanesRun`]): the page's f64 replay is not their
+//! arithmetic (the f32 lanes' `exp` is their own), so the server trains the net again in them.
 
 use serde::Serialize;
 
@@ -9,6 +11,7 @@ use super::tile::TileKey;
 use crate::map::compute::{self, Pixel};
 use crate::map::spec::MapSpec;
 use crate::report::schema::TrainerColumns;
+use crate::train::{Net, Precision, TrainSpec, batch};
 
 /// The parameters of a net request: its tile's, and the pixel's column and row in it.
 pub const NET_KEYS: [&str; 6] = ["z", "tx", "ty", "n", "i", "j"];
@@ -30,6 +33,69 @@ struct Outcome {
     solved_epoch: Option<f32>,
 }
 
+impl Outcome {
+    fn of(p: &Pixel) -> Outcome {
+        Outcome {
+            trained: p.trained,
+            converged: p.converged,
+            diverged: p.diverged,
+            final_loss: p.final_loss,
+            mean_loss: p.mean_loss,
+            solved_epoch: (!p.solved_epoch.is_nan()).then_some(p.solved_epoch),
+        }
+    }
+}
+
+/// Loss epochs and weight frames a lanes run sends: enough for a 360 px curve and a smooth
+/// moving boundary, each spaced evenly over 0..=epochs.
+const LOSS_POINTS: u32 = 1001;
+const FRAMES: u32 = 101;
+
+/// A net's run in the map's own lanes (`train::batch`): the loss at `loss_epochs`, the weights
+/// at `frames`, and its outcome as the lanes computed it.
+#[derive(Serialize)]
+struct LanesRun {
+    loss_epochs: Vec<u32>,
+    loss: Vec<f64>,
+    frames: Vec<u32>,
+    weights: Vec<[f64; crate::train::N_PARAMS]>,
+    trained: bool,
+    diverged: bool,
+    solved_epoch: Option<u32>,
+    final_loss: f64,
+}
+
+/// At most `n` epochs spaced evenly over 0..=`epochs`, 0 and `epochs` among them.
+fn spaced(epochs: u32, n: u32) -> Vec<u32> {
+    if epochs < n {
+        return (0..=epochs).collect();
+    }
+    let step = |k: u32| (u64::from(k) * u64::from(epochs) / u64::from(n - 1)) as u32;
+    (0..n).map(step).collect()
+}
+
+/// `net` trained for `epochs` in the lanes of `precision`: the loss curve by [`batch::train`],
+/// each frame's weights by [`batch::final_weights`] (one training per frame).
+fn lanes_run(precision: Precision, net: Net, epochs: u32) -> LanesRun {
+    let spec = TrainSpec::new(epochs, spaced(epochs, LOSS_POINTS), None);
+    let (outcome, curve) = batch::train(precision, &[net], &spec).remove(0);
+    let frames = spaced(epochs, FRAMES);
+    let weights = frames
+        .iter()
+        .map(|&e| batch::final_weights(precision, &[net], e)[0].map(|(hi, _)| hi))
+        .collect();
+    LanesRun {
+        loss_epochs: spec.log_epochs,
+        loss: curve.loss,
+        frames,
+        weights,
+        trained: outcome.correct == 4,
+        diverged: outcome.diverged,
+        solved_epoch: outcome.solved_epoch,
+        final_loss: outcome.final_loss,
+    }
+}
+
 #[derive(Serialize)]
 struct NetJson {
     x: Value,
@@ -39,13 +105,15 @@ struct NetJson {
     epochs: u32,
     precision: &'static str,
     kernel: Outcome,
+    /// The net trained again in the map's lanes; `None` (null) for an f64 map.
+    lanes: Option<LanesRun>,
     /// `xorsweep map` flags of the pixel's tile, and where the net is in its map.csv.
     tile_axes: String,
     pixel: String,
 }
 
-/// The net of the pixel a query names, trained once by the map kernel: the JSON the page
-/// reads.
+/// The net of the pixel a query names, trained once by the map kernel (and, in an f32 or dd map,
+/// again in its lanes: [`lanes_run`]): the JSON the page reads.
 pub fn net(q: &Query, base: &MapSpec) -> Result<String, String> {
     let key = TileKey::from_query(q)?;
     let last = i64::from(key.n) - 1;
@@ -66,14 +134,9 @@ pub fn net(q: &Query, base: &MapSpec) -> Result<String, String> {
         o: TrainerColumns::of(&net.hyper, net.options),
         epochs: spec.epochs,
         precision: spec.precision.name(),
-        kernel: Outcome {
-            trained: p.trained,
-            converged: p.converged,
-            diverged: p.diverged,
-            final_loss: p.final_loss,
-            mean_loss: p.mean_loss,
-            solved_epoch: (!p.solved_epoch.is_nan()).then_some(p.solved_epoch),
-        },
+        kernel: Outcome::of(&p),
+        lanes: (spec.precision != Precision::F64)
+            .then(|| lanes_run(spec.precision, net, spec.epochs)),
         tile_axes: format!("--x {} --y {}", spec.x, spec.y),
         pixel: format!(
             "pixel {} of {} along x, {} of {} along y: row {} of map.csv",
@@ -85,4 +148,72 @@ pub fn net(q: &Query, base: &MapSpec) -> Result<String, String> {
         ),
     };
     Ok(serde_json::to_string(&json).expect("a net always serialises"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::map::spec::MapConfig;
+
+    #[test]
+    fn spaced_epochs_start_at_0_end_at_the_last_and_rise() {
+        assert_eq!(spaced(300, 1001), (0..=300).collect::<Vec<_>>());
+        assert_eq!(spaced(0, FRAMES), [0]);
+        for (epochs, n) in [(100, 101), (20_000, 101), (20_000, 1001), (1 << 24, 1001)] {
+            let s = spaced(epochs, n);
+            assert_eq!((s.len(), s[0], s[s.len() - 1]), (n as usize, 0, epochs));
+            assert!(s.windows(2).all(|w| w[0] < w[1]), "{epochs} {n}");
+        }
+    }
+
+    /// A net's lanes run is its map pixel bit for bit (final loss, solved epoch, trained,
+    /// diverged), in f32 over a window where some nets train and some do not, and in dd; its
+    /// last frame is the run's final weights, its last loss the final loss.
+    #[test]
+    fn a_lanes_run_ends_where_the_map_kernel_s_pixel_does() {
+        for (precision, n, epochs) in [(Precision::F32, 8, 300), (Precision::Dd, 3, 120)] {
+            let spec = MapConfig {
+                x: format!("lr-hidden:1..10:{n}:log").parse().unwrap(),
+                y: format!("lr-out:10..100:{n}:log").parse().unwrap(),
+                epochs,
+                precision,
+                ..MapConfig::default()
+            }
+            .validate()
+            .unwrap();
+            let trained = (0..spec.pixels()).filter(|&k| agrees(&spec, k)).count();
+            if precision == Precision::F32 {
+                assert!(trained > 0 && trained < spec.pixels(), "{trained} trained");
+            }
+        }
+    }
+
+    /// Pixel `k`'s lanes run against its map pixel; whether it trained.
+    fn agrees(spec: &MapSpec, k: usize) -> bool {
+        let (net, p) = compute::one_pixel(spec, k);
+        let run = lanes_run(spec.precision, net, spec.epochs);
+        let at = format!("{} pixel {k}", spec.precision);
+        assert_eq!(
+            (run.final_loss as f32).to_bits(),
+            p.final_loss.to_bits(),
+            "{at}"
+        );
+        let solved = run.solved_epoch.map(|e| e as f32);
+        assert_eq!(
+            solved,
+            (!p.solved_epoch.is_nan()).then_some(p.solved_epoch),
+            "{at}"
+        );
+        assert_eq!((run.trained, run.diverged), (p.trained, p.diverged), "{at}");
+        let end = TrainSpec::new(spec.epochs, vec![], None);
+        let params = batch::train(spec.precision, &[net], &end)[0].0.params;
+        let bits = |w: &[f64; 9]| w.map(f64::to_bits);
+        assert_eq!(run.weights.last().map(bits), Some(bits(&params.0)), "{at}");
+        assert_eq!(run.frames.last(), Some(&spec.epochs));
+        assert_eq!(
+            run.loss.last().map(|l| l.to_bits()),
+            Some(run.final_loss.to_bits())
+        );
+        p.trained
+    }
 }

@@ -1,7 +1,9 @@
 // xorsweep serve's page: a clicked pixel's net. Its initial weights and trainer come from the
 // server (/net); its training is replayed here by the report's trainer (trainer.js, the one
 // browser copy of src/train/reference.rs), drawn as the loss per epoch and the decision
-// boundary moving with it, and set beside what the map kernel made of the same net.
+// boundary moving with it, and set beside what the map kernel made of the same net. An f32 or
+// dd map's net comes with its run in the map's own lanes (/net's `lanes`: f64 arithmetic is not
+// theirs), which is then what is drawn; the f64 replay is set beside it.
 (function () {
   'use strict';
   var XS = window.xorsweep;
@@ -25,11 +27,57 @@
     });
   };
 
+  // An outcome (the kernel's, or the lanes' run's: the same names) in words.
   function kernelText(k) {
     if (k.diverged) return 'diverged';
     return (k.trained ? 'trained' : 'not trained') +
       (k.solved_epoch === null ? ', never solved' : ', first solved at epoch ' + k.solved_epoch) +
       ', final loss ' + XS.fmt(k.final_loss);
+  }
+
+  // The run the page draws: E, the epochs with a loss L; at(e), the weights of epoch e's frame.
+  // The server's run in the map's lanes (an f32 or dd map): its frames, the nearest one to e.
+  function lanesReplay(l, epochs) {
+    var nearest = function (e) {
+      var k = 0;
+      while (k + 1 < l.frames.length && Math.abs(l.frames[k + 1] - e) <= Math.abs(l.frames[k] - e)) k++;
+      return k;
+    };
+    return { source: 'lanes', epochs: epochs, E: l.loss_epochs, L: l.loss, solved: l.solved_epoch,
+      frame: function (e) { return l.frames[nearest(e)]; },
+      // JSON writes a weight that is not finite as null: NaN here, as in the page's trainer.
+      at: function (e) { return l.weights[nearest(e)].map(function (v) { return v === null ? NaN : v; }); } };
+  }
+
+  // The page's own f64 replay (trainer.js): every epoch.
+  function pageReplay(run) {
+    var E = [];
+    for (var e = 0; e <= run.epochs; e++) E.push(e);
+    return { source: 'page', epochs: run.epochs, E: E, L: run.L, solved: run.solved, at: run.at,
+      frame: function (e) { return e; } };
+  }
+
+  // The lanes' run against the kernel's pixel: the same numbers, f32's final loss to the bit.
+  function lanesText(net) {
+    var l = net.lanes, k = net.kernel;
+    var same = l.trained === k.trained && l.solved_epoch === k.solved_epoch &&
+      Math.fround(l.final_loss) === Math.fround(k.final_loss);
+    return 'Replayed on the server in ' + net.precision + ' lanes: ' + kernelText(l) +
+      (same ? ', the same.' : ', not the same: the server\u2019s lanes should be the kernel\u2019s (a bug).');
+  }
+
+  // The f64 replay in the page against the kernel's pixel.
+  function pageText(net, run, o) {
+    var head = net.lanes ? 'In f64 here (the report\u2019s trainer): ' : 'Replayed here: ';
+    if (!run) return head + 'too many epochs (' + net.epochs + ') to replay in the page.';
+    var last = XS.trainer.forward(run.at(net.epochs), o);
+    var trained = XS.trainer.correct(last.outs) === 4;
+    var agree = trained === net.kernel.trained && run.solved === net.kernel.solved_epoch;
+    return head + (trained ? 'trained' : 'not trained') +
+      (run.solved === null ? ', never solved' : ', first solved at epoch ' + run.solved) +
+      ', final loss ' + XS.fmt(last.loss) + (agree ? ' \u2014 the same.' : net.lanes ?
+        ' \u2014 differs: the map trains in ' + net.precision + '.' :
+        ' \u2014 not the same: the page\u2019s arithmetic rounds differently, and this net is where rounding decides.');
   }
 
   function show(net, px) {
@@ -38,34 +86,26 @@
       net.y.name + ' ' + D(net.y.value, px.sy);
     var o = XS.trainer.options({ o: net.o }, net.o.lr_hidden);
     var run = net.epochs <= MAX_REPLAY ? XS.trainer.train(net.p0, o, net.epochs) : null;
-    var text = 'The map kernel (' + net.precision + ' lanes): ' + kernelText(net.kernel) + '. ';
-    if (run) {
-      var last = XS.trainer.forward(run.at(net.epochs), o);
-      var trained = XS.trainer.correct(last.outs) === 4;
-      var agree = trained === net.kernel.trained && run.solved === net.kernel.solved_epoch;
-      text += 'Replayed here: ' + (trained ? 'trained' : 'not trained') +
-        (run.solved === null ? ', never solved' : ', first solved at epoch ' + run.solved) +
-        ', final loss ' + XS.fmt(last.loss) + (agree ? ' \u2014 the same.' :
-          ' \u2014 not the same: ' + (net.precision === 'f32' ? 'the map trains in f32, the page in f64.' :
-            'the page\u2019s arithmetic rounds differently, and this net is where rounding decides.'));
-    } else {
-      text += 'Too many epochs (' + net.epochs + ') to replay in the page.';
-    }
-    el('net-outcome').textContent = text;
-    weights(net, run);
+    var replay = net.lanes ? lanesReplay(net.lanes, net.epochs) : run && pageReplay(run);
+    el('net-outcome').textContent = 'The map kernel (' + net.precision + ' lanes): ' +
+      kernelText(net.kernel) + '. ' + (net.lanes ? lanesText(net) + '\n' : '') + pageText(net, run, o);
+    el('loss-caption').textContent = 'loss per epoch (log scale), ' + (net.lanes ?
+      'the server\u2019s run in the map\u2019s ' + net.precision + ' lanes' : 'replayed in this page');
+    weights(net, replay);
     el('net-command').textContent = 'xorsweep map ' + XS.serve.V.flags + ' ' + net.tile_axes +
       ' --csv -o net-tile\n# the net: ' + net.pixel;
-    if (run) animate(run, o);
-    window.xorsweepServe.lastNet = { net: net, replay: run && { solved: run.solved,
-      final: run.at(net.epochs) } };
+    if (replay) animate(replay, o);
+    window.xorsweepServe.lastNet = { net: net, replay: replay && { source: replay.source,
+      solved: replay.solved, final: replay.at(net.epochs) } };
   }
 
-  function weights(net, run) {
-    var rows = '<tr><th></th><th>initial</th>' + (run ? '<th>after ' + net.epochs + ' epochs (replayed)</th>' : '') + '</tr>';
-    var fin = run && run.at(net.epochs);
+  function weights(net, replay) {
+    var label = replay && (replay.source === 'lanes' ? net.precision + ' lanes, on the server' : 'replayed');
+    var rows = '<tr><th></th><th>initial</th>' + (replay ? '<th>after ' + net.epochs + ' epochs (' + label + ')</th>' : '') + '</tr>';
+    var fin = replay && replay.at(net.epochs);
     NAMES.forEach(function (n, k) {
       rows += '<tr><th>' + n + '</th><td>' + XS.fmt(net.p0[k], 6) + '</td>' +
-        (run ? '<td>' + XS.fmt(fin[k], 6) + '</td>' : '') + '</tr>';
+        (replay ? '<td>' + XS.fmt(fin[k], 6) + '</td>' : '') + '</tr>';
     });
     el('weights').innerHTML = rows;
   }
@@ -76,7 +116,7 @@
       if (id !== replaying) return;
       var f = Math.min(1, (now - t0) / REPLAY_MS), e = Math.round(f * run.epochs);
       lossCurve(run, e);
-      boundary(run.at(e), o, e);
+      boundary(run.at(e), o, run.frame(e));
       if (f < 1) requestAnimationFrame(frame);
     }
     requestAnimationFrame(frame);
@@ -84,9 +124,9 @@
 
   function lossCurve(run, upTo) {
     var c = el('loss'), g = c.getContext('2d'), w = c.width, h = c.height;
-    var L = run.L, lo = Infinity, hi = -Infinity;
-    for (var e = 0; e <= run.epochs; e++) {
-      if (L[e] > 0 && isFinite(L[e])) { lo = Math.min(lo, L[e]); hi = Math.max(hi, L[e]); }
+    var E = run.E, L = run.L, lo = Infinity, hi = -Infinity;
+    for (var k = 0; k < L.length; k++) {
+      if (L[k] > 0 && isFinite(L[k])) { lo = Math.min(lo, L[k]); hi = Math.max(hi, L[k]); }
     }
     g.clearRect(0, 0, w, h);
     g.font = '12px system-ui, sans-serif'; g.fillStyle = '#222';
@@ -101,9 +141,9 @@
     g.fillText('0', px, 10 + ph); g.fillText(String(run.epochs), px + pw, 10 + ph);
     g.fillText('epoch ' + upTo, px + pw / 2, 10 + ph);
     g.strokeStyle = 'rgb(33,145,140)'; g.lineWidth = 1.5; g.beginPath();
-    var step = Math.max(1, Math.floor(run.epochs / pw));
-    for (var k = 0; k <= upTo; k += step) {
-      if (L[k] > 0 && isFinite(L[k])) g.lineTo(X(k), Y(L[k]));
+    var step = Math.max(1, Math.floor(E.length / pw));
+    for (k = 0; k < E.length && E[k] <= upTo; k += step) {
+      if (L[k] > 0 && isFinite(L[k])) g.lineTo(X(E[k]), Y(L[k]));
     }
     g.stroke();
   }

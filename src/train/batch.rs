@@ -768,8 +768,10 @@ pub fn train_with<V: Lane>(nets: &[Net], spec: &TrainSpec) -> Vec<(Outcome, Curv
 
 /// Each net's weights after `epochs` steps to the full precision of `V`'s lanes: (f64, rest),
 /// the rest what the f64 rounded away ([`Lane::store_rest`]: 0 but for double-double). What a
-/// test of the double-double lanes against a high-precision oracle reads; all else reads f64.
-/// The nets share one trainer's options; `lows` as in [`train_map_dd_with`].
+/// test of the double-double lanes against a high-precision oracle reads, and the frames of
+/// `xorsweep serve`'s replay in a map's lanes (f32 flushes subnormals as a map's training does,
+/// so the weights are the map kernel's). The nets share one trainer's options; `lows` as in
+/// [`train_map_dd_with`].
 pub fn final_weights_with<V: Lane>(
     nets: &[Net],
     lows: Option<&[NetLo]>,
@@ -811,6 +813,7 @@ pub fn final_weights_with<V: Lane>(
     let Some(first) = nets.first() else {
         return Vec::new();
     };
+    let _flush = flush_if_f32::<V>();
     with_kind(
         first.options,
         Weights::<V>(nets, lows, epochs, std::marker::PhantomData),
@@ -963,6 +966,18 @@ pub fn train(precision: Precision, nets: &[Net], spec: &TrainSpec) -> Vec<(Outco
         }
     }
     with_lanes(precision, Each(nets, spec))
+}
+
+/// [`final_weights_with`] (no low parts) with the lanes this build uses for `precision`.
+pub fn final_weights(precision: Precision, nets: &[Net], epochs: u32) -> Vec<[(f64, f64); 9]> {
+    struct Weights<'a>(&'a [Net], u32);
+    impl WithLanes for Weights<'_> {
+        type Out = Vec<[(f64, f64); 9]>;
+        fn run<V: Lane>(self) -> Self::Out {
+            final_weights_with::<V>(self.0, None, self.1)
+        }
+    }
+    with_lanes(precision, Weights(nets, epochs))
 }
 
 /// [`train_map_with`] with the lanes this build uses for `precision`.

@@ -233,6 +233,69 @@ fn a_tile_over_http_is_the_map_command_s_pixels_bit_for_bit() {
     );
     assert_eq!(v["o"]["activation"], "sigmoid");
     assert!(v["tile_axes"].as_str().unwrap().contains(x));
+    // An f64 map's net is replayed by the page alone.
+    assert!(v["lanes"].is_null(), "{v}");
+}
+
+/// Pixel `k`'s net of tile `tile` (a `/tile` request, n×n), from `/net`.
+fn net_of(server: &Server, tile: &str, n: usize, k: usize) -> serde_json::Value {
+    let path = format!(
+        "{}&i={}&j={}",
+        tile.replace("/tile?", "/net?"),
+        k % n,
+        k / n
+    );
+    let net = server.get(&path);
+    assert_eq!(net.status, 200, "{}", net.text());
+    serde_json::from_slice(&net.body).unwrap()
+}
+
+/// `/net`'s lanes run of pixel `k` is the tile's pixel bit for bit: final loss (as f32), first
+/// solved epoch, trained; its curve and frames span 0..=epochs. Whether the pixel trained.
+fn lanes_agree(body: &[u8], n2: usize, k: usize, v: &serde_json::Value, epochs: u64) -> bool {
+    let l = &v["lanes"];
+    let at = format!("{} pixel {k}: {l}", v["precision"]);
+    // JSON writes NaN (a diverged loss, no solved epoch) as null.
+    let bits = |x: f32| (!x.is_nan()).then_some(x.to_bits());
+    let json = |key: &str| l[key].as_f64().and_then(|x| bits(x as f32));
+    assert_eq!(json("final_loss"), bits(plane(body, n2, 0)[k]), "{at}");
+    assert_eq!(json("solved_epoch"), bits(plane(body, n2, 2)[k]), "{at}");
+    let trained = body[12 * n2 + k] & 1 == 1;
+    assert_eq!(l["trained"], trained, "{at}");
+    for (epochs_key, values_key) in [("loss_epochs", "loss"), ("frames", "weights")] {
+        let e = l[epochs_key].as_array().unwrap();
+        assert_eq!(
+            (e[0].as_u64(), e[e.len() - 1].as_u64()),
+            (Some(0), Some(epochs))
+        );
+        assert_eq!(l[values_key].as_array().unwrap().len(), e.len(), "{at}");
+    }
+    trained
+}
+
+#[test]
+fn an_f32_or_dd_map_s_net_comes_with_its_run_in_the_map_s_lanes_bit_for_bit() {
+    let server = Server::start(&["--epochs", EPOCHS, "--precision", "f32"]);
+    let (n, n2) = (24usize, 576usize);
+    // Where trained and untrained nets meet (the tile of the test above), in f32.
+    let tile = format!("/tile?z=2&tx=1&ty=2&n={n}");
+    let body = server.get(&tile).body;
+    let mut trained = 0;
+    for k in (0..n2).step_by(29) {
+        let v = net_of(&server, &tile, n, k);
+        assert_eq!(v["precision"], "f32");
+        trained += usize::from(lanes_agree(&body, n2, k, &v, 300));
+    }
+    assert!(
+        trained > 0 && trained < n2.div_ceil(29),
+        "{trained} trained"
+    );
+    // A double-double map chosen by the request: its lanes too.
+    let dd = "/tile?z=2&tx=1&ty=2&n=8&precision=dd&epochs=120";
+    let body = server.get(dd).body;
+    let v = net_of(&server, dd, 8, 27);
+    assert_eq!(v["precision"], "dd");
+    lanes_agree(&body, 64, 27, &v, 120);
 }
 
 #[test]

@@ -3,8 +3,9 @@
 //! view's tiles, checks that the page decoded a tile into the same numbers the server sends
 //! (and the server's are `xorsweep map`'s: serve.rs), pans by dragging, zooms with the wheel,
 //! clicks a pixel and sees its net replayed, with every text at least 11 px, no sideways
-//! scrolling and no script error; then chooses another map in the page's form (its tiles, the
-//! hash, a reload, a refused choice, the view's chaos note). Every wait polls the page's own state against a deadline.
+//! scrolling and no script error; then chooses another map in the page's form (its tiles, a
+//! net drawn from its run in the map's f32 lanes, the hash, a reload, a refused choice, the
+//! view's chaos note). Every wait polls the page's own state against a deadline.
 //!
 //! Without Chromium the test fails when $CI is set, and otherwise passes with a loud notice.
 //! Set $XORSWEEP_SCREENSHOTS to a folder to keep a screenshot of each width.
@@ -135,7 +136,7 @@ fn check_width(p: &mut Page, server: &Server) {
         &format!("{w} px: the clicked net"),
     );
     let net = p.eval("xorsweepServe.lastNet");
-    assert!(!net["replay"].is_null(), "{w} px: replayed");
+    assert_eq!(net["replay"]["source"], "page", "{w} px: an f64 map's net");
     let text = p.eval("document.getElementById('net-outcome').textContent");
     assert!(
         text.as_str().unwrap().contains("Replayed here"),
@@ -204,6 +205,7 @@ fn check_choice(p: &mut Page, server: &Server, shot: Option<PathBuf>) {
             "{w} px: pixel {k} of the chosen map: {v}, the server sent {want}"
         );
     }
+    check_lanes_net(p);
     // The chaos of the view, in map's words.
     wait(
         p,
@@ -259,6 +261,61 @@ fn check_choice(p: &mut Page, server: &Server, shot: Option<PathBuf>) {
         "{w} px: {error}"
     );
     assert!(p.eval_bool("xorsweep.serve.V.x.name === 'momentum'"));
+}
+
+/// A click on the chosen f32 map opens a net drawn from its run in the map's own lanes (the
+/// server's), the page's f64 replay set beside it.
+fn check_lanes_net(p: &mut Page) {
+    let w = p.width;
+    // The form above may have pushed the map out of the viewport.
+    p.eval("xorsweepServe.lastNet = null; document.getElementById('map').scrollIntoView({ block: 'center' }); true");
+    let (left, top, cw, ch) = canvas(p);
+    let (cx, cy) = (left + cw / 2.0, top + ch / 2.0);
+    mouse(p, "mousePressed", cx, cy, json!({}));
+    mouse(p, "mouseReleased", cx, cy, json!({}));
+    wait(
+        p,
+        "!!xorsweepServe.lastNet",
+        &format!("{w} px: the f32 map's net"),
+    );
+    let net = p.eval("xorsweepServe.lastNet");
+    let (replay, lanes) = (&net["replay"], &net["net"]["lanes"]);
+    assert_eq!(replay["source"], "lanes", "{w} px: {net}");
+    let frames = lanes["weights"].as_array().unwrap();
+    assert_eq!(
+        replay["final"],
+        frames[frames.len() - 1],
+        "{w} px: the last frame"
+    );
+    assert_eq!(replay["solved"], lanes["solved_epoch"], "{w} px");
+    let outcome = text(p, "net-outcome");
+    for words in [
+        "The map kernel (f32 lanes): ",
+        "Replayed on the server in f32 lanes: ",
+        ", the same.\nIn f64 here (the report\u{2019}s trainer): ",
+    ] {
+        assert!(
+            outcome.contains(words),
+            "{w} px: {outcome:?} lacks {words:?}"
+        );
+    }
+    let head = text(p, "weights");
+    assert!(
+        head.contains("(f32 lanes, on the server)"),
+        "{w} px: {head}"
+    );
+    let caption = text(p, "loss-caption");
+    assert!(
+        caption.ends_with("the map\u{2019}s f32 lanes"),
+        "{w} px: {caption}"
+    );
+    p.eval("window.scrollTo(0, 0); true");
+}
+
+/// The text of the element with id `id`.
+fn text(p: &mut Page, id: &str) -> String {
+    let js = format!("document.getElementById('{id}').textContent");
+    p.eval(&js).as_str().unwrap().to_string()
 }
 
 /// The viewport as a PNG file.
