@@ -7,4 +7,5 @@ pub mod config;
 pub mod plan;
 pub mod shard;
 pub mod spec;
+pub mod streams;
 pub mod work;

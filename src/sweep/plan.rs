@@ -7,12 +7,13 @@
 //! (master seed, global run index) alone, so they do not depend on threads, lane width, chunk
 //! order or shard.
 
-use rand::{RngExt, SeedableRng};
+use rand::{Rng, RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Normal};
 
 use super::config::SweepConfig;
 use super::spec::Init;
+use super::streams::{self, STREAMS};
 use crate::baseline::LESSON_LR;
 use crate::format;
 use crate::hyper::Setting;
@@ -237,6 +238,26 @@ impl Plan {
             options: cell.setting.options,
         }
     }
+
+    /// [`Plan::net`] of every run of `runs`, appended to `nets`: their streams' first words
+    /// computed [`STREAMS`] at a time ([`streams::first_words`]), the same weights bit for bit.
+    pub fn nets_into(&self, runs: std::ops::Range<u64>, nets: &mut Vec<Net>) {
+        let mut run = runs.start;
+        while run < runs.end {
+            let ids: [u64; STREAMS] = std::array::from_fn(|s| run.wrapping_add(s as u64));
+            let words = streams::first_words(&self.key, &ids);
+            for (s, &id) in ids.iter().enumerate().take((runs.end - run) as usize) {
+                let (cell, _) = self.locate(id);
+                let mut stream = streams::Stream::new(&words, s, &self.key, id);
+                nets.push(Net {
+                    init: draw_from(cell.init, &mut stream),
+                    hyper: cell.hyper(),
+                    options: cell.setting.options,
+                });
+            }
+            run += STREAMS as u64;
+        }
+    }
 }
 
 /// The key of the ChaCha8 streams a master seed chooses.
@@ -256,13 +277,19 @@ pub fn initial_params(init: Init, master_seed: u64, run: u64) -> Params {
 fn draw_params(init: Init, key: &SeedKey, run: u64) -> Params {
     let mut rng = ChaCha8Rng::from_seed(*key);
     rng.set_stream(run);
+    draw_from(init, &mut rng)
+}
+
+/// The initial weights `init` draws from a net's stream (the same words, whether `rand_chacha`
+/// or [`streams::Stream`] yields them).
+fn draw_from(init: Init, rng: &mut impl Rng) -> Params {
     let mut uniform = |a: f64| rng.random_range(-a..a);
     match init {
         Init::Lesson => Params::LESSON,
         Init::Uniform { a } => Params(std::array::from_fn(|_| uniform(a))),
         Init::Normal { sigma } => {
             let normal = Normal::new(0.0, sigma).expect("sigma was validated positive");
-            Params(std::array::from_fn(|_| normal.sample(&mut rng)))
+            Params(std::array::from_fn(|_| normal.sample(rng)))
         }
         Init::Symmetric { a } => symmetric(&mut uniform, a),
         Init::NearSymmetric { a, eps } => {
@@ -359,6 +386,35 @@ mod tests {
     fn labels_read_well() {
         let p = plan(1);
         assert_eq!(p.cells[0].label(), "lesson @ lr 0.5");
+    }
+
+    #[test]
+    fn nets_drawn_streams_at_a_time_are_the_nets_drawn_one_at_a_time() {
+        let plan = Plan::new(SweepConfig {
+            trainer: crate::hyper::TrainerAxes {
+                lr: Some("0.5,2".parse().unwrap()),
+                ..Default::default()
+            },
+            init: [
+                "lesson",
+                "uniform:1",
+                "symmetric:1",
+                "near-symmetric:1:1e-3",
+                "normal:0.5",
+            ]
+            .map(|s| s.parse().unwrap())
+            .to_vec(),
+            seeds: 37,
+            ..Default::default()
+        });
+        let n = plan.total_runs;
+        // Whole, and ranges that start and end off the streams' groups of STREAMS.
+        for runs in [0..n, 3..20, 5..6, 74..74, n - 9..n] {
+            let mut nets = Vec::new();
+            plan.nets_into(runs.clone(), &mut nets);
+            let one: Vec<Net> = runs.clone().map(|r| plan.net(r)).collect();
+            assert_eq!(nets, one, "runs {runs:?}");
+        }
     }
 
     #[test]

@@ -77,7 +77,7 @@ fn train_in_blocks(
     while start < runs.end {
         let end = (start + block as u64).min(runs.end);
         to_train.clear();
-        to_train.extend((start..end).map(|r| plan.net(r)));
+        plan.nets_into(start..end, to_train);
         // Trained straight into the chunk's outcomes: `block` nets appended.
         batch::train_flat(
             plan.config.precision,
