@@ -17,7 +17,9 @@
 use std::ops::Range;
 
 use crate::sketch::Histogram;
-use crate::train::{Curve, KERNEL_VERSION, N_PARAMS, Outcome, Params, count_correct, mse_of};
+use crate::train::{
+    Curve, KERNEL_VERSION, N_PARAMS, Outcome, Params, Precision, count_correct, mse_of,
+};
 
 /// The format: magic, kernel version (u32), the bytes of each net's values (u8: 4 where every
 /// value is an f32 widened, as an f32 sweep's are, else 8), then the rest as format 2.
@@ -33,6 +35,15 @@ const NONE_EPOCH: u32 = u32::MAX;
 const NET_VALUES: usize = N_PARAMS + 5;
 /// Bytes of one net's outcome on disk, at most: 14 f64 values and two u32 epochs.
 pub const NET_BYTES: usize = 8 * NET_VALUES + 8;
+
+/// Bytes of one net's outcome on disk in a sweep of `precision`: an f32 sweep's values are
+/// f32s widened, stored in 4 bytes ([`put_records`]).
+pub fn net_bytes(precision: Precision) -> usize {
+    match precision {
+        Precision::F32 => 4 * NET_VALUES + 8,
+        Precision::F64 | Precision::Dd => NET_BYTES,
+    }
+}
 
 /// A cell's share of one chunk.
 #[derive(Clone, Debug, PartialEq)]
@@ -516,6 +527,12 @@ mod tests {
         let bytes = encode("abc", 5, &narrow);
         assert_eq!((wide[12], bytes[12]), (8, 4));
         assert_eq!(wide.len() - bytes.len(), 3 * 4 * NET_VALUES);
+        // What the dry run counts per net on disk.
+        for (d, p) in [(&narrow, Precision::F32), (&data(), Precision::F64)] {
+            let mut records = Vec::new();
+            put_records(&mut records, &d.nets);
+            assert_eq!(records.len(), d.nets.len() * net_bytes(p), "{p:?}");
+        }
         let back = decode(&bytes, &expect("abc", 5, 10..13)).unwrap();
         let bits = |d: &ChunkData| -> Vec<u64> {
             d.nets

@@ -221,7 +221,7 @@ fn footprint(plan: &Plan, size: &GridSize, nets: u64, threads: usize) -> (u64, u
         + queued
         + size.largest_cell * CELL_BYTES_PER_NET
         + size.cells * 30_000;
-    let disk = nets * (chunk::NET_BYTES as u64 + 8)
+    let disk = nets * (chunk::net_bytes(plan.config.precision) as u64 + 8)
         + size.cells * n_log * 16
         + rows_kept * ROW_BYTES
         + size.cells * 12_000
