@@ -968,16 +968,21 @@ pub fn train(precision: Precision, nets: &[Net], spec: &TrainSpec) -> Vec<(Outco
     with_lanes(precision, Each(nets, spec))
 }
 
-/// [`final_weights_with`] (no low parts) with the lanes this build uses for `precision`.
-pub fn final_weights(precision: Precision, nets: &[Net], epochs: u32) -> Vec<[(f64, f64); 9]> {
-    struct Weights<'a>(&'a [Net], u32);
+/// [`final_weights_with`] with the lanes this build uses for `precision`.
+pub fn final_weights(
+    precision: Precision,
+    nets: &[Net],
+    lows: Option<&[NetLo]>,
+    epochs: u32,
+) -> Vec<[(f64, f64); 9]> {
+    struct Weights<'a>(&'a [Net], Option<&'a [NetLo]>, u32);
     impl WithLanes for Weights<'_> {
         type Out = Vec<[(f64, f64); 9]>;
         fn run<V: Lane>(self) -> Self::Out {
-            final_weights_with::<V>(self.0, None, self.1)
+            final_weights_with::<V>(self.0, self.1, self.2)
         }
     }
-    with_lanes(precision, Weights(nets, epochs))
+    with_lanes(precision, Weights(nets, lows, epochs))
 }
 
 /// [`train_map_with`] with the lanes this build uses for `precision`.
