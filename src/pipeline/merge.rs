@@ -259,7 +259,7 @@ impl Merged<'_> {
             started,
             charts,
         } = self;
-        let sink = new_sink::<R>(plan, dir, MERGE_HINT)?;
+        let sink = new_sink::<R>(plan, dir, MERGE_HINT, false)?;
         let threads = rayon::current_num_threads();
         let streamed = stream(
             plan,

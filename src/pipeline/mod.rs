@@ -336,6 +336,7 @@ fn new_sink<'a, R: RunsSink>(
     plan: &'a Plan,
     dir: &OutDir,
     hint: &'static str,
+    chunks_deleted: bool,
 ) -> anyhow::Result<Sink<'a, R>> {
     let temp = dir
         .temp_file_in(dir.path())
@@ -345,6 +346,7 @@ fn new_sink<'a, R: RunsSink>(
         which: plan.config.runs_csv,
         aggregator: Aggregator::new(plan),
         hint,
+        chunks_deleted,
     })
 }
 
@@ -597,7 +599,7 @@ impl Run<'_> {
         // A shard's nets are parts of cells that other shards finish: it keeps its chunks and a
         // manifest, and `merge` writes the reports.
         let sink = match opts.shard {
-            None => Some(new_sink::<R>(plan, dir, SWEEP_HINT)?),
+            None => Some(new_sink::<R>(plan, dir, SWEEP_HINT, !opts.keep_chunks)?),
             Some(_) => None,
         };
         let streamed = stream(plan, dir, sources, mine.clone(), threads, sink, opts.quiet)?;

@@ -47,6 +47,11 @@ pub(super) struct Sink<'a, R> {
     pub(super) aggregator: Aggregator<'a>,
     /// What a write error adds: what is kept and the command that continues.
     pub(super) hint: &'static str,
+    /// The chunk files are deleted once the reports are written (a sweep without
+    /// `--keep-chunks`): a stream that completes then leaves its last files to the page cache
+    /// instead of fsyncing them just before they go (128 fsyncs, 50–60 ms of a 0.7 s sweep's
+    /// wall time). Interrupted, it fsyncs them as always: they are what `--resume` reads.
+    pub(super) chunks_deleted: bool,
 }
 
 /// What a sweep's write error keeps, and how to continue.
@@ -339,7 +344,9 @@ impl<R: RunsSink> Consumer<'_, '_, R> {
         for t in std::mem::take(&mut self.pending).into_values() {
             self.save(&t)?;
         }
-        if let Some(s) = self.syncer.as_mut() {
+        let deleted_next =
+            stopped.is_none() && self.sink.as_ref().is_some_and(|s| s.chunks_deleted);
+        if let Some(s) = self.syncer.as_mut().filter(|_| !deleted_next) {
             s.sync()?;
         }
         match stopped {
