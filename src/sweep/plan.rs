@@ -222,7 +222,6 @@ impl Plan {
         k * n..((k + 1) * n).min(self.total_runs)
     }
 
-    /// Run `run`: its initial weights and trainer.
     /// The initial weights of global run `run` under `init`: [`initial_params`] with the
     /// plan's key.
     pub fn initial_params(&self, init: Init, run: u64) -> Params {
@@ -230,6 +229,8 @@ impl Plan {
         draw_params(init, &self.key, run)
     }
 
+    /// Run `run`: its initial weights and trainer, drawn by `rand_chacha` alone (what
+    /// [`Plan::nets_into`], the sweep's path, is tested against).
     pub fn net(&self, run: u64) -> Net {
         let (cell, _) = self.locate(run);
         Net {
