@@ -161,13 +161,21 @@ impl Histogram {
 /// would make each increment wait for the previous one to the same counter, while here `LANES`
 /// chains run side by side. A block whose values all share one bucket is counted at once. The
 /// lowest and highest bucket touched are tracked, and only that range is read back, in order.
+///
+/// Buckets are held as `u16` and the count rows span every `u16` (1 MiB of address space, of
+/// which the [`BUCKETS`] rows in use are touched): a bucket then indexes its row with neither a
+/// bounds check nor a clamp, one count costing a load, an add and a store.
 pub struct Builder {
     /// Per bucket, its count in each of the [`LANES`] interleaved histograms.
-    counts: Box<[[u32; LANES]; BUCKETS as usize]>,
+    counts: Box<[[u32; LANES]; ROWS]>,
     lo: u32,
     hi: u32,
-    block: Vec<u32>,
+    block: Vec<u16>,
 }
+
+/// Rows of a [`Builder`]'s counts: one per `u16`.
+const ROWS: usize = 1 << 16;
+const _: () = assert!(BUCKETS as usize <= ROWS, "every bucket is a u16");
 
 /// Interleaved histograms of a [`Builder`].
 const LANES: usize = 4;
@@ -177,10 +185,10 @@ const BLOCK: usize = 256;
 impl Default for Builder {
     fn default() -> Self {
         Builder {
-            counts: vec![[0; LANES]; BUCKETS as usize]
+            counts: vec![[0; LANES]; ROWS]
                 .into_boxed_slice()
                 .try_into()
-                .expect("BUCKETS rows"),
+                .expect("ROWS rows"),
             lo: u32::MAX,
             hi: 0,
             block: vec![0; BLOCK],
@@ -193,17 +201,17 @@ impl Builder {
     pub fn add_all(&mut self, xs: &[f64]) {
         let (mut lo, mut hi) = (self.lo, self.hi);
         let counts = &mut self.counts;
-        // `bucket` is below BUCKETS: the min tells the compiler so (no bounds check per count).
-        let at = |b: u32| b.min(BUCKETS - 1) as usize;
+        let at = usize::from;
         for values in xs.chunks(BLOCK) {
             let block = &mut self.block[..values.len()];
             for (b, &x) in block.iter_mut().zip(values) {
-                *b = bucket(x);
+                // Below BUCKETS, so exact in 16 bits.
+                *b = bucket(x) as u16;
             }
             let (first, last) = block
                 .iter()
-                .fold((u32::MAX, 0), |(l, h), &b| (l.min(b), h.max(b)));
-            (lo, hi) = (lo.min(first), hi.max(last));
+                .fold((u16::MAX, 0), |(l, h), &b| (l.min(b), h.max(b)));
+            (lo, hi) = (lo.min(u32::from(first)), hi.max(u32::from(last)));
             if first == last {
                 counts[at(first)][0] += block.len() as u32;
                 continue;

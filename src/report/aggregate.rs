@@ -7,7 +7,10 @@
 //! come from the chunks' mergeable histograms ([`crate::sketch`]), whose merging is integer
 //! addition, so the result is the same in any thread count, chunk size or shard split.
 
-use super::stats::{CellSummary, CurveBand, median, median_ci95, quartiles, wilson_95};
+use super::stats::{
+    CellSummary, CurveBand, median, median_ci95, quartiles, quartiles_of_sorted, sort_epochs,
+    wilson_95,
+};
 use crate::sketch::Histogram;
 use crate::sweep::chunk::ChunkData;
 use crate::sweep::plan::{Cell, Plan};
@@ -76,13 +79,13 @@ impl Filling {
         let nets = self.final_loss.len() as u64;
         let solved = self.solved_epoch.len() as u64;
         let mut solved_sorted = self.solved_epoch;
-        solved_sorted.sort_unstable();
+        sort_epochs(&mut solved_sorted);
         let summary = CellSummary {
             cell: self.cell.clone(),
             nets,
             solved,
             wilson: wilson_95(solved, nets),
-            solved_epoch: quartiles(solved_sorted.iter().map(|&e| f64::from(e)).collect()),
+            solved_epoch: quartiles_of_sorted(&solved_sorted),
             solved_epoch_median_ci95: median_ci95(&solved_sorted),
             best_final_loss: self
                 .final_loss
