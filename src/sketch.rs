@@ -282,6 +282,18 @@ impl Dense {
         }
     }
 
+    /// Add `h`'s counts (bucket-wise addition, as [`Histogram::merge`] into what `self` holds,
+    /// without the merge's new vector per call).
+    pub fn add(&mut self, h: &Histogram) {
+        let (Some(&(lo, _)), Some(&(hi, _))) = (h.0.first(), h.0.last()) else {
+            return;
+        };
+        self.cover(lo, hi);
+        for &(b, c) in &h.0 {
+            self.counts[(b - self.lo) as usize] += c;
+        }
+    }
+
     /// Add the counts into `h` (bucket-wise addition, as [`Histogram::merge`]) and empty
     /// `self`, keeping its memory.
     pub fn take_into(&mut self, h: &mut Histogram) {
@@ -461,12 +473,14 @@ mod tests {
     }
 
     #[test]
-    fn dense_takes_are_merges_of_takes() {
+    fn dense_takes_and_adds_are_merges() {
         // Parts that overlap, interleave, and miss each other's buckets; values spread over
         // many octaves, with zeros, NaN and ∞, so that every branch of the merge runs.
         let mut rng = ChaCha8Rng::seed_from_u64(5);
         let (mut b, mut dense) = (Builder::default(), Dense::default());
         let (mut by_take, mut by_merge) = (Histogram::default(), Histogram::default());
+        // The same parts added as histograms (what the aggregator does with a chunk's).
+        let (mut added, mut by_add) = (Dense::default(), Histogram::default());
         for part in 0..40 {
             let values: Vec<f64> = (0..rng.random_range(0..300))
                 .map(|_| match rng.random_range(0..50) {
@@ -480,14 +494,19 @@ mod tests {
             // grow downwards and upwards into counts already there, and from empty.
             b.add_all(&values);
             b.take_dense(&mut dense);
+            let part_histogram = histogram(values);
+            added.add(&part_histogram);
             if part % 3 == 2 {
                 dense.take_into(&mut by_take);
                 assert!(dense.counts.is_empty());
+                added.take_into(&mut by_add);
             }
-            by_merge.merge(&histogram(values));
+            by_merge.merge(&part_histogram);
         }
         dense.take_into(&mut by_take);
+        added.take_into(&mut by_add);
         assert_eq!(by_take, by_merge);
+        assert_eq!(by_add, by_merge);
         assert!(by_take.0.len() > 1000, "{} buckets", by_take.0.len());
     }
 }

@@ -11,7 +11,7 @@ use super::stats::{
     CellSummary, CurveBand, median, median_ci95, quartiles, quartiles_of_sorted, sort_epochs,
     wilson_95,
 };
-use crate::sketch::Histogram;
+use crate::sketch::{Dense, Histogram};
 use crate::sweep::chunk::ChunkData;
 use crate::sweep::plan::{Cell, Plan};
 use crate::train::{Curve, Outcome};
@@ -50,8 +50,9 @@ struct Filling {
     first_curve: Option<Curve>,
     first_solved: Option<(u64, Outcome)>,
     first_failed: Option<(u64, Outcome)>,
-    loss: Vec<Histogram>,
-    gap: Vec<Histogram>,
+    /// Per logged epoch, the chunks' histograms added up (counts over the range touched).
+    loss: Vec<Dense>,
+    gap: Vec<Dense>,
 }
 
 impl Filling {
@@ -70,8 +71,8 @@ impl Filling {
             first_curve: None,
             first_solved: None,
             first_failed: None,
-            loss: vec![Histogram::default(); n_log],
-            gap: vec![Histogram::default(); n_log],
+            loss: vec![Dense::default(); n_log],
+            gap: vec![Dense::default(); n_log],
         }
     }
 
@@ -105,8 +106,8 @@ impl Filling {
         };
         let n = nets.max(1) as f64;
         let band = CurveBand {
-            loss: self.loss.iter().map(Histogram::quartiles).collect(),
-            gap: self.gap.iter().map(Histogram::quartiles).collect(),
+            loss: self.loss.into_iter().map(quartiles_of).collect(),
+            gap: self.gap.into_iter().map(quartiles_of).collect(),
             solved: log_epochs
                 .iter()
                 .map(|&e| solved_sorted.partition_point(|&s| s <= e) as f64 / n)
@@ -129,6 +130,13 @@ impl Filling {
             example,
         }
     }
+}
+
+/// The quartiles of a cell's added-up counts.
+fn quartiles_of(mut counts: Dense) -> [f64; 3] {
+    let mut h = Histogram::default();
+    counts.take_into(&mut h);
+    h.quartiles()
 }
 
 /// Folds chunks, in run order, into finished cells.
@@ -164,10 +172,10 @@ impl<'a> Aggregator<'a> {
             }
             let f = self.filling.as_mut().expect("set above");
             for (acc, h) in f.loss.iter_mut().zip(&part.loss) {
-                acc.merge(h);
+                acc.add(h);
             }
             for (acc, h) in f.gap.iter_mut().zip(&part.gap) {
-                acc.merge(h);
+                acc.add(h);
             }
             if let Some(curve) = &part.first_net {
                 f.first_curve = Some(curve.clone());
