@@ -16,7 +16,7 @@
 # SWEEP=1 to add the whole sweep (`sweep --lr 0.5..8:16:log --init uniform:1 --seeds 65536
 # --epochs 500 --runs-csv none --threads 2`, 1 048 576 nets; its CPU rate per CPU-second and its
 # wall rate), PRECISIONS ("f64 f32"). Prints one line per run, then per binary and precision the
-# range over the rounds.
+# range over the rounds and, with SWEEP=1, the sweep ÷ bench ratio paired by round.
 set -euo pipefail
 
 ROUNDS=${ROUNDS:-3}
@@ -59,7 +59,7 @@ for round in $(seq 1 "$ROUNDS"); do
                 --epochs "$EPOCHS" --threads 1 --repeats "$REPEATS")
             rate=$(awk -v w="$((NETS * EPOCHS * REPEATS))" -v c="$cpu" 'BEGIN { printf "%.1f", w / c / 1e6 }')
             echo "round $round $label bench $p: $rate M net-epochs per CPU-second ($cpu s)"
-            echo "$label bench $p $rate" >> "$RESULTS"
+            echo "$label bench $p $rate $round" >> "$RESULTS"
             if [ "$SWEEP" = 1 ]; then
                 out="$SCRATCH/sweep"
                 t0=$(date +%s.%N)
@@ -70,7 +70,7 @@ for round in $(seq 1 "$ROUNDS"); do
                 read -r rate wall < <(awk -v w="$((1048576 * 500))" -v c="$cpu" -v a="$t0" -v b="$t1" \
                     'BEGIN { printf "%.1f %.1f\n", w / c / 1e6, w / (b - a) / 1e6 }')
                 echo "round $round $label sweep $p: $rate M net-epochs per CPU-second ($cpu s), $wall M/s wall"
-                echo "$label sweep $p $rate" >> "$RESULTS"
+                echo "$label sweep $p $rate $round" >> "$RESULTS"
             fi
         done
     done
@@ -79,3 +79,14 @@ echo "# load $(cut -d' ' -f1-3 /proc/loadavg) at end"
 echo "# per CPU-second, min–max over $ROUNDS rounds:"
 awk '{ k = $1 " " $2 " " $3; if (!(k in lo) || $4 < lo[k]) lo[k] = $4; if ($4 > hi[k]) hi[k] = $4 }
      END { for (k in lo) printf "%s: %.1f–%.1f M\n", k, lo[k], hi[k] }' "$RESULTS" | sort
+if [ "$SWEEP" = 1 ]; then
+    # The issue's figure: each round's sweep over the same round's bench, as min–max and median.
+    echo "# sweep ÷ bench per CPU-second, paired by round:"
+    awk '{ r[$1 " " $3 " " $5 " " $2] = $4 }
+         END { for (k in r) { split(k, f, " "); if (f[4] == "sweep" && (f[1] " " f[2] " " f[3] " bench") in r)
+                   print f[1] " " f[2], r[k] / r[f[1] " " f[2] " " f[3] " bench"] } }' "$RESULTS" |
+        sort -k1,2 -k3n |
+        awk '{ k = $1 " " $2; v[k] = v[k] " " $3; n[k]++ }
+             END { for (k in v) { split(v[k], a, " "); m = n[k] % 2 ? a[(n[k] + 1) / 2] : (a[n[k] / 2] + a[n[k] / 2 + 1]) / 2;
+                   printf "%s: %.3f–%.3f, median %.3f\n", k, a[1], a[n[k]], m } }' | sort
+fi
