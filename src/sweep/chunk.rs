@@ -33,14 +33,18 @@ const MAGIC_V1: &[u8; 8] = b"XSWCHNK1";
 const NONE_EPOCH: u32 = u32::MAX;
 /// Values of one net's outcome on disk: weights, loss, outputs.
 const NET_VALUES: usize = N_PARAMS + 5;
+/// Bytes of one net's record with values of `width` bytes: the values and two u32 epochs.
+const fn record_bytes(width: usize) -> usize {
+    width * NET_VALUES + 8
+}
 /// Bytes of one net's outcome on disk, at most: 14 f64 values and two u32 epochs.
-pub const NET_BYTES: usize = 8 * NET_VALUES + 8;
+pub const NET_BYTES: usize = record_bytes(8);
 
 /// Bytes of one net's outcome on disk in a sweep of `precision`: an f32 sweep's values are
 /// f32s widened, stored in 4 bytes ([`put_records`]).
 pub fn net_bytes(precision: Precision) -> usize {
     match precision {
-        Precision::F32 => 4 * NET_VALUES + 8,
+        Precision::F32 => record_bytes(4),
         Precision::F64 | Precision::Dd => NET_BYTES,
     }
 }
@@ -173,7 +177,7 @@ fn put_records(b: &mut Vec<u8>, nets: &[Outcome]) -> usize {
 /// value that `W` bytes cannot hold exactly.
 fn put_records_of<const W: usize>(b: &mut Vec<u8>, nets: &[Outcome]) -> bool {
     // Grown once and written in place: no capacity check, no copy per net.
-    let record = W * NET_VALUES + 8;
+    let record = record_bytes(W);
     let at = b.len();
     b.resize(at + record * nets.len(), 0);
     for (r, o) in b[at..].chunks_exact_mut(record).zip(nets) {

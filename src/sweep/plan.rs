@@ -276,9 +276,7 @@ pub fn initial_params(init: Init, master_seed: u64, run: u64) -> Params {
 
 /// [`initial_params`] from the master seed's key: stream `run` of it.
 fn draw_params(init: Init, key: &SeedKey, run: u64) -> Params {
-    let mut rng = ChaCha8Rng::from_seed(*key);
-    rng.set_stream(run);
-    draw_from(init, &mut rng)
+    draw_from(init, &mut streams::chacha(key, run))
 }
 
 /// The initial weights `init` draws from a net's stream (the same words, whether `rand_chacha`

@@ -98,6 +98,14 @@ pub fn first_words(key: &[u8; 32], streams: &[u64; STREAMS]) -> FirstWords {
     FirstWords(std::array::from_fn(|r| x[r] + init[r]))
 }
 
+/// Stream `id` of `key` as `rand_chacha` yields it: the oracle, and what a [`Stream`] reads on
+/// from past its first words.
+pub fn chacha(key: &[u8; 32], id: u64) -> ChaCha8Rng {
+    let mut r = ChaCha8Rng::from_seed(*key);
+    r.set_stream(id);
+    r
+}
+
 /// A stream read from its first words ([`first_words`]), then from `rand_chacha` at word 32:
 /// word for word what `ChaCha8Rng::from_seed(key)` with `set_stream(id)` yields.
 pub struct Stream<'a> {
@@ -131,8 +139,7 @@ impl<'a> Stream<'a> {
         }
         let (key, id) = (self.key, self.id);
         let rest = self.rest.get_or_insert_with(|| {
-            let mut r = ChaCha8Rng::from_seed(*key);
-            r.set_stream(id);
+            let mut r = chacha(key, id);
             r.set_word_pos(WORDS as u128);
             r
         });
@@ -169,19 +176,13 @@ mod tests {
     use super::*;
     use rand::Rng;
 
-    fn oracle(key: &[u8; 32], id: u64) -> ChaCha8Rng {
-        let mut r = ChaCha8Rng::from_seed(*key);
-        r.set_stream(id);
-        r
-    }
-
     #[test]
     fn first_words_are_rand_chacha_s_for_any_streams() {
         let key: [u8; 32] = std::array::from_fn(|i| (i * 37 + 11) as u8);
         let ids = [0, 1, 7, 255, 1 << 32, (1 << 32) + 5, u64::MAX - 1, u64::MAX];
         let words = first_words(&key, &ids);
         for (s, &id) in ids.iter().enumerate() {
-            let mut r = oracle(&key, id);
+            let mut r = chacha(&key, id);
             let want: Vec<u32> = (0..WORDS).map(|_| r.next_u32()).collect();
             let got: Vec<u32> = (0..WORDS).map(|w| words.word(s, w)).collect();
             assert_eq!(got, want, "stream {id}");
@@ -196,7 +197,7 @@ mod tests {
         // Mixed reads: u32s, u64s straddling word 32 and the 64-word refill, bytes.
         for start in 0..3 {
             let mut ours = Stream::new(&words, 3, &key, ids[3]);
-            let mut want = oracle(&key, ids[3]);
+            let mut want = chacha(&key, ids[3]);
             for _ in 0..start {
                 assert_eq!(ours.next_u32(), want.next_u32());
             }
