@@ -246,6 +246,7 @@ fn bad_config_files() {
         );
         let stderr = xorsweep()
             .args(["sweep", "--config", cfg.to_str().unwrap()])
+            .args(["--out", out.to_str().unwrap()])
             .output()
             .unwrap()
             .stderr;
@@ -258,8 +259,11 @@ fn bad_config_files() {
     // A TOML list of numbers is a list of values.
     let ok = d.path().join("list.toml");
     std::fs::write(&ok, "momentum = [0, 0.9]\nseeds = 2\nepochs = 5\n").unwrap();
+    // In the test's own folder: the default ./xorsweep-out may hold a user's earlier sweep (the
+    // README runs one before the tests), which a dry run rightly refuses.
     let dry = xorsweep()
         .args(["sweep", "--dry-run", "--config", ok.to_str().unwrap()])
+        .args(["--out", out.to_str().unwrap()])
         .output()
         .unwrap();
     assert!(
