@@ -195,17 +195,24 @@ impl Axis {
         }
     }
 
-    /// Only every `every`-th labelled tick keeps its label (starting with the first); the
-    /// others become unlabelled grid lines. For narrow panels.
-    pub fn sparse(mut self, every: usize) -> Axis {
-        let every = every.max(1);
-        let (keep, drop): (Vec<_>, Vec<_>) = self
-            .ticks
-            .into_iter()
-            .enumerate()
-            .partition(|(i, _)| i % every == 0);
-        self.ticks = keep.into_iter().map(|(_, t)| t).collect();
-        self.minor.extend(drop.into_iter().map(|(_, t)| t.0));
+    /// Only the labels that fit side by side on an axis `width` pixels long, `measure` giving a
+    /// label's width in pixels: from the first, each keeps its label if it starts at least `gap`
+    /// pixels after the last kept one ends; the others become unlabelled grid lines. What a
+    /// narrow panel shows (every label where there is room, not every second one).
+    pub fn fit(mut self, width: f64, gap: f64, measure: impl Fn(&str) -> f64) -> Axis {
+        let (start, span) = (self.range.start, self.range.end - self.range.start);
+        let mut end = f64::NEG_INFINITY;
+        let (keep, drop): (Vec<_>, Vec<_>) = self.ticks.into_iter().partition(|(t, label)| {
+            let centre = (t - start) / span * width;
+            let half = measure(label) / 2.0;
+            let fits = centre - half >= end + gap;
+            if fits {
+                end = centre + half;
+            }
+            fits
+        });
+        self.ticks = keep;
+        self.minor.extend(drop.into_iter().map(|t| t.0));
         self
     }
 
@@ -409,11 +416,21 @@ mod tests {
     }
 
     #[test]
-    fn sparse_axes_keep_every_other_label() {
-        let a = Axis::epochs(20000.0).sparse(2);
-        assert_eq!(labels(&a), ["0", "10", "1000"]);
-        assert!(a.spec().light.contains(&(2f64).log10()));
-        assert_eq!(labels(&Axis::epochs(20000.0).sparse(1)).len(), 6);
+    fn fitted_axes_drop_only_the_labels_that_collide() {
+        // 8 px a character: "10000" is 40 px wide. The 20000-epoch axis puts 0, 1, 10, 100, 1000
+        // and 10000 at 0, 7 %, 24 %, 47 %, 70 % and 93 % of its length.
+        let by_chars = |s: &str| 8.0 * s.chars().count() as f64;
+        let narrow = Axis::epochs(20000.0).fit(190.0, 6.0, by_chars);
+        assert_eq!(labels(&narrow), ["0", "10", "100", "1000", "10000"]);
+        // The dropped tick stays as a grid line.
+        assert!(narrow.spec().light.contains(&(2f64).log10()));
+        assert_eq!(
+            labels(&Axis::epochs(20000.0).fit(600.0, 6.0, by_chars)).len(),
+            6
+        );
+        // Too narrow for neighbours: every other one, the first always kept.
+        let tiny = Axis::epochs(20000.0).fit(100.0, 6.0, by_chars);
+        assert_eq!(labels(&tiny), ["0", "10", "1000"]);
     }
 
     #[test]

@@ -122,7 +122,6 @@ pub fn draw(data: &ChartData, opts: &ChartOptions) -> anyhow::Result<Rendered> {
         .iter()
         .filter_map(|c| c.curve.epoch.last().copied())
         .fold(1.0, f64::max);
-    // Every second epoch label on the PNG's narrower panels; all on the page's.
     let x = Axis::epochs(max_epoch);
     let y = Axis::log(lo * 0.7, hi * 1.5);
     let scheme = ch.group.scheme.title(data);
@@ -136,13 +135,7 @@ pub fn draw(data: &ChartData, opts: &ChartOptions) -> anyhow::Result<Rendered> {
     let height = if n <= 3 { 620 } else { 960 };
     let png = png(1200, height, |root| {
         let area = heading(root, &title, &subtitle)?;
-        picture(
-            &area,
-            Layout::Png,
-            &ch,
-            (&x.clone().sparse(2), &y),
-            &mut Hits::new(),
-        )
+        picture(&area, Layout::Png, &ch, (&x, &y), &mut Hits::new())
     })?;
     let top = Heading::new(PAGE_WIDTH, &title, &subtitle).height;
     let svg = svg(top + 280 * n as u32, &title, |root, hits| {

@@ -162,9 +162,16 @@ fn plot<'a, DB: Backend>(
         .max()
         .unwrap_or(0);
     let (w, h) = area.dim_in_pixel();
+    // Only the x labels that fit side by side, 4 pixels of advance apart (about 6 between the
+    // glyphs: a narrow panel's epoch axis would run "1000" into "10000"): the axis is the
+    // area's width less the margins and the y labels, as the builder lays it out.
+    let right = if is_narrow(area) { 16 } else { 36 };
+    let room = f64::from(w.saturating_sub(12 + right + widest + 52));
+    let label_width = |s: &str| f64::from(text(16).font.box_size(s).map_or(0, |b| b.0));
+    let x = &x.clone().fit(room, 4.0, label_width);
     let mut b = ChartBuilder::on(area);
     b.margin(12)
-        .margin_right(if is_narrow(area) { 16 } else { 36 })
+        .margin_right(right)
         .x_label_area_size(64)
         .y_label_area_size(widest + 52);
     if let Some(c) = caption {
