@@ -12,8 +12,9 @@ use super::data::ChartData;
 use super::loss_by_lr::Chosen;
 use super::loss_by_lr::{chosen, shown_note};
 use super::{
-    Area, Backend, ChartOptions, Heading, Hits, Layout, PAGE_WIDTH, Rendered, anchored, colour,
-    curve_hits, end_labels, fitting, heading, legend, line, png, segments, svg, text_at,
+    Area, Backend, ChartOptions, Heading, Hits, Layout, PAGE_WIDTH, Rendered, anchored,
+    beyond_end_labels, beyond_room, colour, curve_hits, end_labels, fitting, heading, legend, line,
+    png, segments, svg, text_at,
 };
 use crate::format;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -75,8 +76,9 @@ pub fn draw(data: &ChartData, opts: &ChartOptions) -> anyhow::Result<Rendered> {
     }))
 }
 
-/// One line per learning rate, labelled at its end; the legend (which says how many never
-/// solved) inside the plot on the PNG, below it on the page.
+/// One line per learning rate, labelled at its end (beyond the plot's edge on the PNG, inside
+/// it on the narrow page); the legend (which says how many never solved) inside the plot on the
+/// PNG, below it on the page.
 fn picture<DB: Backend>(
     area: &Area<DB>,
     l: Layout,
@@ -86,8 +88,17 @@ fn picture<DB: Backend>(
 ) -> anyhow::Result<()> {
     let y = Axis::fraction();
     let n = ch.cells.len() as u32;
+    let names: Vec<String> = ch
+        .cells
+        .iter()
+        .map(|c| format!("lr {}", format::value(c.lr)))
+        .collect();
     let (plot_area, below) = match l {
-        Layout::Png => (area.clone(), None),
+        // The end labels beyond the plot's right edge, where they cover no line's end.
+        Layout::Png => {
+            let w = area.dim_in_pixel().0;
+            (area.split_horizontally(w - beyond_room(&names)).0, None)
+        }
         Layout::Page => {
             let (a, b) = area.split_vertically(area.dim_in_pixel().1 - 22 * n - 8);
             (a, Some(b))
@@ -111,7 +122,12 @@ fn picture<DB: Backend>(
     )?;
     let mut ends = Vec::new();
     let mut labels = Vec::new();
-    for (c, col) in ch.cells.iter().zip(colour::distinct(ch.cells.len())) {
+    for ((c, col), name) in ch
+        .cells
+        .iter()
+        .zip(colour::distinct(ch.cells.len()))
+        .zip(names)
+    {
         let label = format!(
             "{} {} — {} never{}",
             if l.narrow() { "lr" } else { "learning rate" },
@@ -122,7 +138,7 @@ fn picture<DB: Backend>(
         let (sx, sy) = steps(&c.curve.epoch, &c.curve.solved);
         let segs = segments(&sx, &sy, x, &y);
         if let Some(&end) = segs.last().and_then(|s| s.last()) {
-            ends.push((end, format!("lr {}", format::value(c.lr)), col));
+            ends.push((end, name, col));
         }
         let say = |i: usize| {
             format!(
@@ -145,10 +161,15 @@ fn picture<DB: Backend>(
         labels.push((label, col));
     }
     match &below {
-        None => legend(&mut chart, SeriesLabelPosition::UpperLeft)?,
-        Some(b) => legend_lines(b, &labels)?,
+        None => {
+            legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+            beyond_end_labels(area, &chart, &ends)
+        }
+        Some(b) => {
+            legend_lines(b, &labels)?;
+            end_labels(&plot_area, &chart, &ends)
+        }
     }
-    end_labels(&plot_area, &chart, &ends)
 }
 
 /// A legend as lines of text under a plot, each with a swatch of its line's colour.

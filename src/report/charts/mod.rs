@@ -357,6 +357,15 @@ fn pick_evenly(n: usize, k: usize, must: &[usize]) -> Vec<usize> {
     v
 }
 
+/// Where [`side_labels`] writes its labels: inside the plot at its left or right edge, or just
+/// beyond its right edge, in room the chart left for them there.
+#[derive(Clone, Copy)]
+enum Edge {
+    Start,
+    End,
+    Beyond,
+}
+
 /// Label lines at their right ends: each label right-aligned at the plot's right edge, just
 /// above where its line ends (`at`: the line's last point), nudged apart so none overlap.
 fn end_labels<DB: Backend>(
@@ -364,8 +373,32 @@ fn end_labels<DB: Backend>(
     chart: &Plot<DB>,
     labels: &[((f64, f64), String, RGBColor)],
 ) -> anyhow::Result<()> {
-    side_labels(area, chart, labels, HPos::Right)
+    side_labels(area, chart, labels, Edge::End)
 }
+
+/// [`end_labels`] left-aligned just right of the plot, outside it: the labels cover none of
+/// the lines' ends (the caller leaves [`beyond_room`] for them).
+fn beyond_end_labels<DB: Backend>(
+    area: &Area<DB>,
+    chart: &Plot<DB>,
+    labels: &[((f64, f64), String, RGBColor)],
+) -> anyhow::Result<()> {
+    side_labels(area, chart, labels, Edge::Beyond)
+}
+
+/// The room [`beyond_end_labels`] needs right of the plot, beyond the right margin that
+/// [`plot`] keeps anyway (36 pixels on a wide picture).
+fn beyond_room(labels: &[String]) -> u32 {
+    let widest = labels
+        .iter()
+        .map(|s| text(16).font.box_size(s).map_or(0, |b| b.0))
+        .max()
+        .unwrap_or(0);
+    (BEYOND_GAP as u32 + widest + 8).saturating_sub(36)
+}
+
+/// Pixels between the plot's right edge and a label beyond it.
+const BEYOND_GAP: i32 = 8;
 
 /// Label lines at their left ends: each label left-aligned at the plot's left edge, just above
 /// where its line starts (`at`: the line's first point), nudged apart so none overlap, so that
@@ -375,25 +408,27 @@ fn start_labels<DB: Backend>(
     chart: &Plot<DB>,
     labels: &[((f64, f64), String, RGBColor)],
 ) -> anyhow::Result<()> {
-    side_labels(area, chart, labels, HPos::Left)
+    side_labels(area, chart, labels, Edge::Start)
 }
 
 fn side_labels<DB: Backend>(
     area: &Area<DB>,
     chart: &Plot<DB>,
     labels: &[((f64, f64), String, RGBColor)],
-    side: HPos,
+    edge: Edge,
 ) -> anyhow::Result<()> {
     let (cols, rows) = chart.plotting_area().get_pixel_range();
+    // Just above the line inside the plot; beyond it, level with the line's end.
+    let lift = if matches!(edge, Edge::Beyond) { -6 } else { 4 };
     let wanted: Vec<i32> = labels
         .iter()
-        .map(|(at, _, _)| chart.backend_coord(at).1 - 4)
+        .map(|(at, _, _)| chart.backend_coord(at).1 - lift)
         .collect();
     let placed = spread(&wanted, 19, rows.start + 18, rows.end - 2);
-    let x = if matches!(side, HPos::Left) {
-        cols.start + 8
-    } else {
-        cols.end - 6
+    let (x, side) = match edge {
+        Edge::Start => (cols.start + 8, HPos::Left),
+        Edge::End => (cols.end - 6, HPos::Right),
+        Edge::Beyond => (cols.end + BEYOND_GAP, HPos::Left),
     };
     let base = area.get_base_pixel();
     for ((_, s, c), y) in labels.iter().zip(placed) {
