@@ -9,7 +9,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::axis::Axis;
 use super::canvas::{Area, Backend};
 use super::colour;
-use super::text::{anchored, text, text_at};
+use super::text::{anchored, text, text_at, width};
 
 /// One colour bar: its ends and ticks (in one coordinate, as an [`Axis`] plots), what it shows
 /// and its palette (of the fraction of the way up).
@@ -113,7 +113,7 @@ fn widest_label(bar: &Bar) -> i32 {
     let style = text(16);
     bar.ticks
         .iter()
-        .map(|t| style.font.box_size(&t.1).map_or(0, |b| b.0) as i32)
+        .map(|t| width(&style, &t.1) as i32)
         .max()
         .unwrap_or(0)
 }

@@ -170,7 +170,7 @@ pub fn contact_sheet(title: &str, subtitle: &str, frames: &[Frame]) -> anyhow::R
     let per_row = frames.len().clamp(1, 4) as u32;
     let rows = (frames.len() as u32).div_ceil(per_row).max(1);
     // Wide enough for the title at the smallest size the heading shrinks it to.
-    let title_w = super::bold(16).font.box_size(title).map_or(0, |b| b.0) + 60;
+    let title_w = super::width(&super::bold(16), title) + 60;
     let w = (per_row * (SIDE + GAP) + GAP).max(900).max(title_w);
     let lines = frames.iter().map(|f| f.label.len()).max().unwrap_or(0) as u32;
     let below = 16 + 22 * lines;

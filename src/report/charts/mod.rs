@@ -42,7 +42,7 @@ use bar::{ACROSS_HEIGHT, bar_width, colour_bar, colour_bar_across};
 use canvas::{Area, Hits, Plot, curve_hits, hit_at, is_narrow, png, svg};
 pub use canvas::{Backend, Hit, Layout, PAGE_TEXT, PAGE_WIDTH};
 pub use data::ChartData;
-use text::{Heading, anchored, bold, fitting, heading, text, text_at};
+use text::{Heading, anchored, bold, fitting, heading, text, text_at, width};
 
 /// The family name the embedded font is registered under.
 const FONT: &str = "sans-serif";
@@ -165,15 +165,19 @@ fn plot<'a, DB: Backend>(
     // Only the x labels that fit side by side, 4 pixels of advance apart (about 6 between the
     // glyphs: a narrow panel's epoch axis would run "1000" into "10000"): the axis is the
     // area's width less the margins and the y labels, as the builder lays it out.
-    let right = if is_narrow(area) { 16 } else { 36 };
-    let room = f64::from(w.saturating_sub(12 + right + widest + 52));
-    let label_width = |s: &str| f64::from(text(16).font.box_size(s).map_or(0, |b| b.0));
-    let x = &x.clone().fit(room, 4.0, label_width);
+    let right = if is_narrow(area) {
+        NARROW_RIGHT
+    } else {
+        WIDE_RIGHT
+    };
+    let y_labels = widest + 52;
+    let room = f64::from(w.saturating_sub(MARGIN + right + y_labels));
+    let x = &x.clone().fit(room, 4.0, |s| f64::from(width(&text(16), s)));
     let mut b = ChartBuilder::on(area);
-    b.margin(12)
+    b.margin(MARGIN)
         .margin_right(right)
         .x_label_area_size(64)
-        .y_label_area_size(widest + 52);
+        .y_label_area_size(y_labels);
     if let Some(c) = caption {
         b.caption(c, bold(fitting(20, c, w.saturating_sub(16), bold)));
     }
@@ -200,6 +204,12 @@ fn plot<'a, DB: Backend>(
         .draw()?;
     Ok(chart)
 }
+
+/// The margin [`plot`] keeps round a chart, and on its right on a wide and on a narrow picture
+/// (room for the last x label's second half).
+const MARGIN: u32 = 12;
+const WIDE_RIGHT: u32 = 36;
+const NARROW_RIGHT: u32 = 16;
 
 /// The absolute pixel rows of a chart's plotting area.
 fn plot_rows<DB: Backend>(chart: &Plot<DB>) -> Range<i32> {
@@ -386,15 +396,15 @@ fn beyond_end_labels<DB: Backend>(
     side_labels(area, chart, labels, Edge::Beyond)
 }
 
-/// The room [`beyond_end_labels`] needs right of the plot, beyond the right margin that
-/// [`plot`] keeps anyway (36 pixels on a wide picture).
+/// The room [`beyond_end_labels`] needs right of a wide picture's plot, beyond the right
+/// margin that [`plot`] keeps anyway.
 fn beyond_room(labels: &[String]) -> u32 {
     let widest = labels
         .iter()
-        .map(|s| text(16).font.box_size(s).map_or(0, |b| b.0))
+        .map(|s| width(&text(16), s))
         .max()
         .unwrap_or(0);
-    (BEYOND_GAP as u32 + widest + 8).saturating_sub(36)
+    (BEYOND_GAP as u32 + widest + 8).saturating_sub(WIDE_RIGHT)
 }
 
 /// Pixels between the plot's right edge and a label beyond it.

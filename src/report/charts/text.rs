@@ -11,6 +11,11 @@ pub(super) fn text<'a>(size: u32) -> TextStyle<'a> {
     TextStyle::from((FONT, size).into_font()).color(&BLACK)
 }
 
+/// The width of `s` in `style`, in pixels (0 if the font cannot measure it).
+pub(super) fn width(style: &TextStyle, s: &str) -> u32 {
+    style.font.box_size(s).map_or(0, |b| b.0)
+}
+
 pub(super) fn bold<'a>(size: u32) -> TextStyle<'a> {
     TextStyle::from((FONT, size, FontStyle::Bold).into_font()).color(&BLACK)
 }
@@ -44,7 +49,6 @@ pub(super) struct Heading {
 impl Heading {
     pub(super) fn new(w: u32, title: &str, subtitle: &str) -> Heading {
         let room = w.saturating_sub(if w > PAGE_WIDTH { 48 } else { 16 });
-        let width = |style: &TextStyle, s: &str| style.font.box_size(s).map_or(0, |b| b.0);
         let mut size = 28;
         while size > 16 && width(&bold(size), title) > room {
             size -= 2;
@@ -137,7 +141,7 @@ fn greedy_wrap(s: &str, room: u32, width: &impl Fn(&str) -> u32) -> Vec<String> 
 pub(super) fn fitting(size: u32, s: &str, room: u32, style: fn(u32) -> TextStyle<'static>) -> u32 {
     (PAGE_TEXT..=size)
         .rev()
-        .find(|&k| style(k).font.box_size(s).map_or(0, |b| b.0) <= room)
+        .find(|&k| width(&style(k), s) <= room)
         .unwrap_or(PAGE_TEXT)
 }
 
