@@ -53,9 +53,10 @@
 //! f32: e^r to 0.27 and 0.08 ulp), and e^x = s + s·(e^r − 1) in one FMA, where s = 2^k·2^(j/16)
 //! is built without a shift of n to the right: the table holds 2^(j/16)'s bits less j shifted to
 //! the exponent's bottom, so adding n shifted there gives k in the exponent (the trick of ARM's
-//! optimized-routines). The 16 entries sit in registers and are picked by a permute on AVX-512
-//! ([`super::pick`]). 10 FMA-class operations in f64 and 7 in f32 per exp (the Taylor polynomial
-//! of degree 12 and 7 after a plain ln 2 reduction that this replaced: 16 and 11), and as many
+//! optimized-routines). The 16 entries sit in registers and are picked by permutes (one on
+//! AVX-512; two and a blend per 8 lanes on AVX2: [`super::pick`]). 10 FMA-class operations in
+//! f64 and 7 in f32 per exp (the Taylor polynomial of degree 12 and 7 after a plain ln 2
+//! reduction that this replaced: 16 and 11), and as many
 //! fewer steps in the chain a sigmoid waits on. Worst error measured over the trainer's range, in
 //! every lane type: 1 ulp (tests/lanes/exp.rs requires ≤ 2).
 //! Inputs are first clamped to the range where 2^k is a normal number
