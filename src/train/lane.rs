@@ -56,8 +56,8 @@
 //! optimized-routines). The 16 entries sit in registers and are picked by permutes (one on
 //! AVX-512; two and a blend per 8 lanes on AVX2: [`super::pick`]). 10 FMA-class operations in
 //! f64 and 7 in f32 per exp (the Taylor polynomial of degree 12 and 7 after a plain ln 2
-//! reduction that this replaced: 16 and 11), and as many
-//! fewer steps in the chain a sigmoid waits on. Worst error measured over the trainer's range, in
+//! reduction that this replaced: 16 and 11), and as many fewer steps in the chain a sigmoid
+//! waits on. Worst error measured over the trainer's range, in
 //! every lane type: 1 ulp (tests/lanes/exp.rs requires ≤ 2).
 //! Inputs are first clamped to the range where 2^k is a normal number
 //! ([-708, 709] in f64; [-87, 87] in f32, one short of it so that a sigmoid 1/(1 + e^87) ≈ 1.6e−38

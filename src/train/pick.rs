@@ -97,7 +97,8 @@ impl Pick16 for u64x4 {
         // where `table` is one, as exp's is).
         let lows: [u32; 16] = std::array::from_fn(|i| table[i] as u32);
         let highs: [u32; 16] = std::array::from_fn(|i| (table[i] >> 32) as u32);
-        // SAFETY: with avx2, u64x4 is one __m256i (repr(C), 32 bytes), every bit pattern valid.
+        // SAFETY: with avx2, u64x4 is one __m256i (repr(C), 32 bytes), every bit pattern valid;
+        // each unaligned load reads 8 of a half-table's 16 entries (32 bytes inside it).
         unsafe {
             let j = std::mem::transmute::<u64x4, __m256i>(self);
             // Both halves of lane i read j's low dword: the even one from `lows`, the odd one
