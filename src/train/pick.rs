@@ -88,6 +88,26 @@ pick_halves!(u64x8, u64x4, u64, 4);
 #[cfg(not(target_feature = "avx512f"))]
 pick_halves!(u32x16, u32x8, u32, 8);
 
+/// Lane i of the result is `table[j[i] % 16]`, for 8 lanes of 32 bits: two `vpermd` of 8
+/// entries and a blend on bit 3 of the index (`blendv` reads each lane's sign bit).
+///
+/// # Safety
+/// The CPU has AVX2 (this is compiled only where the build targets it).
+#[cfg(target_feature = "avx2")]
+#[inline(always)]
+unsafe fn pick16_epi32(table: &[u32; 16], j: __m256i) -> __m256i {
+    // SAFETY: AVX2 is there (the caller's promise); each unaligned load reads 8 of the table's
+    // 16 entries (32 bytes inside it).
+    unsafe {
+        let half = |h: usize| {
+            let t = _mm256_loadu_si256(table[8 * h..].as_ptr().cast());
+            _mm256_castsi256_ps(_mm256_permutevar8x32_epi32(t, j))
+        };
+        let bit3 = _mm256_castsi256_ps(_mm256_slli_epi32::<28>(j));
+        _mm256_castps_si256(_mm256_blendv_ps(half(0), half(1), bit3))
+    }
+}
+
 #[cfg(target_feature = "avx2")]
 impl Pick16 for u64x4 {
     type Entry = u64;
@@ -97,22 +117,14 @@ impl Pick16 for u64x4 {
         // where `table` is one, as exp's is).
         let lows: [u32; 16] = std::array::from_fn(|i| table[i] as u32);
         let highs: [u32; 16] = std::array::from_fn(|i| (table[i] >> 32) as u32);
-        // SAFETY: with avx2, u64x4 is one __m256i (repr(C), 32 bytes), every bit pattern valid;
-        // each unaligned load reads 8 of a half-table's 16 entries (32 bytes inside it).
+        // SAFETY: with avx2, u64x4 is one __m256i (repr(C), 32 bytes), every bit pattern valid.
         unsafe {
-            let j = std::mem::transmute::<u64x4, __m256i>(self);
             // Both halves of lane i read j's low dword: the even one from `lows`, the odd one
-            // from `highs`, each a pick of 16 32-bit entries as u32x8's.
+            // from `highs`.
+            let j = std::mem::transmute::<u64x4, __m256i>(self);
             let j = _mm256_shuffle_epi32::<0b10_10_00_00>(j);
-            let bit3 = _mm256_castsi256_ps(_mm256_slli_epi32::<28>(j));
-            let pick = |t: &[u32; 16]| {
-                let half = |h: usize| {
-                    let t = _mm256_loadu_si256(t[8 * h..].as_ptr().cast());
-                    _mm256_castsi256_ps(_mm256_permutevar8x32_epi32(t, j))
-                };
-                _mm256_castps_si256(_mm256_blendv_ps(half(0), half(1), bit3))
-            };
-            let r = _mm256_blend_epi32::<0b1010_1010>(pick(&lows), pick(&highs));
+            let r =
+                _mm256_blend_epi32::<0b1010_1010>(pick16_epi32(&lows, j), pick16_epi32(&highs, j));
             std::mem::transmute::<__m256i, u64x4>(r)
         }
     }
@@ -123,18 +135,10 @@ impl Pick16 for u32x8 {
     type Entry = u32;
     #[inline(always)]
     fn pick16(self, table: &[u32; 16]) -> Self {
-        // SAFETY: with avx2, u32x8 is one __m256i (repr(C), 32 bytes), every bit pattern valid;
-        // each unaligned load reads 8 of the table's 16 entries (32 bytes inside it).
+        // SAFETY: with avx2, u32x8 is one __m256i (repr(C), 32 bytes), every bit pattern valid.
         unsafe {
-            let j = std::mem::transmute::<u32x8, __m256i>(self);
-            let half = |h: usize| {
-                let t = _mm256_loadu_si256(table[8 * h..].as_ptr().cast());
-                _mm256_castsi256_ps(_mm256_permutevar8x32_epi32(t, j))
-            };
-            // Bit 3 of j picks the half (blendv reads each lane's sign bit).
-            let bit3 = _mm256_castsi256_ps(_mm256_slli_epi32::<28>(j));
-            let r = _mm256_blendv_ps(half(0), half(1), bit3);
-            std::mem::transmute::<__m256, u32x8>(r)
+            let r = pick16_epi32(table, std::mem::transmute::<u32x8, __m256i>(self));
+            std::mem::transmute::<__m256i, u32x8>(r)
         }
     }
 }
