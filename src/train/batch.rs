@@ -38,6 +38,9 @@ use super::{
 /// The categorical options of a loop, known at compile time.
 pub trait Kind {
     const OPTIONS: Options;
+    /// Whether [`Kind::OPTIONS`] is [`Options::LESSON`]: the only kind with a plain loop
+    /// (`STATEFUL = false`). A constant, so that the other kinds' plain loops are never compiled.
+    const LESSON: bool;
 }
 
 /// The [`Kind`] whose options are the `A`-th activation, `U`-th output unit, `L`-th loss and
@@ -51,6 +54,8 @@ impl<const A: usize, const U: usize, const L: usize, const B: usize> Kind for Ki
         loss: Loss::ALL[L],
         batch: Batch::ALL[B],
     };
+    // Each ALL lists its default first, and the lesson's options are the defaults.
+    const LESSON: bool = A == 0 && U == 0 && L == 0 && B == 0;
 }
 
 /// Code to run with the options of a [`Kind`].
@@ -450,6 +455,8 @@ struct LaneResult<V> {
 }
 
 /// Train one vector of networks. `loss_log` / `gap_log` receive one vector per logged epoch.
+/// Inlined into its one caller, [`TrainRun::run`] (a function of its own was slower:
+/// docs/performance.md, "What was tried and dropped").
 #[inline(always)]
 fn run_lanes<V: Lane, K: Kind, const STATEFUL: bool>(
     init: State<V>,
@@ -650,9 +657,13 @@ impl Curves {
 }
 
 /// Trains one run of nets of one [`Kind`] (see [`train_flat_with`]): outcomes pushed in net
-/// order, curves written at the run's place (`first`) in the epoch-major buffers.
+/// order, curves written at the run's place (`first`) in the epoch-major buffers, and, where
+/// `weights` is given, each net's final weights at the lanes' full precision (see
+/// [`final_weights_with`], which trains through here so that the epoch loop, inlined, is
+/// compiled once per lane type and kind).
 struct TrainRun<'a, V: Lane> {
     nets: &'a [Net],
+    lows: Option<&'a [NetLo]>,
     first: usize,
     spec: &'a TrainSpec,
     outcomes: &'a mut Vec<Outcome>,
@@ -660,22 +671,39 @@ struct TrainRun<'a, V: Lane> {
     loss_log: &'a mut [V],
     gap_log: &'a mut [V],
     lane_buf: &'a mut [f64],
+    weights: Option<&'a mut Vec<[(f64, f64); 9]>>,
+}
+
+/// Appends the first `real` lanes' weights of `params` as (f64, rest) to `out`: the rest what
+/// the f64 rounded away ([`Lane::store_rest`]).
+fn push_weights<V: Lane>(params: &State<V>, real: usize, out: &mut Vec<[(f64, f64); 9]>) {
+    let hi = params.map(unpack);
+    let rest = params.map(|v| {
+        let mut a = [0.0; MAX_WIDTH];
+        v.store_rest(&mut a[..V::WIDTH]);
+        a
+    });
+    out.extend((0..real).map(|i| std::array::from_fn(|k| (hi[k][i], rest[k][i]))));
 }
 
 impl<V: Lane> WithKind for TrainRun<'_, V> {
     type Out = ();
-    fn run<K: Kind>(self) {
+    fn run<K: Kind>(mut self) {
         let w = V::WIDTH;
         let n = self.curves.nets;
         for (b, chunk) in self.nets.chunks(w).enumerate() {
             let real = chunk.len();
-            let (init, rates, stateful) = load_batch::<V, K>(chunk, None, self.lane_buf);
+            let lows = self.lows.map(|l| &l[b * w..b * w + real]);
+            let (init, rates, stateful) = load_batch::<V, K>(chunk, lows, self.lane_buf);
             let (spec, ll, gl) = (self.spec, &mut *self.loss_log, &mut *self.gap_log);
-            let r = if stateful || K::OPTIONS != Options::LESSON {
-                run_lanes::<V, K, true>(init, rates, spec, ll, gl)
-            } else {
+            let r = if K::LESSON && !stateful {
                 run_lanes::<V, K, false>(init, rates, spec, ll, gl)
+            } else {
+                run_lanes::<V, K, true>(init, rates, spec, ll, gl)
             };
+            if let Some(out) = self.weights.as_deref_mut() {
+                push_weights(&r.params, real, out);
+            }
             // Unpack on the stack: no allocation per vector but the results themselves.
             let params = r.params.map(unpack);
             let outs = r.out.map(unpack);
@@ -743,6 +771,7 @@ pub fn train_flat_with<V: Lane>(
     for (first, run) in runs(nets) {
         let train_run = TrainRun {
             nets: run,
+            lows: None,
             first,
             spec,
             outcomes: &mut *outcomes,
@@ -750,6 +779,7 @@ pub fn train_flat_with<V: Lane>(
             loss_log: &mut loss_log,
             gap_log: &mut gap_log,
             lane_buf: &mut lane_buf,
+            weights: None,
         };
         with_kind(run[0].options, train_run);
     }
@@ -777,35 +807,6 @@ pub fn final_weights_with<V: Lane>(
     lows: Option<&[NetLo]>,
     epochs: u32,
 ) -> Vec<[(f64, f64); 9]> {
-    struct Weights<'a, V>(
-        &'a [Net],
-        Option<&'a [NetLo]>,
-        u32,
-        std::marker::PhantomData<V>,
-    );
-    impl<V: Lane> WithKind for Weights<'_, V> {
-        type Out = Vec<[(f64, f64); 9]>;
-        fn run<K: Kind>(self) -> Self::Out {
-            let spec = TrainSpec::new(self.2, vec![], None);
-            let mut buf = vec![0.0; 2 * V::WIDTH];
-            let mut out = Vec::with_capacity(self.0.len());
-            for (c, chunk) in self.0.chunks(V::WIDTH).enumerate() {
-                let lows = self.1.map(|l| &l[c * V::WIDTH..c * V::WIDTH + chunk.len()]);
-                let (init, rates, _) = load_batch::<V, K>(chunk, lows, &mut buf);
-                // The stateful loop: bit for bit the plain one on lanes without β, λ, c.
-                let r = run_lanes::<V, K, true>(init, rates, &spec, &mut [], &mut []);
-                let hi = r.params.map(unpack);
-                let rest = r.params.map(|v| {
-                    let mut a = [0.0; MAX_WIDTH];
-                    v.store_rest(&mut a[..V::WIDTH]);
-                    a
-                });
-                let weights = |i: usize| std::array::from_fn(|k| (hi[k][i], rest[k][i]));
-                out.extend((0..chunk.len()).map(weights));
-            }
-            out
-        }
-    }
     assert!(
         nets.windows(2).all(|w| w[0].options == w[1].options),
         "one trainer's nets"
@@ -814,10 +815,23 @@ pub fn final_weights_with<V: Lane>(
         return Vec::new();
     };
     let _flush = flush_if_f32::<V>();
-    with_kind(
-        first.options,
-        Weights::<V>(nets, lows, epochs, std::marker::PhantomData),
-    )
+    let spec = TrainSpec::new(epochs, vec![], None);
+    let (mut outcomes, mut curves) = (Vec::with_capacity(nets.len()), Curves::default());
+    let mut weights = Vec::with_capacity(nets.len());
+    let train_run = TrainRun::<V> {
+        nets,
+        lows,
+        first: 0,
+        spec: &spec,
+        outcomes: &mut outcomes,
+        curves: &mut curves,
+        loss_log: &mut [],
+        gap_log: &mut [],
+        lane_buf: &mut vec![0.0; 2 * V::WIDTH],
+        weights: Some(&mut weights),
+    };
+    with_kind(first.options, train_run);
+    weights
 }
 
 /// Trains one run of nets of one [`Kind`] for a map (with their low parts, if any), appending
@@ -847,10 +861,10 @@ impl<V: Lane> WithKind for MapRunIn<'_, V> {
             let at = c * V::WIDTH..c * V::WIDTH + chunk.len();
             let lows = lows.map(|l| &l[at]);
             let (init, rates, stateful) = load_batch::<V, K>(chunk, lows, lane_buf);
-            let r = if stateful || K::OPTIONS != Options::LESSON {
-                run_map_lanes::<V, K, true>(init, rates, epochs)
-            } else {
+            let r = if K::LESSON && !stateful {
                 run_map_lanes::<V, K, false>(init, rates, epochs)
+            } else {
+                run_map_lanes::<V, K, true>(init, rates, epochs)
             };
             let [loss, sum, loss0, solved_at, solved, diverged] = [
                 r.loss,
@@ -1030,4 +1044,46 @@ pub fn lane_width(precision: Precision) -> usize {
 /// `wide` type name this build uses for `precision`.
 pub fn lane_name(precision: Precision) -> &'static str {
     with_lanes(precision, LaneType).1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [`Kind::LESSON`] holds for exactly one kind, the one whose options are the lesson's: a
+    /// wrong constant would send the lesson's nets through the stateful loop (the same bits,
+    /// slower) or another trainer's through the plain one.
+    #[test]
+    fn only_the_lessons_kind_has_the_plain_loop() {
+        struct IsLesson;
+        impl WithKind for IsLesson {
+            type Out = (bool, Options);
+            fn run<K: Kind>(self) -> Self::Out {
+                (K::LESSON, K::OPTIONS)
+            }
+        }
+        let mut kinds = 0;
+        for &activation in Activation::ALL {
+            for &output in OutputUnit::ALL {
+                for &loss in Loss::ALL {
+                    for &batch in Batch::ALL {
+                        let options = Options {
+                            activation,
+                            output,
+                            loss,
+                            batch,
+                        };
+                        if options.check().is_err() {
+                            continue;
+                        }
+                        let (lesson, seen) = with_kind(options, IsLesson);
+                        assert_eq!(seen, options, "with_kind ran another kind");
+                        assert_eq!(lesson, options == Options::LESSON, "{options:?}");
+                        kinds += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(kinds, 24, "every kind checked");
+    }
 }
